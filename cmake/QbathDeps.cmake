@@ -1,0 +1,62 @@
+# Finds every external dependency of qbath. A missing one stops the configure with a
+# message naming the Debian package that provides it (scripts/setup.sh installs them all).
+
+include(FindPackageHandleStandardArgs)
+
+# qb_require_lib(<VAR> <debian-package> HEADER <h> [HEADER_SUFFIXES ...] LIBS <lib>...)
+# Defines the imported target qbath::<VAR> from one header and one or more libraries.
+function(qb_require_lib name debpkg)
+  cmake_parse_arguments(A "" "HEADER" "LIBS;HEADER_SUFFIXES" ${ARGN})
+  if(A_HEADER)
+    find_path(${name}_INCLUDE_DIR ${A_HEADER} PATH_SUFFIXES ${A_HEADER_SUFFIXES})
+    if(NOT ${name}_INCLUDE_DIR)
+      message(FATAL_ERROR "qbath: ${name} header '${A_HEADER}' not found. "
+                          "Install the Debian package '${debpkg}' (or run scripts/setup.sh).")
+    endif()
+  endif()
+  set(libs)
+  foreach(l ${A_LIBS})
+    find_library(${name}_${l}_LIBRARY ${l})
+    if(NOT ${name}_${l}_LIBRARY)
+      message(FATAL_ERROR "qbath: ${name} library '${l}' not found. "
+                          "Install the Debian package '${debpkg}' (or run scripts/setup.sh).")
+    endif()
+    list(APPEND libs ${${name}_${l}_LIBRARY})
+  endforeach()
+  add_library(qbath::${name} INTERFACE IMPORTED GLOBAL)
+  if(A_HEADER)
+    set_target_properties(qbath::${name} PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${${name}_INCLUDE_DIR}")
+  endif()
+  if(libs)
+    set_target_properties(qbath::${name} PROPERTIES INTERFACE_LINK_LIBRARIES "${libs}")
+  endif()
+  message(STATUS "qbath: found ${name}: ${${name}_INCLUDE_DIR} ${libs}")
+endfunction()
+
+find_package(OpenMP)
+if(NOT OpenMP_C_FOUND)
+  message(FATAL_ERROR "qbath: OpenMP for C not found. Install the Debian package 'libgomp1' (gcc).")
+endif()
+
+# OpenBLAS: CBLAS + the pthread build's headers; LAPACKE comes from liblapacke-dev.
+qb_require_lib(OpenBLAS libopenblas-dev HEADER cblas.h
+               HEADER_SUFFIXES openblas-pthread x86_64-linux-gnu/openblas-pthread LIBS openblas)
+qb_require_lib(LAPACKE liblapacke-dev HEADER lapacke.h LIBS lapacke)
+qb_require_lib(SuiteSparse libsuitesparse-dev HEADER umfpack.h HEADER_SUFFIXES suitesparse
+               LIBS umfpack cholmod amd colamd suitesparseconfig)
+qb_require_lib(ARPACK libarpack2-dev HEADER arpack.h HEADER_SUFFIXES arpack LIBS arpack)
+qb_require_lib(FFTW3 libfftw3-dev HEADER fftw3.h LIBS fftw3_omp fftw3)
+qb_require_lib(INIH libinih-dev HEADER ini.h LIBS inih)
+qb_require_lib(Random123 librandom123-dev HEADER Random123/philox.h)
+qb_require_lib(CUnit libcunit1-dev HEADER CUnit/CUnit.h LIBS cunit)
+
+set(HDF5_PREFER_PARALLEL OFF)
+find_package(HDF5 COMPONENTS C)
+if(NOT HDF5_FOUND)
+  message(FATAL_ERROR "qbath: HDF5 (C) not found. Install the Debian package 'libhdf5-dev'.")
+endif()
+add_library(qbath::HDF5 INTERFACE IMPORTED GLOBAL)
+set_target_properties(qbath::HDF5 PROPERTIES
+  INTERFACE_INCLUDE_DIRECTORIES "${HDF5_C_INCLUDE_DIRS}"
+  INTERFACE_LINK_LIBRARIES "${HDF5_C_LIBRARIES}"
+  INTERFACE_COMPILE_DEFINITIONS "${HDF5_C_DEFINITIONS}")

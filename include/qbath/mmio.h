@@ -1,0 +1,21 @@
+/* qbath/mmio.h — Matrix Market import/export of sparse matrices (io layer).
+ *
+ * Reads coordinate files with field real, integer, complex or pattern and symmetry
+ * general, symmetric, skew-symmetric or hermitian (the stored triangle is mirrored);
+ * 1-based indices per the format. Errors name the file and line. Writes real or complex
+ * coordinate files, general or (for a symmetric/Hermitian matrix) the lower triangle
+ * with symmetry symmetric/hermitian, with 17 significant digits so that a round trip is
+ * exact. */
+#ifndef QBATH_MMIO_H
+#define QBATH_MMIO_H
+
+#include "qbath/csr.h"
+
+typedef enum { QB_MM_GENERAL = 0, QB_MM_SYMMETRIC = 1 } qb_mm_symmetry;
+
+qb_status qb_mm_read(const char *path, qb_csr **out, qb_err *err);
+/* QB_MM_SYMMETRIC writes "symmetric" for a real and "hermitian" for a complex matrix,
+ * storing only entries with row >= col; the caller asserts that symmetry. */
+qb_status qb_mm_write(const char *path, const qb_csr *A, qb_mm_symmetry sym, qb_err *err);
+
+#endif
