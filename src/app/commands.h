@@ -1,0 +1,17 @@
+/* commands.h — the qbath CLI's subcommands; each returns the process exit status
+ * (0 success, 1 failure of the computation, 2 bad usage or bad input). Only src/app
+ * prints and exits. */
+#ifndef QBATH_APP_COMMANDS_H
+#define QBATH_APP_COMMANDS_H
+
+int qb_cmd_run(int argc, char **argv);        /* qbath run [--dry-run] [--resume] FILE */
+int qb_cmd_validate(int argc, char **argv);   /* qbath validate FILE */
+int qb_cmd_help(int argc, char **argv);       /* qbath help [keys [MODEL]] */
+int qb_cmd_info(int argc, char **argv);       /* qbath info */
+int qb_cmd_bench(int argc, char **argv);      /* qbath bench spmv|... */
+int qb_cmd_quickstart(int argc, char **argv); /* qbath quickstart (scripts/run.sh) */
+
+/* Benchmarks, one per file bench_<name>.c: */
+int qb_bench_spmv(int argc, char **argv);
+
+#endif
