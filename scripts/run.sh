@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# run.sh [INPUT] — install, build, and run qbath on INPUT; with no INPUT, the quick start.
+# run.sh [INPUT] — install, build, and run qbath on INPUT; with no INPUT, the quick start
+# (random-field Heisenberg chain: spectral bounds, SpMV rate, <r> vs W) and its figure.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/setup.sh"
 "$root/scripts/build.sh" "$root/build"
+cd "$root"
 if [ $# -eq 0 ]; then
-  exec "$root/build/qbath" quickstart
+  mkdir -p outputs
+  build/qbath quickstart
+  # Debian's matplotlib lives under /usr/bin/python3; a pyenv python3 may not see it.
+  py=python3
+  $py -c "import matplotlib" 2>/dev/null || py=/usr/bin/python3
+  $py scripts/plot_quickstart.py outputs/quickstart_gap_ratio.tsv
+  exit 0
 fi
-exec "$root/build/qbath" run "$@"
+exec build/qbath run "$@"

@@ -66,10 +66,11 @@ qb_idx qb_spin_basis_index(const qb_spin_basis *B, uint64_t state);
 qb_status qb_pauli_sum_to_csr(const qb_pauli_sum *H, const qb_spin_basis *B, qb_csr **out,
                               qb_err *err);
 
-/* Convenience: the random-field Heisenberg chain
- * H = J sum_j (X_j X_{j+1} + Y_j Y_{j+1} + Z_j Z_{j+1}) + sum_j h_j Z_j
- * (Pauli matrices, not spin-1/2 operators), open (periodic = 0) or periodic boundaries,
- * fields h given by the caller (length L). */
+/* Convenience: the random-field Heisenberg chain in the convention of the MBL literature
+ * (Pal & Huse 2010; spin-1/2 operators S = sigma/2, so that W_c ~ 3.5 for h_j in [-W, W]):
+ *   H = J sum_j S_j . S_{j+1} + sum_j h_j S^z_j
+ *     = (J/4) sum_j (X_j X_{j+1} + Y_j Y_{j+1} + Z_j Z_{j+1}) + sum_j (h_j/2) Z_j,
+ * open (periodic = 0) or periodic boundaries, fields h given by the caller (length L). */
 qb_status qb_pauli_sum_heisenberg(int nsites, double J, const double *h, int periodic,
                                   qb_pauli_sum **out, qb_err *err);
 
