@@ -1,0 +1,241 @@
+/* mmio.c — Matrix Market coordinate files: read (real, integer, complex, pattern; general,
+ * symmetric, skew-symmetric, hermitian) and write (general or lower triangle), exact to
+ * the last bit with 17 significant digits (qbath/mmio.h). */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "qbath/alloc.h"
+#include "qbath/mmio.h"
+
+typedef enum { MM_REAL, MM_INTEGER, MM_COMPLEX, MM_PATTERN } mm_field;
+typedef enum { MM_GENERAL, MM_SYMMETRIC, MM_SKEW, MM_HERMITIAN } mm_sym;
+
+/* Reading state: the open file, where we are, and the triplets gathered so far. */
+typedef struct {
+  const char *path;
+  FILE *f;
+  long line;        /* number of the line in buf (1-based) */
+  char *buf;        /* current line (getline) */
+  size_t bufcap;
+  mm_field field;
+  mm_sym sym;
+  qb_idx nrows, ncols, nent; /* from the size line */
+  qb_idx n;                   /* triplets stored */
+  qb_idx *row, *col;
+  qb_cplx *val;               /* complex always while reading; converted at the end */
+} mm_reader;
+
+/* Next line into r->buf; 0 at end of file. */
+static int next_line(mm_reader *r) {
+  if (getline(&r->buf, &r->bufcap, r->f) < 0) return 0;
+  r->line++;
+  return 1;
+}
+
+static int blank(const char *s) {
+  while (*s && isspace((unsigned char)*s)) s++;
+  return *s == '\0';
+}
+
+/* Looks word up in a NULL-terminated table (case-insensitive); -1 when absent. */
+static int word_index(const char *word, const char *const *table) {
+  for (int i = 0; table[i]; i++)
+    if (!strcasecmp(word, table[i])) return i;
+  return -1;
+}
+
+/* The banner: %%MatrixMarket matrix coordinate FIELD SYMMETRY. */
+static qb_status read_banner(mm_reader *r, qb_err *err) {
+  static const char *const fields[] = {"real", "integer", "complex", "pattern", NULL};
+  static const char *const syms[] = {"general", "symmetric", "skew-symmetric", "hermitian", NULL};
+  char w[5][64];
+  if (!next_line(r) ||
+      sscanf(r->buf, "%63s %63s %63s %63s %63s", w[0], w[1], w[2], w[3], w[4]) != 5 ||
+      strcasecmp(w[0], "%%MatrixMarket") || strcasecmp(w[1], "matrix"))
+    return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: not a Matrix Market matrix banner", r->path,
+                   r->line ? r->line : 1);
+  if (strcasecmp(w[2], "coordinate"))
+    return QB_FAIL(err, QB_ERR_UNSUPPORTED, "%s:%ld: format '%s' (only coordinate is read)",
+                   r->path, r->line, w[2]);
+  int fi = word_index(w[3], fields), si = word_index(w[4], syms);
+  if (fi < 0 || si < 0)
+    return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: unknown field '%s' or symmetry '%s'", r->path,
+                   r->line, w[3], w[4]);
+  r->field = (mm_field)fi;
+  r->sym = (mm_sym)si;
+  if (r->sym == MM_HERMITIAN && r->field != MM_COMPLEX)
+    return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: hermitian symmetry needs a complex field",
+                   r->path, r->line);
+  return QB_OK;
+}
+
+/* Skips comments and blank lines; 0 at end of file. */
+static int next_data_line(mm_reader *r) {
+  while (next_line(r))
+    if (r->buf[0] != '%' && !blank(r->buf)) return 1;
+  return 0;
+}
+
+/* Parses a 64-bit integer at *s, advancing it; 0 on failure. */
+static int parse_idx(char **s, qb_idx *v) {
+  char *end;
+  errno = 0;
+  long long x = strtoll(*s, &end, 10);
+  if (end == *s || errno) return 0;
+  *v = (qb_idx)x;
+  *s = end;
+  return 1;
+}
+
+static int parse_double(char **s, double *v) {
+  char *end;
+  *v = strtod(*s, &end);
+  if (end == *s) return 0;
+  *s = end;
+  return 1;
+}
+
+static qb_status read_size(mm_reader *r, qb_err *err) {
+  char *s = r->buf;
+  if (!next_data_line(r))
+    return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: end of file before the size line", r->path, r->line);
+  s = r->buf;
+  if (!parse_idx(&s, &r->nrows) || !parse_idx(&s, &r->ncols) || !parse_idx(&s, &r->nent) ||
+      !blank(s) || r->nrows < 0 || r->ncols < 0 || r->nent < 0)
+    return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: size line must be 'rows cols entries'", r->path,
+                   r->line);
+  if (r->sym != MM_GENERAL && r->nrows != r->ncols)
+    return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: a symmetric matrix must be square, not %lld x %lld",
+                   r->path, r->line, (long long)r->nrows, (long long)r->ncols);
+  return QB_OK;
+}
+
+static void push(mm_reader *r, qb_idx i, qb_idx j, qb_cplx v) {
+  r->row[r->n] = i;
+  r->col[r->n] = j;
+  r->val[r->n++] = v;
+}
+
+/* One entry line: indices (1-based, checked), value by field, mirror by symmetry. */
+static qb_status read_entry(mm_reader *r, qb_err *err) {
+  char *s = r->buf;
+  qb_idx i, j;
+  double re = 1.0, im = 0.0;
+  int ok = parse_idx(&s, &i) && parse_idx(&s, &j);
+  if (ok && r->field != MM_PATTERN) ok = parse_double(&s, &re);
+  if (ok && r->field == MM_COMPLEX) ok = parse_double(&s, &im);
+  if (!ok || !blank(s))
+    return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: malformed entry '%.60s'", r->path, r->line,
+                   strtok(r->buf, "\n"));
+  if (i < 1 || i > r->nrows || j < 1 || j > r->ncols)
+    return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: index (%lld, %lld) outside the %lld x %lld matrix",
+                   r->path, r->line, (long long)i, (long long)j, (long long)r->nrows,
+                   (long long)r->ncols);
+  if (r->sym == MM_SKEW && i == j)
+    return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: diagonal entry in a skew-symmetric file",
+                   r->path, r->line);
+  qb_cplx v = re + im * I;
+  push(r, i - 1, j - 1, v);
+  if (i != j && r->sym != MM_GENERAL)
+    push(r, j - 1, i - 1, r->sym == MM_SYMMETRIC ? v : r->sym == MM_SKEW ? -v : conj(v));
+  return QB_OK;
+}
+
+static qb_status read_entries(mm_reader *r, qb_err *err) {
+  size_t cap = 2 * (size_t)r->nent + 1; /* room for mirrored entries */
+  r->row = qb_malloc(cap * sizeof *r->row);
+  r->col = qb_malloc(cap * sizeof *r->col);
+  r->val = qb_malloc(cap * sizeof *r->val);
+  if (!r->row || !r->col || !r->val)
+    return QB_FAIL(err, QB_ERR_NOMEM, "%s: %lld entries", r->path, (long long)r->nent);
+  for (qb_idx e = 0; e < r->nent; e++) {
+    if (!next_data_line(r))
+      return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: end of file after %lld of %lld entries",
+                     r->path, r->line, (long long)e, (long long)r->nent);
+    QB_TRY(read_entry(r, err));
+  }
+  if (next_data_line(r))
+    return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: more entries than the %lld the size line declares",
+                   r->path, r->line, (long long)r->nent);
+  return QB_OK;
+}
+
+/* Assembles the triplets: complex field gives a complex matrix, others real. */
+static qb_status assemble(mm_reader *r, qb_csr **out, qb_err *err) {
+  if (r->field == MM_COMPLEX)
+    return qb_csr_from_triplets(r->nrows, r->ncols, r->n, r->row, r->col, r->val, QB_COMPLEX,
+                                out, err);
+  double *re = qb_malloc(((size_t)r->n + 1) * sizeof *re);
+  if (!re) return QB_FAIL(err, QB_ERR_NOMEM, "%s: real values", r->path);
+  for (qb_idx k = 0; k < r->n; k++) re[k] = creal(r->val[k]);
+  qb_status st = qb_csr_from_triplets(r->nrows, r->ncols, r->n, r->row, r->col, re, QB_REAL,
+                                      out, err);
+  qb_free(re);
+  return st;
+}
+
+qb_status qb_mm_read(const char *path, qb_csr **out, qb_err *err) {
+  *out = NULL;
+  mm_reader r = {.path = path};
+  r.f = fopen(path, "r");
+  if (!r.f) return QB_FAIL(err, QB_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+  qb_status st = read_banner(&r, err);
+  if (st == QB_OK) st = read_size(&r, err);
+  if (st == QB_OK) st = read_entries(&r, err);
+  if (st == QB_OK) st = assemble(&r, out, err);
+  fclose(r.f);
+  free(r.buf); /* allocated by getline, not by qb_malloc */
+  qb_free(r.row);
+  qb_free(r.col);
+  qb_free(r.val);
+  return st;
+}
+
+/* ---- writing ----------------------------------------------------------------------- */
+
+/* Entries written: all, or those with row >= col for the symmetric form. */
+static qb_idx count_written(const qb_csr *A, qb_mm_symmetry sym) {
+  if (sym == QB_MM_GENERAL) return qb_csr_nnz(A);
+  qb_idx n = 0;
+  for (qb_idx i = 0; i < A->nrows; i++)
+    for (qb_idx k = A->rowptr[i]; k < A->rowptr[i + 1]; k++) n += A->colind[k] <= i;
+  return n;
+}
+
+static void write_entries(FILE *f, const qb_csr *A, qb_mm_symmetry sym) {
+  for (qb_idx i = 0; i < A->nrows; i++)
+    for (qb_idx k = A->rowptr[i]; k < A->rowptr[i + 1]; k++) {
+      qb_idx j = A->colind[k];
+      if (sym == QB_MM_SYMMETRIC && j > i) continue;
+      if (A->dtype == QB_REAL)
+        fprintf(f, "%lld %lld %.17g\n", (long long)i + 1, (long long)j + 1,
+                ((const double *)A->val)[k]);
+      else {
+        qb_cplx z = ((const qb_cplx *)A->val)[k];
+        fprintf(f, "%lld %lld %.17g %.17g\n", (long long)i + 1, (long long)j + 1, creal(z),
+                cimag(z));
+      }
+    }
+}
+
+qb_status qb_mm_write(const char *path, const qb_csr *A, qb_mm_symmetry sym, qb_err *err) {
+  if (sym == QB_MM_SYMMETRIC && A->nrows != A->ncols)
+    return QB_FAIL(err, QB_ERR_DIM, "'%s': symmetric form of a non-square %lld x %lld matrix",
+                   path, (long long)A->nrows, (long long)A->ncols);
+  FILE *f = fopen(path, "w");
+  if (!f) return QB_FAIL(err, QB_ERR_IO, "cannot create '%s': %s", path, strerror(errno));
+  const char *field = A->dtype == QB_REAL ? "real" : "complex";
+  const char *symw = sym == QB_MM_GENERAL ? "general" : A->dtype == QB_REAL ? "symmetric" : "hermitian";
+  fprintf(f, "%%%%MatrixMarket matrix coordinate %s %s\n%%%% written by qbath\n", field, symw);
+  fprintf(f, "%lld %lld %lld\n", (long long)A->nrows, (long long)A->ncols,
+          (long long)count_written(A, sym));
+  write_entries(f, A, sym);
+  int bad = ferror(f);
+  bad |= fclose(f) != 0;
+  if (bad) return QB_FAIL(err, QB_ERR_IO, "writing '%s' failed", path);
+  return QB_OK;
+}
