@@ -52,8 +52,9 @@ qb_status qb_csr_to_dense(const qb_csr *A, void *out, qb_err *err);
 /* Converts a real matrix to complex (in place; no-op if already complex). */
 qb_status qb_csr_make_complex(qb_csr *A, qb_err *err);
 
-/* Row blocks with about equal nonzeros for nthreads threads (cached in A; recomputed
- * when nthreads changes). Called by the SpMV; exposed for benchmarks. */
+/* Row blocks with about equal work for nthreads threads, work = nonzeros + 1 per row (the
+ * y write); cached in A, recomputed when nthreads changes. Called by the SpMV (with
+ * omp_get_max_threads()); exposed for benchmarks. Not thread-safe on the same A. */
 qb_status qb_csr_partition(qb_csr *A, int nthreads, qb_err *err);
 
 /* y <- alpha * (A - shift) x + beta * y, the fused form Chebyshev and Krylov recurrences

@@ -22,7 +22,9 @@ typedef struct qb_kron {
 } qb_kron;
 
 /* Builds the op from a dense block (copied) and a sparse part (ownership of S passes to
- * the op; S may be NULL). A must be Hermitian, S Hermitian with dimension dg*dr. */
+ * the op on success; on failure S stays with the caller; S may be NULL). A must be
+ * Hermitian, S Hermitian with dimension dg*dr. The GEMM sizes are int: dg < 2^30 and
+ * 2*dr < 2^30. */
 qb_status qb_kron_op_create(qb_idx dg, qb_idx dr, qb_dtype a_dtype, const void *A,
                             qb_csr *S, qb_op **out, qb_err *err);
 
