@@ -201,6 +201,37 @@ static void test_spmv_errors(void) {
   qb_csr_free(A);
 }
 
+/* A NaN in x reaches exactly the rows whose pattern holds its column: the kernels that
+ * read a whole group of four past a row's end must not let the next row's columns in. */
+static void test_spmv_nan_isolation(void) {
+  const qb_idx n = 400;
+  triplets t = make_triplets(n, n, 5);
+  qb_err e;
+  qb_csr *A[2];
+  QB_ASSERT_OK(qb_csr_from_triplets(n, n, t.n, t.row, t.col, t.re, QB_REAL, &A[0], &e), &e);
+  QB_ASSERT_OK(qb_csr_from_triplets(n, n, t.n, t.row, t.col, t.val, QB_COMPLEX, &A[1], &e), &e);
+  double *x = qb_malloc(2 * n * sizeof *x), *y = qb_malloc(2 * n * sizeof *y);
+  for (qb_idx j = 0; j < n; j += 37)
+    for (int m = 0; m < 2; m++)
+      for (int vt = (m == 1); vt < 2; vt++) {
+        for (qb_idx i = 0; i < 2 * n; i++) x[i] = 1.0;
+        if (vt) x[2 * j + (j % 2)] = NAN; /* the real or imaginary part of entry j */
+        else x[j] = NAN;
+        QB_ASSERT_OK(qb_csr_spmv(A[m], vt ? QB_COMPLEX : QB_REAL, 1.0, 0.0, x, 0.0, y, &e), &e);
+        int ok = 1;
+        for (qb_idx i = 0; i < n; i++) {
+          int has = 0;
+          for (qb_idx k = A[m]->rowptr[i]; k < A[m]->rowptr[i + 1]; k++) has |= A[m]->colind[k] == j;
+          int got = isnan(y[vt ? 2 * i : i]) || (vt && isnan(y[2 * i + 1]));
+          ok &= has == got;
+        }
+        CU_ASSERT(ok);
+      }
+  qb_free(x); qb_free(y);
+  qb_csr_free(A[0]); qb_csr_free(A[1]);
+  free_triplets(&t);
+}
+
 /* Bitwise identical results on 1, 2 and 3 threads, all three kernels. */
 static void test_spmv_threads(void) {
   const qb_idx n = 5003;
@@ -328,6 +359,7 @@ int main(void) {
                                 {"spmv three type combinations", test_spmv_types},
                                 {"spmv fused alpha shift beta", test_spmv_fused},
                                 {"spmv type and dimension errors", test_spmv_errors},
+                                {"spmv NaN reaches only its rows", test_spmv_nan_isolation},
                                 {"spmv bitwise on 1, 2, 3 threads", test_spmv_threads},
                                 {"partition balance by nonzeros", test_partition_balance},
                                 {"hermiticity defect", test_hermiticity},
