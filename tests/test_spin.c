@@ -136,6 +136,10 @@ static qb_pauli_sum *random_conserving(int L, uint64_t seed, qb_err *e) {
     qb_pauli_sum_add(H, t, "+-", bond, e);
     qb_pauli_sum_add(H, conj(t), "-+", bond, e);
     qb_pauli_sum_add(H, qb_rng_normal(&r), "ZZ", bond, e);
+    /* XX + YY conserves the magnetization only as a sum: each alone leaves the sector */
+    double g = qb_rng_normal(&r);
+    qb_pauli_sum_add(H, g, "XX", bond, e);
+    qb_pauli_sum_add(H, g, "YY", bond, e);
     qb_pauli_sum_add(H, qb_rng_normal(&r), "Z", site, e);
   }
   return H;

@@ -8,6 +8,7 @@
  * scripts/plot_quickstart.py draws. */
 #include <math.h>
 #include <omp.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>

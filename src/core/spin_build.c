@@ -6,6 +6,7 @@
  * Two passes with the same code: count each row's merged nonzeros, then fill. Entries of
  * one row are sorted by column and duplicates summed in a fixed order, so the matrix is
  * bitwise identical on any thread count. */
+#include <float.h>
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -59,8 +60,14 @@ static int compare_col(const void *x, const void *y) {
   return (a > b) - (a < b);
 }
 
-/* Merged entries of row r into buf (capacity nterms); returns their number, or -1 when a
- * term leads out of the basis (the sector is not conserved). */
+/* Out-of-basis states are kept under a negative column, -1 - label, so that they sort
+ * first and merge like any column: single terms may leave the sector while their sum does
+ * not (X_j X_k + Y_j Y_k conserves the magnetization, X_j X_k alone does not). */
+static qb_idx out_of_basis_col(uint64_t label) { return -1 - (qb_idx)label; }
+
+/* Merged entries of row r into buf (capacity nterms); returns their number, or -1 when
+ * the terms' sum leads out of the basis (the sector is not conserved). Contributions to
+ * an out-of-basis state must cancel up to roundoff in the amplitudes summed. */
 static qb_idx build_row(const adjoint_term *adj, qb_idx nterms, const qb_spin_basis *B,
                         qb_idx r, row_entry *buf) {
   uint64_t row_state = qb_spin_basis_state(B, r);
@@ -68,12 +75,11 @@ static qb_idx build_row(const adjoint_term *adj, qb_idx nterms, const qb_spin_ba
   for (qb_idx t = 0; t < nterms; t++) {
     uint64_t s = row_state;
     qb_cplx amp = adj[t].coupling;
-    for (int k = adj[t].nops - 1; k >= 0 && amp != 0; k--)
+    for (int k = 0; k < adj[t].nops && amp != 0; k++) /* P_1^dagger acts first */
       amp *= apply_factor(adj[t].ops[k], adj[t].sites[k], &s);
     if (amp == 0) continue;
     qb_idx c = qb_spin_basis_index(B, s);
-    if (c < 0) return -1;
-    buf[n].col = c;
+    buf[n].col = c >= 0 ? c : out_of_basis_col(s);
     buf[n].val = conj(amp);
     n++;
   }
@@ -82,8 +88,16 @@ static qb_idx build_row(const adjoint_term *adj, qb_idx nterms, const qb_spin_ba
   for (qb_idx i = 0; i < n;) {
     qb_idx j = i;
     qb_cplx sum = 0;
-    while (j < n && buf[j].col == buf[i].col) sum += buf[j++].val;
-    if (sum != 0) buf[m++] = (row_entry){buf[i].col, sum};
+    double magnitude = 0;
+    while (j < n && buf[j].col == buf[i].col) {
+      magnitude += cabs(buf[j].val);
+      sum += buf[j++].val;
+    }
+    if (buf[i].col < 0) {
+      if (cabs(sum) > 4 * (j - i) * DBL_EPSILON * magnitude) return -1;
+    } else if (sum != 0) {
+      buf[m++] = (row_entry){buf[i].col, sum};
+    }
     i = j;
   }
   return m;

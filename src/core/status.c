@@ -25,9 +25,14 @@ void qb_err_prefix(qb_err *err, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(head, sizeof head, fmt, ap);
   va_end(ap);
-  char old[sizeof err->msg];
-  memcpy(old, err->msg, sizeof old);
-  snprintf(err->msg, sizeof err->msg, "%s: %s", head, old);
+  /* Build "head: old" in place; the old message is truncated if the two do not fit. */
+  size_t hl = strlen(head);
+  if (hl + 2 >= sizeof err->msg) hl = sizeof err->msg - 3;
+  memmove(err->msg + hl + 2, err->msg, sizeof err->msg - hl - 2);
+  err->msg[sizeof err->msg - 1] = '\0';
+  memcpy(err->msg, head, hl);
+  err->msg[hl] = ':';
+  err->msg[hl + 1] = ' ';
 }
 
 void qb_err_clear(qb_err *err) {
