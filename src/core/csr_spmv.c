@@ -78,10 +78,9 @@ static inline void qb_prefetch_stream(const double *v, const qb_idx *ci, qb_idx 
 
 #if defined(__AVX2__) && defined(__FMA__)
 /* AVX2: two nonzeros per 256-bit register, [a0 a0 a1 a1] * [x0re x0im x1re x1im]; acc01
- * holds lanes 0 and 1, acc23 lanes 2 and 3, exactly the lanes of the portable loop (so
- * both give the same bits). Measured on the AMD EPYC this was tuned on: software prefetch of x
- * did not help, AVX-512 masked loads were 2.5x slower. Used for rows near the end of the
- * arrays. */
+ * holds lanes 0 and 1, acc23 lanes 2 and 3: the lane order of the portable loop. Measured
+ * on the AMD EPYC this was tuned on: software prefetch of x did not help, AVX-512 masked
+ * loads were 2.5x slower. Used for the rows at the very end of the arrays. */
 static inline void row_rc(qb_idx k0, qb_idx k1, const qb_idx *restrict ci,
                           const double *restrict v, const double *restrict x, double *sr,
                           double *si) {
@@ -120,8 +119,8 @@ static const int64_t qb_lane_mask[5][4] = {
  * both a and x, adding exact zeros. Rows are short (~10 entries) with varying lengths: the
  * scalar tail's exit mispredicted once per row (20% of the in-cache time). */
 static inline void row_rc_masked(qb_idx k0, qb_idx k1, const qb_idx *restrict ci,
-                          const double *restrict v, const double *restrict x, double *sr,
-                          double *si) {
+                                 const double *restrict v, const double *restrict x,
+                                 double *sr, double *si) {
   __m256d acc01 = _mm256_setzero_pd(), acc23 = _mm256_setzero_pd();
   for (qb_idx k = k0; k < k1; k += QB_SPMV_LANES) {
     const qb_idx left = k1 - k;
