@@ -8,6 +8,7 @@
 #define QBATH_DENSE_H
 
 #include "qbath/status.h"
+#include <stddef.h> /* size_t, used by types.h */
 #include "qbath/types.h"
 
 qb_status qb_dense_eigh(qb_dtype dtype, qb_idx n, void *A, double *w, int want_vectors,

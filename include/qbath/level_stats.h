@@ -6,6 +6,7 @@
 #ifndef QBATH_LEVEL_STATS_H
 #define QBATH_LEVEL_STATS_H
 
+#include <stddef.h> /* size_t, used by types.h */
 #include "qbath/types.h"
 
 /* Mean of r_k over the levels E[stride*i], i = 0..n-1 (stride 2 counts each Kramers pair

@@ -6,7 +6,11 @@
  *   GSE  (2n x 2n complex, n Kramers pairs): H = [[A, B], [-conj(B), conj(A)]] with A a
  *        GUE of scale s and B complex antisymmetric, <|B_ij|^2> = s^2. All four real
  *        components of an off-diagonal quaternion have variance s^2/2, its diagonal
- *        s^2: the invariant measure exp(-Tr H^2 / (2 s^2)) on the 2n space.
+ *        s^2: the invariant measure exp(-Tr H^2 / (4 s^2)) on the 2n space, i.e.
+ *        exp(-sum_k lambda_k^2 / (2 s^2)) over the n distinct Kramers levels.
+ *        (GOE: exp(-Tr H^2 / (4 s^2)); GUE: exp(-Tr H^2 / (2 s^2)).)
+ * Exact finite-n second moments E Tr H^2: GOE n(n+1) s^2, GUE n^2 s^2,
+ *        GSE (2n levels) 2n(2n-1) s^2.
  * Each is entry-addressed from the stream (qb_rng_block), filled in parallel, and
  * bitwise identical on any thread count. Semicircle radius (large n):
  *   R = 2 s sqrt(n) (GOE, GUE), R = 2 s sqrt(2 n) (GSE); second moment <E^2> = R^2/4.
@@ -24,6 +28,7 @@
 
 #include "qbath/rng.h"
 #include "qbath/status.h"
+#include <stddef.h> /* size_t, used by types.h */
 #include "qbath/types.h"
 
 typedef enum { QB_GOE = 1, QB_GUE = 2, QB_GSE = 4, QB_POISSON = 0 } qb_ensemble;

@@ -14,6 +14,7 @@
 #define QBATH_RNG_H
 
 #include <stdint.h>
+#include <stddef.h> /* size_t, used by types.h */
 #include "qbath/types.h"
 
 typedef struct qb_rng {
