@@ -56,6 +56,7 @@ typedef struct entry {
   char section[64], name[64];
   char *value;   /* owned */
   qb_where where;
+  int section_line; /* line of the [section] header */
 } entry;
 
 typedef struct reader {
@@ -63,6 +64,7 @@ typedef struct reader {
   int line;              /* line number of the line last handed to inih */
   int cont;              /* 1 if that line is an indented continuation */
   int too_long;          /* first line longer than inih's buffer, or 0 */
+  int section_line;      /* line of the last [section] header */
   entry *e;
   int n, cap;
   const char *file;
@@ -85,6 +87,7 @@ static char *read_line(char *str, int num, void *stream) {
   str[copy] = '\0';
   const char *s = r->pos;
   while (s < r->pos + len && (*s == ' ' || *s == '\t')) s++;
+  if (s < r->pos + len && *s == '[') r->section_line = r->line;
   r->cont = s > r->pos && s < r->pos + len && *s != '\n' && *s != '\r' && *s != ';' && *s != '#';
   r->pos += len;
   return str;
@@ -132,6 +135,7 @@ static int handler(void *user, const char *section, const char *name, const char
   strcpy(p->value, value);
   snprintf(p->where.file, sizeof p->where.file, "%s", r->file);
   p->where.line = r->line;
+  p->section_line = r->section_line;
   r->n++;
   return 1;
 }
@@ -247,6 +251,7 @@ static qb_status unknown_key(const qb_campaign *c, const entry *e, qb_err *err) 
   char wb[300];
   qb_where_str(&e->where, wb, sizeof wb);
   if (!known_section(e->section)) {
+    if (e->where.line > 0) snprintf(wb, sizeof wb, "%s:%d", e->where.file, e->section_line);
     const char *s = closest(e->section, sections, NSECTIONS);
     return QB_FAIL(err, QB_ERR_INPUT, "%s: unknown section [%s]%s%s%s (sections: run, model, "
                    "evolve, eigen, spectral, output)", wb, e->section, s ? "; did you mean [" : "",
@@ -458,7 +463,8 @@ static qb_status assign_values(qb_campaign *c, const entry *e, int n, qb_err *er
     const qb_ckey *ck = &c->ckeys[j];
     if (!ck->is_set || ck->key->excludes == NULL) continue;
     int o = find_ckey(c, ck->key->section, ck->key->excludes);
-    if (o >= 0 && c->ckeys[o].is_set) {
+    /* Reported once, at the later of the two lines. */
+    if (o >= 0 && c->ckeys[o].is_set && (ck->where.line == 0 || ck->where.line > c->ckeys[o].where.line)) {
       char wb[300], wb2[300];
       return QB_FAIL(err, QB_ERR_INPUT, "%s: [%s] %s: conflicts with %s set at %s; give one of them",
                      qb_where_str(&ck->where, wb, sizeof wb), ck->key->section, ck->key->name,
