@@ -37,10 +37,17 @@ struct qb_journal {
   qb_idx nidx;
 };
 
-/* FNV-1a, 64 bit: cheap, and any torn or stale record fails it with high probability. */
+/* FNV-1a, 64 bit, over 8-byte words (then the tail bytes): cheap, and a torn or stale
+ * record fails it with high probability. */
 static uint64_t fnv1a(uint64_t h, const void *data, size_t n) {
   const unsigned char *p = data;
-  for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ull;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, p + i, 8);
+    h = (h ^ w) * 1099511628211ull;
+  }
+  for (; i < n; i++) h = (h ^ p[i]) * 1099511628211ull;
   return h;
 }
 static const uint64_t FNV_BASIS = 1469598103934665603ull;
@@ -205,14 +212,37 @@ fail:
 double qb_journal_start_time(const qb_journal *j) { return j->start_time; }
 qb_idx qb_journal_nrecords(const qb_journal *j) { return j->nidx; }
 
+size_t qb_journal_record_size(qb_idx nvals) {
+  return sizeof(rec_header) + sizeof(double) * (size_t)nvals;
+}
+
+void qb_journal_encode(uint64_t point, uint64_t realization, const double *row, qb_idx nvals,
+                       void *dst) {
+  rec_header h = {.magic = RECORD_MAGIC, .point_lo = (uint32_t)point, .realization = realization,
+                  .nvals = (uint32_t)nvals, .point_hi = (uint32_t)(point >> 32)};
+  h.checksum = record_sum(&h, row);
+  memcpy(dst, &h, sizeof h);
+  memcpy((unsigned char *)dst + sizeof h, row, sizeof(double) * (size_t)nvals);
+}
+
+qb_status qb_journal_append_encoded(qb_journal *j, const void *rec, size_t n, qb_err *err) {
+  if (j->nbuf + n > j->capbuf) {
+    size_t nc = j->capbuf ? 2 * j->capbuf : 65536;
+    while (nc < j->nbuf + n) nc *= 2;
+    unsigned char *b = qb_realloc(j->buf, j->capbuf, nc);
+    if (b == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "out of memory buffering journal records");
+    j->buf = b, j->capbuf = nc;
+  }
+  memcpy(j->buf + j->nbuf, rec, n);
+  j->nbuf += n;
+  return QB_OK;
+}
+
 qb_status qb_journal_append(qb_journal *j, uint64_t point, uint64_t realization,
                             const double *row, qb_idx nvals, qb_err *err) {
   if (nvals < 0 || nvals > (qb_idx)UINT32_MAX)
     return QB_FAIL(err, QB_ERR_DIM, "row of %lld values is too long for the journal", (long long)nvals);
-  rec_header h = {.magic = RECORD_MAGIC, .point_lo = (uint32_t)point, .realization = realization,
-                  .nvals = (uint32_t)nvals, .point_hi = (uint32_t)(point >> 32)};
-  h.checksum = record_sum(&h, row);
-  size_t need = sizeof h + sizeof(double) * (size_t)nvals;
+  size_t need = qb_journal_record_size(nvals);
   if (j->nbuf + need > j->capbuf) {
     size_t nc = j->capbuf ? 2 * j->capbuf : 65536;
     while (nc < j->nbuf + need) nc *= 2;
@@ -220,10 +250,26 @@ qb_status qb_journal_append(qb_journal *j, uint64_t point, uint64_t realization,
     if (b == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "out of memory buffering journal records");
     j->buf = b, j->capbuf = nc;
   }
-  memcpy(j->buf + j->nbuf, &h, sizeof h);
-  memcpy(j->buf + j->nbuf + sizeof h, row, sizeof(double) * (size_t)nvals);
+  qb_journal_encode(point, realization, row, nvals, j->buf + j->nbuf);
   j->nbuf += need;
   return QB_OK;
+}
+
+size_t qb_journal_pending(const qb_journal *j) { return j->nbuf; }
+
+void qb_journal_take(qb_journal *j, void **buf, size_t *n) {
+  *buf = j->buf;
+  *n = j->nbuf;
+  j->buf = NULL;
+  j->nbuf = j->capbuf = 0;
+}
+
+qb_status qb_journal_write(qb_journal *j, void *buf, size_t n, int sync, qb_err *err) {
+  qb_status st = n > 0 ? write_all(j->fd, buf, n, j->path, err) : QB_OK;
+  qb_free(buf);
+  if (st == QB_OK && sync && fdatasync(j->fd) != 0)
+    st = QB_FAIL(err, QB_ERR_IO, "%s: fdatasync failed: %s", j->path, strerror(errno));
+  return st;
 }
 
 qb_status qb_journal_flush(qb_journal *j, int sync, qb_err *err) {

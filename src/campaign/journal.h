@@ -31,6 +31,22 @@ double qb_journal_start_time(const qb_journal *j);
 /* Buffers one record (not yet written). */
 qb_status qb_journal_append(qb_journal *j, uint64_t point, uint64_t realization,
                             const double *row, qb_idx nvals, qb_err *err);
+/* Bytes of one encoded record of nvals values. */
+size_t qb_journal_record_size(qb_idx nvals);
+/* Encodes one record into dst (qb_journal_record_size(nvals) bytes): threads encode
+ * (and checksum) their records outside any lock. */
+void qb_journal_encode(uint64_t point, uint64_t realization, const double *row, qb_idx nvals,
+                       void *dst);
+/* Buffers already encoded records (n bytes). */
+qb_status qb_journal_append_encoded(qb_journal *j, const void *rec, size_t n, qb_err *err);
+/* Bytes buffered and not yet written. */
+size_t qb_journal_pending(const qb_journal *j);
+/* Detaches the buffered records (*buf, *n; the caller owns *buf) so that the write can
+ * happen outside the lock that protects appending; the journal starts a new buffer. */
+void qb_journal_take(qb_journal *j, void **buf, size_t *n);
+/* Writes detached records (callers serialize these calls) and frees buf; with sync
+ * also fdatasync. */
+qb_status qb_journal_write(qb_journal *j, void *buf, size_t n, int sync, qb_err *err);
 /* Writes buffered records; with sync also fdatasync. */
 qb_status qb_journal_flush(qb_journal *j, int sync, qb_err *err);
 /* Fills rows[r*nvals ..] and done[r] = 1 for the journaled realizations of point; counts

@@ -64,8 +64,9 @@ static void report(loop_state *s, int final) {
   s->last_progress = now;
 }
 
-/* Called (inside a critical section) when realization r has finished with status st. */
-static void record(loop_state *s, qb_idx r, qb_status st, const qb_err *e) {
+/* Called (inside the critical section) when realization r has finished with status st;
+ * rec holds its encoded journal record (NULL: encode here). */
+static void record(loop_state *s, qb_idx r, qb_status st, const qb_err *e, const void *rec) {
   if (st != QB_OK) {
     if (s->status == QB_OK) {
       s->status = st;
@@ -76,62 +77,149 @@ static void record(loop_state *s, qb_idx r, qb_status st, const qb_err *e) {
     return;
   }
   s->done_point++, s->done_all++, s->computed++;
-  if (s->journal == NULL) return;
-  qb_status js = qb_journal_append(s->journal, (uint64_t)s->point, (uint64_t)r,
-                                   s->rows + r * s->rowlen, s->rowlen, &s->err);
-  double now = omp_get_wtime();
-  if (js == QB_OK && now - s->last_flush >= s->c->flush_seconds) {
-    int sync = now - s->last_sync >= s->c->sync_seconds;
-    js = qb_journal_flush(s->journal, sync, &s->err);
-    s->last_flush = now;
-    if (sync) s->last_sync = now;
-  }
+  if (s->journal == NULL || s->status != QB_OK) return;
+  qb_status js = rec ? qb_journal_append_encoded(s->journal, rec, qb_journal_record_size(s->rowlen), &s->err)
+                     : qb_journal_append(s->journal, (uint64_t)s->point, (uint64_t)r,
+                                         s->rows + r * s->rowlen, s->rowlen, &s->err);
   if (js != QB_OK) s->status = js, s->abort = 1;
-  if (now - s->last_progress >= s->opts->progress_seconds) report(s, 0);
 }
 
-static void realize_one(loop_state *s, const qb_model *m, qb_idx r, int inner) {
+/* Journal bytes buffered before a write is forced, whatever the time. */
+enum { QB_JOURNAL_FLUSH_BYTES = 4 << 20 };
+
+/* Inside the critical section: when a write is due ([output] flush_seconds, or the
+ * buffer is large), detaches the buffer into *buf / *n for writing outside it. */
+static int flush_due(loop_state *s, double now, void **buf, size_t *n, int *sync) {
+  if (now - s->last_progress >= s->opts->progress_seconds) report(s, 0);
+  if (s->journal == NULL || s->status != QB_OK) return 0;
+  if (now - s->last_flush < s->c->flush_seconds &&
+      qb_journal_pending(s->journal) < QB_JOURNAL_FLUSH_BYTES)
+    return 0;
+  *sync = now - s->last_sync >= s->c->sync_seconds;
+  if (*sync) s->last_sync = now;
+  s->last_flush = now;
+  qb_journal_take(s->journal, buf, n);
+  return 1;
+}
+
+/* Per-thread batch of finished realizations with their encoded records, committed to the
+ * shared state together: cheap realizations then cost one critical section per batch,
+ * and encoding, checksums and the write() happen outside it. A batch is committed when
+ * full or when half of [output] flush_seconds has passed since the thread's last commit,
+ * so an expensive realization is journaled at once. */
+enum { BATCH = 256, BATCH_BYTES = 1 << 20 };
+typedef struct batch {
+  qb_idx r[BATCH];
+  int n;
+  double last_commit;
+  unsigned char *recs; /* encoded records, n x record size (NULL: no journal or no memory) */
+  size_t cap;
+} batch;
+
+static void commit(loop_state *s, batch *b, double now) {
+  void *buf = NULL;
+  size_t n = 0;
+  int due = 0, sync = 0;
+  size_t rs = qb_journal_record_size(s->rowlen);
+#pragma omp critical(qb_campaign_record)
+  {
+    for (int i = 0; i < b->n; i++) record(s, b->r[i], QB_OK, NULL, b->recs ? b->recs + i * rs : NULL);
+    due = flush_due(s, now, &buf, &n, &sync);
+  }
+  if (due) {
+    qb_err e;
+    qb_status st;
+#pragma omp critical(qb_campaign_journal_write)
+    st = qb_journal_write(s->journal, buf, n, sync, &e);
+    if (st != QB_OK) {
+#pragma omp critical(qb_campaign_record)
+      {
+        if (s->status == QB_OK) s->status = st, s->err = e;
+        s->abort = 1;
+      }
+    }
+  }
+  b->n = 0;
+  b->last_commit = now;
+}
+
+static void batch_init(loop_state *s, batch *b) {
+  size_t rs = qb_journal_record_size(s->rowlen);
+  int cap = (int)(BATCH_BYTES / rs);
+  b->n = 0;
+  b->last_commit = omp_get_wtime();
+  b->cap = (size_t)(cap < 1 ? 1 : cap > BATCH ? BATCH : cap);
+  b->recs = s->journal ? qb_malloc(b->cap * rs) : NULL;
+}
+
+static void realize_one(loop_state *s, const qb_model *m, qb_idx r, int inner, batch *b) {
   qb_task t = {.seed = s->c->seed, .point = (uint64_t)s->point, .realization = (uint64_t)r,
                .nthreads = inner};
   qb_err e;
   qb_err_clear(&e);
   double t0 = omp_get_wtime();
   qb_status st = m->realize(s->ctx, &t, s->rows + r * s->rowlen, &e);
-  s->in_model[omp_get_thread_num() * PAD] += omp_get_wtime() - t0;
+  double t1 = omp_get_wtime();
+  s->in_model[omp_get_thread_num() * PAD] += t1 - t0;
+  if (st != QB_OK) {
+    commit(s, b, t1);
 #pragma omp critical(qb_campaign_record)
-  record(s, r, st, &e);
+    record(s, r, st, &e, NULL);
+    return;
+  }
+  if (b->recs)
+    qb_journal_encode((uint64_t)s->point, (uint64_t)r, s->rows + r * s->rowlen, s->rowlen,
+                      b->recs + (size_t)b->n * qb_journal_record_size(s->rowlen));
+  b->r[b->n++] = r;
+  if ((size_t)b->n == b->cap || t1 - b->last_commit >= 0.5 * s->c->flush_seconds) commit(s, b, t1);
 }
 
 /* Runs the listed realizations: one per thread, or one at a time with all threads. */
 static void compute(loop_state *s, const qb_idx *todo, qb_idx ntodo, int mode, int nthreads) {
   const qb_model *m = s->c->model;
   if (mode == QB_PAR_OPERATOR || nthreads == 1) {
-    for (qb_idx i = 0; i < ntodo && !s->abort; i++) realize_one(s, m, todo[i], nthreads);
+    batch b;
+    batch_init(s, &b);
+    for (qb_idx i = 0; i < ntodo && !s->abort; i++) realize_one(s, m, todo[i], nthreads, &b);
+    commit(s, &b, omp_get_wtime());
+    qb_free(b.recs);
     return;
   }
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nthreads) default(none) \
-    shared(s, m, todo, ntodo)
-  for (qb_idx i = 0; i < ntodo; i++) {
-    int stop;
+  /* Chunks small enough for load balance (~1000 per thread), large enough that the
+   * shared loop counter is not contended for cheap realizations. */
+  qb_idx chunk = ntodo / (1000 * (qb_idx)nthreads);
+  if (chunk < 1) chunk = 1;
+#pragma omp parallel num_threads(nthreads) default(none) shared(s, m, todo, ntodo, chunk)
+  {
+    batch b;
+    batch_init(s, &b);
+#pragma omp for schedule(dynamic, chunk)
+    for (qb_idx i = 0; i < ntodo; i++) {
+      int stop;
 #pragma omp atomic read
-    stop = s->abort;
-    if (!stop) realize_one(s, m, todo[i], 1);
+      stop = s->abort;
+      if (!stop) realize_one(s, m, todo[i], 1, &b);
+    }
+    commit(s, &b, omp_get_wtime());
+    qb_free(b.recs);
   }
 }
 
-/* Mean and standard error of each row element over nreal rows, in realization order. */
+/* Mean and standard error of each row element over nreal rows, in realization order
+ * (two passes: the mean, then the squared deviations; rows outer for cache locality,
+ * which keeps each element's summation order r = 0, 1, ...). */
 static void reduce(const double *rows, qb_idx nreal, qb_idx len, double *mean, double *se) {
-  for (qb_idx k = 0; k < len; k++) {
-    double sum = 0;
-    for (qb_idx r = 0; r < nreal; r++) sum += rows[r * len + k];
-    double mu = sum / (double)nreal, ss = 0;
-    for (qb_idx r = 0; r < nreal; r++) {
-      double d = rows[r * len + k] - mu;
-      ss += d * d;
+  for (qb_idx k = 0; k < len; k++) mean[k] = se[k] = 0;
+  for (qb_idx r = 0; r < nreal; r++)
+    for (qb_idx k = 0; k < len; k++) mean[k] += rows[r * len + k];
+  for (qb_idx k = 0; k < len; k++) mean[k] /= (double)nreal;
+  for (qb_idx r = 0; r < nreal; r++)
+    for (qb_idx k = 0; k < len; k++) {
+      double d = rows[r * len + k] - mean[k];
+      se[k] += d * d;
     }
-    mean[k] = mu;
-    se[k] = nreal > 1 ? sqrt(ss / ((double)nreal * (double)(nreal - 1))) : NAN;
-  }
+  for (qb_idx k = 0; k < len; k++)
+    se[k] = nreal > 1 ? sqrt(se[k] / ((double)nreal * (double)(nreal - 1))) : NAN;
 }
 
 /* ---- result file -------------------------------------------------------------------- */
@@ -305,7 +393,7 @@ static qb_status mpi_gather_rows(loop_state *s, const unsigned char *done, int r
       for (qb_idx i = 0; i < n; i++) {
         MPI_Recv(s->rows + todo[i] * s->rowlen, (int)s->rowlen, MPI_DOUBLE, q, 7, MPI_COMM_WORLD,
                  MPI_STATUS_IGNORE);
-        record(s, todo[i], QB_OK, NULL);
+        record(s, todo[i], QB_OK, NULL, NULL);
         if (s->status != QB_OK) return s->status;
       }
     }
@@ -493,7 +581,7 @@ qb_status qb_campaign_run(qb_campaign *c, const qb_run_opts *opts, qb_run_stats 
   }
   stats->computed = s.computed;
   if (st == QB_OK) report(&s, 1);
-  if (st == QB_OK && j) st = qb_journal_flush(j, 1, err);
+  if (st == QB_OK && j) st = qb_journal_flush(j, 0, err);
   if (st == QB_OK && rank == 0) st = finish_file(&h, tmp, c->output, err);
   if (st == QB_OK && rank == 0 && !c->keep_journal) {
     j = qb_journal_close(j);
