@@ -15,7 +15,7 @@
 const qb_key qb_campaign_keys[] = {
     {"run", "name", QB_KEY_STRING, "", 0, -1, NULL, "", NULL,
      "name of the run (default: the input file's base name)", 0},
-    {"run", "seed", QB_KEY_INT, "1", 0, 9007199254740992.0, NULL, "", NULL,
+    {"run", "seed", QB_KEY_INT, "1", 0, 1e15, NULL, "", NULL,
      "campaign seed of every Philox stream (seed, point, realization, purpose)", 0},
     {"run", "realizations", QB_KEY_INT, NULL, 1, 1e12, NULL, "", NULL,
      "disorder realizations per sweep point", 0},

@@ -219,9 +219,16 @@ int qb_edit_distance(const char *a, const char *b) {
   return prev[lb];
 }
 
-static void range_text(const qb_key *k, char *buf, size_t n) {
-  if (k->type == QB_KEY_ENUM) snprintf(buf, n, "%s", k->choices);
-  else if (k->min > k->max || (k->type != QB_KEY_INT && k->type != QB_KEY_REAL &&
+static void range_text(const qb_key *k, char *buf, size_t n, int markdown) {
+  if (k->type == QB_KEY_ENUM) {
+    /* Markdown tables need the choice separators escaped. */
+    size_t o = 0;
+    for (const char *c = k->choices; *c && o + 3 < n; c++) {
+      if (markdown && *c == '|') buf[o++] = '\\';
+      buf[o++] = *c;
+    }
+    buf[o] = '\0';
+  } else if (k->min > k->max || (k->type != QB_KEY_INT && k->type != QB_KEY_REAL &&
                                 k->type != QB_KEY_INT_LIST && k->type != QB_KEY_REAL_LIST))
     snprintf(buf, n, "-");
   else if (isinf(k->min) && isinf(k->max)) snprintf(buf, n, "any");
@@ -234,7 +241,7 @@ void qb_keys_print(FILE *f, const qb_key *table, int markdown) {
   const char *section = "";
   for (const qb_key *k = table; k && k->name; k++) {
     char range[160];
-    range_text(k, range, sizeof range);
+    range_text(k, range, sizeof range, markdown);
     const char *def = k->def == NULL ? "(required)" : (k->def[0] ? k->def : "(none)");
     if (strcmp(section, k->section)) {
       section = k->section;
@@ -247,7 +254,7 @@ void qb_keys_print(FILE *f, const qb_key *table, int markdown) {
     if (markdown)
       fprintf(f, "| `%s` | %s | `%s` | %s | %s | %s | %s%s%s%s |\n", k->name,
               qb_key_type_name(k->type), def, range, k->unit && *k->unit ? k->unit : "-",
-              k->sweepable ? "yes" : "no", k->doc, k->excludes ? " Not with `" : "",
+              k->sweepable ? "yes" : "no", k->doc, k->excludes ? ". Not with `" : "",
               k->excludes ? k->excludes : "", k->excludes ? "`." : "");
     else
       fprintf(f, "  %-16s %-11s default %-12s range %-14s %s%s%s%s\n", k->name,

@@ -482,6 +482,20 @@ out:
 
 /* ---- the run ------------------------------------------------------------------------ */
 
+/* Creates the directories leading to path (like mkdir -p of its parent). */
+static qb_status make_parent_dirs(const char *path, qb_err *err) {
+  char buf[4096];
+  snprintf(buf, sizeof buf, "%s", path);
+  for (char *s = buf + 1; *s; s++) {
+    if (*s != '/') continue;
+    *s = '\0';
+    if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+      return QB_FAIL(err, QB_ERR_IO, "cannot create directory %s for the output: %s", buf, strerror(errno));
+    *s = '/';
+  }
+  return QB_OK;
+}
+
 /* Opens or creates the journal as resume/overwrite say. *complete is set when a resume
  * finds a finished result file of the same input and no journal. */
 static qb_status open_journal(qb_campaign *c, const char *jpath, int resume, qb_journal **j,
@@ -505,6 +519,7 @@ static qb_status open_journal(qb_campaign *c, const char *jpath, int resume, qb_
     return QB_FAIL(err, QB_ERR_INPUT, "%s: %s exists; use --resume to continue it, or set "
                    "[output] overwrite = true", c->path,
                    file_exists(jpath) ? jpath : c->output);
+  QB_TRY(make_parent_dirs(c->output, err));
   return qb_journal_create(jpath, c->text, j, err);
 }
 
