@@ -54,7 +54,8 @@ static __attribute__((unused)) int ct_exists(const char *path) {
 /* The qbath binary (CTest sets QBATH_BINARY). */
 static __attribute__((unused)) const char *ct_binary(void) {
   const char *b = getenv("QBATH_BINARY");
-  return b ? b : "../qbath";
+  if (b) return b;
+  return access("../qbath", X_OK) == 0 ? "../qbath" : "./qbath"; /* run from build/tests or build */
 }
 
 /* Starts `qbath args...` with stdout/stderr to files (or /dev/null); returns the pid. */

@@ -169,6 +169,34 @@ static void test_bad_sweep_and_file(void) {
            "b21.ini:2: [run] realizations", "cannot be swept");
 }
 
+/* Every allocation of loading fails in turn: each failure is QB_ERR_NOMEM and frees its
+ * partial work (ASan's leak check in the sanitizer build). */
+static void test_alloc_failures(void) {
+  char path[600];
+  ct_write(ct_path(path, sizeof path, "alloc.ini"),
+           "[run]\nrealizations = 3\nzip = model.x model.dt\n[model]\ntype = toy\n"
+           "x = 1, 2\ndt = 0.1, 0.2\nsamples = linspace(2, 4, 3)\n[output]\nfile = a.h5\n");
+  char *sets[] = {"model.work=3"};
+  int failures = 0;
+  for (long k = 0; k < 100000; k++) {
+    qb_campaign *c = NULL;
+    qb_err err;
+    qb_alloc_fail_after(k);
+    qb_status st = qb_campaign_load(path, 1, sets, &c, &err);
+    qb_alloc_fail_after(-1);
+    if (st == QB_OK) {
+      CU_ASSERT_EQUAL(qb_campaign_npoints(c), 6);
+      qb_campaign_free(c);
+      break;
+    }
+    failures++;
+    if (st != QB_ERR_NOMEM) printf("\n  allocation %ld: status %d: %s\n", k, (int)st, err.msg);
+    CU_ASSERT_EQUAL(st, QB_ERR_NOMEM);
+    CU_ASSERT_PTR_NULL(c);
+  }
+  CU_ASSERT(failures > 10);
+}
+
 int main(void) {
   const qb_test_case cases[] = {{"cartesian sweep", test_cartesian},
                                 {"zip, linspace, logspace", test_zip_and_spaces},
@@ -178,6 +206,7 @@ int main(void) {
                                 {"bad: type and range", test_bad_type_and_range},
                                 {"bad: missing, conflict, duplicate", test_bad_missing_conflict_duplicate},
                                 {"bad: sweeps, files, syntax, --set", test_bad_sweep_and_file},
+                                {"every allocation failure", test_alloc_failures},
                                 {NULL, NULL}};
   return qb_test_main("campaign_input", cases);
 }
