@@ -94,9 +94,13 @@ qb_status qb_journal_create(const char *path, const char *text, qb_journal **out
   *out = NULL;
   qb_journal *j = alloc_journal(path);
   if (j == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "out of memory for the journal");
-  j->fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+  /* The header is written to PATH.new and renamed: a kill while creating the journal
+   * leaves either no journal or a complete header, never a damaged one. */
+  char tmp[4200];
+  snprintf(tmp, sizeof tmp, "%s.new", path);
+  j->fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC, 0644);
   if (j->fd < 0) {
-    qb_status st = QB_FAIL(err, QB_ERR_IO, "%s: cannot create the journal: %s", path, strerror(errno));
+    qb_status st = QB_FAIL(err, QB_ERR_IO, "%s: cannot create the journal: %s", tmp, strerror(errno));
     qb_journal_close(j);
     return st;
   }
@@ -110,8 +114,11 @@ qb_status qb_journal_create(const char *path, const char *text, qb_journal **out
   if (st == QB_OK) st = write_all(j->fd, text, len, path, err);
   if (st == QB_OK && fdatasync(j->fd) != 0)
     st = QB_FAIL(err, QB_ERR_IO, "%s: fdatasync failed: %s", path, strerror(errno));
+  if (st == QB_OK && rename(tmp, path) != 0)
+    st = QB_FAIL(err, QB_ERR_IO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
   if (st != QB_OK) {
     qb_journal_close(j);
+    unlink(tmp);
     return st;
   }
   *out = j;
