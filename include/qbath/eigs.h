@@ -43,9 +43,10 @@ typedef struct qb_eigs_opts {
   qb_idx dense_max_dim;    /* AUTO uses dense ED up to this dimension (default 3000) */
   int want_vectors;        /* 1: return eigenvectors (default 1) */
   qb_idx ncv;              /* Lanczos basis size; 0: max(2 nev + 1, nev + 20) (default 0) */
-  double tol;              /* ARPACK relative tolerance; 0: machine precision (default 0) */
+  double tol;              /* ARPACK relative tolerance; 0: machine precision (default 1e-12:
+                            residuals ~1e-12, half the solves of 0) */
   int maxiter;             /* ARPACK restarts (default 1000) */
-  double bounds_tol;       /* ARPACK tolerance of the extremal eigenvalues (default 1e-10) */
+  double bounds_tol;       /* ARPACK tolerance of the extremal eigenvalues (default 1e-8) */
   uint64_t seed;           /* start vector stream (default 20240601) */
   qb_factor_opts factor;   /* strategy, ordering, memory limit of the factorization */
   const qb_factor_type *backend; /* NULL: qb_factor_umfpack */
@@ -81,8 +82,8 @@ qb_eigs_result *qb_eigs_result_free(qb_eigs_result *r);
 qb_status qb_eigs_csr(const qb_csr *A, const qb_eigs_opts *o, qb_factor **cache,
                       qb_eigs_result **out, qb_err *err);
 
-/* Same for an operator: a CSR op goes to qb_eigs_csr; any other op is supported by dense
- * ED (its dense matrix from applies) and, for shift-invert, needs a CSR form. */
+/* Same for an operator: a CSR op goes to qb_eigs_csr; other operator types need their CSR
+ * form first (QB_ERR_UNSUPPORTED names the type). */
 qb_status qb_eigs_op(const qb_op *H, const qb_eigs_opts *o, qb_factor **cache,
                      qb_eigs_result **out, qb_err *err);
 

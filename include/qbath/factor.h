@@ -21,7 +21,7 @@
 
 /* Fill-reducing ordering (UMFPACK names; other backends map them to their nearest). */
 typedef enum {
-  QB_ORDER_DEFAULT = 0, /* the backend's default (UMFPACK: AMD for the symmetric strategy) */
+  QB_ORDER_DEFAULT = 0, /* the backend's default (UMFPACK: METIS, measured best here) */
   QB_ORDER_AMD = 1,     /* approximate minimum degree on A + A^T */
   QB_ORDER_METIS = 2,   /* nested dissection (METIS) */
   QB_ORDER_CHOLMOD = 3, /* CHOLMOD's choice: AMD, and METIS where it gives less fill */
@@ -37,7 +37,7 @@ typedef enum {
 
 /* Options; qb_factor_opts_default fills the documented defaults. */
 typedef struct qb_factor_opts {
-  qb_factor_strategy strategy; /* default QB_STRATEGY_SYMMETRIC (measured fastest here) */
+  qb_factor_strategy strategy; /* default QB_STRATEGY_SYMMETRIC (AUTO picks it too here) */
   qb_factor_ordering ordering; /* default QB_ORDER_DEFAULT */
   double mem_limit;            /* bytes the factorization may use at its peak; 0 = none */
 } qb_factor_opts;

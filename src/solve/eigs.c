@@ -21,7 +21,8 @@ void qb_eigs_opts_default(qb_eigs_opts *o) {
   o->dense_max_dim = 3000;
   o->want_vectors = 1;
   o->maxiter = 1000;
-  o->bounds_tol = 1e-10;
+  o->tol = 1e-12;
+  o->bounds_tol = 1e-8;
   o->seed = 20240601;
   qb_factor_opts_default(&o->factor);
 }

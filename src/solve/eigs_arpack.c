@@ -10,7 +10,7 @@
 #include "solve/eigs_internal.h"
 
 /* Basis size of the extremal-eigenvalue runs: small, they need one or two Ritz values. */
-#define QB_BOUNDS_NCV 24
+#define QB_BOUNDS_NCV 32
 /* Restarts allowed to the extremal-eigenvalue runs. */
 #define QB_BOUNDS_MAXITER 3000
 /* RNG purpose tag of ARPACK start vectors (separates them from a model's streams). */
