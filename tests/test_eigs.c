@@ -60,10 +60,11 @@ static double overlap(const qb_eigs_result *a, qb_idx i, const qb_eigs_result *b
 
 /* Shift-invert vs dense ED on the same matrix: eigenvalues, residuals, orthogonality, and
  * eigenvectors (|overlap| = 1, for levels that are not nearly degenerate). */
-static void compare_methods(const qb_csr *A, qb_idx nev, double eps) {
+static void compare_methods(const qb_csr *A, qb_idx nev, double eps, const qb_factor_type *backend) {
   qb_err e;
   qb_eigs_opts o;
   qb_eigs_opts_default(&o);
+  o.backend = backend;
   o.nev = nev;
   o.target = eps;
   qb_eigs_result *si = NULL, *de = NULL;
@@ -83,8 +84,8 @@ static void compare_methods(const qb_csr *A, qb_idx nev, double eps) {
   CU_ASSERT(de->max_resid <= 1e-10);
   CU_ASSERT(si->orth_defect <= 1e-10);
   CU_ASSERT(de->orth_defect <= 1e-10);
-  printf("\n  n = %ld %s: max resid SI %.2e dense %.2e, orth %.2e, %ld solves, LU/nnz %.1f",
-         (long)A->nrows, A->dtype == QB_REAL ? "real" : "complex", si->max_resid,
+  printf("\n  %s n = %ld %s: max resid SI %.2e dense %.2e, orth %.2e, %ld solves, LU/nnz %.1f",
+         backend->name, (long)A->nrows, A->dtype == QB_REAL ? "real" : "complex", si->max_resid,
          de->max_resid, si->orth_defect, (long)si->nsolves,
          si->factor.factor_entries / si->factor.a_entries);
   for (qb_idx j = 0; j < nev; j++) {
@@ -104,14 +105,33 @@ static void compare_methods(const qb_csr *A, qb_idx nev, double eps) {
 static void test_real_chain_l14(void) {
   qb_csr *A = chain(14, 3.0, 0.0, 7);
   CU_ASSERT_EQUAL_FATAL(A->dtype, QB_REAL);
-  compare_methods(A, 30, 0.5);
+  compare_methods(A, 30, 0.5, &qb_factor_umfpack);
   qb_csr_free(A);
 }
 
 static void test_complex_chain(void) {
   qb_csr *A = chain(12, 2.0, 0.37, 3);
   CU_ASSERT_EQUAL_FATAL(A->dtype, QB_COMPLEX);
-  compare_methods(A, 20, 0.43);
+  compare_methods(A, 20, 0.43, &qb_factor_umfpack);
+  qb_csr_free(A);
+}
+
+/* The MUMPS backend (when built in): same checks, real (LDL^T) and complex (LU). */
+static void test_mumps_backend(void) {
+  if (!qb_factor_have_mumps()) {
+    printf("\n  (built without MUMPS: checking that it says so)");
+    qb_err e;
+    qb_csr *A = chain(8, 1.0, 0.0, 1);
+    qb_factor *F = NULL;
+    CU_ASSERT_EQUAL(qb_factor_create(&qb_factor_mumps, A, NULL, &F, &e), QB_ERR_UNSUPPORTED);
+    qb_csr_free(A);
+    return;
+  }
+  qb_csr *A = chain(12, 3.0, 0.0, 17);
+  compare_methods(A, 25, 0.6, &qb_factor_mumps);
+  qb_csr_free(A);
+  A = chain(10, 2.0, 0.29, 4);
+  compare_methods(A, 12, 0.5, &qb_factor_mumps);
   qb_csr_free(A);
 }
 
@@ -305,6 +325,7 @@ int main(void) {
   static const qb_test_case cases[] = {
       {"real chain L=14: shift-invert = dense ED", test_real_chain_l14},
       {"complex Hermitian chain: shift-invert = dense ED", test_complex_chain},
+      {"MUMPS backend = dense ED", test_mumps_backend},
       {"dense window is the nearest levels", test_window_is_nearest},
       {"factor reuse across realizations", test_factor_reuse},
       {"memory limit refusal", test_memory_refusal},

@@ -72,6 +72,11 @@ typedef struct qb_factor_type {
 
 /* UMFPACK (umfpack_dl_* / umfpack_zl_*, 64-bit indices), the default backend. */
 extern const qb_factor_type qb_factor_umfpack;
+/* MUMPS (sequential, Debian libmumps-seq-dev): LDL^T for real symmetric, LU for complex.
+ * In a build without MUMPS (QBATH_HAVE_MUMPS undefined) its analyze reports
+ * QB_ERR_UNSUPPORTED. qb_factor_have_mumps() says which. */
+extern const qb_factor_type qb_factor_mumps;
+int qb_factor_have_mumps(void);
 
 /* A factorization object: the analysed pattern, and the numeric factor once computed. */
 typedef struct qb_factor {

@@ -25,6 +25,7 @@ typedef struct bench_args {
   int repeat;                /* solves on new realizations with the cached analysis */
   double tol;                /* ARPACK tolerance (0: machine precision) */
   long ncv;                  /* Lanczos basis size (0: default) */
+  const char *backend;       /* "umfpack" or "mumps" */
 } bench_args;
 
 /* h_j = W U[-1, 1] from the qbath RNG; XX + YY = 2(+- + -+) keeps every term in the sector. */
@@ -75,6 +76,7 @@ static int parse(int argc, char **argv, bench_args *a) {
     else if (!strcmp(k, "--repeat")) a->repeat = atoi(v);
     else if (!strcmp(k, "--tol")) a->tol = atof(v);
     else if (!strcmp(k, "--ncv")) a->ncv = atol(v);
+    else if (!strcmp(k, "--backend")) a->backend = v;
     else { fprintf(stderr, "bench eigs: unknown option %s\n", k); return 2; }
     i++;
   }
@@ -111,6 +113,9 @@ int qb_bench_eigs(int argc, char **argv) {
   o.method = QB_EIGS_SHIFT_INVERT;
   if (a.tol > 0) o.tol = a.tol;
   o.ncv = a.ncv;
+  o.backend = a.backend && !strcmp(a.backend, "mumps") ? &qb_factor_mumps : &qb_factor_umfpack;
+  printf("qbath: backend %s, %s\n", o.backend->name, a.backend && strcmp(a.backend, "mumps") &&
+         strcmp(a.backend, "umfpack") ? "(unknown --backend, using umfpack)" : "");
   o.factor.strategy = (qb_factor_strategy)a.strategy;
   o.factor.ordering = (qb_factor_ordering)a.ordering;
   o.factor.mem_limit = a.mem_limit_gb * 1e9;
