@@ -76,7 +76,8 @@ qb_eigs_result *qb_eigs_result_free(qb_eigs_result *r);
 
 /* The nev pairs of the Hermitian CSR matrix A nearest the target. For shift-invert, *cache
  * (may be NULL) carries a qb_factor across calls: when it holds an analysis of A's pattern
- * it is reused (only the numeric factorization is redone), otherwise it is replaced; the
+ * by the requested backend it is reused (only the numeric factorization is redone; the
+ * analysis options are those it was created with), otherwise it is replaced; the
  * caller frees it with qb_factor_free. nev > dim is QB_ERR_INPUT. ARPACK not meeting its
  * tolerance within maxiter is QB_NOT_CONVERGED (no result). */
 qb_status qb_eigs_csr(const qb_csr *A, const qb_eigs_opts *o, qb_factor **cache,
