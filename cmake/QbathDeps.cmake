@@ -60,3 +60,31 @@ set_target_properties(qbath::HDF5 PROPERTIES
   INTERFACE_INCLUDE_DIRECTORIES "${HDF5_C_INCLUDE_DIRS}"
   INTERFACE_LINK_LIBRARIES "${HDF5_C_LIBRARIES}"
   INTERFACE_COMPILE_DEFINITIONS "${HDF5_C_DEFINITIONS}")
+
+# Optional: sequential MUMPS (Debian libmumps-seq-dev), a second factorization backend for
+# shift-invert (src/solve/factor_mumps.c). Found -> linked through qbath::SuiteSparse's
+# interface with QBATH_HAVE_MUMPS=1; missing -> the backend reports "unsupported".
+find_path(MUMPS_SEQ_INCLUDE_DIR mpi.h PATHS /usr/include/mumps_seq NO_DEFAULT_PATH)
+find_path(MUMPS_INCLUDE_DIR dmumps_c.h)
+set(qb_mumps_libs)
+set(qb_mumps_ok ${MUMPS_SEQ_INCLUDE_DIR})
+if(NOT MUMPS_INCLUDE_DIR)
+  set(qb_mumps_ok FALSE)
+endif()
+foreach(l dmumps_seq zmumps_seq mumps_common_seq pord_seq mpiseq_seq)
+  find_library(MUMPS_${l}_LIBRARY ${l})
+  if(MUMPS_${l}_LIBRARY)
+    list(APPEND qb_mumps_libs ${MUMPS_${l}_LIBRARY})
+  else()
+    set(qb_mumps_ok FALSE)
+  endif()
+endforeach()
+if(qb_mumps_ok)
+  set_property(TARGET qbath::SuiteSparse APPEND PROPERTY INTERFACE_INCLUDE_DIRECTORIES
+               ${MUMPS_SEQ_INCLUDE_DIR} ${MUMPS_INCLUDE_DIR})
+  set_property(TARGET qbath::SuiteSparse APPEND PROPERTY INTERFACE_LINK_LIBRARIES ${qb_mumps_libs})
+  set_property(TARGET qbath::SuiteSparse APPEND PROPERTY INTERFACE_COMPILE_DEFINITIONS QBATH_HAVE_MUMPS=1)
+  message(STATUS "qbath: found MUMPS (sequential): ${qb_mumps_libs}")
+else()
+  message(STATUS "qbath: MUMPS (sequential) not found, optional (Debian package libmumps-seq-dev)")
+endif()

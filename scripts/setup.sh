@@ -9,6 +9,7 @@ packages=(
   libopenblas-dev liblapacke-dev        # CBLAS + LAPACKE
   libsuitesparse-dev                    # UMFPACK, CHOLMOD
   libarpack2-dev                        # ARPACK-NG
+  libmumps-seq-dev                      # MUMPS, optional shift-invert backend
   libfftw3-dev                          # FFTW3 (double, threaded)
   libhdf5-dev hdf5-tools                # HDF5 C library, h5dump
   libinih-dev librandom123-dev          # input files, Philox

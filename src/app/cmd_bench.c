@@ -12,6 +12,8 @@ typedef struct {
 
 static const bench benches[] = {
     {"spmv", qb_bench_spmv, "SpMV bandwidth on the L = 20 Heisenberg chain vs STREAM triad"},
+    {"runner", qb_bench_runner, "campaign runner overhead over 10^5 trivial realizations"},
+    {"eigs", qb_bench_eigs, "50 shift-invert eigenpairs mid-spectrum, L = 18 Heisenberg chain"},
 };
 enum { NBENCHES = sizeof benches / sizeof benches[0] };
 

@@ -1,12 +1,241 @@
-/* cmd_campaign.c — run / validate / help keys: the campaign runner's commands.
- * The campaign runner (issue 3) replaces these with the real ones. */
+/* cmd_campaign.c — `qbath run`, `qbath validate`, `qbath help keys`: the campaign
+ * runner's commands. Exit status: 0 success, 1 failure of the computation, 2 bad usage
+ * or bad input (nothing is written then). */
+#include <math.h>
+#include <omp.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef QBATH_HAVE_MPI
+#include <mpi.h>
+#endif
 
 #include "commands.h"
+#include "qbath/campaign.h"
 
-int qb_cmd_run(int argc, char **argv) {
-  fprintf(stderr, "qbath run: the campaign runner is not part of this build yet\n");
+/* Live progress line interval on a terminal (seconds); a human-facing refresh rate. */
+#define QB_TTY_REFRESH 0.2
+
+enum { MAX_SETS = 256 };
+
+typedef struct cli {
+  int dry_run, resume, quiet, threads;
+  int nsets;
+  char *sets[MAX_SETS];
+  const char *file;
+} cli;
+
+static int usage_run(FILE *f) {
+  fprintf(f, "usage: qbath run [--dry-run] [--resume] [--quiet] [--set section.key=value]...\n"
+             "                 [--threads T] FILE\n"
+             "       qbath validate [--set section.key=value]... FILE\n"
+             "       qbath help keys [--markdown] [MODEL]\n");
   return 2;
 }
-int qb_cmd_validate(int argc, char **argv) { return qb_cmd_run(argc, argv); }
-int qb_cmd_help(int argc, char **argv) { return qb_cmd_run(argc, argv); }
+
+/* Parses options; returns 0 on success, 2 on bad usage, 1 for --help. */
+static int parse_cli(int argc, char **argv, cli *o, int allow_run_opts) {
+  memset(o, 0, sizeof *o);
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) return 1;
+    if (allow_run_opts && !strcmp(a, "--dry-run")) o->dry_run = 1;
+    else if (allow_run_opts && !strcmp(a, "--resume")) o->resume = 1;
+    else if (allow_run_opts && !strcmp(a, "--quiet")) o->quiet = 1;
+    else if (allow_run_opts && !strcmp(a, "--threads") && i + 1 < argc) {
+      char *end;
+      long t = strtol(argv[++i], &end, 10);
+      if (*end || t < 1 || t > 4096) {
+        fprintf(stderr, "qbath: --threads '%s': expected an integer in [1, 4096]\n", argv[i]);
+        return 2;
+      }
+      o->threads = (int)t;
+    } else if (!strcmp(a, "--set") && i + 1 < argc) {
+      if (o->nsets == MAX_SETS) {
+        fprintf(stderr, "qbath: too many --set options (at most %d)\n", MAX_SETS);
+        return 2;
+      }
+      o->sets[o->nsets++] = argv[++i];
+    } else if (!strncmp(a, "--set=", 6) && o->nsets < MAX_SETS) {
+      o->sets[o->nsets++] = (char *)a + 6;
+    } else if (a[0] == '-' && a[1] != '\0') {
+      fprintf(stderr, "qbath: unknown option '%s'\n", a);
+      return 2;
+    } else if (o->file) {
+      fprintf(stderr, "qbath: more than one input file ('%s', '%s')\n", o->file, a);
+      return 2;
+    } else {
+      o->file = a;
+    }
+  }
+  if (o->file == NULL) {
+    fprintf(stderr, "qbath: no input file given\n");
+    return 2;
+  }
+  return 0;
+}
+
+static int exit_status(qb_status st) {
+  /* Bad input and an unreadable input file are the user's to fix: 2. */
+  return st == QB_OK ? 0 : (st == QB_ERR_INPUT || st == QB_ERR_IO) ? 2 : 1;
+}
+
+static void fmt_time(double s, char *buf, size_t n) {
+  if (s < 0 || !isfinite(s)) snprintf(buf, n, "?");
+  else if (s < 100) snprintf(buf, n, "%.0fs", s);
+  else if (s < 6000) snprintf(buf, n, "%.0fm%02.0fs", floor(s / 60), fmod(s, 60));
+  else snprintf(buf, n, "%.0fh%02.0fm", floor(s / 3600), floor(fmod(s, 3600) / 60));
+}
+
+typedef struct progress_user {
+  int tty;
+} progress_user;
+
+static void progress(void *user, const qb_progress *p) {
+  const progress_user *u = user;
+  char eta[32], el[32];
+  fmt_time(p->eta, eta, sizeof eta);
+  fmt_time(p->elapsed, el, sizeof el);
+  fprintf(stderr, "%spoint %lld/%lld  %lld/%lld realizations  total %lld/%lld  %.3g/s  "
+          "elapsed %s  ETA %s%s", u->tty ? "\r\033[K" : "", (long long)p->point + 1,
+          (long long)p->npoints, (long long)p->done, (long long)p->total,
+          (long long)p->done_all, (long long)p->total_all, p->rate, el, eta,
+          u->tty && !p->final ? "" : "\n");
+  fflush(stderr);
+}
+
+static void print_table(const qb_campaign *c) {
+  const char *names[QB_MAX_COLS];
+  int n = qb_campaign_main_columns(c, names, QB_MAX_COLS);
+  char lab[1024];
+  printf("%6s  %-40s", "point", "swept values");
+  for (int i = 0; i < n; i++) printf("  %28s", names[i]);
+  printf("\n");
+  for (qb_idx p = 0; p < qb_campaign_npoints(c); p++) {
+    printf("%6lld  %-40s", (long long)p, qb_campaign_point_label(c, p, lab, sizeof lab));
+    for (int i = 0; i < n; i++) {
+      double m, e;
+      qb_campaign_result(c, p, names[i], &m, &e);
+      printf("  %14.8g ± %-11.3g", m, e);
+    }
+    printf("\n");
+  }
+}
+
+static int mpi_rank(void) {
+  int rank = 0;
+#ifdef QBATH_HAVE_MPI
+  int inited = 0;
+  MPI_Initialized(&inited);
+  if (inited) MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+#endif
+  return rank;
+}
+
+static int do_run(int argc, char **argv) {
+  cli o;
+  int u = parse_cli(argc, argv, &o, 1);
+  if (u == 1) return usage_run(stdout), 0;
+  if (u) return usage_run(stderr);
+  int rank = mpi_rank();
+  qb_err err;
+  qb_err_clear(&err);
+  qb_campaign *c = NULL;
+  qb_status st = qb_campaign_load(o.file, o.nsets, o.sets, &c, &err);
+  if (st == QB_OK && o.dry_run) st = qb_campaign_plan(c, o.threads, rank == 0 ? stdout : NULL, &err);
+  if (st != QB_OK || o.dry_run) {
+    if (st != QB_OK && rank == 0) fprintf(stderr, "qbath: %s\n", err.msg);
+    qb_campaign_free(c);
+    return exit_status(st);
+  }
+  progress_user pu = {.tty = isatty(2)};
+  qb_run_opts ro = {.resume = o.resume, .nthreads = o.threads, .user = &pu,
+                    .progress = (o.quiet || rank != 0) ? NULL : progress,
+                    .progress_seconds = pu.tty ? QB_TTY_REFRESH
+                                               : qb_param_real(qb_campaign_point(c, 0), "run",
+                                                               "progress_seconds")};
+  qb_run_stats stats;
+  st = qb_campaign_run(c, &ro, &stats, &err);
+  if (rank == 0) {
+    if (st != QB_OK) {
+      fprintf(stderr, "qbath: %s\n", err.msg);
+    } else if (stats.already_complete) {
+      if (!o.quiet) fprintf(stderr, "qbath: %s is already complete\n", qb_campaign_output(c));
+    } else {
+      if (!o.quiet)
+        fprintf(stderr, "qbath: wrote %s (%lld realizations computed, %lld from the journal, "
+                "%.3g s, %d threads)\n", qb_campaign_output(c), (long long)stats.computed,
+                (long long)stats.resumed, stats.wall, stats.nthreads);
+      print_table(c);
+    }
+  }
+  qb_campaign_free(c);
+  return st == QB_OK ? 0 : st == QB_ERR_INPUT ? 2 : 1;
+}
+
+int qb_cmd_run(int argc, char **argv) {
+#ifdef QBATH_HAVE_MPI
+  MPI_Init(&argc, &argv);
+  int rc = do_run(argc, argv);
+  MPI_Finalize();
+  return rc;
+#else
+  return do_run(argc, argv);
+#endif
+}
+
+int qb_cmd_validate(int argc, char **argv) {
+  cli o;
+  int u = parse_cli(argc, argv, &o, 0);
+  if (u == 1) return usage_run(stdout), 0;
+  if (u) return usage_run(stderr);
+  qb_err err;
+  qb_err_clear(&err);
+  qb_campaign *c = NULL;
+  qb_status st = qb_campaign_load(o.file, o.nsets, o.sets, &c, &err);
+  if (st == QB_OK) st = qb_campaign_plan(c, 0, stdout, &err);
+  if (st != QB_OK) fprintf(stderr, "qbath: %s\n", err.msg);
+  else printf("%s: valid\n", o.file);
+  qb_campaign_free(c);
+  return exit_status(st);
+}
+
+static void print_model_keys(const qb_model *m, int markdown) {
+  if (markdown) printf("\n### Model `%s`\n\n%s.\n", m->name, m->doc);
+  else printf("\nmodel %s — %s\n", m->name, m->doc);
+  for (const qb_key *const *t = m->keys; t && *t; t++) qb_keys_print(stdout, *t, markdown);
+}
+
+int qb_cmd_help(int argc, char **argv) {
+  int markdown = 0;
+  const char *model = NULL;
+  int i = 1;
+  if (argc < 2 || strcmp(argv[1], "keys")) {
+    fprintf(stderr, "usage: qbath help keys [--markdown] [MODEL]\n");
+    return 2;
+  }
+  for (i = 2; i < argc; i++) {
+    if (!strcmp(argv[i], "--markdown")) markdown = 1;
+    else model = argv[i];
+  }
+  const qb_model *m = model ? qb_model_find(model) : NULL;
+  if (model && m == NULL) {
+    fprintf(stderr, "qbath: unknown model '%s'; models:", model);
+    for (const qb_model *const *r = qb_model_registry(); *r; r++) fprintf(stderr, " %s", (*r)->name);
+    fprintf(stderr, "\n");
+    return 2;
+  }
+  if (markdown) printf("### Runner keys (every model)\n");
+  else printf("runner keys (every model)\n");
+  qb_keys_print(stdout, qb_campaign_keys, markdown);
+  if (markdown) printf("\n### [model] type\n\nOne of:");
+  else printf("\n[model]\n  %-16s %-11s required: one of", "type", "choice");
+  for (const qb_model *const *r = qb_model_registry(); *r; r++) printf(" %s", (*r)->name);
+  printf("\n");
+  if (m) print_model_keys(m, markdown);
+  else
+    for (const qb_model *const *r = qb_model_registry(); *r; r++) print_model_keys(*r, markdown);
+  return 0;
+}

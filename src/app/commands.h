@@ -13,5 +13,7 @@ int qb_cmd_quickstart(int argc, char **argv); /* qbath quickstart (scripts/run.s
 
 /* Benchmarks, one per file bench_<name>.c: */
 int qb_bench_spmv(int argc, char **argv);
+int qb_bench_runner(int argc, char **argv);
+int qb_bench_eigs(int argc, char **argv);
 
 #endif

@@ -1,0 +1,99 @@
+/* plan.c — dry run: the expanded sweep, size estimates, execution mode, memory check. */
+#include <math.h>
+#include <omp.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "campaign_internal.h"
+
+/* Physical memory in bytes (0 when unknown). */
+static double physical_memory(void) {
+  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && size > 0 ? (double)pages * (double)size : 0.0;
+}
+
+/* The limit in bytes: [run] memory_limit GiB, or 80% of physical memory. */
+static double memory_limit_bytes(const qb_campaign *c) {
+  if (c->memory_limit > 0) return c->memory_limit * 1073741824.0;
+  double phys = physical_memory();
+  return phys > 0 ? 0.8 * phys : INFINITY;
+}
+
+/* Mode for one point: operator-parallel when a realization is expensive or when one per
+ * thread would not fit in memory; [run] parallel overrides. */
+static int choose_mode(const qb_campaign *c, const qb_estimate *e, int nthreads) {
+  if (c->parallel != QB_PAR_AUTO) return c->parallel;
+  if (nthreads <= 1) return QB_PAR_REALIZATIONS;
+  if (e->flops > c->operator_flops) return QB_PAR_OPERATOR;
+  if (e->ctx_bytes + e->bytes * nthreads > memory_limit_bytes(c)) return QB_PAR_OPERATOR;
+  return QB_PAR_REALIZATIONS;
+}
+
+int qb_campaign_mode_(const qb_campaign *c, const qb_estimate *e, int nthreads) {
+  return choose_mode(c, e, nthreads);
+}
+
+static void human_bytes(double b, char *buf, size_t n) {
+  const char *u[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int i = 0;
+  while (b >= 1024 && i < 4) b /= 1024, i++;
+  snprintf(buf, n, "%.3g %s", b, u[i]);
+}
+
+static void human_time(double s, char *buf, size_t n) {
+  if (s < 120) snprintf(buf, n, "%.3g s", s);
+  else if (s < 7200) snprintf(buf, n, "%.3g min", s / 60);
+  else snprintf(buf, n, "%.3g h", s / 3600);
+}
+
+qb_status qb_campaign_plan(const qb_campaign *c, int nthreads, FILE *f, qb_err *err) {
+  if (nthreads <= 0) nthreads = c->threads > 0 ? c->threads : omp_get_max_threads();
+  double limit = memory_limit_bytes(c), peak = 0, total_flops = 0, row_bytes_max = 0;
+  char b1[64], b2[64], b3[64], lab[1024];
+  if (f) {
+    fprintf(f, "run '%s': model %s, %lld point%s x %lld realizations, seed %llu, %d thread%s\n",
+            c->name, c->model->name, (long long)c->npoints, c->npoints == 1 ? "" : "s",
+            (long long)c->realizations, (unsigned long long)c->seed, nthreads, nthreads == 1 ? "" : "s");
+    fprintf(f, "output: %s\n", c->output);
+    fprintf(f, "%6s  %-40s %-11s %12s %12s %12s\n", "point", "swept values", "mode",
+            "mem/task", "time/task", "point time");
+  }
+  for (qb_idx p = 0; p < c->npoints; p++) {
+    qb_estimate e;
+    memset(&e, 0, sizeof e);
+    QB_TRY(c->model->estimate(&c->params[p], &e, err));
+    int mode = choose_mode(c, &e, nthreads);
+    double conc = mode == QB_PAR_OPERATOR ? 1 : nthreads;
+    double mem = e.ctx_bytes + conc * e.bytes;
+    if (mem > peak) peak = mem;
+    double t_task = e.flops / c->flops_rate / (mode == QB_PAR_OPERATOR ? nthreads : 1);
+    double t_point = t_task * (double)c->realizations / (mode == QB_PAR_OPERATOR ? 1 : nthreads);
+    total_flops += e.flops * (double)c->realizations;
+    if (f && (c->npoints <= 50 || p < 20 || p >= c->npoints - 5)) {
+      human_bytes(e.bytes, b1, sizeof b1);
+      human_time(t_task, b2, sizeof b2);
+      human_time(t_point, b3, sizeof b3);
+      fprintf(f, "%6lld  %-40s %-11s %12s %12s %12s\n", (long long)p,
+              qb_campaign_point_label(c, p, lab, sizeof lab),
+              mode == QB_PAR_OPERATOR ? "operator" : "realizations", b1, b2, b3);
+    } else if (f && p == 20) {
+      fprintf(f, "   ... (%lld more points)\n", (long long)(c->npoints - 25));
+    }
+    (void)row_bytes_max;
+  }
+  if (f) {
+    human_bytes(peak, b1, sizeof b1);
+    human_time(total_flops / c->flops_rate / nthreads, b2, sizeof b2);
+    human_bytes(limit, b3, sizeof b3);
+    fprintf(f, "total: %lld tasks, peak memory %s (limit %s), estimated time %s on %d threads "
+            "(at [run] flops_rate = %.3g flop/s per thread)\n",
+            (long long)(c->npoints * c->realizations), b1, b3, b2, nthreads, c->flops_rate);
+  }
+  if (peak > limit) {
+    human_bytes(peak, b1, sizeof b1);
+    human_bytes(limit, b3, sizeof b3);
+    return QB_FAIL(err, QB_ERR_INPUT, "%s: the run needs an estimated %s of memory, more than the "
+                   "limit %s ([run] memory_limit); use fewer threads or a smaller size", c->path, b1, b3);
+  }
+  return QB_OK;
+}

@@ -1,0 +1,21 @@
+/* registry.c — the table of models: the one place the runner learns model names.
+ * To add a model: define `const qb_model qb_model_NAME` in src/models/NAME.c and add
+ * it to the two lists below. */
+#include <string.h>
+
+#include "qbath/model.h"
+
+extern const qb_model qb_model_toy;
+
+static const qb_model *const registry[] = {
+    &qb_model_toy,
+    NULL,
+};
+
+const qb_model *const *qb_model_registry(void) { return registry; }
+
+const qb_model *qb_model_find(const char *name) {
+  for (const qb_model *const *m = registry; *m; m++)
+    if (!strcmp((*m)->name, name)) return *m;
+  return NULL;
+}

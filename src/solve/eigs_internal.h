@@ -1,0 +1,18 @@
+/* eigs_internal.h — helpers shared by eigs.c and eigs_arpack.c (not public API). */
+#ifndef QBATH_SOLVE_EIGS_INTERNAL_H
+#define QBATH_SOLVE_EIGS_INTERNAL_H
+
+#include "qbath/eigs.h"
+
+double qb_eigs_now(void);
+qb_status qb_eigs_result_alloc(qb_idx dim, qb_idx nev, qb_dtype dtype, int vectors,
+                               qb_eigs_result **out, qb_err *err);
+/* First index of the nev consecutive values of ascending w[n] nearest sigma. */
+qb_idx qb_eigs_window(const double *w, qb_idx n, qb_idx nev, double sigma);
+/* Sort, phase convention, residuals and orthogonality of a filled result. */
+qb_status qb_eigs_finish(const qb_csr *A, qb_eigs_result *r, qb_err *err);
+/* ARPACK mode 3 on (A - sigma)^{-1} (eigs_arpack.c). */
+qb_status qb_eigs_shift_invert(const qb_csr *A, const qb_eigs_opts *o, qb_factor **cache,
+                               qb_eigs_result **out, qb_err *err);
+
+#endif
