@@ -222,6 +222,7 @@ static void test_bad_input(void) {
   CU_ASSERT_EQUAL(qb_pauli_sum_to_csr(H, B, &A, &e), QB_ERR_INPUT);
   CU_ASSERT_PTR_NULL(A);
   CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "sector"));
+  qb_spin_basis_free(B);
   CU_ASSERT_EQUAL(qb_spin_basis_create(41, -1, &B, &e), QB_ERR_INPUT);
   qb_spin_basis_free(NULL);
   qb_pauli_sum_free(H);

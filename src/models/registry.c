@@ -6,9 +6,15 @@
 #include "qbath/model.h"
 
 extern const qb_model qb_model_toy;
+extern const qb_model qb_model_random_matrix;
+extern const qb_model qb_model_spin_chain;
+extern const qb_model qb_model_matrix_market;
 
 static const qb_model *const registry[] = {
     &qb_model_toy,
+    &qb_model_random_matrix,
+    &qb_model_spin_chain,
+    &qb_model_matrix_market,
     NULL,
 };
 
