@@ -79,9 +79,16 @@ foreach(l dmumps_seq zmumps_seq mumps_common_seq pord_seq mpiseq_seq)
     set(qb_mumps_ok FALSE)
   endif()
 endforeach()
+# Sequential MUMPS ships a stand-in mpi.h and libmpiseq that clash with a real MPI: in
+# an MPI build (QBATH_MPI) the backend is left out.
+if(QBATH_MPI AND qb_mumps_ok)
+  set(qb_mumps_ok FALSE)
+  message(STATUS "qbath: MUMPS (sequential) left out of the MPI build: its stand-in MPI clashes with OpenMPI")
+endif()
 if(qb_mumps_ok)
-  set_property(TARGET qbath::SuiteSparse APPEND PROPERTY INTERFACE_INCLUDE_DIRECTORIES
-               ${MUMPS_SEQ_INCLUDE_DIR} ${MUMPS_INCLUDE_DIR})
+  # Its include folder (with the stand-in mpi.h) is seen by factor_mumps.c only.
+  set_source_files_properties(${CMAKE_SOURCE_DIR}/src/solve/factor_mumps.c PROPERTIES
+                              INCLUDE_DIRECTORIES "${MUMPS_SEQ_INCLUDE_DIR};${MUMPS_INCLUDE_DIR}")
   set_property(TARGET qbath::SuiteSparse APPEND PROPERTY INTERFACE_LINK_LIBRARIES ${qb_mumps_libs})
   set_property(TARGET qbath::SuiteSparse APPEND PROPERTY INTERFACE_COMPILE_DEFINITIONS QBATH_HAVE_MUMPS=1)
   message(STATUS "qbath: found MUMPS (sequential): ${qb_mumps_libs}")
