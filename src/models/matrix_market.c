@@ -4,13 +4,14 @@
  * The file is read once per sweep point (path relative to the working directory) and
  * checked to be square and Hermitian. Realizations are identical unless a later
  * observable draws random states (the time-evolution and eigen issues add those).
- * Observables by dense ED when the dimension is at most max_dim: the spectrum's bounds
- * e_min, e_max and the gap ratio over the middle `window` fraction. */
+ * Observables (spectrum_obs.h, dense ED or shift-invert by [eigen] method): the gap
+ * ratio and the spectrum's bounds e_min, e_max. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "models/spectrum_obs.h"
 #include "qbath/alloc.h"
 #include "qbath/csr.h"
 #include "qbath/dense.h"
@@ -21,18 +22,14 @@
 static const qb_key mm_keys[] = {
     {"model", "file", QB_KEY_STRING, NULL, 0, -1, NULL, "", NULL,
      "Matrix Market file of a real symmetric or complex Hermitian matrix", 1},
-    {"model", "window", QB_KEY_REAL, "0.5", 0, 1, NULL, "", NULL,
-     "middle fraction of the spectrum used for the gap ratio", 1},
-    {"model", "max_dim", QB_KEY_INT, "6000", 1, 100000, NULL, "", NULL,
-     "largest dimension diagonalized densely", 0},
     {"model", "hermitian_tol", QB_KEY_REAL, "1e-12", 0, 1, NULL, "", NULL,
      "largest relative Hermiticity defect accepted", 0},
     QB_KEY_END};
-static const qb_key *const mm_tables[] = {mm_keys, NULL};
+static const qb_key *const mm_tables[] = {mm_keys, qb_eigen_keys, NULL};
 
 typedef struct mm_ctx {
   qb_csr *A;
-  double window;
+  qb_spectrum_obs obs;
 } mm_ctx;
 
 /* Dimension and nonzeros from the file's size line (cheap: no matrix is read). */
@@ -57,13 +54,10 @@ static qb_status read_size(const qb_params *p, const char *path, double *n, doub
 static qb_status mm_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   double n, nnz;
   QB_TRY(read_size(p, qb_param_str(p, "model", "file"), &n, &nnz, err));
-  long long max_dim = qb_param_int(p, "model", "max_dim");
-  if (n > (double)max_dim)
-    return qb_param_fail(p, err, "model", "file", "dimension %.0f exceeds [model] max_dim = %lld for "
-                         "dense diagonalization", n, max_dim);
+  if ((double)qb_param_int(p, "eigen", "nev") > n)
+    return qb_param_fail(p, err, "eigen", "nev", "exceeds the matrix dimension %.0f", n);
+  qb_spectrum_obs_estimate(p, n, 2 * nnz, e); /* symmetric files store half */
   e->ctx_bytes = 2 * 24 * nnz + 8 * n;
-  e->bytes = 16 * n * n * 1.1;
-  e->flops = 16.0 / 3.0 * n * n * n;
   return QB_OK;
 }
 
@@ -77,7 +71,6 @@ static void mm_free(void *ctx) {
 static qb_status mm_create(const qb_params *p, void **out, qb_layout *L, qb_err *err) {
   mm_ctx *c = qb_calloc(1, sizeof *c);
   if (c == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "matrix_market: out of memory");
-  c->window = qb_param_real(p, "model", "window");
   double defect = 0, tol = qb_param_real(p, "model", "hermitian_tol");
   qb_status st = qb_mm_read(qb_param_str(p, "model", "file"), &c->A, err);
   if (st == QB_OK && c->A->nrows != c->A->ncols)
@@ -86,39 +79,23 @@ static qb_status mm_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   if (st == QB_OK && defect > tol)
     st = qb_param_fail(p, err, "model", "file", "matrix is not Hermitian (relative defect %.3g > "
                        "hermitian_tol %.3g)", defect, tol);
+  if (st == QB_OK) st = qb_spectrum_obs_init(p, 0, &c->obs, L, err);
   if (st != QB_OK) {
     mm_free(c);
     return st;
   }
-  qb_layout_add(L, "gap_ratio", 1, NULL, "mean gap ratio <r> over the middle window", 1);
-  qb_layout_add(L, "e_min", 1, NULL, "lowest eigenvalue", 1);
-  qb_layout_add(L, "e_max", 1, NULL, "highest eigenvalue", 1);
   *out = c;
   return QB_OK;
 }
 
 static qb_status mm_realize(const void *ctx, const qb_task *t, double *row, qb_err *err) {
   const mm_ctx *c = ctx;
-  qb_idx n = c->A->nrows;
-  void *D = qb_malloc(qb_dtype_size(c->A->dtype) * (size_t)(n * n));
-  double *E = qb_malloc(sizeof(double) * (size_t)n);
-  qb_status st = D && E ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "matrix_market: no memory for n = %lld", (long long)n);
-  if (st == QB_OK) st = qb_csr_to_dense(c->A, D, err);
-  if (st == QB_OK) st = qb_dense_eigh(c->A->dtype, n, D, E, 0, err);
-  if (st == QB_OK) {
-    qb_idx lo = (qb_idx)floor(0.5 * (1 - c->window) * (double)n);
-    row[0] = qb_gap_ratio_mean(E, n, 1, lo, n - lo, NULL);
-    row[1] = E[0];
-    row[2] = E[n - 1];
-  }
-  qb_free(D);
-  qb_free(E);
-  return st;
+  return qb_spectrum_obs_compute(&c->obs, c->A, NULL, row, err);
 }
 
 const qb_model qb_model_matrix_market = {
     .name = "matrix_market",
-    .doc = "a fixed Hermitian operator from a Matrix Market file (dense ED observables)",
+    .doc = "a fixed Hermitian operator from a Matrix Market file (dense ED or shift-invert)",
     .keys = mm_tables,
     .estimate = mm_estimate,
     .point_create = mm_create,

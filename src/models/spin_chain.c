@@ -16,14 +16,16 @@
  * value per placement in order of the starting site, so adding a term does not change
  * the draws of the others.
  *
- * Observables (dense ED of the chosen sector; the eigen-engine issue adds shift-invert
- * for larger chains): gap_ratio over the middle `window` fraction of the levels, and the
- * spectrum's bounds e_min, e_max. */
+ * Observables (spectrum_obs.h: dense ED or shift-invert by [eigen] method): the gap ratio,
+ * the spectrum's bounds e_min, e_max, and with [eigen] entanglement = true the half-chain
+ * entanglement entropy (sites 0 .. L/2 - 1) averaged over the nev eigenstates nearest the
+ * target energy density. */
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/spectrum_obs.h"
 #include "qbath/alloc.h"
 #include "qbath/csr.h"
 #include "qbath/dense.h"
@@ -50,12 +52,10 @@ static const qb_key sc_keys[] = {
     {"model", "h", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "parameter usable in terms", 1},
     {"model", "W", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "parameter usable in terms (disorder)", 1},
     {"model", "g", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "parameter usable in terms", 1},
-    {"model", "window", QB_KEY_REAL, "0.5", 0, 1, NULL, "", NULL,
-     "middle fraction of the spectrum used for the gap ratio", 1},
-    {"model", "max_dim", QB_KEY_INT, "6000", 1, 100000, NULL, "", NULL,
-     "largest Hilbert-space dimension diagonalized densely", 0},
+    {"eigen", "entanglement", QB_KEY_BOOL, "false", 0, 1, NULL, "", NULL,
+     "half-chain entanglement entropy of the nev eigenstates nearest the target", 1},
     QB_KEY_END};
-static const qb_key *const sc_tables[] = {sc_keys, NULL};
+static const qb_key *const sc_tables[] = {sc_keys, qb_eigen_keys, NULL};
 
 typedef struct sc_term {
   char ops[QB_PAULI_MAX_OPS + 1];
@@ -68,8 +68,9 @@ typedef struct sc_term {
 typedef struct sc_ctx {
   int L, periodic, nterms;
   sc_term terms[MAX_TERMS];
-  double window;
   qb_spin_basis *basis;
+  qb_bipartition *half;   /* sites 0 .. L/2 - 1 (NULL without entanglement) */
+  qb_spectrum_obs obs;
 } sc_ctx;
 
 /* AMP: number, name, or number*name. */
@@ -141,7 +142,6 @@ static qb_status parse_all(const qb_params *p, sc_ctx *c, qb_err *err) {
     return qb_param_fail(p, err, "model", "terms", "give 1..%d terms", MAX_TERMS);
   for (qb_idx i = 0; i < n; i++) QB_TRY(parse_term(p, c->L, c->periodic, terms[i], &c->terms[i], err));
   c->nterms = (int)n;
-  c->window = qb_param_real(p, "model", "window");
   return QB_OK;
 }
 
@@ -159,13 +159,13 @@ static qb_status sc_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   int n_up = (int)qb_param_int(p, "model", "n_up");
   if (n_up > c.L) return qb_param_fail(p, err, "model", "n_up", "must be at most L = %d", c.L);
   double dim = sector_dim(c.L, n_up);
-  long long max_dim = qb_param_int(p, "model", "max_dim");
-  if (dim > (double)max_dim)
-    return qb_param_fail(p, err, "model", "L", "Hilbert-space dimension %.0f exceeds [model] max_dim "
-                         "= %lld for dense diagonalization", dim, max_dim);
-  e->bytes = 16 * dim * dim * 1.1 + 200 * dim * c.nterms;
+  if ((double)qb_param_int(p, "eigen", "nev") > dim)
+    return qb_param_fail(p, err, "eigen", "nev", "exceeds the Hilbert-space dimension %.0f", dim);
+  /* nonzeros: at most one per row and term placement, plus the diagonal */
+  double nnz = dim * (1.0 + (double)c.nterms * c.L);
+  qb_spectrum_obs_estimate(p, dim, nnz, e);
+  e->bytes += 200 * dim * c.nterms; /* the builder's triplets */
   e->ctx_bytes = 8 * dim;
-  e->flops = 16.0 / 3.0 * dim * dim * dim;
   return QB_OK;
 }
 
@@ -173,6 +173,7 @@ static void sc_free(void *ctx) {
   sc_ctx *c = ctx;
   if (c == NULL) return;
   qb_spin_basis_free(c->basis);
+  qb_bipartition_free(c->half);
   qb_free(c);
 }
 
@@ -181,13 +182,14 @@ static qb_status sc_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   if (c == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "spin_chain: out of memory");
   qb_status st = parse_all(p, c, err);
   if (st == QB_OK) st = qb_spin_basis_create(c->L, (int)qb_param_int(p, "model", "n_up"), &c->basis, err);
+  int entropy = qb_param_bool(p, "eigen", "entanglement");
+  if (st == QB_OK && entropy)
+    st = qb_bipartition_sites(c->basis, (UINT64_C(1) << (c->L / 2)) - 1, &c->half, err);
+  if (st == QB_OK) st = qb_spectrum_obs_init(p, entropy, &c->obs, L, err);
   if (st != QB_OK) {
     sc_free(c);
     return st;
   }
-  qb_layout_add(L, "gap_ratio", 1, NULL, "mean gap ratio <r> over the middle window", 1);
-  qb_layout_add(L, "e_min", 1, NULL, "lowest eigenvalue", 0);
-  qb_layout_add(L, "e_max", 1, NULL, "highest eigenvalue", 0);
   *out = c;
   return QB_OK;
 }
@@ -219,30 +221,14 @@ static qb_status sc_realize(const void *ctx, const qb_task *t, double *row, qb_e
   const sc_ctx *c = ctx;
   qb_pauli_sum *H = NULL;
   qb_csr *A = NULL;
-  void *D = NULL;
-  double *E = NULL, defect = 0;
+  double defect = 0;
   qb_status st = build_sum(c, t, &H, err);
   if (st == QB_OK) st = qb_pauli_sum_to_csr(H, c->basis, &A, err);
   if (st == QB_OK) st = qb_csr_hermiticity(A, &defect, err);
   if (st == QB_OK && defect > 1e-12)
     st = QB_FAIL(err, QB_ERR_INPUT, "spin_chain: the terms give a non-Hermitian H (relative defect "
                  "%.3g); add the Hermitian conjugate of each sigma^+/- term", defect);
-  qb_idx n = c->basis->dim;
-  if (st == QB_OK) {
-    D = qb_malloc(qb_dtype_size(A->dtype) * (size_t)(n * n));
-    E = qb_malloc(sizeof(double) * (size_t)n);
-    if (D == NULL || E == NULL) st = QB_FAIL(err, QB_ERR_NOMEM, "spin_chain: no memory for dim %lld", (long long)n);
-  }
-  if (st == QB_OK) st = qb_csr_to_dense(A, D, err);
-  if (st == QB_OK) st = qb_dense_eigh(A->dtype, n, D, E, 0, err);
-  if (st == QB_OK) {
-    qb_idx lo = (qb_idx)floor(0.5 * (1 - c->window) * (double)n);
-    row[0] = qb_gap_ratio_mean(E, n, 1, lo, n - lo, NULL);
-    row[1] = E[0];
-    row[2] = E[n - 1];
-  }
-  qb_free(E);
-  qb_free(D);
+  if (st == QB_OK) st = qb_spectrum_obs_compute(&c->obs, A, c->half, row, err);
   qb_csr_free(A);
   qb_pauli_sum_free(H);
   return st;
@@ -250,7 +236,7 @@ static qb_status sc_realize(const void *ctx, const qb_task *t, double *row, qb_e
 
 const qb_model qb_model_spin_chain = {
     .name = "spin_chain",
-    .doc = "spin-1/2 chain from Pauli-string terms with fixed or random couplings (dense ED)",
+    .doc = "spin-1/2 chain from Pauli-string terms with fixed or random couplings (dense ED or shift-invert)",
     .keys = sc_tables,
     .estimate = sc_estimate,
     .point_create = sc_create,

@@ -3,6 +3,7 @@
  * real symmetric (dsaupd/dseupd) and complex Hermitian (znaupd/zneupd). */
 #include <arpack/arpack.h>
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "qbath/alloc.h"
@@ -15,6 +16,13 @@
 #define QB_BOUNDS_MAXITER 3000
 /* RNG purpose tag of ARPACK start vectors (separates them from a model's streams). */
 #define QB_EIGS_RNG_PURPOSE 0xE165ull
+
+/* ARPACK keeps its reverse-communication state in Fortran SAVE variables, so two threads
+ * inside dsaupd/znaupd at once corrupt each other: a campaign running one shift-invert
+ * realization per thread failed to converge and corrupted the heap. Every ARPACK sequence
+ * (the *aupd loop and its *eupd) runs under this lock; the factorization, the expensive
+ * part for large matrices, stays outside it. */
+static pthread_mutex_t qb_arpack_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* ARPACK's work arrays for one run; sizes per its documentation. */
 typedef struct arp_ws {
@@ -83,6 +91,7 @@ static qb_status extremal(const qb_csr *A, const char *which, double tol, uint64
   iparam[6] = 1;
   qb_status st = QB_OK;
   size_t es = qb_dtype_size(A->dtype);
+  pthread_mutex_lock(&qb_arpack_lock);
   for (;;) {
     if (A->dtype == QB_REAL)
       dsaupd_c(&ido, "I", w.n, which, 1, tol, w.resid, w.ncv, w.v, w.n, iparam, ipntr, w.workd,
@@ -109,6 +118,7 @@ static qb_status extremal(const qb_csr *A, const char *which, double tol, uint64
     }
     st = arpack_info(info, A->dtype == QB_REAL ? "dseupd" : "zneupd", err);
   }
+  pthread_mutex_unlock(&qb_arpack_lock);
   ws_free(&w);
   return st;
 }
@@ -218,13 +228,15 @@ qb_status qb_eigs_shift_invert(const qb_csr *A, const qb_eigs_opts *o, qb_factor
     iparam[0] = 1;            /* exact shifts */
     iparam[2] = o->maxiter;
     iparam[6] = 3;            /* shift-invert */
+    pthread_mutex_lock(&qb_arpack_lock);
     double t1 = qb_eigs_now();
     st = iterate(F, &w, o, iparam, ipntr, err);
     r->t_iterate = qb_eigs_now() - t1;
     r->iterations = (int)iparam[2];
     r->nsolves = iparam[8];
+    if (st == QB_OK) st = extract(&w, o, r->sigma, iparam, ipntr, r, err);
+    pthread_mutex_unlock(&qb_arpack_lock);
   }
-  if (st == QB_OK) st = extract(&w, o, r->sigma, iparam, ipntr, r, err);
   ws_free(&w);
   if (owned) qb_factor_free(F);
   if (st == QB_OK) st = qb_eigs_finish(A, r, err);
