@@ -14,25 +14,17 @@
 #include "qbath/rng.h"
 #include "qbath/spin.h"
 
-/* Random-field Heisenberg chain in a basis (see test_eigs.c for the convention). */
+/* Random-field Heisenberg chain (qb_pauli_sum_heisenberg, J = 1, h_j = W U[-1, 1]) in B. */
 static qb_csr *chain(const qb_spin_basis *B, double W, uint64_t realization) {
   qb_err e;
   int L = B->nsites;
   qb_rng rng;
   qb_rng_init(&rng, 4321, 0, realization, 1);
+  double h[QB_SPIN_MAX_SITES];
+  for (int j = 0; j < L; j++) h[j] = W * (2 * qb_rng_uniform(&rng) - 1);
   qb_pauli_sum *H = NULL;
   qb_csr *A = NULL;
-  QB_ASSERT_OK(qb_pauli_sum_create(L, &H, &e), &e);
-  for (int j = 0; j < L; j++) {
-    double h = W * (2 * qb_rng_uniform(&rng) - 1);
-    QB_ASSERT_OK(qb_pauli_sum_add(H, h / 2, "Z", &j, &e), &e);
-  }
-  for (int j = 0; j + 1 < L; j++) {
-    int s[2] = {j, j + 1};
-    QB_ASSERT_OK(qb_pauli_sum_add(H, 0.5, "+-", s, &e), &e);
-    QB_ASSERT_OK(qb_pauli_sum_add(H, 0.5, "-+", s, &e), &e);
-    QB_ASSERT_OK(qb_pauli_sum_add(H, 0.25, "ZZ", s, &e), &e);
-  }
+  QB_ASSERT_OK(qb_pauli_sum_heisenberg(L, 1.0, h, 0, &H, &e), &e);
   QB_ASSERT_OK(qb_pauli_sum_to_csr(H, B, &A, &e), &e);
   qb_pauli_sum_free(H);
   return A;
