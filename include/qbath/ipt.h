@@ -10,6 +10,8 @@
  *               a = rho0 f, b = rho0 (1 - f), rho0 = -Im G0/pi, f the Fermi function
  *               at temperature T; Re S2 by Kramers-Kronig                    [Eq. (19)]
  *   impurity:   G(w) = 1 / (w - Delta(w) - S2(w))                            [Eqs. (16a), (17)]
+ * Iteration: G -> G_new, G_new solving the last line with t^2 G_new in Delta (see
+ * newton_steps), then G += mix (G_new - G) until max |G_new - G| < tol.
  * At half filling the Hartree shift U/2 of Eq. (18) cancels the chemical potential U/2,
  * so neither appears. The Bose factor of the usual "bubble" form of S2 is eliminated
  * exactly: n_B(v)[f(e) - f(e+v)] = f(e+v)[1 - f(e)], which leaves products of Fermi
@@ -43,11 +45,18 @@ typedef struct qb_ipt_params {
   double mix;      /* weight of the new iterate in linear mixing, in (0, 1] */
   double tol;      /* convergence: max_i |G_new(w_i) - G_old(w_i)| < tol */
   int max_iter;    /* iterations before QB_NOT_CONVERGED */
+  int newton_steps; /* 0: each iteration solves G = 1/(w - t^2 G - Lambda - S2) exactly
+                       (a quadratic: the semicircle at complex argument) with the LIOM part
+                       Lambda and S2 from the previous iterate; plain iteration of the t^2 G
+                       term would be neutral at the band edges and never settle there.
+                       > 0: Lambda(G) is included too, by Newton with at most this many
+                       steps per frequency (U = 0 then needs one iteration; slower per
+                       iteration by that many LIOM sums). */
   int nthreads;    /* OpenMP threads for the LIOM sum (any count gives the same bits) */
 } qb_ipt_params;
 
 /* Defaults: t = 1, U = 2, T = 2, N = 30, eta = 0.02, mix = 0.5, tol = 1e-10,
- * max_iter = 2000, nthreads = 1. */
+ * max_iter = 2000, newton_steps = 0, nthreads = 1. */
 qb_ipt_params qb_ipt_params_default(void);
 
 typedef struct qb_ipt_info {

@@ -58,23 +58,22 @@ double qb_lw_nfast(const qb_lw_params *p, double m, double Gamma);
 double qb_lw_rhs(const qb_lw_params *p, double Gamma);
 
 typedef struct qb_lw_result {
-  int found;        /* 1: a non-trivial Gamma in [e^lnG_min, gamma]; 0: only Gamma = 0
-                       (localized); -1: gamma^2 S > 1 even at Gamma = gamma (a linewidth
-                       beyond the theory's range Gamma << gamma) */
+  int found;        /* 1: a non-trivial Gamma in [e^lnG_min, gamma e^{-1/2}]; 0: only
+                       Gamma = 0 (localized); -1: gamma^2 S > 1 even at gamma e^{-1/2} (a
+                       linewidth beyond the theory's range Gamma << gamma) */
   double Gamma;     /* the root (0 when !found) */
   double lnGamma;   /* ln Gamma (-INFINITY when !found) */
   double rhs_low;   /* gamma^2 S at the bracket's lower end (< 1: no solution, localized) */
-  double rhs_high;  /* gamma^2 S at Gamma = gamma */
+  double rhs_high;  /* gamma^2 S at Gamma = gamma e^{-1/2} */
   int evaluations;  /* evaluations of gamma^2 S */
 } qb_lw_result;
 
-/* The non-trivial linewidth by bisection in ln Gamma on [lnG_min, ln gamma]. gamma^2 S
- * decreases with Gamma there: unsaturated terms n/(1 + (Gamma K^m n)^2) have n fixed;
- * saturated ones (K^m >= 1/Gamma) behave as 1/(Gamma^2 ln(gamma/Gamma) K^2m s N), which
- * decreases for Gamma < gamma e^{-1/2} (above it only the last factor of gamma is left,
- * where the theory, Gamma << gamma, no longer applies anyway). So the bracket's ends decide:
- * found = 0 when gamma^2 S < 1 at the lower end (no solution besides Gamma = 0: localized),
- * found = -1 when gamma^2 S > 1 at Gamma = gamma. */
+/* The non-trivial linewidth by bisection in ln Gamma on [lnG_min, ln gamma - 1/2], where
+ * gamma^2 S decreases with Gamma: unsaturated terms n/(1 + (Gamma K^m n)^2) have n fixed,
+ * and saturated ones (K^m >= 1/Gamma) behave as 1/(Gamma^2 ln(gamma/Gamma) K^2m s N), which
+ * decreases for Gamma < gamma e^{-1/2} (the theory needs Gamma << gamma anyway). So the
+ * bracket's ends decide: found = 0 when gamma^2 S < 1 at the lower end (no solution besides
+ * Gamma = 0: localized), found = -1 when gamma^2 S > 1 at Gamma = gamma e^{-1/2}. */
 qb_status qb_lw_solve(const qb_lw_params *p, qb_lw_result *r, qb_err *err);
 
 /* Saddle-point solution (C5) and its validity window (C7): 1 inside, 0 outside. */

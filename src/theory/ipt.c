@@ -16,13 +16,15 @@ struct qb_ipt {
   qb_fftconv *conv;  /* plans for the self-energy and Kramers-Kronig */
   double *a, *b, *y; /* n real work arrays */
   qb_cplx *delta;    /* n: bath function Delta */
+  qb_cplx *lam;      /* n: its LIOM part Lambda = N^{-1/2} sum_a V_a^2 G_a */
   qb_cplx *g0;       /* n: Weiss function G0 */
   qb_cplx *sig;      /* n: second-order self-energy */
 };
 
 qb_ipt_params qb_ipt_params_default(void) {
   return (qb_ipt_params){.t = 1, .U = 2, .T = 2, .N = 30, .eta = 0.02, .mix = 0.5,
-                         .tol = 1e-10, .max_iter = 2000, .nthreads = 1};
+                         .tol = 1e-10, .max_iter = 2000, .newton_steps = 0,
+                         .nthreads = 1};
 }
 
 qb_status qb_ipt_create(qb_idx n, double wmax, qb_ipt **out, qb_err *err) {
@@ -39,9 +41,10 @@ qb_status qb_ipt_create(qb_idx n, double wmax, qb_ipt **out, qb_err *err) {
   s->b = qb_malloc(sizeof(double) * (size_t)n);
   s->y = qb_malloc(sizeof(double) * (size_t)n);
   s->delta = qb_malloc(sizeof(qb_cplx) * (size_t)n);
+  s->lam = qb_malloc(sizeof(qb_cplx) * (size_t)n);
   s->g0 = qb_malloc(sizeof(qb_cplx) * (size_t)n);
   s->sig = qb_malloc(sizeof(qb_cplx) * (size_t)n);
-  if (!s->w || !s->a || !s->b || !s->y || !s->delta || !s->g0 || !s->sig) {
+  if (!s->w || !s->a || !s->b || !s->y || !s->delta || !s->lam || !s->g0 || !s->sig) {
     qb_ipt_free(s);
     return QB_FAIL(err, QB_ERR_NOMEM, "ipt solver of %lld points", (long long)n);
   }
@@ -63,6 +66,7 @@ qb_ipt *qb_ipt_free(qb_ipt *s) {
   qb_free(s->b);
   qb_free(s->y);
   qb_free(s->delta);
+  qb_free(s->lam);
   qb_free(s->g0);
   qb_free(s->sig);
   return qb_free(s);
@@ -75,7 +79,9 @@ double qb_ipt_step(const qb_ipt *s) { return s->h; }
 qb_cplx qb_ipt_semicircle(double t, qb_cplx z) {
   /* sqrt(z - 2t) sqrt(z + 2t) ~ z at infinity and is +i sqrt(4t^2 - w^2) on the cut from
    * above, so G ~ 1/z and Im G <= 0 (the retarded branch). */
-  if (cimag(z) == 0) z = creal(z) + I * 0.0; /* +0, not -0: the upper lip of the cut */
+  /* +0, not -0, and no rounding-level negative imaginary part: the upper lip of the cut
+   * (callers pass w - Lambda - Sigma, whose imaginary part is >= 0 up to rounding). */
+  if (!(cimag(z) > 0)) z = creal(z) + I * 0.0;
   qb_cplx s = csqrt(z - 2 * t) * csqrt(z + 2 * t);
   return (z - s) / (2 * t * t);
 }
@@ -128,14 +134,63 @@ static void bath_function(qb_ipt *s, const qb_ipt_params *p, qb_idx M, const dou
                           const double *V2, const qb_cplx *G) {
   const double sqN = sqrt(p->N), t2 = p->t * p->t, eta = p->eta;
   const double *w = s->w;
-  qb_cplx *delta = s->delta;
+  qb_cplx *delta = s->delta, *lambda = s->lam;
   const qb_idx n = s->n;
 #pragma omp parallel for num_threads(p->nthreads) schedule(static) default(none) \
-    shared(w, delta, G, eps, V2) firstprivate(n, M, sqN, t2, eta)
+    shared(w, delta, lambda, G, eps, V2) firstprivate(n, M, sqN, t2, eta)
   for (qb_idx i = 0; i < n; i++) {
     qb_cplx g = G[i], lam = 0;
     for (qb_idx a = 0; a < M; a++) lam += V2[a] / (w[i] + eps[a] + I * eta - V2[a] * sqN * g);
-    delta[i] = t2 * g + lam / sqN;
+    lambda[i] = lam / sqN;
+    delta[i] = t2 * g + lambda[i];
+  }
+}
+
+/* Solves the local Dyson equation at one frequency for fixed self-energy sig,
+ *   F(g) = w - t^2 g - N^{-1/2} sum_a V2_a/(w + eps_a + i eta - V2_a sqrt(N) g) - sig - 1/g = 0,
+ * by Newton from g (Eqs. (14), (16b), (17) with the bath's dependence on G itself). Plain
+ * iteration of g -> 1/(w - Delta(g) - sig) is neutral (|t^2 g^2| = 1) at the band edges and
+ * never settles there; Newton converges (at worst linearly, ratio 1/2, at a double root).
+ * Falls back to g when Newton leaves the causal half plane or does not converge. */
+static qb_cplx local_newton(qb_cplx g, double w, qb_cplx sig, double t2, double sqN, double eta,
+                            qb_idx M, const double *eps, const double *V2, int max_steps,
+                            double tol) {
+  qb_cplx x = g;
+  for (int k = 0; k < max_steps; k++) {
+    qb_cplx F = w - t2 * x - sig - 1 / x, dF = -t2 + 1 / (x * x);
+    for (qb_idx a = 0; a < M; a++) {
+      qb_cplx d = w + eps[a] + I * eta - V2[a] * sqN * x;
+      F -= V2[a] / d / sqN;
+      dF -= V2[a] * V2[a] / (d * d);
+    }
+    qb_cplx step = F / dF;
+    x -= step;
+    if (!(cimag(x) <= 0) || !isfinite(creal(x)) || !isfinite(cimag(x))) return g;
+    if (cabs(step) <= tol) return x;
+  }
+  return g;
+}
+
+/* G_new(w_i): the local Dyson equation solved for the self-energy in s->sig, either with
+ * the LIOM part of the bath frozen at G (exact quadratic: the t^2 G feedback, neutral at
+ * the band edges under plain iteration, is solved exactly) or fully by Newton. */
+static void dyson_local(qb_ipt *s, const qb_ipt_params *p, qb_idx M, const double *eps,
+                        const double *V2, const qb_cplx *G, qb_cplx *Gnew) {
+  const double sqN = sqrt(p->N), t2 = p->t * p->t, eta = p->eta, tol = 1e-3 * p->tol;
+  const double *w = s->w;
+  const qb_cplx *sig = s->sig, *lambda = s->lam;
+  const qb_idx n = s->n;
+  const int steps = p->newton_steps;
+#pragma omp parallel for num_threads(p->nthreads) schedule(dynamic, 16) default(none) \
+    shared(w, sig, lambda, G, Gnew, eps, V2) firstprivate(n, M, sqN, t2, eta, tol, steps)
+  for (qb_idx i = 0; i < n; i++) {
+    /* G = 1/(z - t^2 G), z = w - Lambda - sig with the LIOM part Lambda = Delta - t^2 G
+     * frozen: the quadratic's causal root, the semicircle at complex z (Im z >= 0). */
+    qb_cplx z = w[i] - lambda[i] - sig[i];
+    qb_cplx frozen = qb_ipt_semicircle(sqrt(t2), z);
+    Gnew[i] = steps > 0 ? local_newton(G[i], w[i], sig[i], t2, sqN, eta, M, eps, V2, steps, tol)
+                        : frozen;
+    if (steps > 0 && Gnew[i] == G[i]) Gnew[i] = frozen;
   }
 }
 
@@ -148,9 +203,9 @@ static double ipt_map(qb_ipt *s, const qb_ipt_params *p, qb_idx M, const double 
     qb_ipt_sigma2(s, p->U, p->T, s->g0, s->sig);
   else
     memset(s->sig, 0, sizeof(qb_cplx) * (size_t)s->n);
+  dyson_local(s, p, M, eps, V2, G, Gnew);
   double res = 0;
   for (qb_idx i = 0; i < s->n; i++) {
-    Gnew[i] = 1 / (s->w[i] - s->delta[i] - s->sig[i]);
     double d = cabs(Gnew[i] - G[i]);
     if (d > res || isnan(d)) res = d;
   }
@@ -161,7 +216,8 @@ static qb_status check_params(const qb_ipt_params *p, qb_idx M, qb_err *err) {
   if (!(p->t > 0) || !(p->U >= 0) || !(p->T >= 0) || !(p->N >= 1) || !(p->eta >= 0))
     return QB_FAIL(err, QB_ERR_INPUT, "ipt: need t > 0, U >= 0, T >= 0, N >= 1, eta >= 0 "
                    "(got t = %g, U = %g, T = %g, N = %g, eta = %g)", p->t, p->U, p->T, p->N, p->eta);
-  if (!(p->mix > 0 && p->mix <= 1) || !(p->tol > 0) || p->max_iter < 1 || p->nthreads < 1)
+  if (!(p->mix > 0 && p->mix <= 1) || !(p->tol > 0) || p->max_iter < 1 || p->nthreads < 1 ||
+      p->newton_steps < 0)
     return QB_FAIL(err, QB_ERR_INPUT, "ipt: need 0 < mix <= 1, tol > 0, max_iter >= 1, "
                    "nthreads >= 1 (got %g, %g, %d, %d)", p->mix, p->tol, p->max_iter, p->nthreads);
   if (M < 0) return QB_FAIL(err, QB_ERR_INPUT, "ipt: M = %lld LIOMs", (long long)M);

@@ -127,7 +127,7 @@ static qb_status check(const qb_lw_params *p, qb_err *err) {
 qb_status qb_lw_solve(const qb_lw_params *p, qb_lw_result *r, qb_err *err) {
   QB_TRY(check(p, err));
   /* F(L) = gamma^2 S(e^L) - 1 decreases with L on [lnG_min, ln gamma] (see the header). */
-  double lo = p->lnG_min, hi = log(p->gamma);
+  double lo = p->lnG_min, hi = log(p->gamma) - 0.5;
   *r = (qb_lw_result){.found = 0, .Gamma = 0, .lnGamma = -INFINITY};
   r->rhs_low = qb_lw_rhs(p, exp(lo));
   r->rhs_high = qb_lw_rhs(p, exp(hi));
