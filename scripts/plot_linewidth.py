@@ -53,11 +53,12 @@ def fig6(pts, ax):
         y = np.array([-1 / np.log(s[1]["Gamma"]) for s in sel])
         y5 = np.array([-1 / np.log(s[1]["Gamma_C5"]) for s in sel])
         ax.plot(x, y, "o" if j else "x", ms=4, c=f"C{j}", label=rf"$\gamma/\delta_m$ = {g:g}")
-        ax.plot(x, y5, "-", c=f"C{j}", lw=0.8, label=rf"(C5), $\gamma/\delta_m$ = {g:g}")
+        pos = x > 0  # (C5) holds only for Xi ln K > 1
+        ax.plot(x[pos], y5[pos], "-", c=f"C{j}", lw=0.8, label=rf"(C5), $\gamma/\delta_m$ = {g:g}")
     ax.axvline(0, c="k", lw=0.5)
     ax.set_xlabel(r"$\Xi \log K - 1$")
     ax.set_ylabel(r"$-1/\ln\Gamma$")
-    ax.set_title("Fig. 6: N = 10, K = 3 (integral)", fontsize=9)
+    ax.set_title("Fig. 6: N = 10, K = 3 (integral, n + p unbounded)", fontsize=9)
 
 
 def fig7(pts, ax):

@@ -181,7 +181,7 @@ static void dyson_local(qb_ipt *s, const qb_ipt_params *p, qb_idx M, const doubl
   const qb_cplx *sig = s->sig, *lambda = s->lam;
   const qb_idx n = s->n;
   const int steps = p->newton_steps;
-#pragma omp parallel for num_threads(p->nthreads) schedule(dynamic, 16) default(none) \
+#pragma omp parallel for num_threads(p->nthreads) schedule(static) default(none) \
     shared(w, sig, lambda, G, Gnew, eps, V2) firstprivate(n, M, sqN, t2, eta, tol, steps)
   for (qb_idx i = 0; i < n; i++) {
     /* G = 1/(z - t^2 G), z = w - Lambda - sig with the LIOM part Lambda = Delta - t^2 G
