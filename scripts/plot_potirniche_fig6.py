@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Draws Potirniche et al. 2019 Fig. 6 from a `hubbard_bubble` result file: the bubble
-spectral function rho(w) as LIOMs are added (left), the largest M against U = 0 (middle),
-and the L1 distances on |w| < W to the U = 0 solution and to the smallest M (right), one
-row per coupling V. Prints the distances.
+spectral function rho(w) as LIOMs are added (first column), the largest M against U = 0
+(second), the L1 distances on |w| < W to the U = 0 solution and to the smallest M (third),
+and the LIOM spectral functions (fourth: the nearest LIOM and the mean over all), one row
+per coupling V. Prints the distances.
 
 usage: /usr/bin/python3 scripts/plot_potirniche_fig6.py RESULT.h5 [PNG]
 """
@@ -32,7 +33,7 @@ def main():
     png = sys.argv[2] if len(sys.argv) > 2 else path.rsplit(".", 1)[0] + ".png"
     pts = load(path)
     Vs = sorted({a["model.V"] for a, d in pts})
-    fig, axes = plt.subplots(len(Vs), 3, figsize=(13, 3.6 * len(Vs)), squeeze=False)
+    fig, axes = plt.subplots(len(Vs), 4, figsize=(17, 3.6 * len(Vs)), squeeze=False)
     for r, V in enumerate(Vs):
         row = sorted([(a["model.M"], a, d) for a, d in pts if a["model.V"] == V], key=lambda t: t[0])
         W = row[0][1]["model.W"]
@@ -76,6 +77,18 @@ def main():
         ax.set_xlabel("M")
         ax.set_title(f"V = {V:g}: L1 distances on |w| < W", fontsize=9)
         ax.legend(fontsize=7)
+        ax = axes[r][3]
+        for j, (M, a, d) in enumerate(row[1:-1:3] + [row[-1]]):
+            ax.semilogy(w, np.maximum(d["rho_liom_mean"], 1e-6), c=f"C{j}", lw=0.8,
+                        label=f"mean over LIOMs, M = {M:g}")
+        M, a, d = row[-1]
+        ax.semilogy(w, np.maximum(d["rho_liom_near"], 1e-6), "k", lw=0.6, label="nearest LIOM")
+        ax.set_xlim(-4, 4)
+        ax.set_ylim(1e-3, None)
+        ax.set_xlabel(r"$\omega$")
+        ax.set_ylabel(r"$\rho_\alpha(\omega)$")
+        ax.set_title(f"V = {V:g}: LIOM spectral functions (U = {a['model.U']:g})", fontsize=9)
+        ax.legend(fontsize=6)
     fig.suptitle("Hubbard bubble (N = 30, t = 1, U = 2, T = 2) + Anderson insulator "
                  r"(W = 2, $\xi$ = 10, $n_L$ = 1), IPT saddle point", fontsize=10)
     fig.tight_layout()
