@@ -273,6 +273,57 @@ static void test_threads_bitwise(void) {
   free(G2);
 }
 
+/* L1 distance on |w| < W of two spectral functions given as G arrays. */
+static double l1_inside(const qb_cplx *a, const qb_cplx *b, qb_idx n, double h, double W) {
+  double d = 0;
+  for (qb_idx i = 0; i < n; i++)
+    if (fabs((double)(i - (n - 1) / 2) * h) < W) d += fabs(cimag(a[i]) - cimag(b[i])) / M_PI * h;
+  return d;
+}
+
+/* Fig. 6 trends on a coarser grid (h = 0.02) up to M = 3000, one fixed realization: at
+ * V = 1.5 the distance to the U = 0 DOS on |w| < W decreases with M; at V = 0.5 the DOS
+ * moves less from its small-M shape than it differs from the U = 0 DOS. */
+static void test_fig6_trends(void) {
+  const qb_idx n = 1201, Ms[4] = {3, 30, 300, 3000};
+  const double wmax = 12, h = wmax / 600, W = 2;
+  double eps[3000], V2[3000];
+  qb_rng r;
+  qb_rng_init(&r, 2019, 0, 0, 1);
+  for (int a = 0; a < 3000; a++) eps[a] = W * (2 * qb_rng_uniform(&r) - 1);
+  qb_err e;
+  qb_ipt *s = NULL;
+  QB_ASSERT_OK(qb_ipt_create(n, wmax, &s, &e), &e);
+  qb_cplx *G = malloc(sizeof(qb_cplx) * (size_t)n), *G0 = malloc(sizeof(qb_cplx) * (size_t)n),
+          *Gref = malloc(sizeof(qb_cplx) * (size_t)n);
+  qb_ipt_params p = qb_ipt_params_default();
+  p.eta = 2 * h;
+  p.tol = 1e-9;
+  for (int v = 0; v < 2; v++) {
+    double V = v ? 1.5 : 0.5, prev = INFINITY, first = 0;
+    qb_ipt_geometry(3000, 1, 10, V, NULL, V2);
+    printf("\n  V = %g:", V);
+    for (int k = 0; k < 4; k++) {
+      p.U = 2;
+      QB_ASSERT_OK(qb_ipt_solve(s, &p, Ms[k], eps, V2, G, 0, NULL, &e), &e);
+      p.U = 0;
+      QB_ASSERT_OK(qb_ipt_solve(s, &p, Ms[k], eps, V2, G0, 0, NULL, &e), &e);
+      if (k == 0) memcpy(Gref, G, sizeof(qb_cplx) * (size_t)n);
+      double to_u0 = l1_inside(G, G0, n, h, W), to_small = l1_inside(G, Gref, n, h, W);
+      printf(" M=%lld: L1 to U=0 %.4f, to M=3 %.4f;", (long long)Ms[k], to_u0, to_small);
+      if (v == 1) CU_ASSERT(to_u0 < prev);
+      if (v == 0) CU_ASSERT(to_small < 0.5 * to_u0);
+      prev = to_u0;
+      if (k == 0) first = to_u0;
+    }
+    if (v == 1) CU_ASSERT(prev < 0.5 * first); /* a substantial approach, not a drift */
+  }
+  free(G);
+  free(G0);
+  free(Gref);
+  qb_ipt_free(s);
+}
+
 static void test_errors(void) {
   qb_err e;
   qb_ipt *s = NULL;
@@ -312,6 +363,7 @@ int main(void) {
       {"M=0: semicircle plus U^2 tails", test_semicircle_plus_tails},
       {"grid refinement and range", test_grid_refinement},
       {"thread count bitwise", test_threads_bitwise},
+      {"Fig. 6 trends with M", test_fig6_trends},
       {"errors and allocation failures", test_errors},
       {NULL, NULL}};
   return qb_test_main("ipt", cases);
