@@ -54,9 +54,13 @@ static qb_status lw_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
               qb_param_is_set(p, "model", "x");
   if (n_set != 1)
     return qb_param_fail(p, err, "model", "Xi", "set exactly one of Xi, eps, x (got %d)", n_set);
+  double nmax = qb_param_real(p, "model", "nmax");
+  if (nmax == 0) nmax = qb_param_real(p, "model", "N");
+  double per_eval = 2 * nmax * (qb_param_enum(p, "model", "method") == 2
+                                    ? 2.0 * (double)qb_param_int(p, "model", "quad_per_unit") : 1.0);
   e->bytes = 1024;
   e->ctx_bytes = sizeof(lw_ctx);
-  e->flops = 1e7;
+  e->flops = 100 * 100 * per_eval; /* ~100 bisection steps, ~100 flops per summand */
   return QB_OK;
 }
 
