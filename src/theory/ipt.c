@@ -3,6 +3,7 @@
  * on the real-frequency axis (qbath/ipt.h). */
 #include "qbath/ipt.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -176,7 +177,10 @@ static qb_cplx local_newton(qb_cplx g, double w, qb_cplx sig, double t2, double 
  * the band edges under plain iteration, is solved exactly) or fully by Newton. */
 static void dyson_local(qb_ipt *s, const qb_ipt_params *p, qb_idx M, const double *eps,
                         const double *V2, const qb_cplx *G, qb_cplx *Gnew) {
-  const double sqN = sqrt(p->N), t2 = p->t * p->t, eta = p->eta, tol = 1e-3 * p->tol;
+  /* Newton's own step tolerance: well below the outer tol, but above rounding (|G| <= 1/t
+   * inside the band, larger only near isolated poles). */
+  const double sqN = sqrt(p->N), t2 = p->t * p->t, eta = p->eta;
+  const double tol = fmax(1e-3 * p->tol, 4 * DBL_EPSILON / p->t);
   const double *w = s->w;
   const qb_cplx *sig = s->sig, *lambda = s->lam;
   const qb_idx n = s->n;
