@@ -1,0 +1,144 @@
+/* linewidth_mft.c — model `linewidth_mft`: the typical-linewidth mean-field theory of the
+ * nearly localized metal (Gopalakrishnan & Nandkishore 2015; qbath/linewidth.h). No
+ * randomness: every realization gives the same row, so run it with realizations = 1.
+ *
+ * The tuning parameter is given as one of Xi (Fock-space localization length),
+ * eps = (Xi ln K - 1)/(Xi ln K) (App. E) or x = Xi ln K - 1 (Fig. 5's axis). find = Gamma
+ * solves for the linewidth (found = 1, 0: only Gamma = 0, -1: Gamma > gamma) next to the
+ * saddle point (C5) and its window (C7); find = gamma_c gives the phase boundary of Fig. 5:
+ * the smallest gamma with a non-trivial solution. Energies are in units of delta_m. */
+#include <math.h>
+
+#include "qbath/alloc.h"
+#include "qbath/linewidth.h"
+#include "qbath/model.h"
+
+static const qb_key lw_keys[] = {
+    {"model", "gamma", QB_KEY_REAL, "0.1", 1e-300, 1, NULL, "delta_m", NULL,
+     "inter-dot coupling gamma/delta_m", 1},
+    {"model", "K", QB_KEY_REAL, "3", 1.000001, INFINITY, NULL, "", NULL, "Cayley-tree branching K", 1},
+    {"model", "N", QB_KEY_REAL, "10", 1, 1e6, NULL, "", NULL,
+     "single-particle levels per dot (n_fast ~ s N; n, p <= N)", 1},
+    {"model", "nmax", QB_KEY_REAL, "0", 0, 1e4, NULL, "", NULL,
+     "upper limit of n and p (0: N, as the paper's App. E)", 1},
+    {"model", "s", QB_KEY_REAL, "0.5", 1e-12, INFINITY, NULL, "", NULL, "entropy density s(T)", 1},
+    {"model", "d", QB_KEY_INT, "1", 1, 3, NULL, "", NULL, "dimension (power of the log in n_fast)", 1},
+    {"model", "Xi", QB_KEY_REAL, "0", 0, INFINITY, NULL, "", "eps",
+     "Fock-space localization length", 1},
+    {"model", "eps", QB_KEY_REAL, "0", -1e6, 0.999999, NULL, "", "x",
+     "(Xi ln K - 1)/(Xi ln K), the distance from the single-dot transition (App. E)", 1},
+    {"model", "x", QB_KEY_REAL, "0", -1, INFINITY, NULL, "", "Xi", "Xi ln K - 1 (Fig. 5's axis)", 1},
+    {"model", "method", QB_KEY_ENUM, "sum", 0, 0, "sum|e3|integral", "", NULL,
+     "direct double sum (E1), Eq. (E3) as printed, or the integral over n + p", 1},
+    {"model", "find", QB_KEY_ENUM, "Gamma", 0, 0, "Gamma|gamma_c", "", NULL,
+     "solve for the linewidth, or for the critical coupling (phase boundary)", 0},
+    {"model", "quad_per_unit", QB_KEY_INT, "64", 1, 1e6, NULL, "", NULL,
+     "integral method: Simpson panels per unit of n + p", 0},
+    {"model", "lnGamma_min", QB_KEY_REAL, "-700", -745, -1, NULL, "", NULL,
+     "lower end of the bracket in ln Gamma (below: no solution)", 0},
+    {"model", "gamma_c_min", QB_KEY_REAL, "1e-12", 1e-300, 1, NULL, "", NULL,
+     "find = gamma_c: lower end of the bracket", 0},
+    {"model", "gamma_c_max", QB_KEY_REAL, "0.99", 1e-300, 1, NULL, "", NULL,
+     "find = gamma_c: upper end of the bracket", 0},
+    QB_KEY_END};
+static const qb_key *const lw_tables[] = {lw_keys, NULL};
+
+typedef struct lw_ctx {
+  qb_lw_params p;
+  int find_gamma_c;
+  double gc_lo, gc_hi;
+} lw_ctx;
+
+static qb_status lw_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
+  int n_set = qb_param_is_set(p, "model", "Xi") + qb_param_is_set(p, "model", "eps") +
+              qb_param_is_set(p, "model", "x");
+  if (n_set != 1)
+    return qb_param_fail(p, err, "model", "Xi", "set exactly one of Xi, eps, x (got %d)", n_set);
+  double nmax = qb_param_real(p, "model", "nmax");
+  if (nmax == 0) nmax = qb_param_real(p, "model", "N");
+  double per_eval = 2 * nmax * (qb_param_enum(p, "model", "method") == 2
+                                    ? 2.0 * (double)qb_param_int(p, "model", "quad_per_unit") : 1.0);
+  e->bytes = 1024;
+  e->ctx_bytes = sizeof(lw_ctx);
+  e->flops = 100 * 100 * per_eval; /* ~100 bisection steps, ~100 flops per summand */
+  return QB_OK;
+}
+
+static qb_status lw_create(const qb_params *p, void **out, qb_layout *L, qb_err *err) {
+  qb_estimate est;
+  QB_TRY(lw_estimate(p, &est, err));
+  lw_ctx *c = qb_calloc(1, sizeof *c);
+  if (c == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "linewidth_mft: context");
+  c->p = qb_lw_params_default();
+  c->p.gamma = qb_param_real(p, "model", "gamma");
+  c->p.K = qb_param_real(p, "model", "K");
+  c->p.N = qb_param_real(p, "model", "N");
+  c->p.nmax = qb_param_real(p, "model", "nmax");
+  c->p.s = qb_param_real(p, "model", "s");
+  c->p.d = (int)qb_param_int(p, "model", "d");
+  c->p.method = (qb_lw_method)qb_param_enum(p, "model", "method");
+  c->p.quad_per_unit = (int)qb_param_int(p, "model", "quad_per_unit");
+  c->p.lnG_min = qb_param_real(p, "model", "lnGamma_min");
+  if (qb_param_is_set(p, "model", "Xi")) c->p.Xi = qb_param_real(p, "model", "Xi");
+  if (qb_param_is_set(p, "model", "eps")) c->p.Xi = qb_lw_xi(qb_param_real(p, "model", "eps"), c->p.K);
+  if (qb_param_is_set(p, "model", "x")) c->p.Xi = (1 + qb_param_real(p, "model", "x")) / log(c->p.K);
+  c->find_gamma_c = qb_param_enum(p, "model", "find") == 1;
+  c->gc_lo = qb_param_real(p, "model", "gamma_c_min");
+  c->gc_hi = qb_param_real(p, "model", "gamma_c_max");
+  if (!(c->p.Xi > 0)) {
+    qb_free(c);
+    return qb_param_fail(p, err, "model", "x", "gives Xi = %g: must be positive", c->p.Xi);
+  }
+  qb_layout_add(L, "Gamma", 1, NULL, "non-trivial linewidth (0 if none)", 1);
+  qb_layout_add(L, "lnGamma", 1, NULL, "ln Gamma (-inf if none)", 0);
+  qb_layout_add(L, "found", 1, NULL, "1 non-trivial, 0 only Gamma = 0, -1 Gamma > gamma e^{-1/2}", 1);
+  qb_layout_add(L, "Gamma_C5", 1, NULL, "saddle point (C5)", 0);
+  qb_layout_add(L, "C7_valid", 1, NULL, "1 inside the saddle point's window (C7)", 0);
+  qb_layout_add(L, "Xi", 1, NULL, "Fock-space localization length", 0);
+  qb_layout_add(L, "eps", 1, NULL, "(Xi ln K - 1)/(Xi ln K)", 0);
+  qb_layout_add(L, "gamma_c", 1, NULL, "find = gamma_c: critical coupling (+inf: above gamma_c_max, 0: below gamma_c_min; else NaN)", 1);
+  *out = c;
+  return QB_OK;
+}
+
+static void lw_free(void *ctx) { qb_free(ctx); }
+
+static qb_status lw_realize(const void *ctx, const qb_task *task, double *row, qb_err *err) {
+  const lw_ctx *c = ctx;
+  (void)task;
+  qb_lw_result r = {0};
+  row[7] = NAN;
+  if (c->find_gamma_c) {
+    /* Outside the bracket the boundary is reported, not failed: gamma_c = +inf when even
+     * gamma_c_max gives no solution, 0 when gamma_c_min already has one. */
+    qb_lw_params q = c->p;
+    q.gamma = c->gc_hi;
+    double hi = qb_lw_rhs(&q, 0);
+    q.gamma = c->gc_lo;
+    double lo = qb_lw_rhs(&q, 0);
+    if (hi < 1) row[7] = INFINITY;
+    else if (lo > 1) row[7] = 0;
+    else QB_TRY(qb_lw_critical_gamma(&c->p, c->gc_lo, c->gc_hi, &row[7], err));
+    r.lnGamma = -INFINITY;
+  } else {
+    QB_TRY(qb_lw_solve(&c->p, &r, err));
+  }
+  row[0] = r.Gamma;
+  row[1] = r.lnGamma;
+  row[2] = r.found;
+  row[3] = qb_lw_saddle(&c->p);
+  row[4] = qb_lw_saddle_valid(&c->p);
+  row[5] = c->p.Xi;
+  row[6] = qb_lw_eps(c->p.Xi, c->p.K);
+  return QB_OK;
+}
+
+const qb_model qb_model_linewidth_mft = {
+    .name = "linewidth_mft",
+    .doc = "typical-linewidth mean-field theory of the nearly localized metal (Gopalakrishnan-Nandkishore)",
+    .keys = lw_tables,
+    .estimate = lw_estimate,
+    .point_create = lw_create,
+    .point_free = lw_free,
+    .realize = lw_realize,
+};
