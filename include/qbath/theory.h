@@ -12,7 +12,7 @@
  *   qb_fgr_P_eq5(g, tau)   the Bessel double integral of Eq. (5)
  *   qb_fgr_P_large_gamma   e^{-4 g tau} + (1 + tau) Theta(1 - tau) / (2 g) + Theta(tau - 1) / g
  *   qb_fgr_form_factor     K_X(tau) of Eqs. (27)-(29), unit normalized
- *   qb_fgr_P_eq6           e^{-4 g tau} + (a_X + b_X K_X(tau)) / (2 g), Eq. (6)
+ *   qb_fgr_P_eq6           e^{-4 g tau} + (a_X + b_X K_X) / (2 g), Eq. (6) (GSE: see below)
  *   qb_fgr_golden_rule     the FGR value P_res = 1 / gamma
  *
  * Numerical tools: an adaptive Gauss-Kronrod (7, 15) quadrature and the exponentially
@@ -42,10 +42,10 @@ enum { QB_QUAD_MAX_INTERVALS = 4096 };
 qb_quad_params qb_quad_defaults(void);
 
 /* I = int_a^b f(x) dx (a < b, finite), *abserr its error estimate. Returns
- * QB_NOT_CONVERGED (with the best estimate in *I) when max_intervals did not suffice,
+ * QB_NOT_CONVERGED (with the best estimate in *result) when max_intervals did not suffice,
  * QB_ERR_NUMERIC when f returned a non-finite value (naming x). */
 qb_status qb_quad_adaptive(qb_quad_fn f, void *ctx, double a, double b,
-                           const qb_quad_params *p, double *I, double *abserr, qb_err *err);
+                           const qb_quad_params *p, double *result, double *abserr, qb_err *err);
 
 /* e^{-z} I_0(z) and e^{-z} I_1(z) for z >= 0, to a few ulps: the power series below
  * z = 25, the Hankel asymptotic series above (its smallest term there is ~e^{-2z}). */
@@ -80,11 +80,18 @@ double qb_fgr_P_large_gamma(double gamma, double tau);
 /* Unit-normalized spectral form factors, Eqs. (27)-(29). */
 double qb_fgr_form_factor(qb_fgr_class X, double tau);
 
+/* The form factor on the time axis of the level-dot model, tau = t / (2 pi nu) with nu the
+ * density of *states*: K_X(tau) for U and O; for S each Kramers level is doubly degenerate,
+ * so the unit-normalized form factor of the degenerate spectrum is K_S(2 tau) (Eq. (29) is
+ * in units of the Kramers-level Heisenberg time 2 pi nu / 2). Saturates at tau = 1. */
+double qb_fgr_form_factor_states(qb_fgr_class X, double tau);
+
 /* a_X = (1, 2, 1), b_X = (1, 1, 2) (text after Eq. (6)). */
 double qb_fgr_a(qb_fgr_class X);
 double qb_fgr_b(qb_fgr_class X);
 
-/* Eq. (6). */
+/* Eq. (6): e^{-4 gamma tau} + (a_X + b_X K) / (2 gamma) with K = qb_fgr_form_factor_states
+ * (for S the argument 2 tau; P_pl / P_off = (a + b) / a = 2, 3/2, 3 either way). */
 double qb_fgr_P_eq6(qb_fgr_class X, double gamma, double tau);
 
 /* The Golden-Rule residence probability 1 / gamma. */

@@ -115,12 +115,16 @@ double qb_fgr_form_factor(qb_fgr_class X, double tau) {
   return NAN;
 }
 
+double qb_fgr_form_factor_states(qb_fgr_class X, double tau) {
+  return qb_fgr_form_factor(X, X == QB_FGR_S ? 2 * tau : tau);
+}
+
 double qb_fgr_a(qb_fgr_class X) { return X == QB_FGR_O ? 2.0 : 1.0; }
 double qb_fgr_b(qb_fgr_class X) { return X == QB_FGR_S ? 2.0 : 1.0; }
 
 /* FGR paper Eq. (6). */
 double qb_fgr_P_eq6(qb_fgr_class X, double gamma, double tau) {
-  return exp(-4 * gamma * tau) + (qb_fgr_a(X) + qb_fgr_b(X) * qb_fgr_form_factor(X, tau)) / (2 * gamma);
+  return exp(-4 * gamma * tau) + (qb_fgr_a(X) + qb_fgr_b(X) * qb_fgr_form_factor_states(X, tau)) / (2 * gamma);
 }
 
 double qb_fgr_golden_rule(double gamma) { return 1.0 / gamma; }

@@ -50,7 +50,7 @@ typedef struct panel {
 } panel;
 
 qb_status qb_quad_adaptive(qb_quad_fn f, void *ctx, double a, double b, const qb_quad_params *p,
-                           double *I, double *abserr, qb_err *err) {
+                           double *result, double *abserr, qb_err *err) {
   qb_quad_params q = p ? *p : qb_quad_defaults();
   int maxn = q.max_intervals < 1 ? 1 : q.max_intervals > QB_QUAD_MAX_INTERVALS ? QB_QUAD_MAX_INTERVALS
                                                                                  : q.max_intervals;
@@ -72,7 +72,7 @@ qb_status qb_quad_adaptive(qb_quad_fn f, void *ctx, double a, double b, const qb
       esum += P[k].e;
       if (P[k].e > P[worst].e) worst = k;
     }
-    *I = sum;
+    *result = sum;
     *abserr = esum;
     if (esum <= fmax(q.abs_tol, q.rel_tol * fabs(sum))) return QB_OK;
     double m = 0.5 * (P[worst].a + P[worst].b);
