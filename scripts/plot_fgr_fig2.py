@@ -18,6 +18,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fgr_common import curve, points  # noqa: E402
 
 
+UV_FACTOR = 10.0  # tau_uv = UV_FACTOR / N: where t lambda = 2 N tau reaches 20
+
+
 def title(p):
     a = p["attrs"]
     return f"{a['model.ensemble']}, N+1 = {int(a['model.N']) + 1}, {int(a['n_done'])} samples, {a['model.representation']}"
@@ -27,12 +30,17 @@ def panel_abc(P, png):
     fig, axs = plt.subplots(1, len(P), figsize=(4 * len(P), 3.4), squeeze=False)
     for ax, p in zip(axs[0], P):
         g = p["attrs"]["model.gamma"]
+        # Eq. (5) is the N -> infinity limit; at t lambda = 2 N tau of order 1 the decay is
+        # not yet universal (Gaussian start, "ultraviolet details"): compare from
+        # tau_uv = UV_FACTOR / N on.
+        tau_uv = UV_FACTOR / float(p["attrs"]["model.N"])
         for log in (False, True):
             tau, m, e, e5, _ = curve(p, log)
-            z = (m - e5) / e
-            print(f"gamma = {g:g} ({'log' if log else 'linear'} grid, {len(tau)} points): "
-                  f"max |data - Eq.5|/se = {np.nanmax(abs(z[1:])):.2f}, "
-                  f"fraction beyond 3 se = {np.mean(abs(z[1:]) > 3):.3f}")
+            keep = tau >= tau_uv
+            z = (m - e5)[keep] / e[keep]
+            print(f"gamma = {g:g} ({'log' if log else 'linear'} grid, {keep.sum()} of {len(tau)} points "
+                  f"with tau >= {tau_uv:.3g}): max |data - Eq.5|/se = {np.nanmax(abs(z)):.2f}, "
+                  f"fraction beyond 3 se = {np.mean(abs(z) > 3):.3f}")
         tau, m, e, e5, _ = curve(p)
         ax.fill_between(tau, m - e, m + e, color="k", alpha=0.3, lw=0)
         ax.plot(tau, m, "k", lw=1, label="qbath")
