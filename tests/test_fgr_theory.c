@@ -181,6 +181,10 @@ static void test_form_factors(void) {
     QB_ASSERT_CLOSE(Poff * 2 * g, off[j], 0);
     QB_ASSERT_CLOSE(Pinf / Poff, ratio[j], 1e-8);
   }
+  /* On the state-density time axis every class saturates at tau = 1 (GSE: K_S(2 tau)). */
+  QB_ASSERT_CLOSE(qb_fgr_form_factor_states(QB_FGR_S, 1.0), 1.0, 0);
+  QB_ASSERT_CLOSE(qb_fgr_form_factor_states(QB_FGR_S, 0.3), qb_fgr_form_factor(QB_FGR_S, 0.6), 0);
+  QB_ASSERT_CLOSE(qb_fgr_form_factor_states(QB_FGR_U, 0.3), 0.3, 0);
   QB_ASSERT_CLOSE(qb_fgr_P_eq6(QB_FGR_U, 46, 1e3), qb_fgr_golden_rule(46), 1e-15);
   for (double t = 0.05; t < 3; t += 0.1)
     QB_ASSERT_CLOSE(qb_fgr_P_eq6(QB_FGR_U, 46, t), qb_fgr_P_large_gamma(46, t), 1e-15);
