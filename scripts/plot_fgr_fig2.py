@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fgr_common import curve, points  # noqa: E402
 
 
-UV_FACTOR = 10.0  # tau_uv = UV_FACTOR / N: where t lambda = 2 N tau reaches 20
+UV_FACTOR = 20.0  # tau_uv = UV_FACTOR / N: where t lambda = 2 N tau reaches 40
 
 
 def title(p):
