@@ -104,6 +104,9 @@ qb_prop_stats qb_prop_get_stats(const qb_prop *P);
 void qb_prop_reset_stats(qb_prop *P);
 /* The method's name. */
 const char *qb_prop_name(const qb_prop *P);
+/* The operator and its dimension. */
+qb_op *qb_prop_op(const qb_prop *P);
+qb_idx qb_prop_dim(const qb_prop *P);
 
 /* Chebyshev order K that exp(-i x z), x in [-1, 1], needs for tail bound
  * 2 sum_{k>K} |J_k(z)| <= tol (the minimal order for a time step dt on a spectrum of
