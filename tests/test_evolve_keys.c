@@ -87,6 +87,27 @@ static void test_spin_chain_dynamics(void) {
   }
   H5Fclose(f);
   qb_campaign_free(c);
+  /* the spectral function of sigma^z through [spectral]: sum rule Tr Z^2 / D = 1 */
+  QB_ASSERT_OK(load("ed = false\n[evolve]\nobserve = spectral\ntypical_samples = 3\n"
+                    "[spectral]\nmethod = lehmann, signal\nw_min = -8\nw_max = 8\npoints = 401\n"
+                    "t_max = 40\n", &c, &e), &e);
+  QB_ASSERT_OK(qb_campaign_run(c, &o, &s, &e), &e);
+  f = H5Fopen(qb_campaign_output(c), H5F_ACC_RDONLY, H5P_DEFAULT);
+  for (int p = 0; p < 2; p++) {
+    char name[128];
+    double v = 0;
+    snprintf(name, sizeof name, "points/p%06d/mean/spectral_weight", p);
+    hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+    CU_ASSERT_FATAL(d >= 0);
+    CU_ASSERT(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &v) >= 0);
+    H5Dclose(d);
+    printf("\n  spectral sum rule (%s): %.6f", p ? "signal" : "lehmann", v);
+    QB_ASSERT_CLOSE(v, 1.0, p ? 2e-2 : 1e-10);
+  }
+  H5Fclose(f);
+  qb_campaign_free(c);
+  CU_ASSERT_EQUAL(load("[evolve]\nobserve = spectral\n[spectral]\nmethod = kpm\n", &c, &e), QB_ERR_INPUT);
+  CU_ASSERT(strstr(e.msg, "method") != NULL);
   /* autocorr on a model without spins, neel outside the sector: refused */
   CU_ASSERT_EQUAL(load("[evolve]\nobserve = sideways\n", &c, &e), QB_ERR_INPUT);
 }

@@ -7,9 +7,11 @@
 #include "qbath/csr.h"
 #include "qbath/evolve.h"
 #include "qbath/model.h"
+#include "qbath/spectral.h"
 #include "qbath/spin.h"
 
-/* [evolve] observe, initial, basis_state, site, typical_samples (see dynamics.c). */
+/* [evolve] observe, initial, basis_state, site, typical_samples (see dynamics.c); models
+ * that offer observe = spectral list qb_spectral_keys too. */
 extern const qb_key qb_dynamics_keys[];
 
 typedef struct qb_dyn {
@@ -19,6 +21,9 @@ typedef struct qb_dyn {
   qb_idx basis_state;    /* initial = basis: basis index */
   int site;              /* sigma^z site */
   int samples;           /* typical states of the autocorrelation */
+  int spectral;          /* infinite-temperature spectral function of sigma^z_site */
+  qb_spec_params sp;     /* its [spectral] parameters */
+  double *w;             /* its frequency axis (sp.points) */
   qb_evolve_config ev;   /* method, tolerance, output times */
   qb_idx offset;         /* first row column of the observables */
 } qb_dyn;

@@ -20,7 +20,8 @@
  * issue adds shift-invert for larger chains): gap_ratio over the middle `window` fraction
  * of the levels, and the spectrum's bounds e_min, e_max. Time domain ([evolve] observe,
  * models/dynamics.h): survival probability of a random, Neel or basis state and the
- * infinite-temperature sigma^z autocorrelation on the [evolve] time grid. */
+ * infinite-temperature sigma^z autocorrelation on the [evolve] time grid, and its spectral
+ * function ([evolve] observe = spectral; [spectral] method = signal | lehmann). */
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
@@ -60,7 +61,8 @@ static const qb_key sc_keys[] = {
     {"model", "ed", QB_KEY_BOOL, "true", 0, -1, NULL, "", NULL,
      "dense-ED observables (gap_ratio, e_min, e_max); false for time-domain runs past max_dim", 1},
     QB_KEY_END};
-static const qb_key *const sc_tables[] = {sc_keys, qb_evolve_keys, qb_dynamics_keys, NULL};
+static const qb_key *const sc_tables[] = {sc_keys, qb_evolve_keys, qb_dynamics_keys,
+                                          qb_spectral_keys, NULL};
 
 typedef struct sc_term {
   char ops[QB_PAULI_MAX_OPS + 1];

@@ -160,7 +160,8 @@ static qb_status signal_to_spectrum(const qb_cplx *C, size_t N, double dt, const
   fftw_plan plan = NULL;
   if (!buf || !wk || !sk) st = QB_FAIL(err, QB_ERR_NOMEM, "FFT of %zu points", nf);
   if (st == QB_OK) {
-    fftw_make_planner_thread_safe(); /* realizations may plan concurrently */
+    /* FFTW's planner is not thread-safe and realizations run concurrently */
+#pragma omp critical(qb_fftw_planner)
     plan = fftw_plan_dft_1d((int)nf, buf, buf, FFTW_BACKWARD, FFTW_ESTIMATE);
     if (!plan) st = QB_FAIL(err, QB_ERR_NUMERIC, "FFTW plan of %zu points", nf);
   }
@@ -181,7 +182,10 @@ static qb_status signal_to_spectrum(const qb_cplx *C, size_t N, double dt, const
     *wall = sum;
     for (int i = 0; i < s->points; i++) S[i] = interp((int)nf, wk, sk, s->w[i]);
   }
-  if (plan) fftw_destroy_plan(plan);
+  if (plan) {
+#pragma omp critical(qb_fftw_planner)
+    fftw_destroy_plan(plan);
+  }
   fftw_free(buf);
   qb_free(wk);
   qb_free(sk);
@@ -268,7 +272,7 @@ static qb_status spec_kpm_state(qb_op *H, const qb_cplx *phi, double E0, const q
   if (st == QB_OK) {
     qb_kpm_jackson(N, g);
     for (int k = 0; k < M; k++) y[k] = k < N ? g[k] * mu[k] : 0.0;
-    fftw_make_planner_thread_safe();
+#pragma omp critical(qb_fftw_planner)
     plan = fftw_plan_r2r_1d(M, y, y, FFTW_REDFT01, FFTW_ESTIMATE); /* DCT-III, Eq. (83) */
     if (!plan) st = QB_FAIL(err, QB_ERR_NUMERIC, "FFTW DCT plan of %d points", M);
   }
@@ -286,7 +290,10 @@ static qb_status spec_kpm_state(qb_op *H, const qb_cplx *phi, double E0, const q
     for (int i = 0; i < s->points; i++) s->S[i] = interp(M, xw, rho, s->w[i]);
     s->broadening = M_PI * a / N;
   }
-  if (plan) fftw_destroy_plan(plan);
+  if (plan) {
+#pragma omp critical(qb_fftw_planner)
+    fftw_destroy_plan(plan);
+  }
   qb_free(mu), qb_free(g), qb_free(xw), qb_free(rho);
   fftw_free(y);
   return st;
