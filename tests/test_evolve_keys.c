@@ -112,10 +112,45 @@ static void test_spin_chain_dynamics(void) {
   CU_ASSERT_EQUAL(load("[evolve]\nobserve = sideways\n", &c, &e), QB_ERR_INPUT);
 }
 
+/* random_matrix and matrix_market: survival through the runner; for the Poisson ensemble
+ * (a diagonal H) and a basis initial state P(t) = 1 exactly at every time. */
+static void test_other_models(void) {
+  qb_err e;
+  qb_campaign *c;
+  char path[600], out[600];
+  ct_path(path, sizeof path, "rm.ini");
+  ct_path(out, sizeof out, "rm.h5");
+  ct_write(path, "[run]\nrealizations = 2\n[model]\ntype = random_matrix\nensemble = GUE, Poisson\n"
+           "N = 40\n[evolve]\nobserve = survival\ninitial = basis\nbasis_state = 7\nt_max = 3\n"
+           "samples = 4\n[output]\nfile = %s\noverwrite = true\n", out);
+  QB_ASSERT_OK(qb_campaign_load(path, 0, NULL, &c, &e), &e);
+  qb_run_opts o = {0};
+  qb_run_stats s;
+  QB_ASSERT_OK(qb_campaign_run(c, &o, &s, &e), &e);
+  hid_t f = H5Fopen(qb_campaign_output(c), H5F_ACC_RDONLY, H5P_DEFAULT);
+  for (int p = 0; p < 2; p++) {
+    char name[128];
+    double v[4] = {0};
+    snprintf(name, sizeof name, "points/p%06d/mean/survival", p);
+    hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+    CU_ASSERT_FATAL(d >= 0);
+    CU_ASSERT(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+    H5Dclose(d);
+    QB_ASSERT_CLOSE(v[0], 1.0, 1e-12);
+    if (p == 1)
+      for (int j = 1; j < 4; j++) QB_ASSERT_CLOSE(v[j], 1.0, 1e-9); /* diagonal H */
+    else
+      CU_ASSERT(v[3] < 0.9); /* GUE: the basis state decays */
+  }
+  H5Fclose(f);
+  qb_campaign_free(c);
+}
+
 int main(void) {
   const qb_test_case cases[] = {
       {"[evolve] keys reach the propagator configuration", test_config},
       {"spin_chain survival and autocorr through the runner", test_spin_chain_dynamics},
+      {"random_matrix survival through the runner", test_other_models},
       {NULL, NULL}};
   return qb_test_main("evolve_keys", cases);
 }
