@@ -14,9 +14,12 @@
  *                      beta_m |e_m^T exp(-i T_m dt) e_1| (Saad, SIAM J. Numer. Anal. 29, 209
  *                      (1992), Eq. (4.11); Hochbruck & Lubich 1997), the basis grown until the
  *                      estimate meets the tolerance, and the step shortened when m_max
- *                      vectors do not suffice. Memory: the state plus m_max + 1 basis vectors
- *                      (the 5-vector budget applies to Chebyshev; Krylov trades memory for
- *                      fewer matvecs at small m).
+ *                      vectors do not suffice. The estimate's last component is summed as a
+ *                      Taylor series where that is accurate (no roundoff floor ~ eps ||T||
+ *                      tau, which would stall tol 1e-12 at t = 1000), the time done is
+ *                      Kahan-summed over substeps, and the basis is built for H - <H>.
+ *                      Memory: the state plus m_max basis vectors (the 5-vector budget
+ *                      applies to Chebyshev; Krylov trades memory for adaptivity).
  *   qb_prop_dense      Exact evolution by dense eigendecomposition (qb_dense_eigh), the
  *                      reference for tests and small systems: D^2 memory.
  *
