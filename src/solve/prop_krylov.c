@@ -80,8 +80,9 @@ static qb_status krylov_create(qb_op *H, const qb_prop_params *p, void **out, qb
   int ok = s->V && s->alpha && s->beta && s->d && s->e && s->z && s->u && s->sv && s->su && s->st;
   for (size_t j = 1; ok && j <= m; j++) ok = (s->V[j] = qb_calloc(s->n, sizeof(qb_cplx))) != NULL;
   if (!ok) {
+    const size_t n = s->n;
     krylov_free(s);
-    return QB_FAIL(err, QB_ERR_NOMEM, "Krylov basis of %zu vectors of dimension %zu", m, s->n);
+    return QB_FAIL(err, QB_ERR_NOMEM, "Krylov basis of %zu vectors of dimension %zu", m, n);
   }
   *out = s;
   return QB_OK;
