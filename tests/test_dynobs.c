@@ -179,11 +179,37 @@ static void test_energy_filter(void) {
   sys_free(&s);
 }
 
+/* Every allocation of the typical (filtered) correlation fails cleanly. */
+static void test_alloc_failures(void) {
+  qb_err e;
+  qb_op *H, *Z;
+  QB_ASSERT_OK(fx_chain(5, 1.0, 3, &H, &e), &e);
+  QB_ASSERT_OK(fx_sigmaz(5, 2, &Z, &e), &e);
+  qb_typical_params tp = qb_typical_defaults();
+  tp.samples = 2, tp.filter = 1, tp.energy = 0.1, tp.sigma = 1.0;
+  int saw_ok = 0;
+  for (long k = 0; k < 400 && !saw_ok; k++) {
+    qb_prop *P = NULL;
+    qb_cplx C[NT];
+    H->have_bounds = 0;
+    qb_alloc_fail_after(k);
+    qb_status st = qb_prop_create(qb_prop_chebyshev, H, NULL, &P, &e);
+    if (st == QB_OK) st = qb_corr_typical(P, Z, NULL, times, NT, &tp, C, NULL, NULL, &e);
+    qb_alloc_fail_after(-1);
+    CU_ASSERT(st == QB_OK || st == QB_ERR_NOMEM);
+    saw_ok = st == QB_OK;
+    qb_prop_free(P);
+  }
+  CU_ASSERT(saw_ok);
+  qb_op_free(H), qb_op_free(Z);
+}
+
 int main(void) {
   const qb_test_case cases[] = {
       {"survival, expectation, two-time correlation vs exact", test_state_observables},
       {"typicality and energy-filtered correlations within SE", test_typicality},
       {"energy filter on eigenvectors", test_energy_filter},
+      {"allocation failures", test_alloc_failures},
       {NULL, NULL}};
   return qb_test_main("dynobs", cases);
 }

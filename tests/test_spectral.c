@@ -226,11 +226,44 @@ static void test_jackson_and_errors(void) {
   chain_free(&c);
 }
 
+/* Every allocation of the three methods (and of the infinite-temperature forms) fails
+ * cleanly: QB_ERR_NOMEM or success, never a leak (ASan) or a crash. */
+static void test_alloc_failures(void) {
+  qb_err e;
+  chain c;
+  chain_make(&c);
+  qb_cplx *psi = qb_calloc((size_t)c.H->dim, sizeof *psi);
+  psi[3] = 1;
+  for (int m = 0; m < 3; m++)
+    for (int inf = 0; inf < 2; inf++) {
+      if (inf && m == QB_SPEC_KPM) continue;
+      qb_spec_params p = grid((qb_spec_method)m);
+      p.t_max = 5.0, p.moments = 64, p.samples = 2, p.points = 101;
+      int saw_ok = 0;
+      for (long k = 0; k < 400 && !saw_ok; k++) {
+        qb_spectrum *s = NULL;
+        c.H->have_bounds = 0;
+        qb_alloc_fail_after(k);
+        const qb_status st = inf ? qb_spectral_infinite_t(c.H, c.Z, &p, c.r, &s, &e)
+                                 : qb_spectral_state(c.H, c.Z, psi, 0.0, &p, c.r, &s, &e);
+        qb_alloc_fail_after(-1);
+        CU_ASSERT(st == QB_OK || st == QB_ERR_NOMEM);
+        CU_ASSERT((st == QB_OK) == (s != NULL));
+        saw_ok = st == QB_OK;
+        qb_spectrum_free(s);
+      }
+      CU_ASSERT(saw_ok);
+    }
+  qb_free(psi);
+  chain_free(&c);
+}
+
 int main(void) {
   const qb_test_case cases[] = {
       {"acceptance 2: eigenstate, three methods", test_eigenstate},
       {"acceptance 2: infinite temperature", test_infinite_temperature},
       {"Jackson kernel, input errors", test_jackson_and_errors},
+      {"allocation failures", test_alloc_failures},
       {NULL, NULL}};
   return qb_test_main("spectral", cases);
 }
