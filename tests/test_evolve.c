@@ -1,8 +1,9 @@
-/* test_evolve.c — the propagators against independent references: Bessel functions from
- * libm's jn, the truncated Chebyshev series on scalars, and exact evolution from a dense
- * eigendecomposition written with plain loops (acceptance 1: GOE N = 2000 and the L = 12
- * random-field Heisenberg chain, tol 1e-8 and 1e-12, t = 1 ... 1000, norm drift); bitwise
- * reproducibility across thread counts; violated bounds; every allocation failure. */
+/* test_evolve.c — spectral bounds and the propagators against independent references:
+ * Bessel functions from libm's jn, the truncated Chebyshev series on scalars, the exact
+ * spectrum (bounds), exact evolution of a complex Hermitian (GUE) matrix from a dense
+ * eigendecomposition written with plain loops (all three methods); bitwise
+ * reproducibility across thread counts; violated bounds; every allocation failure.
+ * Acceptance 1 (GOE N = 2000, L = 12 chain, t to 1000) is test_evolve_accept.c. */
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -61,133 +62,93 @@ static void test_cheb_order_scalar(void) {
   CU_ASSERT_EQUAL(qb_cheb_exp_order(1.0, 0.0), -1);
 }
 
-/* ---- acceptance 1 ------------------------------------------------------------------- */
+/* ---- bounds ----------------------------------------------------------------------------- */
 
-/* Keeps a copy of state 0 at every output time. */
-typedef struct {
-  qb_idx n;
-  qb_cplx *store; /* ntimes x n */
-} keep_ctx;
-
-static qb_status keep(void *ctx, size_t j, double t, int ns, qb_cplx *const *psi, qb_err *e) {
-  keep_ctx *k = ctx;
-  memcpy(k->store + j * (size_t)k->n, psi[0], (size_t)k->n * sizeof(qb_cplx));
-  return QB_OK;
-}
-
-/* Evolves psi0 with method T at tolerance tol through times and compares with ref. */
-static void compare_method(qb_op *H, const qb_prop_type *T, double tol, const qb_cplx *psi0,
-                           const double *times, int nt, const qb_cplx *ref, const char *label) {
+/* Lanczos bounds contain the exact spectrum (dense ED) and are tight (within 5% of the
+ * width), for the chain and a GOE; Gershgorin contains them both; the cache is used. */
+static void test_bounds_enclose(void) {
   qb_err e;
-  const qb_idx n = H->dim;
-  qb_prop_params p = qb_prop_defaults();
-  p.tol = tol;
-  qb_prop *P;
-  QB_ASSERT_OK(qb_prop_create(T, H, &p, &P, &e), &e);
-  qb_cplx *psi = qb_malloc((size_t)n * sizeof *psi);
-  keep_ctx k = {n, qb_malloc((size_t)nt * (size_t)n * sizeof(qb_cplx))};
-  memcpy(psi, psi0, (size_t)n * sizeof *psi);
-  QB_ASSERT_OK(qb_prop_run(P, 1, &psi, times, (size_t)nt, keep, &k, &e), &e);
-  qb_prop_stats st = qb_prop_get_stats(P);
-  for (int j = 0; j < nt; j++) {
-    const double d = fx_dist(k.store + j * (size_t)n, ref + j * (size_t)n, n);
-    const double drift = fabs(fx_norm(k.store + j * (size_t)n, n) - 1.0);
-    printf("\n  %s %s tol %.0e t = %6g: |psi - psi_exact| = %.2e, norm drift %.1e", label,
-           T->name, tol, times[j], d, drift);
-    CU_ASSERT(d <= tol);
-    CU_ASSERT(drift <= tol);
+  for (int c = 0; c < 2; c++) {
+    qb_op *H;
+    if (c == 0) QB_ASSERT_OK(fx_chain(10, 1.7, 12, &H, &e), &e);
+    else QB_ASSERT_OK(fx_goe_csr(300, 13, &H, &e), &e);
+    fx_eig x;
+    QB_ASSERT_OK(fx_eig_create(H, &x, &e), &e);
+    const double lo_ex = x.E[0], hi_ex = x.E[x.n - 1], w = hi_ex - lo_ex;
+    double lo, hi, glo, ghi;
+    qb_bounds_info info;
+    QB_ASSERT_OK(qb_bounds_compute(H, NULL, &lo, &hi, &info, &e), &e);
+    printf("\n  exact [%.6f, %.6f], Lanczos [%.6f, %.6f] (%d steps, residuals %.1e %.1e)",
+           lo_ex, hi_ex, lo, hi, info.steps, info.res_min, info.res_max);
+    CU_ASSERT(lo <= lo_ex && hi >= hi_ex);
+    CU_ASSERT(lo_ex - lo <= 0.05 * w && hi - hi_ex <= 0.05 * w);
+    QB_ASSERT_OK(qb_csr_gershgorin(H->impl, &glo, &ghi, &e), &e);
+    CU_ASSERT(glo <= lo_ex && ghi >= hi_ex);
+    CU_ASSERT(lo >= glo && hi <= ghi); /* clipped by the proof */
+    qb_bounds_params bp = qb_bounds_defaults();
+    bp.method = QB_BOUNDS_GERSHGORIN;
+    double a, b;
+    QB_ASSERT_OK(qb_bounds_compute(H, &bp, &a, &b, NULL, &e), &e);
+    CU_ASSERT(a == glo && b == ghi);
+    H->emin = -123.0; /* the cache is returned as is */
+    QB_ASSERT_OK(qb_op_bounds(H, NULL, &a, &b, &e), &e);
+    CU_ASSERT(a == -123.0);
+    fx_eig_free(&x);
+    qb_op_free(H);
   }
-  printf("\n  %s %s tol %.0e: %ld matvecs, %ld steps, max order %d", label, T->name, tol,
-         st.matvecs, st.steps, st.max_order);
-  qb_free(k.store);
-  qb_free(psi);
-  qb_prop_free(P);
 }
 
-/* Chebyshev and Krylov at tol 1e-8 and 1e-12 (and the dense propagator) against ref. */
-static void compare_all(qb_op *H, const qb_cplx *psi0, const double *times, int nt,
-                        const qb_cplx *ref, int with_dense, const char *label) {
-  const double tols[] = {1e-8, 1e-12};
-  for (int t = 0; t < 2; t++) {
-    compare_method(H, qb_prop_chebyshev, tols[t], psi0, times, nt, ref, label);
-    compare_method(H, qb_prop_krylov, tols[t], psi0, times, nt, ref, label);
-  }
-  if (with_dense) compare_method(H, qb_prop_dense, 1e-12, psi0, times, nt, ref, label);
-}
+/* ---- complex Hermitian H ------------------------------------------------------------------ */
 
-/* QBATH_TEST_LONG=1 runs the full acceptance (GOE N = 2000 to t = 1000: ~3 min). */
-static int long_tests(void) {
-  const char *v = getenv("QBATH_TEST_LONG");
-  return v && *v == '1';
-}
-
-/* GOE: N = 400 at t = 1, 10, 100, 1000 (with the dense propagator) and N = 2000 at
- * t = 1, 10, 100 (to 1000 with QBATH_TEST_LONG=1); a random complex initial state. */
-static void goe_case(qb_idx n, int nt, int with_dense) {
-  static const double times[] = {1.0, 10.0, 100.0, 1000.0};
+/* A GUE matrix (complex CSR): Chebyshev, Krylov and dense against V e^{-iEt} V^H psi0
+ * from zheev through qb_dense_eigh, evaluated with plain loops. */
+static void test_gue_all_methods(void) {
   qb_err e;
-  qb_op *H;
-  QB_ASSERT_OK(fx_goe(n, 31, &H, &e), &e);
-  qb_cplx *psi0 = qb_malloc((size_t)n * sizeof *psi0);
+  const qb_idx n = 120;
+  qb_cplx *D = qb_malloc((size_t)(n * n) * sizeof *D), *V = qb_malloc((size_t)(n * n) * sizeof *V);
+  qb_idx *ri = qb_malloc((size_t)(n * n) * sizeof *ri), *ci = qb_malloc((size_t)(n * n) * sizeof *ci);
+  double *E = qb_malloc((size_t)n * sizeof *E);
   qb_rng r;
-  qb_rng_init(&r, 32, 0, 0, 2);
+  qb_rng_init(&r, 77, 0, 0, 1);
+  QB_ASSERT_OK(qb_rmt_gue(&r, n, 0.5 / sqrt((double)n), D, &e), &e);
+  memcpy(V, D, (size_t)(n * n) * sizeof *V);
+  for (qb_idx k = 0; k < n * n; k++) ri[k] = k / n, ci[k] = k % n;
+  qb_csr *A;
+  qb_op *H;
+  QB_ASSERT_OK(qb_csr_from_triplets(n, n, n * n, ri, ci, D, QB_COMPLEX, &A, &e), &e);
+  QB_ASSERT_OK(qb_op_from_csr(A, 1, &H, &e), &e);
+  QB_ASSERT_OK(qb_dense_eigh(QB_COMPLEX, n, V, E, 1, &e), &e);
+  qb_cplx *psi0 = qb_malloc((size_t)n * sizeof *psi0), *ref = qb_malloc((size_t)n * sizeof *ref);
+  qb_cplx *c = qb_malloc((size_t)n * sizeof *c), *psi = qb_malloc((size_t)n * sizeof *psi);
   for (qb_idx i = 0; i < n; i++) psi0[i] = qb_rng_cnormal(&r);
   const double nr = fx_norm(psi0, n);
   for (qb_idx i = 0; i < n; i++) psi0[i] /= nr;
-  fx_eig x;
-  QB_ASSERT_OK(fx_eig_create(H, &x, &e), &e);
-  qb_cplx *ref = qb_malloc((size_t)nt * (size_t)n * sizeof *ref);
-  qb_cplx *work = qb_malloc((size_t)n * sizeof *work);
-  for (int j = 0; j < nt; j++) fx_eig_evolve(&x, psi0, times[j], ref + j * (size_t)n, work);
-  char label[64];
-  snprintf(label, sizeof label, "GOE N=%lld", (long long)n);
-  compare_all(H, psi0, times, nt, ref, with_dense, label);
-  qb_free(ref);
-  qb_free(work);
-  fx_eig_free(&x);
-  qb_free(psi0);
-  qb_op_free(H);
-}
-
-static void test_accept1_goe(void) {
-  goe_case(400, 4, 1);
-  goe_case(2000, long_tests() ? 4 : 3, 0);
-}
-
-/* The L = 12 chain on the full 2^12 space from the Neel state; the reference is exact
- * evolution in the Sz = 0 sector (dimension 924, where the Neel state lives) by dense ED,
- * scattered back to the full space: independent of the full-space operator. */
-static void test_accept1_chain(void) {
-  static const double times[] = {1.0, 10.0, 100.0, 1000.0};
-  const int nt = 4, L = 12;
-  const uint64_t neel = 0x555; /* sites 0, 2, 4, ... up */
-  qb_err e;
-  qb_op *H, *Hs;
-  QB_ASSERT_OK(fx_chain(L, 1.0, 41, &H, &e), &e);
-  QB_ASSERT_OK(fx_chain_sector(L, 1.0, 41, L / 2, &Hs, &e), &e);
-  qb_spin_basis *B;
-  QB_ASSERT_OK(qb_spin_basis_create(L, L / 2, &B, &e), &e);
-  const qb_idx n = H->dim, ns = Hs->dim;
-  qb_cplx *psi0 = qb_calloc((size_t)n, sizeof *psi0), *s0 = qb_calloc((size_t)ns, sizeof *s0);
-  psi0[neel] = 1.0;
-  s0[qb_spin_basis_index(B, neel)] = 1.0;
-  fx_eig x;
-  QB_ASSERT_OK(fx_eig_create(Hs, &x, &e), &e);
-  qb_cplx *ref = qb_calloc((size_t)nt * (size_t)n, sizeof *ref);
-  qb_cplx *rs = qb_malloc((size_t)ns * sizeof *rs), *work = qb_malloc((size_t)ns * sizeof *work);
-  for (int j = 0; j < nt; j++) {
-    fx_eig_evolve(&x, s0, times[j], rs, work);
-    for (qb_idx i = 0; i < ns; i++) ref[j * (size_t)n + qb_spin_basis_state(B, i)] = rs[i];
+  const double t = 37.3, tol = 1e-10;
+  for (qb_idx k = 0; k < n; k++) { /* c = V^H psi0 e^{-iEt} */
+    qb_cplx s = 0;
+    for (qb_idx i = 0; i < n; i++) s += conj(V[i * n + k]) * psi0[i];
+    c[k] = s * cexp(-I * E[k] * t);
   }
-  compare_all(H, psi0, times, nt, ref, 0, "chain L=12");
-  qb_free(ref);
-  qb_free(rs);
-  qb_free(work);
-  qb_free(psi0);
-  qb_free(s0);
-  fx_eig_free(&x);
-  qb_spin_basis_free(B);
-  qb_op_free(Hs);
+  for (qb_idx i = 0; i < n; i++) {
+    qb_cplx s = 0;
+    for (qb_idx k = 0; k < n; k++) s += V[i * n + k] * c[k];
+    ref[i] = s;
+  }
+  const qb_prop_type *types[] = {qb_prop_chebyshev, qb_prop_krylov, qb_prop_dense};
+  for (int m = 0; m < 3; m++) {
+    qb_prop_params p = qb_prop_defaults();
+    p.tol = tol;
+    qb_prop *P;
+    QB_ASSERT_OK(qb_prop_create(types[m], H, &p, &P, &e), &e);
+    memcpy(psi, psi0, (size_t)n * sizeof *psi);
+    QB_ASSERT_OK(qb_prop_run(P, 1, &psi, &t, 1, NULL, NULL, &e), &e);
+    const double d = fx_dist(psi, ref, n);
+    printf("\n  GUE %s: |psi - psi_exact| = %.2e", types[m]->name, d);
+    CU_ASSERT(d <= tol);
+    qb_prop_free(P);
+  }
+  qb_free(D), qb_free(V), qb_free(ri), qb_free(ci), qb_free(E);
+  qb_free(psi0), qb_free(ref), qb_free(c), qb_free(psi);
   qb_op_free(H);
 }
 
@@ -330,8 +291,8 @@ int main(void) {
   const qb_test_case cases[] = {
       {"Bessel J_k vs libm jn", test_bessel_vs_libm},
       {"Chebyshev order meets tol on scalars", test_cheb_order_scalar},
-      {"acceptance 1: GOE N=2000 vs dense", test_accept1_goe},
-      {"acceptance 1: L=12 chain vs dense", test_accept1_chain},
+      {"bounds enclose the spectrum", test_bounds_enclose},
+      {"GUE (complex H): all methods vs plain-loop ED", test_gue_all_methods},
       {"bitwise equal on 1 and 2 threads", test_thread_reproducible},
       {"two states in lockstep, zero time", test_two_states_and_zero_time},
       {"violated bounds are detected", test_violated_bounds},

@@ -14,9 +14,12 @@
  *                      beta_m |e_m^T exp(-i T_m dt) e_1| (Saad, SIAM J. Numer. Anal. 29, 209
  *                      (1992), Eq. (4.11); Hochbruck & Lubich 1997), the basis grown until the
  *                      estimate meets the tolerance, and the step shortened when m_max
- *                      vectors do not suffice. Memory: the state plus m_max + 1 basis vectors
- *                      (the 5-vector budget applies to Chebyshev; Krylov trades memory for
- *                      fewer matvecs at small m).
+ *                      vectors do not suffice. The estimate's last component is summed as a
+ *                      Taylor series where that is accurate (no roundoff floor ~ eps ||T||
+ *                      tau, which would stall tol 1e-12 at t = 1000), the time done is
+ *                      Kahan-summed over substeps, and the basis is built for H - <H>.
+ *                      Memory: the state plus m_max basis vectors (the 5-vector budget
+ *                      applies to Chebyshev; Krylov trades memory for adaptivity).
  *   qb_prop_dense      Exact evolution by dense eigendecomposition (qb_dense_eigh), the
  *                      reference for tests and small systems: D^2 memory.
  *
@@ -104,6 +107,9 @@ qb_prop_stats qb_prop_get_stats(const qb_prop *P);
 void qb_prop_reset_stats(qb_prop *P);
 /* The method's name. */
 const char *qb_prop_name(const qb_prop *P);
+/* The operator and its dimension. */
+qb_op *qb_prop_op(const qb_prop *P);
+qb_idx qb_prop_dim(const qb_prop *P);
 
 /* Chebyshev order K that exp(-i x z), x in [-1, 1], needs for tail bound
  * 2 sum_{k>K} |J_k(z)| <= tol (the minimal order for a time step dt on a spectrum of
@@ -119,5 +125,39 @@ qb_status qb_bessel_j_seq(double z, int n, double *J, qb_err *err);
  * and t1 (log). n >= 2 (n = 1 gives t0). */
 qb_status qb_time_grid_linear(double t0, double t1, size_t n, double *t, qb_err *err);
 qb_status qb_time_grid_log(double t0, double t1, size_t n, double *t, qb_err *err);
+
+/* ---- [evolve] input keys -------------------------------------------------------------
+ * One table shared by every model that evolves states (list it in the model's `keys`):
+ *   method          chebyshev | krylov | dense                     (default chebyshev)
+ *   tol             relative 2-norm error of the final state        (default 1e-10)
+ *   grid            linear | log output times                       (default linear)
+ *   t_min, t_max    first and last output time (log: t_min > 0)     (defaults 0, 10)
+ *   samples         number of output times                          (default 101)
+ *   times           explicit ascending output times (replaces the grid keys)
+ *   krylov_dim      Krylov: largest basis                           (default 40)
+ *   cheb_max_order  Chebyshev: largest order per step               (default 4096)
+ *   bounds_steps    Lanczos steps of the spectral bounds            (default 60)
+ *   bounds_margin   relative margin added to the Lanczos bounds     (default 0.002)
+ * Times are in the model's time unit (hbar = 1 and the model's energy unit unless the
+ * model documents otherwise, e.g. tau = t / (2 pi nu) for level_dot).
+ * The table and qb_evolve_config_from_params live in src/models/evolve_keys.c (they read
+ * the campaign's qb_params; the propagators above do not depend on them). */
+#include "qbath/keys.h"
+
+extern const qb_key qb_evolve_keys[];
+
+/* What the [evolve] keys of one sweep point say. */
+typedef struct qb_evolve_config {
+  const qb_prop_type *type; /* the method */
+  qb_prop_params prop;      /* tolerance and method parameters */
+  size_t ntimes;            /* output times */
+  double *times;            /* ntimes ascending times (owned; qb_evolve_config_clear) */
+} qb_evolve_config;
+
+/* Reads the [evolve] keys of p (the model must list qb_evolve_keys) into c; cross-key
+ * errors (t_min > t_max, log grid from 0, times with grid keys) name file:line and key. */
+qb_status qb_evolve_config_from_params(const qb_params *p, qb_evolve_config *c, qb_err *err);
+/* Frees c's times; c may be zeroed or filled. */
+void qb_evolve_config_clear(qb_evolve_config *c);
 
 #endif

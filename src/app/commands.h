@@ -16,5 +16,6 @@ int qb_bench_spmv(int argc, char **argv);
 int qb_bench_runner(int argc, char **argv);
 int qb_bench_eigs(int argc, char **argv);
 int qb_bench_fgr(int argc, char **argv);
+int qb_bench_evolve(int argc, char **argv);
 
 #endif

@@ -4,8 +4,10 @@
  * The file is read once per sweep point (path relative to the working directory) and
  * checked to be square and Hermitian. Realizations are identical unless a later
  * observable draws random states (the time-evolution and eigen issues add those).
- * Observables by dense ED when the dimension is at most max_dim: the spectrum's bounds
- * e_min, e_max and the gap ratio over the middle `window` fraction. */
+ * Observables by dense ED when the dimension is at most max_dim (unless [model] ed =
+ * false): the spectrum's bounds e_min, e_max and the gap ratio over the middle `window`
+ * fraction. Time domain ([evolve] observe = survival, models/dynamics.h): the survival
+ * probability of a random or basis state on the [evolve] time grid. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include "qbath/level_stats.h"
 #include "qbath/mmio.h"
 #include "qbath/model.h"
+#include "models/dynamics.h"
 
 static const qb_key mm_keys[] = {
     {"model", "file", QB_KEY_STRING, NULL, 0, -1, NULL, "", NULL,
@@ -27,12 +30,16 @@ static const qb_key mm_keys[] = {
      "largest dimension diagonalized densely", 0},
     {"model", "hermitian_tol", QB_KEY_REAL, "1e-12", 0, 1, NULL, "", NULL,
      "largest relative Hermiticity defect accepted", 0},
+    {"model", "ed", QB_KEY_BOOL, "true", 0, -1, NULL, "", NULL,
+     "dense-ED observables (gap_ratio, e_min, e_max); false for time-domain runs past max_dim", 1},
     QB_KEY_END};
-static const qb_key *const mm_tables[] = {mm_keys, NULL};
+static const qb_key *const mm_tables[] = {mm_keys, qb_evolve_keys, qb_dynamics_keys, NULL};
 
 typedef struct mm_ctx {
   qb_csr *A;
   double window;
+  int ed;      /* dense-ED observables */
+  qb_dyn dyn;  /* time-domain observables */
 } mm_ctx;
 
 /* Dimension and nonzeros from the file's size line (cheap: no matrix is read). */
@@ -55,15 +62,25 @@ static qb_status read_size(const qb_params *p, const char *path, double *n, doub
 }
 
 static qb_status mm_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
-  double n, nnz;
+  double n = 0, nnz = 0;
   QB_TRY(read_size(p, qb_param_str(p, "model", "file"), &n, &nnz, err));
   long long max_dim = qb_param_int(p, "model", "max_dim");
+  const int ed = qb_param_bool(p, "model", "ed");
+  qb_dyn dyn;
+  QB_TRY(qb_dyn_read(p, 0, (qb_idx)n, &dyn, err));
+  e->bytes = 0, e->flops = 0;
+  qb_dyn_estimate(&dyn, n, nnz, e);
+  const int any = qb_dyn_any(&dyn);
+  qb_dyn_clear(&dyn);
+  if (!ed && !any)
+    return qb_param_fail(p, err, "model", "ed", "nothing to compute: ed = false and no [evolve] observe");
+  e->ctx_bytes = 2 * 24 * nnz + 8 * n;
+  if (!ed) return QB_OK;
   if (n > (double)max_dim)
     return qb_param_fail(p, err, "model", "file", "dimension %.0f exceeds [model] max_dim = %lld for "
                          "dense diagonalization", n, max_dim);
-  e->ctx_bytes = 2 * 24 * nnz + 8 * n;
-  e->bytes = 16 * n * n * 1.1;
-  e->flops = 16.0 / 3.0 * n * n * n;
+  e->bytes += 16 * n * n * 1.1;
+  e->flops += 16.0 / 3.0 * n * n * n;
   return QB_OK;
 }
 
@@ -71,6 +88,7 @@ static void mm_free(void *ctx) {
   mm_ctx *c = ctx;
   if (c == NULL) return;
   qb_csr_free(c->A);
+  qb_dyn_clear(&c->dyn);
   qb_free(c);
 }
 
@@ -90,9 +108,18 @@ static qb_status mm_create(const qb_params *p, void **out, qb_layout *L, qb_err 
     mm_free(c);
     return st;
   }
-  qb_layout_add(L, "gap_ratio", 1, NULL, "mean gap ratio <r> over the middle window", 1);
-  qb_layout_add(L, "e_min", 1, NULL, "lowest eigenvalue", 1);
-  qb_layout_add(L, "e_max", 1, NULL, "highest eigenvalue", 1);
+  c->ed = qb_param_bool(p, "model", "ed");
+  if (c->ed) {
+    qb_layout_add(L, "gap_ratio", 1, NULL, "mean gap ratio <r> over the middle window", 1);
+    qb_layout_add(L, "e_min", 1, NULL, "lowest eigenvalue", 1);
+    qb_layout_add(L, "e_max", 1, NULL, "highest eigenvalue", 1);
+  }
+  st = qb_dyn_read(p, 0, c->A->nrows, &c->dyn, err);
+  if (st == QB_OK) st = qb_dyn_layout(&c->dyn, L, err);
+  if (st != QB_OK) {
+    mm_free(c);
+    return st;
+  }
   *out = c;
   return QB_OK;
 }
@@ -100,16 +127,27 @@ static qb_status mm_create(const qb_params *p, void **out, qb_layout *L, qb_err 
 static qb_status mm_realize(const void *ctx, const qb_task *t, double *row, qb_err *err) {
   const mm_ctx *c = ctx;
   qb_idx n = c->A->nrows;
-  void *D = qb_malloc(qb_dtype_size(c->A->dtype) * (size_t)(n * n));
-  double *E = qb_malloc(sizeof(double) * (size_t)n);
-  qb_status st = D && E ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "matrix_market: no memory for n = %lld", (long long)n);
-  if (st == QB_OK) st = qb_csr_to_dense(c->A, D, err);
-  if (st == QB_OK) st = qb_dense_eigh(c->A->dtype, n, D, E, 0, err);
-  if (st == QB_OK) {
+  void *D = NULL;
+  double *E = NULL;
+  qb_status st = QB_OK;
+  if (c->ed) {
+    D = qb_malloc(qb_dtype_size(c->A->dtype) * (size_t)(n * n));
+    E = qb_malloc(sizeof(double) * (size_t)n);
+    if (!D || !E) st = QB_FAIL(err, QB_ERR_NOMEM, "matrix_market: no memory for n = %lld", (long long)n);
+  }
+  if (st == QB_OK && c->ed) st = qb_csr_to_dense(c->A, D, err);
+  if (st == QB_OK && c->ed) st = qb_dense_eigh(c->A->dtype, n, D, E, 0, err);
+  if (st == QB_OK && c->ed) {
     qb_idx lo = (qb_idx)floor(0.5 * (1 - c->window) * (double)n);
     row[0] = qb_gap_ratio_mean(E, n, 1, lo, n - lo, NULL);
     row[1] = E[0];
     row[2] = E[n - 1];
+  }
+  if (st == QB_OK && qb_dyn_any(&c->dyn)) { /* a private copy: the SpMV partitions its matrix */
+    qb_csr *A = NULL;
+    st = qb_csr_copy(c->A, &A, err);
+    if (st == QB_OK) st = qb_dyn_realize(&c->dyn, A, NULL, t, t->nthreads, row, err);
+    qb_csr_free(A);
   }
   qb_free(D);
   qb_free(E);

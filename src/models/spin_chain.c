@@ -16,9 +16,12 @@
  * value per placement in order of the starting site, so adding a term does not change
  * the draws of the others.
  *
- * Observables (dense ED of the chosen sector; the eigen-engine issue adds shift-invert
- * for larger chains): gap_ratio over the middle `window` fraction of the levels, and the
- * spectrum's bounds e_min, e_max. */
+ * Observables (dense ED of the chosen sector, unless [model] ed = false; the eigen-engine
+ * issue adds shift-invert for larger chains): gap_ratio over the middle `window` fraction
+ * of the levels, and the spectrum's bounds e_min, e_max. Time domain ([evolve] observe,
+ * models/dynamics.h): survival probability of a random, Neel or basis state and the
+ * infinite-temperature sigma^z autocorrelation on the [evolve] time grid, and its spectral
+ * function ([evolve] observe = spectral; [spectral] method = signal | lehmann). */
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
@@ -31,6 +34,7 @@
 #include "qbath/model.h"
 #include "qbath/rng.h"
 #include "qbath/spin.h"
+#include "models/dynamics.h"
 
 enum { MAX_TERMS = 64, DIST_FIXED = 0, DIST_UNIFORM = 1, DIST_NORMAL = 2 };
 
@@ -54,8 +58,11 @@ static const qb_key sc_keys[] = {
      "middle fraction of the spectrum used for the gap ratio", 1},
     {"model", "max_dim", QB_KEY_INT, "6000", 1, 100000, NULL, "", NULL,
      "largest Hilbert-space dimension diagonalized densely", 0},
+    {"model", "ed", QB_KEY_BOOL, "true", 0, -1, NULL, "", NULL,
+     "dense-ED observables (gap_ratio, e_min, e_max); false for time-domain runs past max_dim", 1},
     QB_KEY_END};
-static const qb_key *const sc_tables[] = {sc_keys, NULL};
+static const qb_key *const sc_tables[] = {sc_keys, qb_evolve_keys, qb_dynamics_keys,
+                                          qb_spectral_keys, NULL};
 
 typedef struct sc_term {
   char ops[QB_PAULI_MAX_OPS + 1];
@@ -69,7 +76,9 @@ typedef struct sc_ctx {
   int L, periodic, nterms;
   sc_term terms[MAX_TERMS];
   double window;
+  int ed;             /* dense-ED observables */
   qb_spin_basis *basis;
+  qb_dyn dyn;         /* time-domain observables */
 } sc_ctx;
 
 /* AMP: number, name, or number*name. */
@@ -160,12 +169,20 @@ static qb_status sc_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   if (n_up > c.L) return qb_param_fail(p, err, "model", "n_up", "must be at most L = %d", c.L);
   double dim = sector_dim(c.L, n_up);
   long long max_dim = qb_param_int(p, "model", "max_dim");
-  if (dim > (double)max_dim)
+  const int ed = qb_param_bool(p, "model", "ed");
+  if (ed && dim > (double)max_dim)
     return qb_param_fail(p, err, "model", "L", "Hilbert-space dimension %.0f exceeds [model] max_dim "
-                         "= %lld for dense diagonalization", dim, max_dim);
-  e->bytes = 16 * dim * dim * 1.1 + 200 * dim * c.nterms;
+                         "= %lld for dense diagonalization (set [model] ed = false for time-domain "
+                         "observables only)", dim, max_dim);
+  e->bytes = (ed ? 16 * dim * dim * 1.1 : 0) + 200 * dim * c.nterms;
   e->ctx_bytes = 8 * dim;
-  e->flops = 16.0 / 3.0 * dim * dim * dim;
+  e->flops = ed ? 16.0 / 3.0 * dim * dim * dim : 0;
+  qb_dyn dyn;
+  QB_TRY(qb_dyn_read(p, c.L, (qb_idx)dim, &dyn, err));
+  qb_dyn_estimate(&dyn, dim, dim * (1 + c.nterms * c.L / 2.0), e);
+  qb_dyn_clear(&dyn);
+  if (!ed && !qb_dyn_any(&dyn))
+    return qb_param_fail(p, err, "model", "ed", "nothing to compute: ed = false and no [evolve] observe");
   return QB_OK;
 }
 
@@ -173,6 +190,7 @@ static void sc_free(void *ctx) {
   sc_ctx *c = ctx;
   if (c == NULL) return;
   qb_spin_basis_free(c->basis);
+  qb_dyn_clear(&c->dyn);
   qb_free(c);
 }
 
@@ -185,9 +203,18 @@ static qb_status sc_create(const qb_params *p, void **out, qb_layout *L, qb_err 
     sc_free(c);
     return st;
   }
-  qb_layout_add(L, "gap_ratio", 1, NULL, "mean gap ratio <r> over the middle window", 1);
-  qb_layout_add(L, "e_min", 1, NULL, "lowest eigenvalue", 0);
-  qb_layout_add(L, "e_max", 1, NULL, "highest eigenvalue", 0);
+  c->ed = qb_param_bool(p, "model", "ed");
+  if (c->ed) {
+    qb_layout_add(L, "gap_ratio", 1, NULL, "mean gap ratio <r> over the middle window", 1);
+    qb_layout_add(L, "e_min", 1, NULL, "lowest eigenvalue", 0);
+    qb_layout_add(L, "e_max", 1, NULL, "highest eigenvalue", 0);
+  }
+  st = qb_dyn_read(p, c->L, c->basis->dim, &c->dyn, err);
+  if (st == QB_OK) st = qb_dyn_layout(&c->dyn, L, err);
+  if (st != QB_OK) {
+    sc_free(c);
+    return st;
+  }
   *out = c;
   return QB_OK;
 }
@@ -228,19 +255,20 @@ static qb_status sc_realize(const void *ctx, const qb_task *t, double *row, qb_e
     st = QB_FAIL(err, QB_ERR_INPUT, "spin_chain: the terms give a non-Hermitian H (relative defect "
                  "%.3g); add the Hermitian conjugate of each sigma^+/- term", defect);
   qb_idx n = c->basis->dim;
-  if (st == QB_OK) {
+  if (st == QB_OK && c->ed) {
     D = qb_malloc(qb_dtype_size(A->dtype) * (size_t)(n * n));
     E = qb_malloc(sizeof(double) * (size_t)n);
     if (D == NULL || E == NULL) st = QB_FAIL(err, QB_ERR_NOMEM, "spin_chain: no memory for dim %lld", (long long)n);
   }
-  if (st == QB_OK) st = qb_csr_to_dense(A, D, err);
-  if (st == QB_OK) st = qb_dense_eigh(A->dtype, n, D, E, 0, err);
-  if (st == QB_OK) {
+  if (st == QB_OK && c->ed) st = qb_csr_to_dense(A, D, err);
+  if (st == QB_OK && c->ed) st = qb_dense_eigh(A->dtype, n, D, E, 0, err);
+  if (st == QB_OK && c->ed) {
     qb_idx lo = (qb_idx)floor(0.5 * (1 - c->window) * (double)n);
     row[0] = qb_gap_ratio_mean(E, n, 1, lo, n - lo, NULL);
     row[1] = E[0];
     row[2] = E[n - 1];
   }
+  if (st == QB_OK) st = qb_dyn_realize(&c->dyn, A, c->basis, t, t->nthreads, row, err);
   qb_free(E);
   qb_free(D);
   qb_csr_free(A);

@@ -120,6 +120,10 @@ void qb_prop_reset_stats(qb_prop *P) {
 
 const char *qb_prop_name(const qb_prop *P) { return P->type->name; }
 
+qb_op *qb_prop_op(const qb_prop *P) { return P->H; }
+
+qb_idx qb_prop_dim(const qb_prop *P) { return P->H->dim; }
+
 qb_status qb_time_grid_linear(double t0, double t1, size_t n, double *t, qb_err *err) {
   if (n < 1 || !isfinite(t0) || !isfinite(t1) || t1 < t0)
     return QB_FAIL(err, QB_ERR_INPUT, "linear time grid [%g, %g] with %zu points", t0, t1, n);

@@ -56,8 +56,9 @@ static qb_status cheb_create(qb_op *H, const qb_prop_params *p, void **out, qb_e
   s->w1 = qb_calloc(s->n, sizeof *s->w1);
   s->w2 = qb_calloc(s->n, sizeof *s->w2);
   if (!s->w1 || !s->w2) {
+    const size_t n = s->n;
     cheb_free(s);
-    return QB_FAIL(err, QB_ERR_NOMEM, "Chebyshev work vectors of dimension %zu", s->n);
+    return QB_FAIL(err, QB_ERR_NOMEM, "Chebyshev work vectors of dimension %zu", n);
   }
   *out = s;
   return QB_OK;

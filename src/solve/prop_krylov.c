@@ -19,8 +19,11 @@
 #include "qbath/evolve.h"
 #include "solve/vec.h"
 
-/* Bisection steps on log(tau) when the basis is exhausted. */
-enum { QB_KRYLOV_BISECT = 60 };
+/* Bisection steps on log(tau) when the basis is exhausted; the largest number of Taylor
+ * terms of the error estimate, and the largest tau ||T|| where the series is used (its
+ * terms peak near e^x / sqrt(x); x <= 30 keeps them below 1e13). */
+enum { QB_KRYLOV_BISECT = 60, QB_KRYLOV_SERIES_TERMS = 400 };
+static const double QB_KRYLOV_SERIES_MAX_X = 30.0;
 
 typedef struct {
   qb_op *H;
@@ -30,6 +33,11 @@ typedef struct {
   double *alpha, *beta;  /* T's diagonal and off-diagonal, m each */
   double *d, *e, *z;     /* eigen work: eigenvalues, off-diagonal copy, m x m vectors */
   qb_cplx *u;            /* exp(-i T tau) e_1, m entries */
+  double *sv, *su, *st;  /* Taylor-series work of the estimate, m each */
+  double tnorm;          /* bound on ||T_k||: max |alpha| + 2 max beta so far */
+  double shift;          /* the basis is built for H - shift: the energy <psi|H|psi> of the
+                            previous substep (conserved), so that roundoff scales with the
+                            spread of energies around it, not with |E| */
 } krylov_state;
 
 static void krylov_free(void *s_) {
@@ -44,6 +52,9 @@ static void krylov_free(void *s_) {
   qb_free(s->e);
   qb_free(s->z);
   qb_free(s->u);
+  qb_free(s->sv);
+  qb_free(s->su);
+  qb_free(s->st);
   qb_free(s);
 }
 
@@ -63,11 +74,15 @@ static qb_status krylov_create(qb_op *H, const qb_prop_params *p, void **out, qb
   s->e = qb_malloc(m * sizeof *s->e);
   s->z = qb_malloc(m * m * sizeof *s->z);
   s->u = qb_malloc(m * sizeof *s->u);
-  int ok = s->V && s->alpha && s->beta && s->d && s->e && s->z && s->u;
+  s->sv = qb_malloc(m * sizeof *s->sv);
+  s->su = qb_malloc(m * sizeof *s->su);
+  s->st = qb_malloc(m * sizeof *s->st);
+  int ok = s->V && s->alpha && s->beta && s->d && s->e && s->z && s->u && s->sv && s->su && s->st;
   for (size_t j = 1; ok && j <= m; j++) ok = (s->V[j] = qb_calloc(s->n, sizeof(qb_cplx))) != NULL;
   if (!ok) {
+    const size_t n = s->n;
     krylov_free(s);
-    return QB_FAIL(err, QB_ERR_NOMEM, "Krylov basis of %zu vectors of dimension %zu", m, s->n);
+    return QB_FAIL(err, QB_ERR_NOMEM, "Krylov basis of %zu vectors of dimension %zu", m, n);
   }
   *out = s;
   return QB_OK;
@@ -90,17 +105,82 @@ static void tri_exp(const krylov_state *s, int k, double tau, qb_cplx *u) {
   }
 }
 
-/* The error estimate beta_k |u_{k-1}(tau)| (relative to ||psi||). u(0) = e_1 has a zero
- * last component, so u_{k-1}(tau) = sum_l z_{k-1,l} (e^{-i d_l tau} - 1) z_{0,l}, written
- * with e^{-ix} - 1 = -2 sin^2(x/2) - i sin x: no roundoff floor at small tau (which would
- * stop the bisection from finding a step at tight tolerances). */
-static double estimate(const krylov_state *s, int k, double tau) {
+/* Last component of exp(-i T_k tau) e_1 from the eigenpairs: u_{k-1} = sum_l z_{k-1,l}
+ * (e^{-i d_l tau} - 1) z_{0,l} (u(0) = e_1 has a zero last component), with e^{-ix} - 1 =
+ * -2 sin^2(x/2) - i sin x. Its roundoff floor is ~ eps ||T|| tau (the eigenvectors are
+ * orthogonal to working precision only): too coarse when the allowed error per unit time
+ * is below eps ||T||, as at tol 1e-12 over t = 1000. */
+static double last_eig(const krylov_state *s, int k, double tau) {
   qb_cplx last = 0.0;
   for (int l = 0; l < k; l++) {
     const double x = s->d[l] * tau, h = sin(0.5 * x);
     last += s->z[(size_t)(k - 1) * k + l] * (-2.0 * h * h - I * sin(x)) * s->z[l];
   }
-  return s->beta[k - 1] * cabs(last);
+  return cabs(last);
+}
+
+/* The same by the Taylor series sum_j (-i tau)^j (T^j e_1)_{k-1} / j!, whose terms j < k-1
+ * vanish exactly (T is tridiagonal: T^j e_1 has j + 1 nonzero entries, and the recurrence
+ * keeps the zeros exact). Its roundoff is relative to the series of |T| (the same
+ * recurrence on |alpha|, beta), returned in *bound: tiny exactly where the eigenpair
+ * formula above has its floor (small tau ||T||). Returns the magnitude, or -1 when the
+ * series did not converge within its term limit. */
+static double last_series(const krylov_state *s, int k, double tau, double *bound) {
+  double *v = s->sv, *u = s->su, *t = s->st; /* (tau^j / j!) T^j e_1, the |T| version, work */
+  for (int i = 0; i < k; i++) v[i] = u[i] = 0.0;
+  v[0] = u[0] = 1.0;
+  double re = 0.0, im = 0.0, abs_sum = 0.0;
+  for (int j = 1; j <= QB_KRYLOV_SERIES_TERMS; j++) {
+    const double f = tau / j;
+    const int top = j < k - 1 ? j : k - 1; /* rows that can be nonzero */
+    double vmax = 0.0;
+    for (int i = 0; i <= top; i++) { /* t = f T v, then the |T| version into u */
+      double a = s->alpha[i] * v[i];
+      if (i > 0) a += s->beta[i - 1] * v[i - 1];
+      if (i + 1 < k) a += s->beta[i] * v[i + 1];
+      t[i] = f * a;
+      vmax = fmax(vmax, fabs(t[i]));
+    }
+    for (int i = 0; i <= top; i++) v[i] = t[i];
+    for (int i = 0; i <= top; i++) {
+      double a = fabs(s->alpha[i]) * u[i];
+      if (i > 0) a += s->beta[i - 1] * u[i - 1];
+      if (i + 1 < k) a += s->beta[i] * u[i + 1];
+      t[i] = f * a;
+    }
+    for (int i = 0; i <= top; i++) u[i] = t[i];
+    if (j >= k - 1) {
+      const double c = v[k - 1]; /* times (-i)^j */
+      switch (j & 3) {
+        case 0: re += c; break;
+        case 1: im -= c; break;
+        case 2: re -= c; break;
+        default: im += c; break;
+      }
+      abs_sum += u[k - 1];
+      /* converged: past the peak of the terms and the rest below the sum's last bit */
+      if (j > tau * s->tnorm && vmax <= DBL_EPSILON * DBL_EPSILON * fmax(hypot(re, im), DBL_MIN)) {
+        *bound = 4.0 * (j + k) * DBL_EPSILON * abs_sum;
+        return hypot(re, im);
+      }
+      if (vmax == 0.0) { /* underflow: nothing left to add */
+        *bound = 4.0 * (j + k) * DBL_EPSILON * abs_sum;
+        return hypot(re, im);
+      }
+    }
+  }
+  return -1.0;
+}
+
+/* The error estimate beta_k |u_{k-1}(tau)| (relative to ||psi||): the Taylor series where
+ * it is accurate, else the eigenpair formula. */
+static double estimate(const krylov_state *s, int k, double tau) {
+  if (tau * s->tnorm <= QB_KRYLOV_SERIES_MAX_X) {
+    double bound;
+    const double v = last_series(s, k, tau, &bound);
+    if (v >= 0.0) return s->beta[k - 1] * (v + bound);
+  }
+  return s->beta[k - 1] * last_eig(s, k, tau);
 }
 
 /* The largest tau in (0, tau_max] with estimate(tau) <= rate * tau (bisection in log tau:
@@ -125,7 +205,7 @@ static qb_status lanczos_step(krylov_state *s, qb_cplx *psi, double nrm, int j, 
   const qb_cplx *vj = j == 0 ? psi : s->V[j];
   const qb_cplx *vp = j == 0 ? NULL : (j == 1 ? psi : s->V[j - 1]);
   qb_cplx *w = s->V[j + 1];
-  QB_TRY(qb_op_apply_fused(s->H, QB_COMPLEX, sc_j, 0.0, vj, 0.0, w, err));
+  QB_TRY(qb_op_apply_fused(s->H, QB_COMPLEX, sc_j, s->shift, vj, 0.0, w, err));
   /* alpha_j = <v_j|H v_j> is real for Hermitian H: the real dot of interleaved arrays */
   s->alpha[j] = sc_j * qb_vec_dot(nd, (const double *)vj, (const double *)w);
   const double bprev = j == 0 ? 0.0 : s->beta[j - 1] * sc_p;
@@ -155,7 +235,7 @@ static qb_status krylov_substep(krylov_state *s, qb_cplx *psi, double tau_max, d
   const double nrm = qb_vec_nrm2(2 * s->n, (const double *)psi);
   *tau = tau_max;
   if (nrm == 0.0) return QB_OK;
-  double scale = 0.0, est = 0.0;
+  double scale = 0.0, est = 0.0, amax = 0.0, bmax = 0.0;
   int k = 0;
   for (int j = 0; j < s->m; j++) {
     double bj;
@@ -163,6 +243,9 @@ static qb_status krylov_substep(krylov_state *s, qb_cplx *psi, double tau_max, d
     st->matvecs++;
     k = j + 1;
     scale = fmax(scale, fmax(fabs(s->alpha[j]), bj));
+    amax = fmax(amax, fabs(s->alpha[j]));
+    bmax = fmax(bmax, bj);
+    s->tnorm = amax + 2.0 * bmax; /* Gershgorin bound on ||T_k|| */
     const int breakdown = bj <= 8 * DBL_EPSILON * scale; /* invariant subspace: exact */
     if (breakdown) s->beta[j] = 0.0;
     if (k >= s->mmin || breakdown || k == s->m) {
@@ -181,7 +264,10 @@ static qb_status krylov_substep(krylov_state *s, qb_cplx *psi, double tau_max, d
     qb_vec_scal(2 * s->n, 1.0 / bj, (double *)s->V[j + 1]);
   }
   tri_exp(s, k, *tau, s->u);
+  const qb_cplx phase = cexp(-I * s->shift * *tau);
+  for (int i = 0; i < k; i++) s->u[i] *= phase;
   combine(s, psi, nrm, k);
+  s->shift += s->alpha[0];
   st->steps++;
   st->err_estimate += est;
   if (k > st->max_order) st->max_order = k;
@@ -193,11 +279,16 @@ static qb_status krylov_step(void *s_, qb_cplx *psi, double dt, double tol, qb_p
   krylov_state *s = s_;
   st->state_vectors = s->m;
   const double rate = tol / dt; /* allowed error per unit time */
-  double left = dt;
-  while (left > 0.0) {
+  /* The time done is summed with Kahan's compensation: over thousands of substeps a
+   * plain running difference dt - tau - tau ... drifts by ~ steps * ulp(dt), a time
+   * error that becomes a state error ||H - E|| * drift above a 1e-12 tolerance. */
+  double done = 0.0, comp = 0.0;
+  while (done < dt) {
     double tau;
-    QB_TRY(krylov_substep(s, psi, left, rate, &tau, st, err));
-    left = tau >= left ? 0.0 : left - tau;
+    QB_TRY(krylov_substep(s, psi, dt - done, rate, &tau, st, err));
+    const double y = tau - comp, t = done + y;
+    comp = (t - done) - y;
+    done = t;
   }
   return QB_OK;
 }
