@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Draws the quick start's figure: mean gap ratio <r> against disorder W for the
-random-field Heisenberg chain, with the GOE and Poisson values.
+"""Draws the quick start's figure (a small Fig. 2(a)+(d) of the FGR paper): P(tau) at
+gamma = 10 against Eq. (5) and the large-gamma form, and P_res(gamma) against Eq. (4) and
+the Golden-Rule value 1/gamma.
 
-usage: plot_quickstart.py [TABLE] [PNG]   (defaults: outputs/quickstart_gap_ratio.{tsv,png})
+usage: plot_quickstart.py [RESULT.h5] [PNG]   (defaults: outputs/fgr_quickstart.{h5,png})
 """
+import os
 import sys
 
 import matplotlib
@@ -11,19 +13,41 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-table = sys.argv[1] if len(sys.argv) > 1 else "outputs/quickstart_gap_ratio.tsv"
-png = sys.argv[2] if len(sys.argv) > 2 else table.rsplit(".", 1)[0] + ".png"
-header = open(table).readline().lstrip("# ").strip()
-W, r, se = np.loadtxt(table, unpack=True)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fgr_common import curve, points  # noqa: E402
 
-fig, ax = plt.subplots(figsize=(5, 3.6))
-ax.errorbar(W, r, yerr=se, fmt="o-", capsize=3, label="qbath, dense ED")
-ax.axhline(0.5307, ls="--", c="C1", label="GOE 0.5307")
-ax.axhline(2 * np.log(2) - 1, ls=":", c="C2", label="Poisson 0.3863")
-ax.set_xlabel("disorder W")
-ax.set_ylabel(r"mean gap ratio $\langle r\rangle$")
-ax.set_title("random-field Heisenberg chain (" + header + ")", fontsize=8)
-ax.legend(fontsize=8)
+res = sys.argv[1] if len(sys.argv) > 1 else "outputs/fgr_quickstart.h5"
+png = sys.argv[2] if len(sys.argv) > 2 else res.rsplit(".", 1)[0] + ".png"
+P = points(res)
+g = np.array([p["attrs"]["model.gamma"] for p in P])
+N = int(P[0]["attrs"]["model.N"])
+
+fig, (a, d) = plt.subplots(1, 2, figsize=(9, 3.6))
+k = int(np.argmin(abs(np.log(g / 10.0))))
+tau, m, e, e5, _ = curve(P[k])
+a.fill_between(tau, m - e, m + e, color="k", alpha=0.3, lw=0)
+a.plot(tau, m, "k", lw=1, label="qbath (mean $\\pm$ se)")
+a.plot(tau, e5, "r", lw=1, label="Eq. (5)")
+a.plot(tau, P[k]["theory"]["P_large_gamma"], "C0--", lw=1, label="large-$\\gamma$ form")
+a.set_ylim(0, 3.0 / g[k])
+a.set_xlabel(r"$\tau = t/2\pi\nu$")
+a.set_ylabel(r"$P(\tau)$")
+a.set_title(f"(a) GUE, N+1 = {N + 1}, $\\gamma$ = {g[k]:g}", fontsize=9)
+a.legend(fontsize=8)
+
+pr = np.array([p["mean"]["P_res_ipr"][0] for p in P])
+pe = np.array([p["err"]["P_res_ipr"][0] for p in P])
+gg = np.logspace(np.log10(g.min()), np.log10(g.max()), 200)
+eq4 = 1 - gg - np.sqrt(np.pi * gg) * (0.5 - gg) * np.exp(gg) * __import__("scipy.special").special.erfc(np.sqrt(gg))
+d.plot(gg, eq4, color="gray", lw=2, label="Eq. (4)")
+d.plot(gg[gg > 0.3], 1 / gg[gg > 0.3], color="purple", lw=1, label=r"FGR $1/\gamma$")
+d.errorbar(g, pr, yerr=pe, fmt="o", ms=4, color="C0", label=r"qbath $\sum_a|\psi_{a0}|^4$")
+d.set_xscale("log")
+d.set_yscale("log")
+d.set_xlabel(r"$\gamma = gN$")
+d.set_ylabel(r"$P_{\rm res}$")
+d.set_title(f"(d) {P[0]['attrs']['model.ensemble']}, {P[0]['attrs']['n_done']} samples per point", fontsize=9)
+d.legend(fontsize=8)
 fig.tight_layout()
 fig.savefig(png, dpi=120)
 print("wrote", png)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # run.sh [INPUT] — install, build, and run qbath on INPUT; with no INPUT, the quick start
-# (random-field Heisenberg chain: spectral bounds, SpMV rate, <r> vs W) and its figure.
+# (FGR paper: a level decaying into a GUE dot, P_res against Eq. (4), P(tau) against
+# Eq. (5)) and its figure.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/setup.sh"
@@ -12,7 +13,7 @@ if [ $# -eq 0 ]; then
   # Debian's matplotlib lives under /usr/bin/python3; a pyenv python3 may not see it.
   py=python3
   $py -c "import matplotlib" 2>/dev/null || py=/usr/bin/python3
-  $py scripts/plot_quickstart.py outputs/quickstart_gap_ratio.tsv
+  $py scripts/plot_quickstart.py outputs/fgr_quickstart.h5
   exit 0
 fi
 exec build/qbath run "$@"

@@ -5,12 +5,15 @@
  * checked to be square and Hermitian. Realizations are identical unless a later
  * observable draws random states (the time-evolution and eigen issues add those).
  * Observables (spectrum_obs.h, dense ED or shift-invert by [eigen] method): the gap
- * ratio and the spectrum's bounds e_min, e_max. */
+ * ratio and the spectrum's bounds e_min, e_max ([eigen] method = none skips them). Time
+ * domain ([evolve] observe = survival, models/dynamics.h): the survival probability of a
+ * random or basis state on the [evolve] time grid. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "models/dynamics.h"
 #include "models/spectrum_obs.h"
 #include "qbath/alloc.h"
 #include "qbath/csr.h"
@@ -25,11 +28,12 @@ static const qb_key mm_keys[] = {
     {"model", "hermitian_tol", QB_KEY_REAL, "1e-12", 0, 1, NULL, "", NULL,
      "largest relative Hermiticity defect accepted", 0},
     QB_KEY_END};
-static const qb_key *const mm_tables[] = {mm_keys, qb_eigen_keys, NULL};
+static const qb_key *const mm_tables[] = {mm_keys, qb_eigen_keys, qb_evolve_keys, qb_dynamics_keys, NULL};
 
 typedef struct mm_ctx {
   qb_csr *A;
   qb_spectrum_obs obs;
+  qb_dyn dyn;  /* time-domain observables */
 } mm_ctx;
 
 /* Dimension and nonzeros from the file's size line (cheap: no matrix is read). */
@@ -52,12 +56,20 @@ static qb_status read_size(const qb_params *p, const char *path, double *n, doub
 }
 
 static qb_status mm_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
-  double n, nnz;
+  double n = 0, nnz = 0;
   QB_TRY(read_size(p, qb_param_str(p, "model", "file"), &n, &nnz, err));
-  if ((double)qb_param_int(p, "eigen", "nev") > n)
+  const int eigen = qb_spectrum_obs_enabled(p);
+  if (eigen && (double)qb_param_int(p, "eigen", "nev") > n)
     return qb_param_fail(p, err, "eigen", "nev", "exceeds the matrix dimension %.0f", n);
   qb_spectrum_obs_estimate(p, n, 2 * nnz, e); /* symmetric files store half */
   e->ctx_bytes = 2 * 24 * nnz + 8 * n;
+  qb_dyn dyn;
+  QB_TRY(qb_dyn_read(p, 0, (qb_idx)n, &dyn, err));
+  qb_dyn_estimate(&dyn, n, 2 * nnz, e);
+  const int dynamics = qb_dyn_any(&dyn);
+  qb_dyn_clear(&dyn);
+  if (!eigen && !dynamics)
+    return qb_param_fail(p, err, "eigen", "method", "nothing to compute: method = none and no [evolve] observe");
   return QB_OK;
 }
 
@@ -65,6 +77,7 @@ static void mm_free(void *ctx) {
   mm_ctx *c = ctx;
   if (c == NULL) return;
   qb_csr_free(c->A);
+  qb_dyn_clear(&c->dyn);
   qb_free(c);
 }
 
@@ -80,6 +93,8 @@ static qb_status mm_create(const qb_params *p, void **out, qb_layout *L, qb_err 
     st = qb_param_fail(p, err, "model", "file", "matrix is not Hermitian (relative defect %.3g > "
                        "hermitian_tol %.3g)", defect, tol);
   if (st == QB_OK) st = qb_spectrum_obs_init(p, 0, &c->obs, L, err);
+  if (st == QB_OK) st = qb_dyn_read(p, 0, c->A->nrows, &c->dyn, err);
+  if (st == QB_OK) st = qb_dyn_layout(&c->dyn, L, err);
   if (st != QB_OK) {
     mm_free(c);
     return st;
@@ -90,12 +105,19 @@ static qb_status mm_create(const qb_params *p, void **out, qb_layout *L, qb_err 
 
 static qb_status mm_realize(const void *ctx, const qb_task *t, double *row, qb_err *err) {
   const mm_ctx *c = ctx;
-  return qb_spectrum_obs_compute(&c->obs, c->A, NULL, row, err);
+  qb_status st = qb_spectrum_obs_compute(&c->obs, c->A, NULL, row, err);
+  if (st == QB_OK && qb_dyn_any(&c->dyn)) { /* a private copy: the SpMV partitions its matrix */
+    qb_csr *A = NULL;
+    st = qb_csr_copy(c->A, &A, err);
+    if (st == QB_OK) st = qb_dyn_realize(&c->dyn, A, NULL, t, t->nthreads, row, err);
+    qb_csr_free(A);
+  }
+  return st;
 }
 
 const qb_model qb_model_matrix_market = {
     .name = "matrix_market",
-    .doc = "a fixed Hermitian operator from a Matrix Market file (dense ED or shift-invert)",
+    .doc = "a fixed Hermitian operator from a Matrix Market file (dense ED or shift-invert; time domain)",
     .keys = mm_tables,
     .estimate = mm_estimate,
     .point_create = mm_create,

@@ -11,7 +11,10 @@
  * <r> of Atas et al., PRL 110, 084101 (2013): 0.5307 (GOE), 0.5996 (GUE), 0.6744 (GSE),
  * 2 ln 2 - 1 (Poisson). The histogram is compared with the density at bin centres, so
  * the comparison carries the bin-width curvature error O(width^2 rho''). Poisson levels
- * are uniform on [-width/2, width/2] with width = N s (mean spacing s). */
+ * are uniform on [-width/2, width/2] with width = N s (mean spacing s).
+ * Time domain ([evolve] observe = survival, models/dynamics.h): the survival probability
+ * of a random or basis state under the same matrix (rebuilt from its stream; Poisson: the
+ * diagonal matrix of its levels) on the [evolve] time grid. */
 #include <math.h>
 #include <string.h>
 
@@ -21,6 +24,7 @@
 #include "qbath/model.h"
 #include "qbath/rmt.h"
 #include "qbath/rng.h"
+#include "models/dynamics.h"
 
 /* Stream purposes of one realization. */
 enum { PURPOSE_MATRIX = 0 };
@@ -37,7 +41,7 @@ static const qb_key rm_keys[] = {
     {"model", "range", QB_KEY_REAL, "0", 0, INFINITY, NULL, "energy", NULL,
      "histogram covers [-range, range] (0: 1.1 x the semicircle radius or half the Poisson width)", 1},
     QB_KEY_END};
-static const qb_key *const rm_tables[] = {rm_keys, NULL};
+static const qb_key *const rm_tables[] = {rm_keys, qb_evolve_keys, qb_dynamics_keys, NULL};
 
 static const qb_ensemble ens_code[] = {QB_GOE, QB_GUE, QB_GSE, QB_POISSON};
 
@@ -48,6 +52,7 @@ typedef struct rm_ctx {
   double s, window, range, width;
   qb_idx bins;
   double *centres;   /* bins */
+  qb_dyn dyn;        /* time-domain observables */
 } rm_ctx;
 
 static qb_status rm_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
@@ -62,6 +67,12 @@ static qb_status rm_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
     e->flops = (ens == QB_GOE ? 4.0 / 3.0 : 16.0 / 3.0) * dim * dim * dim;
   }
   e->ctx_bytes = 8.0 * (double)qb_param_int(p, "model", "bins");
+  qb_dyn dyn;
+  QB_TRY(qb_dyn_read(p, 0, (qb_idx)dim, &dyn, err));
+  const double nnz = ens == QB_POISSON ? dim : dim * dim;
+  if (qb_dyn_any(&dyn)) e->bytes += 24 * nnz;
+  qb_dyn_estimate(&dyn, dim, nnz, e);
+  qb_dyn_clear(&dyn);
   return QB_OK;
 }
 
@@ -90,6 +101,14 @@ static qb_status rm_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   qb_layout_add(L, "density", c->bins, "E", "level-density histogram (normalized per level)", 0);
   qb_layout_add_theory(L, "gap_ratio", 1, NULL, "large-N <r> (Atas et al. 2013)");
   qb_layout_add_theory(L, "density", c->bins, "E", "semicircle or flat Poisson density at the bin centres");
+  qb_status st = qb_dyn_read(p, 0, c->dim, &c->dyn, err);
+  if (st == QB_OK) st = qb_dyn_layout(&c->dyn, L, err);
+  if (st != QB_OK) {
+    qb_dyn_clear(&c->dyn);
+    qb_free(c->centres);
+    qb_free(c);
+    return st;
+  }
   *out = c;
   return QB_OK;
 }
@@ -98,6 +117,7 @@ static void rm_free(void *ctx) {
   rm_ctx *c = ctx;
   if (c == NULL) return;
   qb_free(c->centres);
+  qb_dyn_clear(&c->dyn);
   qb_free(c);
 }
 
@@ -117,6 +137,35 @@ static qb_status spectrum(const rm_ctx *c, const qb_task *t, double *E, qb_err *
   return st;
 }
 
+/* The realization's matrix as CSR (the same stream as spectrum(); Poisson: diag(E)) and
+ * its time-domain observables. */
+static qb_status rm_dynamics(const rm_ctx *c, const qb_task *t, const double *E, double *row,
+                             qb_err *err) {
+  if (!qb_dyn_any(&c->dyn)) return QB_OK;
+  const qb_idx d = c->dim, nnz = c->ens == QB_POISSON ? d : d * d;
+  const qb_dtype dt = c->ens == QB_GOE || c->ens == QB_POISSON ? QB_REAL : QB_COMPLEX;
+  void *H = qb_malloc(qb_dtype_size(dt) * (size_t)nnz);
+  qb_idx *ri = qb_malloc(sizeof *ri * (size_t)nnz), *ci = qb_malloc(sizeof *ci * (size_t)nnz);
+  qb_csr *A = NULL;
+  qb_status st = H && ri && ci ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "random_matrix: dynamics, N = %lld", (long long)d);
+  qb_rng r;
+  qb_rng_init(&r, t->seed, t->point, t->realization, PURPOSE_MATRIX);
+  if (st == QB_OK && c->ens == QB_POISSON) memcpy(H, E, sizeof(double) * (size_t)d);
+  else if (st == QB_OK)
+    st = c->ens == QB_GOE   ? qb_rmt_goe(&r, c->n, c->s, H, err)
+         : c->ens == QB_GUE ? qb_rmt_gue(&r, c->n, c->s, H, err)
+                            : qb_rmt_gse(&r, c->n, c->s, H, err);
+  for (qb_idx k = 0; st == QB_OK && k < nnz; k++) {
+    ri[k] = c->ens == QB_POISSON ? k : k / d;
+    ci[k] = c->ens == QB_POISSON ? k : k % d;
+  }
+  if (st == QB_OK) st = qb_csr_from_triplets(d, d, nnz, ri, ci, H, dt, &A, err);
+  qb_free(H), qb_free(ri), qb_free(ci);
+  if (st == QB_OK) st = qb_dyn_realize(&c->dyn, A, NULL, t, t->nthreads, row, err);
+  qb_csr_free(A);
+  return st;
+}
+
 static qb_status rm_realize(const void *ctx, const qb_task *t, double *row, qb_err *err) {
   const rm_ctx *c = ctx;
   double *E = qb_malloc(sizeof(double) * (size_t)c->dim);
@@ -132,6 +181,7 @@ static qb_status rm_realize(const void *ctx, const qb_task *t, double *row, qb_e
       if (x >= 0 && x < (double)c->bins) h[(qb_idx)x] += 1.0 / ((double)c->n * w);
     }
   }
+  if (st == QB_OK) st = rm_dynamics(c, t, E, row, err);
   qb_free(E);
   return st;
 }

@@ -11,6 +11,7 @@ extern const qb_model qb_model_spin_chain;
 extern const qb_model qb_model_matrix_market;
 extern const qb_model qb_model_hubbard_bubble;
 extern const qb_model qb_model_linewidth_mft;
+extern const qb_model qb_model_level_dot;
 
 static const qb_model *const registry[] = {
     &qb_model_toy,
@@ -19,6 +20,7 @@ static const qb_model *const registry[] = {
     &qb_model_matrix_market,
     &qb_model_hubbard_bubble,
     &qb_model_linewidth_mft,
+    &qb_model_level_dot,
     NULL,
 };
 

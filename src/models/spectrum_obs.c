@@ -9,8 +9,8 @@
 #include "qbath/level_stats.h"
 
 const qb_key qb_eigen_keys[] = {
-    {"eigen", "method", QB_KEY_ENUM, "auto", 0, -1, "auto|dense|shift_invert", "", NULL,
-     "eigenpairs by dense ED, by shift-invert, or dense up to dense_max_dim", 1},
+    {"eigen", "method", QB_KEY_ENUM, "auto", 0, -1, "auto|dense|shift_invert|none", "", NULL,
+     "eigenpairs by dense ED, by shift-invert, dense up to dense_max_dim, or none", 1},
     {"eigen", "nev", QB_KEY_INT, "50", 3, 100000, NULL, "", NULL,
      "eigenpairs nearest the target (shift-invert <r>; entropies on both paths)", 1},
     {"eigen", "target", QB_KEY_REAL, "0.5", 0, 1, NULL, "", NULL,
@@ -24,10 +24,16 @@ const qb_key qb_eigen_keys[] = {
     QB_KEY_END};
 
 static const qb_eigs_method methods[] = {QB_EIGS_AUTO, QB_EIGS_DENSE, QB_EIGS_SHIFT_INVERT};
+enum { METHOD_NONE = 3 }; /* index of "none" in the method enum */
+
+int qb_spectrum_obs_enabled(const qb_params *p) {
+  return qb_param_enum(p, "eigen", "method") != METHOD_NONE;
+}
 
 static void opts_from_params(const qb_params *p, qb_eigs_opts *o, double *window) {
   qb_eigs_opts_default(o);
-  o->method = methods[qb_param_enum(p, "eigen", "method")];
+  int m = (int)qb_param_enum(p, "eigen", "method");
+  o->method = m == METHOD_NONE ? QB_EIGS_AUTO : methods[m];
   o->nev = (qb_idx)qb_param_int(p, "eigen", "nev");
   o->target = qb_param_real(p, "eigen", "target");
   o->dense_max_dim = (qb_idx)qb_param_int(p, "eigen", "dense_max_dim");
@@ -42,6 +48,8 @@ static int uses_dense(const qb_eigs_opts *o, double dim) {
 qb_status qb_spectrum_obs_init(const qb_params *p, int entropy, qb_spectrum_obs *s,
                                qb_layout *L, qb_err *err) {
   memset(s, 0, sizeof *s);
+  s->enabled = qb_spectrum_obs_enabled(p);
+  if (!s->enabled) return QB_OK;
   opts_from_params(p, &s->opts, &s->window);
   s->entropy = entropy;
   s->col_r = qb_layout_add(L, "gap_ratio", 1, NULL,
@@ -62,6 +70,10 @@ qb_status qb_spectrum_obs_init(const qb_params *p, int entropy, qb_spectrum_obs 
 void qb_spectrum_obs_estimate(const qb_params *p, double dim, double nnz, qb_estimate *e) {
   qb_eigs_opts o;
   double window;
+  if (!qb_spectrum_obs_enabled(p)) {
+    e->bytes = e->flops = 0;
+    return;
+  }
   opts_from_params(p, &o, &window);
   if (uses_dense(&o, dim)) {
     e->bytes = 16 * dim * dim * 1.1 + 24 * nnz;
@@ -139,6 +151,7 @@ static qb_status shift_invert_path(const qb_spectrum_obs *s, const qb_csr *A,
 
 qb_status qb_spectrum_obs_compute(const qb_spectrum_obs *s, const qb_csr *A,
                                   const qb_bipartition *bip, double *row, qb_err *err) {
+  if (!s->enabled) return QB_OK;
   if (s->opts.nev > A->nrows)
     return QB_FAIL(err, QB_ERR_INPUT, "[eigen] nev = %lld exceeds the dimension %lld",
                    (long long)s->opts.nev, (long long)A->nrows);

@@ -8,6 +8,7 @@
  *   shift_invert   the nev eigenpairs nearest the target energy density (ARPACK on a
  *                  UMFPACK factorization, qbath/eigs.h); <r> over those nev levels;
  *                  e_min, e_max from ARPACK's extremal eigenvalues.
+ * method = none computes none of them (time-domain-only runs).
  * The gap ratio of the two paths estimates the same mean <r> when the window is narrow
  * enough that the level statistics do not drift across it. */
 #ifndef QBATH_MODELS_SPECTRUM_OBS_H
@@ -21,21 +22,25 @@
 extern const qb_key qb_eigen_keys[];
 
 typedef struct qb_spectrum_obs {
+  int enabled;        /* 0: [eigen] method = none */
   qb_eigs_opts opts;  /* from [eigen] */
   double window;      /* dense path: middle fraction of levels for <r> */
   int entropy;        /* 1: rows carry the mean entanglement entropy of `bip` */
   qb_idx col_r, col_emin, col_emax, col_svn, col_s2; /* offsets in the row */
 } qb_spectrum_obs;
 
+/* 1 unless [eigen] method = none. */
+int qb_spectrum_obs_enabled(const qb_params *p);
+
 /* Reads [eigen], adds the columns gap_ratio, e_min, e_max (and s_vn, s_renyi2 when
- * entropy) to the layout. */
+ * entropy) to the layout; with method = none adds nothing. */
 qb_status qb_spectrum_obs_init(const qb_params *p, int entropy, qb_spectrum_obs *s,
                                qb_layout *L, qb_err *err);
 
 /* Memory and flops of one realization for a dim x dim matrix with nnz nonzeros. */
 void qb_spectrum_obs_estimate(const qb_params *p, double dim, double nnz, qb_estimate *e);
 
-/* Fills the columns of row from the Hermitian matrix A; bip (NULL unless entropy) is the
+/* Fills the columns of row (nothing with method = none) from the Hermitian matrix A; bip (NULL unless entropy) is the
  * bipartition whose entropies are averaged over the eigenstates. */
 qb_status qb_spectrum_obs_compute(const qb_spectrum_obs *s, const qb_csr *A,
                                   const qb_bipartition *bip, double *row, qb_err *err);

@@ -19,12 +19,16 @@
  * Observables (spectrum_obs.h: dense ED or shift-invert by [eigen] method): the gap ratio,
  * the spectrum's bounds e_min, e_max, and with [eigen] entanglement = true the half-chain
  * entanglement entropy (sites 0 .. L/2 - 1) averaged over the nev eigenstates nearest the
- * target energy density. */
+ * target energy density. [eigen] method = none skips them. Time domain ([evolve] observe,
+ * models/dynamics.h): survival probability of a random, Neel or basis state and the
+ * infinite-temperature sigma^z autocorrelation on the [evolve] time grid, and its spectral
+ * function ([evolve] observe = spectral; [spectral] method = signal | lehmann). */
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/dynamics.h"
 #include "models/spectrum_obs.h"
 #include "qbath/alloc.h"
 #include "qbath/csr.h"
@@ -55,7 +59,8 @@ static const qb_key sc_keys[] = {
     {"eigen", "entanglement", QB_KEY_BOOL, "false", 0, 1, NULL, "", NULL,
      "half-chain entanglement entropy of the nev eigenstates nearest the target", 1},
     QB_KEY_END};
-static const qb_key *const sc_tables[] = {sc_keys, qb_eigen_keys, NULL};
+static const qb_key *const sc_tables[] = {sc_keys, qb_eigen_keys, qb_evolve_keys,
+                                          qb_dynamics_keys, qb_spectral_keys, NULL};
 
 typedef struct sc_term {
   char ops[QB_PAULI_MAX_OPS + 1];
@@ -71,6 +76,7 @@ typedef struct sc_ctx {
   qb_spin_basis *basis;
   qb_bipartition *half;   /* sites 0 .. L/2 - 1 (NULL without entanglement) */
   qb_spectrum_obs obs;
+  qb_dyn dyn;             /* time-domain observables */
 } sc_ctx;
 
 /* AMP: number, name, or number*name. */
@@ -159,13 +165,21 @@ static qb_status sc_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   int n_up = (int)qb_param_int(p, "model", "n_up");
   if (n_up > c.L) return qb_param_fail(p, err, "model", "n_up", "must be at most L = %d", c.L);
   double dim = sector_dim(c.L, n_up);
-  if ((double)qb_param_int(p, "eigen", "nev") > dim)
+  const int eigen = qb_spectrum_obs_enabled(p);
+  if (eigen && (double)qb_param_int(p, "eigen", "nev") > dim)
     return qb_param_fail(p, err, "eigen", "nev", "exceeds the Hilbert-space dimension %.0f", dim);
   /* nonzeros: at most one per row and term placement, plus the diagonal */
   double nnz = dim * (1.0 + (double)c.nterms * c.L);
   qb_spectrum_obs_estimate(p, dim, nnz, e);
   e->bytes += 200 * dim * c.nterms; /* the builder's triplets */
   e->ctx_bytes = 8 * dim;
+  qb_dyn dyn;
+  QB_TRY(qb_dyn_read(p, c.L, (qb_idx)dim, &dyn, err));
+  qb_dyn_estimate(&dyn, dim, nnz, e);
+  const int dynamics = qb_dyn_any(&dyn);
+  qb_dyn_clear(&dyn);
+  if (!eigen && !dynamics)
+    return qb_param_fail(p, err, "eigen", "method", "nothing to compute: method = none and no [evolve] observe");
   return QB_OK;
 }
 
@@ -174,6 +188,7 @@ static void sc_free(void *ctx) {
   if (c == NULL) return;
   qb_spin_basis_free(c->basis);
   qb_bipartition_free(c->half);
+  qb_dyn_clear(&c->dyn);
   qb_free(c);
 }
 
@@ -186,6 +201,8 @@ static qb_status sc_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   if (st == QB_OK && entropy)
     st = qb_bipartition_sites(c->basis, (UINT64_C(1) << (c->L / 2)) - 1, &c->half, err);
   if (st == QB_OK) st = qb_spectrum_obs_init(p, entropy, &c->obs, L, err);
+  if (st == QB_OK) st = qb_dyn_read(p, c->L, c->basis->dim, &c->dyn, err);
+  if (st == QB_OK) st = qb_dyn_layout(&c->dyn, L, err);
   if (st != QB_OK) {
     sc_free(c);
     return st;
@@ -229,6 +246,7 @@ static qb_status sc_realize(const void *ctx, const qb_task *t, double *row, qb_e
     st = QB_FAIL(err, QB_ERR_INPUT, "spin_chain: the terms give a non-Hermitian H (relative defect "
                  "%.3g); add the Hermitian conjugate of each sigma^+/- term", defect);
   if (st == QB_OK) st = qb_spectrum_obs_compute(&c->obs, A, c->half, row, err);
+  if (st == QB_OK) st = qb_dyn_realize(&c->dyn, A, c->basis, t, t->nthreads, row, err);
   qb_csr_free(A);
   qb_pauli_sum_free(H);
   return st;
@@ -236,7 +254,7 @@ static qb_status sc_realize(const void *ctx, const qb_task *t, double *row, qb_e
 
 const qb_model qb_model_spin_chain = {
     .name = "spin_chain",
-    .doc = "spin-1/2 chain from Pauli-string terms with fixed or random couplings (dense ED or shift-invert)",
+    .doc = "spin-1/2 chain from Pauli-string terms with fixed or random couplings (dense ED or shift-invert; time domain)",
     .keys = sc_tables,
     .estimate = sc_estimate,
     .point_create = sc_create,

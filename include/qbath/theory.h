@@ -1,0 +1,100 @@
+/* qbath/theory.h — closed forms of the FGR paper (Micklitz, Morningstar, Altland, Huse,
+ * "Emergence of Fermi's Golden Rule", PRL 129, 140402 (2022); equation numbers of the
+ * preprint with supplement) and the small numerical tools they need.
+ *
+ * Conventions (the level-dot model, Eq. (1)): a level at the band centre coupled with
+ * <|W_k|^2> = g lambda^2 / N to an N-level dot of central density nu = N / (pi lambda);
+ * gamma = g N; time tau = t / (2 pi nu) (the Heisenberg time is tau = 1). All functions
+ * here are of gamma and tau only (the N -> infinity limit at fixed gamma).
+ *
+ *   qb_fgr_pres_eq4(g)     P_res = 1 - g - sqrt(pi g) (1/2 - g) e^g erfc(sqrt g)  (Eq. 4)
+ *   qb_fgr_pres_eq21(g)    P_res = int_0^inf dt e^{-g t} (1 + t/4) / (1 + t)^{5/2} (Eq. 21)
+ *   qb_fgr_P_eq5(g, tau)   the Bessel double integral of Eq. (5)
+ *   qb_fgr_P_large_gamma   e^{-4 g tau} + (1 + tau) Theta(1 - tau) / (2 g) + Theta(tau - 1) / g
+ *   qb_fgr_form_factor     K_X(tau) of Eqs. (27)-(29), unit normalized
+ *   qb_fgr_P_eq6           e^{-4 g tau} + (a_X + b_X K_X) / (2 g), Eq. (6) (GSE: see below)
+ *   qb_fgr_golden_rule     the FGR value P_res = 1 / gamma
+ *
+ * Numerical tools: an adaptive Gauss-Kronrod (7, 15) quadrature and the exponentially
+ * scaled modified Bessel functions e^{-z} I_0(z), e^{-z} I_1(z). Everything is pure and
+ * thread-safe (no state besides the arguments). */
+#ifndef QBATH_THEORY_H
+#define QBATH_THEORY_H
+
+#include "qbath/status.h"
+
+/* ---- quadrature ----------------------------------------------------------------- */
+
+/* Integrand f(x, ctx). */
+typedef double (*qb_quad_fn)(double x, void *ctx);
+
+/* Controls of qb_quad_adaptive: the integral is refined (bisecting the interval with the
+ * largest Kronrod error estimate) until the summed estimate is below
+ * max(abs_tol, rel_tol |I|) or max_intervals intervals are in use. */
+typedef struct qb_quad_params {
+  double abs_tol;      /* default 1e-14 */
+  double rel_tol;      /* default 1e-10 */
+  int max_intervals;   /* default 400; at most QB_QUAD_MAX_INTERVALS */
+} qb_quad_params;
+
+enum { QB_QUAD_MAX_INTERVALS = 4096 };
+
+qb_quad_params qb_quad_defaults(void);
+
+/* I = int_a^b f(x) dx (a < b, finite), *abserr its error estimate. Returns
+ * QB_NOT_CONVERGED (with the best estimate in *result) when max_intervals did not suffice,
+ * QB_ERR_NUMERIC when f returned a non-finite value (naming x). */
+qb_status qb_quad_adaptive(qb_quad_fn f, void *ctx, double a, double b,
+                           const qb_quad_params *p, double *result, double *abserr, qb_err *err);
+
+/* e^{-z} I_0(z) and e^{-z} I_1(z) for z >= 0, to a few ulps: the power series below
+ * z = 25, the Hankel asymptotic series above (its smallest term there is ~e^{-2z}). */
+void qb_bessel_i01_scaled(double z, double *i0e, double *i1e);
+
+/* e^{x^2} erfc(x) for x >= 0 without overflow (continued fraction for large x). */
+double qb_erfcx(double x);
+
+/* ---- the FGR paper --------------------------------------------------------------- */
+
+/* Symmetry classes of Eq. (6): U (GUE), O (GOE), S (GSE). */
+typedef enum { QB_FGR_U = 0, QB_FGR_O = 1, QB_FGR_S = 2 } qb_fgr_class;
+
+/* Eq. (4); gamma >= 0. Relative rounding error ~ gamma^2 eps (cancellation of O(gamma)
+ * terms to 1/gamma), so above gamma = 1e3 prefer qb_fgr_pres_eq21. */
+double qb_fgr_pres_eq4(double gamma);
+
+/* Eq. (21) by quadrature (substitution t = s / gamma, s in [0, inf) mapped to [0, 1)). */
+qb_status qb_fgr_pres_eq21(double gamma, const qb_quad_params *p, double *out, qb_err *err);
+
+/* Eq. (5) for gamma > 0, tau >= 0. Substitutions lambda_f = 1 - u^2, lambda_b = 1 + s^2
+ * remove the square-root endpoint behaviour of mu_b and make the 1/(lambda_b - lambda_f)
+ * corner singularity bounded (2 u 2 s / (u^2 + s^2) <= 2); e^{-2 gamma x lambda_b} I_k(z_b)
+ * is evaluated as e^{-2 gamma x / (lambda_b + mu_b)} e^{-z_b} I_k(z_b), never overflowing.
+ * Nested adaptive quadrature with p (NULL: defaults). */
+qb_status qb_fgr_P_eq5(double gamma, double tau, const qb_quad_params *p, double *out,
+                       qb_err *err);
+
+/* The large-gamma approximation stated after Eq. (5) (Eq. (22) plus the decay). */
+double qb_fgr_P_large_gamma(double gamma, double tau);
+
+/* Unit-normalized spectral form factors, Eqs. (27)-(29). */
+double qb_fgr_form_factor(qb_fgr_class X, double tau);
+
+/* The form factor on the time axis of the level-dot model, tau = t / (2 pi nu) with nu the
+ * density of *states*: K_X(tau) for U and O; for S each Kramers level is doubly degenerate,
+ * so the unit-normalized form factor of the degenerate spectrum is K_S(2 tau) (Eq. (29) is
+ * in units of the Kramers-level Heisenberg time 2 pi nu / 2). Saturates at tau = 1. */
+double qb_fgr_form_factor_states(qb_fgr_class X, double tau);
+
+/* a_X = (1, 2, 1), b_X = (1, 1, 2) (text after Eq. (6)). */
+double qb_fgr_a(qb_fgr_class X);
+double qb_fgr_b(qb_fgr_class X);
+
+/* Eq. (6): e^{-4 gamma tau} + (a_X + b_X K) / (2 gamma) with K = qb_fgr_form_factor_states
+ * (for S the argument 2 tau; P_pl / P_off = (a + b) / a = 2, 3/2, 3 either way). */
+double qb_fgr_P_eq6(qb_fgr_class X, double gamma, double tau);
+
+/* The Golden-Rule residence probability 1 / gamma. */
+double qb_fgr_golden_rule(double gamma);
+
+#endif

@@ -1,0 +1,323 @@
+/* level_dot.c — model `level_dot`: the FGR paper's level decaying into a random-matrix dot
+ * (Micklitz et al. 2022, Eq. (1); conventions and representations in qbath/level_dot.h).
+ *
+ * Per realization (one row): P(tau) on a linear grid [0, tau_max] and a logarithmic grid
+ * [log_tau_min, tau_max], from the level's spectral measure ("eig": |sum_a w_a
+ * e^{-i E_a t}|^2) and/or by Chebyshev propagation ("prop"); P_res as sum_a w_a^2 (the
+ * infinite-time average) and as the mean of P over late_samples times in [late_tau_min,
+ * late_tau_max]; the spectral weight inside the eigenpair window.
+ * Derived per point: P_off (minimum of the mean curve), P_pl (mean of P_res_ipr; with
+ * paths = prop the mean of P over tau >= plateau_tau) and P_pl/P_off with a delta-method
+ * error from the rows. Theory: Eq. (4), 1/gamma, Eq. (5) (GUE), the large-gamma form and
+ * Eq. (6) (class of the ensemble; Poisson drawn with U) on the data's grids. */
+#include <math.h>
+#include <string.h>
+
+#include "qbath/alloc.h"
+#include "qbath/level_dot.h"
+#include "qbath/model.h"
+#include "qbath/survival.h"
+#include "qbath/theory.h"
+
+static const qb_key ld_keys[] = {
+    {"model", "ensemble", QB_KEY_ENUM, "GUE", 0, -1, "GUE|GOE|GSE|Poisson", "", NULL,
+     "dot symmetry class (GSE: N states = N/2 Kramers pairs)", 1},
+    {"model", "N", QB_KEY_INT, NULL, 2, 1e8, NULL, "", NULL, "dot states (the paper's N; N + 1 with the level)", 1},
+    {"model", "gamma", QB_KEY_REAL, "1", 0, 1e12, NULL, "", "g", "gamma = g N (Golden-Rule decay e^{-4 gamma tau})", 1},
+    {"model", "g", QB_KEY_REAL, "0", 0, 1e12, NULL, "", "gamma", "coupling g: <|W_k|^2> = g lambda^2 / N", 1},
+    {"model", "lambda", QB_KEY_REAL, "1", 1e-300, 1e300, NULL, "energy", NULL,
+     "dot energy scale: <|H_kl|^2> = lambda^2 / N, semicircle radius 2 lambda", 1},
+    {"model", "eps0", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "energy of the level", 1},
+    {"model", "representation", QB_KEY_ENUM, "dense", 0, -1, "dense|chain", "", NULL,
+     "dense ED (reference) or the O(N)-memory chain (level_dot.h)", 1},
+    {"model", "window", QB_KEY_INT, "0", 0, 1e9, NULL, "", NULL,
+     "chain: eigenpairs around eps0 used by the eig path (0: all)", 1},
+    {"model", "eig_tol", QB_KEY_REAL, "1e-11", 1e-16, 1e-2, NULL, "lambda", NULL,
+     "chain: eigenvalue bisection tolerance in units of lambda", 0},
+    {"model", "paths", QB_KEY_ENUM, "eig", 0, -1, "eig|prop|both", "", NULL,
+     "P(tau) from eigenpairs, by propagation, or both (P and P_prop)", 1},
+    {"model", "prop_tol", QB_KEY_REAL, "1e-8", 1e-14, 1e-2, NULL, "", NULL,
+     "propagation: relative 2-norm tolerance of the Chebyshev propagator", 0},
+    {"model", "tau_max", QB_KEY_REAL, "3", 1e-6, 1e6, NULL, "tau", NULL, "end of both time grids", 1},
+    {"model", "samples", QB_KEY_INT, "500", 2, 1e7, NULL, "", NULL, "points of the linear grid [0, tau_max]", 0},
+    {"model", "log_tau_min", QB_KEY_REAL, "1e-3", 1e-12, 1e6, NULL, "tau", NULL, "start of the log grid", 0},
+    {"model", "log_samples", QB_KEY_INT, "100", 2, 1e7, NULL, "", NULL, "points of the log grid", 0},
+    {"model", "late_tau_min", QB_KEY_REAL, "10", 0, 1e12, NULL, "tau", NULL, "late-time average: window start", 0},
+    {"model", "late_tau_max", QB_KEY_REAL, "20", 0, 1e12, NULL, "tau", NULL, "late-time average: window end", 0},
+    {"model", "late_samples", QB_KEY_INT, "100", 1, 1e7, NULL, "", NULL, "late-time average: equally spaced times", 0},
+    {"model", "plateau_tau", QB_KEY_REAL, "2", 0, 1e12, NULL, "tau", NULL,
+     "paths = prop: P_pl is the mean of P over tau >= plateau_tau", 0},
+    {"model", "theory_eq5", QB_KEY_BOOL, "true", 0, 1, NULL, "", NULL, "write Eq. (5) on the grids (quadrature)", 0},
+    QB_KEY_END};
+static const qb_key *const ld_tables[] = {ld_keys, NULL};
+
+static const qb_ensemble ens_code[] = {QB_GUE, QB_GOE, QB_GSE, QB_POISSON};
+enum { PATH_EIG = 0, PATH_PROP = 1, PATH_BOTH = 2 };
+
+typedef struct ld_ctx {
+  qb_level_dot m;
+  int paths, eq5;
+  double prop_tol, plateau_tau;
+  qb_idx nlin, nlog, nlate;
+  double *tau_lin, *tau_log, *t_lin, *t_log, *t_late; /* tau grids and times t */
+  qb_idx off_P, off_Plog, off_Pprop, off_ipr, off_late, off_weight; /* row offsets (-1: absent) */
+  qb_idx row_len;
+} ld_ctx;
+
+static void ld_free(void *v) {
+  ld_ctx *c = v;
+  if (c == NULL) return;
+  qb_free(c->tau_lin);
+  qb_free(c->tau_log);
+  qb_free(c->t_lin);
+  qb_free(c->t_log);
+  qb_free(c->t_late);
+  qb_free(c);
+}
+
+static void read_model(const qb_params *p, qb_level_dot *m) {
+  m->ens = ens_code[qb_param_enum(p, "model", "ensemble")];
+  m->N = qb_param_int(p, "model", "N");
+  m->gamma = qb_param_is_set(p, "model", "g") ? qb_param_real(p, "model", "g") * (double)m->N
+                                              : qb_param_real(p, "model", "gamma");
+  m->lambda = qb_param_real(p, "model", "lambda");
+  m->eps0 = qb_param_real(p, "model", "eps0");
+  m->repr = qb_param_enum(p, "model", "representation") == 0 ? QB_LD_DENSE : QB_LD_CHAIN;
+  m->window = qb_param_int(p, "model", "window");
+  m->eig_tol = qb_param_real(p, "model", "eig_tol");
+}
+
+static qb_status ld_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
+  qb_level_dot m;
+  read_model(p, &m);
+  if (m.ens == QB_GSE && m.N % 2) return qb_param_fail(p, err, "model", "N", "GSE needs an even N (2 x Kramers pairs)");
+  if (m.repr == QB_LD_DENSE && m.window > 0)
+    return qb_param_fail(p, err, "model", "window", "only the chain representation uses a window");
+  if (qb_param_real(p, "model", "late_tau_max") < qb_param_real(p, "model", "late_tau_min"))
+    return qb_param_fail(p, err, "model", "late_tau_max", "must be >= late_tau_min");
+  if (qb_param_real(p, "model", "log_tau_min") >= qb_param_real(p, "model", "tau_max"))
+    return qb_param_fail(p, err, "model", "log_tau_min", "must be below tau_max");
+  double n = (double)m.N + 2, nt = (double)(qb_param_int(p, "model", "samples") + qb_param_int(p, "model", "log_samples") +
+                                            qb_param_int(p, "model", "late_samples"));
+  int paths = qb_param_enum(p, "model", "paths");
+  double M = m.window > 0 && m.window < n ? (double)m.window : n;
+  if (m.repr == QB_LD_DENSE) {
+    e->bytes = 16 * n * n * (paths == PATH_EIG ? 2.2 : 3.5);
+    e->flops = (m.ens == QB_GOE ? 4.0 : 16.0) * n * n * n;
+  } else {
+    e->bytes = 8 * n * 8;
+    e->flops = paths == PATH_PROP ? 0 : 45 * M * n * 3;
+  }
+  if (paths != PATH_PROP) e->flops += 20 * M * nt;
+  if (paths != PATH_EIG) {
+    /* Chebyshev order ~ spectral half-width (2 lambda) x t_max, t_max = 2 N tau_max / lambda. */
+    double order = 4 * n * qb_param_real(p, "model", "tau_max") + 100;
+    double nnz = m.repr == QB_LD_DENSE ? n * n : 3 * n;
+    e->flops += order * nnz * 8 * (paths == PATH_PROP ? 2 : 1);
+  }
+  e->ctx_bytes = 8 * 6 * nt;
+  return QB_OK;
+}
+
+static qb_status make_grids(ld_ctx *c, const qb_params *p, qb_err *err) {
+  double tmax = qb_param_real(p, "model", "tau_max"), unit = qb_level_dot_time_unit(&c->m);
+  double l0 = qb_param_real(p, "model", "late_tau_min"), l1 = qb_param_real(p, "model", "late_tau_max");
+  c->nlin = qb_param_int(p, "model", "samples");
+  c->nlog = qb_param_int(p, "model", "log_samples");
+  c->nlate = qb_param_int(p, "model", "late_samples");
+  c->tau_lin = qb_malloc(sizeof(double) * (size_t)c->nlin);
+  c->t_lin = qb_malloc(sizeof(double) * (size_t)c->nlin);
+  c->tau_log = qb_malloc(sizeof(double) * (size_t)c->nlog);
+  c->t_log = qb_malloc(sizeof(double) * (size_t)c->nlog);
+  c->t_late = qb_malloc(sizeof(double) * (size_t)c->nlate);
+  if (!c->tau_lin || !c->t_lin || !c->tau_log || !c->t_log || !c->t_late)
+    return QB_FAIL(err, QB_ERR_NOMEM, "level_dot: out of memory for the time grids");
+  double lmin = log(qb_param_real(p, "model", "log_tau_min")), lmax = log(tmax);
+  for (qb_idx j = 0; j < c->nlin; j++) {
+    c->tau_lin[j] = tmax * (double)j / (double)(c->nlin - 1);
+    c->t_lin[j] = unit * c->tau_lin[j];
+  }
+  for (qb_idx j = 0; j < c->nlog; j++) {
+    c->tau_log[j] = exp(lmin + (lmax - lmin) * (double)j / (double)(c->nlog - 1));
+    c->t_log[j] = unit * c->tau_log[j];
+  }
+  /* Late times: midpoints of nlate equal cells of [l0, l1]. */
+  for (qb_idx j = 0; j < c->nlate; j++) c->t_late[j] = unit * (l0 + (l1 - l0) * ((double)j + 0.5) / (double)c->nlate);
+  return QB_OK;
+}
+
+static qb_status ld_create(const qb_params *p, void **out, qb_layout *L, qb_err *err) {
+  ld_ctx *c = qb_calloc(1, sizeof *c);
+  if (c == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "level_dot: out of memory");
+  read_model(p, &c->m);
+  c->paths = qb_param_enum(p, "model", "paths");
+  c->eq5 = qb_param_bool(p, "model", "theory_eq5");
+  c->prop_tol = qb_param_real(p, "model", "prop_tol");
+  c->plateau_tau = qb_param_real(p, "model", "plateau_tau");
+  qb_status st = qb_level_dot_check(&c->m, err);
+  if (st == QB_OK) st = make_grids(c, p, err);
+  if (st != QB_OK) {
+    ld_free(c);
+    return st;
+  }
+  qb_layout_add_axis(L, "tau", c->nlin, c->tau_lin, "tau = t / (2 pi nu), linear grid");
+  qb_layout_add_axis(L, "tau_log", c->nlog, c->tau_log, "tau = t / (2 pi nu), logarithmic grid");
+  int eig = c->paths != PATH_PROP;
+  c->off_P = qb_layout_add(L, "P", c->nlin, "tau", eig ? "survival P(tau) from eigenpairs" : "survival P(tau) by propagation", 0);
+  c->off_Plog = qb_layout_add(L, "P_log", c->nlog, "tau_log", "survival P(tau) on the log grid", 0);
+  c->off_Pprop = c->paths == PATH_BOTH ? qb_layout_add(L, "P_prop", c->nlin, "tau", "survival P(tau) by propagation", 0) : -1;
+  c->off_ipr = eig ? qb_layout_add(L, "P_res_ipr", 1, NULL, "P_res = sum_a w_a^2 (infinite-time average)", 1) : -1;
+  c->off_late = eig ? qb_layout_add(L, "P_res_late", 1, NULL, "mean of P over the late-time window", 1) : -1;
+  c->off_weight = eig ? qb_layout_add(L, "weight", 1, NULL, "spectral weight inside the eigenpair window (1: all)", 0) : -1;
+  c->row_len = qb_layout_row_len(L);
+  qb_layout_add_derived(L, "P_off", 1, NULL, "minimum of the mean P over both grids");
+  qb_layout_add_derived(L, "tau_off", 1, NULL, "tau of that minimum");
+  qb_layout_add_derived(L, "P_pl", 1, NULL, "plateau: mean P_res_ipr (paths = prop: mean P at tau >= plateau_tau)");
+  qb_layout_add_derived(L, "P_pl_over_P_off", 1, NULL, "P_pl / P_off (delta-method error)");
+  qb_layout_add_theory(L, "P_res_eq4", 1, NULL, "Eq. (4)");
+  qb_layout_add_theory(L, "P_res_golden_rule", 1, NULL, "FGR value 1/gamma");
+  qb_layout_add_theory(L, "P_off_eq6", 1, NULL, "a_X / (2 gamma)");
+  qb_layout_add_theory(L, "P_pl_eq6", 1, NULL, "(a_X + b_X) / (2 gamma)");
+  qb_layout_add_theory(L, "ratio_eq6", 1, NULL, "(a_X + b_X) / a_X = 2, 3/2, 3 (U, O, S)");
+  qb_layout_add_theory(L, "P_eq5", c->nlin, "tau", "Eq. (5) (GUE; NaN when theory_eq5 = false)");
+  qb_layout_add_theory(L, "P_eq5_log", c->nlog, "tau_log", "Eq. (5) on the log grid");
+  qb_layout_add_theory(L, "P_eq6", c->nlin, "tau", "Eq. (6) of the ensemble's class (Poisson: U)");
+  qb_layout_add_theory(L, "P_eq6_log", c->nlog, "tau_log", "Eq. (6) on the log grid");
+  qb_layout_add_theory(L, "P_large_gamma", c->nlin, "tau", "large-gamma form of Eq. (5)");
+  *out = c;
+  return QB_OK;
+}
+
+/* Eigenpair path: P on both grids, P_res two ways, the window's weight. */
+static qb_status realize_eig(const ld_ctx *c, qb_ld_key k, int nt, double *row, qb_err *err) {
+  qb_idx M = qb_level_dot_measure_size(&c->m), cnt = 0;
+  double *E = qb_malloc(sizeof(double) * (size_t)M), *w = qb_malloc(sizeof(double) * (size_t)M);
+  qb_status st = E && w ? qb_level_dot_measure(&c->m, k, nt, E, w, &cnt, err)
+                        : QB_FAIL(err, QB_ERR_NOMEM, "level_dot: no memory for %lld eigenpairs", (long long)M);
+  if (st == QB_OK) {
+    qb_survival_from_measure(E, w, cnt, c->t_lin, c->nlin, nt, row + c->off_P);
+    qb_survival_from_measure(E, w, cnt, c->t_log, c->nlog, nt, row + c->off_Plog);
+    row[c->off_ipr] = qb_survival_ipr(w, cnt);
+    row[c->off_late] = qb_survival_time_average(E, w, cnt, c->t_late, c->nlate, nt);
+    double s = 0;
+    for (qb_idx a = 0; a < cnt; a++) s += w[a];
+    row[c->off_weight] = s;
+  }
+  qb_free(E);
+  qb_free(w);
+  return st;
+}
+
+static qb_status ld_realize(const void *ctx, const qb_task *t, double *row, qb_err *err) {
+  const ld_ctx *c = ctx;
+  qb_ld_key k = {t->seed, t->point, t->realization};
+  int nt = t->nthreads > 0 ? t->nthreads : 1;
+  if (c->paths != PATH_PROP) QB_TRY(realize_eig(c, k, nt, row, err));
+  if (c->paths == PATH_EIG) return QB_OK;
+  qb_csr *A;
+  double lo, hi;
+  QB_TRY(qb_level_dot_csr(&c->m, k, &A, &lo, &hi, err));
+  double *dest = c->paths == PATH_BOTH ? row + c->off_Pprop : row + c->off_P;
+  QB_TRY(qb_level_dot_propagate(A, lo, hi, c->t_lin, c->nlin, c->prop_tol, dest, err));
+  if (c->paths == PATH_PROP) {
+    QB_TRY(qb_level_dot_csr(&c->m, k, &A, &lo, &hi, err));
+    QB_TRY(qb_level_dot_propagate(A, lo, hi, c->t_log, c->nlog, c->prop_tol, row + c->off_Plog, err));
+  }
+  return QB_OK;
+}
+
+/* Derived: P_off at the minimum of the mean curve, P_pl, and their ratio with the
+ * delta-method error var(y/x) ~ (var y / x^2 - 2 y cov / x^3 + y^2 var x / x^4) / n. */
+/* The plateau estimate of one row: P_res_ipr, or the mean of P at tau >= plateau_tau. */
+static double row_plateau(const ld_ctx *c, const double *R) {
+  if (c->off_ipr >= 0) return R[c->off_ipr];
+  double y = 0;
+  qb_idx m = 0;
+  for (qb_idx j = 0; j < c->nlin; j++)
+    if (c->tau_lin[j] >= c->plateau_tau) y += R[c->off_P + j], m++;
+  return m ? y / (double)m : NAN;
+}
+
+static qb_status ld_derive(const void *ctx, const double *rows, qb_idx n, double *mean, double *se, qb_err *err) {
+  const ld_ctx *c = ctx;
+  qb_idx rl = c->row_len, best = c->off_P;
+  double bestv = INFINITY, besttau = NAN;
+  /* The minimum of the mean curve over both grids (tau = 0 excluded). */
+  for (qb_idx j = 1; j < c->nlin + c->nlog; j++) {
+    qb_idx col = j < c->nlin ? c->off_P + j : c->off_Plog + (j - c->nlin);
+    double s = 0;
+    for (qb_idx r = 0; r < n; r++) s += rows[r * rl + col];
+    if (s / (double)n < bestv) {
+      bestv = s / (double)n;
+      best = col;
+      besttau = j < c->nlin ? c->tau_lin[j] : c->tau_log[j - c->nlin];
+    }
+  }
+  double mx = 0, my = 0, vx = 0, vy = 0, cxy = 0;
+  for (qb_idx r = 0; r < n; r++) {
+    mx += rows[r * rl + best];
+    my += row_plateau(c, rows + r * rl);
+  }
+  mx /= (double)n;
+  my /= (double)n;
+  for (qb_idx r = 0; r < n; r++) {
+    double dx = rows[r * rl + best] - mx, dy = row_plateau(c, rows + r * rl) - my;
+    vx += dx * dx;
+    vy += dy * dy;
+    cxy += dx * dy;
+  }
+  double d = n > 1 ? (double)(n - 1) : 1;
+  vx /= d, vy /= d, cxy /= d;
+  /* var(y/x) ~ (var y / x^2 - 2 y cov / x^3 + y^2 var x / x^4) / n (delta method). */
+  double vr = (vy / (mx * mx) - 2 * my * cxy / (mx * mx * mx) + my * my * vx / (mx * mx * mx * mx)) / (double)n;
+  mean[0] = mx;
+  se[0] = sqrt(vx / (double)n);
+  mean[1] = besttau;
+  se[1] = 0;
+  mean[2] = my;
+  se[2] = sqrt(vy / (double)n);
+  mean[3] = my / mx;
+  se[3] = sqrt(fmax(vr, 0));
+  return QB_OK;
+}
+
+static qb_fgr_class class_of(qb_ensemble e) { return e == QB_GOE ? QB_FGR_O : e == QB_GSE ? QB_FGR_S : QB_FGR_U; }
+
+static qb_status ld_theory(const void *ctx, double *out, qb_err *err) {
+  const ld_ctx *c = ctx;
+  double g = c->m.gamma;
+  qb_fgr_class X = class_of(c->m.ens);
+  double a = qb_fgr_a(X), b = qb_fgr_b(X);
+  out[0] = qb_fgr_pres_eq4(g);
+  out[1] = qb_fgr_golden_rule(g);
+  out[2] = a / (2 * g);
+  out[3] = (a + b) / (2 * g);
+  out[4] = (a + b) / a;
+  double *e5 = out + 5, *e5l = e5 + c->nlin, *e6 = e5l + c->nlog, *e6l = e6 + c->nlin, *lg = e6l + c->nlog;
+  for (qb_idx j = 0; j < c->nlin + c->nlog; j++) {
+    int lin = j < c->nlin;
+    double tau = lin ? c->tau_lin[j] : c->tau_log[j - c->nlin], v = NAN;
+    if (c->eq5 && g > 0) QB_TRY(qb_fgr_P_eq5(g, tau, NULL, &v, err));
+    if (lin) {
+      e5[j] = v;
+      e6[j] = qb_fgr_P_eq6(X, g, tau);
+      lg[j] = qb_fgr_P_large_gamma(g, tau);
+    } else {
+      e5l[j - c->nlin] = v;
+      e6l[j - c->nlin] = qb_fgr_P_eq6(X, g, tau);
+    }
+  }
+  return QB_OK;
+}
+
+const qb_model qb_model_level_dot = {
+    .name = "level_dot",
+    .doc = "FGR paper: a level decaying into a GUE/GOE/GSE/Poisson dot (survival P(tau), P_res)",
+    .keys = ld_tables,
+    .estimate = ld_estimate,
+    .point_create = ld_create,
+    .point_free = ld_free,
+    .realize = ld_realize,
+    .derive = ld_derive,
+    .theory = ld_theory,
+};

@@ -1,0 +1,200 @@
+/* test_level_dot.c — the FGR level-dot model: the chain's eigenpairs against dense ED of
+ * the same chain, exact structure of the dense matrices (Hermitian, Kramers pairs), sum
+ * rules, the window's truncation bound, propagation = eigenpairs on the same
+ * realizations, dense and chain representations with the same statistics, and P_res
+ * against Eq. (4) within standard errors. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+#include "qbath/alloc.h"
+#include "qbath/dense.h"
+#include "qbath/level_dot.h"
+#include "qbath/model.h"
+#include "qbath/survival.h"
+#include "qbath/theory.h"
+
+static const qb_ensemble all_ens[] = {QB_GUE, QB_GOE, QB_GSE, QB_POISSON};
+
+static qb_level_dot model(qb_ensemble e, qb_idx N, double gamma, qb_ld_repr r) {
+  qb_level_dot m = {e, N, gamma, 1.3, 0.0, r, 0, 1e-10};
+  return m;
+}
+
+/* The chain's measure (Sturm bisection + 1/F') equals dense ED of the same chain matrix. */
+static void test_chain_vs_its_dense_ed(void) {
+  qb_err e;
+  for (int k = 0; k < 4; k++) {
+    qb_level_dot m = model(all_ens[k], 40, 2.7, QB_LD_CHAIN);
+    m.eig_tol = 1e-13;
+    qb_ld_key key = {11, 2, 3};
+    qb_idx n = qb_level_dot_measure_size(&m), cnt;
+    double *E = qb_malloc(sizeof(double) * n), *w = qb_malloc(sizeof(double) * n);
+    QB_ASSERT_OK(qb_level_dot_measure(&m, key, 2, E, w, &cnt, &e), &e);
+    CU_ASSERT_EQUAL(cnt, n);
+    qb_csr *A;
+    double lo, hi;
+    QB_ASSERT_OK(qb_level_dot_csr(&m, key, &A, &lo, &hi, &e), &e);
+    double *D = qb_calloc((size_t)(n * n), sizeof(double)), *ev = qb_malloc(sizeof(double) * n);
+    QB_ASSERT_OK(qb_csr_to_dense(A, D, &e), &e);
+    QB_ASSERT_OK(qb_dense_eigh(QB_REAL, n, D, ev, 1, &e), &e);
+    for (qb_idx a = 0; a < n; a++) {
+      CU_ASSERT(ev[a] >= lo && ev[a] <= hi);
+      QB_ASSERT_CLOSE(E[a], ev[a], 1e-11 * m.lambda);
+      QB_ASSERT_CLOSE(w[a], D[a] * D[a], 1e-10);
+    }
+    qb_csr_free(A);
+    qb_free(D);
+    qb_free(ev);
+    qb_free(E);
+    qb_free(w);
+  }
+}
+
+/* Dense matrices: Hermitian; GSE eigenvalues in exact Kramers pairs; weights sum to 1. */
+static void test_dense_structure(void) {
+  qb_err e;
+  for (int k = 0; k < 4; k++) {
+    qb_level_dot m = model(all_ens[k], 30, 1.9, QB_LD_DENSE);
+    qb_ld_key key = {5, 0, 1};
+    qb_csr *A;
+    double lo, hi, defect;
+    QB_ASSERT_OK(qb_level_dot_csr(&m, key, &A, &lo, &hi, &e), &e);
+    QB_ASSERT_OK(qb_csr_hermiticity(A, &defect, &e), &e);
+    CU_ASSERT(defect == 0);
+    qb_idx D = A->nrows;
+    CU_ASSERT_EQUAL(D, all_ens[k] == QB_GSE ? 32 : 31);
+    if (all_ens[k] == QB_GSE) {
+      qb_cplx *H = qb_malloc(sizeof(qb_cplx) * D * D);
+      double *ev = qb_malloc(sizeof(double) * D);
+      QB_ASSERT_OK(qb_csr_to_dense(A, H, &e), &e);
+      QB_ASSERT_OK(qb_dense_eigh(QB_COMPLEX, D, H, ev, 0, &e), &e);
+      for (qb_idx a = 0; a < D; a += 2) QB_ASSERT_CLOSE(ev[a], ev[a + 1], 1e-12);
+      qb_free(H);
+      qb_free(ev);
+    }
+    qb_csr_free(A);
+    double E[32], w[32], s = 0;
+    qb_idx cnt;
+    QB_ASSERT_OK(qb_level_dot_measure(&m, key, 1, E, w, &cnt, &e), &e);
+    for (qb_idx a = 0; a < cnt; a++) s += w[a];
+    QB_ASSERT_CLOSE(s, 1.0, 1e-12);
+  }
+}
+
+/* A window of M eigenpairs: P(t) differs from the full measure's by at most
+ * 2 (1 - weight inside) at every t (|A_full - A_win| <= missing weight, |A| <= 1). */
+static void test_window_bound(void) {
+  qb_err e;
+  qb_level_dot full = model(QB_GUE, 300, 5, QB_LD_CHAIN), win = full;
+  win.window = 60;
+  double E[301], w[301], Ew[60], ww[60], t[40], P[40], Pw[40];
+  qb_idx n, nw;
+  qb_ld_key key = {3, 1, 4};
+  QB_ASSERT_OK(qb_level_dot_measure(&full, key, 1, E, w, &n, &e), &e);
+  QB_ASSERT_OK(qb_level_dot_measure(&win, key, 1, Ew, ww, &nw, &e), &e);
+  CU_ASSERT_EQUAL(nw, 60);
+  double s = 0;
+  for (qb_idx a = 0; a < nw; a++) s += ww[a];
+  CU_ASSERT(s < 1 && s > 0.5);
+  for (int j = 0; j < 40; j++) t[j] = 0.07 * j * qb_level_dot_time_unit(&full);
+  qb_survival_from_measure(E, w, n, t, 40, 1, P);
+  qb_survival_from_measure(Ew, ww, nw, t, 40, 1, Pw);
+  for (int j = 0; j < 40; j++) CU_ASSERT(fabs(P[j] - Pw[j]) <= 2 * (1 - s) + 1e-12);
+}
+
+/* Propagation and eigenpairs on the same realizations agree to the propagator's tolerance. */
+static void test_propagation_equals_eigenpairs(void) {
+  qb_err e;
+  for (int r = 0; r < 2; r++)
+    for (int k = 0; k < 4; k++) {
+      qb_level_dot m = model(all_ens[k], 80, 3.3, r ? QB_LD_CHAIN : QB_LD_DENSE);
+      m.eig_tol = 1e-14; /* weights 1/F'(E) inherit the eigenvalue error */
+      qb_ld_key key = {9, 0, (uint64_t)k};
+      enum { NT = 25 };
+      double t[NT], P[NT], Pp[NT], E[81], w[81];
+      for (int j = 0; j < NT; j++) t[j] = 0.13 * j * qb_level_dot_time_unit(&m);
+      qb_idx cnt;
+      QB_ASSERT_OK(qb_level_dot_measure(&m, key, 1, E, w, &cnt, &e), &e);
+      qb_survival_from_measure(E, w, cnt, t, NT, 1, P);
+      qb_csr *A;
+      double lo, hi;
+      QB_ASSERT_OK(qb_level_dot_csr(&m, key, &A, &lo, &hi, &e), &e);
+      QB_ASSERT_OK(qb_level_dot_propagate(A, lo, hi, t, NT, 1e-10, Pp, &e), &e);
+      /* |P - P'| <= 2 |A - A'| <= 2 tol. */
+      for (int j = 0; j < NT; j++) QB_ASSERT_CLOSE(Pp[j], P[j], 2e-10 + 1e-12);
+    }
+}
+
+typedef struct stats {
+  qb_stat ipr, P[3];
+} stats;
+
+static void sample(qb_level_dot m, int R, uint64_t seed, const double *tau, stats *S) {
+  qb_err e;
+  qb_idx n = qb_level_dot_measure_size(&m), cnt;
+  double *E = qb_malloc(sizeof(double) * n), *w = qb_malloc(sizeof(double) * n), t[3], P[3];
+  for (int j = 0; j < 3; j++) t[j] = tau[j] * qb_level_dot_time_unit(&m);
+  memset(S, 0, sizeof *S);
+  for (int r = 0; r < R; r++) {
+    qb_ld_key key = {seed, 0, (uint64_t)r};
+    QB_ASSERT_OK(qb_level_dot_measure(&m, key, 1, E, w, &cnt, &e), &e);
+    qb_stat_add(&S->ipr, qb_survival_ipr(w, cnt));
+    qb_survival_from_measure(E, w, cnt, t, 3, 1, P);
+    for (int j = 0; j < 3; j++) qb_stat_add(&S->P[j], P[j]);
+  }
+  qb_free(E);
+  qb_free(w);
+}
+
+/* Dense and chain: the same mean P_res and P(tau) within 4 combined standard errors
+ * (16 comparisons) for every ensemble. */
+static void test_representations_agree(void) {
+  const double tau[3] = {0.05, 0.4, 1.5};
+  for (int k = 0; k < 4; k++) {
+    stats a, b;
+    sample(model(all_ens[k], 60, 3.1, QB_LD_DENSE), 400, 21, tau, &a);
+    sample(model(all_ens[k], 60, 3.1, QB_LD_CHAIN), 1000, 22, tau, &b);
+    double se = hypot(qb_stat_stderr(&a.ipr), qb_stat_stderr(&b.ipr));
+    QB_ASSERT_WITHIN_SE(qb_stat_mean(&a.ipr), qb_stat_mean(&b.ipr), se, 4);
+    for (int j = 0; j < 3; j++) {
+      se = hypot(qb_stat_stderr(&a.P[j]), qb_stat_stderr(&b.P[j]));
+      QB_ASSERT_WITHIN_SE(qb_stat_mean(&a.P[j]), qb_stat_mean(&b.P[j]), se, 4);
+    }
+  }
+}
+
+/* GUE, gamma / N = 0.01 (the note-[22] correction, O(gamma/N) relative, is below the
+ * statistical error of ~1.5%): P_res within 3 SE of Eq. (4), both representations. */
+static void test_pres_eq4(void) {
+  const double tau[3] = {1, 2, 3};
+  stats s;
+  sample(model(QB_GUE, 150, 1.5, QB_LD_CHAIN), 1500, 31, tau, &s);
+  QB_ASSERT_WITHIN_SE(qb_stat_mean(&s.ipr), qb_fgr_pres_eq4(1.5), qb_stat_stderr(&s.ipr), 3);
+  sample(model(QB_GUE, 100, 0.7, QB_LD_DENSE), 300, 32, tau, &s);
+  QB_ASSERT_WITHIN_SE(qb_stat_mean(&s.ipr), qb_fgr_pres_eq4(0.7), qb_stat_stderr(&s.ipr), 3);
+}
+
+static void test_registered_and_checked(void) {
+  CU_ASSERT_PTR_NOT_NULL(qb_model_find("level_dot"));
+  qb_err e;
+  qb_level_dot m = model(QB_GSE, 41, 1, QB_LD_DENSE);
+  CU_ASSERT_EQUAL(qb_level_dot_check(&m, &e), QB_ERR_INPUT);
+  m = model(QB_GUE, 1, 1, QB_LD_DENSE);
+  CU_ASSERT_EQUAL(qb_level_dot_check(&m, &e), QB_ERR_INPUT);
+  m = model(QB_GUE, 10, -1, QB_LD_CHAIN);
+  CU_ASSERT_EQUAL(qb_level_dot_check(&m, &e), QB_ERR_INPUT);
+}
+
+int main(void) {
+  const qb_test_case cases[] = {{"chain_vs_its_dense_ed", test_chain_vs_its_dense_ed},
+                                {"dense_structure", test_dense_structure},
+                                {"window_bound", test_window_bound},
+                                {"propagation_equals_eigenpairs", test_propagation_equals_eigenpairs},
+                                {"representations_agree", test_representations_agree},
+                                {"pres_eq4", test_pres_eq4},
+                                {"registered_and_checked", test_registered_and_checked},
+                                {NULL, NULL}};
+  return qb_test_main("level_dot", cases);
+}
