@@ -71,6 +71,13 @@ qb_status qb_grain_draw(const qb_grain_spec *s, uint64_t seed, uint64_t point,
 qb_status qb_grain_op(const qb_grain_spec *s, const double *A, const double *eps, qb_op **H,
                       qb_err *err);
 
+/* The same H with the spin part matrix-free (fields by spin index, couplings by bit flips:
+ * no index or value streams), for applies (Lanczos, propagators, benchmarks); it has no
+ * CSR form (factorizations use qb_grain_op). */
+qb_status qb_grain_op_fast(const qb_grain_spec *s, const double *A, const double *eps,
+                           qb_op **H, qb_err *err);
+extern const qb_op_type qb_grain_fast_type;
+
 /* A single-site Pauli operator ('X', 'Y' or 'Z') on site `site` of the L = M + N sites,
  * as a CSR op (for matrix elements). */
 qb_status qb_grain_local_op(const qb_grain_spec *s, char pauli, int site, qb_op **O,

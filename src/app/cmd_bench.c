@@ -14,6 +14,7 @@ static const bench benches[] = {
     {"spmv", qb_bench_spmv, "SpMV bandwidth on the L = 20 Heisenberg chain vs STREAM triad"},
     {"runner", qb_bench_runner, "campaign runner overhead over 10^5 trivial realizations"},
     {"eigs", qb_bench_eigs, "50 shift-invert eigenpairs mid-spectrum, L = 18 Heisenberg chain"},
+    {"grain", qb_bench_grain, "Kronecker grain-plus-spins apply rate vs DGEMM (--N, --M)"},
 };
 enum { NBENCHES = sizeof benches / sizeof benches[0] };
 

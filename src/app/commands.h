@@ -15,5 +15,6 @@ int qb_cmd_quickstart(int argc, char **argv); /* qbath quickstart (scripts/run.s
 int qb_bench_spmv(int argc, char **argv);
 int qb_bench_runner(int argc, char **argv);
 int qb_bench_eigs(int argc, char **argv);
+int qb_bench_grain(int argc, char **argv);
 
 #endif
