@@ -17,5 +17,6 @@ int qb_bench_runner(int argc, char **argv);
 int qb_bench_eigs(int argc, char **argv);
 int qb_bench_fgr(int argc, char **argv);
 int qb_bench_evolve(int argc, char **argv);
+int qb_bench_grain(int argc, char **argv);
 
 #endif

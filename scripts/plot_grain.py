@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+"""Figures of the grain_spins model from qbath result files (issue 7).
+
+usage: /usr/bin/python3 scripts/plot_grain.py RESULT.h5 [RESULT2.h5 ...] [--out DIR]
+
+Draws, depending on what the files hold (PNG next to the first file, or in DIR):
+  Potirniche et al. 2019 (geometry exp1d / stretched1d / layers2d):
+    Fig. 4   gamma/delta_E vs M per xi, with Eq. (6)/(7) anchored at the M = 1 data
+             (dashed, as the paper does) and the golden-rule-anchored theory group (dotted);
+    Fig. 5   Delta n_absorbed = (2/log 2)(<G>(M+1) - <G>(M)) vs M, inset p(G) at the
+             smallest xi (Eq. (9));
+    Fig. S2  I = integral of rho_typ of sigma_1^x vs M (when specfn was on);
+    Fig. S3  last-spin entanglement S vs M per xi;  Fig. S4  S vs xi per M;
+  Crowley-Chandran 2022 (coupling xy): Fig. 2(a) [S_end] vs alpha per size,
+    Fig. 2(b) p(S_end) at alpha = 0.45, 0.55, 0.65 for the largest size with all alphas.
+Prints the crossings of successive sizes (S vs xi, [S_end] vs alpha) with a parametric
+bootstrap of the means (median and 16-84 % range)."""
+import os
+import sys
+
+import h5py
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+
+LOG2 = np.log(2.0)
+
+
+def attr(p, key):
+    v = p.attrs[key]
+    return v.decode() if isinstance(v, bytes) else v
+
+
+def load(path):
+    pts = []
+    with h5py.File(path, "r") as f:
+        for name in sorted(f["points"]):
+            g = f["points"][name]
+            d = {k: attr(g, k) for k in g.attrs}
+            d["mean"] = {k: g["mean"][k][()] for k in g["mean"]}
+            d["err"] = {k: g["err"][k][()] for k in g["err"]}
+            d["axes"] = {k: g["axes"][k][()] for k in g["axes"]}
+            d["theory"] = {k: g["theory"][k][()] for k in g["theory"]} if "theory" in g else {}
+            d["n"] = int(g.attrs["n_done"])
+            d["xi_eff"] = float(d["model.xi"]) if d.get("model.coupling") == "xx" else -1 / np.log(float(d["model.alpha"]))
+            pts.append(d)
+    return pts
+
+
+def scalar(p, k):
+    return float(np.ravel(p["mean"][k])[0]), float(np.ravel(p["err"][k])[0])
+
+
+def curves(pts, xkey, ckey, ykey):
+    """{c: (x[], y[], e[])} sorted by x."""
+    out = {}
+    for p in pts:
+        out.setdefault(float(p[ckey]), []).append((float(p[xkey]),) + scalar(p, ykey))
+    return {c: tuple(np.array(v).T) for c, v in ((c, sorted(v)) for c, v in sorted(out.items()))}
+
+
+def crossing(x, y1, e1, y2, e2, nboot=4000, seed=1):
+    """Crossing of two curves on grid x (linear interpolation of the difference): the
+    estimate from the means and the 16/50/84 % points of a parametric bootstrap."""
+    def one(a, b):
+        d = b - a
+        for i in range(len(x) - 1):
+            if d[i] == 0:
+                return x[i]
+            if d[i] * d[i + 1] < 0:
+                return x[i] - d[i] * (x[i + 1] - x[i]) / (d[i + 1] - d[i])
+        return np.nan
+    rng = np.random.default_rng(seed)
+    est = one(y1, y2)
+    b = np.array([one(y1 + e1 * rng.standard_normal(len(x)), y2 + e2 * rng.standard_normal(len(x)))
+                  for _ in range(nboot)])
+    ok = b[np.isfinite(b)]
+    q = np.percentile(ok, [16, 50, 84]) if len(ok) else [np.nan] * 3
+    return est, q, len(ok) / nboot
+
+
+def report_crossings(cv, label, xname):
+    sizes = sorted(cv)
+    print(f"crossings of {label} between successive sizes ({xname}):")
+    for a, b in zip(sizes, sizes[1:]):
+        xa, ya, ea = cv[a]
+        xb, yb, eb = cv[b]
+        common = np.intersect1d(xa, xb)
+        ia, ib = np.searchsorted(xa, common), np.searchsorted(xb, common)
+        est, q, frac = crossing(common, ya[ia], ea[ia], yb[ib], eb[ib])
+        print(f"  {a:g} / {b:g}: {xname}_x = {est:.3f}  bootstrap median {q[1]:.3f} "
+              f"[{q[0]:.3f}, {q[2]:.3f}]  (crossing found in {100 * frac:.0f} % of resamples)")
+
+
+def save(fig, out, name):
+    path = os.path.join(out, name)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    print("wrote", path)
+
+
+def potirniche(pts, out, tag):
+    N = int(pts[0]["model.N"])
+    geo = pts[0]["model.geometry"]
+    # Fig. 4: gamma / delta_E vs M
+    cv = curves(pts, "model.M", "model.xi", "gamma_over_dE")
+    fig, ax = plt.subplots(figsize=(5, 3.8))
+    for i, (xi, (M, y, e)) in enumerate(cv.items()):
+        ax.errorbar(M, y, yerr=e, fmt="o-", c=f"C{i}", capsize=2, label=fr"$\xi$ = {xi:g}")
+        r = np.array([{"layers2d": np.ceil((np.sqrt(8 * m + 1) - 1) / 2) - 1}.get(geo, m - 1) for m in M])
+        x = np.sqrt(r) if geo == "stretched1d" else r
+        th = np.maximum(2, y[0] * N / (N + M - 1) * np.exp((M - 1) * LOG2 - 2 * x / xi))
+        ax.plot(M, th, "--", c=f"C{i}")
+        thg = [float(p["theory"]["gamma_over_dE"][0]) for m in M for p in pts
+               if float(p["model.M"]) == m and float(p["model.xi"]) == xi]
+        ax.plot(M, thg, ":", c=f"C{i}", lw=0.8)
+    ax.set_yscale("log")
+    ax.set_xlabel("M (spins coupled)")
+    ax.set_ylabel(r"$\gamma/\delta_E$")
+    ax.set_title(f"{geo}, N = {N}: dashed Eq. (6/7) anchored at M = 1, dotted golden-rule anchor", fontsize=7)
+    ax.legend(fontsize=7)
+    save(fig, out, f"{tag}_fig4.png")
+    print(f"gamma/delta_E ({geo}, N = {N}):")
+    for xi, (M, y, e) in cv.items():
+        print(f"  xi = {xi:g}: " + "  ".join(f"M={m:g}: {a:.2f}+-{b:.2f}" for m, a, b in zip(M, y, e)))
+    # Fig. 5: Delta n_absorbed
+    cg = curves(pts, "model.M", "model.xi", "G_mean")
+    fig, ax = plt.subplots(figsize=(5, 3.8))
+    print(f"Delta n_absorbed ({geo}, N = {N}), M -> M+1:")
+    for i, (xi, (M, g, e)) in enumerate(cg.items()):
+        dn = 2 / LOG2 * np.diff(g)
+        de = 2 / LOG2 * np.sqrt(e[1:] ** 2 + e[:-1] ** 2)
+        ax.errorbar(M[:-1] + 1, dn, yerr=de, fmt="o-", c=f"C{i}", capsize=2, label=fr"$\xi$ = {xi:g}")
+        print(f"  xi = {xi:g}: " + "  ".join(f"{m:g}->{m + 1:g}: {a:.2f}+-{b:.2f}" for m, a, b in zip(M[:-1], dn, de))
+              + f"   mean {dn.mean():.2f}+-{np.sqrt((de ** 2).sum()) / len(de):.2f}")
+    ax.axhline(1, c="k", lw=0.6, ls=":")
+    ax.set_xlabel("M")
+    ax.set_ylabel(r"$\Delta n_{\rm absorbed}$")
+    ax.legend(fontsize=7)
+    xi0 = min(cg)
+    ins = ax.inset_axes([0.62, 0.1, 0.35, 0.35])
+    for p in sorted((p for p in pts if float(p["model.xi"]) == xi0), key=lambda p: float(p["model.M"])):
+        ins.plot(p["axes"]["G"], p["mean"]["pG"], lw=0.8, label=f"M={float(p['model.M']):g}")
+    ins.set_title(fr"p(G), $\xi$ = {xi0:g}", fontsize=6)
+    ins.tick_params(labelsize=5)
+    save(fig, out, f"{tag}_fig5.png")
+    # Fig. S3 and S4: last-spin entropy
+    cs = curves(pts, "model.M", "model.xi", "S_last")
+    fig, ax = plt.subplots(figsize=(5, 3.8))
+    for i, (xi, (M, s, e)) in enumerate(cs.items()):
+        ax.errorbar(M, s, yerr=e, fmt="o-", capsize=2, label=fr"$\xi$ = {xi:g}")
+    ax.axhline(LOG2, c="k", lw=0.6, ls=":")
+    ax.set_xlabel("M")
+    ax.set_ylabel("S (last spin)")
+    ax.legend(fontsize=7)
+    save(fig, out, f"{tag}_figS3.png")
+    sx = curves(pts, "model.xi", "model.M", "S_last")
+    fig, ax = plt.subplots(figsize=(5, 3.8))
+    for M, (xi, s, e) in sx.items():
+        ax.errorbar(xi, s, yerr=e, fmt="o-", capsize=2, label=f"M = {M:g}")
+    ax.axvline(2 / LOG2, c="k", lw=0.6, ls=":")
+    ax.set_xlabel(r"$\xi$")
+    ax.set_ylabel("S (last spin)")
+    ax.legend(fontsize=7)
+    save(fig, out, f"{tag}_figS4.png")
+    if len(next(iter(sx.values()))[0]) > 1:
+        report_crossings(sx, f"S_last(xi), {geo}, N = {N}", "xi")
+    # Fig. S2: integral of the typical spectral function of sigma_1^x
+    if "logrho_sx1" in pts[0]["mean"]:
+        fig, ax = plt.subplots(figsize=(5, 3.8))
+        byxi = {}
+        for p in pts:
+            w = p["axes"]["omega"]
+            I = np.exp(p["mean"]["logrho_sx1"]).sum() * (w[1] - w[0])
+            byxi.setdefault(float(p["model.xi"]), []).append((float(p["model.M"]), I))
+        for xi, v in sorted(byxi.items()):
+            v = np.array(sorted(v))
+            ax.plot(v[:, 0], v[:, 1], "o-", label=fr"$\xi$ = {xi:g}")
+        ax.axhline(2 * np.pi, c="k", lw=0.6, ls=":")
+        ax.set_xlabel("M")
+        ax.set_ylabel(r"$I = \int \rho_{\rm typ}(\omega)\,d\omega$ ($\sigma_1^x$)")
+        ax.legend(fontsize=7)
+        save(fig, out, f"{tag}_figS2.png")
+
+
+def drh(pts, out, tag):
+    cv = curves(pts, "model.alpha", "model.M", "S_last")
+    fig, ax = plt.subplots(figsize=(5, 3.8))
+    for M, (a, s, e) in cv.items():
+        ax.errorbar(a, s, yerr=e, fmt="o-", capsize=2, label=f"N = {M:g} l-bits")
+    ax.axvline(1 / np.sqrt(2), c="k", lw=0.6, ls=":")
+    ax.axhline(LOG2, c="k", lw=0.6, ls=":")
+    ax.set_xlabel(r"$\alpha$")
+    ax.set_ylabel(r"$[S_{\rm end}]$")
+    ax.legend(fontsize=7)
+    save(fig, out, f"{tag}_fig2a.png")
+    print("[S_end] (DRH):")
+    for M, (a, s, e) in cv.items():
+        print(f"  N = {M:g}: " + "  ".join(f"a={x:g}: {y:.3f}+-{z:.3f}" for x, y, z in zip(a, s, e)))
+    report_crossings(cv, "[S_end](alpha)", "alpha")
+    full = [M for M, (a, s, e) in cv.items() if all(np.any(np.isclose(a, t)) for t in (0.45, 0.55, 0.65))]
+    if full:
+        Mx = max(full)
+        fig, ax = plt.subplots(figsize=(5, 3.8))
+        for p in pts:
+            if float(p["model.M"]) == Mx and any(np.isclose(float(p["model.alpha"]), t) for t in (0.45, 0.55, 0.65)):
+                s = p["axes"]["S"]
+                ax.plot(s / LOG2, p["mean"]["pS"] / (s[1] - s[0]), "+-",
+                        label=fr"$\alpha$ = {float(p['model.alpha']):g}, [S] = {scalar(p, 'S_last')[0]:.2f}")
+        ax.set_yscale("log")
+        ax.set_xlabel(r"$S_{\rm end}/\log 2$")
+        ax.set_ylabel(r"$p(S_{\rm end})$")
+        ax.set_title(f"N = {Mx:g}", fontsize=8)
+        ax.legend(fontsize=7)
+        save(fig, out, f"{tag}_fig2b.png")
+
+
+def main(argv):
+    out = None
+    if "--out" in argv:
+        i = argv.index("--out")
+        out = argv[i + 1]
+        argv = argv[:i] + argv[i + 2:]
+    if not argv:
+        print(__doc__)
+        return 2
+    pts = [p for path in argv for p in load(path)]
+    out = out or os.path.dirname(os.path.abspath(argv[0]))
+    tag = os.path.splitext(os.path.basename(argv[0]))[0]
+    if pts[0].get("model.coupling") == "xy":
+        drh(pts, out, tag)
+        return 0
+    for geo in sorted({p["model.geometry"] for p in pts}):
+        potirniche([p for p in pts if p["model.geometry"] == geo], out, f"{tag}_{geo}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
