@@ -46,7 +46,13 @@
 
 /* ---------------------------------------------------------------- p_{g_a} shapes */
 
-typedef enum { QB_EMFT_PG_A3 = 0, QB_EMFT_PG_LEVY = 1 } qb_emft_pg_kind;
+typedef enum {
+  QB_EMFT_PG_A3 = 0,     /* (A3) rescaled: normalized, exact tail 2/x^2 */
+  QB_EMFT_PG_LEVY = 1,   /* 2/x^2 exp(-pi/x^2) */
+  QB_EMFT_PG_A3_DIV = 2  /* (A3) divided by its integral Z: normalized, but the tail
+                            becomes (2/Z)/x^2, i.e. (A4) and eta ~ -8 g log g are lost
+                            (-(8/Z) g log g); kept to compare with the paper's 2D numbers */
+} qb_emft_pg_kind;
 
 /* A normalized shape p~(x) of g_a / g_1. */
 typedef struct qb_emft_pg {
@@ -54,6 +60,7 @@ typedef struct qb_emft_pg {
   double c1, c2; /* (A3) coefficients (A3 only) */
   double a;      /* exponent of the front exp(-a/x^2) of the raw form: pi^3/4 or pi */
   double z;      /* integral of the raw form (A3: 1.78 for the paper's c1, c2; Levy: 1) */
+  double s;      /* p~(x) = f(x/s) / (s z): s = z (A3, Levy) or 1 (A3_DIV) */
 } qb_emft_pg;
 
 /* The paper's (A3) coefficients c1 = 5.3, c2 = 11.2 (quoted to 2 digits in the paper;

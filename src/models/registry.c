@@ -9,12 +9,16 @@ extern const qb_model qb_model_toy;
 extern const qb_model qb_model_random_matrix;
 extern const qb_model qb_model_spin_chain;
 extern const qb_model qb_model_matrix_market;
+extern const qb_model qb_model_emft_chain;
+extern const qb_model qb_model_emft_lattice;
 
 static const qb_model *const registry[] = {
     &qb_model_toy,
     &qb_model_random_matrix,
     &qb_model_spin_chain,
     &qb_model_matrix_market,
+    &qb_model_emft_chain,
+    &qb_model_emft_lattice,
     NULL,
 };
 

@@ -17,7 +17,7 @@ qb_status qb_emft_pg_init(qb_emft_pg *pg, qb_emft_pg_kind kind, double c1, doubl
     return QB_FAIL(err, QB_ERR_INPUT, "emft: (A3) coefficients c1 = %g, c2 = %g must be >= 0", c1, c2);
   memset(pg, 0, sizeof *pg);
   pg->kind = kind;
-  if (kind == QB_EMFT_PG_A3) {
+  if (kind == QB_EMFT_PG_A3 || kind == QB_EMFT_PG_A3_DIV) {
     pg->a = M_PI * M_PI * M_PI / 4; /* (A3): exp(-pi^3 / (4 x^2)) */
     pg->c1 = c1;
     pg->c2 = c2;
@@ -29,6 +29,7 @@ qb_status qb_emft_pg_init(qb_emft_pg *pg, qb_emft_pg_kind kind, double c1, doubl
   /* Integral of the raw form: int_0^inf 2 e^{-a u^2} (1 + c1 u + c2 u^2) du. */
   double a = pg->a;
   pg->z = sqrt(M_PI / a) + pg->c1 / a + pg->c2 * sqrt(M_PI) / (2 * a * sqrt(a));
+  pg->s = kind == QB_EMFT_PG_A3_DIV ? 1.0 : pg->z;
   return QB_OK;
 }
 
@@ -56,19 +57,20 @@ static void raw_cdf_sf(const qb_emft_pg *pg, double x, double *cdf, double *sf) 
 
 double qb_emft_pg_density(const qb_emft_pg *pg, double x) {
   if (!(x > 0)) return 0;
-  double z = pg->z, u = z / x; /* p~(x) = f(x/Z)/Z^2 keeps the tail 2/x^2 exactly */
-  return 2 / (x * x) * exp(-pg->a * u * u) * (1 + pg->c1 * u + pg->c2 * u * u);
+  /* p~(x) = f(x/s)/(s Z); s = Z keeps the tail 2/x^2 exactly */
+  double u = pg->s / x;
+  return 2 * u * u / (pg->s * pg->z) * exp(-pg->a * u * u) * (1 + pg->c1 * u + pg->c2 * u * u);
 }
 
 double qb_emft_pg_cdf(const qb_emft_pg *pg, double x) {
   double c, s;
-  raw_cdf_sf(pg, x / pg->z, &c, &s);
+  raw_cdf_sf(pg, x / pg->s, &c, &s);
   return c / pg->z;
 }
 
 double qb_emft_pg_sf(const qb_emft_pg *pg, double x) {
   double c, s;
-  raw_cdf_sf(pg, x / pg->z, &c, &s);
+  raw_cdf_sf(pg, x / pg->s, &c, &s);
   return s / pg->z;
 }
 
