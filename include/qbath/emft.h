@@ -116,7 +116,8 @@ qb_status qb_emft_czz(const qb_emft_pg *pg, double g1, const qb_emft_quad *q, do
 qb_status qb_emft_eta(const qb_emft_pg *pg, double g1, const qb_emft_quad *q, double *out,
                       qb_err *err);
 /* p(S) (A12) as probabilities of nbins equal bins of [0, log 2] (exact through the CDF:
- * prob[k] = F(g(S_{k+1})/g1) - F(g(S_k)/g1)); and its density at s (0 < s < log 2). */
+ * prob[k] = F(g(S_{k+1})/g1) - F(g(S_k)/g1); g1 = 0: all in bin 0); and its density at s
+ * (0 < s < log 2). */
 qb_status qb_emft_pS_bins(const qb_emft_pg *pg, double g1, qb_idx nbins, double *prob,
                           qb_err *err);
 double qb_emft_pS_density(const qb_emft_pg *pg, double g1, double s);

@@ -1,6 +1,9 @@
 /* emft_common.c — the [emft] keys (p_g shape, quadrature, table, mean-field solver) and
  * the table they describe, shared by models emft_chain and emft_lattice. */
 #include <math.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "emft_common.h"
 
@@ -41,9 +44,13 @@ qb_status qb_emft_setup(const qb_params *p, qb_emft_table **table, qb_emft_mf_op
   QB_TRY(qb_emft_pg_init(&pg, kind, qb_param_real(p, "emft", "c1"), qb_param_real(p, "emft", "c2"), err));
   qb_emft_quad q = qb_emft_quad_default();
   q.panel = qb_param_real(p, "emft", "panel");
+  int nth = 1;
+#ifdef _OPENMP
+  nth = omp_get_max_threads(); /* the table is identical on any thread count */
+#endif
   *table = qb_emft_table_create(&pg, qb_param_real(p, "emft", "table_lmin"),
                                 qb_param_real(p, "emft", "table_lmax"),
-                                qb_param_real(p, "emft", "table_step"), &q, 1, err);
+                                qb_param_real(p, "emft", "table_step"), &q, nth, err);
   if (!*table) return err ? err->code : QB_ERR_NUMERIC;
   *o = qb_emft_mf_opts_default();
   o->method = qb_param_enum(p, "emft", "method") == 0 ? QB_EMFT_MF_REDUCED : QB_EMFT_MF_JACOBI;

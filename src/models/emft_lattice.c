@@ -2,7 +2,7 @@
  * the 2D square lattice of radius R (|n1| + |n2| <= R, N = 2R^2 + 2R + 1 sites), Eqs.
  * (15)-(18), in entanglement mean-field theory.
  *
- * H_2D = sum_NN c^dag c + sum_n V(theta_n) n_n, V the asymmetric triangular wave of
+ * H_2D = t sum_NN c^dag c + sum_n V(theta_n) n_n (t = 1 in Eq. (15); key t), V the asymmetric triangular wave of
  * amplitude W through V(0) = W, V(2 pi/q1) = -W, V(2 pi) = W; theta_n = q.n + theta0,
  * q = pi (1 + sqrt 5, 1 + sqrt 3) (quasiperiodic; theta0 uniform per realization unless
  * set) or theta_n iid uniform on [0, 2 pi) (random). Per realization: dense eigh of H_2D;
@@ -43,6 +43,8 @@ enum { PURPOSE_THETA0 = 0, PURPOSE_THETA = 1 };
 static const qb_key la_keys[] = {
     {"model", "R", QB_KEY_INT, NULL, 1, 1000, NULL, "", NULL, "lattice radius (|n1| + |n2| <= R)", 1},
     {"model", "W", QB_KEY_REAL, NULL, 0, INFINITY, NULL, "energy", NULL, "potential amplitude", 1},
+    {"model", "t", QB_KEY_REAL, "1", 0, INFINITY, NULL, "energy", NULL,
+     "nearest-neighbour hopping (Eq. (15) has 1; 0.5 = the convention t/2, or W -> 2W)", 1},
     {"model", "g0", QB_KEY_REAL, "1", 0, INFINITY, NULL, "", NULL, "grain coupling scale: g_{n,0} = g0 |phi_{n0}|", 1},
     {"model", "potential", QB_KEY_ENUM, "quasiperiodic", 0, -1, "quasiperiodic|random", "", NULL,
      "theta_n = q.n + theta0, or iid uniform", 1},
@@ -64,7 +66,7 @@ typedef struct la_ctx {
   int R, Rs;          /* lattice and diagonalized radius */
   qb_idx n, ns;       /* sites of each */
   int random, map;
-  double W, g0, theta0, cut, floor, d_g, eps;
+  double W, hop, g0, theta0, cut, floor, d_g, eps;
   int *n1, *n2;       /* site coordinates (full lattice; the sub-lattice is its prefix
                          in the order of increasing |n|_1... see site order below) */
   qb_emft_table *t;
@@ -119,6 +121,7 @@ static qb_status la_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   c->n = sites_of(c->R);
   c->ns = sites_of(c->Rs);
   c->W = qb_param_real(p, "model", "W");
+  c->hop = qb_param_real(p, "model", "t");
   c->g0 = qb_param_real(p, "model", "g0");
   c->random = qb_param_enum(p, "model", "potential") == 1;
   c->theta0 = qb_param_real(p, "model", "theta0");
@@ -183,7 +186,7 @@ static qb_status build_h(const la_ctx *c, const double *theta, double *H, qb_err
     for (int d = 0; d < 4; d++) {
       int a = c->n1[k] + dx[d], b = c->n2[k] + dy[d];
       if (abs(a) + abs(b) > Rs) continue;
-      H[k * ns + grid[(a + Rs) * w + b + Rs]] = 1.0;
+      H[k * ns + grid[(a + Rs) * w + b + Rs]] = c->hop;
     }
   }
   qb_free(grid);

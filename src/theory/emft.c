@@ -247,9 +247,13 @@ qb_status qb_emft_eta(const qb_emft_pg *pg, double g1, const qb_emft_quad *q, do
 
 qb_status qb_emft_pS_bins(const qb_emft_pg *pg, double g1, qb_idx nbins, double *prob,
                           qb_err *err) {
-  if (!(g1 > 0) || nbins < 1)
-    return QB_FAIL(err, QB_ERR_INPUT, "emft: p(S) needs g > 0 (got %g) and bins >= 1 (got %lld)",
+  if (!(g1 >= 0) || nbins < 1)
+    return QB_FAIL(err, QB_ERR_INPUT, "emft: p(S) needs g >= 0 (got %g) and bins >= 1 (got %lld)",
                    g1, (long long)nbins);
+  if (g1 == 0) { /* decoupled (or underflowed e^l): all weight at S = 0 */
+    for (qb_idx k = 0; k < nbins; k++) prob[k] = k == 0;
+    return QB_OK;
+  }
   double prev = 0; /* CDF at g(S = 0) = 0 */
   for (qb_idx k = 0; k < nbins; k++) {
     double s = M_LN2 * (double)(k + 1) / (double)nbins;
