@@ -4,7 +4,7 @@
 Results of the emft_lattice model (Crowley & Chandran PRB 106, 184208, Sec. VII):
   map   Fig. 4: the [S_n] map of each point (rows/S_map), sites drawn with the lattice
         vectors at +-45 degrees.
-  fig5  Fig. 5(a),(b): <eta_tot> (and <eta_tot>/(N log 2) = f_aval asymptotically,
+  fig5  (W is shown in the paper's units W/(2t), see docs/emft.md) Fig. 5(a),(b): <eta_tot> (and <eta_tot>/(N log 2) = f_aval asymptotically,
         Eq. (19)) vs W for each R, quasiperiodic and random; the avalanching fraction
         f_aval; Fig. 5(c),(d): eta_tot(theta0) at two W (default: the smallest W with
         f_aval = 0 at the largest R, and the W below it). Prints the threshold W_th (the
@@ -66,10 +66,12 @@ def do_map(path, out):
 
 
 def table(pts):
-    """{R: sorted [(W, rows)]}"""
+    """{R: sorted [(W, rows)]}, W in the paper's units W / (2 t) (docs/emft.md: the
+    paper's numbers correspond to hopping 1/2; H(t, W) = 2t H(1/2, W/(2t)))."""
     d = {}
     for a, rows in pts:
-        d.setdefault(int(a["model.R"]), []).append((float(a["model.W"]), rows))
+        t = float(a.get("model.t", 1.0))
+        d.setdefault(int(a["model.R"]), []).append((float(a["model.W"]) / (2 * t), rows))
     return {R: sorted(v, key=lambda t: t[0]) for R, v in d.items()}
 
 
@@ -85,16 +87,19 @@ def do_fig5(qp, rnd, out, wc):
             fav = np.array([r["avalanched"].mean() for _, r in tab[R]])
             ax[0, col].errorbar(W, eta, err, marker="o", ms=3, label="R = %d (%d)" % (R, N))
             ax[1, col].plot(W, fav, "o-", ms=3, label="R = %d" % R)
+            r20 = [np.nanmean(r["R20"]) if np.any(r["avalanched"] == 0) else np.nan for _, r in tab[R]]
+            print("%s R = %2d: <R20> (Eq. (20), non-avalanching) = %s" % (
+                lab, R, " ".join("%g:%.2f" % (w, x) for w, x in zip(W, r20))))
             amb = sum(int(np.sum(r["aval_lo"] != r["aval_hi"])) for _, r in tab[R])
             tot = sum(r["aval_lo"].size for _, r in tab[R])
             print("%s R = %2d: f_aval(W) = %s; roundoff-ambiguous avalanche flags: %d of %d" % (
                 lab, R, " ".join("%g:%.3f" % (w, f) for w, f in zip(W, fav)), amb, tot))
         ax[0, col].set_yscale("log")
-        ax[0, col].set_xlabel("W")
+        ax[0, col].set_xlabel("W (paper units: hopping 1/2)")
         ax[0, col].set_ylabel("<eta_tot>")
         ax[0, col].set_title("Fig. 5(%s) %s, g0 = 1" % ("ab"[col], lab))
         ax[0, col].legend(fontsize=7)
-        ax[1, col].set_xlabel("W")
+        ax[1, col].set_xlabel("W (paper units: hopping 1/2)")
         ax[1, col].set_ylabel("f_aval")
     Rmax = max(tq)
     Ws = [w for w, _ in tq[Rmax]]
