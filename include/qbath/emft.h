@@ -154,7 +154,8 @@ typedef struct qb_emft_mf_opts {
   double tol;       /* stop when the change of T = sum eta is below tol (default 1e-12
                        relative to max(1, T)) */
   long max_iter;    /* default 100000 */
-  double aval_frac; /* avalanche: every spin has eta >= aval_frac log 2 (default 0.5) */
+  double aval_frac; /* avalanche: every coupled spin (l0 > -inf) has eta >= aval_frac
+                       log 2 (default 0.5) */
   double therm_frac;/* a spin counts as thermalized when [S_n] >= therm_frac log 2
                        (default 0.5) */
 } qb_emft_mf_opts;
@@ -165,7 +166,7 @@ typedef struct qb_emft_mf_result {
   double eta_tot;   /* Eq. (14) */
   long iterations;
   int converged;    /* 1 when tol was met */
-  int avalanched;   /* 1: the avalanching branch (all spins thermalized) */
+  int avalanched;   /* 1: the avalanching branch (all coupled spins thermalized) */
   qb_idx n_therm;   /* spins with [S_n] >= therm_frac log 2 */
   double S_sum;     /* sum_n [S_n] */
 } qb_emft_mf_result;

@@ -15,7 +15,9 @@
  * point is monotone in every g_{n,0}, so two extra solves bracket the exact answer:
  * lower (unresolved g_{n,0} = 0) and upper (unresolved g_{n,0} = g0 phi_floor). The row
  * reports eta_tot and the avalanche flag of the nominal solve (dense values as they are)
- * and of both bounds: where aval_lo == aval_hi, roundoff cannot change the conclusion.
+ * and of both bounds: where aval_lo == aval_hi, roundoff cannot change the conclusion
+ * (the flag counts the coupled orbitals only: in the lower bound every resolved orbital
+ * thermalizes, T ~ N log 2 then exceeds 2 log(1/(g0 phi_floor)) by far).
  *
  * sub_R > 0 (beyond the paper; R = 100): only the radius-sub_R lattice around the grain is
  * diagonalized (O(N_sub^3) instead of O(N^3)); orbitals of the sites outside are not

@@ -38,21 +38,22 @@ static double solve_one(const qb_emft_table *t, double c, double guess) {
   return l;
 }
 
-static void finish(const qb_emft_table *t, qb_idx n, const double *l, const qb_emft_mf_opts *o,
-                   qb_emft_mf_result *res) {
+/* Avalanche: every *coupled* spin (l0 > -inf) thermalized; a decoupled spin can never be. */
+static void finish(const qb_emft_table *t, qb_idx n, const double *l0, const double *l,
+                   const qb_emft_mf_opts *o, qb_emft_mf_result *res) {
   double tot = 0, ssum = 0, eta_min = INFINITY;
   qb_idx nt = 0;
   for (qb_idx k = 0; k < n; k++) {
     double e = qb_emft_table_eta(t, l[k], NULL), s = l[k] == -INFINITY ? 0 : qb_emft_table_S(t, l[k]);
     tot += e;
     ssum += s;
-    if (e < eta_min) eta_min = e;
+    if (l0[k] > -INFINITY && e < eta_min) eta_min = e;
     if (s >= o->therm_frac * M_LN2) nt++;
   }
   res->eta_tot = tot;
   res->S_sum = ssum;
   res->n_therm = nt;
-  res->avalanched = n > 0 && eta_min >= o->aval_frac * M_LN2;
+  res->avalanched = eta_min < INFINITY && eta_min >= o->aval_frac * M_LN2;
 }
 
 static qb_status check(qb_idx n, const double *l0, const qb_emft_mf_opts *o, qb_err *err) {
@@ -127,7 +128,7 @@ qb_status qb_emft_mf_solve(const qb_emft_table *t, qb_idx n, const double *l0, d
   } else {
     st = solve_reduced(t, n, l0, l, o, res);
   }
-  finish(t, n, l, o, res);
+  finish(t, n, l0, l, o, res);
   if (st != QB_OK)
     return QB_FAIL(err, st, "emft mean field: not converged after %ld iterations (eta_tot = %g)",
                    res->iterations, res->eta_tot);
