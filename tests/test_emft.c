@@ -337,6 +337,13 @@ static void test_mf_small(void) {
   QB_ASSERT_OK(qb_emft_mf_solve(T, 2, l02, b, &o, &r, &err), &err);
   QB_ASSERT_CLOSE(a[0], b[0], 1e-10);
   QB_ASSERT_CLOSE(a[1], b[1], 1e-10);
+  /* decoupled spins (l0 = -inf) stay decoupled and do not block the avalanche flag */
+  double l03[4] = {log(3.0), -INFINITY, log(2.0), -INFINITY}, c3[4];
+  o = qb_emft_mf_opts_default();
+  QB_ASSERT_OK(qb_emft_mf_solve(T, 4, l03, c3, &o, &r, &err), &err);
+  CU_ASSERT(c3[1] == -INFINITY && c3[3] == -INFINITY);
+  CU_ASSERT(r.avalanched);
+  QB_ASSERT_CLOSE(r.eta_tot, qb_emft_table_eta(T, c3[0], NULL) + qb_emft_table_eta(T, c3[2], NULL), 1e-15);
 }
 
 static void test_mf_fig3a(void) {
