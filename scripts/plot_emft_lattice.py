@@ -1,5 +1,8 @@
 #!/usr/bin/python3
-"""plot_emft_lattice.py map FIG4.h5 | fig5 QP.h5 RANDOM.h5 [--wc W_LOW,W_HIGH] [--out DIR]
+"""plot_emft_lattice.py map FIG4.h5 | fig5 QP.h5[,QP2.h5...] RANDOM.h5[,...] [--wc W_LOW,W_HIGH] [--out DIR]
+
+Several files per ensemble are merged by (R, W); a later file replaces an earlier one's
+point with the same (R, W).
 
 Results of the emft_lattice model (Crowley & Chandran PRB 106, 184208, Sec. VII):
   map   Fig. 4: the [S_n] map of each point (rows/S_map), sites drawn with the lattice
@@ -75,8 +78,16 @@ def table(pts):
     return {R: sorted(v, key=lambda t: t[0]) for R, v in d.items()}
 
 
+def merged(paths):
+    d = {}
+    for path in paths.split(","):
+        for a, rows in load(path):
+            d[(int(a["model.R"]), float(a["model.W"]) / (2 * float(a.get("model.t", 1.0))))] = (a, rows)
+    return list(d.values())
+
+
 def do_fig5(qp, rnd, out, wc):
-    tq, tr = table(load(qp)), table(load(rnd))
+    tq, tr = table(merged(qp)), table(merged(rnd))
     fig, ax = plt.subplots(2, 2, figsize=(10, 8))
     for col, (tab, lab) in enumerate(((tq, "quasiperiodic"), (tr, "random"))):
         for R in sorted(tab):
