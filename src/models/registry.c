@@ -13,6 +13,8 @@ extern const qb_model qb_model_hubbard_bubble;
 extern const qb_model qb_model_linewidth_mft;
 extern const qb_model qb_model_level_dot;
 extern const qb_model qb_model_grain_spins;
+extern const qb_model qb_model_emft_chain;
+extern const qb_model qb_model_emft_lattice;
 
 static const qb_model *const registry[] = {
     &qb_model_toy,
@@ -23,6 +25,8 @@ static const qb_model *const registry[] = {
     &qb_model_linewidth_mft,
     &qb_model_level_dot,
     &qb_model_grain_spins,
+    &qb_model_emft_chain,
+    &qb_model_emft_lattice,
     NULL,
 };
 

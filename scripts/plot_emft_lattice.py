@@ -1,0 +1,163 @@
+#!/usr/bin/python3
+"""plot_emft_lattice.py map FIG4.h5 | fig5 QP.h5[,QP2.h5...] RANDOM.h5[,...] [--wc W_LOW,W_HIGH] [--out DIR]
+
+Several files per ensemble are merged by (R, W); a later file replaces an earlier one's
+point with the same (R, W).
+
+Results of the emft_lattice model (Crowley & Chandran PRB 106, 184208, Sec. VII):
+  map   Fig. 4: the [S_n] map of each point (rows/S_map), sites drawn with the lattice
+        vectors at +-45 degrees.
+  fig5  (W is shown in the paper's units W/(2t), see docs/emft.md) Fig. 5(a),(b): <eta_tot> (and <eta_tot>/(N log 2) = f_aval asymptotically,
+        Eq. (19)) vs W for each R, quasiperiodic and random; the avalanching fraction
+        f_aval; Fig. 5(c),(d): eta_tot(theta0) at two W (default: the smallest W with
+        f_aval = 0 at the largest R, and the W below it). Prints the threshold W_th (the
+        smallest W above which no QP realization avalanches at any R), f_aval of the
+        random potential at every W, and how many realizations change their avalanche
+        flag between the roundoff bounds (aval_lo vs aval_hi).
+Site order (emft_lattice.c): shells r = |n1| + |n2| = 0..R, n1 ascending, then n2."""
+import os
+import sys
+
+import h5py
+import matplotlib
+import numpy as np
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def sites(R):
+    out = []
+    for r in range(R + 1):
+        for a in range(-r, r + 1):
+            b = r - abs(a)
+            out.append((a, -b))
+            if b:
+                out.append((a, b))
+    return np.array(out)
+
+
+def load(path):
+    pts = []
+    with h5py.File(path, "r") as f:
+        for name in sorted(f["points"]):
+            g = f["points"][name]
+            pts.append(({k: g.attrs[k] for k in g.attrs}, {k: g["rows"][k][()] for k in g["rows"]}))
+    return pts
+
+
+def do_map(path, out):
+    pts = load(path)
+    fig, axs = plt.subplots(1, len(pts), figsize=(4.2 * len(pts), 4))
+    axs = np.atleast_1d(axs)
+    for ax, (a, rows) in zip(axs, pts):
+        R = int(a["model.R"])
+        xy = sites(R)
+        S = rows["S_map"][0]
+        x, y = (xy[:, 0] - xy[:, 1]) / np.sqrt(2), (xy[:, 0] + xy[:, 1]) / np.sqrt(2)
+        sc = ax.scatter(x, y, c=S / np.log(2), s=3000.0 / (2 * R + 1) ** 2 * 4, marker="D", cmap="viridis",
+                        vmin=0, vmax=1)
+        ax.set_aspect("equal")
+        ax.axis("off")
+        ax.set_title("W = %g: eta_tot = %.2f, aval = %d" % (a["model.W"], rows["eta_tot"][0, 0],
+                                                             rows["avalanched"][0, 0]), fontsize=9)
+        print("map W = %g R = %d theta0 = %g: eta_tot = %.4f avalanched = %d n_therm = %d R20 = %s" % (
+            a["model.W"], R, rows["theta0"][0, 0], rows["eta_tot"][0, 0], rows["avalanched"][0, 0],
+            rows["n_therm"][0, 0], rows["R20"][0, 0]))
+    fig.colorbar(sc, ax=list(axs), label="[S_n] / log 2")
+    fig.savefig(os.path.join(out, "emft_fig4.png"), dpi=120)
+
+
+def table(pts):
+    """{R: sorted [(W, rows)]}, W in the paper's units W / (2 t) (docs/emft.md: the
+    paper's numbers correspond to hopping 1/2; H(t, W) = 2t H(1/2, W/(2t)))."""
+    d = {}
+    for a, rows in pts:
+        t = float(a.get("model.t", 1.0))
+        d.setdefault(int(a["model.R"]), []).append((float(a["model.W"]) / (2 * t), rows))
+    return {R: sorted(v, key=lambda t: t[0]) for R, v in d.items()}
+
+
+def merged(paths):
+    d = {}
+    for path in paths.split(","):
+        for a, rows in load(path):
+            d[(int(a["model.R"]), float(a["model.W"]) / (2 * float(a.get("model.t", 1.0))))] = (a, rows)
+    return list(d.values())
+
+
+def do_fig5(qp, rnd, out, wc):
+    tq, tr = table(merged(qp)), table(merged(rnd))
+    fig, ax = plt.subplots(2, 2, figsize=(10, 8))
+    for col, (tab, lab) in enumerate(((tq, "quasiperiodic"), (tr, "random"))):
+        for R in sorted(tab):
+            N = 2 * R * R + 2 * R + 1
+            W = np.array([w for w, _ in tab[R]])
+            eta = np.array([r["eta_tot"].mean() for _, r in tab[R]])
+            err = np.array([r["eta_tot"].std(ddof=1) / np.sqrt(r["eta_tot"].size) for _, r in tab[R]])
+            fav = np.array([r["avalanched"].mean() for _, r in tab[R]])
+            ax[0, col].errorbar(W, eta, err, marker="o", ms=3, label="R = %d (%d)" % (R, N))
+            ax[1, col].plot(W, fav, "o-", ms=3, label="R = %d" % R)
+            r20 = [np.nanmean(r["R20"]) if np.any(r["avalanched"] == 0) else np.nan for _, r in tab[R]]
+            print("%s R = %2d: <R20> (Eq. (20), non-avalanching) = %s" % (
+                lab, R, " ".join("%g:%.2f" % (w, x) for w, x in zip(W, r20))))
+            amb = sum(int(np.sum(r["aval_lo"] != r["aval_hi"])) for _, r in tab[R])
+            tot = sum(r["aval_lo"].size for _, r in tab[R])
+            print("%s R = %2d: f_aval(W) = %s; roundoff-ambiguous avalanche flags: %d of %d" % (
+                lab, R, " ".join("%g:%.3f" % (w, f) for w, f in zip(W, fav)), amb, tot))
+        ax[0, col].set_yscale("log")
+        ax[0, col].set_xlabel("W (paper units: hopping 1/2)")
+        ax[0, col].set_ylabel("<eta_tot>")
+        ax[0, col].set_title("Fig. 5(%s) %s, g0 = 1" % ("ab"[col], lab))
+        ax[0, col].legend(fontsize=7)
+        ax[1, col].set_xlabel("W (paper units: hopping 1/2)")
+        ax[1, col].set_ylabel("f_aval")
+    Rmax = max(tq)
+    Ws = [w for w, _ in tq[Rmax]]
+    none = [w for w, r in tq[Rmax] if all(r2["avalanched"].max() == 0 for R in tq for w2, r2 in tq[R] if w2 == w)]
+    wth = None
+    for i, w in enumerate(Ws):
+        if all(x in none for x in Ws[i:]):
+            wth = w
+            break
+    prev = Ws[Ws.index(wth) - 1] if wth is not None and Ws.index(wth) > 0 else None
+    print("QP threshold: no avalanche at any R for all W >= %s (the next lower W studied: %s)" % (wth, prev))
+    rmin = [min(r["avalanched"].mean() for w, r in tr[R]) for R in tr]
+    print("random: smallest f_aval over W at each R: %s" % dict(zip(sorted(tr), rmin)))
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "emft_fig5ab.png"), dpi=120)
+    if wc is None:
+        wc = (prev, wth)
+    fig, ax = plt.subplots(1, 2, figsize=(10, 3.8))
+    for col, w in enumerate(wc):
+        for R in sorted(tq):
+            for w2, r in tq[R]:
+                if w2 == w:
+                    o = np.argsort(r["theta0"][:, 0])
+                    ax[col].semilogy(r["theta0"][o, 0], r["eta_tot"][o, 0], ".-", ms=3, label="R = %d" % R)
+        ax[col].set_xlabel("theta0")
+        ax[col].set_ylabel("eta_tot")
+        ax[col].set_title("Fig. 5(%s): QP W = %s" % ("dc"[col], w))
+        ax[col].legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "emft_fig5cd.png"), dpi=120)
+
+
+def main(argv):
+    if len(argv) < 3 or argv[1] in ("-h", "--help"):
+        print(__doc__)
+        return 2
+    out = argv[argv.index("--out") + 1] if "--out" in argv else "outputs"
+    wc = tuple(float(x) for x in argv[argv.index("--wc") + 1].split(",")) if "--wc" in argv else None
+    if argv[1] == "map":
+        do_map(argv[2], out)
+    elif argv[1] == "fig5":
+        do_fig5(argv[2], argv[3], out, wc)
+    else:
+        print(__doc__)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,145 @@
+/* test_emft_models.c — the emft_chain and emft_lattice models through the campaign
+ * runner: rows equal a direct call of the theory layer, avalanche limits, the roundoff
+ * bracket's ordering, labelling of the grain orbital, thread-count independence. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "campaign_test_util.h"
+#include "harness.h"
+#include "qbath/campaign.h"
+#include "qbath/emft.h"
+
+static qb_status run_input(const char *name, const char *text, const char *h5, int nthreads,
+                           qb_err *err) {
+  char in[600], buf[4096];
+  snprintf(buf, sizeof buf, text, h5);
+  ct_write(ct_path(in, sizeof in, name), "%s", buf);
+  qb_campaign *c = NULL;
+  qb_run_stats s;
+  qb_status st = qb_campaign_load(in, 0, NULL, &c, err);
+  qb_run_opts o = {.nthreads = nthreads, .progress_seconds = 1e9};
+  if (st == QB_OK) st = qb_campaign_run(c, &o, &s, err);
+  qb_campaign_free(c);
+  return st;
+}
+
+static double *read_ds(const char *file, int point, const char *what, qb_idx *n) {
+  qb_h5 *f = NULL;
+  qb_err err;
+  double *d = NULL;
+  char path[256];
+  snprintf(path, sizeof path, "/points/p%06d/%s", point, what);
+  if (qb_h5_open(file, &f, &err) != QB_OK) return NULL;
+  if (qb_h5_read(f, path, &d, n, &err) != QB_OK) printf("\n  %s: %s\n", path, err.msg);
+  qb_h5_close(f);
+  return d;
+}
+
+static const char *CHAIN = "[run]\nname = c\nseed = 1\nrealizations = 1\n"
+                           "[model]\ntype = emft_chain\nN = 50\ndelta_alpha = -0.07\n"
+                           "[output]\nfile = %s\noverwrite = true\n";
+
+static void test_chain(void) {
+  char a[600];
+  qb_err err;
+  QB_ASSERT_OK(run_input("c.ini", CHAIN, ct_path(a, sizeof a, "c.h5"), 1, &err), &err);
+  qb_idx n;
+  double *eta = read_ds(a, 0, "rows/eta_tot", &n), *ns = read_ds(a, 0, "rows/n_star", &n);
+  double *S = read_ds(a, 0, "rows/S_n", &n), *pS = read_ds(a, 0, "rows/pS_end", &n);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(eta);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(pS);
+  /* the same solve through the theory layer with the documented defaults */
+  qb_emft_pg pg;
+  QB_ASSERT_OK(qb_emft_pg_init(&pg, QB_EMFT_PG_A3, QB_EMFT_C1_GOE, QB_EMFT_C2_GOE, &err), &err);
+  qb_emft_quad q = qb_emft_quad_default();
+  qb_emft_table *t = qb_emft_table_create(&pg, -25, 12, 0.05, &q, 1, &err);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+  double l0[50], l[50];
+  for (int k = 0; k < 50; k++) l0[k] = log(0.5) + k * log(M_SQRT1_2 - 0.07);
+  qb_emft_mf_opts o = qb_emft_mf_opts_default();
+  o.max_iter = 1000000;
+  qb_emft_mf_result r;
+  QB_ASSERT_OK(qb_emft_mf_solve(t, 50, l0, l, &o, &r, &err), &err);
+  QB_ASSERT_CLOSE(eta[0], r.eta_tot, 1e-12);
+  CU_ASSERT_EQUAL(ns[0], (double)r.n_therm);
+  QB_ASSERT_CLOSE(S[49], qb_emft_table_S(t, l[49]), 1e-15);
+  double tot = 0;
+  for (qb_idx k = 0; k < n; k++) tot += pS[k] * M_LN2 / (double)n;
+  QB_ASSERT_CLOSE(tot, 1.0, 1e-12);
+  qb_emft_table_free(t);
+  qb_free(eta);
+  qb_free(ns);
+  qb_free(S);
+  qb_free(pS);
+}
+
+static const char *SYM = "[run]\nname = s\nseed = 1\nrealizations = 1\n"
+                         "[model]\ntype = emft_chain\nN = 1000\nprofile = symmetric\ng10 = 1e-5, 1e-3\n"
+                         "[output]\nfile = %s\noverwrite = true\n";
+
+static void test_symmetric(void) {
+  char a[600];
+  qb_err err;
+  QB_ASSERT_OK(run_input("s.ini", SYM, ct_path(a, sizeof a, "s.h5"), 2, &err), &err);
+  qb_idx n;
+  double *gc = read_ds(a, 0, "theory/g0_c", &n), *av0 = read_ds(a, 0, "rows/avalanched", &n),
+         *av1 = read_ds(a, 1, "rows/avalanched", &n);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(gc);
+  /* g0 below / above g0_c (~7e-6 / ... for N = 1000): localized, then avalanching */
+  CU_ASSERT(1e-5 < gc[0] * 10 && 1e-3 > gc[0]);
+  CU_ASSERT_EQUAL(av0[0], 1e-5 < gc[0] ? 0.0 : 1.0);
+  CU_ASSERT_EQUAL(av1[0], 1.0);
+  qb_free(gc);
+  qb_free(av0);
+  qb_free(av1);
+}
+
+static const char *LAT = "[run]\nname = l\nseed = 3\nrealizations = 6\n"
+                         "[model]\ntype = emft_lattice\nR = 4\nW = 0.1, 1e4, 60\npotential = %s\nmap = true\n"
+                         "[emft]\ntable_step = 0.25\n[output]\nfile = %%s\noverwrite = true\n";
+
+static void test_lattice(void) {
+  for (int pot = 0; pot < 2; pot++) {
+    char a[600], b[600], text[1024];
+    snprintf(text, sizeof text, LAT, pot ? "random" : "quasiperiodic");
+    qb_err err;
+    QB_ASSERT_OK(run_input("l1.ini", text, ct_path(a, sizeof a, "l1.h5"), 1, &err), &err);
+    QB_ASSERT_OK(run_input("l2.ini", text, ct_path(b, sizeof b, "l2.h5"), 2, &err), &err);
+    CU_ASSERT_EQUAL(ct_same_dataset(a, b, "rows/eta_tot", 3), 3);
+    CU_ASSERT_EQUAL(ct_same_dataset(a, b, "rows/S_map", 3), 3);
+    qb_idx n, nn = 2 * 16 + 8 + 1;
+    for (int p = 0; p < 3; p++) {
+      double *eta = read_ds(a, p, "rows/eta_tot", &n), *lo = read_ds(a, p, "rows/eta_tot_lo", &n),
+             *hi = read_ds(a, p, "rows/eta_tot_hi", &n), *av = read_ds(a, p, "rows/avalanched", &n),
+             *map = read_ds(a, p, "rows/S_map", &n);
+      CU_ASSERT_PTR_NOT_NULL_FATAL(map);
+      for (int r = 0; r < 6; r++) {
+        CU_ASSERT(lo[r] <= eta[r] + 1e-12 && eta[r] <= hi[r] + 1e-12); /* monotone bracket */
+        if (p == 0) { /* W = 0.1: extended orbitals, the avalanche takes everything */
+          CU_ASSERT_EQUAL(av[r], 1.0);
+          QB_ASSERT_CLOSE(eta[r], (double)nn * M_LN2, 1e-4);
+        }
+        if (p == 1 && pot == 0) { /* QP W = 1e4: essentially only the grain's own orbital */
+          CU_ASSERT_EQUAL(av[r], 0.0);
+          CU_ASSERT(eta[r] < 1.0);
+          const double *m = map + (qb_idx)r * nn;
+          for (qb_idx k = 1; k < nn; k++) CU_ASSERT(m[k] < 0.1 * m[0]); /* labelled site 0 */
+        }
+      }
+      qb_free(eta);
+      qb_free(lo);
+      qb_free(hi);
+      qb_free(av);
+      qb_free(map);
+    }
+  }
+}
+
+int main(void) {
+  static const qb_test_case cases[] = {{"emft_chain rows = theory layer", test_chain},
+                                       {"emft_chain symmetric: g0_c", test_symmetric},
+                                       {"emft_lattice limits, bracket, threads", test_lattice},
+                                       {NULL, NULL}};
+  return qb_test_main("emft_models", cases);
+}
