@@ -88,8 +88,8 @@ static void test_spin_chain_dynamics(void) {
   H5Fclose(f);
   qb_campaign_free(c);
   /* the spectral function of sigma^z through [spectral]: sum rule Tr Z^2 / D = 1 */
-  QB_ASSERT_OK(load("[eigen]\nmethod = none\n[evolve]\nobserve = spectral\ntypical_samples = 3\n"
-                    "[spectral]\nmethod = lehmann, signal\nw_min = -8\nw_max = 8\npoints = 401\n"
+  QB_ASSERT_OK(load("[eigen]\nmethod = none\n[evolve]\nobserve = spectral\n"
+                    "[spectral]\nmethod = lehmann, signal\nsamples = 3\nw_min = -8\nw_max = 8\npoints = 401\n"
                     "t_max = 40\n", &c, &e), &e);
   QB_ASSERT_OK(qb_campaign_run(c, &o, &s, &e), &e);
   f = H5Fopen(qb_campaign_output(c), H5F_ACC_RDONLY, H5P_DEFAULT);

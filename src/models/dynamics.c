@@ -49,7 +49,6 @@ qb_status qb_dyn_read(const qb_params *p, int nsites, qb_idx dim, qb_dyn *d, qb_
     if (d->sp.method == QB_SPEC_KPM)
       return qb_param_fail(p, err, "spectral", "method", "the infinite-temperature spectral function "
                            "has no KPM method here (signal or lehmann)");
-    d->sp.samples = (int)qb_param_int(p, "evolve", "typical_samples");
   }
   d->initial = qb_param_enum(p, "evolve", "initial");
   d->basis_state = qb_param_int(p, "evolve", "basis_state");
