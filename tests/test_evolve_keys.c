@@ -3,7 +3,8 @@
  * impossible combinations are refused naming the key, and spin_chain's time-domain
  * observables run end to end (survival P(0) = 1, autocorrelation C(0) = 1 exactly, the
  * survival of the Neel state against dense ED of the same realization is not repeated
- * here: test_dynobs covers the observables). */
+ * here: test_dynobs covers the observables), and survival computed by both engines of the
+ * same realizations: the propagator and the eigenpairs (survival_eig) agree. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -112,6 +113,80 @@ static void test_spin_chain_dynamics(void) {
   CU_ASSERT_EQUAL(load("[evolve]\nobserve = sideways\n", &c, &e), QB_ERR_INPUT);
 }
 
+/* rows/<col> of point p into v (at most n doubles); the number read. */
+static size_t read_rows(hid_t f, int p, const char *col, double *v, size_t n) {
+  char name[128];
+  snprintf(name, sizeof name, "points/p%06d/rows/%s", p, col);
+  hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+  if (d < 0) return 0;
+  hid_t sp = H5Dget_space(d);
+  hssize_t len = H5Sget_simple_extent_npoints(sp);
+  H5Sclose(sp);
+  size_t got = 0;
+  if (len > 0 && (size_t)len <= n && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0)
+    got = (size_t)len;
+  H5Dclose(d);
+  return got;
+}
+
+/* The one quantity both engines compute: P(t) of the same random state of the same
+ * realization from the Chebyshev/Krylov propagator (survival) and from all eigenpairs
+ * of dense ED (survival_eig). The propagator's 2-norm error is at most tol over the
+ * run, so |A_prop - A_eig| <= tol (+ the eigenvectors' ~1e-13) and |P_prop - P_eig|
+ * <= 2 tol. With nev shift-invert pairs the measure is truncated: P(0) = (sum w)^2 exactly
+ * and sum w averages nev / D for a random state (each w ~ Exp(1)/D). */
+static void test_survival_two_engines(void) {
+  enum { NT = 41, R = 2, D = 252 }; /* L = 10, n_up = 5 */
+  const double tol = 1e-11;
+  qb_err e;
+  qb_campaign *c;
+  char path[600], out[600];
+  ct_path(path, sizeof path, "two.ini");
+  ct_path(out, sizeof out, "two.h5");
+  ct_write(path, "[run]\nrealizations = %d\nseed = 11\n[model]\ntype = spin_chain\nL = 10\nn_up = 5\n"
+           "terms = XX:0.25, YY:0.25, ZZ:0.25, Z:0.5*W:uniform\nW = 1.5\n"
+           "[eigen]\nmethod = dense, shift_invert\nnev = 20\n[evolve]\nmethod = chebyshev, krylov\n"
+           "tol = %g\nt_max = 200\nsamples = %d\nobserve = survival, survival_eig\n"
+           "[output]\nfile = %s\noverwrite = true\n", R, tol, NT, out);
+  QB_ASSERT_OK(qb_campaign_load(path, 0, NULL, &c, &e), &e);
+  qb_run_opts o = {0};
+  qb_run_stats s;
+  QB_ASSERT_OK(qb_campaign_run(c, &o, &s, &e), &e);
+  hid_t f = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
+  CU_ASSERT_FATAL(f >= 0);
+  double worst = 0, wsum = 0;
+  for (int p = 0; p < 4; p++) { /* eigen method x evolve method */
+    const int dense = p < 2;
+    double prop[R * NT], eig[R * NT], inf[R], weight[R];
+    CU_ASSERT_FATAL(read_rows(f, p, "survival", prop, R * NT) == R * NT);
+    CU_ASSERT_FATAL(read_rows(f, p, "survival_eig", eig, R * NT) == R * NT);
+    CU_ASSERT_FATAL(read_rows(f, p, "survival_eig_inf", inf, R) == R);
+    CU_ASSERT_FATAL(read_rows(f, p, "survival_eig_weight", weight, R) == R);
+    for (int r = 0; r < R; r++) {
+      QB_ASSERT_CLOSE(eig[r * NT], weight[r] * weight[r], 1e-12); /* P(0) = (sum w)^2 */
+      CU_ASSERT(inf[r] > 0 && inf[r] <= weight[r] * weight[r]);
+      if (dense) {
+        QB_ASSERT_CLOSE(weight[r], 1.0, 1e-12);
+        for (int j = 0; j < NT; j++) worst = fmax(worst, fabs(prop[r * NT + j] - eig[r * NT + j]));
+      } else {
+        CU_ASSERT(weight[r] < 1);
+        wsum += weight[r];
+      }
+    }
+  }
+  printf("\n  max |P_prop - P_eig| over t <= 200, Chebyshev and Krylov: %.2e (bound %.0e)", worst, 2 * tol);
+  CU_ASSERT(worst <= 2 * tol);
+  /* shift-invert: 2 evolve methods x R realizations of the same R weights */
+  const double mean = wsum / (2 * R), expect = 20.0 / D, se = sqrt(20.0) / D / sqrt((double)R);
+  printf("\n  shift-invert captured weight %.4f, expected nev/D = %.4f +- %.4f", mean, expect, se);
+  QB_ASSERT_WITHIN_SE(mean, expect, se, 5);
+  H5Fclose(f);
+  qb_campaign_free(c);
+  /* survival_eig without eigenpairs is refused, naming the key */
+  CU_ASSERT_EQUAL(load("[eigen]\nmethod = none\n[evolve]\nobserve = survival_eig\n", &c, &e), QB_ERR_INPUT);
+  CU_ASSERT(strstr(e.msg, "method") != NULL);
+}
+
 /* random_matrix and matrix_market: survival through the runner; for the Poisson ensemble
  * (a diagonal H) and a basis initial state P(t) = 1 exactly at every time. */
 static void test_other_models(void) {
@@ -150,6 +225,7 @@ int main(void) {
   const qb_test_case cases[] = {
       {"[evolve] keys reach the propagator configuration", test_config},
       {"spin_chain survival and autocorr through the runner", test_spin_chain_dynamics},
+      {"survival by the propagator and by the eigenpairs agree", test_survival_two_engines},
       {"random_matrix survival through the runner", test_other_models},
       {NULL, NULL}};
   return qb_test_main("evolve_keys", cases);

@@ -1,7 +1,16 @@
 /* dynamics.c — time-domain observables of the generic models: survival probability of a
  * random, Neel or basis state, and the infinite-temperature sigma^z autocorrelation by
- * typicality, on the [evolve] time grid (models/dynamics.h). */
+ * typicality, on the [evolve] time grid (models/dynamics.h).
+ *
+ * survival_eig is the one quantity computed by both engines of qbath from the same
+ * realization and the same initial state: the propagator gives P(t) = |<psi0|e^{-iHt}|psi0>|^2
+ * directly, the eigen-engine gives it from the spectral measure w_a = |<a|psi0>|^2 as
+ * |sum_a w_a e^{-i E_a t}|^2 (qbath/survival.h). With all eigenpairs (dense) the two agree
+ * to the propagator's tolerance; with the nev shift-invert pairs nearest the target the
+ * measure is truncated, and survival_eig_weight = sum_a w_a < 1 says by how much. */
 #include "models/dynamics.h"
+
+#include <cblas.h>
 
 #include <math.h>
 #include <string.h>
@@ -9,6 +18,8 @@
 #include "qbath/alloc.h"
 #include "qbath/dynobs.h"
 #include "qbath/eigs.h"
+#include "qbath/survival.h"
+#include "models/spectrum_obs.h"
 
 /* Philox purpose of a realization's random initial state (disjoint from the models'
  * disorder streams 0 .. 64; the typical states use qbath/dynobs.h's own purposes). */
@@ -16,7 +27,8 @@ enum { PURPOSE_INITIAL = 0x4000 };
 
 const qb_key qb_dynamics_keys[] = {
     {"evolve", "observe", QB_KEY_STRING_LIST, "", 0, -1, NULL, "", NULL,
-     "time-domain observables: survival (P(t) of the initial state), autocorr (infinite-"
+     "time-domain observables: survival (P(t) of the initial state), survival_eig (the same "
+     "P(t) from the [eigen] eigenpairs: all of them when dense, nev by shift-invert), autocorr (infinite-"
      "temperature <sigma^z_site(t) sigma^z_site>, spins only), spectral (its spectral function "
      "by the [spectral] method: signal or lehmann)", 0},
     {"evolve", "initial", QB_KEY_ENUM, "random", 0, -1, "random|neel|basis", "", NULL,
@@ -35,10 +47,12 @@ qb_status qb_dyn_read(const qb_params *p, int nsites, qb_idx dim, qb_dyn *d, qb_
   char *const *obs = qb_param_strs(p, "evolve", "observe", &n);
   for (qb_idx i = 0; i < n; i++) {
     if (!strcmp(obs[i], "survival")) d->survival = 1;
+    else if (!strcmp(obs[i], "survival_eig")) d->survival_eig = 1;
     else if (!strcmp(obs[i], "autocorr")) d->autocorr = 1;
     else if (!strcmp(obs[i], "spectral")) d->spectral = 1;
     else
-      return qb_param_fail(p, err, "evolve", "observe", "'%s' is not survival, autocorr or spectral",
+      return qb_param_fail(p, err, "evolve", "observe", "'%s' is not survival, survival_eig, autocorr "
+                           "or spectral",
                            obs[i]);
   }
   if (d->spectral) {
@@ -49,6 +63,14 @@ qb_status qb_dyn_read(const qb_params *p, int nsites, qb_idx dim, qb_dyn *d, qb_
     if (d->sp.method == QB_SPEC_KPM)
       return qb_param_fail(p, err, "spectral", "method", "the infinite-temperature spectral function "
                            "has no KPM method here (signal or lehmann)");
+  }
+  if (d->survival_eig) {
+    if (qb_param_find(p, "eigen", "method") < 0)
+      return qb_param_fail(p, err, "evolve", "observe", "survival_eig needs a model with [eigen] keys");
+    if (!qb_spectrum_obs_enabled(p))
+      return qb_param_fail(p, err, "eigen", "method", "survival_eig takes its eigenpairs from "
+                           "[eigen]: method must be auto, dense or shift_invert, not none");
+    qb_spectrum_obs_eigs_opts(p, &d->eo);
   }
   d->initial = qb_param_enum(p, "evolve", "initial");
   d->basis_state = qb_param_int(p, "evolve", "basis_state");
@@ -68,7 +90,7 @@ qb_status qb_dyn_read(const qb_params *p, int nsites, qb_idx dim, qb_dyn *d, qb_
   return qb_evolve_config_from_params(p, &d->ev, err);
 }
 
-int qb_dyn_any(const qb_dyn *d) { return d->survival || d->autocorr || d->spectral; }
+int qb_dyn_any(const qb_dyn *d) { return d->survival || d->survival_eig || d->autocorr || d->spectral; }
 
 qb_status qb_dyn_layout(qb_dyn *d, qb_layout *L, qb_err *err) {
   if (!qb_dyn_any(d)) return QB_OK;
@@ -78,6 +100,13 @@ qb_status qb_dyn_layout(qb_dyn *d, qb_layout *L, qb_err *err) {
   d->offset = qb_layout_row_len(L);
   if (d->survival && qb_layout_add(L, "survival", nt, "t", "survival probability |<psi0|psi(t)>|^2", 0) < 0)
     return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for survival");
+  if (d->survival_eig &&
+      (qb_layout_add(L, "survival_eig", nt, "t", "survival probability from the eigenpairs "
+                     "|sum_a w_a e^{-i E_a t}|^2, w_a = |<a|psi0>|^2", 0) < 0 ||
+       qb_layout_add(L, "survival_eig_inf", 1, NULL, "its infinite-time average sum_a w_a^2", 0) < 0 ||
+       qb_layout_add(L, "survival_eig_weight", 1, NULL, "sum_a w_a: 1 with all eigenpairs, "
+                     "the captured weight with nev shift-invert pairs", 0) < 0))
+    return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for survival_eig");
   if (d->autocorr &&
       (qb_layout_add(L, "autocorr_re", nt, "t", "Re Tr[sz(t) sz]/D (typicality)", 0) < 0 ||
        qb_layout_add(L, "autocorr_im", nt, "t", "Im Tr[sz(t) sz]/D (typicality)", 0) < 0))
@@ -104,6 +133,12 @@ void qb_dyn_estimate(const qb_dyn *d, double dim, double nnz, qb_estimate *e) {
   e->bytes += vecs * 16 * dim + 24 * nnz;
   const double tmax = d->ev.ntimes ? d->ev.times[d->ev.ntimes - 1] : 0;
   const double mv = (tmax * fmax(1.0, nnz / dim) + 100) * (d->survival + 2.0 * d->samples * d->autocorr);
+  if (d->survival_eig) { /* the eigenpairs, all of them with vectors when dense */
+    qb_eigs_opts o = d->eo;
+    if (qb_spectrum_obs_uses_dense(&o, dim)) o.nev = (qb_idx)dim;
+    qb_spectrum_obs_eigs_cost(&o, dim, nnz, e);
+    e->flops += 8.0 * (double)o.nev * (dim + (double)d->ev.ntimes);
+  }
   e->flops += mv * (4 * nnz + 20 * dim);
   if (d->spectral && d->sp.method == QB_SPEC_LEHMANN) { /* dense ED with vectors */
     e->bytes += 8 * dim * dim * 2.2;
@@ -149,6 +184,53 @@ static qb_status initial_state(const qb_dyn *d, const qb_spin_basis *B, const qb
   return QB_OK;
 }
 
+/* w[a] = |<a|psi>|^2 for the eigenvectors of r (real or complex), psi complex. */
+static void measure_weights(const qb_eigs_result *r, const qb_cplx *psi, double *w) {
+  const qb_idx n = r->dim;
+  for (qb_idx a = 0; a < r->nev; a++) {
+    qb_cplx c = 0;
+    if (r->dtype == QB_REAL) {
+      const double *v = (const double *)r->V + (size_t)a * (size_t)n;
+      double re = 0, im = 0;
+      for (qb_idx i = 0; i < n; i++) re += v[i] * creal(psi[i]), im += v[i] * cimag(psi[i]);
+      c = re + I * im;
+    } else {
+      cblas_zdotc_sub((int)n, (const qb_cplx *)r->V + (size_t)a * (size_t)n, 1, psi, 1, &c);
+    }
+    w[a] = creal(c) * creal(c) + cimag(c) * cimag(c);
+  }
+}
+
+/* survival_eig of psi into col: nt values of P(t), then sum w^2 and sum w. The dense path
+ * takes all eigenpairs (the exact measure), shift-invert the [eigen] nev nearest the target. */
+static qb_status survival_eig_col(const qb_dyn *d, const qb_csr *H, const qb_cplx *psi,
+                                  int nthreads, double *col, qb_err *err) {
+  qb_eigs_opts o = d->eo;
+  o.want_vectors = 1;
+  if (qb_spectrum_obs_uses_dense(&o, (double)H->nrows)) o.method = QB_EIGS_DENSE, o.nev = H->nrows;
+  else o.method = QB_EIGS_SHIFT_INVERT;
+  if (o.nev > H->nrows)
+    return QB_FAIL(err, QB_ERR_INPUT, "survival_eig: [eigen] nev = %lld exceeds the dimension %lld",
+                   (long long)o.nev, (long long)H->nrows);
+  qb_eigs_result *r = NULL;
+  QB_TRY(qb_eigs_csr(H, &o, NULL, &r, err));
+  double *w = qb_malloc((size_t)r->nev * sizeof *w);
+  if (!w) {
+    qb_eigs_result_free(r);
+    return QB_FAIL(err, QB_ERR_NOMEM, "survival_eig: %lld weights", (long long)o.nev);
+  }
+  measure_weights(r, psi, w);
+  const qb_idx nt = (qb_idx)d->ev.ntimes;
+  qb_survival_from_measure(r->E, w, r->nev, d->ev.times, nt, nthreads, col);
+  col[nt] = qb_survival_ipr(w, r->nev);
+  double total = 0;
+  for (qb_idx a = 0; a < r->nev; a++) total += w[a];
+  col[nt + 1] = total;
+  qb_free(w);
+  qb_eigs_result_free(r);
+  return QB_OK;
+}
+
 /* The infinite-temperature spectral function of sigma^z_site (typicality for signal, all
  * eigenpairs by dense ED for lehmann) and its sum rule into col. */
 static qb_status spectral_col(const qb_dyn *d, qb_op *Hop, qb_csr *H, const qb_spin_basis *B,
@@ -182,7 +264,8 @@ static qb_status spectral_col(const qb_dyn *d, qb_op *Hop, qb_csr *H, const qb_s
 qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
                          const qb_task *t, int nthreads, double *row, qb_err *err) {
   if (!qb_dyn_any(d)) return QB_OK;
-  (void)nthreads; /* the propagators' loops use the team the runner gives this thread */
+  /* the propagators' loops use the team the runner gives this thread; nthreads only
+   * splits survival_eig's independent output times */
   const size_t nt = d->ev.ntimes;
   qb_op *Hop = NULL, *Z = NULL;
   qb_prop *P = NULL;
@@ -196,11 +279,15 @@ qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
     amp = qb_malloc(nt * sizeof *amp);
     if (!psi || !amp) st = QB_FAIL(err, QB_ERR_NOMEM, "time-domain observables, dimension %lld", (long long)n);
   }
+  if (st == QB_OK && (d->survival || d->survival_eig)) st = initial_state(d, B, t, n, psi, err);
   if (st == QB_OK && d->survival) {
-    st = initial_state(d, B, t, n, psi, err);
-    if (st == QB_OK) st = qb_survival(P, psi, d->ev.times, nt, amp, err);
+    st = qb_survival(P, psi, d->ev.times, nt, amp, err);
     for (size_t j = 0; st == QB_OK && j < nt; j++) col[j] = creal(amp[j] * conj(amp[j]));
     col += nt;
+  }
+  if (st == QB_OK && d->survival_eig) {
+    st = survival_eig_col(d, H, psi, nthreads, col, err);
+    col += nt + 2;
   }
   if (st == QB_OK && d->autocorr) {
     qb_typical_params tp = qb_typical_defaults();

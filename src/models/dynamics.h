@@ -5,6 +5,7 @@
 #define QBATH_MODELS_DYNAMICS_H
 
 #include "qbath/csr.h"
+#include "qbath/eigs.h"
 #include "qbath/evolve.h"
 #include "qbath/model.h"
 #include "qbath/spectral.h"
@@ -16,6 +17,8 @@ extern const qb_key qb_dynamics_keys[];
 
 typedef struct qb_dyn {
   int survival;          /* survival probability of the initial state */
+  int survival_eig;      /* the same from the eigenpairs of [eigen] (spectral measure) */
+  qb_eigs_opts eo;       /* survival_eig: the eigensolver options of [eigen] */
   int autocorr;          /* infinite-temperature sigma^z_site autocorrelation (spins only) */
   int initial;           /* 0 random, 1 neel, 2 basis */
   qb_idx basis_state;    /* initial = basis: basis index */

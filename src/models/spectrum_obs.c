@@ -41,7 +41,12 @@ static void opts_from_params(const qb_params *p, qb_eigs_opts *o, double *window
   *window = qb_param_real(p, "eigen", "window");
 }
 
-static int uses_dense(const qb_eigs_opts *o, double dim) {
+void qb_spectrum_obs_eigs_opts(const qb_params *p, qb_eigs_opts *o) {
+  double window;
+  opts_from_params(p, o, &window);
+}
+
+int qb_spectrum_obs_uses_dense(const qb_eigs_opts *o, double dim) {
   return o->method == QB_EIGS_DENSE || (o->method == QB_EIGS_AUTO && dim <= (double)o->dense_max_dim);
 }
 
@@ -67,24 +72,25 @@ qb_status qb_spectrum_obs_init(const qb_params *p, int entropy, qb_spectrum_obs 
   return QB_OK;
 }
 
-void qb_spectrum_obs_estimate(const qb_params *p, double dim, double nnz, qb_estimate *e) {
-  qb_eigs_opts o;
-  double window;
-  if (!qb_spectrum_obs_enabled(p)) {
-    e->bytes = e->flops = 0;
-    return;
-  }
-  opts_from_params(p, &o, &window);
-  if (uses_dense(&o, dim)) {
-    e->bytes = 16 * dim * dim * 1.1 + 24 * nnz;
-    e->flops = 16.0 / 3.0 * dim * dim * dim;
+void qb_spectrum_obs_eigs_cost(const qb_eigs_opts *o, double dim, double nnz, qb_estimate *e) {
+  if (qb_spectrum_obs_uses_dense(o, dim)) {
+    e->bytes += 16 * dim * dim * 1.1 + 24 * nnz;
+    e->flops += 16.0 / 3.0 * dim * dim * dim;
   } else {
     /* The factor of H - sigma: fill of a few hundred times nnz for the spin chains
      * measured by bench eigs (L = 18: ~150 nnz(H)); Lanczos basis of 2 nev + 20 vectors. */
-    double ncv = 2.0 * (double)o.nev + 20;
-    e->bytes = 300 * 16 * nnz + 16 * dim * (ncv + (double)o.nev) + 24 * nnz;
-    e->flops = 100 * nnz * sqrt(dim) + 40 * ncv * dim * (double)o.nev;
+    double ncv = 2.0 * (double)o->nev + 20;
+    e->bytes += 300 * 16 * nnz + 16 * dim * (ncv + (double)o->nev) + 24 * nnz;
+    e->flops += 100 * nnz * sqrt(dim) + 40 * ncv * dim * (double)o->nev;
   }
+}
+
+void qb_spectrum_obs_estimate(const qb_params *p, double dim, double nnz, qb_estimate *e) {
+  qb_eigs_opts o;
+  e->bytes = e->flops = 0;
+  if (!qb_spectrum_obs_enabled(p)) return;
+  qb_spectrum_obs_eigs_opts(p, &o);
+  qb_spectrum_obs_eigs_cost(&o, dim, nnz, e);
 }
 
 /* Mean entropies over the eigenvectors of r. */
@@ -155,6 +161,6 @@ qb_status qb_spectrum_obs_compute(const qb_spectrum_obs *s, const qb_csr *A,
   if (s->opts.nev > A->nrows)
     return QB_FAIL(err, QB_ERR_INPUT, "[eigen] nev = %lld exceeds the dimension %lld",
                    (long long)s->opts.nev, (long long)A->nrows);
-  return uses_dense(&s->opts, (double)A->nrows) ? dense_path(s, A, bip, row, err)
+  return qb_spectrum_obs_uses_dense(&s->opts, (double)A->nrows) ? dense_path(s, A, bip, row, err)
                                                  : shift_invert_path(s, A, bip, row, err);
 }

@@ -37,6 +37,17 @@ int qb_spectrum_obs_enabled(const qb_params *p);
 qb_status qb_spectrum_obs_init(const qb_params *p, int entropy, qb_spectrum_obs *s,
                                qb_layout *L, qb_err *err);
 
+/* The eigensolver options of [eigen] (method = none reads as auto). */
+void qb_spectrum_obs_eigs_opts(const qb_params *p, qb_eigs_opts *o);
+
+/* 1 when o takes the dense path for a dim x dim matrix (method dense, or auto below
+ * dense_max_dim). */
+int qb_spectrum_obs_uses_dense(const qb_eigs_opts *o, double dim);
+
+/* Adds to e the memory and flops of o's eigenpairs of a dim x dim matrix with nnz
+ * nonzeros: all of them with vectors on the dense path, o->nev on the shift-invert one. */
+void qb_spectrum_obs_eigs_cost(const qb_eigs_opts *o, double dim, double nnz, qb_estimate *e);
+
 /* Memory and flops of one realization for a dim x dim matrix with nnz nonzeros. */
 void qb_spectrum_obs_estimate(const qb_params *p, double dim, double nnz, qb_estimate *e);
 
