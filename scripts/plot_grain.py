@@ -122,9 +122,17 @@ def potirniche(pts, out, tag):
     ax.set_title(f"{geo}, N = {N}: dashed Eq. (6/7) anchored at M = 1, dotted golden-rule anchor", fontsize=7)
     ax.legend(fontsize=7)
     save(fig, out, f"{tag}_fig4.png")
-    print(f"gamma/delta_E ({geo}, N = {N}):")
+    print(f"gamma/delta_E ({geo}, N = {N}); in brackets Eq. (6/7) anchored at the M = 1 data"
+          " and the deviation in standard errors (data and anchor errors combined):")
     for xi, (M, y, e) in cv.items():
-        print(f"  xi = {xi:g}: " + "  ".join(f"M={m:g}: {a:.2f}+-{b:.2f}" for m, a, b in zip(M, y, e)))
+        r = np.array([{"layers2d": np.ceil((np.sqrt(8 * m + 1) - 1) / 2) - 1}.get(geo, m - 1) for m in M])
+        x = np.sqrt(r) if geo == "stretched1d" else r
+        f = N / (N + M - 1) * np.exp((M - 1) * LOG2 - 2 * x / xi)
+        th = np.maximum(2, y[0] * f)
+        sd = np.where(th > 2, np.hypot(e, e[0] * f), e)
+        z = np.where(sd > 0, (y - th) / np.where(sd > 0, sd, 1), np.where(y == th, 0, np.inf))
+        print(f"  xi = {xi:g}: " + "  ".join(f"M={m:g}: {a:.2f}+-{b:.2f} [{t:.2f}, {d:+.1f}]"
+                                             for m, a, b, t, d in zip(M, y, e, th, z)))
     # Fig. 5: Delta n_absorbed
     cg = curves(pts, "model.M", "model.xi", "G_mean")
     fig, ax = plt.subplots(figsize=(5, 3.8))
