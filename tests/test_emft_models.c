@@ -137,7 +137,7 @@ static void test_lattice(void) {
 }
 
 /* Acceptance 3 in miniature (R = 6, 85 sites, paper units t = 1/2): at W = 60, above the
- * QP threshold (45 - 60 in this code, docs/emft.md), no quasiperiodic phase theta0
+ * QP threshold (55 - 57.5 in this code, docs/emft.md), no quasiperiodic phase theta0
  * avalanches, while iid random potentials avalanche in a finite fraction f_aval of
  * samples (0.11 +- 0.04 measured at R = 6 on 64 samples, so P(no avalanche in 160) <
  * 1e-6). Also H(t, W) = 2t H(1/2, W/(2t)): the t = 1, W = 120 lattice gives the same
