@@ -1,8 +1,8 @@
 /* test_level_dot.c — the FGR level-dot model: the chain's eigenpairs against dense ED of
  * the same chain, exact structure of the dense matrices (Hermitian, Kramers pairs), sum
  * rules, the window's truncation bound, propagation = eigenpairs on the same
- * realizations, dense and chain representations with the same statistics, and P_res
- * against Eq. (4) within standard errors. */
+ * realizations, dense and chain representations with the same statistics, P_res
+ * against Eq. (4) and P(tau) against Eq. (5) within standard errors. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -176,6 +176,21 @@ static void test_pres_eq4(void) {
   QB_ASSERT_WITHIN_SE(qb_stat_mean(&s.ipr), qb_fgr_pres_eq4(0.7), qb_stat_stderr(&s.ipr), 3);
 }
 
+/* GUE, P(tau) against Eq. (5) at three times within 3 SE. tau >= 0.2 is far past the
+ * non-universal start (t lambda = 2 N tau = 100), and gamma / N ~ 1% (the note-[22]
+ * correction) is below the ~3% statistical error. */
+static void test_p_tau_eq5(void) {
+  const double tau[3] = {0.2, 0.65, 1.7}, g = 2.3;
+  qb_err e;
+  stats s;
+  sample(model(QB_GUE, 250, g, QB_LD_CHAIN), 1000, 41, tau, &s);
+  for (int j = 0; j < 3; j++) {
+    double th;
+    QB_ASSERT_OK(qb_fgr_P_eq5(g, tau[j], NULL, &th, &e), &e);
+    QB_ASSERT_WITHIN_SE(qb_stat_mean(&s.P[j]), th, qb_stat_stderr(&s.P[j]), 3);
+  }
+}
+
 static void test_registered_and_checked(void) {
   CU_ASSERT_PTR_NOT_NULL(qb_model_find("level_dot"));
   qb_err e;
@@ -194,6 +209,7 @@ int main(void) {
                                 {"propagation_equals_eigenpairs", test_propagation_equals_eigenpairs},
                                 {"representations_agree", test_representations_agree},
                                 {"pres_eq4", test_pres_eq4},
+                                {"p_tau_eq5", test_p_tau_eq5},
                                 {"registered_and_checked", test_registered_and_checked},
                                 {NULL, NULL}};
   return qb_test_main("level_dot", cases);
