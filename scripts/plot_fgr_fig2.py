@@ -60,9 +60,14 @@ def panel_d(P, png):
     m = np.array([p["mean"]["P_res_ipr"][0] for p in P])
     e = np.array([p["err"]["P_res_ipr"][0] for p in P])
     th = np.array([p["theory"]["P_res_eq4"][0] for p in P])
-    print(" gamma      P_res        se      Eq.(4)   (P-Eq4)/se   gamma/N")
+    # Note [22]'s finite-N correction, leading order: the semicircle's self-energy
+    # Re Sigma(E) = g E / 2 near the band centre narrows the Lorentzian by (1 - g/2), and
+    # sum_a w_a^2 ~ 2 int A(E)^2 / nu dE grows by 1 / (1 - g/2) ~ 1 + gamma / (2N).
+    fn = th * (1 + g / (2 * N))
+    print(" gamma      P_res        se      Eq.(4)   (P-Eq4)/se   gamma/N   P/Eq4-1   gamma/2N  (P-Eq4(1+gamma/2N))/se")
     for k in range(len(g)):
-        print(f" {g[k]:<9.4g} {m[k]:.5f}  {e[k]:.5f}  {th[k]:.5f}  {(m[k] - th[k]) / e[k]:+7.2f}     {g[k] / N:.3g}")
+        print(f" {g[k]:<9.4g} {m[k]:.5f}  {e[k]:.5f}  {th[k]:.5f}  {(m[k] - th[k]) / e[k]:+7.2f}     {g[k] / N:<8.3g}"
+              f"  {100 * (m[k] / th[k] - 1):+5.2f}%   {100 * g[k] / (2 * N):5.2f}%   {(m[k] - fn[k]) / e[k]:+6.2f}")
     fig, ax = plt.subplots(figsize=(4.5, 3.6))
     order = np.argsort(g)
     ax.plot(g[order], th[order], color="gray", lw=2, label="Eq. (4)")
