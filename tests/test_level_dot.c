@@ -185,8 +185,8 @@ static void test_pres_eq4(void) {
 }
 
 /* GUE, P(tau) against Eq. (5) at three times within 3 SE. tau >= 0.2 is far past the
- * non-universal start (t lambda = 2 N tau = 100), and gamma / N ~ 1% (the note-[22]
- * correction) is below the ~3% statistical error. */
+ * non-universal start (t lambda = 2 N tau = 100), and the note-[22] correction,
+ * ~gamma / (2N) = 0.5%, is below the ~2% statistical error. */
 static void test_p_tau_eq5(void) {
   const double tau[3] = {0.2, 0.65, 1.7}, g = 2.3;
   qb_err e;
