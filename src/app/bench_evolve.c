@@ -7,7 +7,7 @@
  * reference state for the peers (scripts/bench/evolve, evolve_peers.py).
  *
  *   qbath bench evolve [--L 18] [--W 1] [--t 20] [--tol 1e-10] [--seed 7] [--method M]
- *                      [--ref-tol 1e-13] [--export DIR]                                  */
+ *                      [--ref-tol 1e-13] [--export DIR] [--bounds-steps 60]               */
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -28,6 +28,7 @@ typedef struct {
   int L;
   double W, t, tol, ref_tol;
   long seed;
+  int bounds_steps; /* Lanczos steps of the spectral bounds (0: the library default) */
   const char *method, *export_dir;
 } bench_args;
 
@@ -44,7 +45,7 @@ static double peak_rss_mb(void) {
 }
 
 static int parse(int argc, char **argv, bench_args *a) {
-  *a = (bench_args){18, 1.0, 20.0, 1e-10, 1e-13, 7, "chebyshev", NULL};
+  *a = (bench_args){18, 1.0, 20.0, 1e-10, 1e-13, 7, 0, "chebyshev", NULL};
   for (int i = 1; i < argc; i += 2) {
     const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!v) { fprintf(stderr, "bench evolve: option %s needs a value\n", k); return 2; }
@@ -54,6 +55,7 @@ static int parse(int argc, char **argv, bench_args *a) {
     else if (!strcmp(k, "--tol")) a->tol = atof(v);
     else if (!strcmp(k, "--ref-tol")) a->ref_tol = atof(v);
     else if (!strcmp(k, "--seed")) a->seed = atol(v);
+    else if (!strcmp(k, "--bounds-steps")) a->bounds_steps = atoi(v);
     else if (!strcmp(k, "--method")) a->method = v;
     else if (!strcmp(k, "--export")) a->export_dir = v;
     else { fprintf(stderr, "bench evolve: unknown option %s\n", k); return 2; }
@@ -137,6 +139,7 @@ int qb_bench_evolve(int argc, char **argv) {
   /* ---- the timed run: bounds + propagator + exp(-iHt) psi0 ---- */
   qb_prop_params p = qb_prop_defaults();
   p.tol = a.tol;
+  if (a.bounds_steps > 0) p.bounds.steps = a.bounds_steps;
   double t_run = 0, t_bounds = 0, emin = 0, emax = 0;
   qb_bounds_info bi = {0};
   if (st == QB_OK) {
