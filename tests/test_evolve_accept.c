@@ -96,7 +96,8 @@ static void goe_case(qb_idx n, int nt, int with_dense) {
 }
 
 /* The full acceptance run (GOE N = 2000 to t = 1000: ~7000 passes over a 32 MB dense
- * matrix, ~60 s on 2 cores) is over the suite's time budget; ctest runs N = 2000 to t = 100
+ * matrix: 13 s on a quiet 2-core machine, 63 s under load, minutes under ASan) is over the
+ * suite's time budget; ctest runs N = 2000 to t = 100
  * and a smaller GOE (same semicircle, same matvec counts) to t = 1000. QBATH_ACCEPT_FULL=1
  * in the environment runs the full size:
  *   QBATH_ACCEPT_FULL=1 build/tests/test_evolve_accept                                    */
