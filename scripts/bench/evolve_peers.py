@@ -6,6 +6,7 @@ solve (setup of the operator excluded for SLEPc's matrix conversion, included fo
 solver's own work), the error against DIR/ref.bin and the peak RSS.
 
 usage: evolve_peers.py scipy|slepc DIR T TOL
+       mpiexec -n P evolve_peers.py slepc DIR T TOL   (SLEPc on P ranks)
 DIR holds H.mtx, psi0.bin and ref.bin (complex128) written by `qbath bench evolve --export DIR`."""
 import resource
 import sys
@@ -42,18 +43,27 @@ def run_scipy(A, psi0, ref, T, tol):
 
 
 def run_slepc(A, psi0, ref, T, tol):
+    """MFN Krylov; under mpiexec -n P the rows are split in PETSc's default layout (Debian's
+    PETSc has no threads: MPI ranks are how it uses several cores)."""
     import slepc4py
     slepc4py.init(sys.argv[:1])
     from petsc4py import PETSc
     from slepc4py import SLEPc
-    Ac = A.astype(np.complex128)
-    M = PETSc.Mat().createAIJ(size=A.shape, csr=(Ac.indptr, Ac.indices, Ac.data))
+    comm = PETSc.COMM_WORLD
+    n = A.shape[0]
+    lay = PETSc.Vec().createMPI(n, comm=comm)
+    r0, r1 = lay.getOwnershipRange()
+    lay.destroy()
+    Ac = A[r0:r1].astype(np.complex128)
+    M = PETSc.Mat().createAIJ(size=((r1 - r0, n), (r1 - r0, n)),
+                              csr=(Ac.indptr, Ac.indices, Ac.data), comm=comm)
     M.setOption(PETSc.Mat.Option.HERMITIAN, True)
     M.assemble()
     b, x = M.createVecs()
-    b.setArray(psi0)
+    b.setArray(psi0[r0:r1])
+    comm.barrier()
     t0 = time.perf_counter()
-    mfn = SLEPc.MFN().create()
+    mfn = SLEPc.MFN().create(comm=comm)
     mfn.setOperator(M)
     mfn.setType(SLEPc.MFN.Type.KRYLOV)
     fn = mfn.getFN()
@@ -62,10 +72,15 @@ def run_slepc(A, psi0, ref, T, tol):
     mfn.setTolerances(tol=tol)
     mfn.setFromOptions()
     mfn.solve(b, x)
+    comm.barrier()
     t = time.perf_counter() - t0
     its = mfn.getIterationNumber()
-    report("slepc", x.getArray().copy(), ref, t, f"(MFN Krylov, {its} restarts, ncv "
-           f"{mfn.getDimensions()}, reason {mfn.getConvergedReason()})")
+    scatter, x0 = PETSc.Scatter.toZero(x)
+    scatter.scatter(x, x0, PETSc.InsertMode.INSERT, PETSc.ScatterMode.FORWARD)
+    if comm.getRank() == 0:
+        report("slepc", x0.getArray().copy(), ref, t, f"(MFN Krylov, {comm.getSize()} MPI "
+               f"ranks, {its} restarts, ncv {mfn.getDimensions()}, reason "
+               f"{mfn.getConvergedReason()}; peak RSS of rank 0)")
 
 
 def main():

@@ -7,7 +7,7 @@
  * reference state for the peers (scripts/bench/evolve, evolve_peers.py).
  *
  *   qbath bench evolve [--L 18] [--W 1] [--t 20] [--tol 1e-10] [--seed 7] [--method M]
- *                      [--ref-tol 1e-13] [--export DIR]                                  */
+ *                      [--ref-tol 1e-13] [--export DIR] [--bounds-steps 60]               */
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -28,6 +28,7 @@ typedef struct {
   int L;
   double W, t, tol, ref_tol;
   long seed;
+  int bounds_steps; /* Lanczos steps of the spectral bounds (0: the library default) */
   const char *method, *export_dir;
 } bench_args;
 
@@ -43,8 +44,28 @@ static double peak_rss_mb(void) {
   return (double)ru.ru_maxrss / 1024.0;
 }
 
+/* A field "Name:  N kB" of /proc/self/status in MB (NAN where not available). */
+static double proc_status_mb(const char *name) {
+  FILE *f = fopen("/proc/self/status", "r");
+  char line[256];
+  double kb = NAN;
+  const size_t len = strlen(name);
+  while (f && fgets(line, sizeof line, f))
+    if (!strncmp(line, name, len) && line[len] == ':') kb = atof(line + len + 1);
+  if (f) fclose(f);
+  return kb / 1024.0;
+}
+
+/* Resets the peak RSS (VmHWM) to the current RSS (Linux >= 4.0); 0 where not possible. */
+static int reset_peak_rss(void) {
+  FILE *f = fopen("/proc/self/clear_refs", "w");
+  if (!f) return 0;
+  const int ok = fputs("5", f) >= 0;
+  return fclose(f) == 0 && ok;
+}
+
 static int parse(int argc, char **argv, bench_args *a) {
-  *a = (bench_args){18, 1.0, 20.0, 1e-10, 1e-13, 7, "chebyshev", NULL};
+  *a = (bench_args){18, 1.0, 20.0, 1e-10, 1e-13, 7, 0, "chebyshev", NULL};
   for (int i = 1; i < argc; i += 2) {
     const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!v) { fprintf(stderr, "bench evolve: option %s needs a value\n", k); return 2; }
@@ -54,6 +75,7 @@ static int parse(int argc, char **argv, bench_args *a) {
     else if (!strcmp(k, "--tol")) a->tol = atof(v);
     else if (!strcmp(k, "--ref-tol")) a->ref_tol = atof(v);
     else if (!strcmp(k, "--seed")) a->seed = atol(v);
+    else if (!strcmp(k, "--bounds-steps")) a->bounds_steps = atoi(v);
     else if (!strcmp(k, "--method")) a->method = v;
     else if (!strcmp(k, "--export")) a->export_dir = v;
     else { fprintf(stderr, "bench evolve: unknown option %s\n", k); return 2; }
@@ -129,30 +151,38 @@ int qb_bench_evolve(int argc, char **argv) {
   qb_status st = qb_prop_type_find(a.method, &T, &err);
   if (st == QB_OK) st = build_chain(&a, &A, &err);
   const qb_idx n = A ? A->nrows : 0, i0 = neel_index(a.L);
-  if (st == QB_OK && a.export_dir) {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/H.mtx", a.export_dir);
-    st = qb_mm_write(path, A, QB_MM_SYMMETRIC, &err);
-  }
   if (st == QB_OK) st = qb_op_from_csr(A, 1, &H, &err);
   else qb_csr_free(A);
   const double rss0 = peak_rss_mb(); /* the operator (+ build temporaries) */
+  /* the run's own peak: RSS now, then the high-water mark reset so that VmHWM after the
+   * run is the peak during it (the state allocated here counts as one vector) */
+  const double rss_now = proc_status_mb("VmRSS");
+  const int hwm_reset = reset_peak_rss();
   psi = qb_calloc((size_t)n, sizeof *psi);
   if (st == QB_OK && !psi) st = QB_FAIL(&err, QB_ERR_NOMEM, "state of dimension %lld", (long long)n);
   /* ---- the timed run: bounds + propagator + exp(-iHt) psi0 ---- */
   qb_prop_params p = qb_prop_defaults();
   p.tol = a.tol;
-  double t_run = 0, emin = 0, emax = 0;
+  if (a.bounds_steps > 0) p.bounds.steps = a.bounds_steps;
+  double t_run = 0, t_bounds = 0, emin = 0, emax = 0;
   qb_bounds_info bi = {0};
   if (st == QB_OK) {
     psi[i0] = 1.0;
     const double t0 = now_s();
     st = qb_bounds_compute(H, &p.bounds, &emin, &emax, &bi, &err);
+    t_bounds = now_s() - t0;
     if (st == QB_OK) st = qb_prop_create(T, H, &p, &P, &err);
     if (st == QB_OK) st = qb_prop_run(P, 1, &psi, &a.t, 1, NULL, NULL, &err);
     t_run = now_s() - t0;
   }
-  const double rss1 = peak_rss_mb();
+  const double rss1 = peak_rss_mb(), hwm_run = proc_status_mb("VmHWM");
+  /* the export after the timed run: the kernel's write-back of a ~60 MB text file would
+   * otherwise share the cores and the memory bus with it */
+  if (st == QB_OK && a.export_dir) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/H.mtx", a.export_dir);
+    st = qb_mm_write(path, A, QB_MM_SYMMETRIC, &err);
+  }
   /* ---- reference: Chebyshev at a tighter tolerance (untimed) ---- */
   double errn = NAN;
   if (st == QB_OK) {
@@ -190,7 +220,11 @@ int qb_bench_evolve(int argc, char **argv) {
    * x gathered once, y read and written) and the accumulation (T_k read, sum read+write) */
   const double bytes_iter = nnz * 16.0 + 8.0 * (double)n + 16.0 * 3 * (double)n + 16.0 * 3 * (double)n;
   const double triad = triad_gbps((size_t)16 << 20, 5); /* 384 MB: past the caches */
-  const double gbps = bytes_iter * (double)mv / t_run * 1e-9;
+  /* over the propagation alone (the bounds' Lanczos steps move other vectors) */
+  const double t_prop = t_run - t_bounds;
+  const double gbps = bytes_iter * (double)s.matvecs / t_prop * 1e-9;
+  /* the operator's own stream only: a lower bound on the traffic (vectors kept in cache) */
+  const double gbps_op = (nnz * 16.0 + 8.0 * (double)n) * (double)s.matvecs / t_prop * 1e-9;
   const double vec_mb = 16.0 * (double)n / 1048576.0, op_mb = (double)qb_op_bytes(H) / 1048576.0;
   printf("bench evolve: L = %d, n = %lld, nnz = %.0f, W = %g, t = %g, tol = %.1e, method %s, "
          "%d threads\n", a.L, (long long)n, nnz, a.W, a.t, a.tol, T->name, omp_get_max_threads());
@@ -198,13 +232,24 @@ int qb_bench_evolve(int argc, char **argv) {
          bi.ritz_max, bi.steps);
   printf("qbath: time %.3f s, error %.2e (vs Chebyshev at tol %.0e), matvecs %ld (bounds %d + "
          "propagation %ld)\n", t_run, errn, a.ref_tol, mv, bi.steps, s.matvecs);
+  printf("time split: bounds %.3f s (real Lanczos vectors), propagation %.3f s, %.3f ms per "
+         "Chebyshev order\n", t_bounds, t_run - t_bounds,
+         1e3 * (t_run - t_bounds) / (double)(s.matvecs > 0 ? s.matvecs : 1));
   printf("minimal Chebyshev order: %d for the Ritz width, %d for the bounds used; matvecs / "
          "minimal = %.3f\n", kmin, kbound, (double)mv / (double)kmin);
-  printf("bandwidth: %.2f GB/s effective (%.0f bytes per order), triad %.2f GB/s, fraction %.3f\n",
-         gbps, bytes_iter, triad, gbps / triad);
+  printf("bandwidth (propagation): %.2f GB/s effective (%.0f bytes per order, no cache reuse), "
+         "triad %.2f GB/s, fraction %.3f; operator stream alone %.2f GB/s, fraction %.3f\n",
+         gbps, bytes_iter, triad, gbps / triad, gbps_op, gbps_op / triad);
   printf("memory: peak RSS %.1f MB (after building H %.1f MB); operator %.1f MB, one state "
          "%.2f MB; state vectors held %d (+ the state): budget operator + 5 vectors = %.1f MB\n",
          rss1, rss0, op_mb, vec_mb, s.state_vectors, op_mb + 5 * vec_mb);
+  if (hwm_reset && isfinite(hwm_run) && isfinite(rss_now))
+    printf("memory during the run: peak %.1f MB over %.1f MB before it (the operator and the "
+           "process) = %.1f MB = %.2f state vectors of %.2f MB (budget 5 besides the "
+           "operator)\n", hwm_run, rss_now, hwm_run - rss_now, (hwm_run - rss_now) / vec_mb,
+           vec_mb);
+  else
+    printf("memory during the run: peak RSS reset not available here\n");
   qb_prop_free(P), qb_prop_free(R), qb_op_free(H), qb_free(psi), qb_free(ref);
   return 0;
 }
