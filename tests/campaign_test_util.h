@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "qbath/alloc.h"
+#include "qbath/campaign.h"
 #include "qbath/h5out.h"
 
 /* A fresh directory under TMPDIR (or /tmp) for this suite's files. */
@@ -44,6 +45,16 @@ static __attribute__((unused)) void ct_write(const char *path, const char *fmt, 
   vfprintf(f, fmt, ap);
   va_end(ap);
   fclose(f);
+}
+
+/* Writes text to a fresh input file prefix_K.ini (K counts calls) and loads it. */
+static __attribute__((unused)) qb_status ct_load_text(const char *prefix, const char *text,
+                                                      qb_campaign **c, qb_err *e) {
+  static int count;
+  char path[700], name[64];
+  snprintf(name, sizeof name, "%.40s_%d.ini", prefix, count++);
+  ct_write(ct_path(path, sizeof path, name), "%s", text);
+  return qb_campaign_load(path, 0, NULL, c, e);
 }
 
 static __attribute__((unused)) int ct_exists(const char *path) {

@@ -43,13 +43,9 @@ static const char *drh_fmt =
 
 /* q[r * NQ + k]: quantity k of realizations r = 0..nr-1 of the point in `text`. */
 static void collect(const char *text, int nr, double *q) {
-  static int count;
-  char path[600], name[64];
-  snprintf(name, sizeof name, "grain_phys_%d.ini", count++);
-  ct_write(ct_path(path, sizeof path, name), "%s", text);
   qb_err e;
   qb_campaign *c = NULL;
-  QB_ASSERT_OK(qb_campaign_load(path, 0, NULL, &c, &e), &e);
+  QB_ASSERT_OK(ct_load_text("grain_phys", text, &c, &e), &e);
   const qb_model *m = qb_campaign_model(c);
   void *ctx = NULL;
   qb_layout L;
