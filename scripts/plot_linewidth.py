@@ -12,7 +12,6 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
-from scipy.optimize import curve_fit
 
 
 def load(path):
@@ -61,24 +60,69 @@ def fig6(pts, ax):
     ax.set_title("Fig. 6: N = 10, K = 3 (integral, n + p unbounded)", fontsize=9)
 
 
+def mf_valid(G, gamma, N, K, d, f, u):
+    """The mean-field equations' validity window (qb_lw_mf_valid): Eq. (27)
+    Gamma >= f N K^-N and Eq. (26) (Gamma/gamma) ln^2d(gamma/Gamma) <= u."""
+    ok = (G > 0) & (G < gamma)
+    Gs = np.where(ok, G, gamma / 2)
+    return ok & (np.log(Gs) >= np.log(f * N) - N * np.log(K)) & \
+        (Gs / gamma * np.log(gamma / Gs) ** (2 * d) <= u)
+
+
 def fig7(pts, ax):
-    sel = [(a["model.Xi"], m["lnGamma"]) for a, m in pts if m["found"] == 1]
-    Xi = np.array([s[0] for s in sel])
-    y = -1 / np.array([s[1] for s in sel])
-    ax.plot(Xi, y, "o", ms=3, label="mean-field (integral)")
-    f = lambda x, A, xc, b: A * np.abs(x - xc) ** b
-    for j, xmax in enumerate([0.8, 1.2, 1.6]):
-        s = Xi <= xmax + 1e-9
-        p, c = curve_fit(f, Xi[s], y[s], p0=[0.1, Xi[0] - 0.01, 1 / 3],
-                         bounds=([0, 0, 0.05], [10, Xi[0] - 1e-9, 2]))
-        e = np.sqrt(np.diag(c))
-        print(f"  fit on Xi <= {xmax}: beta = {p[2]:.4f} +- {e[2]:.4f}, Xi_c = {p[1]:.4f}, A = {p[0]:.4f}")
-        xs = np.linspace(p[1] + 1e-4, Xi[s].max(), 200)
-        ax.plot(xs, f(xs, *p), "-", c=f"C{j + 1}", lw=1,
-                label=rf"$A(\Xi-\Xi_c)^\beta$ on $\Xi\leq{xmax}$: $\beta$ = {p[2]:.3f} $\pm$ {e[2]:.3f}")
+    """-1/ln Gamma against Xi (left) and its local exponent d ln y / d ln(Xi - Xi_c) (right).
+    The exponent is fitted at the computed Xi_c in nine validity windows (f = 0.1, 1, 10;
+    u = 0.03, 0.1, 0.3); error = max(sd over windows, half the range of local exponents in
+    the central window f = 1, u = 0.1), as tests/test_linewidth.c."""
+    a0 = pts[0][0]
+    gamma, N, K, d = a0["model.gamma"], a0["model.N"], a0["model.K"], a0["model.d"]
+    sel = sorted((m["Xi"], m["Xi_c"], m["lnGamma"]) for a, m in pts if m["found"] == 1)
+    Xi, xc, L = (np.array(c) for c in zip(*sel))
+    xc = xc[0]
+    dx, y, G = Xi - xc, -1 / L, np.exp(L)
+    loc = np.gradient(np.log(y), np.log(dx))
+    betas, cent = [], None
+    for f in (0.1, 1, 10):
+        for u in (0.03, 0.1, 0.3):
+            s = mf_valid(G, gamma, N, K, d, f, u)
+            b, lnA = np.polyfit(np.log(dx[s]), np.log(y[s]), 1)
+            betas.append(b)
+            print(f"  window f = {f:g}, u = {u:g}: Xi in [{Xi[s].min():.3f}, {Xi[s].max():.3f}], "
+                  f"{s.sum()} points: beta = {b:.4f}")
+            if f == 1 and u == 0.1:
+                cent = (s, b, np.exp(lnA))
+    s, b, A = cent
+    sd = np.std(betas, ddof=1)
+    half = 0.5 * (loc[s].max() - loc[s].min())
+    err = max(sd, half)
+    mean = np.mean(betas)
+    print(f"  Xi_c = {xc:.10f}; beta = {mean:.4f} +- {err:.4f} (sd over windows {sd:.4f}, local "
+          f"exponents in the central window {loc[s].min():.3f} ... {loc[s].max():.3f}); "
+          f"beta - 1/3 = {mean - 1 / 3:+.4f}")
+    near = dx < 1e-7
+    print(f"  asymptote: d ln Gamma / d ln(Xi - Xi_c) = "
+          f"{np.polyfit(np.log(dx[near]), L[near], 1)[0]:.4f} for Xi - Xi_c < 1e-7")
+    win = Xi <= 1.6
+    ax.plot(Xi[win], y[win], "o", ms=2.5, label="mean-field (integral)")
+    ax.axvspan(Xi[s].min(), Xi[s].max(), color="C2", alpha=0.15,
+               label="equations valid (26)-(27)")
+    xs = np.linspace(xc, 1.6, 400)
+    ax.plot(xs, A * (xs - xc) ** b, "C1-", lw=1,
+            label=rf"$A(\Xi-\Xi_c)^\beta$, $\Xi_c$ = {xc:.4f}: $\beta$ = {mean:.3f} $\pm$ {err:.3f}")
     ax.set_xlabel(r"$\Xi$")
     ax.set_ylabel(r"$-1/\ln\Gamma$")
     ax.set_title(r"Fig. 7: N = 10, K = 10, $\gamma/\delta_m = 10^{-3}$", fontsize=9)
+    ins = ax.inset_axes([0.6, 0.12, 0.38, 0.36])
+    ins.semilogx(dx, loc, "-", c="C0", lw=1)
+    ins.semilogx(dx, y / 2, ":", c="k", lw=0.8)
+    ins.axhline(1 / 3, c="C3", lw=0.8)
+    ins.axvspan(dx[s].min(), dx[s].max(), color="C2", alpha=0.15)
+    ins.set_xlabel(r"$\Xi-\Xi_c$", fontsize=7)
+    ins.set_ylabel(r"$d\ln y/d\ln(\Xi-\Xi_c)$", fontsize=7)
+    ins.tick_params(labelsize=6)
+    ins.set_ylim(0, 0.42)
+    ins.text(2e-10, 0.35, "1/3", color="C3", fontsize=7)
+    ins.text(2e-10, 0.05, r"$y/2$: $\Gamma\propto(\Xi-\Xi_c)^{1/2}$", fontsize=6)
 
 
 def fig8(pts, ax):
@@ -114,7 +158,7 @@ def main():
     print(name)
     {"gn_fig5_phase": fig5, "gn_fig6_linewidth": fig6, "gn_fig7_critical": fig7,
      "gn_fig8_saddle": fig8}[name](pts, ax)
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="upper left" if name == "gn_fig7_critical" else "best")
     fig.tight_layout()
     fig.savefig(png, dpi=130)
     print("wrote", png)

@@ -136,7 +136,24 @@ static void test_linewidth_model(void) {
   free(row);
   qb_campaign_model(c)->point_free(ctx);
   qb_campaign_free(c);
-  /* exactly one of Xi, eps, x */
+  /* dXi = Xi - Xi_c: the Xi_c column is the critical point, Xi sits dXi above it */
+  c = load("lwd.ini", "[run]\nseed = 1\nrealizations = 1\n[model]\ntype = linewidth_mft\n"
+                      "dXi = 0.2\nK = 10\nN = 10\ngamma = 1e-3\nmethod = integral\n"
+                      "[output]\nfile = lwd.h5\n");
+  row = realize(c, 0, &ctx, &L);
+  q = qb_lw_params_default();
+  q.K = 10, q.gamma = 1e-3, q.method = QB_LW_INTEGRAL;
+  double xc;
+  QB_ASSERT_OK(qb_lw_critical_xi(&q, 0.2, 1, &xc, &e), &e);
+  QB_ASSERT_CLOSE(row[col(&L, "Xi_c")], xc, 1e-12);
+  QB_ASSERT_CLOSE(row[col(&L, "Xi")], xc + 0.2, 1e-12);
+  q.Xi = row[col(&L, "Xi")];
+  QB_ASSERT_OK(qb_lw_solve(&q, &r, &e), &e);
+  CU_ASSERT_EQUAL(row[col(&L, "Gamma")], r.Gamma);
+  free(row);
+  qb_campaign_model(c)->point_free(ctx);
+  qb_campaign_free(c);
+  /* exactly one of Xi, eps, x, dXi */
   char path[600];
   ct_write(ct_path(path, sizeof path, "bad.ini"), "[run]\nseed = 1\nrealizations = 1\n"
            "[model]\ntype = linewidth_mft\nK = 3\n[output]\nfile = bad.h5\n");

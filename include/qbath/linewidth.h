@@ -89,6 +89,31 @@ qb_status qb_lw_critical_gamma(const qb_lw_params *p, double gamma_lo, double ga
 qb_status qb_lw_critical_xi(const qb_lw_params *p, double lo, double hi, double *Xi_c,
                             qb_err *err);
 
+/* Xi_c for the other parameters of p, bracketed automatically outward from p->Xi:
+ * gamma^2 S(0+) increases with Xi (through K^{2 m eps}; n_fast does not depend on Xi) and
+ * vanishes as Xi -> 0. QB_ERR_NUMERIC when gamma^2 S(0+) < 1 even as eps -> 1 (no metal at
+ * any Xi), or when Xi_c < 1e-300.
+ *
+ * Near Xi_c at finite nmax the theory has no power law: once Gamma < K^{-(2 nmax + 1)} no
+ * term is saturated and gamma^2 S(Gamma) = gamma^2 S(0) - c Gamma^2 + O(Gamma^4), so
+ * Gamma ~ (Xi - Xi_c)^{1/2} and -1/ln Gamma vanishes only logarithmically. The paper's
+ * -1/ln Gamma ~ (Xi - Xi_c)^{1/3} (Fig. 7) is an effective exponent of the window where the
+ * equations apply, qb_lw_mf_valid (docs/bath-theories.md). */
+qb_status qb_lw_critical_xi_auto(const qb_lw_params *p, double *Xi_c, qb_err *err);
+
+/* The mean-field equations' own validity window at linewidth Gamma (Sec. V B):
+ * Eq. (27) Gamma >= level_factor N K^{-N} (above the dot's many-body level spacing) and
+ * Eq. (26) (Gamma/gamma) ln^{2d}(gamma/Gamma) <= typ_max (typical, not averaged, bath
+ * spectra; needs Gamma < gamma). The paper's "<<" is the user's choice of level_factor
+ * and typ_max. 1 inside, 0 outside. */
+int qb_lw_mf_valid(const qb_lw_params *p, double Gamma, double level_factor, double typ_max);
+
+/* Fit y = A (x - xc)^beta at a fixed xc: least-squares line ln y = ln A + beta ln(x - xc).
+ * beta_se is the line's standard error (residuals are systematic for deterministic data:
+ * quote window-to-window spreads as the error instead). Needs n >= 3, x > xc, y > 0. */
+qb_status qb_lw_fit_power_fixed(const double *x, const double *y, int n, double xc,
+                                double *beta, double *beta_se, double *A, qb_err *err);
+
 /* Fit y = A (x - x_c)^beta to n points by least squares in y (damped Gauss-Newton on
  * A, x_c, beta, started from the log-log line at the best x_c in [xc_lo, xc_hi]; x_c must
  * stay below min x). beta_se is the standard error from the covariance s^2 (J^T J)^{-1},

@@ -3,7 +3,9 @@
  * randomness: every realization gives the same row, so run it with realizations = 1.
  *
  * The tuning parameter is given as one of Xi (Fock-space localization length),
- * eps = (Xi ln K - 1)/(Xi ln K) (App. E) or x = Xi ln K - 1 (Fig. 5's axis). find = Gamma
+ * eps = (Xi ln K - 1)/(Xi ln K) (App. E), x = Xi ln K - 1 (Fig. 5's axis) or dXi = Xi - Xi_c
+ * (Fig. 7: log-spaced distances from the critical point, where gamma^2 S(0+) = 1; Xi_c is
+ * also an output column, NaN where no Xi gives a metal). find = Gamma
  * solves for the linewidth (found = 1, 0: only Gamma = 0, -1: Gamma > gamma) next to the
  * saddle point (C5) and its window (C7); find = gamma_c gives the phase boundary of Fig. 5:
  * the smallest gamma with a non-trivial solution. Energies are in units of delta_m. */
@@ -28,6 +30,8 @@ static const qb_key lw_keys[] = {
     {"model", "eps", QB_KEY_REAL, "0", -1e6, 0.999999, NULL, "", "x",
      "(Xi ln K - 1)/(Xi ln K), the distance from the single-dot transition (App. E)", 1},
     {"model", "x", QB_KEY_REAL, "0", -1, INFINITY, NULL, "", "Xi", "Xi ln K - 1 (Fig. 5's axis)", 1},
+    {"model", "dXi", QB_KEY_REAL, "0", 0, INFINITY, NULL, "", "Xi",
+     "Xi - Xi_c, the distance above the critical Xi_c of the other parameters (Fig. 7)", 1},
     {"model", "method", QB_KEY_ENUM, "sum", 0, 0, "sum|e3|integral", "", NULL,
      "direct double sum (E1), Eq. (E3) as printed, or the integral over n + p", 1},
     {"model", "find", QB_KEY_ENUM, "Gamma", 0, 0, "Gamma|gamma_c", "", NULL,
@@ -47,20 +51,23 @@ typedef struct lw_ctx {
   qb_lw_params p;
   int find_gamma_c;
   double gc_lo, gc_hi;
+  double Xi_c; /* critical Xi of the other parameters (NaN: none, or find = gamma_c) */
 } lw_ctx;
 
 static qb_status lw_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   int n_set = qb_param_is_set(p, "model", "Xi") + qb_param_is_set(p, "model", "eps") +
-              qb_param_is_set(p, "model", "x");
+              qb_param_is_set(p, "model", "x") + qb_param_is_set(p, "model", "dXi");
   if (n_set != 1)
-    return qb_param_fail(p, err, "model", "Xi", "set exactly one of Xi, eps, x (got %d)", n_set);
+    return qb_param_fail(p, err, "model", "Xi", "set exactly one of Xi, eps, x, dXi (got %d)",
+                         n_set);
   double nmax = qb_param_real(p, "model", "nmax");
   if (nmax == 0) nmax = qb_param_real(p, "model", "N");
   double per_eval = 2 * nmax * (qb_param_enum(p, "model", "method") == 2
                                     ? 2.0 * (double)qb_param_int(p, "model", "quad_per_unit") : 1.0);
   e->bytes = 1024;
   e->ctx_bytes = sizeof(lw_ctx);
-  e->flops = 100 * 100 * per_eval; /* ~100 bisection steps, ~100 flops per summand */
+  e->flops = 200 * 100 * per_eval; /* ~100 bisection steps each for Gamma and Xi_c,
+                                      ~100 flops per summand */
   return QB_OK;
 }
 
@@ -83,6 +90,21 @@ static qb_status lw_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   if (qb_param_is_set(p, "model", "eps")) c->p.Xi = qb_lw_xi(qb_param_real(p, "model", "eps"), c->p.K);
   if (qb_param_is_set(p, "model", "x")) c->p.Xi = (1 + qb_param_real(p, "model", "x")) / log(c->p.K);
   c->find_gamma_c = qb_param_enum(p, "model", "find") == 1;
+  c->Xi_c = NAN;
+  if (!c->find_gamma_c || qb_param_is_set(p, "model", "dXi")) {
+    qb_lw_params q = c->p;
+    if (!(q.Xi > 0)) q.Xi = 1 / log(q.K); /* dXi: start the bracket at eps = 0 */
+    qb_err tmp;
+    if (qb_lw_critical_xi_auto(&q, &c->Xi_c, &tmp) != QB_OK) c->Xi_c = NAN;
+  }
+  if (qb_param_is_set(p, "model", "dXi")) {
+    if (!isfinite(c->Xi_c)) {
+      qb_free(c);
+      return qb_param_fail(p, err, "model", "dXi", "needs a critical Xi_c, but gamma^2 S(0+) "
+                           "stays on one side of 1 at every Xi for these parameters");
+    }
+    c->p.Xi = c->Xi_c + qb_param_real(p, "model", "dXi");
+  }
   c->gc_lo = qb_param_real(p, "model", "gamma_c_min");
   c->gc_hi = qb_param_real(p, "model", "gamma_c_max");
   if (!(c->p.Xi > 0)) {
@@ -97,6 +119,7 @@ static qb_status lw_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   qb_layout_add(L, "Xi", 1, NULL, "Fock-space localization length", 0);
   qb_layout_add(L, "eps", 1, NULL, "(Xi ln K - 1)/(Xi ln K)", 0);
   qb_layout_add(L, "gamma_c", 1, NULL, "find = gamma_c: critical coupling (+inf: above gamma_c_max, 0: below gamma_c_min; else NaN)", 1);
+  qb_layout_add(L, "Xi_c", 1, NULL, "critical Xi (gamma^2 S(0+) = 1) of the other parameters; NaN if none, or find = gamma_c without dXi", 0);
   *out = c;
   return QB_OK;
 }
@@ -130,6 +153,7 @@ static qb_status lw_realize(const void *ctx, const qb_task *task, double *row, q
   row[4] = qb_lw_saddle_valid(&c->p);
   row[5] = c->p.Xi;
   row[6] = qb_lw_eps(c->p.Xi, c->p.K);
+  row[8] = c->Xi_c;
   return QB_OK;
 }
 

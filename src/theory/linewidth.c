@@ -201,6 +201,35 @@ qb_status qb_lw_critical_xi(const qb_lw_params *p, double lo, double hi, double 
   return bisect_critical(*p, 1, lo, hi, Xi_c, err);
 }
 
+qb_status qb_lw_critical_xi_auto(const qb_lw_params *p, double *Xi_c, qb_err *err) {
+  QB_TRY(check(p, err));
+  /* gamma^2 S(0+) increases with Xi: walk outward from p->Xi until the sign changes.
+   * Doubling Xi halves 1 - eps, so max_steps doublings reach eps = 1 to rounding;
+   * halving Xi sends eps -> -infinity, where every K^{2 m eps} underflows. */
+  const int max_steps = 1100;
+  qb_lw_params q = *p;
+  double lo = p->Xi, hi = p->Xi;
+  int up = qb_lw_rhs(&q, 0) < 1, k = 0;
+  for (; k < max_steps; k++) {
+    q.Xi = up ? (hi *= 2) : (lo *= 0.5);
+    if (!(q.Xi > 1e-300) || !isfinite(q.Xi)) break;
+    double v = qb_lw_rhs(&q, 0);
+    if (up ? v > 1 : v < 1) break;
+    if (up) lo = hi; else hi = lo;
+  }
+  if (k == max_steps || !(q.Xi > 1e-300) || !isfinite(q.Xi))
+    return QB_FAIL(err, QB_ERR_NUMERIC, "linewidth: no critical Xi: gamma^2 S(0+) stays %s 1 "
+                   "from Xi = %g to %g", up ? "below" : "above", p->Xi, q.Xi);
+  return bisect_critical(*p, 1, lo, hi, Xi_c, err);
+}
+
+int qb_lw_mf_valid(const qb_lw_params *p, double Gamma, double level_factor, double typ_max) {
+  if (!(Gamma > 0 && Gamma < p->gamma)) return 0;
+  double ln_level = log(level_factor * p->N) - p->N * log(p->K); /* N K^{-N}, Eq. (27) */
+  double typ = Gamma / p->gamma * pow(log(p->gamma / Gamma), 2 * p->d); /* Eq. (26) */
+  return log(Gamma) >= ln_level && typ <= typ_max;
+}
+
 /* Least-squares line ln y = ln A + beta ln(x - xc); returns the residual sum of squares. */
 static double loglog_line(const double *x, const double *y, int n, double xc, double *beta,
                           double *se, double *lnA) {
@@ -277,6 +306,19 @@ static void normal_eq(const double *x, const double *y, int n, const double q[3]
       for (int b = 0; b < 3; b++) JJ[a][b] += J[a] * J[b];
     }
   }
+}
+
+qb_status qb_lw_fit_power_fixed(const double *x, const double *y, int n, double xc,
+                                double *beta, double *beta_se, double *A, qb_err *err) {
+  if (n < 3) return QB_FAIL(err, QB_ERR_INPUT, "power fit: need n >= 3 points (got %d)", n);
+  for (int i = 0; i < n; i++)
+    if (!(y[i] > 0) || !(x[i] > xc))
+      return QB_FAIL(err, QB_ERR_INPUT, "power fit: point %d (x = %g, y = %g) needs x > xc = "
+                     "%g and y > 0", i, x[i], y[i], xc);
+  double lnA;
+  loglog_line(x, y, n, xc, beta, beta_se, &lnA);
+  *A = exp(lnA);
+  return QB_OK;
 }
 
 qb_status qb_lw_fit_power(const double *x, const double *y, int n, double xc_lo, double xc_hi,
