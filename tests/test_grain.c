@@ -2,7 +2,8 @@
  * the Kronecker operator against a hand-built dense Hamiltonian (both couplings) and
  * against its own CSR form; the geometry's distances; the grain normalizations; every
  * observable of one realization from shift-invert equal to dense ED (issue 7, acceptance
- * 1); the uncoupled limit (S = 0, an unresolved peak: gamma = 2 delta_E). */
+ * 1); the uncoupled limit (S = 0, an unresolved peak: gamma = 2 delta_E) and its exact
+ * many-body bandwidth (delta_E = (w N + 2 sum eps)/(dim - 1), Potirniche's convention). */
 #include <complex.h>
 #include <math.h>
 #include <stdio.h>
@@ -195,6 +196,39 @@ static void test_uncoupled(void) {
   qb_free(r);
 }
 
+/* Uncoupled spins on a grain of exact bandwidth w N (sample_norm): the spectrum is
+ * E_g + sum_a (+-eps_a), so E_max - E_min = w N + 2 sum_a eps_a exactly, and delta_E
+ * (spacing = bandwidth, the default) is that over dim - 1; both spacings give the floor 2. */
+static void test_spacing_bandwidth(void) {
+  const int n = 4, m = 3;
+  const char *fmt = "[run]\nname = t\nseed = 1\nrealizations = 1\n[model]\ntype = grain_spins\n"
+                    "N = %d\nM = %d\nV1 = 0\nsample_norm = true\nmethod = dense\nnev = 40\n"
+                    "nev_peak = 100\nspacing = %s\n[output]\nfile = %s/unused.h5\n";
+  qb_err e;
+  qb_grain_spec s = spec(n, m, QB_GRAIN_COUPLE_XX);
+  s.sample_norm = 1;
+  double A[256], eps[3], sum = 0;
+  QB_ASSERT_OK(qb_grain_draw(&s, 99, 0, 0, A, eps, &e), &e); /* model_row's task */
+  for (int a = 0; a < m; a++) sum += eps[a];
+  const double want = (2.6 * n + 2 * sum) / (double)((1 << (n + m)) - 1);
+  const char *kinds[2] = {"bandwidth", "window"};
+  for (int k = 0; k < 2; k++) {
+    char text[1024];
+    snprintf(text, sizeof text, fmt, n, m, kinds[k], ct_tmpdir());
+    qb_layout L;
+    double *r = model_row(text, 0, &L);
+    qb_idx off = 0;
+    for (int col = 0; col < L.ncols; col++) {
+      if (!strcmp(L.cols[col].name, "delta_E") && k == 0) QB_ASSERT_CLOSE(r[off], want, 1e-12);
+      /* the mid-band window is denser than the mean: the two conventions differ */
+      if (!strcmp(L.cols[col].name, "delta_E") && k == 1) CU_ASSERT(r[off] < want);
+      if (!strcmp(L.cols[col].name, "gamma_over_dE")) QB_ASSERT_CLOSE(r[off], 2, 1e-12);
+      off += L.cols[col].len;
+    }
+    qb_free(r);
+  }
+}
+
 int main(void) {
   static const qb_test_case cases[] = {
       {"Kronecker op = hand-built H (xx), apply = CSR apply = matrix-free", test_operator_xx},
@@ -204,6 +238,7 @@ int main(void) {
       {"shift-invert observables = dense ED (xx)", test_si_equals_dense_xx},
       {"shift-invert observables = dense ED (xy)", test_si_equals_dense_xy},
       {"uncoupled spin: S = 0, gamma = 2 delta_E", test_uncoupled},
+      {"delta_E = exact bandwidth / (dim - 1) (uncoupled spins)", test_spacing_bandwidth},
       {NULL, NULL}};
   return qb_test_main("grain", cases);
 }

@@ -9,7 +9,8 @@
  * Dense ED (all pairs, windows selected from them) or shift-invert (one factorization
  * pattern, two shifts) give the same windows, hence the same observables.
  * Observables (row columns):
- *   delta_E     mean level spacing in window 0;
+ *   delta_E     many-body level spacing, the peak's bin width: (E_max - E_min)/(dim - 1)
+ *               (`spacing = bandwidth`, the paper's) or the mean spacing of window 0;
  *   gap_ratio   mean consecutive-gap ratio over window 0 (Sec. S1 f);
  *   S_last, pS  entanglement entropy of spin M, mean and histogram over window 0 (Fig. S3,
  *               S4; the DRH [S_end] and p(S_end) of Crowley-Chandran Fig. 2);
@@ -72,6 +73,9 @@ static const qb_key gs_keys[] = {
     {"model", "spec_wmax", QB_KEY_REAL, "25", 0, INFINITY, NULL, "energy", NULL, "spectral functions on [-spec_wmax, spec_wmax)", 0},
     {"model", "spec_shift", QB_KEY_REAL, "1e-20", 0, INFINITY, NULL, "", NULL,
      "added to rho_n before the log (Potirniche Sec. S1 c)", 0},
+    {"model", "spacing", QB_KEY_ENUM, "bandwidth", 0, -1, "bandwidth|window", "", NULL,
+     "delta_E (the peak's bin width): (E_max - E_min)/(dim - 1), the paper's bandwidth over "
+     "dimension (Eq. (6)), or the mean spacing of the mid-band window", 1},
     {"model", "gamma1_over_deltab", QB_KEY_REAL, "0", 0, INFINITY, NULL, "", NULL,
      "Eq. (6) anchor gamma_1/delta_b (0: golden-rule estimate V1^2 2^N/(w^2 N))", 1},
     QB_KEY_END};
@@ -82,7 +86,7 @@ enum { C_DE, C_R, C_S, C_SB, C_PS, C_G, C_PG, C_GAM, C_GDE, C_CLIP, C_PW, C_WP, 
 
 typedef struct gs_ctx {
   qb_grain_spec s;
-  int probe, dense, specfn;
+  int probe, dense, specfn, spacing_window;
   qb_idx dim, nev, nev_peak;
   int s_bins, g_bins, spec_bins;
   double g_min, g_max, spec_wmax, spec_shift, gamma1;
@@ -140,6 +144,7 @@ static qb_status parse_all(const qb_params *p, gs_ctx *c, qb_err *err) {
   if (c->nev < 3 || c->nev > c->dim)
     return qb_param_fail(p, err, "model", "nev", "window of %lld states outside [3, dim = %lld]",
                          (long long)c->nev, (long long)c->dim);
+  c->spacing_window = qb_param_enum(p, "model", "spacing") == 1;
   c->specfn = qb_param_bool(p, "model", "specfn");
   if (c->specfn && !c->dense)
     return qb_param_fail(p, err, "model", "specfn", "needs the full spectrum: method = dense "
@@ -202,7 +207,7 @@ static double *centres(int nb, double lo, double hi) {
 
 static void add_layout(gs_ctx *c, qb_layout *L) {
   qb_idx *o = c->off;
-  o[C_DE] = qb_layout_add(L, "delta_E", 1, NULL, "mean level spacing of the mid-band window", 0);
+  o[C_DE] = qb_layout_add(L, "delta_E", 1, NULL, "level spacing: bandwidth/(dim-1) or of the mid-band window (key spacing)", 0);
   o[C_R] = qb_layout_add(L, "gap_ratio", 1, NULL, "mean gap ratio over the window", 1);
   o[C_S] = qb_layout_add(L, "S_last", 1, NULL, "entanglement entropy of spin M (mean over the window)", 1);
   o[C_SB] = qb_layout_add(L, "S_bath", 1, NULL, "entanglement entropy of the coupled grain qubit", 0);
@@ -256,6 +261,7 @@ typedef struct gs_pairs {
   qb_eigs_result *full, *r0, *rp; /* owned */
   qb_eigs_result w0, wp;          /* the windows (views) */
   qb_idx lo0;                     /* w0's first index in full (dense) */
+  double emin, emax;              /* extremal eigenvalues (spacing = bandwidth) */
 } gs_pairs;
 
 static void pairs_free(gs_pairs *P) {
@@ -275,6 +281,7 @@ static qb_status solve(const gs_ctx *c, const qb_csr *A, double s0, double sp, g
     o.target = s0;
     QB_TRY(qb_eigs_csr(A, &o, NULL, &P->full, err));
     P->lo0 = qb_grain_nearest(P->full, c->nev, s0);
+    P->emin = P->full->E[0], P->emax = P->full->E[c->dim - 1];
     QB_TRY(qb_grain_window(P->full, P->lo0, c->nev, &P->w0, err));
     return qb_grain_window(P->full, qb_grain_nearest(P->full, c->nev_peak, sp), c->nev_peak, &P->wp, err);
   }
@@ -291,6 +298,9 @@ static qb_status solve(const gs_ctx *c, const qb_csr *A, double s0, double sp, g
     o.nev = c->nev_peak;
     o.target = sp;
     if (st == QB_OK) st = qb_eigs_csr(A, &o, &F, &P->rp, err);
+    /* The paper's delta_E is bandwidth over dimension: the extremal pair by Lanczos. */
+    if (st == QB_OK && !c->spacing_window)
+      st = qb_eigs_bounds(A, o.bounds_tol, o.seed, &P->emin, &P->emax, err);
   }
   qb_factor_free(F);
   if (st == QB_OK) st = qb_grain_window(P->r0, 0, c->nev, &P->w0, err);
@@ -345,7 +355,11 @@ static qb_status thouless(const gs_ctx *c, const qb_eigs_result *w, double *row,
 static qb_status observables(const gs_ctx *c, const gs_pairs *P, double eps_m, double *row,
                              qb_err *err) {
   const qb_eigs_result *w = &P->w0;
-  double dE = (w->E[w->nev - 1] - w->E[0]) / (double)(w->nev - 1);
+  /* Potirniche: delta_b ~ W / 2^N with W = E_max - E_min (Sec. S1) and, in Eq. (6),
+   * delta_E = w (N+M-1) / 2^{N+M-1}: the mean spacing over the whole spectrum, not the
+   * (smaller, ~ pi/4 of it) local spacing at mid-band (`spacing = window`). */
+  double dE = c->spacing_window ? (w->E[w->nev - 1] - w->E[0]) / (double)(w->nev - 1)
+                                : (P->emax - P->emin) / (double)(c->dim - 1);
   row[c->off[C_DE]] = dE;
   row[c->off[C_R]] = qb_gap_ratio_mean(w->E, w->nev, 1, 0, w->nev, NULL);
   row[c->off[C_RES]] = fmax(P->w0.max_resid, P->wp.max_resid);
