@@ -14,7 +14,8 @@ Draws, depending on what the files hold (PNG next to the first file, or in DIR):
   Crowley-Chandran 2022 (coupling xy): Fig. 2(a) [S_end] vs alpha per size,
     Fig. 2(b) p(S_end) at alpha = 0.45, 0.55, 0.65 for the largest size with all alphas.
 Prints the crossings of successive sizes (S vs xi, [S_end] vs alpha) with a parametric
-bootstrap of the means (median and 16-84 % range)."""
+bootstrap of the means (median and 16-84 % range), and the paired crossings from the
+per-realization differences (same bubble, spins added) with a bootstrap over realizations."""
 import os
 import sys
 
@@ -35,6 +36,7 @@ def attr(p, key):
 def load(path):
     pts = []
     with h5py.File(path, "r") as f:
+        seed = int(f.attrs["seed"])
         for name in sorted(f["points"]):
             g = f["points"][name]
             d = {k: attr(g, k) for k in g.attrs}
@@ -43,6 +45,9 @@ def load(path):
             d["axes"] = {k: g["axes"][k][()] for k in g["axes"]}
             d["theory"] = {k: g["theory"][k][()] for k in g["theory"]} if "theory" in g else {}
             d["n"] = int(g.attrs["n_done"])
+            d["seed"] = seed
+            # per-realization S_last, row r = realization r (for the paired crossings)
+            d["rows_S"] = g["rows"]["S_last"][:, 0] if "rows" in g and "S_last" in g["rows"] else None
             d["xi_eff"] = float(d["model.xi"]) if d.get("model.coupling") == "xx" else -1 / np.log(float(d["model.alpha"]))
             pts.append(d)
     return pts
@@ -91,6 +96,46 @@ def report_crossings(cv, label, xname):
         est, q, frac = crossing(common, ya[ia], ea[ia], yb[ib], eb[ib])
         print(f"  {a:g} / {b:g}: {xname}_x = {est:.3f}  bootstrap median {q[1]:.3f} "
               f"[{q[0]:.3f}, {q[2]:.3f}]  (crossing found in {100 * frac:.0f} % of resamples)")
+
+
+def paired_crossings(pts, xkey, ckey, label, nboot=4000, seed=1):
+    """Crossings of S_last(x) between successive sizes from the per-realization
+    differences D_r(x) = S_{c'}(x)_r - S_c(x)_r. grain_spins draws the grain and the fields
+    from (seed, realization) only, the fields of c spins being a prefix of those of c' > c,
+    so realization r of both sizes is the same bubble with spins added: the difference
+    cancels most of the sample-to-sample spread. Bootstrap over realizations (16/50/84 %)."""
+    rows = {}
+    for p in pts:
+        if p["rows_S"] is not None:
+            rows.setdefault(float(p[ckey]), {})[float(p[xkey])] = (p["seed"], p["rows_S"])
+    sizes = sorted(rows)
+    if len(sizes) < 2:
+        return
+    print(f"paired crossings of {label} (mean of per-realization differences):")
+    rng = np.random.default_rng(seed)
+    for a, b in zip(sizes, sizes[1:]):
+        xs = sorted(x for x in set(rows[a]) & set(rows[b]) if rows[a][x][0] == rows[b][x][0])
+        if len(xs) < 2:
+            continue
+        R = min(min(len(rows[a][x][1]), len(rows[b][x][1])) for x in xs)
+        D = np.array([rows[b][x][1][:R] - rows[a][x][1][:R] for x in xs])  # [x, r]
+        x = np.array(xs)
+
+        def zero(d):
+            for i in range(len(x) - 1):
+                if d[i] == 0:
+                    return x[i]
+                if d[i] * d[i + 1] < 0:
+                    return x[i] - d[i] * (x[i + 1] - x[i]) / (d[i + 1] - d[i])
+            return np.nan
+        m = D.mean(axis=1)
+        se = D.std(axis=1, ddof=1) / np.sqrt(R)
+        boot = np.array([zero(D[:, rng.integers(0, R, R)].mean(axis=1)) for _ in range(nboot)])
+        ok = boot[np.isfinite(boot)]
+        q = np.percentile(ok, [16, 50, 84]) if len(ok) else [np.nan] * 3
+        diffs = "  ".join(f"{xx:g}: {mm:+.3f}({ss:.3f})" for xx, mm, ss in zip(x, m, se))
+        print(f"  {a:g} / {b:g} ({R} realizations): x_c = {zero(m):.3f}  bootstrap median {q[1]:.3f} "
+              f"[{q[0]:.3f}, {q[2]:.3f}]  (found in {100 * len(ok) / nboot:.0f} %)\n    D(x): {diffs}")
 
 
 def save(fig, out, name):
@@ -175,6 +220,7 @@ def potirniche(pts, out, tag):
     save(fig, out, f"{tag}_figS4.png")
     if len(next(iter(sx.values()))[0]) > 1:
         report_crossings(sx, f"S_last(xi), {geo}, N = {N}", "xi")
+        paired_crossings(pts, "model.xi", "model.M", f"S_last(xi), {geo}, N = {N}")
     # Fig. S2: integral of the typical spectral function of sigma_1^x
     if "logrho_sx1" in pts[0]["mean"]:
         fig, ax = plt.subplots(figsize=(5, 3.8))
@@ -208,6 +254,7 @@ def drh(pts, out, tag):
     for M, (a, s, e) in cv.items():
         print(f"  N = {M:g}: " + "  ".join(f"a={x:g}: {y:.3f}+-{z:.3f}" for x, y, z in zip(a, s, e)))
     report_crossings(cv, "[S_end](alpha)", "alpha")
+    paired_crossings(pts, "model.alpha", "model.M", "[S_end](alpha)")
     full = [M for M, (a, s, e) in cv.items() if all(np.any(np.isclose(a, t)) for t in (0.45, 0.55, 0.65))]
     if full:
         Mx = max(full)

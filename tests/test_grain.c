@@ -124,8 +124,9 @@ static void test_normalization(void) {
   QB_ASSERT_CLOSE(sqrt(t / 16), 1.5, 1e-12);
 }
 
-/* Runs the model on realization `real` of the input text; returns the row (owned). */
-static double *model_row(const char *text, uint64_t real, qb_layout *L) {
+/* Runs the model on realization `real` of sweep point `point` (the task's index; the input's
+ * first point is used) of the input text; returns the row (owned). */
+static double *model_row_at(const char *text, uint64_t point, uint64_t real, qb_layout *L) {
   qb_err e;
   qb_campaign *c = NULL;
   QB_ASSERT_OK(ct_load_text("grain", text, &c, &e), &e);
@@ -134,12 +135,14 @@ static double *model_row(const char *text, uint64_t real, qb_layout *L) {
   memset(L, 0, sizeof *L);
   QB_ASSERT_OK(m->point_create(qb_campaign_point(c, 0), &ctx, L, &e), &e);
   double *row = qb_calloc((size_t)qb_layout_row_len(L), sizeof(double));
-  qb_task t = {.seed = 99, .point = 0, .realization = real, .nthreads = 1};
+  qb_task t = {.seed = 99, .point = point, .realization = real, .nthreads = 1};
   QB_ASSERT_OK(m->realize(ctx, &t, row, &e), &e);
   m->point_free(ctx);
   qb_campaign_free(c);
   return row;
 }
+
+static double *model_row(const char *text, uint64_t real, qb_layout *L) { return model_row_at(text, 0, real, L); }
 
 static const char *input_fmt =
     "[run]\nname = t\nseed = 1\nrealizations = 1\n[model]\ntype = grain_spins\nN = %d\nM = %d\n"
@@ -229,6 +232,25 @@ static void test_spacing_bandwidth(void) {
   }
 }
 
+/* paired = true (default): the disorder ignores the sweep point, so one realization gives
+ * the same row at two points with the same parameters; paired = false draws afresh. */
+static void test_paired_disorder(void) {
+  const char *fmt = "[run]\nname = t\nseed = 1\nrealizations = 1\n[model]\ntype = grain_spins\n"
+                    "N = 3\nM = 3\nxi = 2\nmethod = dense\nnev = 20\nnev_peak = 40\npaired = %s\n"
+                    "[output]\nfile = %s/unused.h5\n";
+  for (int k = 0; k < 2; k++) {
+    char text[1024];
+    snprintf(text, sizeof text, fmt, k == 0 ? "true" : "false", ct_tmpdir());
+    qb_layout L0, L1;
+    double *a = model_row_at(text, 0, 2, &L0), *b = model_row_at(text, 5, 2, &L1);
+    double d = qb_max_abs_diff(a, b, (size_t)qb_layout_row_len(&L0));
+    if (k == 0) CU_ASSERT_EQUAL(d, 0.0);
+    if (k == 1) CU_ASSERT(d > 1e-6);
+    qb_free(a);
+    qb_free(b);
+  }
+}
+
 int main(void) {
   static const qb_test_case cases[] = {
       {"Kronecker op = hand-built H (xx), apply = CSR apply = matrix-free", test_operator_xx},
@@ -239,6 +261,7 @@ int main(void) {
       {"shift-invert observables = dense ED (xy)", test_si_equals_dense_xy},
       {"uncoupled spin: S = 0, gamma = 2 delta_E", test_uncoupled},
       {"delta_E = exact bandwidth / (dim - 1) (uncoupled spins)", test_spacing_bandwidth},
+      {"paired disorder: same realization at every sweep point", test_paired_disorder},
       {NULL, NULL}};
   return qb_test_main("grain", cases);
 }

@@ -9,7 +9,8 @@
  *     - the last-spin entropy S of two sizes crosses between xi = 1.5 and 4 (Fig. S4(b));
  *   Crowley-Chandran 2022 (DRH model, d_g = 8, J_1 = 0.41): [S_end] falls with the number of
  *   l-bits below alpha_c = 1/sqrt 2 and rises above it.
- * Paired design: a realization index fixes the grain (its stream depends on N only) and the
+ * Paired design (the model's `paired` key; these tasks all run as point 0 anyway): a
+ * realization index fixes the grain (its stream depends on N only) and the
  * fields (eps_1..eps_M are a prefix of the same stream), so M and M' > M of one realization
  * are the same bubble with spins added, as in the papers; the differences between sizes are
  * averaged over realizations and compared with their standard errors. */

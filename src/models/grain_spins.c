@@ -76,6 +76,10 @@ static const qb_key gs_keys[] = {
     {"model", "spacing", QB_KEY_ENUM, "bandwidth", 0, -1, "bandwidth|window", "", NULL,
      "delta_E (the peak's bin width): (E_max - E_min)/(dim - 1), the paper's bandwidth over "
      "dimension (Eq. (6)), or the mean spacing of the mid-band window", 1},
+    {"model", "paired", QB_KEY_BOOL, "true", 0, 1, NULL, "", NULL,
+     "realization r draws the same grain and fields at every sweep point (the fields of M "
+     "spins a prefix of those of M' > M), so sizes, xi and alpha compare on common disorder; "
+     "false: independent disorder per point", 1},
     {"model", "gamma1_over_deltab", QB_KEY_REAL, "0", 0, INFINITY, NULL, "", NULL,
      "Eq. (6) anchor gamma_1/delta_b (0: golden-rule estimate V1^2 2^N/(w^2 N))", 1},
     QB_KEY_END};
@@ -86,7 +90,7 @@ enum { C_DE, C_R, C_S, C_SB, C_PS, C_G, C_PG, C_GAM, C_GDE, C_CLIP, C_PW, C_WP, 
 
 typedef struct gs_ctx {
   qb_grain_spec s;
-  int probe, dense, specfn, spacing_window;
+  int probe, dense, specfn, spacing_window, paired;
   qb_idx dim, nev, nev_peak;
   int s_bins, g_bins, spec_bins;
   double g_min, g_max, spec_wmax, spec_shift, gamma1;
@@ -134,6 +138,7 @@ static qb_status parse_all(const qb_params *p, gs_ctx *c, qb_err *err) {
   int probe = (int)qb_param_int(p, "model", "probe_qubit");
   c->probe = probe < 0 ? c->s.n - 1 : probe;
   if (c->probe >= c->s.n) return qb_param_fail(p, err, "model", "probe_qubit", "must be below N = %d", c->s.n);
+  c->paired = qb_param_bool(p, "model", "paired");
   int method = qb_param_enum(p, "model", "method");
   c->dense = method == 1 || (method == 0 && c->dim <= qb_param_int(p, "model", "dense_max_dim"));
   c->nev = qb_param_int(p, "model", "nev");
@@ -391,7 +396,11 @@ static qb_status gs_realize(const void *ctx, const qb_task *t, double *row, qb_e
   gs_pairs P;
   memset(&P, 0, sizeof P);
   qb_status st = A && eps ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "grain_spins: out of memory");
-  if (st == QB_OK) st = qb_grain_draw(&c->s, t->seed, t->point, t->realization, A, eps, err);
+  /* Paired design: the disorder stream ignores the sweep point, so realization r is the
+   * same bubble at every M, xi, alpha; each point's mean and error stay those of
+   * independent realizations, and differences between points lose the common spread. */
+  uint64_t disorder_point = c->paired ? 0 : t->point;
+  if (st == QB_OK) st = qb_grain_draw(&c->s, t->seed, disorder_point, t->realization, A, eps, err);
   if (st == QB_OK) st = qb_grain_op(&c->s, A, eps, &H, err);
   if (st == QB_OK) st = qb_kron_to_csr(H->impl, &S, err);
   if (st == QB_OK) {
