@@ -50,6 +50,21 @@ def panel_abc(P, png):
             if late.any():
                 print(f"    tau >= {max(tau_uv, DECAY_E_FOLDS / (4 * g)):.3g}, Eq.5 x (1 + gamma/2N = {1 + g / (2 * N):.4f}): "
                       f"max |z| = {np.nanmax(abs(z2)):.2f}, fraction beyond 3 se = {np.mean(abs(z2) > 3):.3f}")
+        # Acceptance 2: from which tau on is every grid point (both grids) within 3 se?
+        for label, fac in (("Eq. (5)", 1.0), ("Eq. (5) x (1 + gamma/2N)", 1 + g / (2 * N))):
+            t_all, bad = [], []
+            for log in (False, True):
+                tau, m, e, e5, _ = curve(p, log)
+                ok = e > 0
+                t_all.append(tau[ok])
+                bad.append(tau[ok][abs(m - fac * e5)[ok] > 3 * e[ok]])
+            t_all, bad = np.concatenate(t_all), np.concatenate(bad)
+            if len(bad) and bad.max() >= t_all.max():
+                print(f"    {label}: the last grid point is beyond 3 se")
+                continue
+            t0 = t_all[t_all > bad.max()].min() if len(bad) else t_all.min()
+            print(f"    every grid point within 3 se of {label} for tau >= {t0:.4g} (= {t0 * N:.0f}/N; "
+                  f"{np.sum(t_all >= t0)} of {len(t_all)} points with se > 0)")
         tau, m, e, e5, _ = curve(p)
         ax.fill_between(tau, m - e, m + e, color="k", alpha=0.3, lw=0)
         ax.plot(tau, m, "k", lw=1, label="qbath")
@@ -77,6 +92,15 @@ def panel_d(P, png):
     for k in range(len(g)):
         print(f" {g[k]:<9.4g} {m[k]:.5f}  {e[k]:.5f}  {th[k]:.5f}  {(m[k] - th[k]) / e[k]:+7.2f}     {g[k] / N:<8.3g}"
               f"  {100 * (m[k] / th[k] - 1):+5.2f}%   {100 * g[k] / (2 * N):5.2f}%   {(m[k] - fn[k]) / e[k]:+6.2f}")
+    # Acceptance 1: where note [22]'s correction is negligible, i.e. below one standard
+    # error (th * gamma/2N < se), every point within 3 se of Eq. (4) alone.
+    small = th * g / (2 * N) < e
+    z = (m - th) / e
+    zc = (m - fn) / e
+    print(f"correction below 1 se for gamma <= {g[small].max():.4g} ({small.sum()} points): "
+          f"{np.sum(abs(z[small]) <= 3)} of {small.sum()} within 3 se of Eq. (4), max |z| = {abs(z[small]).max():.2f}")
+    print(f"all {len(g)} points against Eq. (4) x (1 + gamma/2N): {np.sum(abs(zc) <= 3)} within 3 se, "
+          f"max |z| = {abs(zc).max():.2f} at gamma = {g[np.argmax(abs(zc))]:.4g}")
     fig, ax = plt.subplots(figsize=(4.5, 3.6))
     order = np.argsort(g)
     ax.plot(g[order], th[order], color="gray", lw=2, label="Eq. (4)")
