@@ -65,17 +65,21 @@ def curves(pts, xkey, ckey, ykey):
     return {c: tuple(np.array(v).T) for c, v in ((c, sorted(v)) for c, v in sorted(out.items()))}
 
 
+def zero_crossing(x, d):
+    """First zero of d(x) on grid x by linear interpolation (nan if d keeps its sign)."""
+    for i in range(len(x) - 1):
+        if d[i] == 0:
+            return x[i]
+        if d[i] * d[i + 1] < 0:
+            return x[i] - d[i] * (x[i + 1] - x[i]) / (d[i + 1] - d[i])
+    return np.nan
+
+
 def crossing(x, y1, e1, y2, e2, nboot=4000, seed=1):
     """Crossing of two curves on grid x (linear interpolation of the difference): the
     estimate from the means and the 16/50/84 % points of a parametric bootstrap."""
     def one(a, b):
-        d = b - a
-        for i in range(len(x) - 1):
-            if d[i] == 0:
-                return x[i]
-            if d[i] * d[i + 1] < 0:
-                return x[i] - d[i] * (x[i + 1] - x[i]) / (d[i + 1] - d[i])
-        return np.nan
+        return zero_crossing(x, b - a)
     rng = np.random.default_rng(seed)
     est = one(y1, y2)
     b = np.array([one(y1 + e1 * rng.standard_normal(len(x)), y2 + e2 * rng.standard_normal(len(x)))
@@ -122,12 +126,7 @@ def paired_crossings(pts, xkey, ckey, label, nboot=4000, seed=1):
         x = np.array(xs)
 
         def zero(d):
-            for i in range(len(x) - 1):
-                if d[i] == 0:
-                    return x[i]
-                if d[i] * d[i + 1] < 0:
-                    return x[i] - d[i] * (x[i + 1] - x[i]) / (d[i + 1] - d[i])
-            return np.nan
+            return zero_crossing(x, d)
         m = D.mean(axis=1)
         se = D.std(axis=1, ddof=1) / np.sqrt(R)
         boot = np.array([zero(D[:, rng.integers(0, R, R)].mean(axis=1)) for _ in range(nboot)])
