@@ -46,8 +46,9 @@ def load(path):
             d["theory"] = {k: g["theory"][k][()] for k in g["theory"]} if "theory" in g else {}
             d["n"] = int(g.attrs["n_done"])
             d["seed"] = seed
-            # per-realization S_last, row r = realization r (for the paired crossings)
-            d["rows_S"] = g["rows"]["S_last"][:, 0] if "rows" in g and "S_last" in g["rows"] else None
+            # per-realization scalars, row r = realization r (for the paired comparisons)
+            d["rows"] = {k: g["rows"][k][:, 0] for k in ("S_last", "gamma_over_dE")
+                         if "rows" in g and k in g["rows"]}
             d["xi_eff"] = float(d["model.xi"]) if d.get("model.coupling") == "xx" else -1 / np.log(float(d["model.alpha"]))
             pts.append(d)
     return pts
@@ -110,8 +111,8 @@ def paired_crossings(pts, xkey, ckey, label, nboot=4000, seed=1):
     cancels most of the sample-to-sample spread. Bootstrap over realizations (16/50/84 %)."""
     rows = {}
     for p in pts:
-        if p["rows_S"] is not None:
-            rows.setdefault(float(p[ckey]), {})[float(p[xkey])] = (p["seed"], p["rows_S"])
+        if "S_last" in p["rows"]:
+            rows.setdefault(float(p[ckey]), {})[float(p[xkey])] = (p["seed"], p["rows"]["S_last"])
     sizes = sorted(rows)
     if len(sizes) < 2:
         return
@@ -135,6 +136,31 @@ def paired_crossings(pts, xkey, ckey, label, nboot=4000, seed=1):
         diffs = "  ".join(f"{xx:g}: {mm:+.3f}({ss:.3f})" for xx, mm, ss in zip(x, m, se))
         print(f"  {a:g} / {b:g} ({R} realizations): x_c = {zero(m):.3f}  bootstrap median {q[1]:.3f} "
               f"[{q[0]:.3f}, {q[2]:.3f}]  (found in {100 * len(ok) / nboot:.0f} %)\n    D(x): {diffs}")
+
+
+def paired_width_ratios(pts, N, geo):
+    """Eq. (6)'s M dependence alone: per realization (paired disorder: the same bubble with
+    spins added) the ratio (gamma/delta_E)_M / (gamma/delta_E)_1, averaged, against
+    N/(N+M-1) exp((M-1) log 2 - 2 (r_M - r_1)/xi) (exp1d), where Eq. (6) is above its floor."""
+    if geo != "exp1d":
+        return
+    by = {}
+    for p in pts:
+        if "gamma_over_dE" in p["rows"]:
+            by.setdefault(float(p["model.xi"]), {})[int(float(p["model.M"]))] = (p["seed"], p["rows"]["gamma_over_dE"])
+    for xi, rows in sorted(by.items()):
+        if 1 not in rows or len(rows) < 2:
+            continue
+        seed1, y1 = rows[1]
+        out = []
+        for M in sorted(m for m in rows if m > 1 and rows[m][0] == seed1):
+            R = min(len(y1), len(rows[M][1]))
+            q = rows[M][1][:R] / y1[:R]
+            f = N / (N + M - 1) * np.exp((M - 1) * LOG2 - 2 * (M - 1) / xi)
+            se = q.std(ddof=1) / np.sqrt(R)
+            out.append(f"M={M}: {q.mean():.3f}+-{se:.3f} [Eq.6 {f:.3f}, {(q.mean() - f) / se:+.1f} se]")
+        if out:
+            print(f"paired ratio (gamma/delta_E)_M / (gamma/delta_E)_1, xi = {xi:g}, {R} realizations: " + "  ".join(out))
 
 
 def save(fig, out, name):
@@ -177,6 +203,7 @@ def potirniche(pts, out, tag):
         z = np.where(sd > 0, (y - th) / np.where(sd > 0, sd, 1), np.where(y == th, 0, np.inf))
         print(f"  xi = {xi:g}: " + "  ".join(f"M={m:g}: {a:.2f}+-{b:.2f} [{t:.2f}, {d:+.1f}]"
                                              for m, a, b, t, d in zip(M, y, e, th, z)))
+    paired_width_ratios(pts, N, geo)
     # Fig. 5: Delta n_absorbed
     cg = curves(pts, "model.M", "model.xi", "G_mean")
     fig, ax = plt.subplots(figsize=(5, 3.8))
