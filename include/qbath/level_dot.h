@@ -40,6 +40,15 @@
  *                w_a = 1 / F'(E_a), F(E) = E - eps0 - b0^2 [(E - T)^{-1}]_{11}, in O(N)
  *                per eigenvalue. The weight outside the window, 1 - sum w_a, is reported
  *                (the truncation error: |P_window(t) - P(t)| <= 2 (1 - sum w_a)).
+ *   QB_LD_UNFOLDED  the N -> infinity limit at fixed gamma that Eqs. (4)-(6) describe
+ *                (src/models/level_dot_unfolded.c): a window of `window` (default 2000)
+ *                dot levels of constant density nu, unfolded from the bulk of a larger
+ *                beta-Hermite spectrum (Poisson: iid uniform), iid couplings, and the
+ *                rest of the infinite dot as a continuum: its self-energy enters the
+ *                secular equation, and the weight 1 - sum w_a outside the window carries
+ *                the Lorentzian tail's amplitude (1 - sum w_a) phi(t)
+ *                (qb_level_dot_continuum). N only sets the units (nu, tau). Eigenpair
+ *                path only: there is no finite Hamiltonian to propagate.
  *
  * Randomness: stream purposes QB_LD_PURPOSE_DOT (the dot) and QB_LD_PURPOSE_COUPLING
  * (W, or b0), keyed by (seed, point, realization); the same key gives the same
@@ -54,7 +63,7 @@
 #include "qbath/status.h"
 #include "qbath/types.h"
 
-typedef enum { QB_LD_DENSE = 0, QB_LD_CHAIN = 1 } qb_ld_repr;
+typedef enum { QB_LD_DENSE = 0, QB_LD_CHAIN = 1, QB_LD_UNFOLDED = 2 } qb_ld_repr;
 
 enum { QB_LD_PURPOSE_DOT = 0, QB_LD_PURPOSE_COUPLING = 1 };
 
@@ -65,7 +74,7 @@ typedef struct qb_level_dot {
   double lambda;     /* energy scale (semicircle radius 2 lambda) */
   double eps0;       /* level energy */
   qb_ld_repr repr;   /* dense or chain */
-  qb_idx window;     /* chain: eigenpairs around eps0 (0: all N+1) */
+  qb_idx window;     /* chain: eigenpairs around eps0 (0: all N+1); unfolded: dot levels */
   double eig_tol;    /* chain: absolute eigenvalue tolerance in units of lambda */
 } qb_level_dot;
 
@@ -88,6 +97,12 @@ qb_idx qb_level_dot_measure_size(const qb_level_dot *m);
  * Uses up to nthreads threads (results identical on any count). */
 qb_status qb_level_dot_measure(const qb_level_dot *m, qb_ld_key key, int nthreads, double *E,
                                double *w, qb_idx *count, qb_err *err);
+
+/* The continuum's normalized amplitude phi(t_j) (phi(0) = 1): the level's amplitude is
+ * sum_a w_a e^{-i E_a t} + (1 - sum_a w_a) phi(t). Zero unless the representation is
+ * unfolded. Costs two adaptive quadratures per time: compute once per parameter point. */
+qb_status qb_level_dot_continuum(const qb_level_dot *m, const double *t, qb_idx nt, qb_cplx *phi,
+                                 qb_err *err);
 
 /* The Hamiltonian of the same realization as a CSR matrix (the level is row 0), for
  * propagation; *emin, *emax an enclosure of its spectrum (chain: Gershgorin; dense: NaN,

@@ -13,6 +13,12 @@
 void qb_survival_from_measure(const double *E, const double *w, qb_idx m, const double *t,
                               qb_idx nt, int nthreads, double *P);
 
+/* P[j] = |sum_a w[a] e^{-i E[a] t[j]} + tail_weight phi[j]|^2: a measure with a
+ * continuous part of total weight tail_weight whose normalized Fourier transform at t[j] is
+ * phi[j] (phi = NULL: none). Same ordering guarantee as above. */
+void qb_survival_with_tail(const double *E, const double *w, qb_idx m, double tail_weight,
+                           const qb_cplx *phi, const double *t, qb_idx nt, int nthreads, double *P);
+
 /* sum_a w[a]^2. */
 double qb_survival_ipr(const double *w, qb_idx m);
 

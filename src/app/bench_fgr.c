@@ -2,6 +2,7 @@
  * P(tau) curve (GUE, gamma = 10, tau in [0, 3] on 500 points) for N = 10^3, 10^4, 10^5,
  * by both paths (eigenpairs: spectral measure + |sum w e^{-iEt}|^2; propagation:
  * Chebyshev) and both representations (dense ED; O(N) chain with a window of eigenpairs),
+ * then the N -> infinity limit (unfolded window of 1000 and 2000 levels, eigenpair path),
  * with the growth exponent of the cost between sizes and the projected time of 10^3
  * realizations. Each case runs realizations until min_seconds have passed (at least one);
  * cases above max_seconds per realization (estimated from the previous size at the
@@ -136,6 +137,15 @@ int qb_bench_fgr(int argc, char **argv) {
         prev_n = (double)sizes[k];
       }
     }
+  /* The N -> infinity limit: its cost depends on the window only (dsterf of 1.5 K levels,
+   * K + 1 secular roots of O(K) each), not on N. */
+  for (qb_idx K = 1000; K <= 2000; K *= 2) {
+    qb_level_dot m = {QB_GUE, 1000, o.gamma, 1.0, 0.0, QB_LD_UNFOLDED, K, 1e-11};
+    int nr;
+    double w, s = time_case(&m, 0, &o, nthreads, &nr, &w);
+    printf("  %-6s %-5s %9s %8d %12.4g %12.4g %9.6f %10s %14.3g  (window %lld levels)\n", "unfold", "eig", "inf", nr, s,
+           1 / s, w, "-", s * 1e3 / 3600, (long long)K);
+  }
   printf("\n  '1e3 real (h)': wall hours of 1000 realizations at this rate on these %d threads;\n"
          "  skipped cases show the projection from the previous size at the last exponent.\n", nthreads);
   return 0;

@@ -9,7 +9,10 @@
  * Derived per point: P_off (minimum of the mean curve), P_pl (mean of P_res_ipr; with
  * paths = prop the mean of P over tau >= plateau_tau) and P_pl/P_off with a delta-method
  * error from the rows. Theory: Eq. (4), 1/gamma, Eq. (5) (GUE), the large-gamma form and
- * Eq. (6) (class of the ensemble; Poisson drawn with U) on the data's grids. */
+ * Eq. (6) (class of the ensemble; Poisson drawn with U) on the data's grids.
+ * representation = unfolded (the N -> infinity limit, level_dot.h): the continuum's
+ * amplitude phi(t) is computed once per point on the three time grids and added, with the
+ * row's weight outside the window, to the window's amplitude. */
 #include <math.h>
 #include <string.h>
 
@@ -28,10 +31,12 @@ static const qb_key ld_keys[] = {
     {"model", "lambda", QB_KEY_REAL, "1", 1e-300, 1e300, NULL, "energy", NULL,
      "dot energy scale: <|H_kl|^2> = lambda^2 / N, semicircle radius 2 lambda", 1},
     {"model", "eps0", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "energy of the level", 1},
-    {"model", "representation", QB_KEY_ENUM, "dense", 0, -1, "dense|chain", "", NULL,
-     "dense ED (reference) or the O(N)-memory chain (level_dot.h)", 1},
+    {"model", "representation", QB_KEY_ENUM, "dense", 0, -1, "dense|chain|unfolded", "", NULL,
+     "dense ED (reference), the O(N)-memory chain, or the N -> infinity limit at fixed gamma "
+     "(a window of the unfolded dot plus the continuum; level_dot.h)", 1},
     {"model", "window", QB_KEY_INT, "0", 0, 1e9, NULL, "", NULL,
-     "chain: eigenpairs around eps0 used by the eig path (0: all)", 1},
+     "chain: eigenpairs around eps0 used by the eig path (0: all); unfolded: dot levels in the "
+     "window (0: 2000)", 1},
     {"model", "eig_tol", QB_KEY_REAL, "1e-11", 1e-16, 1e-2, NULL, "lambda", NULL,
      "chain: eigenvalue bisection tolerance in units of lambda", 0},
     {"model", "paths", QB_KEY_ENUM, "eig", 0, -1, "eig|prop|both", "", NULL,
@@ -60,6 +65,7 @@ typedef struct ld_ctx {
   double prop_tol, plateau_tau;
   qb_idx nlin, nlog, nlate;
   double *tau_lin, *tau_log, *t_lin, *t_log, *t_late; /* tau grids and times t */
+  qb_cplx *phi_lin, *phi_log, *phi_late; /* unfolded: the continuum's amplitude (else NULL) */
   qb_idx off_P, off_Plog, off_Pprop, off_ipr, off_late, off_weight; /* row offsets (-1: absent) */
   qb_idx row_len;
 } ld_ctx;
@@ -72,6 +78,9 @@ static void ld_free(void *v) {
   qb_free(c->t_lin);
   qb_free(c->t_log);
   qb_free(c->t_late);
+  qb_free(c->phi_lin);
+  qb_free(c->phi_log);
+  qb_free(c->phi_late);
   qb_free(c);
 }
 
@@ -82,7 +91,8 @@ static void read_model(const qb_params *p, qb_level_dot *m) {
                                               : qb_param_real(p, "model", "gamma");
   m->lambda = qb_param_real(p, "model", "lambda");
   m->eps0 = qb_param_real(p, "model", "eps0");
-  m->repr = qb_param_enum(p, "model", "representation") == 0 ? QB_LD_DENSE : QB_LD_CHAIN;
+  static const qb_ld_repr repr_code[] = {QB_LD_DENSE, QB_LD_CHAIN, QB_LD_UNFOLDED};
+  m->repr = repr_code[qb_param_enum(p, "model", "representation")];
   m->window = qb_param_int(p, "model", "window");
   m->eig_tol = qb_param_real(p, "model", "eig_tol");
 }
@@ -92,7 +102,12 @@ static qb_status ld_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   read_model(p, &m);
   if (m.ens == QB_GSE && m.N % 2) return qb_param_fail(p, err, "model", "N", "GSE needs an even N (2 x Kramers pairs)");
   if (m.repr == QB_LD_DENSE && m.window > 0)
-    return qb_param_fail(p, err, "model", "window", "only the chain representation uses a window");
+    return qb_param_fail(p, err, "model", "window", "only the chain and unfolded representations use a window");
+  if (m.repr == QB_LD_UNFOLDED && qb_param_enum(p, "model", "paths") != PATH_EIG)
+    return qb_param_fail(p, err, "model", "paths",
+                         "the unfolded representation has no finite Hamiltonian to propagate: use paths = eig");
+  if (m.repr == QB_LD_UNFOLDED && m.window > 0 && m.window < 8)
+    return qb_param_fail(p, err, "model", "window", "the unfolded window needs at least 8 levels");
   if (qb_param_real(p, "model", "late_tau_max") < qb_param_real(p, "model", "late_tau_min"))
     return qb_param_fail(p, err, "model", "late_tau_max", "must be >= late_tau_min");
   if (qb_param_real(p, "model", "log_tau_min") >= qb_param_real(p, "model", "tau_max"))
@@ -101,7 +116,13 @@ static qb_status ld_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
                                             qb_param_int(p, "model", "late_samples"));
   int paths = qb_param_enum(p, "model", "paths");
   double M = m.window > 0 && m.window < n ? (double)m.window : n;
-  if (m.repr == QB_LD_DENSE) {
+  if (m.repr == QB_LD_UNFOLDED) {
+    /* dsterf of 1.5 K levels and K + 1 secular roots of ~6 O(K) sweeps each. */
+    double K = m.window > 0 ? (double)m.window : 2000;
+    M = K;
+    e->bytes = 8 * K * 12;
+    e->flops = 30 * 2.25 * K * K + 6 * 8 * K * K;
+  } else if (m.repr == QB_LD_DENSE) {
     e->bytes = 16 * n * n * (paths == PATH_EIG ? 2.2 : 3.5);
     e->flops = (m.ens == QB_GOE ? 4.0 : 16.0) * n * n * n;
   } else {
@@ -143,7 +164,16 @@ static qb_status make_grids(ld_ctx *c, const qb_params *p, qb_err *err) {
   }
   /* Late times: midpoints of nlate equal cells of [l0, l1]. */
   for (qb_idx j = 0; j < c->nlate; j++) c->t_late[j] = unit * (l0 + (l1 - l0) * ((double)j + 0.5) / (double)c->nlate);
-  return QB_OK;
+  if (c->m.repr != QB_LD_UNFOLDED) return QB_OK;
+  /* The continuum's amplitude depends on the point only: computed once here. */
+  c->phi_lin = qb_malloc(sizeof(qb_cplx) * (size_t)c->nlin);
+  c->phi_log = qb_malloc(sizeof(qb_cplx) * (size_t)c->nlog);
+  c->phi_late = qb_malloc(sizeof(qb_cplx) * (size_t)c->nlate);
+  if (!c->phi_lin || !c->phi_log || !c->phi_late)
+    return QB_FAIL(err, QB_ERR_NOMEM, "level_dot: out of memory for the continuum's amplitude");
+  QB_TRY(qb_level_dot_continuum(&c->m, c->t_lin, c->nlin, c->phi_lin, err));
+  QB_TRY(qb_level_dot_continuum(&c->m, c->t_log, c->nlog, c->phi_log, err));
+  return qb_level_dot_continuum(&c->m, c->t_late, c->nlate, c->phi_late, err);
 }
 
 static qb_status ld_create(const qb_params *p, void **out, qb_layout *L, qb_err *err) {
@@ -194,15 +224,21 @@ static qb_status realize_eig(const ld_ctx *c, qb_ld_key k, int nt, double *row, 
   double *E = qb_malloc(sizeof(double) * (size_t)M), *w = qb_malloc(sizeof(double) * (size_t)M);
   qb_status st = E && w ? qb_level_dot_measure(&c->m, k, nt, E, w, &cnt, err)
                         : QB_FAIL(err, QB_ERR_NOMEM, "level_dot: no memory for %lld eigenpairs", (long long)M);
+  double *late = qb_malloc(sizeof(double) * (size_t)c->nlate);
+  if (st == QB_OK && late == NULL) st = QB_FAIL(err, QB_ERR_NOMEM, "level_dot: no memory for the late times");
   if (st == QB_OK) {
-    qb_survival_from_measure(E, w, cnt, c->t_lin, c->nlin, nt, row + c->off_P);
-    qb_survival_from_measure(E, w, cnt, c->t_log, c->nlog, nt, row + c->off_Plog);
-    row[c->off_ipr] = qb_survival_ipr(w, cnt);
-    row[c->off_late] = qb_survival_time_average(E, w, cnt, c->t_late, c->nlate, nt);
-    double s = 0;
+    double s = 0, mean = 0;
     for (qb_idx a = 0; a < cnt; a++) s += w[a];
+    /* Unfolded: the weight outside the window is the continuum's (phi non-NULL). */
+    qb_survival_with_tail(E, w, cnt, 1.0 - s, c->phi_lin, c->t_lin, c->nlin, nt, row + c->off_P);
+    qb_survival_with_tail(E, w, cnt, 1.0 - s, c->phi_log, c->t_log, c->nlog, nt, row + c->off_Plog);
+    qb_survival_with_tail(E, w, cnt, 1.0 - s, c->phi_late, c->t_late, c->nlate, nt, late);
+    for (qb_idx j = 0; j < c->nlate; j++) mean += late[j];
+    row[c->off_ipr] = qb_survival_ipr(w, cnt);
+    row[c->off_late] = mean / (double)c->nlate;
     row[c->off_weight] = s;
   }
+  qb_free(late);
   qb_free(E);
   qb_free(w);
   return st;

@@ -11,6 +11,8 @@
 #include "qbath/op.h"
 #include "qbath/rng.h"
 
+#include "level_dot_internal.h"
+
 #include <omp.h>
 
 double qb_level_dot_time_unit(const qb_level_dot *m) { return 2.0 * (double)m->N / m->lambda; }
@@ -24,6 +26,8 @@ qb_status qb_level_dot_check(const qb_level_dot *m, qb_err *err) {
   if (m->ens == QB_GSE && m->N % 2)
     return QB_FAIL(err, QB_ERR_INPUT, "level_dot: GSE needs an even N (= 2 x Kramers pairs), got %lld", (long long)m->N);
   if (m->window < 0) return QB_FAIL(err, QB_ERR_INPUT, "level_dot: window = %lld must be >= 0", (long long)m->window);
+  if (m->repr == QB_LD_UNFOLDED && qb_ld_unfolded_window(m) < 8)
+    return QB_FAIL(err, QB_ERR_INPUT, "level_dot: the unfolded window needs >= 8 levels, got %lld", (long long)m->window);
   return QB_OK;
 }
 
@@ -36,6 +40,11 @@ static qb_idx dense_dim(const qb_level_dot *m) { return m->ens == QB_GSE ? m->N 
 qb_idx qb_level_dot_measure_size(const qb_level_dot *m) {
   qb_idx n = dot_levels(m) + 1;
   if (m->repr == QB_LD_DENSE) return n;
+  if (m->repr == QB_LD_UNFOLDED) {
+    /* Levels in the window fluctuate around K (number variance ~ ln K / pi^2); roots K + 1. */
+    qb_idx K = qb_ld_unfolded_window(m);
+    return K + K / 8 + 64;
+  }
   return m->window > 0 && m->window < n ? m->window : n;
 }
 
@@ -44,8 +53,6 @@ static double coupling_var(const qb_level_dot *m) {
   double g = m->gamma / (double)m->N;
   return g * m->lambda * m->lambda / (double)m->N;
 }
-
-static int beta_of(qb_ensemble e) { return e == QB_GOE ? 1 : e == QB_GSE ? 4 : 2; }
 
 /* Entry scale s of qbath/rmt.h giving the semicircle radius 2 lambda (header comment);
  * for GSE with N/2 Kramers pairs R = 2 s sqrt(N), so s = lambda / sqrt(N) as well. */
@@ -191,7 +198,7 @@ static qb_status chain_build(const qb_level_dot *m, qb_ld_key k, chain *c, qb_er
     /* |W_k|^2 of a complex Gaussian: exponential with mean v. */
     for (qb_idx i = 0; i < N && st == QB_OK; i++) c->w2[i] = v * qb_rng_gamma(&rc, 1.0);
   } else {
-    int beta = beta_of(m->ens);
+    int beta = qb_ld_beta(m->ens);
     c->a = qb_malloc(sizeof(double) * (size_t)(N + 1));
     c->b = qb_malloc(sizeof(double) * (size_t)N);
     if (!c->a || !c->b) goto nomem;
@@ -436,6 +443,7 @@ qb_status qb_level_dot_measure(const qb_level_dot *m, qb_ld_key key, int nthread
                                qb_idx *count, qb_err *err) {
   QB_TRY(qb_level_dot_check(m, err));
   if (m->repr == QB_LD_DENSE) return dense_measure(m, key, E, w, count, err);
+  if (m->repr == QB_LD_UNFOLDED) return qb_ld_unfolded_measure(m, key, nthreads, E, w, count, err);
   return chain_measure(m, key, nthreads, E, w, count, err);
 }
 
@@ -499,6 +507,9 @@ qb_status qb_level_dot_csr(const qb_level_dot *m, qb_ld_key key, qb_csr **A, dou
                            qb_err *err) {
   QB_TRY(qb_level_dot_check(m, err));
   if (m->repr == QB_LD_DENSE) return dense_csr(m, key, A, emin, emax, err);
+  if (m->repr == QB_LD_UNFOLDED)
+    return QB_FAIL(err, QB_ERR_UNSUPPORTED, "level_dot: the unfolded representation has a continuum and no finite "
+                                            "Hamiltonian to propagate (use paths = eig)");
   chain c;
   QB_TRY(chain_build(m, key, &c, err));
   chain_bounds(&c, emin, emax);

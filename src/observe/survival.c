@@ -6,8 +6,9 @@
 #include "qbath/alloc.h"
 #include "qbath/survival.h"
 
-static double survival_at(const double *E, const double *w, qb_idx m, double t) {
-  double re = 0, im = 0;
+/* |sum_a w_a e^{-i E_a t} + extra|^2 */
+static double survival_at(const double *E, const double *w, qb_idx m, double t, qb_cplx extra) {
+  double re = creal(extra), im = cimag(extra);
   for (qb_idx a = 0; a < m; a++) {
     double s, c;
     sincos(E[a] * t, &s, &c);
@@ -17,11 +18,16 @@ static double survival_at(const double *E, const double *w, qb_idx m, double t) 
   return re * re + im * im;
 }
 
+void qb_survival_with_tail(const double *E, const double *w, qb_idx m, double tail_weight, const qb_cplx *phi,
+                           const double *t, qb_idx nt, int nthreads, double *P) {
+  if (nthreads < 1) nthreads = 1;
+#pragma omp parallel for default(none) shared(E, w, m, t, nt, P, tail_weight, phi) schedule(static) num_threads(nthreads)
+  for (qb_idx j = 0; j < nt; j++) P[j] = survival_at(E, w, m, t[j], phi ? tail_weight * phi[j] : 0);
+}
+
 void qb_survival_from_measure(const double *E, const double *w, qb_idx m, const double *t, qb_idx nt,
                               int nthreads, double *P) {
-  if (nthreads < 1) nthreads = 1;
-#pragma omp parallel for default(none) shared(E, w, m, t, nt, P) schedule(static) num_threads(nthreads)
-  for (qb_idx j = 0; j < nt; j++) P[j] = survival_at(E, w, m, t[j]);
+  qb_survival_with_tail(E, w, m, 0.0, NULL, t, nt, nthreads, P);
 }
 
 double qb_survival_ipr(const double *w, qb_idx m) {

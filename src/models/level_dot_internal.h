@@ -1,0 +1,35 @@
+/* level_dot_internal.h — shared between the level-dot representations
+ * (level_dot_build.c: dense and chain; level_dot_unfolded.c: the N -> infinity window). */
+#ifndef QBATH_LEVEL_DOT_INTERNAL_H
+#define QBATH_LEVEL_DOT_INTERNAL_H
+
+#include "qbath/level_dot.h"
+
+/* Dyson index of the dot's class (Poisson: 2, its couplings are complex). */
+static inline int qb_ld_beta(qb_ensemble e) { return e == QB_GOE ? 1 : e == QB_GSE ? 4 : 2; }
+
+/* Dot levels of the unfolded window when `window` = 0. */
+enum { QB_LD_UNFOLDED_DEFAULT_WINDOW = 2000 };
+
+/* The unfolded representation's mean number of dot levels K in its window (GSE: Kramers levels). */
+qb_idx qb_ld_unfolded_window(const qb_level_dot *m);
+
+/* A window of the unfolded dot in internal units u = nu (E - eps0) (state spacing 1):
+ * K sorted levels u[k] in (-A, A) with couplings c[k] = nu^2 |w_k|^2, s the mean level
+ * spacing (GSE 2), v = gamma / pi^2 the coupling variance per state, which also sets the
+ * continuum's self-energy Sigma_out(u) = v ln((A - u)/(A + u)) (level_dot_unfolded.c). */
+typedef struct qb_ld_window {
+  qb_idx K;
+  double s, A, v;
+  double *u, *c;
+} qb_ld_window;
+
+/* The K + 1 roots x[j] (ascending, in (-A, A)) of f(u) = u - Sigma_out(u) -
+ * sum_k c_k / (u - u_k) and the weights w[j] = 1 / f'(x[j]); identical on any thread count. */
+void qb_ld_secular_roots(const qb_ld_window *W, int nthreads, double *x, double *w);
+
+/* Its spectral measure inside the window (qb_level_dot_measure's contract). */
+qb_status qb_ld_unfolded_measure(const qb_level_dot *m, qb_ld_key key, int nthreads, double *E, double *w,
+                                 qb_idx *count, qb_err *err);
+
+#endif
