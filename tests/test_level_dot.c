@@ -141,8 +141,7 @@ enum { LATE_NT = 16 };
 static void sample(qb_level_dot m, int R, uint64_t seed, const double *tau, stats *S) {
   qb_err e;
   qb_idx n = qb_level_dot_measure_size(&m), cnt;
-  double *E = qb_malloc(sizeof(double) * n), *w = qb_malloc(sizeof(double) * n), t[3], P[3], tl[LATE_NT],
-         Pl[LATE_NT];
+  double *E = qb_malloc(sizeof(double) * n), *w = qb_malloc(sizeof(double) * n), t[3], P[3], tl[LATE_NT];
   qb_cplx phi[3], phil[LATE_NT]; /* the unfolded continuum's amplitude (0 otherwise) */
   for (int j = 0; j < 3; j++) t[j] = tau[j] * qb_level_dot_time_unit(&m);
   for (int j = 0; j < LATE_NT; j++) tl[j] = (10.0 + 10.0 * j / (LATE_NT - 1)) * qb_level_dot_time_unit(&m);
@@ -152,13 +151,11 @@ static void sample(qb_level_dot m, int R, uint64_t seed, const double *tau, stat
   for (int r = 0; r < R; r++) {
     qb_ld_key key = {seed, 0, (uint64_t)r};
     QB_ASSERT_OK(qb_level_dot_measure(&m, key, 1, E, w, &cnt, &e), &e);
-    double ipr = qb_survival_ipr(w, cnt), tail = 1, late = 0;
+    double ipr = qb_survival_ipr(w, cnt), tail = 1;
     for (qb_idx a = 0; a < cnt; a++) tail -= w[a];
     qb_stat_add(&S->ipr, ipr);
     qb_stat_add(&S->tail, tail);
-    qb_survival_with_tail(E, w, cnt, tail, phil, tl, LATE_NT, 1, Pl);
-    for (int j = 0; j < LATE_NT; j++) late += Pl[j] / LATE_NT;
-    qb_stat_add(&S->late_minus_ipr, late - ipr);
+    qb_stat_add(&S->late_minus_ipr, qb_survival_time_average(E, w, cnt, tail, phil, tl, LATE_NT, 1) - ipr);
     qb_survival_with_tail(E, w, cnt, tail, phi, t, 3, 1, P);
     for (int j = 0; j < 3; j++) qb_stat_add(&S->P[j], P[j]);
   }

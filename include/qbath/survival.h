@@ -22,8 +22,9 @@ void qb_survival_with_tail(const double *E, const double *w, qb_idx m, double ta
 /* sum_a w[a]^2. */
 double qb_survival_ipr(const double *w, qb_idx m);
 
-/* Mean of P over nt times (the late-time average when the times are late). */
-double qb_survival_time_average(const double *E, const double *w, qb_idx m, const double *t,
-                                qb_idx nt, int nthreads);
+/* Mean of P over nt times (the late-time average when the times are late), with the
+ * continuous part of qb_survival_with_tail (phi = NULL: none). NAN without memory. */
+double qb_survival_time_average(const double *E, const double *w, qb_idx m, double tail_weight,
+                                const qb_cplx *phi, const double *t, qb_idx nt, int nthreads);
 
 #endif

@@ -22,6 +22,8 @@
 #include "qbath/survival.h"
 #include "qbath/theory.h"
 
+#include "level_dot_internal.h"
+
 static const qb_key ld_keys[] = {
     {"model", "ensemble", QB_KEY_ENUM, "GUE", 0, -1, "GUE|GOE|GSE|Poisson", "", NULL,
      "dot symmetry class (GSE: N states = N/2 Kramers pairs)", 1},
@@ -118,7 +120,7 @@ static qb_status ld_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   double M = m.window > 0 && m.window < n ? (double)m.window : n;
   if (m.repr == QB_LD_UNFOLDED) {
     /* dsterf of 1.5 K levels and K + 1 secular roots of ~6 O(K) sweeps each. */
-    double K = m.window > 0 ? (double)m.window : 2000;
+    double K = (double)qb_ld_unfolded_window(&m);
     M = K;
     e->bytes = 8 * K * 12;
     e->flops = 30 * 2.25 * K * K + 6 * 8 * K * K;
@@ -224,21 +226,16 @@ static qb_status realize_eig(const ld_ctx *c, qb_ld_key k, int nt, double *row, 
   double *E = qb_malloc(sizeof(double) * (size_t)M), *w = qb_malloc(sizeof(double) * (size_t)M);
   qb_status st = E && w ? qb_level_dot_measure(&c->m, k, nt, E, w, &cnt, err)
                         : QB_FAIL(err, QB_ERR_NOMEM, "level_dot: no memory for %lld eigenpairs", (long long)M);
-  double *late = qb_malloc(sizeof(double) * (size_t)c->nlate);
-  if (st == QB_OK && late == NULL) st = QB_FAIL(err, QB_ERR_NOMEM, "level_dot: no memory for the late times");
   if (st == QB_OK) {
-    double s = 0, mean = 0;
+    double s = 0;
     for (qb_idx a = 0; a < cnt; a++) s += w[a];
     /* Unfolded: the weight outside the window is the continuum's (phi non-NULL). */
     qb_survival_with_tail(E, w, cnt, 1.0 - s, c->phi_lin, c->t_lin, c->nlin, nt, row + c->off_P);
     qb_survival_with_tail(E, w, cnt, 1.0 - s, c->phi_log, c->t_log, c->nlog, nt, row + c->off_Plog);
-    qb_survival_with_tail(E, w, cnt, 1.0 - s, c->phi_late, c->t_late, c->nlate, nt, late);
-    for (qb_idx j = 0; j < c->nlate; j++) mean += late[j];
     row[c->off_ipr] = qb_survival_ipr(w, cnt);
-    row[c->off_late] = mean / (double)c->nlate;
+    row[c->off_late] = qb_survival_time_average(E, w, cnt, 1.0 - s, c->phi_late, c->t_late, c->nlate, nt);
     row[c->off_weight] = s;
   }
-  qb_free(late);
   qb_free(E);
   qb_free(w);
   return st;

@@ -36,11 +36,11 @@ double qb_survival_ipr(const double *w, qb_idx m) {
   return s;
 }
 
-double qb_survival_time_average(const double *E, const double *w, qb_idx m, const double *t, qb_idx nt,
-                                int nthreads) {
+double qb_survival_time_average(const double *E, const double *w, qb_idx m, double tail_weight, const qb_cplx *phi,
+                                const double *t, qb_idx nt, int nthreads) {
   double *P = qb_malloc(sizeof(double) * (size_t)(nt > 0 ? nt : 1));
   if (P == NULL) return NAN;
-  qb_survival_from_measure(E, w, m, t, nt, nthreads, P);
+  qb_survival_with_tail(E, w, m, tail_weight, phi, t, nt, nthreads, P);
   double s = 0;
   for (qb_idx j = 0; j < nt; j++) s += P[j];
   qb_free(P);
