@@ -1,5 +1,6 @@
 #!/usr/bin/python3
 """plot_emft_lattice.py map FIG4.h5 | fig5 QP.h5[,QP2.h5...] RANDOM.h5[,...] [--wc W_LOW,W_HIGH] [--out DIR]
+                      | wth QP.h5[,...] [--out DIR]
 
 Several files per ensemble are merged by (R, W); a later file replaces an earlier one's
 point with the same (R, W).
@@ -14,6 +15,9 @@ Results of the emft_lattice model (Crowley & Chandran PRB 106, 184208, Sec. VII)
         smallest W above which no QP realization avalanches at any R), f_aval of the
         random potential at every W, and how many realizations change their avalanche
         flag between the roundoff bounds (aval_lo vs aval_hi).
+  wth   the QP threshold as a function of the grain coupling g0 (inputs/emft_wth_g0.ini):
+        for each g0, f_aval(W) at each R with its binomial standard error, and the bracket
+        [largest W with an avalanche, smallest W above which none avalanches at any R].
 Site order (emft_lattice.c): shells r = |n1| + |n2| = 0..R, n1 ascending, then n2."""
 import os
 import sys
@@ -78,11 +82,14 @@ def table(pts):
     return {R: sorted(v, key=lambda t: t[0]) for R, v in d.items()}
 
 
-def merged(paths):
+def merged(paths, by_g0=False):
+    """Points of several files; a later file's point replaces an earlier one with the same
+    (R, W in paper units[, g0])."""
     d = {}
     for path in paths.split(","):
         for a, rows in load(path):
-            d[(int(a["model.R"]), float(a["model.W"]) / (2 * float(a.get("model.t", 1.0))))] = (a, rows)
+            key = (int(a["model.R"]), float(a["model.W"]) / (2 * float(a.get("model.t", 1.0))))
+            d[key + ((float(a.get("model.g0", 1.0)),) if by_g0 else ())] = (a, rows)
     return list(d.values())
 
 
@@ -143,6 +150,48 @@ def do_fig5(qp, rnd, out, wc):
     fig.savefig(os.path.join(out, "emft_fig5cd.png"), dpi=120)
 
 
+def threshold(points):
+    """points: [(W, R, rows)]. The bracket (W_aval, W_th): W_aval the largest W at which
+    some realization avalanches at some R; W_th the smallest W studied above it (None when
+    the largest W still avalanches)."""
+    Ws = sorted({w for w, _, _ in points})
+    aval = [w for w in Ws if any(r["avalanched"].max() > 0 for w2, _, r in points if w2 == w)]
+    if not aval:
+        return None, Ws[0]
+    above = [w for w in Ws if w > max(aval)]
+    return max(aval), (above[0] if above else None)
+
+
+def do_wth(qp, out):
+    """W_th(g0): the threshold moves with the grain coupling (the paper: 'a finite (g0
+    dependent) threshold'); docs/emft.md uses it to place the paper's W_th ~ 45."""
+    by_g0 = {}
+    for a, rows in merged(qp, by_g0=True):
+        t = float(a.get("model.t", 1.0))
+        by_g0.setdefault(float(a.get("model.g0", 1.0)), []).append(
+            (float(a["model.W"]) / (2 * t), int(a["model.R"]), rows))
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for ig, g0 in enumerate(sorted(by_g0)):
+        pts = sorted(by_g0[g0], key=lambda p: (p[1], p[0]))
+        for iR, R in enumerate(sorted({p[1] for p in pts})):
+            W = np.array([w for w, R2, _ in pts if R2 == R])
+            f = np.array([r["avalanched"].mean() for _, R2, r in pts if R2 == R])
+            n = np.array([r["avalanched"].size for _, R2, r in pts if R2 == R])
+            print("g0 = %g R = %2d: f_aval(W) = %s" % (g0, R, " ".join(
+                "%g:%.3f(%.3f)" % (w, x, np.sqrt(x * (1 - x) / k)) for w, x, k in zip(W, f, n))))
+            ax.plot(W, f, ("o-", "s--", "^:", "d-.")[iR % 4], color="C%d" % ig, ms=3,
+                    label="g0 = %g, R = %d" % (g0, R))
+        lo, hi = threshold(pts)
+        print("g0 = %g: largest W with an avalanche %s; none at any R from W = %s on" % (g0, lo, hi))
+    ax.set_xlabel("W (paper units: hopping 1/2)")
+    ax.set_ylabel("f_aval")
+    ax.set_yscale("symlog", linthresh=0.01)
+    ax.legend(fontsize=6, ncol=2)
+    ax.set_title("QP threshold vs grain coupling g0")
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "emft_wth_g0.png"), dpi=120)
+
+
 def main(argv):
     if len(argv) < 3 or argv[1] in ("-h", "--help"):
         print(__doc__)
@@ -153,6 +202,8 @@ def main(argv):
         do_map(argv[2], out)
     elif argv[1] == "fig5":
         do_fig5(argv[2], argv[3], out, wc)
+    elif argv[1] == "wth":
+        do_wth(argv[2], out)
     else:
         print(__doc__)
         return 2
