@@ -403,6 +403,36 @@ static void test_mf_nu(void) {
   qb_free(l);
 }
 
+static void test_mf_threads(void) {
+  /* REDUCED with 1, 2 and 3 threads: the same iterates bit for bit (fixed blocks summed in
+   * order), on a chain long enough for many blocks and a front of several hundred spins;
+   * and the same fixed point as the Jacobi iteration (Eq. (13)) to its tolerance. */
+  qb_err err;
+  qb_idx n = 20000;
+  double *l0 = qb_malloc(sizeof(double) * (size_t)n), *l1 = qb_malloc(sizeof(double) * (size_t)n),
+         *lk = qb_malloc(sizeof(double) * (size_t)n);
+  drh(n, 0.5, M_SQRT1_2 - 0.01, l0);
+  qb_emft_mf_opts o = qb_emft_mf_opts_default();
+  qb_emft_mf_result r1, rk;
+  QB_ASSERT_OK(qb_emft_mf_solve(T, n, l0, l1, &o, &r1, &err), &err);
+  CU_ASSERT(r1.eta_tot > 50); /* a long failed avalanche: many spins near the front */
+  for (int th = 2; th <= 3; th++) {
+    o.nthreads = th;
+    QB_ASSERT_OK(qb_emft_mf_solve(T, n, l0, lk, &o, &rk, &err), &err);
+    CU_ASSERT_EQUAL(rk.eta_tot, r1.eta_tot);
+    CU_ASSERT_EQUAL(rk.iterations, r1.iterations);
+    CU_ASSERT_EQUAL(memcmp(lk, l1, sizeof(double) * (size_t)n), 0);
+  }
+  o = qb_emft_mf_opts_default();
+  o.method = QB_EMFT_MF_JACOBI;
+  o.tol = 1e-13;
+  QB_ASSERT_OK(qb_emft_mf_solve(T, n, l0, lk, &o, &rk, &err), &err);
+  QB_ASSERT_CLOSE(rk.eta_tot, r1.eta_tot, 1e-9 * r1.eta_tot);
+  qb_free(l0);
+  qb_free(l1);
+  qb_free(lk);
+}
+
 static void test_mf_symmetric(void) {
   qb_err err;
   /* the scalar solver equals the N-spin solver for identical spins */
@@ -523,6 +553,7 @@ int main(void) {
       {"mean field: Fig. 3(a)", test_mf_fig3a},
       {"mean field: eta_tot ~ |delta alpha|^-1", test_mf_nu},
       {"mean field: symmetric model (Eqs. 21-22)", test_mf_symmetric},
+      {"mean field: same iterates on 1, 2, 3 threads; Jacobi agrees", test_mf_threads},
       {"mean field: free table", test_mf_teardown},
       {"sparse assignment vs brute force", test_assign},
       {NULL, NULL}};

@@ -135,6 +135,9 @@ qb_emft_table *qb_emft_table_create(const qb_emft_pg *pg, double l_min, double l
                                     double dl, const qb_emft_quad *q, int nthreads,
                                     qb_err *err);
 qb_emft_table *qb_emft_table_free(qb_emft_table *t);
+/* Below this log g, g = e^l is 0 in double precision: eta, [S] and 1 - C^zz are exactly 0
+ * (the table returns them without calling exp, whose underflow path is slow). */
+#define QB_EMFT_LOG_G_ZERO (-746.0)
 /* eta(e^l) and d eta / d l (deriv may be NULL). */
 double qb_emft_table_eta(const qb_emft_table *t, double l, double *deriv);
 double qb_emft_table_S(const qb_emft_table *t, double l);    /* [S](e^l) */
@@ -158,6 +161,8 @@ typedef struct qb_emft_mf_opts {
                        log 2 (default 0.5) */
   double therm_frac;/* a spin counts as thermalized when [S_n] >= therm_frac log 2
                        (default 0.5) */
+  int nthreads;     /* REDUCED: threads for the sweep over spins (default 1); the result
+                       does not depend on it (fixed blocks summed in order) */
 } qb_emft_mf_opts;
 
 qb_emft_mf_opts qb_emft_mf_opts_default(void);

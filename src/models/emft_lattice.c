@@ -300,8 +300,10 @@ static qb_status la_realize(const void *ctx, const qb_task *task, double *row, q
     lhi[k] = ok ? lnom[k] : log(c->g0 * (inside ? c->floor : fmax(c->floor, edge)));
   }
   qb_emft_mf_result res[3];
+  qb_emft_mf_opts o = c->o; /* the ctx is shared by concurrent realizations */
+  o.nthreads = task->nthreads;
   for (int b = 2; b >= 0; b--) { /* nominal last: l keeps its solution */
-    st = qb_emft_mf_solve(c->t, n, l0 + b * n, l, &c->o, &res[b], err);
+    st = qb_emft_mf_solve(c->t, n, l0 + b * n, l, &o, &res[b], err);
     if (st != QB_OK) goto done;
   }
   row[0] = res[0].eta_tot;

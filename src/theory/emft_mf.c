@@ -11,6 +11,7 @@
  *            remaining change dT / (1 - r) (r = ratio of successive changes) is below tol.
  *   JACOBI   Eq. (13) with damping: l <- (1 - d) l + d (l_0 + (T - eta(l))/2). */
 #include <math.h>
+#include <omp.h>
 #include <string.h>
 
 #include "qbath/alloc.h"
@@ -18,12 +19,13 @@
 
 qb_emft_mf_opts qb_emft_mf_opts_default(void) {
   qb_emft_mf_opts o = {.method = QB_EMFT_MF_REDUCED, .damping = 1.0, .tol = 1e-12,
-                       .max_iter = 100000, .aval_frac = 0.5, .therm_frac = 0.5};
+                       .max_iter = 100000, .aval_frac = 0.5, .therm_frac = 0.5, .nthreads = 1};
   return o;
 }
 
 /* Root of l + eta(l)/2 = c, bracketed by [c - log2/2, c] since 0 <= eta <= log 2. */
 static double solve_one(const qb_emft_table *t, double c, double guess) {
+  if (c < QB_EMFT_LOG_G_ZERO) return c; /* eta(c) = 0 exactly: l = c is the root */
   double lo = c - M_LN2 / 2 - 1e-12, hi = c + 1e-12, l = guess;
   if (!(l > lo && l < hi)) l = c - qb_emft_table_eta(t, c, NULL) / 2;
   for (int it = 0; it < 60; it++) {
@@ -67,17 +69,40 @@ static qb_status check(qb_idx n, const double *l0, const qb_emft_mf_opts *o, qb_
   return QB_OK;
 }
 
-static qb_status solve_reduced(const qb_emft_table *t, qb_idx n, const double *l0, double *l,
-                               const qb_emft_mf_opts *o, qb_emft_mf_result *res) {
-  double T = 0, dprev = NAN;
-  for (qb_idx k = 0; k < n; k++) l[k] = l0[k];
-  for (long it = 1; it <= o->max_iter; it++) {
+/* One sweep of REDUCED at a given T: every l_n, and F(T) = sum_n eta(l_n). The spins are
+ * cut into fixed blocks whose partial sums are added in block order, so F (and hence
+ * every iterate) is the same on any number of threads. Blocks are dealt round-robin:
+ * the work sits in the strongly coupled spins (in the DRH profile the first few thousand;
+ * beyond, g underflows and a spin costs nothing), so contiguous halves would idle a thread. */
+enum { MF_BLOCK = 256 };
+
+static double reduced_sweep(const qb_emft_table *t, qb_idx n, const double *l0, double *l, double T,
+                            int nthreads, double *partial) {
+  qb_idx nb = (n + MF_BLOCK - 1) / MF_BLOCK;
+#pragma omp parallel for num_threads(nthreads) schedule(static, 1) if (nthreads > 1 && nb > 1) \
+    default(none) shared(t, n, l0, l, T, partial, nb)
+  for (qb_idx b = 0; b < nb; b++) {
     double F = 0;
-    for (qb_idx k = 0; k < n; k++) {
+    qb_idx hi = (b + 1) * MF_BLOCK < n ? (b + 1) * MF_BLOCK : n;
+    for (qb_idx k = b * MF_BLOCK; k < hi; k++) {
       if (l0[k] == -INFINITY) continue;
       l[k] = solve_one(t, l0[k] + T / 2, l[k]);
       F += qb_emft_table_eta(t, l[k], NULL);
     }
+    partial[b] = F;
+  }
+  double F = 0;
+  for (qb_idx b = 0; b < nb; b++) F += partial[b];
+  return F;
+}
+
+static qb_status solve_reduced(const qb_emft_table *t, qb_idx n, const double *l0, double *l,
+                               const qb_emft_mf_opts *o, qb_emft_mf_result *res, double *partial) {
+  double T = 0, dprev = NAN;
+  int nthreads = o->nthreads > 1 ? o->nthreads : 1;
+  for (qb_idx k = 0; k < n; k++) l[k] = l0[k];
+  for (long it = 1; it <= o->max_iter; it++) {
+    double F = reduced_sweep(t, n, l0, l, T, nthreads, partial);
     double d = F - T, r = isnan(dprev) || dprev <= 0 ? 0 : d / dprev;
     double remaining = r < 1 ? fabs(d) / (1 - r) : INFINITY;
     T = F;
@@ -126,7 +151,10 @@ qb_status qb_emft_mf_solve(const qb_emft_table *t, qb_idx n, const double *l0, d
     st = solve_jacobi(t, n, l0, l, o, res, eta);
     qb_free(eta);
   } else {
-    st = solve_reduced(t, n, l0, l, o, res);
+    double *partial = qb_malloc(sizeof(double) * (size_t)((n + MF_BLOCK - 1) / MF_BLOCK));
+    if (!partial) return QB_FAIL(err, QB_ERR_NOMEM, "emft mean field: out of memory (N = %lld)", (long long)n);
+    st = solve_reduced(t, n, l0, l, o, res, partial);
+    qb_free(partial);
   }
   finish(t, n, l0, l, o, res);
   if (st != QB_OK)
