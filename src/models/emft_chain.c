@@ -50,7 +50,7 @@ static qb_status ch_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
 static void ch_free(void *ctx) {
   ch_ctx *c = ctx;
   if (!c) return;
-  qb_emft_table_free(c->t);
+  qb_emft_release(c->t);
   qb_free(c->axis_n);
   qb_free(c->axis_S);
   qb_free(c);

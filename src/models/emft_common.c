@@ -1,6 +1,7 @@
 /* emft_common.c — the [emft] keys (p_g shape, quadrature, table, mean-field solver) and
  * the table they describe, shared by models emft_chain and emft_lattice. */
 #include <math.h>
+#include <string.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -36,22 +37,62 @@ const qb_key qb_emft_keys[] = {
      "an orbital counts as thermalized when [S_n] >= therm_frac log 2", 1},
     QB_KEY_END};
 
-qb_status qb_emft_setup(const qb_params *p, qb_emft_table **table, qb_emft_mf_opts *o,
-                        qb_err *err) {
-  qb_emft_pg pg;
+/* The keys a table is built from, and the last table built (owned here while no point
+ * uses it; `users` points hold it). */
+typedef struct table_key {
+  int kind;
+  double c1, c2, lmin, lmax, step, panel;
+} table_key;
+
+static struct {
+  table_key key;
+  qb_emft_table *t;
+  int users;
+} cached;
+
+static qb_status table_for(const table_key *k, qb_emft_table **table, qb_err *err) {
+  if (cached.t && memcmp(&cached.key, k, sizeof *k) == 0) {
+    cached.users++;
+    *table = cached.t;
+    return QB_OK;
+  }
   static const qb_emft_pg_kind kinds[] = {QB_EMFT_PG_A3, QB_EMFT_PG_LEVY, QB_EMFT_PG_A3_DIV};
-  qb_emft_pg_kind kind = kinds[qb_param_enum(p, "emft", "pg")];
-  QB_TRY(qb_emft_pg_init(&pg, kind, qb_param_real(p, "emft", "c1"), qb_param_real(p, "emft", "c2"), err));
+  qb_emft_pg pg;
+  QB_TRY(qb_emft_pg_init(&pg, kinds[k->kind], k->c1, k->c2, err));
   qb_emft_quad q = qb_emft_quad_default();
-  q.panel = qb_param_real(p, "emft", "panel");
+  q.panel = k->panel;
   int nth = 1;
 #ifdef _OPENMP
   nth = omp_get_max_threads(); /* the table is identical on any thread count */
 #endif
-  *table = qb_emft_table_create(&pg, qb_param_real(p, "emft", "table_lmin"),
-                                qb_param_real(p, "emft", "table_lmax"),
-                                qb_param_real(p, "emft", "table_step"), &q, nth, err);
+  *table = qb_emft_table_create(&pg, k->lmin, k->lmax, k->step, &q, nth, err);
   if (!*table) return err ? err->code : QB_ERR_NUMERIC;
+  if (cached.users == 0) { /* replace the idle cached table (else leave this one uncached) */
+    qb_emft_table_free(cached.t);
+    cached.key = *k;
+    cached.t = *table;
+    cached.users = 1;
+  }
+  return QB_OK;
+}
+
+void qb_emft_release(qb_emft_table *table) {
+  if (table && table == cached.t) cached.users--; /* kept for the next point */
+  else qb_emft_table_free(table);
+}
+
+qb_status qb_emft_setup(const qb_params *p, qb_emft_table **table, qb_emft_mf_opts *o,
+                        qb_err *err) {
+  table_key k;
+  memset(&k, 0, sizeof k); /* padding too: keys are compared with memcmp */
+  k.kind = qb_param_enum(p, "emft", "pg");
+  k.c1 = qb_param_real(p, "emft", "c1");
+  k.c2 = qb_param_real(p, "emft", "c2");
+  k.lmin = qb_param_real(p, "emft", "table_lmin");
+  k.lmax = qb_param_real(p, "emft", "table_lmax");
+  k.step = qb_param_real(p, "emft", "table_step");
+  k.panel = qb_param_real(p, "emft", "panel");
+  QB_TRY(table_for(&k, table, err));
   *o = qb_emft_mf_opts_default();
   o->method = qb_param_enum(p, "emft", "method") == 0 ? QB_EMFT_MF_REDUCED : QB_EMFT_MF_JACOBI;
   o->damping = qb_param_real(p, "emft", "damping");

@@ -107,7 +107,7 @@ static qb_status la_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
 static void la_free(void *ctx) {
   la_ctx *c = ctx;
   if (!c) return;
-  qb_emft_table_free(c->t);
+  qb_emft_release(c->t);
   qb_free(c->n1);
   qb_free(c->n2);
   qb_free(c->axis_site);
