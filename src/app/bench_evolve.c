@@ -28,7 +28,8 @@ typedef struct {
   int L;
   double W, t, tol, ref_tol;
   long seed;
-  int bounds_steps; /* Lanczos steps of the spectral bounds (0: the library default) */
+  int bounds_steps; /* most Lanczos steps of the spectral bounds (0: the library default) */
+  double bounds_converge; /* their early stop (< 0: the library default; 0: never) */
   const char *method, *export_dir;
 } bench_args;
 
@@ -65,7 +66,7 @@ static int reset_peak_rss(void) {
 }
 
 static int parse(int argc, char **argv, bench_args *a) {
-  *a = (bench_args){18, 1.0, 20.0, 1e-10, 1e-13, 7, 0, "chebyshev", NULL};
+  *a = (bench_args){18, 1.0, 20.0, 1e-10, 1e-13, 7, 0, -1.0, "chebyshev", NULL};
   for (int i = 1; i < argc; i += 2) {
     const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!v) { fprintf(stderr, "bench evolve: option %s needs a value\n", k); return 2; }
@@ -76,6 +77,7 @@ static int parse(int argc, char **argv, bench_args *a) {
     else if (!strcmp(k, "--ref-tol")) a->ref_tol = atof(v);
     else if (!strcmp(k, "--seed")) a->seed = atol(v);
     else if (!strcmp(k, "--bounds-steps")) a->bounds_steps = atoi(v);
+    else if (!strcmp(k, "--bounds-converge")) a->bounds_converge = atof(v);
     else if (!strcmp(k, "--method")) a->method = v;
     else if (!strcmp(k, "--export")) a->export_dir = v;
     else { fprintf(stderr, "bench evolve: unknown option %s\n", k); return 2; }
@@ -164,6 +166,7 @@ int qb_bench_evolve(int argc, char **argv) {
   qb_prop_params p = qb_prop_defaults();
   p.tol = a.tol;
   if (a.bounds_steps > 0) p.bounds.steps = a.bounds_steps;
+  if (a.bounds_converge >= 0) p.bounds.converge = a.bounds_converge;
   double t_run = 0, t_bounds = 0, emin = 0, emax = 0;
   qb_bounds_info bi = {0};
   if (st == QB_OK) {
