@@ -37,9 +37,23 @@ qb_status qb_pauli_sum_to_op(const qb_pauli_sum *H, const qb_spin_basis *B, int 
 
 /* Expected stored entries per row of the CSR form of H on B (diagonal included): exact in
  * the full space for tabulated groups (the fraction of window configurations with a
- * nonzero amplitude), an upper bound of 1 per group otherwise; used by memory estimates. */
+ * nonzero amplitude), an upper bound of 1 per group otherwise; used by memory estimates.
+ * *is_complex (may be NULL): some coefficient is complex (the CSR may hold complex values). */
 qb_status qb_pauli_sum_nnz_per_row(const qb_pauli_sum *H, const qb_spin_basis *B,
-                                   double *per_row, qb_err *err);
+                                   double *per_row, int *is_complex, qb_err *err);
+
+/* One diagonal Pauli string in closed form: on basis label s its value is
+ *   coef * (-1)^{popcount(s & sign)} * [(s & cond) == want]. */
+typedef struct qb_pauli_diag_term {
+  double coef;
+  uint64_t sign, cond, want;
+} qb_pauli_diag_term;
+
+/* The closed forms of O's terms into terms[0 .. *n - 1] (room for O->nterms; terms that
+ * are identically zero are dropped). A term that flips a spin, or a diagonal term with a
+ * complex value, is QB_ERR_INPUT naming it (O is then not a real diagonal observable). */
+qb_status qb_pauli_sum_diagonal(const qb_pauli_sum *O, qb_pauli_diag_term *terms, qb_idx *n,
+                                qb_err *err);
 
 /* Sets the OpenMP team size of a matrix-free spin operator's applies (0: the runtime's
  * default); QB_ERR_INPUT when H is not one. */

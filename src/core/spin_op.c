@@ -279,12 +279,28 @@ static double window_fill(const qb_mf_window *w) {
 }
 
 qb_status qb_pauli_sum_nnz_per_row(const qb_pauli_sum *H, const qb_spin_basis *B,
-                                   double *per_row, qb_err *err) {
+                                   double *per_row, int *is_complex, qb_err *err) {
   qb_spin_op *S;
   QB_TRY(spin_op_compile(H, B, 1, &S, err));
   double r = S->ndiag || S->ndiag_terms ? 1.0 : 0.0;
   for (int g = 0; g < S->ngroups; g++) r += S->groups[g].tabulated ? window_fill(&S->groups[g].win) : 1.0;
+  if (is_complex) *is_complex = S->is_complex;
   spin_op_free(S);
   *per_row = r;
+  return QB_OK;
+}
+
+qb_status qb_pauli_sum_diagonal(const qb_pauli_sum *O, qb_pauli_diag_term *terms, qb_idx *n,
+                                qb_err *err) {
+  *n = 0;
+  for (qb_idx t = 0; t < O->nterms; t++) {
+    qb_mf_term m;
+    if (!compile_term(&O->terms[t], &m)) continue;
+    if (m.flip || cimag(m.coef) != 0)
+      return QB_FAIL(err, QB_ERR_INPUT, "term %lld ('%.*s') is not a real diagonal operator "
+                     "(only Z, I and the one-site projectors +- and -+)", (long long)t,
+                     O->terms[t].nops, O->terms[t].ops);
+    terms[(*n)++] = (qb_pauli_diag_term){creal(m.coef), m.sign, m.cond, m.want};
+  }
   return QB_OK;
 }

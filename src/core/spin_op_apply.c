@@ -198,7 +198,7 @@ static void rows_dispatch(const qb_spin_op *S, qb_idx r0, qb_idx r1, const doubl
 
 /* Row blocks per thread: large enough to amortize a block's unranking, and sized by
  * rows only (every row does the same work). */
-enum { QB_MF_BLOCKS_PER_THREAD = 4 };
+enum { QB_MF_BLOCKS_PER_THREAD = 4, QB_MF_MIN_ROWS_PER_THREAD = 4096 };
 
 qb_status qb_mf_apply(void *impl, qb_dtype vtype, double alpha, double shift, const void *x,
                       double beta, void *y, qb_err *err) {
@@ -206,7 +206,10 @@ qb_status qb_mf_apply(void *impl, qb_dtype vtype, double alpha, double shift, co
   if (S->is_complex && vtype != QB_COMPLEX)
     return QB_FAIL(err, QB_ERR_UNSUPPORTED, "complex spin operator applied to real vectors");
   if (x == y && S->dim > 0) return QB_FAIL(err, QB_ERR_INPUT, "matrix-free apply: y aliases x");
-  const int nth = S->nthreads > 0 ? S->nthreads : omp_get_max_threads();
+  int nth = S->nthreads > 0 ? S->nthreads : omp_get_max_threads();
+  /* a team for a few thousand rows costs more than it saves (and the bits do not depend
+   * on it) */
+  if ((qb_idx)nth * QB_MF_MIN_ROWS_PER_THREAD > S->dim) nth = (int)(S->dim / QB_MF_MIN_ROWS_PER_THREAD) + 1;
   const qb_idx dim = S->dim, nblocks = (qb_idx)nth * QB_MF_BLOCKS_PER_THREAD;
   const mf_coef cf = {alpha, shift, beta};
   const int cvec = vtype == QB_COMPLEX;

@@ -17,7 +17,10 @@
 
 #include "qbath/alloc.h"
 #include "qbath/dynobs.h"
+#include "qbath/bounds.h"
+#include "qbath/diagobs.h"
 #include "qbath/eigs.h"
+#include "qbath/spin_op.h"
 #include "qbath/survival.h"
 #include "models/spectrum_obs.h"
 
@@ -30,7 +33,9 @@ const qb_key qb_dynamics_keys[] = {
      "time-domain observables: survival (P(t) of the initial state), survival_eig (the same "
      "P(t) from the [eigen] eigenpairs: all of them when dense, nev by shift-invert), autocorr (infinite-"
      "temperature <sigma^z_site(t) sigma^z_site>, spins only), spectral (its spectral function "
-     "by the [spectral] method: signal or lehmann)", 0},
+     "by the [spectral] method: signal or lehmann), imbalance (I(t) = (1/L) sum_j z_j(0) "
+     "<sigma^z_j(t)> of the product initial state), magnetization (<sigma^z_j(t)> of every "
+     "site, row-major [t][j])", 0},
     {"evolve", "initial", QB_KEY_ENUM, "random", 0, -1, "random|neel|basis", "", NULL,
      "initial state of survival: random (complex Gaussian), neel (|0101...>, spins), basis", 1},
     {"evolve", "basis_state", QB_KEY_INT, "0", 0, 1e18, NULL, "", NULL,
@@ -50,9 +55,11 @@ qb_status qb_dyn_read(const qb_params *p, int nsites, qb_idx dim, qb_dyn *d, qb_
     else if (!strcmp(obs[i], "survival_eig")) d->survival_eig = 1;
     else if (!strcmp(obs[i], "autocorr")) d->autocorr = 1;
     else if (!strcmp(obs[i], "spectral")) d->spectral = 1;
+    else if (!strcmp(obs[i], "imbalance")) d->imbalance = 1;
+    else if (!strcmp(obs[i], "magnetization")) d->magnetization = 1;
     else
-      return qb_param_fail(p, err, "evolve", "observe", "'%s' is not survival, survival_eig, autocorr "
-                           "or spectral",
+      return qb_param_fail(p, err, "evolve", "observe", "'%s' is not survival, survival_eig, autocorr, "
+                           "spectral, imbalance or magnetization",
                            obs[i]);
   }
   if (d->spectral) {
@@ -78,6 +85,12 @@ qb_status qb_dyn_read(const qb_params *p, int nsites, qb_idx dim, qb_dyn *d, qb_
   d->samples = (int)qb_param_int(p, "evolve", "typical_samples");
   if (nsites == 0 && d->autocorr)
     return qb_param_fail(p, err, "evolve", "observe", "autocorr needs spins (spin_chain)");
+  if (nsites == 0 && (d->imbalance || d->magnetization))
+    return qb_param_fail(p, err, "evolve", "observe", "imbalance and magnetization need spins (spin_chain)");
+  if (d->imbalance && d->initial == 0)
+    return qb_param_fail(p, err, "evolve", "initial", "imbalance needs a product initial state: "
+                         "neel or basis, not random");
+  d->nsites = nsites;
   if (nsites == 0 && d->initial == 1)
     return qb_param_fail(p, err, "evolve", "initial", "neel needs spins (spin_chain)");
   if (d->initial == 2 && d->basis_state >= dim)
@@ -90,7 +103,9 @@ qb_status qb_dyn_read(const qb_params *p, int nsites, qb_idx dim, qb_dyn *d, qb_
   return qb_evolve_config_from_params(p, &d->ev, err);
 }
 
-int qb_dyn_any(const qb_dyn *d) { return d->survival || d->survival_eig || d->autocorr || d->spectral; }
+int qb_dyn_any(const qb_dyn *d) {
+  return d->survival || d->survival_eig || d->autocorr || d->spectral || d->imbalance || d->magnetization;
+}
 
 qb_status qb_dyn_layout(qb_dyn *d, qb_layout *L, qb_err *err) {
   if (!qb_dyn_any(d)) return QB_OK;
@@ -98,8 +113,18 @@ qb_status qb_dyn_layout(qb_dyn *d, qb_layout *L, qb_err *err) {
   if (qb_layout_add_axis(L, "t", nt, d->ev.times, "output times of [evolve] (hbar = 1)") < 0)
     return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for the time axis");
   d->offset = qb_layout_row_len(L);
+  if (d->ev.type == qb_prop_chebyshev &&
+      qb_layout_add(L, "bounds_steps", 1, NULL, "Lanczos steps of the Chebyshev spectral bounds "
+                    "(stopped when converged, at most [evolve] bounds_steps)", 0) < 0)
+    return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for bounds_steps");
   if (d->survival && qb_layout_add(L, "survival", nt, "t", "survival probability |<psi0|psi(t)>|^2", 0) < 0)
     return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for survival");
+  if (d->imbalance && qb_layout_add(L, "imbalance", nt, "t", "imbalance (1/L) sum_j z_j(0) "
+                                    "<sigma^z_j(t)> of the initial product state", 0) < 0)
+    return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for imbalance");
+  if (d->magnetization && qb_layout_add(L, "magnetization", nt * d->nsites, NULL, "<sigma^z_j(t)>, "
+                                        "row-major [t][j] (L values per output time)", 0) < 0)
+    return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for magnetization");
   if (d->survival_eig &&
       (qb_layout_add(L, "survival_eig", nt, "t", "survival probability from the eigenpairs "
                      "|sum_a w_a e^{-i E_a t}|^2, w_a = |<a|psi0>|^2", 0) < 0 ||
@@ -125,12 +150,18 @@ qb_status qb_dyn_layout(qb_dyn *d, qb_layout *L, qb_err *err) {
   return QB_OK;
 }
 
+double qb_dyn_vectors(const qb_dyn *d) {
+  if (!qb_dyn_any(d)) return 0;
+  /* Chebyshev: the initial state, the evolving copy and two work vectors; Krylov: its
+   * basis instead of the work vectors; correlations evolve two states and a typical one */
+  const double work = d->ev.type == qb_prop_chebyshev ? 2 : d->ev.prop.krylov_dim + 1;
+  return (d->autocorr ? 5 : 2) + work;
+}
+
 void qb_dyn_estimate(const qb_dyn *d, double dim, double nnz, qb_estimate *e) {
   if (!qb_dyn_any(d)) return;
-  /* Chebyshev: 3 vectors per state, 2 states for correlations, one work; ~ t_max * width
-   * matvecs (width ~ nnz/dim as a rough scale) */
-  const double vecs = d->autocorr ? 7 : 3;
-  e->bytes += vecs * 16 * dim + 24 * nnz;
+  /* ~ t_max * width matvecs (width ~ nnz/dim as a rough scale) */
+  e->bytes += qb_dyn_vectors(d) * 16 * dim + 24 * nnz;
   const double tmax = d->ev.ntimes ? d->ev.times[d->ev.ntimes - 1] : 0;
   const double mv = (tmax * fmax(1.0, nnz / dim) + 100) * (d->survival + 2.0 * d->samples * d->autocorr);
   if (d->survival_eig) { /* the eigenpairs, all of them with vectors when dense */
@@ -148,15 +179,13 @@ void qb_dyn_estimate(const qb_dyn *d, double dim, double nnz, qb_estimate *e) {
   }
 }
 
-/* The sigma^z_site operator on basis B. */
-static qb_status sigmaz(const qb_spin_basis *B, int site, qb_op **out, qb_err *err) {
+/* The sigma^z_site operator on basis B, matrix-free (a diagonal: no stored matrix, and
+ * no state list needed), on nthreads threads. */
+static qb_status sigmaz(const qb_spin_basis *B, int site, int nthreads, qb_op **out, qb_err *err) {
   qb_pauli_sum *P = NULL;
-  qb_csr *A = NULL;
   qb_status st = qb_pauli_sum_create(B->nsites, &P, err);
   if (st == QB_OK) st = qb_pauli_sum_add(P, 1.0, "Z", &site, err);
-  if (st == QB_OK) st = qb_pauli_sum_to_csr(P, B, &A, err);
-  if (st == QB_OK) st = qb_op_from_csr(A, 1, out, err);
-  else qb_csr_free(A);
+  if (st == QB_OK) st = qb_pauli_sum_to_op(P, B, nthreads, out, err);
   qb_pauli_sum_free(P);
   return st;
 }
@@ -242,7 +271,10 @@ static qb_status spectral_col(const qb_dyn *d, qb_op *Hop, qb_csr *H, const qb_s
   qb_rng g;
   qb_rng_init(&g, t->seed, t->point, t->realization, PURPOSE_INITIAL + 1);
   sp.seed = qb_rng_u64(&g);
-  qb_status st = sigmaz(B, d->site, &Z, err);
+  qb_status st = sigmaz(B, d->site, t->nthreads, &Z, err);
+  if (st == QB_OK && sp.method == QB_SPEC_LEHMANN && !H)
+    st = QB_FAIL(err, QB_ERR_INPUT, "[spectral] method = lehmann needs the stored matrix "
+                 "([model] operator = csr)");
   if (st == QB_OK && sp.method == QB_SPEC_LEHMANN) {
     qb_eigs_opts o;
     qb_eigs_opts_default(&o);
@@ -261,30 +293,105 @@ static qb_status spectral_col(const qb_dyn *d, qb_op *Hop, qb_csr *H, const qb_s
   return st;
 }
 
+/* What the one evolution of the initial state records at each output time. */
+typedef struct {
+  const qb_cplx *psi0;
+  qb_idx n;
+  qb_cplx *amp;            /* survival amplitudes (NULL: not wanted) */
+  const qb_diag_obs *mz;   /* the magnetizations (NULL: not wanted) */
+  const qb_spin_basis *B;
+  double *mzt;             /* nt x L */
+} traj_ctx;
+
+static qb_status traj_obs(void *ctx, size_t j, double t, int ns, qb_cplx *const *psi, qb_err *err) {
+  (void)t, (void)ns;
+  traj_ctx *c = ctx;
+  if (c->amp) c->amp[j] = qb_overlap(c->n, c->psi0, psi[0]);
+  if (c->mz) return qb_diag_obs_expect(c->mz, c->B, psi[0], c->mzt + j * (size_t)c->B->nsites, err);
+  return QB_OK;
+}
+
+/* Survival, imbalance and magnetizations from one evolution of psi0 (a copy is evolved),
+ * written at *col, which advances past them. */
+static qb_status trajectory_cols(const qb_dyn *d, qb_prop *P, const qb_spin_basis *B,
+                                 const qb_cplx *psi0, qb_cplx *amp, double **col, qb_err *err) {
+  const size_t nt = d->ev.ntimes;
+  const qb_idx n = qb_prop_dim(P);
+  const int L = B ? B->nsites : 0, want_mz = d->imbalance || d->magnetization;
+  traj_ctx c = {psi0, n, d->survival ? amp : NULL, NULL, B, NULL};
+  qb_diag_obs *mz = NULL;
+  qb_cplx *psi = qb_malloc((size_t)n * sizeof *psi);
+  qb_status st = psi ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "evolved state, dimension %lld", (long long)n);
+  if (st == QB_OK && want_mz) {
+    c.mzt = qb_malloc(nt * (size_t)L * sizeof *c.mzt);
+    st = c.mzt ? qb_diag_obs_magnetizations(L, &mz, err)
+               : QB_FAIL(err, QB_ERR_NOMEM, "magnetizations of %zu times", nt);
+    c.mz = mz;
+  }
+  if (st == QB_OK) {
+    memcpy(psi, psi0, (size_t)n * sizeof *psi);
+    st = qb_prop_run(P, 1, &psi, d->ev.times, nt, traj_obs, &c, err);
+  }
+  if (st == QB_OK && d->survival) {
+    for (size_t j = 0; j < nt; j++) (*col)[j] = creal(amp[j] * conj(amp[j]));
+    *col += nt;
+  }
+  if (st == QB_OK && d->imbalance) {
+    qb_idx i0 = 0; /* the initial basis state */
+    while (i0 < n && psi0[i0] == 0) i0++;
+    const uint64_t s0 = qb_spin_basis_state(B, i0);
+    for (size_t j = 0; j < nt; j++) (*col)[j] = qb_imbalance(L, s0, c.mzt + j * (size_t)L);
+    *col += nt;
+  }
+  if (st == QB_OK && d->magnetization) {
+    memcpy(*col, c.mzt, nt * (size_t)L * sizeof **col);
+    *col += nt * (size_t)L;
+  }
+  qb_diag_obs_free(mz);
+  qb_free(c.mzt);
+  qb_free(psi);
+  return st;
+}
+
 qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
                          const qb_task *t, int nthreads, double *row, qb_err *err) {
+  if (!qb_dyn_any(d)) return QB_OK;
+  qb_op *Hop = NULL;
+  qb_status st = qb_op_from_csr(H, 0, &Hop, err); /* a fresh op: its own bounds cache */
+  if (st == QB_OK) st = qb_dyn_realize_op(d, Hop, H, B, t, nthreads, row, err);
+  qb_op_free(Hop);
+  return st;
+}
+
+qb_status qb_dyn_realize_op(const qb_dyn *d, qb_op *Hop, qb_csr *H, const qb_spin_basis *B,
+                            const qb_task *t, int nthreads, double *row, qb_err *err) {
   if (!qb_dyn_any(d)) return QB_OK;
   /* the propagators' loops use the team the runner gives this thread; nthreads only
    * splits survival_eig's independent output times */
   const size_t nt = d->ev.ntimes;
-  qb_op *Hop = NULL, *Z = NULL;
+  qb_op *Z = NULL;
   qb_prop *P = NULL;
   qb_cplx *psi = NULL, *amp = NULL;
   double *col = row + d->offset;
-  qb_status st = qb_op_from_csr(H, 0, &Hop, err); /* a fresh op: its own bounds cache */
+  qb_status st = QB_OK;
+  if (d->ev.type == qb_prop_chebyshev) { /* the bounds now, to report their steps */
+    qb_bounds_info bi;
+    st = qb_bounds_compute(Hop, &d->ev.prop.bounds, NULL, NULL, &bi, err);
+    *col++ = bi.steps;
+  }
   if (st == QB_OK) st = qb_prop_create(d->ev.type, Hop, &d->ev.prop, &P, err);
-  const qb_idx n = H->nrows;
+  const qb_idx n = Hop->dim;
   if (st == QB_OK) {
     psi = qb_malloc((size_t)n * sizeof *psi);
     amp = qb_malloc(nt * sizeof *amp);
     if (!psi || !amp) st = QB_FAIL(err, QB_ERR_NOMEM, "time-domain observables, dimension %lld", (long long)n);
   }
-  if (st == QB_OK && (d->survival || d->survival_eig)) st = initial_state(d, B, t, n, psi, err);
-  if (st == QB_OK && d->survival) {
-    st = qb_survival(P, psi, d->ev.times, nt, amp, err);
-    for (size_t j = 0; st == QB_OK && j < nt; j++) col[j] = creal(amp[j] * conj(amp[j]));
-    col += nt;
-  }
+  if (st == QB_OK && (d->survival || d->survival_eig || d->imbalance || d->magnetization))
+    st = initial_state(d, B, t, n, psi, err);
+  if (st == QB_OK && (d->survival || d->imbalance || d->magnetization))
+    st = trajectory_cols(d, P, B, psi, amp, &col, err);
+  if (st == QB_OK && d->survival_eig && !H)
+    st = QB_FAIL(err, QB_ERR_INPUT, "survival_eig needs the stored matrix ([model] operator = csr)");
   if (st == QB_OK && d->survival_eig) {
     st = survival_eig_col(d, H, psi, nthreads, col, err);
     col += nt + 2;
@@ -293,14 +400,13 @@ qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
     qb_typical_params tp = qb_typical_defaults();
     tp.samples = d->samples;
     tp.seed = t->seed, tp.point = t->point, tp.realization = t->realization;
-    st = sigmaz(B, d->site, &Z, err);
+    st = sigmaz(B, d->site, nthreads, &Z, err);
     if (st == QB_OK) st = qb_corr_typical(P, Z, NULL, d->ev.times, nt, &tp, amp, NULL, NULL, err);
     for (size_t j = 0; st == QB_OK && j < nt; j++) col[j] = creal(amp[j]), col[nt + j] = cimag(amp[j]);
     col += 2 * nt;
   }
   if (st == QB_OK && d->spectral) st = spectral_col(d, Hop, H, B, t, col, err);
   qb_prop_free(P);
-  qb_op_free(Hop);
   qb_op_free(Z);
   qb_free(psi);
   qb_free(amp);
