@@ -51,18 +51,25 @@ typedef struct {
 } mf_coef;
 
 /* Rows per block: the block's accumulators and states stay in L1. */
-enum { QB_MF_BLOCK = 256 };
+enum { QB_MF_BLOCK_BITS = 8, QB_MF_BLOCK = 1 << QB_MF_BLOCK_BITS };
 
 /* The diagonal of rows with states c[0..n-1] into d (real, and imaginary parts when camp). */
 static inline __attribute__((always_inline)) void block_diagonal(
     const qb_spin_op *S, int n, const uint64_t *restrict c, double *restrict dr,
-    double *restrict di, int *leak, const int camp) {
+    double *restrict di, int *leak, const int aligned, const int camp) {
   for (int i = 0; i < n; i++) dr[i] = 0.0, di[i] = 0.0;
   for (int w = 0; w < S->ndiag; w++) {
     const qb_mf_window *W = &S->diag[w];
     const int lo = W->lo;
     const uint64_t mask = W->mask;
     const double *restrict re = W->re, *restrict im = W->im;
+    if (aligned && lo >= QB_MF_BLOCK_BITS) { /* one value on the block: the same sums */
+      const size_t v = (size_t)((c[0] >> lo) & mask);
+      for (int i = 0; i < n; i++) dr[i] += re[v];
+      if (camp)
+        for (int i = 0; i < n; i++) di[i] += im[v];
+      continue;
+    }
     for (int i = 0; i < n; i++) dr[i] += re[(c[i] >> lo) & mask];
     if (camp)
       for (int i = 0; i < n; i++) di[i] += im[(c[i] >> lo) & mask];
@@ -115,6 +122,34 @@ static inline __attribute__((always_inline)) void block_group_tab(
   }
 }
 
+/* A tabulated group whose window starts at bit lo >= 2 on a whole aligned block: within
+ * each aligned chunk of 2^min(lo, QB_MF_BLOCK_BITS) rows the amplitude is one number and
+ * the columns are the contiguous chunk (r0 + i0) ^ flip, so s += a x[col0 + k] is a
+ * streaming loop without gathers, skipped where a = 0 (half the chunks of a Heisenberg
+ * bond). The arithmetic per row is the same as block_group_tab's. */
+static inline __attribute__((always_inline)) void block_group_chunks(
+    const qb_mf_group *G, qb_idx r0, const double *restrict x, double *restrict sr,
+    double *restrict si, const int cvec, const int camp) {
+  const int lo = G->win.lo, cs = 1 << (lo < QB_MF_BLOCK_BITS ? lo : QB_MF_BLOCK_BITS);
+  for (int i0 = 0; i0 < QB_MF_BLOCK; i0 += cs) {
+    const uint64_t col0 = (uint64_t)(r0 + i0) ^ G->flip;
+    const size_t v = (size_t)((col0 >> lo) & G->win.mask);
+    const double ar = G->win.re[v], ai = camp ? G->win.im[v] : 0.0;
+    if (ar == 0.0 && ai == 0.0) continue;
+    double *restrict srb = sr + i0, *restrict sib = si + i0;
+    if (cvec) {
+      const double *restrict xb = x + 2 * col0;
+      for (int k = 0; k < cs; k++) {
+        srb[k] += ar * xb[2 * k] - (camp ? ai * xb[2 * k + 1] : 0.0);
+        sib[k] += ar * xb[2 * k + 1] + (camp ? ai * xb[2 * k] : 0.0);
+      }
+    } else {
+      const double *restrict xb = x + col0;
+      for (int k = 0; k < cs; k++) srb[k] += ar * xb[k];
+    }
+  }
+}
+
 /* A group too wide for a table: its terms one by one. */
 static void block_group_terms(const qb_spin_op *S, const qb_mf_group *G, int n,
                               const uint64_t *restrict c, const double *restrict x,
@@ -137,7 +172,10 @@ static inline __attribute__((always_inline)) void block_kernel(
     const qb_spin_op *S, qb_idx r0, int n, const uint64_t *restrict c, const double *restrict x,
     double *restrict y, mf_coef cf, int *leak, const int sector, const int cvec, const int camp) {
   double dr[QB_MF_BLOCK], di[QB_MF_BLOCK], sr[QB_MF_BLOCK], si[QB_MF_BLOCK];
-  block_diagonal(S, n, c, dr, di, leak, camp);
+  /* whole aligned blocks of the full space (the partition makes every block but a
+   * dimension below QB_MF_BLOCK one): per group the same arithmetic on every row */
+  const int aligned = !sector && n == QB_MF_BLOCK && (r0 & (QB_MF_BLOCK - 1)) == 0;
+  block_diagonal(S, n, c, dr, di, leak, aligned, camp);
   for (int i = 0; i < n; i++) {
     const double d = dr[i] - cf.shift;
     if (cvec) {
@@ -150,7 +188,9 @@ static inline __attribute__((always_inline)) void block_kernel(
   }
   for (int g = 0; g < S->ngroups; g++) {
     const qb_mf_group *G = &S->groups[g];
-    if (G->tabulated) block_group_tab(S, G, n, c, x, sr, si, sector, cvec, camp);
+    if (aligned && G->tabulated && G->win.lo >= 2)
+      block_group_chunks(G, r0, x, sr, si, cvec, camp);
+    else if (G->tabulated) block_group_tab(S, G, n, c, x, sr, si, sector, cvec, camp);
     else block_group_terms(S, G, n, c, x, sr, si, leak, cvec);
   }
   for (int i = 0; i < n; i++) {
@@ -220,7 +260,9 @@ qb_status qb_mf_apply(void *impl, qb_dtype vtype, double alpha, double shift, co
 #pragma omp parallel for num_threads(nth) schedule(static) default(none) \
     shared(S, dim, nblocks, cf, cvec, xd, yd) reduction(| : leak)
   for (qb_idx b = 0; b < nblocks; b++) {
-    const qb_idx r0 = dim * b / nblocks, r1 = dim * (b + 1) / nblocks;
+    /* full space: boundaries on multiples of QB_MF_BLOCK, so every block is aligned */
+    const qb_idx unit = S->n_up < 0 && dim >= QB_MF_BLOCK ? QB_MF_BLOCK : 1, nu = dim / unit;
+    const qb_idx r0 = unit * (nu * b / nblocks), r1 = b + 1 == nblocks ? dim : unit * (nu * (b + 1) / nblocks);
     rows_dispatch(S, r0, r1, xd, yd, cf, &leak, cvec);
   }
   if (leak)
