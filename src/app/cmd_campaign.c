@@ -134,6 +134,15 @@ static int mpi_rank(void) {
   return rank;
 }
 
+/* After a failure that kept the journal: how to continue once the cause is fixed. */
+static void resume_hint(const qb_campaign *c, const char *file, qb_status st) {
+  char j[4200];
+  snprintf(j, sizeof j, "%s.journal", qb_campaign_output(c));
+  if (st != QB_ERR_INPUT && access(j, F_OK) == 0)
+    fprintf(stderr, "qbath: the finished realizations are kept in %s; once the cause is fixed "
+            "(e.g. disk space freed), continue with: qbath run --resume %s\n", j, file);
+}
+
 static int do_run(int argc, char **argv) {
   cli o;
   int u = parse_cli(argc, argv, &o, 1);
@@ -161,6 +170,7 @@ static int do_run(int argc, char **argv) {
   if (rank == 0) {
     if (st != QB_OK) {
       fprintf(stderr, "qbath: %s\n", err.msg);
+      resume_hint(c, o.file, st);
     } else if (stats.already_complete) {
       if (!o.quiet) fprintf(stderr, "qbath: %s is already complete\n", qb_campaign_output(c));
     } else {
