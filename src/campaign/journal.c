@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "campaign_internal.h"
 #include "identity.h"
 #include "qbath/alloc.h"
 
@@ -28,6 +29,7 @@ typedef struct rec_index {
   uint64_t nvals;
   int64_t offset; /* of the payload */
 } rec_index;
+_Static_assert(sizeof(rec_index) == QB_JOURNAL_INDEX_BYTES, "the memory estimate counts it");
 
 struct qb_journal {
   int fd;

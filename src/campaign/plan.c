@@ -1,7 +1,9 @@
 /* plan.c — dry run: the expanded sweep, size estimates, execution mode, memory check. */
 #include <math.h>
 #include <omp.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "campaign_internal.h"
@@ -33,12 +35,71 @@ int qb_campaign_mode_(const qb_campaign *c, const qb_estimate *e, int nthreads) 
   return choose_mode(c, e, nthreads);
 }
 
+/* Address space left under ulimit -v (RLIMIT_AS): the limit less what this process
+ * already maps (libraries, thread stacks, BLAS buffers); INFINITY when unlimited. */
+static double address_space_left(void) {
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return INFINITY;
+  long pages = 0;
+  FILE *f = fopen("/proc/self/statm", "r");
+  if (f) {
+    if (fscanf(f, "%ld", &pages) != 1) pages = 0;
+    fclose(f);
+  }
+  return (double)rl.rlim_cur - (double)pages * (double)sysconf(_SC_PAGE_SIZE);
+}
+
+/* Bytes the runner holds for one point besides the model's: every realization's row
+ * (twice when rows are written: a column is gathered for HDF5), the done mask and todo
+ * list, the journal's index of all records (read on resume), its write buffer and the
+ * threads' record batches. */
+static double runner_bytes(const qb_campaign *c, const qb_estimate *e, int nthreads) {
+  double R = (double)c->realizations, rv = e->row_values > 0 ? e->row_values : 1;
+  double rows = R * rv * sizeof(double) * (c->write_rows ? 2 : 1);
+  double index = (double)c->npoints * R * QB_JOURNAL_INDEX_BYTES;
+  return rows + R * (1 + sizeof(qb_idx)) + index + QB_JOURNAL_FLUSH_BYTES +
+         (double)nthreads * QB_BATCH_BYTES;
+}
+
+/* Peak bytes of a point: the shared ctx, the realizations running at once, the runner. */
+static double point_bytes(const qb_campaign *c, const qb_estimate *e, int nthreads) {
+  double conc = choose_mode(c, e, nthreads) == QB_PAR_OPERATOR ? 1 : nthreads;
+  return e->ctx_bytes + conc * e->bytes + runner_bytes(c, e, nthreads);
+}
+
 static void human_bytes(double b, char *buf, size_t n) {
   const char *u[] = {"B", "KiB", "MiB", "GiB", "TiB"};
   int i = 0;
   while (b >= 1024 && i < 4) b /= 1024, i++;
   snprintf(buf, n, "%.3g %s", b, u[i]);
 }
+
+/* QB_ERR_INPUT when peak bytes exceed the memory limit or the address space left. */
+static qb_status check_peak(const qb_campaign *c, double peak, qb_err *err) {
+  double limit = memory_limit_bytes(c), as = address_space_left();
+  char b1[64], b2[64];
+  human_bytes(peak, b1, sizeof b1);
+  if (peak > limit) {
+    human_bytes(limit, b2, sizeof b2);
+    return QB_FAIL(err, QB_ERR_INPUT, "%s: the run needs an estimated %s of memory (model, and "
+                   "%lld realizations' rows and journal), more than the limit %s ([run] "
+                   "memory_limit); use fewer threads, realizations or a smaller size", c->path, b1,
+                   (long long)c->realizations, b2);
+  }
+  if (peak > as) {
+    human_bytes(as > 0 ? as : 0, b2, sizeof b2);
+    return QB_FAIL(err, QB_ERR_INPUT, "%s: the run needs an estimated %s of memory, more than "
+                   "the %s of address space left under the limit `ulimit -v`; raise the limit or "
+                   "shrink the run", c->path, b1, b2);
+  }
+  return QB_OK;
+}
+
+qb_status qb_campaign_check_memory_(const qb_campaign *c, const qb_estimate *e, int nthreads,
+                                    qb_err *err) {
+  return check_peak(c, point_bytes(c, e, nthreads), err);
+}
+
 
 static void human_time(double s, char *buf, size_t n) {
   if (s < 120) snprintf(buf, n, "%.3g s", s);
@@ -48,7 +109,7 @@ static void human_time(double s, char *buf, size_t n) {
 
 qb_status qb_campaign_plan(const qb_campaign *c, int nthreads, FILE *f, qb_err *err) {
   if (nthreads <= 0) nthreads = c->threads > 0 ? c->threads : omp_get_max_threads();
-  double limit = memory_limit_bytes(c), peak = 0, total_flops = 0, row_bytes_max = 0;
+  double limit = memory_limit_bytes(c), peak = 0, total_flops = 0;
   char b1[64], b2[64], b3[64], lab[1024];
   if (f) {
     fprintf(f, "run '%s': model %s, %lld point%s x %lld realizations, seed %llu, %d thread%s\n",
@@ -63,8 +124,7 @@ qb_status qb_campaign_plan(const qb_campaign *c, int nthreads, FILE *f, qb_err *
     memset(&e, 0, sizeof e);
     QB_TRY(c->model->estimate(&c->params[p], &e, err));
     int mode = choose_mode(c, &e, nthreads);
-    double conc = mode == QB_PAR_OPERATOR ? 1 : nthreads;
-    double mem = e.ctx_bytes + conc * e.bytes;
+    double mem = point_bytes(c, &e, nthreads);
     if (mem > peak) peak = mem;
     double t_task = e.flops / c->flops_rate / (mode == QB_PAR_OPERATOR ? nthreads : 1);
     double t_point = t_task * (double)c->realizations / (mode == QB_PAR_OPERATOR ? 1 : nthreads);
@@ -79,7 +139,6 @@ qb_status qb_campaign_plan(const qb_campaign *c, int nthreads, FILE *f, qb_err *
     } else if (f && p == 20) {
       fprintf(f, "   ... (%lld more points)\n", (long long)(c->npoints - 25));
     }
-    (void)row_bytes_max;
   }
   if (f) {
     human_bytes(peak, b1, sizeof b1);
@@ -89,11 +148,5 @@ qb_status qb_campaign_plan(const qb_campaign *c, int nthreads, FILE *f, qb_err *
             "(at [run] flops_rate = %.3g flop/s per thread)\n",
             (long long)(c->npoints * c->realizations), b1, b3, b2, nthreads, c->flops_rate);
   }
-  if (peak > limit) {
-    human_bytes(peak, b1, sizeof b1);
-    human_bytes(limit, b3, sizeof b3);
-    return QB_FAIL(err, QB_ERR_INPUT, "%s: the run needs an estimated %s of memory, more than the "
-                   "limit %s ([run] memory_limit); use fewer threads or a smaller size", c->path, b1, b3);
-  }
-  return QB_OK;
+  return check_peak(c, peak, err);
 }

@@ -87,8 +87,6 @@ static void record(loop_state *s, qb_idx r, qb_status st, const qb_err *e, const
   if (js != QB_OK) s->status = js, s->abort = 1;
 }
 
-/* Journal bytes buffered before a write is forced, whatever the time. */
-enum { QB_JOURNAL_FLUSH_BYTES = 4 << 20 };
 
 /* Inside the critical section: when a write is due ([output] flush_seconds, or the
  * buffer is large), detaches the buffer into *buf / *n for writing outside it. */
@@ -110,7 +108,7 @@ static int flush_due(loop_state *s, double now, void **buf, size_t *n, int *sync
  * and encoding, checksums and the write() happen outside it. A batch is committed when
  * full or when half of [output] flush_seconds has passed since the thread's last commit,
  * so an expensive realization is journaled at once. */
-enum { BATCH = 256, BATCH_BYTES = 1 << 20 };
+enum { BATCH = 256, BATCH_BYTES = QB_BATCH_BYTES };
 typedef struct batch {
   qb_idx r[BATCH];
   int n;
@@ -436,6 +434,15 @@ static qb_status run_point(loop_state *s, qb_h5 *h, int nthreads, int rank, int 
   if ((st = m->point_create(pp, &ctx, &L, err)) != QB_OK) goto out;
   qb_idx rowlen = qb_layout_row_len(&L), dlen = qb_layout_derived_len(&L);
   qb_idx tlen = qb_layout_theory_len(&L);
+  /* The row length is known now: a model that did not estimate it is checked here,
+   * before the rows are allocated (exit 1 with the journal kept: the earlier points'
+   * rows stay usable with a larger limit). */
+  e.row_values = (double)rowlen;
+  if (qb_campaign_check_memory_(c, &e, nthreads, err) != QB_OK) {
+    st = QB_ERR_NOMEM;
+    if (err) err->code = st;
+    goto out;
+  }
   rows = qb_calloc((size_t)(R * rowlen), sizeof(double));
   done = qb_calloc((size_t)R, 1);
   todo = qb_calloc((size_t)R, sizeof(qb_idx));
