@@ -107,10 +107,58 @@ static void human_time(double s, char *buf, size_t n) {
   else snprintf(buf, n, "%.3g h", s / 3600);
 }
 
-qb_status qb_campaign_plan(const qb_campaign *c, int nthreads, FILE *f, qb_err *err) {
-  if (nthreads <= 0) nthreads = c->threads > 0 ? c->threads : omp_get_max_threads();
-  double limit = memory_limit_bytes(c), peak = 0, total_flops = 0;
+/* One line of the plan table (the first 20 and last 5 points of long sweeps). */
+static void print_point(FILE *f, const qb_campaign *c, qb_idx p, int mode, double bytes,
+                        double t_task, double t_point) {
   char b1[64], b2[64], b3[64], lab[1024];
+  if (c->npoints <= 50 || p < 20 || p >= c->npoints - 5) {
+    human_bytes(bytes, b1, sizeof b1);
+    human_time(t_task, b2, sizeof b2);
+    human_time(t_point, b3, sizeof b3);
+    fprintf(f, "%6lld  %-40s %-11s %12s %12s %12s\n", (long long)p,
+            qb_campaign_point_label(c, p, lab, sizeof lab),
+            mode == QB_PAR_OPERATOR ? "operator" : "realizations", b1, b2, b3);
+  } else if (p == 20) {
+    fprintf(f, "   ... (%lld more points)\n", (long long)(c->npoints - 25));
+  }
+}
+
+/* Estimates every point (printing its line to f when non-NULL): peak bytes, total flops. */
+static qb_status plan_points(const qb_campaign *c, int nthreads, FILE *f, double *peak,
+                             double *total_flops, qb_err *err) {
+  *peak = *total_flops = 0;
+  for (qb_idx p = 0; p < c->npoints; p++) {
+    qb_estimate e;
+    memset(&e, 0, sizeof e);
+    QB_TRY(c->model->estimate(&c->params[p], &e, err));
+    int mode = choose_mode(c, &e, nthreads);
+    double mem = point_bytes(c, &e, nthreads);
+    if (mem > *peak) *peak = mem;
+    double t_task = e.flops / c->flops_rate / (mode == QB_PAR_OPERATOR ? nthreads : 1);
+    double t_point = t_task * (double)c->realizations / (mode == QB_PAR_OPERATOR ? 1 : nthreads);
+    *total_flops += e.flops * (double)c->realizations;
+    if (f) print_point(f, c, p, mode, e.bytes, t_task, t_point);
+  }
+  return QB_OK;
+}
+
+static int threads_of(const qb_campaign *c, int nthreads) {
+  return nthreads > 0 ? nthreads : c->threads > 0 ? c->threads : omp_get_max_threads();
+}
+
+qb_status qb_campaign_estimate(const qb_campaign *c, int nthreads, double *bytes,
+                               double *seconds, qb_err *err) {
+  nthreads = threads_of(c, nthreads);
+  double flops = 0;
+  QB_TRY(plan_points(c, nthreads, NULL, bytes, &flops, err));
+  *seconds = flops / c->flops_rate / nthreads;
+  return QB_OK;
+}
+
+qb_status qb_campaign_plan(const qb_campaign *c, int nthreads, FILE *f, qb_err *err) {
+  nthreads = threads_of(c, nthreads);
+  double peak = 0, total_flops = 0;
+  char b1[64], b2[64], b3[64];
   if (f) {
     fprintf(f, "run '%s': model %s, %lld point%s x %lld realizations, seed %llu, %d thread%s\n",
             c->name, c->model->name, (long long)c->npoints, c->npoints == 1 ? "" : "s",
@@ -119,31 +167,11 @@ qb_status qb_campaign_plan(const qb_campaign *c, int nthreads, FILE *f, qb_err *
     fprintf(f, "%6s  %-40s %-11s %12s %12s %12s\n", "point", "swept values", "mode",
             "mem/task", "time/task", "point time");
   }
-  for (qb_idx p = 0; p < c->npoints; p++) {
-    qb_estimate e;
-    memset(&e, 0, sizeof e);
-    QB_TRY(c->model->estimate(&c->params[p], &e, err));
-    int mode = choose_mode(c, &e, nthreads);
-    double mem = point_bytes(c, &e, nthreads);
-    if (mem > peak) peak = mem;
-    double t_task = e.flops / c->flops_rate / (mode == QB_PAR_OPERATOR ? nthreads : 1);
-    double t_point = t_task * (double)c->realizations / (mode == QB_PAR_OPERATOR ? 1 : nthreads);
-    total_flops += e.flops * (double)c->realizations;
-    if (f && (c->npoints <= 50 || p < 20 || p >= c->npoints - 5)) {
-      human_bytes(e.bytes, b1, sizeof b1);
-      human_time(t_task, b2, sizeof b2);
-      human_time(t_point, b3, sizeof b3);
-      fprintf(f, "%6lld  %-40s %-11s %12s %12s %12s\n", (long long)p,
-              qb_campaign_point_label(c, p, lab, sizeof lab),
-              mode == QB_PAR_OPERATOR ? "operator" : "realizations", b1, b2, b3);
-    } else if (f && p == 20) {
-      fprintf(f, "   ... (%lld more points)\n", (long long)(c->npoints - 25));
-    }
-  }
+  QB_TRY(plan_points(c, nthreads, f, &peak, &total_flops, err));
   if (f) {
     human_bytes(peak, b1, sizeof b1);
     human_time(total_flops / c->flops_rate / nthreads, b2, sizeof b2);
-    human_bytes(limit, b3, sizeof b3);
+    human_bytes(memory_limit_bytes(c), b3, sizeof b3);
     fprintf(f, "total: %lld tasks, peak memory %s (limit %s), estimated time %s on %d threads "
             "(at [run] flops_rate = %.3g flop/s per thread)\n",
             (long long)(c->npoints * c->realizations), b1, b3, b2, nthreads, c->flops_rate);

@@ -175,6 +175,9 @@ static void realize_one(loop_state *s, const qb_model *m, qb_idx r, int inner, b
   if ((size_t)b->n == b->cap || t1 - b->last_commit >= 0.5 * s->c->flush_seconds) commit(s, b, t1);
 }
 
+/* A signal asked the run to stop (qb_run_opts.stop). */
+static int stop_requested(const loop_state *s) { return s->opts->stop && *s->opts->stop; }
+
 /* Runs the listed realizations: one per thread, or one at a time with all threads. */
 static void compute(loop_state *s, const qb_idx *todo, qb_idx ntodo, int mode, int nthreads) {
   const qb_model *m = s->c->model;
@@ -182,7 +185,8 @@ static void compute(loop_state *s, const qb_idx *todo, qb_idx ntodo, int mode, i
     batch b;
     batch_init(s, &b);
     int blas_before = qb_blas_set_threads(nthreads); /* all threads inside the operator */
-    for (qb_idx i = 0; i < ntodo && !s->abort; i++) realize_one(s, m, todo[i], nthreads, &b);
+    for (qb_idx i = 0; i < ntodo && !s->abort && !stop_requested(s); i++)
+      realize_one(s, m, todo[i], nthreads, &b);
     qb_blas_set_threads(blas_before);
     commit(s, &b, omp_get_wtime());
     qb_free(b.recs);
@@ -203,7 +207,7 @@ static void compute(loop_state *s, const qb_idx *todo, qb_idx ntodo, int mode, i
       int stop;
 #pragma omp atomic read
       stop = s->abort;
-      if (!stop) realize_one(s, m, todo[i], 1, &b);
+      if (!stop && !stop_requested(s)) realize_one(s, m, todo[i], 1, &b);
     }
     commit(s, &b, omp_get_wtime());
     qb_free(b.recs);
@@ -467,15 +471,23 @@ static qb_status run_point(loop_state *s, qb_h5 *h, int nthreads, int rank, int 
   double t0 = omp_get_wtime();
   compute(s, todo, ntodo, mode, nthreads);
   s->stats->compute += omp_get_wtime() - t0;
+  int stopped = stop_requested(s);
 #ifdef QBATH_HAVE_MPI
-  if (nranks > 1) mpi_gather_rows(s, done, rank, nranks, todo);
+  /* Every rank stops if one does (rank 0 would otherwise wait for rows never sent). */
+  if (nranks > 1) MPI_Allreduce(MPI_IN_PLACE, &stopped, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  if (nranks > 1 && !stopped) mpi_gather_rows(s, done, rank, nranks, todo);
 #endif
   if (s->status != QB_OK) {
     *err = s->err;
     st = s->status;
     goto out;
   }
-  if (s->journal && (st = qb_journal_flush(s->journal, 0, err)) != QB_OK) goto out;
+  if (s->journal && (st = qb_journal_flush(s->journal, stopped, err)) != QB_OK) goto out;
+  if (stopped) {
+    st = QB_FAIL(err, QB_INTERRUPTED, "interrupted at point %lld (%lld realizations in all are "
+                 "finished and journaled)", (long long)s->point, (long long)s->done_all);
+    goto out;
+  }
   if (omp_get_wtime() - s->last_progress >= s->opts->progress_seconds) report(s, 0);
   if (rank != 0) goto out; /* rank 0 alone reduces and writes */
   for (qb_idx r = 0; r < R; r++) done[r] = 1;
