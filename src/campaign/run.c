@@ -418,6 +418,58 @@ static qb_status mpi_gather_rows(loop_state *s, const unsigned char *done, int r
 }
 #endif
 
+/* After the point's realizations: all ranks agree on a stop, rank 0 gathers the other
+ * ranks' rows, the journal is flushed (and synced when stopping). */
+static qb_status after_compute(loop_state *s, const unsigned char *done, int rank, int nranks,
+                               qb_idx *todo, qb_err *err) {
+  int stopped = stop_requested(s);
+#ifdef QBATH_HAVE_MPI
+  /* Every rank stops if one does (rank 0 would otherwise wait for rows never sent). */
+  if (nranks > 1) MPI_Allreduce(MPI_IN_PLACE, &stopped, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  if (nranks > 1 && !stopped) mpi_gather_rows(s, done, rank, nranks, todo);
+#else
+  (void)done, (void)rank, (void)nranks, (void)todo;
+#endif
+  if (s->status != QB_OK) {
+    *err = s->err;
+    return s->status;
+  }
+  if (s->journal) QB_TRY(qb_journal_flush(s->journal, stopped, err));
+  if (stopped)
+    return QB_FAIL(err, QB_INTERRUPTED, "interrupted at point %lld (%lld realizations in all are "
+                   "finished and journaled)", (long long)s->point, (long long)s->done_all);
+  if (omp_get_wtime() - s->last_progress >= s->opts->progress_seconds) report(s, 0);
+  return QB_OK;
+}
+
+/* Rank 0: reduces the rows, lets the model derive and add theory, writes the point. */
+static qb_status finish_point(loop_state *s, qb_h5 *h, const void *ctx, const qb_layout *L,
+                              unsigned char *done, double *red, qb_err *err) {
+  const qb_model *m = s->c->model;
+  qb_idx R = s->c->realizations, rowlen = s->rowlen, dlen = qb_layout_derived_len(L);
+  for (qb_idx r = 0; r < R; r++) done[r] = 1;
+  double *mean = red, *se = red + rowlen, *dmean = se + rowlen, *dse = dmean + dlen;
+  double *theory = dse + dlen;
+  reduce(s->rows, R, rowlen, mean, se);
+  if (m->derive && dlen > 0) QB_TRY(m->derive(ctx, s->rows, R, dmean, dse, err));
+  if (m->theory && qb_layout_theory_len(L) > 0) QB_TRY(m->theory(ctx, theory, err));
+  point_out o = {L, s->rows, mean, se, dmean, dse, theory, done};
+  QB_TRY(write_point(h, s->c, s->point, &o, err));
+  remember_main(s->c, s->point, L, mean, se);
+  return QB_OK;
+}
+
+/* The model's estimate with the row length known (after point_create): a model that did
+ * not estimate it is checked here, before the rows are allocated. Out of memory (exit 1,
+ * journal kept): the earlier points' rows stay usable with a larger limit. */
+static qb_status check_rows(const qb_campaign *c, qb_estimate *e, qb_idx rowlen, int nthreads,
+                            qb_err *err) {
+  e->row_values = (double)rowlen;
+  if (qb_campaign_check_memory_(c, e, nthreads, err) == QB_OK) return QB_OK;
+  if (err) err->code = QB_ERR_NOMEM;
+  return QB_ERR_NOMEM;
+}
+
 static qb_status run_point(loop_state *s, qb_h5 *h, int nthreads, int rank, int nranks,
                            qb_err *err) {
   qb_campaign *c = s->c;
@@ -436,21 +488,13 @@ static qb_status run_point(loop_state *s, qb_h5 *h, int nthreads, int rank, int 
   if ((st = m->estimate(pp, &e, err)) != QB_OK) goto out;
   int mode = qb_campaign_mode_(c, &e, nthreads);
   if ((st = m->point_create(pp, &ctx, &L, err)) != QB_OK) goto out;
-  qb_idx rowlen = qb_layout_row_len(&L), dlen = qb_layout_derived_len(&L);
-  qb_idx tlen = qb_layout_theory_len(&L);
-  /* The row length is known now: a model that did not estimate it is checked here,
-   * before the rows are allocated (exit 1 with the journal kept: the earlier points'
-   * rows stay usable with a larger limit). */
-  e.row_values = (double)rowlen;
-  if (qb_campaign_check_memory_(c, &e, nthreads, err) != QB_OK) {
-    st = QB_ERR_NOMEM;
-    if (err) err->code = st;
-    goto out;
-  }
+  qb_idx rowlen = qb_layout_row_len(&L);
+  if ((st = check_rows(c, &e, rowlen, nthreads, err)) != QB_OK) goto out;
   rows = qb_calloc((size_t)(R * rowlen), sizeof(double));
   done = qb_calloc((size_t)R, 1);
   todo = qb_calloc((size_t)R, sizeof(qb_idx));
-  red = qb_calloc((size_t)(2 * rowlen + 2 * dlen + tlen + 1), sizeof(double));
+  red = qb_calloc((size_t)(2 * rowlen + 2 * qb_layout_derived_len(&L) + qb_layout_theory_len(&L) + 1),
+                  sizeof(double));
   if (!rows || !done || !todo || !red) {
     st = QB_FAIL(err, QB_ERR_NOMEM, "point %lld: out of memory for %lld rows of %lld values",
                  (long long)s->point, (long long)R, (long long)rowlen);
@@ -471,34 +515,8 @@ static qb_status run_point(loop_state *s, qb_h5 *h, int nthreads, int rank, int 
   double t0 = omp_get_wtime();
   compute(s, todo, ntodo, mode, nthreads);
   s->stats->compute += omp_get_wtime() - t0;
-  int stopped = stop_requested(s);
-#ifdef QBATH_HAVE_MPI
-  /* Every rank stops if one does (rank 0 would otherwise wait for rows never sent). */
-  if (nranks > 1) MPI_Allreduce(MPI_IN_PLACE, &stopped, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-  if (nranks > 1 && !stopped) mpi_gather_rows(s, done, rank, nranks, todo);
-#endif
-  if (s->status != QB_OK) {
-    *err = s->err;
-    st = s->status;
-    goto out;
-  }
-  if (s->journal && (st = qb_journal_flush(s->journal, stopped, err)) != QB_OK) goto out;
-  if (stopped) {
-    st = QB_FAIL(err, QB_INTERRUPTED, "interrupted at point %lld (%lld realizations in all are "
-                 "finished and journaled)", (long long)s->point, (long long)s->done_all);
-    goto out;
-  }
-  if (omp_get_wtime() - s->last_progress >= s->opts->progress_seconds) report(s, 0);
-  if (rank != 0) goto out; /* rank 0 alone reduces and writes */
-  for (qb_idx r = 0; r < R; r++) done[r] = 1;
-  double *mean = red, *se = red + rowlen, *dmean = se + rowlen, *dse = dmean + dlen;
-  double *theory = dse + dlen;
-  reduce(rows, R, rowlen, mean, se);
-  if (m->derive && dlen > 0 && (st = m->derive(ctx, rows, R, dmean, dse, err)) != QB_OK) goto out;
-  if (m->theory && tlen > 0 && (st = m->theory(ctx, theory, err)) != QB_OK) goto out;
-  point_out o = {&L, rows, mean, se, dmean, dse, theory, done};
-  if ((st = write_point(h, c, s->point, &o, err)) != QB_OK) goto out;
-  remember_main(c, s->point, &L, mean, se);
+  st = after_compute(s, done, rank, nranks, todo, err);
+  if (st == QB_OK && rank == 0) st = finish_point(s, h, ctx, &L, done, red, err); /* rank 0 writes */
 out:
   if (ctx) m->point_free(ctx);
   qb_free(rows);
