@@ -1,6 +1,7 @@
 /* h5out.c — HDF5 result-file writer/reader behind qbath/h5out.h (HDF5 1.10 C API). */
 #include "qbath/h5out.h"
 
+#include <errno.h>
 #include <hdf5.h>
 #include <stdio.h>
 #include <string.h>
@@ -61,8 +62,13 @@ qb_h5 *qb_h5_close(qb_h5 *f) {
   return qb_free(f);
 }
 
+/* The system's reason for a failed HDF5 call, when it left one (disk full, quota). */
+static const char *os_reason(void) { return errno ? strerror(errno) : "no reason given by HDF5"; }
+
 qb_status qb_h5_flush(qb_h5 *f, qb_err *err) {
-  if (H5Fflush(f->file, H5F_SCOPE_GLOBAL) < 0) return QB_FAIL(err, QB_ERR_IO, "%s: flush failed", f->path);
+  errno = 0;
+  if (H5Fflush(f->file, H5F_SCOPE_GLOBAL) < 0)
+    return QB_FAIL(err, QB_ERR_IO, "%s: writing the result file failed: %s", f->path, os_reason());
   return QB_OK;
 }
 
@@ -141,9 +147,10 @@ static qb_status write_any(qb_h5 *f, const char *path, int rank, const hsize_t *
     H5Pset_chunk(dcpl, 2, chunk);
   }
   hid_t p = lcpl();
+  errno = 0;
   hid_t d = H5Dcreate2(f->file, path, type, s, p, dcpl, H5P_DEFAULT);
   if (d < 0 || ((dims[0] > 0 && dims[rank - 1] > 0) && H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0))
-    st = QB_FAIL(err, QB_ERR_IO, "%s: cannot write dataset %s", f->path, path);
+    st = QB_FAIL(err, QB_ERR_IO, "%s: cannot write dataset %s: %s", f->path, path, os_reason());
   if (d >= 0) H5Dclose(d);
   H5Pclose(p);
   H5Pclose(dcpl);
