@@ -128,8 +128,14 @@ static int run_limited(char *const *args, const char *errf, rlim_t fsize) {
   return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* Item 5: the final HDF5 write fails; the run ends with status 1 and a message. */
+/* Item 5: the final HDF5 write fails; the run ends with status 1 and a message. Not in
+ * the MPI build: there MPI_Init itself writes shared-memory files beyond the limit (the
+ * standard build, which CI also runs, checks it). */
 static void test_disk_full(void) {
+#ifdef QBATH_HAVE_MPI
+  printf("not in the MPI build (MPI_Init needs files larger than the limit) ... ");
+  return;
+#endif
   char in[600], ref_in[600], h5[600], ref[600], j[700], errf[600], tmp[700];
   ct_path(h5, sizeof h5, "full.h5");
   ct_path(ref, sizeof ref, "full_ref.h5");
