@@ -22,22 +22,6 @@ static const char *MANY =
     "[run]\nseed = 3\nrealizations = 10\n[model]\ntype = toy\nx = linspace(0, 1, 30)\n"
     "samples = 7\n[output]\nfile = %s\n";
 
-/* Writes fmt (one %s: the output path) for output `out` into input `name`; returns the
- * input path in in. */
-static void make_input(char *in, size_t n, const char *name, const char *fmt, const char *out) {
-  char buf[8192];
-  snprintf(buf, sizeof buf, fmt, out);
-  ct_write(ct_path(in, n, name), "%s", buf);
-}
-
-static int contains(const char *file, const char *what) {
-  char *t = ct_slurp(file);
-  int ok = t && strstr(t, what);
-  if (!ok) printf("\n  '%s' not found in: %s\n", what, t ? t : "(no file)");
-  qb_free(t);
-  return ok;
-}
-
 static void wait_for(const char *path, double seconds) {
   for (int i = 0; i < (int)(seconds * 100) && !ct_exists(path); i++) usleep(10000);
 }
@@ -49,15 +33,15 @@ static void test_concurrent_runs(void) {
   ct_path(ref, sizeof ref, "live_ref.h5");
   ct_path(errf, sizeof errf, "live_err.txt");
   snprintf(j, sizeof j, "%s.journal", h5);
-  make_input(in, sizeof in, "live.ini", SLOW, h5);
-  make_input(ref_in, sizeof ref_in, "live_ref.ini", SLOW, ref);
+  ct_make_input(in, sizeof in, "live.ini", SLOW, h5);
+  ct_make_input(ref_in, sizeof ref_in, "live_ref.ini", SLOW, ref);
   char *first[] = {"qbath", "run", "--quiet", "--threads", "1", in, NULL};
   pid_t pid = ct_spawn(first, NULL, NULL);
   wait_for(j, 30);
   CU_ASSERT_TRUE_FATAL(ct_exists(j));
   char *again[] = {"qbath", "run", "--quiet", "--resume", in, NULL};
   CU_ASSERT_EQUAL(ct_run(again, NULL, errf), 2);
-  CU_ASSERT_TRUE(contains(errf, "being written by another qbath run (pid"));
+  CU_ASSERT_TRUE(ct_file_contains(errf, "being written by another qbath run (pid"));
   char *fresh[] = {"qbath", "run", "--quiet", "--set", "output.overwrite=true", in, NULL};
   CU_ASSERT_EQUAL(ct_run(fresh, NULL, errf), 2);
   int st;
@@ -87,7 +71,7 @@ static void test_resume_identity(void) {
   write_matrix(mtx, 1);
   snprintf(text, sizeof text, "[run]\nseed = 1\nrealizations = 3\n[model]\ntype = matrix_market\n"
            "file = %s\n[eigen]\nnev = 3\n[output]\nfile = %%s\nkeep_journal = true\n", mtx);
-  make_input(in, sizeof in, "ident.ini", text, h5);
+  ct_make_input(in, sizeof in, "ident.ini", text, h5);
   char *run[] = {"qbath", "run", "--quiet", in, NULL};
   char *resume[] = {"qbath", "run", "--quiet", "--resume", in, NULL};
   CU_ASSERT_EQUAL_FATAL(ct_run(run, NULL, errf), 0);
@@ -95,8 +79,8 @@ static void test_resume_identity(void) {
   CU_ASSERT_EQUAL(ct_run(resume, NULL, errf), 0); /* same everything: accepted */
   write_matrix(mtx, 2);
   CU_ASSERT_EQUAL(ct_run(resume, NULL, errf), 2);
-  CU_ASSERT_TRUE(contains(errf, "the file"));
-  CU_ASSERT_TRUE(contains(errf, "changed"));
+  CU_ASSERT_TRUE(ct_file_contains(errf, "the file"));
+  CU_ASSERT_TRUE(ct_file_contains(errf, "changed"));
   write_matrix(mtx, 1);
   /* In process, this test binary is another build than the qbath that wrote it. */
   qb_campaign *c = NULL;
@@ -142,11 +126,11 @@ static void test_disk_full(void) {
   ct_path(errf, sizeof errf, "full_err.txt");
   snprintf(j, sizeof j, "%s.journal", h5);
   snprintf(tmp, sizeof tmp, "%s.tmp", h5);
-  make_input(in, sizeof in, "full.ini", MANY, h5);
-  make_input(ref_in, sizeof ref_in, "full_ref.ini", MANY, ref);
+  ct_make_input(in, sizeof in, "full.ini", MANY, h5);
+  ct_make_input(ref_in, sizeof ref_in, "full_ref.ini", MANY, ref);
   char *run[] = {"qbath", "run", "--quiet", in, NULL};
   CU_ASSERT_EQUAL(run_limited(run, errf, 150000), 1);
-  CU_ASSERT_TRUE(contains(errf, "--resume"));
+  CU_ASSERT_TRUE(ct_file_contains(errf, "--resume"));
   CU_ASSERT_FALSE(ct_exists(h5));
   CU_ASSERT_FALSE(ct_exists(tmp));
   CU_ASSERT_TRUE(ct_exists(j)); /* the rows are kept */
@@ -196,8 +180,8 @@ static void expect_refusal(const char *in, int resume, const char *set, const ch
   args[k++] = (char *)in;
   args[k] = NULL;
   CU_ASSERT_EQUAL(ct_run(args, NULL, errf), 2);
-  CU_ASSERT_TRUE(contains(errf, what));
-  CU_ASSERT_TRUE(contains(errf, "[output] file"));
+  CU_ASSERT_TRUE(ct_file_contains(errf, what));
+  CU_ASSERT_TRUE(ct_file_contains(errf, "[output] file"));
 }
 
 /* Item 10: every output-path mistake exits 2 naming the path, before the campaign. */
@@ -206,33 +190,33 @@ static void test_output_paths(void) {
   /* The parent "directory" is a file. */
   ct_write(ct_path(blocker, sizeof blocker, "a_file"), "x\n");
   snprintf(out, sizeof out, "%s/sub/r.h5", blocker);
-  make_input(in, sizeof in, "p1.ini", SLOW, out);
+  ct_make_input(in, sizeof in, "p1.ini", SLOW, out);
   expect_refusal(in, 0, NULL, "is not a directory");
   /* The output is an existing directory: refused before the (slow) campaign runs. */
   ct_path(out, sizeof out, "a_dir");
   mkdir(out, 0755);
-  make_input(in, sizeof in, "p2.ini", SLOW, out);
+  ct_make_input(in, sizeof in, "p2.ini", SLOW, out);
   expect_refusal(in, 0, "output.overwrite=true", "a directory");
   /* An existing output that is not HDF5, resumed. */
   ct_write(ct_path(out, sizeof out, "not_h5.h5"), "plain text\n");
-  make_input(in, sizeof in, "p3.ini", MANY, out);
+  ct_make_input(in, sizeof in, "p3.ini", MANY, out);
   expect_refusal(in, 1, NULL, "not an HDF5");
   /* A garbage journal, resumed: named, and left for the user to look at. */
   ct_path(out, sizeof out, "garbage.h5");
   snprintf(j, sizeof j, "%s.journal", out);
   ct_write(j, "this is not a journal\n");
-  make_input(in, sizeof in, "p4.ini", MANY, out);
+  ct_make_input(in, sizeof in, "p4.ini", MANY, out);
   char errf[600];
   char *args[] = {"qbath", "run", "--quiet", "--resume", in, NULL};
   CU_ASSERT_EQUAL(ct_run(args, NULL, ct_path(errf, sizeof errf, "g_err.txt")), 2);
-  CU_ASSERT_TRUE(contains(errf, "garbage.h5.journal: not a qbath journal"));
+  CU_ASSERT_TRUE(ct_file_contains(errf, "garbage.h5.journal: not a qbath journal"));
   CU_ASSERT_TRUE(ct_exists(j));
   /* A read-only directory (root writes anywhere: checked only as another user). */
   if (geteuid() != 0) {
     ct_path(out, sizeof out, "ro");
     mkdir(out, 0555);
     strcat(out, "/r.h5");
-    make_input(in, sizeof in, "p5.ini", MANY, out);
+    ct_make_input(in, sizeof in, "p5.ini", MANY, out);
     expect_refusal(in, 0, NULL, "cannot write in directory");
   }
 }
@@ -247,7 +231,7 @@ static void test_no_blocking_journal(void) {
   ct_write(mtx, "%%%%MatrixMarket matrix coordinate real general\n3 3 3\n1 1 1\n2 1 0.5\n3 3 2\n");
   snprintf(text, sizeof text, "[run]\nseed = 1\nrealizations = 3\n[model]\ntype = matrix_market\n"
            "file = %s\n[eigen]\nnev = 3\n[output]\nfile = %%s\n", mtx);
-  make_input(in, sizeof in, "nonherm.ini", text, h5);
+  ct_make_input(in, sizeof in, "nonherm.ini", text, h5);
   char *run[] = {"qbath", "run", "--quiet", in, NULL};
   CU_ASSERT_EQUAL(ct_run(run, NULL, NULL), 2);
   CU_ASSERT_FALSE(ct_exists(j));

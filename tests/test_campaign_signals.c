@@ -18,12 +18,6 @@ static const char *LONG =
     "[run]\nseed = 9\nrealizations = 10\nflops_rate = 1\n[model]\ntype = toy\nwork = 100000\n"
     "[output]\nfile = %s\n";
 
-static void make_input(char *in, size_t n, const char *name, const char *fmt, const char *out) {
-  char buf[4096];
-  snprintf(buf, sizeof buf, fmt, out);
-  ct_write(ct_path(in, n, name), "%s", buf);
-}
-
 static int contains(const char *text, const char *what) {
   int ok = text && strstr(text, what);
   if (!ok) printf("\n  '%s' not found in: %s\n", what, text ? text : "(no text)");
@@ -37,8 +31,8 @@ static void test_sigterm_resume(void) {
   ct_path(errf, sizeof errf, "sig_err.txt");
   snprintf(j, sizeof j, "%s.journal", h5);
   snprintf(tmp, sizeof tmp, "%s.tmp", h5);
-  make_input(in, sizeof in, "sig.ini", SLOW, h5);
-  make_input(ref_in, sizeof ref_in, "sig_ref.ini", SLOW, ref);
+  ct_make_input(in, sizeof in, "sig.ini", SLOW, h5);
+  ct_make_input(ref_in, sizeof ref_in, "sig_ref.ini", SLOW, ref);
   char *run[] = {"qbath", "run", "--threads", "2", in, NULL};
   pid_t pid = ct_spawn(run, NULL, errf);
   for (int i = 0; i < 3000 && !ct_exists(j); i++) usleep(10000);
@@ -67,7 +61,7 @@ static void test_progress_lines(void) {
   char in[600], h5[600], errf[600];
   ct_path(h5, sizeof h5, "prog.h5");
   ct_path(errf, sizeof errf, "prog_err.txt");
-  make_input(in, sizeof in, "prog.ini", SLOW, h5);
+  ct_make_input(in, sizeof in, "prog.ini", SLOW, h5);
   char *run[] = {"qbath", "run", "--threads", "2", in, NULL};
   CU_ASSERT_EQUAL_FATAL(ct_run(run, NULL, errf), 0);
   char *t = ct_slurp(errf);
@@ -111,7 +105,7 @@ static int run_in_pty(char *const *args, const char *answer, char *out, size_t n
 static void test_long_run_confirmation(void) {
   char in[600], h5[600], out[8192];
   ct_path(h5, sizeof h5, "long.h5");
-  make_input(in, sizeof in, "long.ini", LONG, h5);
+  ct_make_input(in, sizeof in, "long.ini", LONG, h5);
   char *run[] = {"qbath", "run", "--quiet", in, NULL};
   CU_ASSERT_EQUAL(run_in_pty(run, "n\n", out, sizeof out), 1);
   CU_ASSERT_TRUE(contains(out, "more than 12 h"));

@@ -126,24 +126,16 @@ static void print_table(const qb_campaign *c) {
   }
 }
 
-static int mpi_rank(void) {
+/* This process's MPI rank, and the number of ranks in *size (0 and 1 without MPI). */
+static int mpi_rank(int *size) {
   int rank = 0;
+  *size = 1;
 #ifdef QBATH_HAVE_MPI
   int inited = 0;
   MPI_Initialized(&inited);
-  if (inited) MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (inited) MPI_Comm_rank(MPI_COMM_WORLD, &rank), MPI_Comm_size(MPI_COMM_WORLD, size);
 #endif
   return rank;
-}
-
-static int mpi_size(void) {
-  int size = 1;
-#ifdef QBATH_HAVE_MPI
-  int inited = 0;
-  MPI_Initialized(&inited);
-  if (inited) MPI_Comm_size(MPI_COMM_WORLD, &size);
-#endif
-  return size;
 }
 
 static int do_run(int argc, char **argv) {
@@ -151,7 +143,7 @@ static int do_run(int argc, char **argv) {
   int u = parse_cli(argc, argv, &o, 1);
   if (u == 1) return usage_run(stdout), 0;
   if (u) return usage_run(stderr);
-  int rank = mpi_rank();
+  int nranks = 1, rank = mpi_rank(&nranks);
   qb_err err;
   qb_err_clear(&err);
   qb_campaign *c = NULL;
@@ -162,9 +154,9 @@ static int do_run(int argc, char **argv) {
     qb_campaign_free(c);
     return exit_status(st);
   }
-  int go = rank == 0 ? qb_run_confirm(c, o.threads, o.yes || mpi_size() > 1) : 0;
+  int go = rank == 0 ? qb_run_confirm(c, o.threads, o.yes || nranks > 1) : 0;
 #ifdef QBATH_HAVE_MPI
-  if (mpi_size() > 1) MPI_Bcast(&go, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  if (nranks > 1) MPI_Bcast(&go, 1, MPI_INT, 0, MPI_COMM_WORLD);
 #endif
   if (go != 0) {
     qb_campaign_free(c);
