@@ -19,19 +19,20 @@
 
 #include "harness.h"
 
-/* Bottom to top, as in DESIGN.md. */
-static const char *const layers[] = {"core",   "solve",   "theory", "observe",  "io",
-                                     "params", "physics", "models", "campaign", "app"};
+/* Bottom to top, as in DESIGN.md; api/ (the flat C API of the Python face) sits on the
+ * campaign, beside app/. */
+static const char *const layers[] = {"core",   "solve",   "theory", "observe",  "io",  "params",
+                                     "physics", "models", "campaign", "api", "app"};
 enum { NLAYERS = sizeof layers / sizeof layers[0], MAXF = 512, MAXDEF = 8192, PATHLEN = 512 };
 
 /* Public headers with no module file of their own name. */
 static const struct {
   const char *header, *layer;
 } header_layer_table[] = {
-    {"types.h", "core"},     {"spin.h", "core"},        {"qbath.h", "io"},
+    {"types.h", "core"},     {"spin.h", "core"},        {"qbath.h", "app"},
     {"evolve.h", "solve"},   {"eigobs.h", "observe"},   {"theory.h", "theory"},
     {"model.h", "params"},   {"level_dot.h", "physics"}, {"grain.h", "physics"},
-    {"campaign.h", "campaign"},
+    {"campaign.h", "campaign"}, {"capi.h", "api"},
 };
 
 static char root[PATHLEN];
