@@ -145,7 +145,8 @@ static qb_status sc_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   if (st == QB_OK) choose_operator(p, &c, csr_bytes);
   if (st == QB_OK && c.eigen) qb_spectrum_obs_estimate(p, dim, nnz, e);
   if (st == QB_OK) {
-    qb_estimate dyn = {0, 0, 0};
+    qb_estimate dyn;
+    memset(&dyn, 0, sizeof dyn);
     qb_dyn_estimate(&c.dyn, dim, nnz, &dyn);
     /* the peak: the stored matrix where one is needed (its builder's temporary row
      * pointers are fewer bytes than the state vectors that follow) and the propagation's
@@ -241,10 +242,19 @@ static qb_status sc_realize(const void *ctx, const qb_task *t, double *row, qb_e
   if (st == QB_OK && defect > 1e-12)
     st = QB_FAIL(err, QB_ERR_INPUT, "spin_chain: the terms give a non-Hermitian H (relative defect "
                  "%.3g); add the Hermitian conjugate of each sigma^+/- term", defect);
-  if (st == QB_OK && c->eigen) st = qb_spectrum_obs_compute(&c->obs, A, c->half, row, err);
+  /* one eigendecomposition of A serves every observable that needs eigenpairs; none
+   * without a stored matrix (matrix-free evolution only) */
+  qb_eigs_cache *E = NULL;
+  if (st == QB_OK && A && !(E = qb_eigs_cache_create(A, &c->obs.opts, err))) st = QB_ERR_NOMEM;
+  if (st == QB_OK && E) {
+    qb_spectrum_obs_need(&c->obs, E);
+    qb_dyn_need(&c->dyn, E);
+    st = qb_spectrum_obs_compute(&c->obs, E, c->half, row, err);
+  }
   if (st == QB_OK && !Hop && qb_dyn_any(&c->dyn)) st = qb_op_from_csr(A, 0, &Hop, err);
-  if (st == QB_OK) st = qb_dyn_realize_op(&c->dyn, Hop, A, c->basis, t, t->nthreads, row, err);
+  if (st == QB_OK) st = qb_dyn_realize_op(&c->dyn, Hop, c->basis, t, t->nthreads, E, row, err);
   qb_op_free(Hop);
+  qb_eigs_cache_free(E);
   qb_csr_free(A);
   qb_pauli_sum_free(H);
   return st;

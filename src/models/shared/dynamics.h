@@ -6,6 +6,7 @@
 
 #include "qbath/csr.h"
 #include "qbath/eigs.h"
+#include "qbath/eigs_cache.h"
 #include "qbath/evolve.h"
 #include "qbath/model.h"
 #include "qbath/spectral.h"
@@ -48,15 +49,20 @@ double qb_dyn_vectors(const qb_dyn *d);
 void qb_dyn_estimate(const qb_dyn *d, double dim, double nnz, qb_estimate *e);
 /* Evaluates the observables of one realization for H (borrowed), basis B (NULL without
  * spins), writing row + d->offset. H is used by this thread only (the SpMV may
- * partition it). */
-qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
-                         const qb_task *t, int nthreads, double *row, qb_err *err);
-/* The same for an operator Hop of any kind (borrowed; its bounds cache is filled), with
- * its CSR form H where one exists (NULL: matrix-free; survival_eig and the lehmann
- * spectral function need H and fail without it). The first column is the number of
- * Lanczos steps of the Chebyshev bounds when the method is chebyshev. */
-qb_status qb_dyn_realize_op(const qb_dyn *d, qb_op *Hop, qb_csr *H, const qb_spin_basis *B,
-                            const qb_task *t, int nthreads, double *row, qb_err *err);
+ * partition it). E is the realization's eigendecomposition of H (qb_dyn_need declared
+ * to it first; NULL when neither survival_eig nor a Lehmann spectral function is on). */
+qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B, const qb_task *t,
+                         int nthreads, qb_eigs_cache *E, double *row, qb_err *err);
+/* Declares the eigenpairs qb_dyn_realize will take from the realization's cache E
+ * (survival_eig, Lehmann spectral function). */
+void qb_dyn_need(const qb_dyn *d, qb_eigs_cache *E);
+/* The same for an operator Hop of any kind (borrowed; its bounds cache is filled); E as
+ * above (NULL matrix-free: survival_eig and the lehmann spectral function then fail). The
+ * first column is the number of Lanczos steps of the Chebyshev bounds when the method is
+ * chebyshev. */
+qb_status qb_dyn_realize_op(const qb_dyn *d, qb_op *Hop, const qb_spin_basis *B,
+                            const qb_task *t, int nthreads, qb_eigs_cache *E, double *row,
+                            qb_err *err);
 void qb_dyn_clear(qb_dyn *d);
 
 #endif
