@@ -47,7 +47,8 @@ const qb_key qb_campaign_keys[] = {
      "write per-realization rows to the result file (not only means and errors)", 0},
     QB_KEY_END};
 
-static const char *const sections[] = {"run", "model", "evolve", "eigen", "spectral", "output"};
+static const char *const sections[] = {"run",      "model",  "evolve",     "eigen",
+                                       "spectral", "output", "observables"};
 enum { NSECTIONS = sizeof sections / sizeof sections[0] };
 
 /* ---- raw entries -------------------------------------------------------------------- */
@@ -254,9 +255,15 @@ static qb_status unknown_key(const qb_campaign *c, const entry *e, qb_err *err) 
     if (e->where.line > 0) snprintf(wb, sizeof wb, "%s:%d", e->where.file, e->section_line);
     const char *s = closest(e->section, sections, NSECTIONS);
     return QB_FAIL(err, QB_ERR_INPUT, "%s: unknown section [%s]%s%s%s (sections: run, model, "
-                   "evolve, eigen, spectral, output)", wb, e->section, s ? "; did you mean [" : "",
+                   "evolve, eigen, spectral, output, observables)", wb, e->section, s ? "; did you mean [" : "",
                    s ? s : "", s ? "]?" : "");
   }
+  /* the model has the key, in another section: say where it goes (e.g. nev in [eigen]) */
+  for (int i = 0; i < c->nkeys; i++)
+    if (!strcmp(c->ckeys[i].key->name, e->name))
+      return QB_FAIL(err, QB_ERR_INPUT, "%s: [%s] %s: for model '%s' this key belongs in [%s]; "
+                     "move it there", wb, e->section, e->name, c->model->name,
+                     c->ckeys[i].key->section);
   const qb_model *o = other_owner(c->model, e->section, e->name);
   if (o)
     return QB_FAIL(err, QB_ERR_INPUT, "%s: [%s] %s is not used by model '%s' (it belongs to "
@@ -405,6 +412,7 @@ static qb_status collect_keys(qb_campaign *c, qb_err *err) {
   for (const qb_key *const *t = c->model->keys; t && *t; t++)
     for (const qb_key *k = *t; k->name; k++) {
       if (find_ckey(c, k->section, k->name) >= 0) continue; /* a shared table listed twice */
+      if (!strcmp(k->name, "*")) continue;                  /* a template (below) */
       c->ckeys[c->nkeys++].key = k;
     }
   for (int i = 0; i < c->nkeys; i++) c->ckeys[i].axis = -1;
@@ -440,11 +448,37 @@ static qb_status find_model(qb_campaign *c, const entry *e, int n, qb_err *err) 
                  wb, val, s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "", names);
 }
 
+/* A model may declare the key section.* (e.g. [observables] NAME = terms): every name
+ * in that section is a key of the template, made on first use and owned by the campaign.
+ * Returns its index in ckeys, -1 when the model has no template for the section. */
+static int template_key(qb_campaign *c, const char *section, const char *name, qb_err *err) {
+  const qb_key *tpl = NULL;
+  for (const qb_key *const *t = c->model->keys; t && *t && !tpl; t++)
+    tpl = qb_keys_find(*t, section, "*");
+  if (tpl == NULL) return -1;
+  qb_key *k = qb_malloc(sizeof *k + strlen(name) + 1);
+  qb_ckey *ck = qb_realloc(c->ckeys, (size_t)c->nkeys * sizeof *ck, (size_t)(c->nkeys + 1) * sizeof *ck);
+  if (ck) c->ckeys = ck;
+  if (k == NULL || ck == NULL) {
+    qb_free(k);
+    QB_FAIL(err, QB_ERR_NOMEM, "out of memory");
+    return -2;
+  }
+  *k = *tpl;
+  k->name = strcpy((char *)(k + 1), name);
+  memset(&c->ckeys[c->nkeys], 0, sizeof *ck);
+  c->ckeys[c->nkeys].key = c->ckeys[c->nkeys].owned = k;
+  c->ckeys[c->nkeys].axis = -1;
+  return c->nkeys++;
+}
+
 /* Assigns values to keys: parsed alternatives, defaults, required and conflict checks. */
 static qb_status assign_values(qb_campaign *c, const entry *e, int n, qb_err *err) {
   for (int i = 0; i < n; i++) {
     if (!strcmp(e[i].section, "model") && !strcmp(e[i].name, "type")) continue;
     int j = find_ckey(c, e[i].section, e[i].name);
+    if (j < 0) j = template_key(c, e[i].section, e[i].name, err);
+    if (j == -2) return QB_ERR_NOMEM;
     if (j < 0) return unknown_key(c, &e[i], err);
     qb_ckey *ck = &c->ckeys[j];
     ck->where = e[i].where;
@@ -669,6 +703,7 @@ qb_campaign *qb_campaign_free(qb_campaign *c) {
   for (int j = 0; c->ckeys && j < c->nkeys; j++) {
     for (int a = 0; a < c->ckeys[j].nalt; a++) qb_value_clear(&c->ckeys[j].alts[a]);
     qb_free(c->ckeys[j].alts);
+    qb_free(c->ckeys[j].owned);
   }
   qb_free(c->ckeys);
   qb_free(c->vals);
