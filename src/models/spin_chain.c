@@ -48,12 +48,14 @@ static const qb_key sc_keys[] = {
     {"eigen", "entanglement", QB_KEY_BOOL, "false", 0, 1, NULL, "", NULL,
      "half-chain entanglement entropy of the nev eigenstates nearest the target", 1},
     QB_KEY_END};
-static const qb_key *const sc_tables[] = {sc_keys, qb_eigen_keys, qb_evolve_keys,
-                                          qb_dynamics_keys, qb_spectral_keys, NULL};
+static const qb_key *const sc_tables[] = {sc_keys, qb_eigen_keys, qb_evolve_keys, qb_dynamics_keys,
+                                          qb_spectral_keys, qb_state_out_keys, qb_named_ops_keys,
+                                          NULL};
 
 typedef struct sc_ctx {
   int L, periodic;
   qb_terms terms;         /* the parsed [model] terms (qbath/terms.h) */
+  qb_named_ops ops;       /* [observables] NAME = terms */
   qb_spin_basis *basis;
   qb_bipartition *half;   /* sites 0 .. L/2 - 1 (NULL without entanglement) */
   qb_spectrum_obs obs;
@@ -73,7 +75,7 @@ static qb_status parse_all(const qb_params *p, sc_ctx *c, qb_err *err) {
   qb_err_clear(&e);
   if (qb_terms_parse(terms, n, c->L, c->periodic, &names, &c->terms, &e) != QB_OK)
     return qb_param_fail(p, err, "model", "terms", "%s", e.msg);
-  return QB_OK;
+  return qb_named_ops_read(p, c->L, c->periodic, &names, &c->ops, err);
 }
 
 static double sector_dim(int L, int n_up) {
@@ -95,11 +97,11 @@ static qb_status sc_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
     return qb_param_fail(p, err, "eigen", "nev", "exceeds the Hilbert-space dimension %.0f", dim);
   /* nonzeros: at most one per row and term placement, plus the diagonal */
   double nnz = dim * (1.0 + (double)c.terms.n * c.L);
-  qb_spectrum_obs_estimate(p, dim, nnz, e);
+  QB_TRY(qb_spectrum_obs_estimate(p, dim, nnz, qb_terms_complex(&c.terms), e, err));
   e->bytes += 200 * dim * c.terms.n; /* the builder's triplets */
   e->ctx_bytes = 8 * dim;
   qb_dyn dyn;
-  QB_TRY(qb_dyn_read(p, c.L, (qb_idx)dim, &dyn, err));
+  QB_TRY(qb_dyn_read(p, c.L, (qb_idx)dim, &c.ops, &dyn, err));
   qb_dyn_estimate(&dyn, dim, nnz, e);
   const int dynamics = qb_dyn_any(&dyn);
   qb_dyn_clear(&dyn);
@@ -113,6 +115,7 @@ static void sc_free(void *ctx) {
   if (c == NULL) return;
   qb_spin_basis_free(c->basis);
   qb_bipartition_free(c->half);
+  qb_spectrum_obs_clear(&c->obs);
   qb_dyn_clear(&c->dyn);
   qb_free(c);
 }
@@ -125,8 +128,9 @@ static qb_status sc_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   int entropy = qb_param_bool(p, "eigen", "entanglement");
   if (st == QB_OK && entropy)
     st = qb_bipartition_sites(c->basis, (UINT64_C(1) << (c->L / 2)) - 1, &c->half, err);
-  if (st == QB_OK) st = qb_spectrum_obs_init(p, entropy, &c->obs, L, err);
-  if (st == QB_OK) st = qb_dyn_read(p, c->L, c->basis->dim, &c->dyn, err);
+  if (st == QB_OK) st = qb_spectrum_obs_init(p, entropy, c->basis->dim, qb_terms_complex(&c->terms),
+                                                 &c->ops, &c->obs, L, err);
+  if (st == QB_OK) st = qb_dyn_read(p, c->L, c->basis->dim, &c->ops, &c->dyn, err);
   if (st == QB_OK) st = qb_dyn_layout(&c->dyn, L, err);
   if (st != QB_OK) {
     sc_free(c);
@@ -140,6 +144,7 @@ static qb_status sc_realize(const void *ctx, const qb_task *t, double *row, qb_e
   const sc_ctx *c = ctx;
   qb_pauli_sum *H = NULL;
   qb_csr *A = NULL;
+  qb_named_set O = {0};
   double defect = 0;
   /* term t draws from the Philox stream (seed, point, realization, 1 + t) */
   qb_status st = qb_terms_build(&c->terms, t->seed, t->point, t->realization, 1, &H, err);
@@ -148,8 +153,10 @@ static qb_status sc_realize(const void *ctx, const qb_task *t, double *row, qb_e
   if (st == QB_OK && defect > 1e-12)
     st = QB_FAIL(err, QB_ERR_INPUT, "spin_chain: the terms give a non-Hermitian H (relative defect "
                  "%.3g); add the Hermitian conjugate of each sigma^+/- term", defect);
-  if (st == QB_OK) st = qb_spectrum_obs_compute(&c->obs, A, c->half, row, err);
-  if (st == QB_OK) st = qb_dyn_realize(&c->dyn, A, c->basis, t, t->nthreads, row, err);
+  if (st == QB_OK) st = qb_named_set_build(&c->ops, c->basis, t, &O, err);
+  if (st == QB_OK) st = qb_spectrum_obs_compute(&c->obs, A, c->half, &O, row, err);
+  if (st == QB_OK) st = qb_dyn_realize(&c->dyn, A, c->basis, &O, t, t->nthreads, row, err);
+  qb_named_set_clear(&O);
   qb_csr_free(A);
   qb_pauli_sum_free(H);
   return st;

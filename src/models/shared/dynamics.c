@@ -19,6 +19,7 @@
 #include "qbath/dynobs.h"
 #include "qbath/eigs.h"
 #include "qbath/survival.h"
+#include "qbath/vecfile.h"
 #include "models/shared/spectrum_obs.h"
 
 /* Philox purpose of a realization's random initial state (disjoint from the models'
@@ -29,10 +30,16 @@ const qb_key qb_dynamics_keys[] = {
     {"evolve", "observe", QB_KEY_STRING_LIST, "", 0, -1, NULL, "", NULL,
      "time-domain observables: survival (P(t) of the initial state), survival_eig (the same "
      "P(t) from the [eigen] eigenpairs: all of them when dense, nev by shift-invert), autocorr (infinite-"
-     "temperature <sigma^z_site(t) sigma^z_site>, spins only), spectral (its spectral function "
-     "by the [spectral] method: signal or lehmann)", 0},
-    {"evolve", "initial", QB_KEY_ENUM, "random", 0, -1, "random|neel|basis", "", NULL,
-     "initial state of survival: random (complex Gaussian), neel (|0101...>, spins), basis", 1},
+     "temperature <O(t) O> of the operator, spins only), spectral (its spectral function "
+     "by the [spectral] method: signal or lehmann), expect (<O(t)> of every [observables] "
+     "operator from the initial state), diagonal (their diagonal-ensemble values from the "
+     "[eigen] eigenpairs)", 0},
+    {"evolve", "initial", QB_KEY_STRING, "random", 0, -1, NULL, "", NULL,
+     "initial state: random (complex Gaussian), neel (|udud...>, spins), basis (basis_state), "
+     "a product state of u/d per site, site 0 first ('uudd...', spins), or a vector file "
+     "(name.npy; name.h5:/dataset of n reals or shape (n, 2) re, im)", 1},
+    {"evolve", "operator", QB_KEY_STRING, "", 0, -1, NULL, "", NULL,
+     "autocorr and spectral: an operator named in [observables] (default: sigma^z at site)", 1},
     {"evolve", "basis_state", QB_KEY_INT, "0", 0, 1e18, NULL, "", NULL,
      "initial = basis: index of the basis state", 1},
     {"evolve", "site", QB_KEY_INT, "-1", -1, 1000, NULL, "", NULL,
@@ -41,7 +48,63 @@ const qb_key qb_dynamics_keys[] = {
      "autocorr: random states of the typicality average per realization", 1},
     QB_KEY_END};
 
-qb_status qb_dyn_read(const qb_params *p, int nsites, qb_idx dim, qb_dyn *d, qb_err *err) {
+/* [evolve] operator and the observables that need [observables] operators. */
+static qb_status read_operator(const qb_params *p, const qb_named_ops *ops, qb_dyn *d, qb_err *err) {
+  d->ops = ops;
+  d->op = -1;
+  const char *name = qb_param_str(p, "evolve", "operator");
+  const int nops = ops ? ops->n : 0;
+  if (name[0]) {
+    d->op = ops ? qb_named_ops_find(ops, name) : -1;
+    if (d->op < 0)
+      return qb_param_fail(p, err, "evolve", "operator", "no operator '%s' in [observables]%s", name,
+                           nops ? "" : " (there are none: add e.g. 'Sz7 = Z@7:1' there)");
+    if (!d->autocorr && !d->spectral)
+      return qb_param_fail(p, err, "evolve", "operator", "used by observe = autocorr or spectral only");
+  }
+  if ((d->expect || d->diagonal) && nops == 0)
+    return qb_param_fail(p, err, "evolve", "observe", "expect and diagonal measure the operators of "
+                         "[observables]; name at least one (e.g. 'Sz_center = Z:1@7', docs/terms.md)");
+  return QB_OK;
+}
+
+/* [evolve] initial: a keyword, a product string of u/d, or a vector file (read here:
+ * its length and norm are checked before any work). */
+static qb_status read_initial(const qb_params *p, int nsites, qb_idx dim, qb_dyn *d, qb_err *err) {
+  static const char *const words[] = {"random", "neel", "basis"};
+  const char *s = qb_param_str(p, "evolve", "initial");
+  for (int i = 0; i < 3; i++)
+    if (!strcmp(s, words[i])) d->initial = i;
+  if (!strcmp(s, "random") || !strcmp(s, "basis")) return QB_OK;
+  if (!strcmp(s, "neel")) {
+    if (nsites == 0) return qb_param_fail(p, err, "evolve", "initial", "neel needs spins (spin_chain)");
+    return QB_OK;
+  }
+  if (qb_vecfile_is_spec(s)) {
+    d->initial = QB_INIT_FILE;
+    qb_err e;
+    qb_err_clear(&e);
+    if (qb_vecfile_read(s, dim, &d->psi_file, &e) != QB_OK)
+      return qb_param_fail(p, err, "evolve", "initial", "%s", e.msg);
+    double n2 = 0;
+    for (qb_idx i = 0; i < dim; i++) n2 += creal(d->psi_file[i] * conj(d->psi_file[i]));
+    /* a vector normalized in double precision has |n2 - 1| ~ dim * 1e-16 */
+    if (fabs(n2 - 1) > 1e-10)
+      return qb_param_fail(p, err, "evolve", "initial", "the vector has norm^2 = %.12g, not 1: "
+                           "normalize it", n2);
+    return QB_OK;
+  }
+  if (strspn(s, "ud") != strlen(s) || (int)strlen(s) != nsites || nsites == 0)
+    return qb_param_fail(p, err, "evolve", "initial", "expected random, neel, basis, a product state "
+                         "of %d letters u/d (site 0 first), or a vector file (.npy, .h5:/dataset)",
+                         nsites);
+  d->initial = QB_INIT_PRODUCT;
+  snprintf(d->product, sizeof d->product, "%s", s);
+  return QB_OK;
+}
+
+qb_status qb_dyn_read(const qb_params *p, int nsites, qb_idx dim, const qb_named_ops *ops,
+                      qb_dyn *d, qb_err *err) {
   memset(d, 0, sizeof *d);
   qb_idx n;
   char *const *obs = qb_param_strs(p, "evolve", "observe", &n);
@@ -50,11 +113,14 @@ qb_status qb_dyn_read(const qb_params *p, int nsites, qb_idx dim, qb_dyn *d, qb_
     else if (!strcmp(obs[i], "survival_eig")) d->survival_eig = 1;
     else if (!strcmp(obs[i], "autocorr")) d->autocorr = 1;
     else if (!strcmp(obs[i], "spectral")) d->spectral = 1;
+    else if (!strcmp(obs[i], "expect")) d->expect = 1;
+    else if (!strcmp(obs[i], "diagonal")) d->diagonal = 1;
     else
-      return qb_param_fail(p, err, "evolve", "observe", "'%s' is not survival, survival_eig, autocorr "
-                           "or spectral",
+      return qb_param_fail(p, err, "evolve", "observe", "'%s' is not survival, survival_eig, autocorr, "
+                           "spectral, expect or diagonal",
                            obs[i]);
   }
+  QB_TRY(read_operator(p, ops, d, err));
   if (d->spectral) {
     if (nsites == 0 || qb_param_find(p, "spectral", "method") < 0)
       return qb_param_fail(p, err, "evolve", "observe", "spectral needs spins and [spectral] keys "
@@ -64,23 +130,22 @@ qb_status qb_dyn_read(const qb_params *p, int nsites, qb_idx dim, qb_dyn *d, qb_
       return qb_param_fail(p, err, "spectral", "method", "the infinite-temperature spectral function "
                            "has no KPM method here (signal or lehmann)");
   }
-  if (d->survival_eig) {
+  if (d->survival_eig || d->diagonal) {
+    const char *what = d->survival_eig ? "survival_eig" : "diagonal";
     if (qb_param_find(p, "eigen", "method") < 0)
-      return qb_param_fail(p, err, "evolve", "observe", "survival_eig needs a model with [eigen] keys");
+      return qb_param_fail(p, err, "evolve", "observe", "%s needs a model with [eigen] keys", what);
     if (!qb_spectrum_obs_enabled(p))
-      return qb_param_fail(p, err, "eigen", "method", "survival_eig takes its eigenpairs from "
-                           "[eigen]: method must be auto, dense or shift_invert, not none");
+      return qb_param_fail(p, err, "eigen", "method", "%s takes its eigenpairs from "
+                           "[eigen]: method must be auto, dense or shift_invert, not none", what);
     qb_spectrum_obs_eigs_opts(p, &d->eo);
   }
-  d->initial = qb_param_enum(p, "evolve", "initial");
+  QB_TRY(read_initial(p, nsites, dim, d, err));
   d->basis_state = qb_param_int(p, "evolve", "basis_state");
   d->site = (int)qb_param_int(p, "evolve", "site");
   d->samples = (int)qb_param_int(p, "evolve", "typical_samples");
   if (nsites == 0 && d->autocorr)
     return qb_param_fail(p, err, "evolve", "observe", "autocorr needs spins (spin_chain)");
-  if (nsites == 0 && d->initial == 1)
-    return qb_param_fail(p, err, "evolve", "initial", "neel needs spins (spin_chain)");
-  if (d->initial == 2 && d->basis_state >= dim)
+  if (d->initial == QB_INIT_BASIS && d->basis_state >= dim)
     return qb_param_fail(p, err, "evolve", "basis_state", "must be below the dimension %lld",
                          (long long)dim);
   if (d->site < 0) d->site = nsites / 2;
@@ -90,7 +155,9 @@ qb_status qb_dyn_read(const qb_params *p, int nsites, qb_idx dim, qb_dyn *d, qb_
   return qb_evolve_config_from_params(p, &d->ev, err);
 }
 
-int qb_dyn_any(const qb_dyn *d) { return d->survival || d->survival_eig || d->autocorr || d->spectral; }
+int qb_dyn_any(const qb_dyn *d) {
+  return d->survival || d->survival_eig || d->autocorr || d->spectral || d->expect || d->diagonal;
+}
 
 qb_status qb_dyn_layout(qb_dyn *d, qb_layout *L, qb_err *err) {
   if (!qb_dyn_any(d)) return QB_OK;
@@ -107,9 +174,26 @@ qb_status qb_dyn_layout(qb_dyn *d, qb_layout *L, qb_err *err) {
        qb_layout_add(L, "survival_eig_weight", 1, NULL, "sum_a w_a: 1 with all eigenpairs, "
                      "the captured weight with nev shift-invert pairs", 0) < 0))
     return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for survival_eig");
+  for (int k = 0; d->expect && k < d->ops->n; k++) {
+    char name[QB_NAME_LEN];
+    snprintf(name, sizeof name, "expect_%s", d->ops->name[k]);
+    if (qb_layout_add(L, name, nt, "t", "<psi(t)|O|psi(t)> of the [observables] operator", 0) < 0)
+      return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for %s", name);
+  }
+  for (int k = 0; d->diagonal && k < d->ops->n; k++) {
+    char name[QB_NAME_LEN];
+    snprintf(name, sizeof name, "diag_%s", d->ops->name[k]);
+    if (qb_layout_add(L, name, 1, NULL, "diagonal ensemble sum_a |<a|psi0>|^2 <a|O|a> (the "
+                      "[eigen] eigenpairs: all when dense; nev by shift-invert, see diag_weight)", 1) < 0)
+      return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for %s", name);
+  }
+  if (d->diagonal && qb_layout_add(L, "diag_weight", 1, NULL, "sum_a |<a|psi0>|^2 over the "
+                                   "eigenpairs used (1 with all of them)", 0) < 0)
+    return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for diag_weight");
   if (d->autocorr &&
-      (qb_layout_add(L, "autocorr_re", nt, "t", "Re Tr[sz(t) sz]/D (typicality)", 0) < 0 ||
-       qb_layout_add(L, "autocorr_im", nt, "t", "Im Tr[sz(t) sz]/D (typicality)", 0) < 0))
+      (qb_layout_add(L, "autocorr_re", nt, "t", "Re Tr[O(t) O]/D (typicality; O = [evolve] "
+                     "operator or sigma^z_site)", 0) < 0 ||
+       qb_layout_add(L, "autocorr_im", nt, "t", "Im Tr[O(t) O]/D (typicality)", 0) < 0))
     return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for autocorr");
   if (d->spectral) {
     d->w = qb_malloc((size_t)d->sp.points * sizeof *d->w);
@@ -118,7 +202,8 @@ qb_status qb_dyn_layout(qb_dyn *d, qb_layout *L, qb_err *err) {
       d->w[i] = d->sp.wmin + (d->sp.wmax - d->sp.wmin) * i / (double)(d->sp.points - 1);
     if (qb_layout_add_axis(L, "w", d->sp.points, d->w, "frequencies of [spectral]") < 0 ||
         qb_layout_add(L, "spectral", d->sp.points, "w",
-                      "infinite-temperature spectral function of sigma^z_site", 0) < 0 ||
+                      "infinite-temperature spectral function of O ([evolve] operator or "
+                      "sigma^z_site)", 0) < 0 ||
         qb_layout_add(L, "spectral_weight", 1, NULL, "sum rule: its integral (exact 1)", 0) < 0)
       return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for spectral");
   }
@@ -132,8 +217,8 @@ void qb_dyn_estimate(const qb_dyn *d, double dim, double nnz, qb_estimate *e) {
   const double vecs = d->autocorr ? 7 : 3;
   e->bytes += vecs * 16 * dim + 24 * nnz;
   const double tmax = d->ev.ntimes ? d->ev.times[d->ev.ntimes - 1] : 0;
-  const double mv = (tmax * fmax(1.0, nnz / dim) + 100) * (d->survival + 2.0 * d->samples * d->autocorr);
-  if (d->survival_eig) { /* the eigenpairs, all of them with vectors when dense */
+  const double mv = (tmax * fmax(1.0, nnz / dim) + 100) * (d->survival + d->expect + 2.0 * d->samples * d->autocorr);
+  if (d->survival_eig || d->diagonal) { /* the eigenpairs, all of them with vectors when dense */
     qb_eigs_opts o = d->eo;
     if (qb_spectrum_obs_uses_dense(&o, dim)) o.nev = (qb_idx)dim;
     qb_spectrum_obs_eigs_cost(&o, dim, nnz, e);
@@ -165,20 +250,25 @@ static qb_status sigmaz(const qb_spin_basis *B, int site, qb_op **out, qb_err *e
 static qb_status initial_state(const qb_dyn *d, const qb_spin_basis *B, const qb_task *t,
                                qb_idx n, qb_cplx *psi, qb_err *err) {
   memset(psi, 0, (size_t)n * sizeof *psi);
-  if (d->initial == 0) {
+  if (d->initial == QB_INIT_FILE) {
+    memcpy(psi, d->psi_file, (size_t)n * sizeof *psi);
+    return QB_OK;
+  }
+  if (d->initial == QB_INIT_RANDOM) {
     qb_rng r;
     qb_rng_init(&r, t->seed, t->point, t->realization, PURPOSE_INITIAL);
     qb_random_state(&r, n, psi);
     return QB_OK;
   }
   qb_idx i = d->basis_state;
-  if (d->initial == 1) {
-    uint64_t s = 0;
-    for (int j = 0; j < B->nsites; j += 2) s |= (uint64_t)1 << j;
+  if (d->initial == QB_INIT_NEEL || d->initial == QB_INIT_PRODUCT) {
+    uint64_t s = 0; /* bit j = site j, 1 = up; neel = udud... */
+    for (int j = 0; j < B->nsites; j++)
+      if (d->initial == QB_INIT_NEEL ? j % 2 == 0 : d->product[j] == 'u') s |= (uint64_t)1 << j;
     i = qb_spin_basis_index(B, s);
     if (i < 0)
-      return QB_FAIL(err, QB_ERR_INPUT, "[evolve] initial = neel: the Neel state is not in the "
-                     "chosen sector (n_up)");
+      return QB_FAIL(err, QB_ERR_INPUT, "[evolve] initial = %s: the state is not in the "
+                     "chosen sector (n_up)", d->initial == QB_INIT_NEEL ? "neel" : d->product);
   }
   psi[i] = 1.0;
   return QB_OK;
@@ -201,40 +291,69 @@ static void measure_weights(const qb_eigs_result *r, const qb_cplx *psi, double 
   }
 }
 
-/* survival_eig of psi into col: nt values of P(t), then sum w^2 and sum w. The dense path
- * takes all eigenpairs (the exact measure), shift-invert the [eigen] nev nearest the target. */
-static qb_status survival_eig_col(const qb_dyn *d, const qb_csr *H, const qb_cplx *psi,
-                                  int nthreads, double *col, qb_err *err) {
+/* The eigenpairs (with vectors) that survival_eig and diagonal use: all of them when the
+ * [eigen] method is dense, the nev nearest the target by shift-invert. */
+static qb_status measure_eigs(const qb_dyn *d, const qb_csr *H, qb_eigs_result **r, qb_err *err) {
   qb_eigs_opts o = d->eo;
   o.want_vectors = 1;
   if (qb_spectrum_obs_uses_dense(&o, (double)H->nrows)) o.method = QB_EIGS_DENSE, o.nev = H->nrows;
   else o.method = QB_EIGS_SHIFT_INVERT;
   if (o.nev > H->nrows)
-    return QB_FAIL(err, QB_ERR_INPUT, "survival_eig: [eigen] nev = %lld exceeds the dimension %lld",
+    return QB_FAIL(err, QB_ERR_INPUT, "[eigen] nev = %lld exceeds the dimension %lld",
                    (long long)o.nev, (long long)H->nrows);
-  qb_eigs_result *r = NULL;
-  QB_TRY(qb_eigs_csr(H, &o, NULL, &r, err));
-  double *w = qb_malloc((size_t)r->nev * sizeof *w);
-  if (!w) {
-    qb_eigs_result_free(r);
-    return QB_FAIL(err, QB_ERR_NOMEM, "survival_eig: %lld weights", (long long)o.nev);
-  }
-  measure_weights(r, psi, w);
+  return qb_eigs_csr(H, &o, NULL, r, err);
+}
+
+/* survival_eig of psi into col: nt values of P(t), then sum w^2 and sum w. */
+static qb_status survival_eig_col(const qb_dyn *d, const qb_eigs_result *r, const double *w,
+                                  int nthreads, double *col) {
   const qb_idx nt = (qb_idx)d->ev.ntimes;
   qb_survival_from_measure(r->E, w, r->nev, d->ev.times, nt, nthreads, col);
   col[nt] = qb_survival_ipr(w, r->nev);
   double total = 0;
   for (qb_idx a = 0; a < r->nev; a++) total += w[a];
   col[nt + 1] = total;
+  return QB_OK;
+}
+
+/* Diagonal ensemble of every named operator, sum_a w_a <a|O|a>, then sum_a w_a, into col. */
+static qb_status diagonal_col(const qb_named_set *O, const qb_eigs_result *r, const double *w,
+                              double *col, qb_err *err) {
+  qb_cplx *work = qb_malloc(2 * (size_t)r->dim * sizeof *work);
+  if (!work) return QB_FAIL(err, QB_ERR_NOMEM, "diagonal: dimension %lld", (long long)r->dim);
+  const size_t vsize = qb_dtype_size(r->dtype) * (size_t)r->dim;
+  double ev[QB_NAMED_OPS_MAX], total = 0;
+  qb_status st = QB_OK;
+  for (int k = 0; k < O->n; k++) col[k] = 0;
+  for (qb_idx a = 0; st == QB_OK && a < r->nev; a++) {
+    st = qb_named_set_expect(O, r->dtype, (const char *)r->V + (size_t)a * vsize, r->dim, work, ev, err);
+    for (int k = 0; st == QB_OK && k < O->n; k++) col[k] += w[a] * ev[k];
+    total += w[a];
+  }
+  col[O->n] = total;
+  qb_free(work);
+  return st;
+}
+
+/* The eigenstate observables of the initial state psi: survival_eig and diagonal. */
+static qb_status eig_cols(const qb_dyn *d, const qb_csr *H, const qb_named_set *O, const qb_cplx *psi,
+                          int nthreads, double *col_surv, double *col_diag, qb_err *err) {
+  qb_eigs_result *r = NULL;
+  QB_TRY(measure_eigs(d, H, &r, err));
+  double *w = qb_malloc((size_t)r->nev * sizeof *w);
+  qb_status st = w ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "%lld weights", (long long)r->nev);
+  if (st == QB_OK) measure_weights(r, psi, w);
+  if (st == QB_OK && d->survival_eig) st = survival_eig_col(d, r, w, nthreads, col_surv);
+  if (st == QB_OK && d->diagonal) st = diagonal_col(O, r, w, col_diag, err);
   qb_free(w);
   qb_eigs_result_free(r);
-  return QB_OK;
+  return st;
 }
 
 /* The infinite-temperature spectral function of sigma^z_site (typicality for signal, all
  * eigenpairs by dense ED for lehmann) and its sum rule into col. */
 static qb_status spectral_col(const qb_dyn *d, qb_op *Hop, qb_csr *H, const qb_spin_basis *B,
-                              const qb_task *t, double *col, qb_err *err) {
+                              const qb_named_set *O, const qb_task *t, double *col, qb_err *err) {
   qb_op *Z = NULL;
   qb_eigs_result *r = NULL;
   qb_spectrum *s = NULL;
@@ -242,7 +361,8 @@ static qb_status spectral_col(const qb_dyn *d, qb_op *Hop, qb_csr *H, const qb_s
   qb_rng g;
   qb_rng_init(&g, t->seed, t->point, t->realization, PURPOSE_INITIAL + 1);
   sp.seed = qb_rng_u64(&g);
-  qb_status st = sigmaz(B, d->site, &Z, err);
+  qb_status st = d->op >= 0 ? QB_OK : sigmaz(B, d->site, &Z, err);
+  const qb_op *A = d->op >= 0 ? O->op[d->op] : Z;
   if (st == QB_OK && sp.method == QB_SPEC_LEHMANN) {
     qb_eigs_opts o;
     qb_eigs_opts_default(&o);
@@ -250,7 +370,7 @@ static qb_status spectral_col(const qb_dyn *d, qb_op *Hop, qb_csr *H, const qb_s
     o.nev = H->nrows;
     st = qb_eigs_csr(H, &o, NULL, &r, err);
   }
-  if (st == QB_OK) st = qb_spectral_infinite_t(Hop, Z, &sp, r, &s, err);
+  if (st == QB_OK) st = qb_spectral_infinite_t(Hop, A, &sp, r, &s, err);
   if (st == QB_OK) {
     memcpy(col, s->S, (size_t)s->points * sizeof *col);
     col[s->points] = s->weight;
@@ -261,8 +381,22 @@ static qb_status spectral_col(const qb_dyn *d, qb_op *Hop, qb_csr *H, const qb_s
   return st;
 }
 
+/* <psi(t)|O_k|psi(t)> of every named operator into col: operator k at col + k nt. */
+static qb_status expect_cols(const qb_dyn *d, qb_prop *P, const qb_named_set *O, const qb_cplx *psi,
+                             double *col, qb_err *err) {
+  const size_t nt = d->ev.ntimes;
+  double *v = qb_malloc(nt * (size_t)O->n * sizeof *v);
+  if (!v) return QB_FAIL(err, QB_ERR_NOMEM, "expect: %zu values", nt * (size_t)O->n);
+  qb_status st = qb_expect_run(P, O->n, (const qb_op *const *)O->op, psi, d->ev.times, nt, v, err);
+  for (int k = 0; st == QB_OK && k < O->n; k++)
+    for (size_t j = 0; j < nt; j++) col[(size_t)k * nt + j] = v[j * (size_t)O->n + k];
+  qb_free(v);
+  return st;
+}
+
 qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
-                         const qb_task *t, int nthreads, double *row, qb_err *err) {
+                         const qb_named_set *O, const qb_task *t, int nthreads, double *row,
+                         qb_err *err) {
   if (!qb_dyn_any(d)) return QB_OK;
   /* the propagators' loops use the team the runner gives this thread; nthreads only
    * splits survival_eig's independent output times */
@@ -279,26 +413,35 @@ qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
     amp = qb_malloc(nt * sizeof *amp);
     if (!psi || !amp) st = QB_FAIL(err, QB_ERR_NOMEM, "time-domain observables, dimension %lld", (long long)n);
   }
-  if (st == QB_OK && (d->survival || d->survival_eig)) st = initial_state(d, B, t, n, psi, err);
+  const int nops = O ? O->n : 0;
+  if ((d->expect || d->diagonal || d->op >= 0) && nops != (d->ops ? d->ops->n : 0))
+    st = QB_FAIL(err, QB_ERR_DIM, "time domain: %d operators given, %d named", nops,
+                 d->ops ? d->ops->n : 0);
+  if (st == QB_OK && (d->survival || d->survival_eig || d->expect || d->diagonal))
+    st = initial_state(d, B, t, n, psi, err);
   if (st == QB_OK && d->survival) {
     st = qb_survival(P, psi, d->ev.times, nt, amp, err);
     for (size_t j = 0; st == QB_OK && j < nt; j++) col[j] = creal(amp[j] * conj(amp[j]));
     col += nt;
   }
-  if (st == QB_OK && d->survival_eig) {
-    st = survival_eig_col(d, H, psi, nthreads, col, err);
-    col += nt + 2;
-  }
+  double *col_surv = col;
+  if (d->survival_eig) col += nt + 2;
+  if (st == QB_OK && d->expect) st = expect_cols(d, P, O, psi, col, err);
+  if (d->expect) col += nops * nt;
+  if (st == QB_OK && (d->survival_eig || d->diagonal))
+    st = eig_cols(d, H, O, psi, nthreads, col_surv, col, err);
+  if (d->diagonal) col += nops + 1;
   if (st == QB_OK && d->autocorr) {
     qb_typical_params tp = qb_typical_defaults();
     tp.samples = d->samples;
     tp.seed = t->seed, tp.point = t->point, tp.realization = t->realization;
-    st = sigmaz(B, d->site, &Z, err);
-    if (st == QB_OK) st = qb_corr_typical(P, Z, NULL, d->ev.times, nt, &tp, amp, NULL, NULL, err);
+    if (d->op < 0) st = sigmaz(B, d->site, &Z, err);
+    const qb_op *A = d->op >= 0 ? O->op[d->op] : Z;
+    if (st == QB_OK) st = qb_corr_typical(P, A, NULL, d->ev.times, nt, &tp, amp, NULL, NULL, err);
     for (size_t j = 0; st == QB_OK && j < nt; j++) col[j] = creal(amp[j]), col[nt + j] = cimag(amp[j]);
     col += 2 * nt;
   }
-  if (st == QB_OK && d->spectral) st = spectral_col(d, Hop, H, B, t, col, err);
+  if (st == QB_OK && d->spectral) st = spectral_col(d, Hop, H, B, O, t, col, err);
   qb_prop_free(P);
   qb_op_free(Hop);
   qb_op_free(Z);
@@ -309,5 +452,6 @@ qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
 
 void qb_dyn_clear(qb_dyn *d) {
   qb_evolve_config_clear(&d->ev);
+  d->psi_file = qb_free(d->psi_file);
   d->w = qb_free(d->w);
 }

@@ -11,6 +11,7 @@
 #include "qbath/spectral.h"
 #include "models/shared/evolve_keys.h"
 #include "qbath/spin.h"
+#include "models/shared/named_ops.h"
 
 /* [evolve] observe, initial, basis_state, site, typical_samples (see dynamics.c); models
  * that offer observe = spectral list qb_spectral_keys too. */
@@ -21,7 +22,13 @@ typedef struct qb_dyn {
   int survival_eig;      /* the same from the eigenpairs of [eigen] (spectral measure) */
   qb_eigs_opts eo;       /* survival_eig: the eigensolver options of [eigen] */
   int autocorr;          /* infinite-temperature sigma^z_site autocorrelation (spins only) */
-  int initial;           /* 0 random, 1 neel, 2 basis */
+  int initial;           /* QB_INIT_* */
+  char product[QB_SPIN_MAX_SITES + 1]; /* initial = a product state: 'u'/'d' per site, site 0 first */
+  qb_cplx *psi_file;     /* initial = a vector file: its normalized entries (owned) */
+  int expect;            /* <psi(t)|O|psi(t)> of every [observables] operator */
+  int diagonal;          /* diagonal ensemble sum_a |<a|psi0>|^2 <a|O|a> of every operator */
+  int op;                /* autocorr / spectral operator: [observables] index, -1: sigma^z_site */
+  const qb_named_ops *ops; /* the model's [observables] (borrowed; NULL: none) */
   qb_idx basis_state;    /* initial = basis: basis index */
   int site;              /* sigma^z site */
   int samples;           /* typical states of the autocorrelation */
@@ -32,9 +39,13 @@ typedef struct qb_dyn {
   qb_idx offset;         /* first row column of the observables */
 } qb_dyn;
 
-/* Reads the keys; nsites = 0 for a model without spins (neel and autocorr refused). dim
- * is the Hilbert-space dimension (basis_state checked against it). */
-qb_status qb_dyn_read(const qb_params *p, int nsites, qb_idx dim, qb_dyn *d, qb_err *err);
+enum { QB_INIT_RANDOM = 0, QB_INIT_NEEL, QB_INIT_BASIS, QB_INIT_PRODUCT, QB_INIT_FILE };
+
+/* Reads the keys; nsites = 0 for a model without spins (neel, products, autocorr and named
+ * operators refused). dim is the Hilbert-space dimension (basis_state and a vector file
+ * checked against it). ops (NULL: none) are the model's [observables]; d keeps the pointer. */
+qb_status qb_dyn_read(const qb_params *p, int nsites, qb_idx dim, const qb_named_ops *ops,
+                      qb_dyn *d, qb_err *err);
 /* 1 when any observable is selected. */
 int qb_dyn_any(const qb_dyn *d);
 /* Adds the axis "t" and the selected columns; records their offset. */
@@ -42,10 +53,11 @@ qb_status qb_dyn_layout(qb_dyn *d, qb_layout *L, qb_err *err);
 /* Bytes and flops of one realization (for estimate), operator with nnz nonzeros. */
 void qb_dyn_estimate(const qb_dyn *d, double dim, double nnz, qb_estimate *e);
 /* Evaluates the observables of one realization for H (borrowed), basis B (NULL without
- * spins), writing row + d->offset. H is used by this thread only (the SpMV may
- * partition it). */
+ * spins) and the realization's named operators O (NULL: none), writing row + d->offset.
+ * H is used by this thread only (the SpMV may partition it). */
 qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
-                         const qb_task *t, int nthreads, double *row, qb_err *err);
+                         const qb_named_set *O, const qb_task *t, int nthreads, double *row,
+                         qb_err *err);
 void qb_dyn_clear(qb_dyn *d);
 
 #endif

@@ -50,8 +50,9 @@ int qb_spectrum_obs_uses_dense(const qb_eigs_opts *o, double dim) {
   return o->method == QB_EIGS_DENSE || (o->method == QB_EIGS_AUTO && dim <= (double)o->dense_max_dim);
 }
 
-qb_status qb_spectrum_obs_init(const qb_params *p, int entropy, qb_spectrum_obs *s,
-                               qb_layout *L, qb_err *err) {
+qb_status qb_spectrum_obs_init(const qb_params *p, int entropy, qb_idx dim, int is_complex,
+                               const qb_named_ops *ops, qb_spectrum_obs *s, qb_layout *L,
+                               qb_err *err) {
   memset(s, 0, sizeof *s);
   s->enabled = qb_spectrum_obs_enabled(p);
   if (!s->enabled) return QB_OK;
@@ -69,8 +70,10 @@ qb_status qb_spectrum_obs_init(const qb_params *p, int entropy, qb_spectrum_obs 
   }
   if (s->col_r < 0 || s->col_emax < 0 || (entropy && s->col_s2 < 0))
     return QB_FAIL(err, QB_ERR_INPUT, "spectrum observables: the result layout is full");
-  return QB_OK;
+  return qb_state_out_init(p, s->opts.nev, dim, is_complex, entropy, ops, &s->states, L, err);
 }
+
+void qb_spectrum_obs_clear(qb_spectrum_obs *s) { qb_state_out_clear(&s->states); }
 
 void qb_spectrum_obs_eigs_cost(const qb_eigs_opts *o, double dim, double nnz, qb_estimate *e) {
   if (qb_spectrum_obs_uses_dense(o, dim)) {
@@ -85,33 +88,30 @@ void qb_spectrum_obs_eigs_cost(const qb_eigs_opts *o, double dim, double nnz, qb
   }
 }
 
-void qb_spectrum_obs_estimate(const qb_params *p, double dim, double nnz, qb_estimate *e) {
+qb_status qb_spectrum_obs_estimate(const qb_params *p, double dim, double nnz, int is_complex,
+                                   qb_estimate *e, qb_err *err) {
   qb_eigs_opts o;
   e->bytes = e->flops = 0;
-  if (!qb_spectrum_obs_enabled(p)) return;
+  if (!qb_spectrum_obs_enabled(p)) return QB_OK;
   qb_spectrum_obs_eigs_opts(p, &o);
   qb_spectrum_obs_eigs_cost(&o, dim, nnz, e);
+  return qb_state_out_estimate(p, (double)o.nev, dim, is_complex, e, err);
 }
 
-/* Mean entropies over the eigenvectors of r. */
-static qb_status mean_entropy(const qb_eigs_result *r, const qb_bipartition *bip, double *svn,
-                              double *s2, qb_err *err) {
-  size_t vsize = qb_dtype_size(r->dtype) * (size_t)r->dim;
-  double a = 0, b = 0;
-  for (qb_idx j = 0; j < r->nev; j++) {
-    double v, w;
-    QB_TRY(qb_entanglement(bip, r->dtype, (const char *)r->V + (size_t)j * vsize, &v, &w, err));
-    a += v, b += w;
-  }
-  *svn = a / (double)r->nev;
-  *s2 = b / (double)r->nev;
+/* The per-state columns and the mean entropies from the eigenpairs r. */
+static qb_status fill_states(const qb_spectrum_obs *s, const qb_eigs_result *r,
+                             const qb_bipartition *bip, const qb_named_set *O, double *row,
+                             qb_err *err) {
+  double svn = 0, s2 = 0;
+  QB_TRY(qb_state_out_fill(&s->states, r, bip, O, row, &svn, &s2, err));
+  if (s->entropy) row[s->col_svn] = svn, row[s->col_s2] = s2;
   return QB_OK;
 }
 
 /* Dense path: all eigenvalues for <r> and the bounds; the nev nearest the target (with
- * vectors) only when entropies are wanted. */
+ * vectors when needed) only when entropies or eigenpairs are wanted. */
 static qb_status dense_path(const qb_spectrum_obs *s, const qb_csr *A, const qb_bipartition *bip,
-                            double *row, qb_err *err) {
+                            const qb_named_set *O, double *row, qb_err *err) {
   qb_idx n = A->nrows;
   void *D = qb_malloc(qb_dtype_size(A->dtype) * (size_t)(n * n));
   double *E = qb_malloc(sizeof(double) * (size_t)n);
@@ -127,40 +127,44 @@ static qb_status dense_path(const qb_spectrum_obs *s, const qb_csr *A, const qb_
   }
   qb_free(D);
   qb_free(E);
-  if (st != QB_OK || !s->entropy) return st;
+  if (st != QB_OK || (!qb_state_out_needs_vectors(&s->states) && s->states.pairs == QB_PAIRS_NONE))
+    return st;
   qb_eigs_opts o = s->opts;
   o.method = QB_EIGS_DENSE;
   o.have_bounds = 1, o.emin = row[s->col_emin], o.emax = row[s->col_emax];
+  o.want_vectors = qb_state_out_needs_vectors(&s->states);
   qb_eigs_result *r = NULL;
   st = qb_eigs_csr(A, &o, NULL, &r, err);
-  if (st == QB_OK) st = mean_entropy(r, bip, &row[s->col_svn], &row[s->col_s2], err);
+  if (st == QB_OK) st = fill_states(s, r, bip, O, row, err);
   qb_eigs_result_free(r);
   return st;
 }
 
 static qb_status shift_invert_path(const qb_spectrum_obs *s, const qb_csr *A,
-                                   const qb_bipartition *bip, double *row, qb_err *err) {
+                                   const qb_bipartition *bip, const qb_named_set *O, double *row,
+                                   qb_err *err) {
   qb_eigs_opts o = s->opts;
   o.method = QB_EIGS_SHIFT_INVERT;
-  o.want_vectors = s->entropy;
+  o.want_vectors = qb_state_out_needs_vectors(&s->states);
   qb_eigs_result *r = NULL;
   qb_status st = qb_eigs_csr(A, &o, NULL, &r, err);
   if (st == QB_OK) {
     row[s->col_r] = qb_gap_ratio_mean(r->E, r->nev, 1, 0, r->nev, NULL);
     row[s->col_emin] = r->emin;
     row[s->col_emax] = r->emax;
-    if (s->entropy) st = mean_entropy(r, bip, &row[s->col_svn], &row[s->col_s2], err);
+    st = fill_states(s, r, bip, O, row, err);
   }
   qb_eigs_result_free(r);
   return st;
 }
 
 qb_status qb_spectrum_obs_compute(const qb_spectrum_obs *s, const qb_csr *A,
-                                  const qb_bipartition *bip, double *row, qb_err *err) {
+                                  const qb_bipartition *bip, const qb_named_set *O, double *row,
+                                  qb_err *err) {
   if (!s->enabled) return QB_OK;
   if (s->opts.nev > A->nrows)
     return QB_FAIL(err, QB_ERR_INPUT, "[eigen] nev = %lld exceeds the dimension %lld",
                    (long long)s->opts.nev, (long long)A->nrows);
-  return qb_spectrum_obs_uses_dense(&s->opts, (double)A->nrows) ? dense_path(s, A, bip, row, err)
-                                                 : shift_invert_path(s, A, bip, row, err);
+  return qb_spectrum_obs_uses_dense(&s->opts, (double)A->nrows) ? dense_path(s, A, bip, O, row, err)
+                                                 : shift_invert_path(s, A, bip, O, row, err);
 }
