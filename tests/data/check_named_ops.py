@@ -29,6 +29,7 @@ def run(qbath, d, name, text):
     out = subprocess.run([qbath, "run", ini], capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit(f"qbath run {ini} failed ({out.returncode}):\n{out.stderr}")
+    run.table = out.stdout + out.stderr
     return h5py.File(os.path.join(d, name + ".h5"), "r")["points/p000000"]
 
 
@@ -60,6 +61,10 @@ def expect(qbath, d):
         got[name] = g["rows/expect_stagger"][0]
         ok &= np.allclose(g["axes/t"][()], t, rtol=0, atol=1e-14)
         ok &= check(f"initial = {name}: max |<O(t)> - expm_multiply|", np.max(np.abs(got[name] - ref)), 1e-8)
+        # the end-of-run summary of a time-domain run: the late-time mean, in the table
+        late = g["rows/expect_stagger_late"][0, 0]
+        ok &= check("|expect_stagger_late - mean of the last quarter|", abs(late - got[name][20:].mean()), 1e-15)
+        ok &= "expect_stagger_late" in run.table and f"{late:.6f}"[:7] in run.table
     ok &= check("|<O(0)> - 1| (Neel)", abs(got["neel"][0] - 1), 1e-12)
     ok &= check("max |npy - product string|", np.max(np.abs(got["npy"] - got["product"])), 0.0)
     ok &= check("max |product string - neel|", np.max(np.abs(got["product"] - got["neel"])), 0.0)

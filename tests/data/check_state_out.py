@@ -45,12 +45,14 @@ def eigenpairs(qbath, d):
     E, V = np.linalg.eigh(H.toarray())
     idx, sigma = nearest(E, nev)
     ok = True
+    rnev = {}
     for method in ("dense", "shift_invert"):
         f = run(qbath, d, "pairs_" + method,
                 f"[run]\nrealizations = 1\n[model]\ntype = matrix_market\nfile = {mtx}\n"
                 f"[eigen]\nmethod = {method}\nnev = {nev}\n"
                 f"[output]\nfile = {d}/pairs_{method}.h5\neigenpairs = vectors\noverwrite = true\n")
         rows = f["points/p000000/rows"]
+        rnev[method] = rows["gap_ratio_nev"][0, 0]
         Eq = rows["eigenvalues"][0]
         Vq = (rows["eigvec_re"][0] + 1j * rows["eigvec_im"][0]).reshape(len(Eq), -1)
         ok &= Eq.shape == (nev,) and Vq.shape == (nev, N)
@@ -66,6 +68,11 @@ def eigenpairs(qbath, d):
         ok &= check(f"{method}: max |E - scipy eigsh|", np.max(np.abs(Eq - Es)), 1e-10)
         ok &= check(f"{method}: max |1 - |<v_eigsh|v>||",
                     np.max(np.abs(1 - np.abs(np.sum(Vs.conj() * Vq.T, axis=0)))), 1e-10)
+    # one <r> convention across the paths: gap_ratio_nev over the same nev levels
+    s = np.diff(E[idx])
+    r_ref = np.mean(np.minimum(s[1:], s[:-1]) / np.maximum(s[1:], s[:-1]))
+    ok &= check("|gap_ratio_nev dense - shift_invert|", abs(rnev["dense"] - rnev["shift_invert"]), 1e-10)
+    ok &= check("|gap_ratio_nev - numpy over the nev levels|", abs(rnev["dense"] - r_ref), 1e-10)
     return ok
 
 

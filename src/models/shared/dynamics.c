@@ -159,6 +159,42 @@ int qb_dyn_any(const qb_dyn *d) {
   return d->survival || d->survival_eig || d->autocorr || d->spectral || d->expect || d->diagonal;
 }
 
+/* NAME_late: the mean of each time curve over the last quarter of the output times, a
+ * scalar that the end-of-run table shows (a curve has no other summary). Laid out after
+ * the curves; filled by late_fill from them. */
+static qb_status late_layout(qb_dyn *d, qb_layout *L, qb_err *err) {
+  const qb_idx nt = (qb_idx)d->ev.ntimes;
+  qb_idx src[QB_NAMED_OPS_MAX + 3];
+  int n = 0;
+  const char *names[QB_NAMED_OPS_MAX + 3];
+  for (int i = 0; i < L->ncols && n < QB_NAMED_OPS_MAX + 3; i++) /* the curves on t so far */
+    if (!strcmp(L->cols[i].axis, "t") && L->cols[i].len == nt && strcmp(L->cols[i].name, "autocorr_im")) {
+      qb_idx off = 0;
+      for (int j = 0; j < i; j++) off += L->cols[j].len;
+      src[n] = off, names[n++] = L->cols[i].name;
+    }
+  d->nlate = n;
+  for (int k = 0; k < n; k++) {
+    char name[QB_NAME_LEN + 8];
+    snprintf(name, sizeof name, "%.*s_late", QB_NAME_LEN - 6, names[k]);
+    qb_idx c = qb_layout_add(L, name, 1, NULL, "mean of the curve over the last quarter of the "
+                             "output times", 1);
+    if (c < 0) return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for %s", name);
+    if (k == 0) d->late_off = c;
+    d->late_src[k] = src[k];
+  }
+  return QB_OK;
+}
+
+static void late_fill(const qb_dyn *d, double *row) {
+  const size_t nt = d->ev.ntimes, from = nt - (nt / 4 > 0 ? nt / 4 : 1);
+  for (int k = 0; k < d->nlate; k++) {
+    double s = 0;
+    for (size_t j = from; j < nt; j++) s += row[d->late_src[k] + (qb_idx)j];
+    row[d->late_off + k] = s / (double)(nt - from);
+  }
+}
+
 qb_status qb_dyn_layout(qb_dyn *d, qb_layout *L, qb_err *err) {
   if (!qb_dyn_any(d)) return QB_OK;
   const qb_idx nt = (qb_idx)d->ev.ntimes;
@@ -207,7 +243,7 @@ qb_status qb_dyn_layout(qb_dyn *d, qb_layout *L, qb_err *err) {
         qb_layout_add(L, "spectral_weight", 1, NULL, "sum rule: its integral (exact 1)", 0) < 0)
       return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for spectral");
   }
-  return QB_OK;
+  return late_layout(d, L, err); /* after every curve */
 }
 
 void qb_dyn_estimate(const qb_dyn *d, double dim, double nnz, qb_estimate *e) {
@@ -442,6 +478,7 @@ qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
     col += 2 * nt;
   }
   if (st == QB_OK && d->spectral) st = spectral_col(d, Hop, H, B, O, t, col, err);
+  if (st == QB_OK) late_fill(d, row);
   qb_prop_free(P);
   qb_op_free(Hop);
   qb_op_free(Z);

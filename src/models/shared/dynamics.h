@@ -37,6 +37,9 @@ typedef struct qb_dyn {
   double *w;             /* its frequency axis (sp.points) */
   qb_evolve_config ev;   /* method, tolerance, output times */
   qb_idx offset;         /* first row column of the observables */
+  int nlate;             /* curves summarized by a late-time mean (the end-of-run table) */
+  qb_idx late_src[QB_NAMED_OPS_MAX + 3]; /* row offsets of those curves */
+  qb_idx late_off;       /* row offset of the first NAME_late scalar */
 } qb_dyn;
 
 enum { QB_INIT_RANDOM = 0, QB_INIT_NEEL, QB_INIT_BASIS, QB_INIT_PRODUCT, QB_INIT_FILE };

@@ -62,13 +62,15 @@ qb_status qb_spectrum_obs_init(const qb_params *p, int entropy, qb_idx dim, int 
                            "mean gap ratio <r> (dense: middle window; shift-invert: nev levels)", 1);
   s->col_emin = qb_layout_add(L, "e_min", 1, NULL, "lowest eigenvalue", 0);
   s->col_emax = qb_layout_add(L, "e_max", 1, NULL, "highest eigenvalue", 0);
+  s->col_rnev = qb_layout_add(L, "gap_ratio_nev", 1, NULL, "<r> over the nev levels nearest the "
+                              "target: the same levels on the dense and shift-invert paths", 0);
   s->col_svn = s->col_s2 = -1;
   if (entropy) {
     s->col_svn = qb_layout_add(L, "s_vn", 1, NULL,
                                "von Neumann entanglement entropy, mean over the nev eigenstates", 1);
     s->col_s2 = qb_layout_add(L, "s_renyi2", 1, NULL, "Renyi-2 entropy, same states", 0);
   }
-  if (s->col_r < 0 || s->col_emax < 0 || (entropy && s->col_s2 < 0))
+  if (s->col_r < 0 || s->col_emax < 0 || s->col_rnev < 0 || (entropy && s->col_s2 < 0))
     return QB_FAIL(err, QB_ERR_INPUT, "spectrum observables: the result layout is full");
   return qb_state_out_init(p, s->opts.nev, dim, is_complex, entropy, ops, &s->states, L, err);
 }
@@ -108,6 +110,14 @@ static qb_status fill_states(const qb_spectrum_obs *s, const qb_eigs_result *r,
   return QB_OK;
 }
 
+/* First of the nev ascending levels nearest sigma (they are contiguous): slide the window
+ * right while its right neighbour is nearer sigma than its left end. */
+static qb_idx nearest_window(const double *E, qb_idx n, qb_idx nev, double sigma) {
+  qb_idx lo = 0;
+  while (lo + nev < n && fabs(E[lo + nev] - sigma) < fabs(E[lo] - sigma)) lo++;
+  return lo;
+}
+
 /* Dense path: all eigenvalues for <r> and the bounds; the nev nearest the target (with
  * vectors when needed) only when entropies or eigenpairs are wanted. */
 static qb_status dense_path(const qb_spectrum_obs *s, const qb_csr *A, const qb_bipartition *bip,
@@ -124,6 +134,9 @@ static qb_status dense_path(const qb_spectrum_obs *s, const qb_csr *A, const qb_
     row[s->col_r] = qb_gap_ratio_mean(E, n, 1, lo, n - lo, NULL);
     row[s->col_emin] = E[0];
     row[s->col_emax] = E[n - 1];
+    const double sigma = E[0] + s->opts.target * (E[n - 1] - E[0]);
+    const qb_idx w = nearest_window(E, n, s->opts.nev, sigma);
+    row[s->col_rnev] = qb_gap_ratio_mean(E + w, s->opts.nev, 1, 0, s->opts.nev, NULL);
   }
   qb_free(D);
   qb_free(E);
@@ -150,6 +163,7 @@ static qb_status shift_invert_path(const qb_spectrum_obs *s, const qb_csr *A,
   qb_status st = qb_eigs_csr(A, &o, NULL, &r, err);
   if (st == QB_OK) {
     row[s->col_r] = qb_gap_ratio_mean(r->E, r->nev, 1, 0, r->nev, NULL);
+    row[s->col_rnev] = row[s->col_r];
     row[s->col_emin] = r->emin;
     row[s->col_emax] = r->emax;
     st = fill_states(s, r, bip, O, row, err);

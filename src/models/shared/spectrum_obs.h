@@ -10,7 +10,9 @@
  *                  e_min, e_max from ARPACK's extremal eigenvalues.
  * method = none computes none of them (time-domain-only runs).
  * The gap ratio of the two paths estimates the same mean <r> when the window is narrow
- * enough that the level statistics do not drift across it. */
+ * enough that the level statistics do not drift across it. For a cross-check level by
+ * level, both paths also write gap_ratio_nev: <r> over the nev levels nearest
+ * sigma = E_min + target (E_max - E_min), the same levels on either path. */
 #ifndef QBATH_MODELS_SPECTRUM_OBS_H
 #define QBATH_MODELS_SPECTRUM_OBS_H
 
@@ -28,6 +30,7 @@ typedef struct qb_spectrum_obs {
   double window;      /* dense path: middle fraction of levels for <r> */
   int entropy;        /* 1: rows carry the mean entanglement entropy of `bip` */
   qb_idx col_r, col_emin, col_emax, col_svn, col_s2; /* offsets in the row */
+  qb_idx col_rnev;    /* gap_ratio_nev: <r> over the nev levels nearest the target */
   qb_state_out states; /* [output] eigenpairs and the per-state columns */
 } qb_spectrum_obs;
 
