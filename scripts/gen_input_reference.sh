@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # gen_input_reference.sh [QBATH] — regenerates docs/input-reference.md from the key
-# tables compiled into qbath (`qbath help keys --markdown`), so that the reference is
-# never written twice. Run after adding or changing a key; CI can diff the result.
+# tables compiled into qbath (`qbath help keys --markdown`) and the man page docs/qbath.1
+# from the CLI's help tables (`qbath help --man`), so that neither is written twice. Run
+# after adding or changing a key, a command or a model; test_docs / test_cli diff them.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 qbath="${1:-$root/build/qbath}"
@@ -18,7 +19,7 @@ cat <<'HEAD'
 ## Syntax
 
 An input file is INI text with the sections `[run] [model] [evolve] [eigen] [spectral]
-[output]`; `#` or `;` starts a comment line, `key = value ; comment` an inline comment.
+[output] [observables]` (`[observables] NAME = terms` names operators, `docs/user-data.md`); `#` or `;` starts a comment line, `key = value ; comment` an inline comment.
 A value may continue on following indented lines (long lists).
 
 - **Sweeps.** A key marked *sweep: yes* takes several values, which sweep it:
@@ -45,3 +46,5 @@ HEAD
 "$qbath" help keys --markdown
 } > "$out"
 echo "wrote $out"
+"$qbath" help --man > "$root/docs/qbath.1"
+echo "wrote $root/docs/qbath.1"
