@@ -1,10 +1,12 @@
-/* eigs_internal.h — helpers shared by eigs.c and eigs_arpack.c (not public API). */
+/* eigs_internal.h — helpers of eigs.c and eigs_arpack.c, defined in eigs_result.c (not public API). */
 #ifndef QBATH_SOLVE_EIGS_INTERNAL_H
 #define QBATH_SOLVE_EIGS_INTERNAL_H
 
 #include "qbath/eigs.h"
 
 double qb_eigs_now(void);
+/* Adds one to qb_eigs_count (atomic: realizations run on many threads). */
+void qb_eigs_count_add(void);
 qb_status qb_eigs_result_alloc(qb_idx dim, qb_idx nev, qb_dtype dtype, int vectors,
                                qb_eigs_result **out, qb_err *err);
 /* First index of the nev consecutive values of ascending w[n] nearest sigma. */

@@ -256,7 +256,7 @@ void qb_dyn_estimate(const qb_dyn *d, double dim, double nnz, qb_estimate *e) {
   const double mv = (tmax * fmax(1.0, nnz / dim) + 100) * (d->survival + d->expect + 2.0 * d->samples * d->autocorr);
   if (d->survival_eig || d->diagonal) { /* the eigenpairs, all of them with vectors when dense */
     qb_eigs_opts o = d->eo;
-    if (qb_spectrum_obs_uses_dense(&o, dim)) o.nev = (qb_idx)dim;
+    if (qb_eigs_uses_dense(&o, dim)) o.nev = (qb_idx)dim;
     qb_spectrum_obs_eigs_cost(&o, dim, nnz, e);
     e->flops += 8.0 * (double)o.nev * (dim + (double)d->ev.ntimes);
   }
@@ -327,17 +327,10 @@ static void measure_weights(const qb_eigs_result *r, const qb_cplx *psi, double 
   }
 }
 
-/* The eigenpairs (with vectors) that survival_eig and diagonal use: all of them when the
- * [eigen] method is dense, the nev nearest the target by shift-invert. */
-static qb_status measure_eigs(const qb_dyn *d, const qb_csr *H, qb_eigs_result **r, qb_err *err) {
-  qb_eigs_opts o = d->eo;
-  o.want_vectors = 1;
-  if (qb_spectrum_obs_uses_dense(&o, (double)H->nrows)) o.method = QB_EIGS_DENSE, o.nev = H->nrows;
-  else o.method = QB_EIGS_SHIFT_INVERT;
-  if (o.nev > H->nrows)
-    return QB_FAIL(err, QB_ERR_INPUT, "[eigen] nev = %lld exceeds the dimension %lld",
-                   (long long)o.nev, (long long)H->nrows);
-  return qb_eigs_csr(H, &o, NULL, r, err);
+/* survival_eig's and diagonal's eigenpairs: all of them when dense (the exact measure),
+ * else the nev nearest the target, with vectors. */
+static unsigned survival_eig_need(const qb_eigs_cache *E) {
+  return qb_eigs_cache_dense(E) ? QB_EIGS_NEED_ALL : QB_EIGS_NEED_TARGET | QB_EIGS_NEED_VECTORS;
 }
 
 /* survival_eig of psi into col: nt values of P(t), then sum w^2 and sum w. */
@@ -372,26 +365,29 @@ static qb_status diagonal_col(const qb_named_set *O, const qb_eigs_result *r, co
 }
 
 /* The eigenstate observables of the initial state psi: survival_eig and diagonal. */
-static qb_status eig_cols(const qb_dyn *d, const qb_csr *H, const qb_named_set *O, const qb_cplx *psi,
+static qb_status eig_cols(const qb_dyn *d, qb_eigs_cache *E, const qb_named_set *O, const qb_cplx *psi,
                           int nthreads, double *col_surv, double *col_diag, qb_err *err) {
-  qb_eigs_result *r = NULL;
-  QB_TRY(measure_eigs(d, H, &r, err));
+  qb_idx n = qb_eigs_cache_dim(E);
+  if (!qb_eigs_cache_dense(E) && d->eo.nev > n)
+    return QB_FAIL(err, QB_ERR_INPUT, "[eigen] nev = %lld exceeds the dimension %lld",
+                   (long long)d->eo.nev, (long long)n);
+  const qb_eigs_result *r = NULL;
+  QB_TRY(qb_eigs_cache_get(E, survival_eig_need(E), &r, err));
   double *w = qb_malloc((size_t)r->nev * sizeof *w);
   qb_status st = w ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "%lld weights", (long long)r->nev);
   if (st == QB_OK) measure_weights(r, psi, w);
   if (st == QB_OK && d->survival_eig) st = survival_eig_col(d, r, w, nthreads, col_surv);
   if (st == QB_OK && d->diagonal) st = diagonal_col(O, r, w, col_diag, err);
   qb_free(w);
-  qb_eigs_result_free(r);
   return st;
 }
 
 /* The infinite-temperature spectral function of sigma^z_site (typicality for signal, all
  * eigenpairs by dense ED for lehmann) and its sum rule into col. */
-static qb_status spectral_col(const qb_dyn *d, qb_op *Hop, qb_csr *H, const qb_spin_basis *B,
+static qb_status spectral_col(const qb_dyn *d, qb_op *Hop, qb_eigs_cache *E, const qb_spin_basis *B,
                               const qb_named_set *O, const qb_task *t, double *col, qb_err *err) {
   qb_op *Z = NULL;
-  qb_eigs_result *r = NULL;
+  const qb_eigs_result *r = NULL;
   qb_spectrum *s = NULL;
   qb_spec_params sp = d->sp;
   qb_rng g;
@@ -399,20 +395,13 @@ static qb_status spectral_col(const qb_dyn *d, qb_op *Hop, qb_csr *H, const qb_s
   sp.seed = qb_rng_u64(&g);
   qb_status st = d->op >= 0 ? QB_OK : sigmaz(B, d->site, &Z, err);
   const qb_op *A = d->op >= 0 ? O->op[d->op] : Z;
-  if (st == QB_OK && sp.method == QB_SPEC_LEHMANN) {
-    qb_eigs_opts o;
-    qb_eigs_opts_default(&o);
-    o.method = QB_EIGS_DENSE;
-    o.nev = H->nrows;
-    st = qb_eigs_csr(H, &o, NULL, &r, err);
-  }
+  if (st == QB_OK && sp.method == QB_SPEC_LEHMANN) st = qb_eigs_cache_get(E, QB_EIGS_NEED_ALL, &r, err);
   if (st == QB_OK) st = qb_spectral_infinite_t(Hop, A, &sp, r, &s, err);
   if (st == QB_OK) {
     memcpy(col, s->S, (size_t)s->points * sizeof *col);
     col[s->points] = s->weight;
   }
   qb_spectrum_free(s);
-  qb_eigs_result_free(r);
   qb_op_free(Z);
   return st;
 }
@@ -430,9 +419,14 @@ static qb_status expect_cols(const qb_dyn *d, qb_prop *P, const qb_named_set *O,
   return st;
 }
 
+void qb_dyn_need(const qb_dyn *d, qb_eigs_cache *E) {
+  if (d->survival_eig || d->diagonal) qb_eigs_cache_need(E, survival_eig_need(E));
+  if (d->spectral && d->sp.method == QB_SPEC_LEHMANN) qb_eigs_cache_need(E, QB_EIGS_NEED_ALL);
+}
+
 qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
-                         const qb_named_set *O, const qb_task *t, int nthreads, double *row,
-                         qb_err *err) {
+                         const qb_named_set *O, const qb_task *t, int nthreads,
+                         qb_eigs_cache *E, double *row, qb_err *err) {
   if (!qb_dyn_any(d)) return QB_OK;
   /* the propagators' loops use the team the runner gives this thread; nthreads only
    * splits survival_eig's independent output times */
@@ -465,7 +459,7 @@ qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
   if (st == QB_OK && d->expect) st = expect_cols(d, P, O, psi, col, err);
   if (d->expect) col += nops * nt;
   if (st == QB_OK && (d->survival_eig || d->diagonal))
-    st = eig_cols(d, H, O, psi, nthreads, col_surv, col, err);
+    st = eig_cols(d, E, O, psi, nthreads, col_surv, col, err);
   if (d->diagonal) col += nops + 1;
   if (st == QB_OK && d->autocorr) {
     qb_typical_params tp = qb_typical_defaults();
@@ -477,7 +471,7 @@ qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
     for (size_t j = 0; st == QB_OK && j < nt; j++) col[j] = creal(amp[j]), col[nt + j] = cimag(amp[j]);
     col += 2 * nt;
   }
-  if (st == QB_OK && d->spectral) st = spectral_col(d, Hop, H, B, O, t, col, err);
+  if (st == QB_OK && d->spectral) st = spectral_col(d, Hop, E, B, O, t, col, err);
   if (st == QB_OK) late_fill(d, row);
   qb_prop_free(P);
   qb_op_free(Hop);
