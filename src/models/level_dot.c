@@ -8,8 +8,10 @@
  * late_tau_max]; the spectral weight inside the eigenpair window.
  * Derived per point: P_off (minimum of the mean curve), P_pl (mean of P_res_ipr; with
  * paths = prop the mean of P over tau >= plateau_tau) and P_pl/P_off with a delta-method
- * error from the rows. Theory: Eq. (4), 1/gamma, Eq. (5) (GUE), the large-gamma form and
- * Eq. (6) (class of the ensemble; Poisson drawn with U) on the data's grids.
+ * error from the rows. Theory ("Emergence of Fermi's Golden Rule", Micklitz et al. 2022):
+ * P_res from Eq. (4) and from the supplement's Eq. (21) (quadrature), 1/gamma, Eq. (5)
+ * (GUE), the large-gamma form and Eq. (6) (class of the ensemble; Poisson drawn with U) on
+ * the data's grids (linear and log).
  * representation = unfolded (the N -> infinity limit, level_dot.h): the continuum's
  * amplitude phi(t) is computed once per point on the three time grids and added, with the
  * row's weight outside the window, to the window's amplitude. */
@@ -206,7 +208,8 @@ static qb_status ld_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   qb_layout_add_derived(L, "tau_off", 1, NULL, "tau of that minimum");
   qb_layout_add_derived(L, "P_pl", 1, NULL, "plateau: mean P_res_ipr (paths = prop: mean P at tau >= plateau_tau)");
   qb_layout_add_derived(L, "P_pl_over_P_off", 1, NULL, "P_pl / P_off (delta-method error)");
-  qb_layout_add_theory(L, "P_res_eq4", 1, NULL, "Eq. (4)");
+  /* Theory of "Emergence of Fermi's Golden Rule" (Micklitz et al. 2022), on the data's axes. */
+  qb_layout_add_theory(L, "P_res_eq4", 1, NULL, "Micklitz et al. 2022 Eq. (4): P_res in closed form");
   qb_layout_add_theory(L, "P_res_golden_rule", 1, NULL, "FGR value 1/gamma");
   qb_layout_add_theory(L, "P_off_eq6", 1, NULL, "a_X / (2 gamma)");
   qb_layout_add_theory(L, "P_pl_eq6", 1, NULL, "(a_X + b_X) / (2 gamma)");
@@ -216,6 +219,10 @@ static qb_status ld_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   qb_layout_add_theory(L, "P_eq6", c->nlin, "tau", "Eq. (6) of the ensemble's class (Poisson: U)");
   qb_layout_add_theory(L, "P_eq6_log", c->nlog, "tau_log", "Eq. (6) on the log grid");
   qb_layout_add_theory(L, "P_large_gamma", c->nlin, "tau", "large-gamma form of Eq. (5)");
+  /* Appended after the older columns so that those keep their place in the file. */
+  qb_layout_add_theory(L, "P_res_eq21", 1, NULL,
+                       "Micklitz et al. 2022 supplement Eq. (21): P_res by quadrature (equals Eq. (4))");
+  qb_layout_add_theory(L, "P_large_gamma_log", c->nlog, "tau_log", "large-gamma form of Eq. (5) on the log grid");
   *out = c;
   return QB_OK;
 }
@@ -338,9 +345,12 @@ static qb_status ld_theory(const void *ctx, double *out, qb_err *err) {
     } else {
       e5l[j - c->nlin] = v;
       e6l[j - c->nlin] = qb_fgr_P_eq6(X, g, tau);
+      lg[c->nlin + 1 + (j - c->nlin)] = qb_fgr_P_large_gamma(g, tau);
     }
   }
-  return QB_OK;
+  /* Eq. (21), the supplement's integral form of P_res: an independent evaluation of Eq. (4). */
+  qb_quad_params q = {1e-16, 1e-13, 2000}; /* well inside the 1e-10 at which it is compared */
+  return qb_fgr_pres_eq21(g, &q, lg + c->nlin, err);
 }
 
 const qb_model qb_model_level_dot = {
