@@ -43,7 +43,7 @@ enum { NG = sizeof GAMMAS / sizeof GAMMAS[0] };
 static const char *LD = "[run]\nname = fgr_theory\nseed = 3\nrealizations = 2\n"
                         "[model]\ntype = level_dot\nensemble = GUE\nN = 40\n"
                         "gamma = 0.001, 0.022, 0.46, 1, 4.6, 46, 300\nrepresentation = chain\n"
-                        "samples = 9\nlog_samples = 5\n"
+                        "[evolve]\nsamples = 9\nlog_samples = 5\n"
                         "[output]\nfile = %s\noverwrite = true\n";
 
 static void test_eq21_equals_eq4_in_file(void) {
