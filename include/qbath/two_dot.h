@@ -2,7 +2,7 @@
  * (Micklitz et al. 2022, supplement "Non-perturbative calculations", Eqs. (7)-(11)) as a
  * library: two chaotic dots of N1 and N2 levels, <|H_i,kl|^2> = lambda^2 / N_i, coupled by
  * a random N1 x N2 matrix W with <|W_kl|^2> = g lambda^2 / (N1 N2), so that
- * g = <tr W W^+> / lambda^2. The campaign model `two_dot` (src/models/two_dot.c) wraps it.
+ * g = <tr W W^+> / lambda^2. The campaign model `two_dot` (src/models/two_dot.c) wraps it; the builder is src/physics/two_dot_build.c.
  *
  * Initial state: the level of dot 1 nearest its band centre (an eigenstate of H_1, not a
  * random state of dot 1): the supplement's P_res(t) of Eq. (9) starts from one level |mu>

@@ -20,7 +20,7 @@
 #include "qbath/theory.h"
 #include "qbath/two_dot.h"
 
-#include "fgr_times.h"
+#include "models/shared/fgr_times.h"
 
 static const qb_key td_keys[] = {
     {"model", "ensemble", QB_KEY_ENUM, "GUE", 0, -1, "GUE|GOE|Poisson", "", NULL,

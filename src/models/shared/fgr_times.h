@@ -3,8 +3,8 @@
  * grid [0, tau_max], a log grid [log_tau_min, tau_max], the late-time window, and the
  * [evolve] method and tolerance of the propagation path. tau = t / (2 pi nu) with the
  * model's own nu (its `unit` = 2 pi nu). */
-#ifndef QBATH_MODELS_FGR_TIMES_H
-#define QBATH_MODELS_FGR_TIMES_H
+#ifndef QBATH_MODELS_SHARED_FGR_TIMES_H
+#define QBATH_MODELS_SHARED_FGR_TIMES_H
 
 #include "qbath/evolve.h"
 #include "qbath/keys.h"

@@ -7,7 +7,7 @@
 
 #include "qbath/alloc.h"
 
-#include "fgr_times.h"
+#include "models/shared/fgr_times.h"
 
 const qb_key qb_fgr_time_keys[] = {
     {"evolve", "method", QB_KEY_ENUM, "chebyshev", 0, -1, "chebyshev|krylov", "", NULL,

@@ -9,7 +9,7 @@
 #include "qbath/rng.h"
 #include "qbath/two_dot.h"
 
-#include "level_dot_internal.h"
+#include "physics/level_dot_internal.h"
 
 #include <omp.h>
 
