@@ -92,6 +92,10 @@ qb_status qb_level_dot_check(const qb_level_dot *m, qb_err *err);
 /* Upper bound on the eigenpairs qb_level_dot_measure returns (N+1, or the window). */
 qb_idx qb_level_dot_measure_size(const qb_level_dot *m);
 
+/* The unfolded representation's mean number of dot levels K in its window (`window`, or
+ * 2000 when 0; GSE: Kramers levels). */
+qb_idx qb_ld_unfolded_window(const qb_level_dot *m);
+
 /* The level's spectral measure: distinct eigenvalues E[k] (ascending) and weights
  * w[k] = sum over the eigenspace of |<0|a>|^2, k < *count <= qb_level_dot_measure_size.
  * Uses up to nthreads threads (results identical on any count). */

@@ -18,9 +18,6 @@ static inline qb_idx qb_ld_dense_dim(const qb_level_dot *m) { return m->ens == Q
 /* Dot levels of the unfolded window when `window` = 0. */
 enum { QB_LD_UNFOLDED_DEFAULT_WINDOW = 2000 };
 
-/* The unfolded representation's mean number of dot levels K in its window (GSE: Kramers levels). */
-qb_idx qb_ld_unfolded_window(const qb_level_dot *m);
-
 /* A window of the unfolded dot in internal units u = nu (E - eps0) (state spacing 1):
  * K sorted levels u[k] in (-A, A) with couplings c[k] = nu^2 |w_k|^2, s the mean level
  * spacing (GSE 2), v = gamma / pi^2 the coupling variance per state, which also sets the

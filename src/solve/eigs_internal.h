@@ -1,4 +1,4 @@
-/* eigs_internal.h — helpers shared by eigs.c and eigs_arpack.c (not public API). */
+/* eigs_internal.h — helpers of eigs.c and eigs_arpack.c, defined in eigs_result.c (not public API). */
 #ifndef QBATH_SOLVE_EIGS_INTERNAL_H
 #define QBATH_SOLVE_EIGS_INTERNAL_H
 
