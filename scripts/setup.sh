@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # setup.sh — installs the Debian packages qbath needs that are missing; nothing else.
 # Idempotent: a second run installs nothing. Needs root (or sudo) only when something is
-# missing. QBATH_SETUP_PEERS=1 also installs the benchmark peers (SLEPc, QuTiP, MPI).
+# missing. QBATH_SETUP_PEERS=1 also installs the benchmark peers (SLEPc, QuTiP).
 set -euo pipefail
 
 packages=(
@@ -14,12 +14,13 @@ packages=(
   libhdf5-dev hdf5-tools                # HDF5 C library, h5dump
   libinih-dev librandom123-dev          # input files, Philox
   libcunit1-dev                         # test suites
+  libopenmpi-dev openmpi-bin            # the MPI build that CI tests (scripts/test_mpi.sh)
   python3-numpy python3-scipy python3-matplotlib python3-h5py   # scripts and figures
   python3-xarray python3-pandas python3-cffi python3-pytest      # python/ package and its tests
   python3-setuptools python3-pip                                 # pip install ./python (no network)
 )
 if [ "${QBATH_SETUP_PEERS:-0}" = 1 ]; then
-  packages+=(libopenmpi-dev openmpi-bin python3-qutip
+  packages+=(python3-qutip
              python3-slepc4py-complex python3-slepc4py-real
              python3-petsc4py-complex python3-petsc4py-real)
 fi

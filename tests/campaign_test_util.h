@@ -105,6 +105,24 @@ static __attribute__((unused)) char *ct_slurp(const char *path) {
   return b;
 }
 
+/* 1 when the file holds `what` (else prints the file, for the failure's context). */
+static __attribute__((unused)) int ct_file_contains(const char *file, const char *what) {
+  char *t = ct_slurp(file);
+  int ok = t && strstr(t, what);
+  if (!ok) printf("\n  '%s' not found in %s: %s\n", what, file, t ? t : "(no file)");
+  qb_free(t);
+  return ok;
+}
+
+/* Writes fmt with its one %s replaced by out into the input file `name`; the input's
+ * path goes to in. */
+static __attribute__((unused)) void ct_make_input(char *in, size_t n, const char *name,
+                                                  const char *fmt, const char *out) {
+  char buf[8192];
+  snprintf(buf, sizeof buf, fmt, out);
+  ct_write(ct_path(in, n, name), "%s", buf);
+}
+
 /* Compares dataset `sub` (e.g. "mean/value") of every point of two result files bit for
  * bit; returns the number of points compared, or -1 on any difference or read error. */
 static __attribute__((unused)) int ct_same_dataset(const char *a, const char *b, const char *sub, int npoints) {

@@ -167,33 +167,12 @@ static void test_readers(void) {
   qb_free(t);
 }
 
-/* Acceptance 2 with MPI: `mpirun -np 2 qbath run` writes the numbers of one process. */
-static void test_mpi_identical(void) {
-#ifdef QBATH_HAVE_MPI
-  char in[600], h5[600], ref[600], buf[4096], cmd[4096];
-  ct_path(ref, sizeof ref, "t1.h5");
-  ct_path(h5, sizeof h5, "mpi.h5");
-  remove(h5);
-  snprintf(buf, sizeof buf, INPUT, h5);
-  ct_write(ct_path(in, sizeof in, "mpi.ini"), "%s", buf);
-  snprintf(cmd, sizeof cmd, "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "
-           "mpirun --oversubscribe -np 2 -x OMP_NUM_THREADS=1 %s run --quiet %s > /dev/null",
-           ct_binary(), in);
-  CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
-  const char *subs[] = {"mean/value", "err/value", "mean/curve", "rows/curve", "mean/value_sq"};
-  for (int i = 0; i < 5; i++) CU_ASSERT_EQUAL(ct_same_dataset(ref, h5, subs[i], 2), 2);
-#else
-  printf("skipped: built without QBATH_MPI ... ");
-#endif
-}
-
 int main(void) {
   const qb_test_case cases[] = {{"1 thread = 2 threads = operator mode", test_threads_identical},
                                 {"reduction and theory", test_reduction_and_theory},
                                 {"failure path and refusals", test_failure_and_refusal},
                                 {"torn journal resume", test_torn_journal},
                                 {"h5py, h5dump, table script", test_readers},
-                                {"mpirun -np 2 = 1 process", test_mpi_identical},
                                 {NULL, NULL}};
   return qb_test_main("campaign_run", cases);
 }

@@ -17,6 +17,7 @@
 #ifndef QBATH_CAMPAIGN_H
 #define QBATH_CAMPAIGN_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "qbath/keys.h"
@@ -50,6 +51,10 @@ const char *qb_campaign_input_text(const qb_campaign *c);
  * memory and time per task and in total, and the execution mode, to f. Returns
  * QB_ERR_INPUT when the run cannot fit in [run] memory_limit (message says why). */
 qb_status qb_campaign_plan(const qb_campaign *c, int nthreads, FILE *f, qb_err *err);
+/* The totals of qb_campaign_plan without printing: peak bytes and wall seconds on
+ * nthreads (0: as the run would choose). */
+qb_status qb_campaign_estimate(const qb_campaign *c, int nthreads, double *bytes,
+                               double *seconds, qb_err *err);
 
 /* Progress, reported at most every opts->progress_seconds (and once per point end). */
 typedef struct qb_progress {
@@ -68,6 +73,10 @@ typedef struct qb_run_opts {
   double progress_seconds;     /* minimum interval between progress callbacks */
   void (*progress)(void *user, const qb_progress *p); /* NULL: none */
   void *user;
+  /* Non-NULL: once *stop is nonzero (a signal handler sets it), no new realization
+   * starts; the finished ones are journaled and synced, and the run returns
+   * QB_INTERRUPTED (resume continues it). */
+  volatile sig_atomic_t *stop;
 } qb_run_opts;
 
 /* Statistics of a finished run (for the end table and the benchmark). */

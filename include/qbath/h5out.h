@@ -37,6 +37,10 @@ qb_status qb_h5_write_u8(qb_h5 *f, const char *path, qb_idx n, const unsigned ch
 /* Reads a whole double dataset (any rank) into a new array (*n elements); qb_free it. */
 qb_status qb_h5_read(qb_h5 *f, const char *path, double **data, qb_idx *n, qb_err *err);
 /* Reads a string attribute into a new NUL-terminated buffer; qb_free it. */
+/* A text of any length as a scalar string dataset (attributes are limited to 64 KiB). */
+qb_status qb_h5_write_str(qb_h5 *f, const char *path, const char *text, qb_err *err);
+/* Reads a string dataset written by qb_h5_write_str into *out (qb_free it). */
+qb_status qb_h5_read_str(qb_h5 *f, const char *path, char **out, qb_err *err);
 qb_status qb_h5_read_attr_str(qb_h5 *f, const char *obj, const char *name, char **out,
                               qb_err *err);
 

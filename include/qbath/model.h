@@ -85,6 +85,9 @@ typedef struct qb_estimate {
   double bytes;   /* peak memory of one realization (besides the shared ctx) */
   double ctx_bytes; /* memory of the shared per-point ctx */
   double flops;   /* rough floating-point operations of one realization */
+  double row_values; /* doubles in one result row (qb_layout_row_len), which the runner
+                      * keeps for every realization; 0: unknown before point_create
+                      * (counted as 1 until the point is created, then checked) */
 } qb_estimate;
 
 /* One realization to compute. */

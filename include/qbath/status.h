@@ -17,7 +17,8 @@ typedef enum {
   QB_ERR_DIM,          /* dimensions of arguments do not match (programmer or input error) */
   QB_ERR_NUMERIC,      /* a numerical failure: LAPACK info != 0, singular factor, NaN */
   QB_ERR_UNSUPPORTED,  /* a valid request this build or type cannot do */
-  QB_NOT_CONVERGED     /* an iterative method has not met its tolerance (yet) */
+  QB_NOT_CONVERGED,    /* an iterative method has not met its tolerance (yet) */
+  QB_INTERRUPTED       /* a stop was requested (a signal): finished work is kept */
 } qb_status;
 
 /* Where a message is written. Callers own it; it lives on the stack in most code. */

@@ -92,7 +92,7 @@ def _points_from_file(f, swept):
 
 # ---- journal ---------------------------------------------------------------------------------
 
-_MAGIC = b"QBJRNL01"
+_MAGIC = b"QBJRNL02"   # version 02: the header holds the run's identity (identity.h)
 _RECORD = struct.Struct("<IIQIIQ")   # magic, point_lo, realization, nvals, point_hi, checksum
 _RECORD_MAGIC = 0x51424A52
 _FNV_PRIME, _FNV_BASIS, _MASK = 1099511628211, 1469598103934665603, (1 << 64) - 1
@@ -116,7 +116,9 @@ def read_journal(path):
     if len(data) < 32 or data[:8] != _MAGIC:
         raise _capi.QbathError("%s: not a qbath journal" % path, 3)
     tlen, _, t0 = struct.unpack_from("<QQd", data, 8)
-    text = data[32:32 + tlen].decode()
+    # The identity: "build: ...", "file: HASH PATH" lines, then "input:\n" and the text.
+    ident = data[32:32 + tlen].decode()
+    text = ident.split("input:\n", 1)[1] if "input:\n" in ident else ident
     pos, rows = 32 + tlen, {}
     while pos + _RECORD.size <= len(data):
         magic, plo, real, nvals, phi, csum = _RECORD.unpack_from(data, pos)
@@ -349,6 +351,9 @@ def load(path):
         return _dataset(pts, swept, attrs)
     with h5py.File(path, "r") as f:
         attrs = {k: _attr(v) for k, v in f.attrs.items()}
+        for name in ("input_text", "identity"):   # datasets: no 64 KiB attribute limit
+            if name in f:
+                attrs[name] = _s(f[name][()])
         swept = [k for k in str(attrs.get("swept_keys", "")).split(",") if k]
         pts = _points_from_file(f, swept)
     attrs["complete"] = 1

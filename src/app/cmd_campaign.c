@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "qbath/campaign.h"
+#include "run_guard.h"
 
 /* Live progress line interval on a terminal (seconds); a human-facing refresh rate. */
 #define QB_TTY_REFRESH 0.2
@@ -21,15 +22,15 @@
 enum { MAX_SETS = 256 };
 
 typedef struct cli {
-  int dry_run, resume, quiet, threads;
+  int dry_run, resume, quiet, threads, yes;
   int nsets;
   char *sets[MAX_SETS];
   const char *file;
 } cli;
 
 static int usage_run(FILE *f) {
-  fprintf(f, "usage: qbath run [--dry-run] [--resume] [--quiet] [--set section.key=value]...\n"
-             "                 [--threads T] FILE\n"
+  fprintf(f, "usage: qbath run [--dry-run] [--resume] [--quiet] [--yes] [--threads T]\n"
+             "                 [--set section.key=value]... FILE\n"
              "       qbath validate [--set section.key=value]... FILE\n"
              "       qbath help keys [--markdown] [MODEL]\n");
   return 2;
@@ -44,6 +45,7 @@ static int parse_cli(int argc, char **argv, cli *o, int allow_run_opts) {
     if (allow_run_opts && !strcmp(a, "--dry-run")) o->dry_run = 1;
     else if (allow_run_opts && !strcmp(a, "--resume")) o->resume = 1;
     else if (allow_run_opts && !strcmp(a, "--quiet")) o->quiet = 1;
+    else if (allow_run_opts && !strcmp(a, "--yes")) o->yes = 1;
     else if (allow_run_opts && !strcmp(a, "--threads") && i + 1 < argc) {
       char *end;
       long t = strtol(argv[++i], &end, 10);
@@ -124,12 +126,14 @@ static void print_table(const qb_campaign *c) {
   }
 }
 
-static int mpi_rank(void) {
+/* This process's MPI rank, and the number of ranks in *size (0 and 1 without MPI). */
+static int mpi_rank(int *size) {
   int rank = 0;
+  *size = 1;
 #ifdef QBATH_HAVE_MPI
   int inited = 0;
   MPI_Initialized(&inited);
-  if (inited) MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (inited) MPI_Comm_rank(MPI_COMM_WORLD, &rank), MPI_Comm_size(MPI_COMM_WORLD, size);
 #endif
   return rank;
 }
@@ -139,7 +143,7 @@ static int do_run(int argc, char **argv) {
   int u = parse_cli(argc, argv, &o, 1);
   if (u == 1) return usage_run(stdout), 0;
   if (u) return usage_run(stderr);
-  int rank = mpi_rank();
+  int nranks = 1, rank = mpi_rank(&nranks);
   qb_err err;
   qb_err_clear(&err);
   qb_campaign *c = NULL;
@@ -150,8 +154,17 @@ static int do_run(int argc, char **argv) {
     qb_campaign_free(c);
     return exit_status(st);
   }
+  int go = rank == 0 ? qb_run_confirm(c, o.threads, o.yes || nranks > 1) : 0;
+#ifdef QBATH_HAVE_MPI
+  if (nranks > 1) MPI_Bcast(&go, 1, MPI_INT, 0, MPI_COMM_WORLD);
+#endif
+  if (go != 0) {
+    qb_campaign_free(c);
+    return go;
+  }
   progress_user pu = {.tty = isatty(2)};
   qb_run_opts ro = {.resume = o.resume, .nthreads = o.threads, .user = &pu,
+                    .stop = qb_run_catch_signals(),
                     .progress = (o.quiet || rank != 0) ? NULL : progress,
                     .progress_seconds = pu.tty ? QB_TTY_REFRESH
                                                : qb_param_real(qb_campaign_point(c, 0), "run",
@@ -160,7 +173,7 @@ static int do_run(int argc, char **argv) {
   st = qb_campaign_run(c, &ro, &stats, &err);
   if (rank == 0) {
     if (st != QB_OK) {
-      fprintf(stderr, "qbath: %s\n", err.msg);
+      qb_run_report_failure(c, st, &err, o.nsets, o.sets, o.file);
     } else if (stats.already_complete) {
       if (!o.quiet) fprintf(stderr, "qbath: %s is already complete\n", qb_campaign_output(c));
     } else {
@@ -172,7 +185,7 @@ static int do_run(int argc, char **argv) {
     }
   }
   qb_campaign_free(c);
-  return st == QB_OK ? 0 : st == QB_ERR_INPUT ? 2 : 1;
+  return qb_run_exit_status(st);
 }
 
 int qb_cmd_run(int argc, char **argv) {

@@ -53,7 +53,7 @@ int qb_cmd_quickstart(int argc, char **argv) {
     return 2;
   }
   printf("FGR quick start: a level decaying into a GUE dot (%s)\n", input);
-  qb_run_opts o = {0, nthreads, 2.0, progress, NULL};
+  qb_run_opts o = {.nthreads = nthreads, .progress_seconds = 2.0, .progress = progress};
   qb_run_stats st;
   int rc = 0;
   if (qb_campaign_run(c, &o, &st, &err) != QB_OK) {

@@ -58,7 +58,19 @@ struct qb_campaign {
   qb_point_result *results;   /* npoints */
 };
 
+/* Journal bytes buffered before a write is forced, whatever the time (run.c). */
+enum { QB_JOURNAL_FLUSH_BYTES = 4 << 20 };
+/* Largest batch of encoded journal records one thread holds (run.c). */
+enum { QB_BATCH_BYTES = 1 << 20 };
+/* Bytes of the journal's in-memory index per record read on resume (journal.c). */
+enum { QB_JOURNAL_INDEX_BYTES = 32 };
+
 /* Execution mode of a point with estimate e on nthreads (plan.c). */
 int qb_campaign_mode_(const qb_campaign *c, const qb_estimate *e, int nthreads);
+/* QB_ERR_INPUT when a point with estimate e (e->row_values: values per row) cannot fit
+ * in memory on nthreads: [run] memory_limit (or 80% of physical memory) and the address
+ * space left under ulimit -v (plan.c). */
+qb_status qb_campaign_check_memory_(const qb_campaign *c, const qb_estimate *e, int nthreads,
+                                    qb_err *err);
 
 #endif

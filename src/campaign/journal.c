@@ -9,9 +9,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "campaign_internal.h"
+#include "identity.h"
 #include "qbath/alloc.h"
 
-static const char HEADER_MAGIC[8] = {'Q', 'B', 'J', 'R', 'N', 'L', '0', '1'};
+/* Version 02: the header holds the run's identity (identity.h), not only its input. */
+static const char HEADER_MAGIC[8] = {'Q', 'B', 'J', 'R', 'N', 'L', '0', '2'};
 enum { RECORD_MAGIC = 0x51424a52u };
 
 typedef struct rec_header {
@@ -26,6 +29,7 @@ typedef struct rec_index {
   uint64_t nvals;
   int64_t offset; /* of the payload */
 } rec_index;
+_Static_assert(sizeof(rec_index) == QB_JOURNAL_INDEX_BYTES, "the memory estimate counts it");
 
 struct qb_journal {
   int fd;
@@ -35,22 +39,12 @@ struct qb_journal {
   size_t nbuf, capbuf;
   rec_index *idx;     /* records found at open */
   qb_idx nidx;
+  qb_idx nappended;   /* records appended since */
 };
 
-/* FNV-1a, 64 bit, over 8-byte words (then the tail bytes): cheap, and a torn or stale
- * record fails it with high probability. */
-static uint64_t fnv1a(uint64_t h, const void *data, size_t n) {
-  const unsigned char *p = data;
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w;
-    memcpy(&w, p + i, 8);
-    h = (h ^ w) * 1099511628211ull;
-  }
-  for (; i < n; i++) h = (h ^ p[i]) * 1099511628211ull;
-  return h;
-}
-static const uint64_t FNV_BASIS = 1469598103934665603ull;
+/* FNV-1a (qb_hash64): cheap, and a torn or stale record fails it with high probability. */
+#define fnv1a qb_hash64
+#define FNV_BASIS QB_HASH64_BASIS
 
 static uint64_t record_sum(const rec_header *h, const double *row) {
   uint64_t s = fnv1a(FNV_BASIS, &h->point_lo, sizeof h->point_lo);
@@ -133,19 +127,25 @@ static qb_status check_header(qb_journal *j, const char *text, int64_t *pos, qb_
   double t0;
   if (!read_all(j->fd, magic, 8) || memcmp(magic, HEADER_MAGIC, 8) || !read_all(j->fd, &len, 8) ||
       !read_all(j->fd, &sum, 8) || !read_all(j->fd, &t0, 8) || len > ((uint64_t)1 << 32))
-    return QB_FAIL(err, QB_ERR_IO, "%s: not a qbath journal (or its header is damaged); "
-                   "remove it to start afresh", j->path);
+    return QB_FAIL(err, QB_ERR_INPUT, "%s: not a qbath journal of this version (or its header "
+                   "is damaged); remove it to start afresh", j->path);
   size_t tl = strlen(text);
   char *stored = qb_malloc(len + 1);
   if (stored == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "out of memory reading the journal");
   int ok = read_all(j->fd, stored, len);
   int same = ok && len == tl && !memcmp(stored, text, tl) && fnv1a(FNV_BASIS, stored, len) == sum;
+  char why[1024] = "";
+  if (ok && !same) {
+    stored[len] = '\0';
+    qb_identity_explain(stored, text, why, sizeof why);
+  }
   qb_free(stored);
-  if (!ok) return QB_FAIL(err, QB_ERR_IO, "%s: journal header is incomplete", j->path);
+  if (!ok) return QB_FAIL(err, QB_ERR_INPUT, "%s: journal header is incomplete; remove it to "
+                          "start afresh", j->path);
   if (!same)
-    return QB_FAIL(err, QB_ERR_INPUT, "%s: the input (file text and --set overrides) differs from "
-                   "the one that started this run; resume with the same input, or remove the "
-                   "journal to start afresh", j->path);
+    return QB_FAIL(err, QB_ERR_INPUT, "%s: cannot resume: %s differs from the run that wrote this "
+                   "journal; resume with the same input, files and build, or remove the journal "
+                   "to start afresh", j->path, why[0] ? why : "the identity");
   j->start_time = t0;
   *pos = 32 + (int64_t)len;
   return QB_OK;
@@ -219,7 +219,7 @@ fail:
 }
 
 double qb_journal_start_time(const qb_journal *j) { return j->start_time; }
-qb_idx qb_journal_nrecords(const qb_journal *j) { return j->nidx; }
+qb_idx qb_journal_nrecords(const qb_journal *j) { return j->nidx + j->nappended; }
 
 size_t qb_journal_record_size(qb_idx nvals) {
   return sizeof(rec_header) + sizeof(double) * (size_t)nvals;
@@ -244,6 +244,7 @@ qb_status qb_journal_append_encoded(qb_journal *j, const void *rec, size_t n, qb
   }
   memcpy(j->buf + j->nbuf, rec, n);
   j->nbuf += n;
+  j->nappended++;
   return QB_OK;
 }
 
@@ -261,6 +262,7 @@ qb_status qb_journal_append(qb_journal *j, uint64_t point, uint64_t realization,
   }
   qb_journal_encode(point, realization, row, nvals, j->buf + j->nbuf);
   j->nbuf += need;
+  j->nappended++;
   return QB_OK;
 }
 

@@ -21,11 +21,13 @@
 
 typedef struct qb_journal qb_journal;
 
-/* Creates path (replacing it) with a header holding the input text and start time. */
-qb_status qb_journal_create(const char *path, const char *text, qb_journal **out, qb_err *err);
-/* Opens an existing journal for appending: the header's input text must equal text
- * (QB_ERR_INPUT otherwise); valid records are indexed, a torn tail is truncated. */
-qb_status qb_journal_open(const char *path, const char *text, qb_journal **out, qb_err *err);
+/* Creates path (replacing it) with a header holding the run's identity (identity.h:
+ * input text, input file hashes, build) and start time. */
+qb_status qb_journal_create(const char *path, const char *identity, qb_journal **out, qb_err *err);
+/* Opens an existing journal for appending: the header's identity must equal identity
+ * (QB_ERR_INPUT otherwise, saying what differs; also for a file that is not a journal);
+ * valid records are indexed, a torn tail is truncated. */
+qb_status qb_journal_open(const char *path, const char *identity, qb_journal **out, qb_err *err);
 /* Start time recorded by the run that created the journal (seconds since the epoch). */
 double qb_journal_start_time(const qb_journal *j);
 /* Buffers one record (not yet written). */
@@ -54,7 +56,7 @@ qb_status qb_journal_flush(qb_journal *j, int sync, qb_err *err);
  * does not belong to this model/input). */
 qb_status qb_journal_read_point(qb_journal *j, uint64_t point, qb_idx nvals, qb_idx nreal,
                                 double *rows, unsigned char *done, qb_idx *ndone, qb_err *err);
-/* Number of valid records found when the journal was opened. */
+/* Valid records found when the journal was opened, plus records appended since. */
 qb_idx qb_journal_nrecords(const qb_journal *j);
 /* Flushes (no sync) and closes; NULL-safe; returns NULL. */
 qb_journal *qb_journal_close(qb_journal *j);

@@ -1,7 +1,9 @@
 /* plan.c — dry run: the expanded sweep, size estimates, execution mode, memory check. */
 #include <math.h>
 #include <omp.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "campaign_internal.h"
@@ -33,6 +35,38 @@ int qb_campaign_mode_(const qb_campaign *c, const qb_estimate *e, int nthreads) 
   return choose_mode(c, e, nthreads);
 }
 
+/* Address space left under ulimit -v (RLIMIT_AS): the limit less what this process
+ * already maps (libraries, thread stacks, BLAS buffers); INFINITY when unlimited. */
+static double address_space_left(void) {
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return INFINITY;
+  long pages = 0;
+  FILE *f = fopen("/proc/self/statm", "r");
+  if (f) {
+    if (fscanf(f, "%ld", &pages) != 1) pages = 0;
+    fclose(f);
+  }
+  return (double)rl.rlim_cur - (double)pages * (double)sysconf(_SC_PAGE_SIZE);
+}
+
+/* Bytes the runner holds for one point besides the model's: every realization's row
+ * (twice when rows are written: a column is gathered for HDF5), the done mask and todo
+ * list, the journal's index of all records (read on resume), its write buffer and the
+ * threads' record batches. */
+static double runner_bytes(const qb_campaign *c, const qb_estimate *e, int nthreads) {
+  double R = (double)c->realizations, rv = e->row_values > 0 ? e->row_values : 1;
+  double rows = R * rv * sizeof(double) * (c->write_rows ? 2 : 1);
+  double index = (double)c->npoints * R * QB_JOURNAL_INDEX_BYTES;
+  return rows + R * (1 + sizeof(qb_idx)) + index + QB_JOURNAL_FLUSH_BYTES +
+         (double)nthreads * QB_BATCH_BYTES;
+}
+
+/* Peak bytes of a point: the shared ctx, the realizations running at once, the runner. */
+static double point_bytes(const qb_campaign *c, const qb_estimate *e, int nthreads) {
+  double conc = choose_mode(c, e, nthreads) == QB_PAR_OPERATOR ? 1 : nthreads;
+  return e->ctx_bytes + conc * e->bytes + runner_bytes(c, e, nthreads);
+}
+
 static void human_bytes(double b, char *buf, size_t n) {
   const char *u[] = {"B", "KiB", "MiB", "GiB", "TiB"};
   int i = 0;
@@ -40,16 +74,91 @@ static void human_bytes(double b, char *buf, size_t n) {
   snprintf(buf, n, "%.3g %s", b, u[i]);
 }
 
+/* QB_ERR_INPUT when peak bytes exceed the memory limit or the address space left. */
+static qb_status check_peak(const qb_campaign *c, double peak, qb_err *err) {
+  double limit = memory_limit_bytes(c), as = address_space_left();
+  char b1[64], b2[64];
+  human_bytes(peak, b1, sizeof b1);
+  if (peak > limit) {
+    human_bytes(limit, b2, sizeof b2);
+    return QB_FAIL(err, QB_ERR_INPUT, "%s: the run needs an estimated %s of memory (model, and "
+                   "%lld realizations' rows and journal), more than the limit %s ([run] "
+                   "memory_limit); use fewer threads, realizations or a smaller size", c->path, b1,
+                   (long long)c->realizations, b2);
+  }
+  if (peak > as) {
+    human_bytes(as > 0 ? as : 0, b2, sizeof b2);
+    return QB_FAIL(err, QB_ERR_INPUT, "%s: the run needs an estimated %s of memory, more than "
+                   "the %s of address space left under the limit `ulimit -v`; raise the limit or "
+                   "shrink the run", c->path, b1, b2);
+  }
+  return QB_OK;
+}
+
+qb_status qb_campaign_check_memory_(const qb_campaign *c, const qb_estimate *e, int nthreads,
+                                    qb_err *err) {
+  return check_peak(c, point_bytes(c, e, nthreads), err);
+}
+
+
 static void human_time(double s, char *buf, size_t n) {
   if (s < 120) snprintf(buf, n, "%.3g s", s);
   else if (s < 7200) snprintf(buf, n, "%.3g min", s / 60);
   else snprintf(buf, n, "%.3g h", s / 3600);
 }
 
-qb_status qb_campaign_plan(const qb_campaign *c, int nthreads, FILE *f, qb_err *err) {
-  if (nthreads <= 0) nthreads = c->threads > 0 ? c->threads : omp_get_max_threads();
-  double limit = memory_limit_bytes(c), peak = 0, total_flops = 0, row_bytes_max = 0;
+/* One line of the plan table (the first 20 and last 5 points of long sweeps). */
+static void print_point(FILE *f, const qb_campaign *c, qb_idx p, int mode, double bytes,
+                        double t_task, double t_point) {
   char b1[64], b2[64], b3[64], lab[1024];
+  if (c->npoints <= 50 || p < 20 || p >= c->npoints - 5) {
+    human_bytes(bytes, b1, sizeof b1);
+    human_time(t_task, b2, sizeof b2);
+    human_time(t_point, b3, sizeof b3);
+    fprintf(f, "%6lld  %-40s %-11s %12s %12s %12s\n", (long long)p,
+            qb_campaign_point_label(c, p, lab, sizeof lab),
+            mode == QB_PAR_OPERATOR ? "operator" : "realizations", b1, b2, b3);
+  } else if (p == 20) {
+    fprintf(f, "   ... (%lld more points)\n", (long long)(c->npoints - 25));
+  }
+}
+
+/* Estimates every point (printing its line to f when non-NULL): peak bytes, total flops. */
+static qb_status plan_points(const qb_campaign *c, int nthreads, FILE *f, double *peak,
+                             double *total_flops, qb_err *err) {
+  *peak = *total_flops = 0;
+  for (qb_idx p = 0; p < c->npoints; p++) {
+    qb_estimate e;
+    memset(&e, 0, sizeof e);
+    QB_TRY(c->model->estimate(&c->params[p], &e, err));
+    int mode = choose_mode(c, &e, nthreads);
+    double mem = point_bytes(c, &e, nthreads);
+    if (mem > *peak) *peak = mem;
+    double t_task = e.flops / c->flops_rate / (mode == QB_PAR_OPERATOR ? nthreads : 1);
+    double t_point = t_task * (double)c->realizations / (mode == QB_PAR_OPERATOR ? 1 : nthreads);
+    *total_flops += e.flops * (double)c->realizations;
+    if (f) print_point(f, c, p, mode, e.bytes, t_task, t_point);
+  }
+  return QB_OK;
+}
+
+static int threads_of(const qb_campaign *c, int nthreads) {
+  return nthreads > 0 ? nthreads : c->threads > 0 ? c->threads : omp_get_max_threads();
+}
+
+qb_status qb_campaign_estimate(const qb_campaign *c, int nthreads, double *bytes,
+                               double *seconds, qb_err *err) {
+  nthreads = threads_of(c, nthreads);
+  double flops = 0;
+  QB_TRY(plan_points(c, nthreads, NULL, bytes, &flops, err));
+  *seconds = flops / c->flops_rate / nthreads;
+  return QB_OK;
+}
+
+qb_status qb_campaign_plan(const qb_campaign *c, int nthreads, FILE *f, qb_err *err) {
+  nthreads = threads_of(c, nthreads);
+  double peak = 0, total_flops = 0;
+  char b1[64], b2[64], b3[64];
   if (f) {
     fprintf(f, "run '%s': model %s, %lld point%s x %lld realizations, seed %llu, %d thread%s\n",
             c->name, c->model->name, (long long)c->npoints, c->npoints == 1 ? "" : "s",
@@ -58,42 +167,14 @@ qb_status qb_campaign_plan(const qb_campaign *c, int nthreads, FILE *f, qb_err *
     fprintf(f, "%6s  %-40s %-11s %12s %12s %12s\n", "point", "swept values", "mode",
             "mem/task", "time/task", "point time");
   }
-  for (qb_idx p = 0; p < c->npoints; p++) {
-    qb_estimate e;
-    memset(&e, 0, sizeof e);
-    QB_TRY(c->model->estimate(&c->params[p], &e, err));
-    int mode = choose_mode(c, &e, nthreads);
-    double conc = mode == QB_PAR_OPERATOR ? 1 : nthreads;
-    double mem = e.ctx_bytes + conc * e.bytes;
-    if (mem > peak) peak = mem;
-    double t_task = e.flops / c->flops_rate / (mode == QB_PAR_OPERATOR ? nthreads : 1);
-    double t_point = t_task * (double)c->realizations / (mode == QB_PAR_OPERATOR ? 1 : nthreads);
-    total_flops += e.flops * (double)c->realizations;
-    if (f && (c->npoints <= 50 || p < 20 || p >= c->npoints - 5)) {
-      human_bytes(e.bytes, b1, sizeof b1);
-      human_time(t_task, b2, sizeof b2);
-      human_time(t_point, b3, sizeof b3);
-      fprintf(f, "%6lld  %-40s %-11s %12s %12s %12s\n", (long long)p,
-              qb_campaign_point_label(c, p, lab, sizeof lab),
-              mode == QB_PAR_OPERATOR ? "operator" : "realizations", b1, b2, b3);
-    } else if (f && p == 20) {
-      fprintf(f, "   ... (%lld more points)\n", (long long)(c->npoints - 25));
-    }
-    (void)row_bytes_max;
-  }
+  QB_TRY(plan_points(c, nthreads, f, &peak, &total_flops, err));
   if (f) {
     human_bytes(peak, b1, sizeof b1);
     human_time(total_flops / c->flops_rate / nthreads, b2, sizeof b2);
-    human_bytes(limit, b3, sizeof b3);
+    human_bytes(memory_limit_bytes(c), b3, sizeof b3);
     fprintf(f, "total: %lld tasks, peak memory %s (limit %s), estimated time %s on %d threads "
             "(at [run] flops_rate = %.3g flop/s per thread)\n",
             (long long)(c->npoints * c->realizations), b1, b3, b2, nthreads, c->flops_rate);
   }
-  if (peak > limit) {
-    human_bytes(peak, b1, sizeof b1);
-    human_bytes(limit, b3, sizeof b3);
-    return QB_FAIL(err, QB_ERR_INPUT, "%s: the run needs an estimated %s of memory, more than the "
-                   "limit %s ([run] memory_limit); use fewer threads or a smaller size", c->path, b1, b3);
-  }
-  return QB_OK;
+  return check_peak(c, peak, err);
 }

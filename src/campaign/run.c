@@ -20,7 +20,9 @@
 #endif
 
 #include "campaign_internal.h"
+#include "identity.h"
 #include "journal.h"
+#include "output.h"
 #include "qbath/alloc.h"
 #include "qbath/blas_threads.h"
 #include "qbath/h5out.h"
@@ -85,8 +87,6 @@ static void record(loop_state *s, qb_idx r, qb_status st, const qb_err *e, const
   if (js != QB_OK) s->status = js, s->abort = 1;
 }
 
-/* Journal bytes buffered before a write is forced, whatever the time. */
-enum { QB_JOURNAL_FLUSH_BYTES = 4 << 20 };
 
 /* Inside the critical section: when a write is due ([output] flush_seconds, or the
  * buffer is large), detaches the buffer into *buf / *n for writing outside it. */
@@ -108,7 +108,7 @@ static int flush_due(loop_state *s, double now, void **buf, size_t *n, int *sync
  * and encoding, checksums and the write() happen outside it. A batch is committed when
  * full or when half of [output] flush_seconds has passed since the thread's last commit,
  * so an expensive realization is journaled at once. */
-enum { BATCH = 256, BATCH_BYTES = 1 << 20 };
+enum { BATCH = 256, BATCH_BYTES = QB_BATCH_BYTES };
 typedef struct batch {
   qb_idx r[BATCH];
   int n;
@@ -175,6 +175,9 @@ static void realize_one(loop_state *s, const qb_model *m, qb_idx r, int inner, b
   if ((size_t)b->n == b->cap || t1 - b->last_commit >= 0.5 * s->c->flush_seconds) commit(s, b, t1);
 }
 
+/* A signal asked the run to stop (qb_run_opts.stop). */
+static int stop_requested(const loop_state *s) { return s->opts->stop && *s->opts->stop; }
+
 /* Runs the listed realizations: one per thread, or one at a time with all threads. */
 static void compute(loop_state *s, const qb_idx *todo, qb_idx ntodo, int mode, int nthreads) {
   const qb_model *m = s->c->model;
@@ -182,7 +185,8 @@ static void compute(loop_state *s, const qb_idx *todo, qb_idx ntodo, int mode, i
     batch b;
     batch_init(s, &b);
     int blas_before = qb_blas_set_threads(nthreads); /* all threads inside the operator */
-    for (qb_idx i = 0; i < ntodo && !s->abort; i++) realize_one(s, m, todo[i], nthreads, &b);
+    for (qb_idx i = 0; i < ntodo && !s->abort && !stop_requested(s); i++)
+      realize_one(s, m, todo[i], nthreads, &b);
     qb_blas_set_threads(blas_before);
     commit(s, &b, omp_get_wtime());
     qb_free(b.recs);
@@ -203,7 +207,7 @@ static void compute(loop_state *s, const qb_idx *todo, qb_idx ntodo, int mode, i
       int stop;
 #pragma omp atomic read
       stop = s->abort;
-      if (!stop) realize_one(s, m, todo[i], 1, &b);
+      if (!stop && !stop_requested(s)) realize_one(s, m, todo[i], 1, &b);
     }
     commit(s, &b, omp_get_wtime());
     qb_free(b.recs);
@@ -237,8 +241,8 @@ static void iso_time(double t, char *buf, size_t n) {
   strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tmv);
 }
 
-static qb_status write_root(qb_h5 *h, const qb_campaign *c, double start, int nthreads,
-                            int nranks, qb_err *err) {
+static qb_status write_root(qb_h5 *h, const qb_campaign *c, const char *identity, double start,
+                            int nthreads, int nranks, qb_err *err) {
   char host[256] = "", ts[64];
   gethostname(host, sizeof host - 1);
   iso_time(start, ts, sizeof ts);
@@ -246,7 +250,9 @@ static qb_status write_root(qb_h5 *h, const qb_campaign *c, double start, int nt
   QB_TRY(qb_h5_attr_str(h, "/", "name", c->name, err));
   QB_TRY(qb_h5_attr_str(h, "/", "model", c->model->name, err));
   QB_TRY(qb_h5_attr_str(h, "/", "input_file", c->path, err));
-  QB_TRY(qb_h5_attr_str(h, "/", "input_text", c->text, err));
+  /* Datasets, not attributes: an input may exceed HDF5's 64 KiB attribute limit. */
+  QB_TRY(qb_h5_write_str(h, "/input_text", c->text, err));
+  QB_TRY(qb_h5_write_str(h, "/identity", identity, err));
   QB_TRY(qb_h5_attr_str(h, "/", "version", QBATH_VERSION, err));
   QB_TRY(qb_h5_attr_str(h, "/", "git_commit", QBATH_GIT_COMMIT, err));
   QB_TRY(qb_h5_attr_str(h, "/", "build_type", QBATH_BUILD_TYPE, err));
@@ -412,6 +418,58 @@ static qb_status mpi_gather_rows(loop_state *s, const unsigned char *done, int r
 }
 #endif
 
+/* After the point's realizations: all ranks agree on a stop, rank 0 gathers the other
+ * ranks' rows, the journal is flushed (and synced when stopping). */
+static qb_status after_compute(loop_state *s, const unsigned char *done, int rank, int nranks,
+                               qb_idx *todo, qb_err *err) {
+  int stopped = stop_requested(s);
+#ifdef QBATH_HAVE_MPI
+  /* Every rank stops if one does (rank 0 would otherwise wait for rows never sent). */
+  if (nranks > 1) MPI_Allreduce(MPI_IN_PLACE, &stopped, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  if (nranks > 1 && !stopped) mpi_gather_rows(s, done, rank, nranks, todo);
+#else
+  (void)done, (void)rank, (void)nranks, (void)todo;
+#endif
+  if (s->status != QB_OK) {
+    *err = s->err;
+    return s->status;
+  }
+  if (s->journal) QB_TRY(qb_journal_flush(s->journal, stopped, err));
+  if (stopped)
+    return QB_FAIL(err, QB_INTERRUPTED, "interrupted at point %lld (%lld realizations in all are "
+                   "finished and journaled)", (long long)s->point, (long long)s->done_all);
+  if (omp_get_wtime() - s->last_progress >= s->opts->progress_seconds) report(s, 0);
+  return QB_OK;
+}
+
+/* Rank 0: reduces the rows, lets the model derive and add theory, writes the point. */
+static qb_status finish_point(loop_state *s, qb_h5 *h, const void *ctx, const qb_layout *L,
+                              unsigned char *done, double *red, qb_err *err) {
+  const qb_model *m = s->c->model;
+  qb_idx R = s->c->realizations, rowlen = s->rowlen, dlen = qb_layout_derived_len(L);
+  for (qb_idx r = 0; r < R; r++) done[r] = 1;
+  double *mean = red, *se = red + rowlen, *dmean = se + rowlen, *dse = dmean + dlen;
+  double *theory = dse + dlen;
+  reduce(s->rows, R, rowlen, mean, se);
+  if (m->derive && dlen > 0) QB_TRY(m->derive(ctx, s->rows, R, dmean, dse, err));
+  if (m->theory && qb_layout_theory_len(L) > 0) QB_TRY(m->theory(ctx, theory, err));
+  point_out o = {L, s->rows, mean, se, dmean, dse, theory, done};
+  QB_TRY(write_point(h, s->c, s->point, &o, err));
+  remember_main(s->c, s->point, L, mean, se);
+  return QB_OK;
+}
+
+/* The model's estimate with the row length known (after point_create): a model that did
+ * not estimate it is checked here, before the rows are allocated. Out of memory (exit 1,
+ * journal kept): the earlier points' rows stay usable with a larger limit. */
+static qb_status check_rows(const qb_campaign *c, qb_estimate *e, qb_idx rowlen, int nthreads,
+                            qb_err *err) {
+  e->row_values = (double)rowlen;
+  if (qb_campaign_check_memory_(c, e, nthreads, err) == QB_OK) return QB_OK;
+  if (err) err->code = QB_ERR_NOMEM;
+  return QB_ERR_NOMEM;
+}
+
 static qb_status run_point(loop_state *s, qb_h5 *h, int nthreads, int rank, int nranks,
                            qb_err *err) {
   qb_campaign *c = s->c;
@@ -430,12 +488,13 @@ static qb_status run_point(loop_state *s, qb_h5 *h, int nthreads, int rank, int 
   if ((st = m->estimate(pp, &e, err)) != QB_OK) goto out;
   int mode = qb_campaign_mode_(c, &e, nthreads);
   if ((st = m->point_create(pp, &ctx, &L, err)) != QB_OK) goto out;
-  qb_idx rowlen = qb_layout_row_len(&L), dlen = qb_layout_derived_len(&L);
-  qb_idx tlen = qb_layout_theory_len(&L);
+  qb_idx rowlen = qb_layout_row_len(&L);
+  if ((st = check_rows(c, &e, rowlen, nthreads, err)) != QB_OK) goto out;
   rows = qb_calloc((size_t)(R * rowlen), sizeof(double));
   done = qb_calloc((size_t)R, 1);
   todo = qb_calloc((size_t)R, sizeof(qb_idx));
-  red = qb_calloc((size_t)(2 * rowlen + 2 * dlen + tlen + 1), sizeof(double));
+  red = qb_calloc((size_t)(2 * rowlen + 2 * qb_layout_derived_len(&L) + qb_layout_theory_len(&L) + 1),
+                  sizeof(double));
   if (!rows || !done || !todo || !red) {
     st = QB_FAIL(err, QB_ERR_NOMEM, "point %lld: out of memory for %lld rows of %lld values",
                  (long long)s->point, (long long)R, (long long)rowlen);
@@ -456,26 +515,8 @@ static qb_status run_point(loop_state *s, qb_h5 *h, int nthreads, int rank, int 
   double t0 = omp_get_wtime();
   compute(s, todo, ntodo, mode, nthreads);
   s->stats->compute += omp_get_wtime() - t0;
-#ifdef QBATH_HAVE_MPI
-  if (nranks > 1) mpi_gather_rows(s, done, rank, nranks, todo);
-#endif
-  if (s->status != QB_OK) {
-    *err = s->err;
-    st = s->status;
-    goto out;
-  }
-  if (s->journal && (st = qb_journal_flush(s->journal, 0, err)) != QB_OK) goto out;
-  if (omp_get_wtime() - s->last_progress >= s->opts->progress_seconds) report(s, 0);
-  if (rank != 0) goto out; /* rank 0 alone reduces and writes */
-  for (qb_idx r = 0; r < R; r++) done[r] = 1;
-  double *mean = red, *se = red + rowlen, *dmean = se + rowlen, *dse = dmean + dlen;
-  double *theory = dse + dlen;
-  reduce(rows, R, rowlen, mean, se);
-  if (m->derive && dlen > 0 && (st = m->derive(ctx, rows, R, dmean, dse, err)) != QB_OK) goto out;
-  if (m->theory && tlen > 0 && (st = m->theory(ctx, theory, err)) != QB_OK) goto out;
-  point_out o = {&L, rows, mean, se, dmean, dse, theory, done};
-  if ((st = write_point(h, c, s->point, &o, err)) != QB_OK) goto out;
-  remember_main(c, s->point, &L, mean, se);
+  st = after_compute(s, done, rank, nranks, todo, err);
+  if (st == QB_OK && rank == 0) st = finish_point(s, h, ctx, &L, done, red, err); /* rank 0 writes */
 out:
   if (ctx) m->point_free(ctx);
   qb_free(rows);
@@ -488,45 +529,82 @@ out:
 
 /* ---- the run ------------------------------------------------------------------------ */
 
-/* Creates the directories leading to path (like mkdir -p of its parent). */
-static qb_status make_parent_dirs(const char *path, qb_err *err) {
-  char buf[4096];
-  snprintf(buf, sizeof buf, "%s", path);
-  for (char *s = buf + 1; *s; s++) {
-    if (*s != '/') continue;
-    *s = '\0';
-    if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-      return QB_FAIL(err, QB_ERR_IO, "cannot create directory %s for the output: %s", buf, strerror(errno));
-    *s = '/';
-  }
+/* The files of one run on rank 0. */
+typedef struct run_files {
+  char jpath[4200], tmp[4200];
+  char *identity;     /* identity.h */
+  qb_outlock *lock;
+  qb_journal *j;
+  qb_h5 *h;
+} run_files;
+
+/* A resume that finds a result file and no journal: complete if the file was made from
+ * the same input and input files (another build may have made it). */
+static qb_status check_complete(const qb_campaign *c, const char *identity, qb_err *err) {
+  qb_h5 *h = NULL;
+  char *stored = NULL, why[1024] = "";
+  if (qb_h5_open(c->output, &h, NULL) != QB_OK)
+    return qb_param_fail(&c->params[0], err, "output", "file", "%s exists but is not an HDF5 "
+                         "result file; remove it or choose another output", c->output);
+  qb_status st = qb_h5_read_str(h, "/identity", &stored, NULL);
+  qb_h5_close(h);
+  if (st != QB_OK)
+    return qb_param_fail(&c->params[0], err, "output", "file", "%s is not a qbath result file of "
+                         "this version; remove it or choose another output", c->output);
+  if (strcmp(qb_identity_inputs(stored), qb_identity_inputs(identity)))
+    qb_identity_explain(qb_identity_inputs(stored), qb_identity_inputs(identity), why, sizeof why);
+  qb_free(stored);
+  if (why[0])
+    return QB_FAIL(err, QB_ERR_INPUT, "%s: this finished result file was made from another "
+                   "input (%s differs); refusing to resume", c->output, why);
   return QB_OK;
 }
 
 /* Opens or creates the journal as resume/overwrite say. *complete is set when a resume
  * finds a finished result file of the same input and no journal. */
-static qb_status open_journal(qb_campaign *c, const char *jpath, int resume, qb_journal **j,
-                              int *complete, qb_err *err) {
+static qb_status open_journal(qb_campaign *c, run_files *f, int resume, int *complete,
+                              qb_err *err) {
   *complete = 0;
-  if (resume && file_exists(jpath)) return qb_journal_open(jpath, c->text, j, err);
+  if (resume && file_exists(f->jpath)) return qb_journal_open(f->jpath, f->identity, &f->j, err);
   if (resume && file_exists(c->output)) {
-    qb_h5 *h = NULL;
-    char *text = NULL;
-    qb_status st = qb_h5_open(c->output, &h, err);
-    if (st == QB_OK) st = qb_h5_read_attr_str(h, "/", "input_text", &text, err);
-    if (st == QB_OK && strcmp(text, c->text))
-      st = QB_FAIL(err, QB_ERR_INPUT, "%s: this finished result file was made from another input; "
-                   "refusing to resume", c->output);
-    qb_free(text);
-    qb_h5_close(h);
-    if (st == QB_OK) *complete = 1;
-    return st;
+    QB_TRY(check_complete(c, f->identity, err));
+    *complete = 1;
+    return QB_OK;
   }
-  if (!resume && !c->overwrite && (file_exists(c->output) || file_exists(jpath)))
+  if (!resume && !c->overwrite && (file_exists(c->output) || file_exists(f->jpath)))
     return QB_FAIL(err, QB_ERR_INPUT, "%s: %s exists; use --resume to continue it, or set "
                    "[output] overwrite = true", c->path,
-                   file_exists(jpath) ? jpath : c->output);
-  QB_TRY(make_parent_dirs(c->output, err));
-  return qb_journal_create(jpath, c->text, j, err);
+                   file_exists(f->jpath) ? f->jpath : c->output);
+  return qb_journal_create(f->jpath, f->identity, &f->j, err);
+}
+
+/* Rank 0, before any computation: the path checked, the lock taken (before anything is
+ * opened for writing), the journal opened or created, FILE.tmp started. */
+static qb_status open_output(qb_campaign *c, run_files *f, int resume, int nthreads, int nranks,
+                             int *complete, qb_err *err) {
+  QB_TRY(qb_output_check(c, err));
+  QB_TRY(qb_output_make_dirs(c, err));
+  QB_TRY(qb_output_lock(c, &f->lock, err));
+  QB_TRY(qb_identity_create(c, &f->identity, err));
+  QB_TRY(open_journal(c, f, resume, complete, err));
+  if (*complete) return QB_OK;
+  QB_TRY(qb_h5_create(f->tmp, &f->h, err));
+  return write_root(f->h, c, f->identity, qb_journal_start_time(f->j), nthreads, nranks, err);
+}
+
+/* Releases the run's files. After a failure the journal stays for --resume, unless it
+ * holds no row or the failure was the input's (a corrected input is a new run, which
+ * the old journal would only block). */
+static void close_output(run_files *f, qb_status st) {
+  int discard = st != QB_OK && f->j && (st == QB_ERR_INPUT || qb_journal_nrecords(f->j) == 0);
+  qb_journal_close(f->j);
+  if (discard) unlink(f->jpath);
+  if (f->h) {
+    qb_h5_close(f->h);
+    unlink(f->tmp); /* an incomplete result file is never left behind */
+  }
+  qb_output_unlock(f->lock);
+  qb_free(f->identity);
 }
 
 static qb_status finish_file(qb_h5 **h, const char *tmp, const char *out, qb_err *err) {
@@ -559,31 +637,19 @@ qb_status qb_campaign_run(qb_campaign *c, const qb_run_opts *opts, qb_run_stats 
   stats->nthreads = nthreads;
   QB_TRY(qb_campaign_plan(c, nthreads, NULL, err));
   double t_run = omp_get_wtime();
-  size_t olen = strlen(c->output);
-  char *jpath = qb_malloc(olen + 16), *tmp = qb_malloc(olen + 16);
+  run_files f;
+  memset(&f, 0, sizeof f);
+  snprintf(f.jpath, sizeof f.jpath, "%s.journal", c->output);
+  snprintf(f.tmp, sizeof f.tmp, "%s.tmp", c->output);
   double *in_model = qb_calloc((size_t)nthreads * PAD, sizeof(double));
-  qb_journal *j = NULL;
-  qb_h5 *h = NULL;
   qb_status st = QB_OK;
-  if (!jpath || !tmp || !in_model) {
-    st = QB_FAIL(err, QB_ERR_NOMEM, "out of memory");
-    goto out;
-  }
-  snprintf(jpath, olen + 16, "%s.journal", c->output);
-  snprintf(tmp, olen + 16, "%s.tmp", c->output);
   qb_free(c->results);
   c->results = qb_calloc((size_t)c->npoints, sizeof(qb_point_result));
-  if (c->results == NULL) {
+  if (!in_model || !c->results) {
     st = QB_FAIL(err, QB_ERR_NOMEM, "out of memory");
     goto out;
   }
-  if (rank == 0) {
-    st = open_journal(c, jpath, opts->resume, &j, &stats->already_complete, err);
-    if (st == QB_OK && !stats->already_complete) {
-      st = qb_h5_create(tmp, &h, err);
-      if (st == QB_OK) st = write_root(h, c, qb_journal_start_time(j), nthreads, nranks, err);
-    }
-  }
+  if (rank == 0) st = open_output(c, &f, opts->resume, nthreads, nranks, &stats->already_complete, err);
 #ifdef QBATH_HAVE_MPI
   if (nranks > 1) {
     int flags[2] = {st != QB_OK, stats->already_complete};
@@ -593,30 +659,24 @@ qb_status qb_campaign_run(qb_campaign *c, const qb_run_opts *opts, qb_run_stats 
   }
 #endif
   if (st != QB_OK || stats->already_complete) goto out;
-  loop_state s = {.c = c, .opts = opts, .journal = j, .total_all = c->npoints * c->realizations,
+  loop_state s = {.c = c, .opts = opts, .journal = f.j, .total_all = c->npoints * c->realizations,
                   .t_start = omp_get_wtime(), .in_model = in_model, .stats = stats};
   s.last_flush = s.last_sync = s.last_progress = s.t_start;
   for (qb_idx p = 0; p < c->npoints && st == QB_OK; p++) {
     s.point = p;
-    st = run_point(&s, h, nthreads, rank, nranks, err);
+    st = run_point(&s, f.h, nthreads, rank, nranks, err);
   }
   stats->computed = s.computed;
   if (st == QB_OK) report(&s, 1);
-  if (st == QB_OK && j) st = qb_journal_flush(j, 0, err);
-  if (st == QB_OK && rank == 0) st = finish_file(&h, tmp, c->output, err);
+  if (st == QB_OK && f.j) st = qb_journal_flush(f.j, 0, err);
+  if (st == QB_OK && rank == 0) st = finish_file(&f.h, f.tmp, c->output, err);
   if (st == QB_OK && rank == 0 && !c->keep_journal) {
-    j = qb_journal_close(j);
-    unlink(jpath);
+    f.j = qb_journal_close(f.j);
+    unlink(f.jpath);
   }
 out:
   for (int t = 0; in_model && t < nthreads; t++) stats->in_model += in_model[t * PAD];
-  qb_journal_close(j);
-  if (h) {
-    qb_h5_close(h);
-    unlink(tmp); /* an incomplete result file is never left behind */
-  }
-  qb_free(jpath);
-  qb_free(tmp);
+  close_output(&f, st);
   qb_free(in_model);
   stats->wall = omp_get_wtime() - t_run;
   return st;

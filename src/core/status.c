@@ -54,6 +54,7 @@ const char *qb_status_name(qb_status code) {
       [QB_ERR_NUMERIC] = "numerical failure",
       [QB_ERR_UNSUPPORTED] = "unsupported",
       [QB_NOT_CONVERGED] = "not converged",
+      [QB_INTERRUPTED] = "interrupted",
   };
   if ((unsigned)code >= sizeof names / sizeof names[0]) return "unknown status";
   return names[code];

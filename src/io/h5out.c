@@ -1,6 +1,7 @@
 /* h5out.c — HDF5 result-file writer/reader behind qbath/h5out.h (HDF5 1.10 C API). */
 #include "qbath/h5out.h"
 
+#include <errno.h>
 #include <hdf5.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,7 +16,15 @@ struct qb_h5 {
   char path[4096];
 };
 
-static void quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+/* No error stack printing (messages go through qb_err), and no HDF5 clean-up at exit:
+ * after a failed write (disk full) H5Fclose fails and leaves the file half-closed, and
+ * HDF5 1.10's exit handler then crashes on it (exit 139). Files are closed explicitly,
+ * so the handler has nothing else to do. H5dont_atexit only acts before the library's
+ * first use; later calls fail harmlessly. */
+static void quiet(void) {
+  H5dont_atexit();
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
 
 qb_status qb_h5_create(const char *path, qb_h5 **out, qb_err *err) {
   quiet();
@@ -53,8 +62,13 @@ qb_h5 *qb_h5_close(qb_h5 *f) {
   return qb_free(f);
 }
 
+/* The system's reason for a failed HDF5 call, when it left one (disk full, quota). */
+static const char *os_reason(void) { return errno ? strerror(errno) : "no reason given by HDF5"; }
+
 qb_status qb_h5_flush(qb_h5 *f, qb_err *err) {
-  if (H5Fflush(f->file, H5F_SCOPE_GLOBAL) < 0) return QB_FAIL(err, QB_ERR_IO, "%s: flush failed", f->path);
+  errno = 0;
+  if (H5Fflush(f->file, H5F_SCOPE_GLOBAL) < 0)
+    return QB_FAIL(err, QB_ERR_IO, "%s: writing the result file failed: %s", f->path, os_reason());
   return QB_OK;
 }
 
@@ -133,9 +147,10 @@ static qb_status write_any(qb_h5 *f, const char *path, int rank, const hsize_t *
     H5Pset_chunk(dcpl, 2, chunk);
   }
   hid_t p = lcpl();
+  errno = 0;
   hid_t d = H5Dcreate2(f->file, path, type, s, p, dcpl, H5P_DEFAULT);
   if (d < 0 || ((dims[0] > 0 && dims[rank - 1] > 0) && H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0))
-    st = QB_FAIL(err, QB_ERR_IO, "%s: cannot write dataset %s", f->path, path);
+    st = QB_FAIL(err, QB_ERR_IO, "%s: cannot write dataset %s: %s", f->path, path, os_reason());
   if (d >= 0) H5Dclose(d);
   H5Pclose(p);
   H5Pclose(dcpl);
@@ -176,6 +191,41 @@ qb_status qb_h5_read(qb_h5 *f, const char *path, double **data, qb_idx *n, qb_er
   *data = buf;
   *n = (qb_idx)np;
   return QB_OK;
+}
+
+qb_status qb_h5_write_str(qb_h5 *f, const char *path, const char *text, qb_err *err) {
+  hid_t t = H5Tcopy(H5T_C_S1);
+  H5Tset_size(t, strlen(text) + 1);
+  H5Tset_cset(t, H5T_CSET_UTF8);
+  hid_t s = H5Screate(H5S_SCALAR), p = lcpl();
+  hid_t d = H5Dcreate2(f->file, path, t, s, p, H5P_DEFAULT, H5P_DEFAULT);
+  qb_status st = QB_OK;
+  if (d < 0 || H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, text) < 0)
+    st = QB_FAIL(err, QB_ERR_IO, "%s: cannot write dataset %s", f->path, path);
+  if (d >= 0) H5Dclose(d);
+  H5Pclose(p);
+  H5Sclose(s);
+  H5Tclose(t);
+  return st;
+}
+
+qb_status qb_h5_read_str(qb_h5 *f, const char *path, char **out, qb_err *err) {
+  *out = NULL;
+  hid_t d = H5Dopen2(f->file, path, H5P_DEFAULT);
+  if (d < 0) return QB_FAIL(err, QB_ERR_IO, "%s: no dataset %s", f->path, path);
+  hid_t t = H5Dget_type(d);
+  size_t len = H5Tget_size(t);
+  char *buf = qb_calloc(len + 1, 1);
+  qb_status st = QB_OK;
+  if (buf == NULL) st = QB_FAIL(err, QB_ERR_NOMEM, "out of memory");
+  else if (H5Tget_class(t) != H5T_STRING || H5Tis_variable_str(t) > 0 ||
+           H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+    st = QB_FAIL(err, QB_ERR_IO, "%s: %s is not a fixed-length string dataset", f->path, path);
+  H5Tclose(t);
+  H5Dclose(d);
+  if (st != QB_OK) buf = qb_free(buf);
+  *out = buf;
+  return st;
 }
 
 qb_status qb_h5_read_attr_str(qb_h5 *f, const char *obj, const char *name, char **out,

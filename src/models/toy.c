@@ -40,6 +40,7 @@ static qb_status toy_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   e->bytes = 8 * (n + 2);
   e->ctx_bytes = 8 * n;
   e->flops = 4.0 * (double)qb_param_int(p, "model", "work") + n;
+  e->row_values = n + 2; /* value, curve[samples], work */
   return QB_OK;
 }
 

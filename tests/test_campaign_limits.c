@@ -1,0 +1,148 @@
+/* test_campaign_limits.c — the runner's memory estimate (issue 18 item 7): it counts
+ * the rows kept for every realization and the journal, so that 10^6 realizations of 32
+ * values are refused under a small [run] memory_limit; realizations = 1e12 is refused
+ * by validate; an estimate above the address space left by `ulimit -v` is refused; and
+ * the estimate is within 1.5x of the measured peak (resident set) of a rows-dominated
+ * run. Checked through the qbath binary (exit statuses, ru_maxrss). */
+#include <sys/resource.h>
+
+#include "campaign_test_util.h"
+#include "harness.h"
+
+/* AddressSanitizer reserves terabytes of shadow address space (no run fits any
+ * `ulimit -v`) and inflates the resident set: those two checks run in the standard build. */
+#if defined(__SANITIZE_ADDRESS__)
+#define QB_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define QB_UNDER_ASAN 1
+#endif
+#endif
+#ifdef QB_UNDER_ASAN
+#define SKIP_UNDER_ASAN()                                                        \
+  do {                                                                           \
+    printf("not under AddressSanitizer (shadow memory) ... ");                   \
+    return;                                                                      \
+  } while (0)
+#else
+#define SKIP_UNDER_ASAN() ((void)0)
+#endif
+
+/* toy rows hold samples + 2 values: samples = 30 gives 32 values per realization. */
+static const char *ROWS =
+    "[run]\nseed = 2\nrealizations = %s\nmemory_limit = %s\n[model]\ntype = toy\nsamples = 30\n"
+    "[output]\nfile = %s\n";
+
+static void make_input(char *in, size_t n, const char *name, const char *real, const char *limit) {
+  char out[700], buf[2048];
+  snprintf(out, sizeof out, "%s/%s.h5", ct_tmpdir(), name);
+  snprintf(buf, sizeof buf, ROWS, real, limit, out);
+  char file[64];
+  snprintf(file, sizeof file, "%s.ini", name);
+  ct_write(ct_path(in, n, file), "%s", buf);
+}
+
+/* Runs qbath args with RLIMIT_AS = as bytes (0: unchanged); stdout to outf, stderr to
+ * errf; returns the exit status and the child's peak resident set in *maxrss (bytes). */
+static int run_limited(char *const *args, rlim_t as, const char *outf, const char *errf,
+                       double *maxrss) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (as) {
+      struct rlimit rl = {as, as};
+      setrlimit(RLIMIT_AS, &rl);
+    }
+    int o = open(outf, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int e = open(errf, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(o, 1), dup2(e, 2);
+    execv(ct_binary(), args);
+    _exit(127);
+  }
+  int st = 0;
+  struct rusage ru;
+  wait4(pid, &st, 0, &ru);
+  if (maxrss) *maxrss = 1024.0 * (double)ru.ru_maxrss;
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void test_rows_counted(void) {
+  char in[600], outf[600], errf[600];
+  ct_path(outf, sizeof outf, "lim_out.txt");
+  ct_path(errf, sizeof errf, "lim_err.txt");
+  /* 10^6 x 32 doubles = 256 MB of rows alone: more than 0.25 GiB. */
+  make_input(in, sizeof in, "million", "1000000", "0.25");
+  char *val[] = {"qbath", "validate", in, NULL};
+  CU_ASSERT_EQUAL(run_limited(val, 0, outf, errf, NULL), 2);
+  CU_ASSERT_TRUE(ct_file_contains(errf, "rows and journal"));
+  /* 10^4 realizations fit. */
+  make_input(in, sizeof in, "tenk", "10000", "0.25");
+  CU_ASSERT_EQUAL(run_limited(val, 0, outf, errf, NULL), 0);
+}
+
+static void test_absurd_realizations(void) {
+  char in[600], outf[600], errf[600];
+  ct_path(outf, sizeof outf, "lim_out.txt");
+  ct_path(errf, sizeof errf, "lim_err.txt");
+  make_input(in, sizeof in, "absurd", "1000000000000", "0");
+  char *val[] = {"qbath", "validate", in, NULL};
+  CU_ASSERT_EQUAL(run_limited(val, 0, outf, errf, NULL), 2);
+  CU_ASSERT_TRUE(ct_file_contains(errf, "memory"));
+}
+
+/* ~5.5 GB estimated: refused under ulimit -v 1.5 GiB, accepted without it (the
+ * default limit is 80% of physical memory; skipped on machines with less than 8 GiB). */
+static void test_ulimit_v(void) {
+  SKIP_UNDER_ASAN();
+  char in[600], outf[600], errf[600];
+  ct_path(outf, sizeof outf, "lim_out.txt");
+  ct_path(errf, sizeof errf, "lim_err.txt");
+  make_input(in, sizeof in, "big", "10000000", "0");
+  char *val[] = {"qbath", "validate", in, NULL};
+  rlim_t as = (rlim_t)1536 << 20;
+  CU_ASSERT_EQUAL(run_limited(val, as, outf, errf, NULL), 2);
+  CU_ASSERT_TRUE(ct_file_contains(errf, "ulimit -v"));
+  if ((double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGE_SIZE) > 8.0 * (1 << 30))
+    CU_ASSERT_EQUAL(run_limited(val, 0, outf, errf, NULL), 0);
+  make_input(in, sizeof in, "small", "1000", "0");
+  CU_ASSERT_EQUAL(run_limited(val, as, outf, errf, NULL), 0); /* fits: accepted */
+}
+
+/* Parses "peak memory X UNIT" from a dry run's output; bytes, or -1. */
+static double peak_from(const char *file) {
+  char *t = ct_slurp(file), unit[8] = "";
+  double x = -1;
+  const char *p = t ? strstr(t, "peak memory ") : NULL;
+  if (p && sscanf(p, "peak memory %lf %7s", &x, unit) == 2) {
+    const char *u[] = {"B", "KiB", "MiB", "GiB"};
+    for (int i = 0; i < 4; i++)
+      if (!strcmp(unit, u[i])) x *= (double)(1ull << (10 * i));
+  }
+  qb_free(t);
+  return x;
+}
+
+/* The estimate against the measured peak of a run dominated by its rows (2 x 10^5
+ * realizations of 32 values: 51 MB of rows, the same again gathered for HDF5). */
+static void test_estimate_vs_peak(void) {
+  SKIP_UNDER_ASAN();
+  char in[600], outf[600], errf[600];
+  ct_path(outf, sizeof outf, "peak_out.txt");
+  ct_path(errf, sizeof errf, "peak_err.txt");
+  make_input(in, sizeof in, "peak", "200000", "0");
+  char *dry[] = {"qbath", "run", "--dry-run", "--threads", "2", in, NULL};
+  CU_ASSERT_EQUAL_FATAL(run_limited(dry, 0, outf, errf, NULL), 0);
+  double est = peak_from(outf), rss = 0;
+  char *run[] = {"qbath", "run", "--quiet", "--threads", "2", in, NULL};
+  CU_ASSERT_EQUAL_FATAL(run_limited(run, 0, outf, errf, &rss), 0);
+  printf("\n  estimate %.1f MiB, measured peak RSS %.1f MiB\n", est / 1048576, rss / 1048576);
+  CU_ASSERT_TRUE(est > rss / 1.5 && est < rss * 1.5);
+}
+
+int main(void) {
+  const qb_test_case cases[] = {{"rows and journal counted", test_rows_counted},
+                                {"realizations = 1e12 refused", test_absurd_realizations},
+                                {"estimate above ulimit -v refused", test_ulimit_v},
+                                {"estimate within 1.5x of peak", test_estimate_vs_peak},
+                                {NULL, NULL}};
+  return qb_test_main("campaign_limits", cases);
+}
