@@ -10,6 +10,7 @@
 #include "campaign_test_util.h"
 #include "harness.h"
 #include "qbath/campaign.h"
+#include "qbath/eigs.h"
 #include "qbath/h5out.h"
 
 /* Random-field Heisenberg chain, L = 10, Sz = 0 (dimension 252). */
@@ -100,11 +101,42 @@ static void test_nev_too_large(void) {
   CU_ASSERT_FALSE(ct_exists(h5));
 }
 
+/* One spin_chain realization with level statistics, entanglement, survival_eig and a
+ * Lehmann spectral function diagonalizes its H exactly once (issue 17: the observables
+ * share the realization's eigendecomposition, qbath/eigs_cache.h). qb_eigs_count counts
+ * every eigendecomposition in the process; the run has one realization and nothing else
+ * runs meanwhile. Dense path (dimension 252 <= dense_max_dim), Chebyshev propagation. */
+static void test_one_diagonalization(void) {
+  char out[512], text[2048];
+  ct_path(out, sizeof out, "one_eig.h5");
+  snprintf(text, sizeof text,
+           "[run]\nseed = 5\nrealizations = 1\n[model]\ntype = spin_chain\nL = 10\nn_up = 5\n"
+           "W = 1\nterms = XX:0.25*J, YY:0.25*J, ZZ:0.25*J, Z:0.5*W:uniform\n"
+           "[eigen]\nmethod = dense\nnev = 20\nentanglement = true\n"
+           "[evolve]\nt_max = 2\nsamples = 5\nobserve = survival_eig, spectral\n"
+           "[spectral]\nmethod = lehmann\npoints = 21\n[output]\nfile = %s\n", out);
+  qb_err err;
+  long before = qb_eigs_count();
+  QB_ASSERT_OK(run_text("one_eig.ini", text, &err), &err);
+  long diagonalizations = qb_eigs_count() - before;
+  printf("\n  diagonalizations in one realization: %ld\n", diagonalizations);
+  CU_ASSERT_EQUAL(diagonalizations, 1);
+  qb_idx n = 0;
+  double *r = read_rows(out, "gap_ratio", &n), *s = read_rows(out, "s_vn", &n),
+         *w = read_rows(out, "survival_eig_weight", &n), *sw = read_rows(out, "spectral_weight", &n);
+  CU_ASSERT(r[0] > 0.3 && r[0] < 0.7);            /* a gap ratio */
+  CU_ASSERT(s[0] > 0 && s[0] < 5 * log(2.0));     /* a half-chain entropy */
+  QB_ASSERT_CLOSE(w[0], 1.0, 1e-12);              /* all pairs: the whole measure */
+  CU_ASSERT(sw[0] > 0.5);                         /* a spectral function with weight */
+  qb_free(r), qb_free(s), qb_free(w), qb_free(sw);
+}
+
 int main(void) {
   const qb_test_case cases[] = {
       {"dense = shift-invert on the same realizations", test_dense_equals_shift_invert},
       {"shift-invert gap ratio at weak disorder", test_shift_invert_gap_ratio},
       {"nev above the dimension is refused", test_nev_too_large},
+      {"one diagonalization per realization", test_one_diagonalization},
       {NULL, NULL},
   };
   return qb_test_main("models_eigen", cases);

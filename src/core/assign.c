@@ -1,6 +1,6 @@
 /* assign.c — minimum-cost perfect matching on a sparse bipartite graph (the
- * orbital -> site labelling of Sec. VII: maximize prod |phi_nn| = minimize
- * sum -log|phi|), by successive shortest augmenting paths with dual potentials
+ * orbital -> site labelling of Crowley & Chandran, PRB 106, 184208 (2022), Sec. VII:
+ * maximize prod |phi_nn| = minimize sum -log|phi|), by successive shortest augmenting paths with dual potentials
  * (Crouse, IEEE TAES 52, 1679 (2016), the algorithm of scipy's linear_sum_assignment),
  * with Dijkstra on the sparse graph (binary heap) instead of dense scans.
  *

@@ -294,19 +294,15 @@ static qb_status solve(const gs_ctx *c, const qb_csr *A, double s0, double sp, g
   o.method = QB_EIGS_SHIFT_INVERT;
   o.nev = c->nev;
   o.target = s0;
-  qb_status st;
-  /* ARPACK keeps its reverse-communication state in Fortran SAVE variables: two dsaupd
-   * loops may not run at once, so concurrent realizations take turns here. */
-#pragma omp critical(qb_arpack)
-  {
-    st = qb_eigs_csr(A, &o, &F, &P->r0, err);
-    o.nev = c->nev_peak;
-    o.target = sp;
-    if (st == QB_OK) st = qb_eigs_csr(A, &o, &F, &P->rp, err);
-    /* The paper's delta_E is bandwidth over dimension: the extremal pair by Lanczos. */
-    if (st == QB_OK && !c->spacing_window)
-      st = qb_eigs_bounds(A, o.bounds_tol, o.seed, &P->emin, &P->emax, err);
-  }
+  /* No lock here: the solver serializes ARPACK's reverse-communication loops itself
+   * (solve/eigs_arpack.c), so the factorizations of concurrent realizations overlap. */
+  qb_status st = qb_eigs_csr(A, &o, &F, &P->r0, err);
+  o.nev = c->nev_peak;
+  o.target = sp;
+  if (st == QB_OK) st = qb_eigs_csr(A, &o, &F, &P->rp, err);
+  /* The paper's delta_E is bandwidth over dimension: the extremal pair by Lanczos. */
+  if (st == QB_OK && !c->spacing_window)
+    st = qb_eigs_bounds(A, o.bounds_tol, o.seed, &P->emin, &P->emax, err);
   qb_factor_free(F);
   if (st == QB_OK) st = qb_grain_window(P->r0, 0, c->nev, &P->w0, err);
   if (st == QB_OK) st = qb_grain_window(P->rp, 0, c->nev_peak, &P->wp, err);

@@ -105,13 +105,19 @@ static qb_status mm_create(const qb_params *p, void **out, qb_layout *L, qb_err 
 
 static qb_status mm_realize(const void *ctx, const qb_task *t, double *row, qb_err *err) {
   const mm_ctx *c = ctx;
-  qb_status st = qb_spectrum_obs_compute(&c->obs, c->A, NULL, row, err);
+  /* one eigendecomposition of the (read-only, shared) matrix serves every observable */
+  qb_eigs_cache *E = qb_eigs_cache_create(c->A, &c->obs.opts, err);
+  if (!E) return QB_ERR_NOMEM;
+  qb_spectrum_obs_need(&c->obs, E);
+  qb_dyn_need(&c->dyn, E);
+  qb_status st = qb_spectrum_obs_compute(&c->obs, E, NULL, row, err);
   if (st == QB_OK && qb_dyn_any(&c->dyn)) { /* a private copy: the SpMV partitions its matrix */
     qb_csr *A = NULL;
     st = qb_csr_copy(c->A, &A, err);
-    if (st == QB_OK) st = qb_dyn_realize(&c->dyn, A, NULL, t, t->nthreads, row, err);
+    if (st == QB_OK) st = qb_dyn_realize(&c->dyn, A, NULL, t, t->nthreads, E, row, err);
     qb_csr_free(A);
   }
+  qb_eigs_cache_free(E);
   return st;
 }
 

@@ -161,7 +161,7 @@ static qb_status rm_dynamics(const rm_ctx *c, const qb_task *t, const double *E,
   }
   if (st == QB_OK) st = qb_csr_from_triplets(d, d, nnz, ri, ci, H, dt, &A, err);
   qb_free(H), qb_free(ri), qb_free(ci);
-  if (st == QB_OK) st = qb_dyn_realize(&c->dyn, A, NULL, t, t->nthreads, row, err);
+  if (st == QB_OK) st = qb_dyn_realize(&c->dyn, A, NULL, t, t->nthreads, NULL, row, err); /* no [eigen]: survival only */
   qb_csr_free(A);
   return st;
 }

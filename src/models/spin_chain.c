@@ -148,8 +148,16 @@ static qb_status sc_realize(const void *ctx, const qb_task *t, double *row, qb_e
   if (st == QB_OK && defect > 1e-12)
     st = QB_FAIL(err, QB_ERR_INPUT, "spin_chain: the terms give a non-Hermitian H (relative defect "
                  "%.3g); add the Hermitian conjugate of each sigma^+/- term", defect);
-  if (st == QB_OK) st = qb_spectrum_obs_compute(&c->obs, A, c->half, row, err);
-  if (st == QB_OK) st = qb_dyn_realize(&c->dyn, A, c->basis, t, t->nthreads, row, err);
+  /* one eigendecomposition of A serves every observable that needs eigenpairs */
+  qb_eigs_cache *E = NULL;
+  if (st == QB_OK && !(E = qb_eigs_cache_create(A, &c->obs.opts, err))) st = QB_ERR_NOMEM;
+  if (st == QB_OK) {
+    qb_spectrum_obs_need(&c->obs, E);
+    qb_dyn_need(&c->dyn, E);
+    st = qb_spectrum_obs_compute(&c->obs, E, c->half, row, err);
+  }
+  if (st == QB_OK) st = qb_dyn_realize(&c->dyn, A, c->basis, t, t->nthreads, E, row, err);
+  qb_eigs_cache_free(E);
   qb_csr_free(A);
   qb_pauli_sum_free(H);
   return st;

@@ -135,7 +135,7 @@ void qb_dyn_estimate(const qb_dyn *d, double dim, double nnz, qb_estimate *e) {
   const double mv = (tmax * fmax(1.0, nnz / dim) + 100) * (d->survival + 2.0 * d->samples * d->autocorr);
   if (d->survival_eig) { /* the eigenpairs, all of them with vectors when dense */
     qb_eigs_opts o = d->eo;
-    if (qb_spectrum_obs_uses_dense(&o, dim)) o.nev = (qb_idx)dim;
+    if (qb_eigs_uses_dense(&o, dim)) o.nev = (qb_idx)dim;
     qb_spectrum_obs_eigs_cost(&o, dim, nnz, e);
     e->flops += 8.0 * (double)o.nev * (dim + (double)d->ev.ntimes);
   }
@@ -201,24 +201,24 @@ static void measure_weights(const qb_eigs_result *r, const qb_cplx *psi, double 
   }
 }
 
+/* survival_eig's eigenpairs: all of them when dense (the exact measure), else the nev
+ * nearest the target, with vectors. */
+static unsigned survival_eig_need(const qb_eigs_cache *E) {
+  return qb_eigs_cache_dense(E) ? QB_EIGS_NEED_ALL : QB_EIGS_NEED_TARGET | QB_EIGS_NEED_VECTORS;
+}
+
 /* survival_eig of psi into col: nt values of P(t), then sum w^2 and sum w. The dense path
  * takes all eigenpairs (the exact measure), shift-invert the [eigen] nev nearest the target. */
-static qb_status survival_eig_col(const qb_dyn *d, const qb_csr *H, const qb_cplx *psi,
+static qb_status survival_eig_col(const qb_dyn *d, qb_eigs_cache *E, const qb_cplx *psi,
                                   int nthreads, double *col, qb_err *err) {
-  qb_eigs_opts o = d->eo;
-  o.want_vectors = 1;
-  if (qb_spectrum_obs_uses_dense(&o, (double)H->nrows)) o.method = QB_EIGS_DENSE, o.nev = H->nrows;
-  else o.method = QB_EIGS_SHIFT_INVERT;
-  if (o.nev > H->nrows)
+  qb_idx n = qb_eigs_cache_dim(E);
+  if (!qb_eigs_cache_dense(E) && d->eo.nev > n)
     return QB_FAIL(err, QB_ERR_INPUT, "survival_eig: [eigen] nev = %lld exceeds the dimension %lld",
-                   (long long)o.nev, (long long)H->nrows);
-  qb_eigs_result *r = NULL;
-  QB_TRY(qb_eigs_csr(H, &o, NULL, &r, err));
+                   (long long)d->eo.nev, (long long)n);
+  const qb_eigs_result *r = NULL;
+  QB_TRY(qb_eigs_cache_get(E, survival_eig_need(E), &r, err));
   double *w = qb_malloc((size_t)r->nev * sizeof *w);
-  if (!w) {
-    qb_eigs_result_free(r);
-    return QB_FAIL(err, QB_ERR_NOMEM, "survival_eig: %lld weights", (long long)o.nev);
-  }
+  if (!w) return QB_FAIL(err, QB_ERR_NOMEM, "survival_eig: %lld weights", (long long)r->nev);
   measure_weights(r, psi, w);
   const qb_idx nt = (qb_idx)d->ev.ntimes;
   qb_survival_from_measure(r->E, w, r->nev, d->ev.times, nt, nthreads, col);
@@ -227,42 +227,39 @@ static qb_status survival_eig_col(const qb_dyn *d, const qb_csr *H, const qb_cpl
   for (qb_idx a = 0; a < r->nev; a++) total += w[a];
   col[nt + 1] = total;
   qb_free(w);
-  qb_eigs_result_free(r);
   return QB_OK;
 }
 
 /* The infinite-temperature spectral function of sigma^z_site (typicality for signal, all
  * eigenpairs by dense ED for lehmann) and its sum rule into col. */
-static qb_status spectral_col(const qb_dyn *d, qb_op *Hop, qb_csr *H, const qb_spin_basis *B,
+static qb_status spectral_col(const qb_dyn *d, qb_op *Hop, qb_eigs_cache *E, const qb_spin_basis *B,
                               const qb_task *t, double *col, qb_err *err) {
   qb_op *Z = NULL;
-  qb_eigs_result *r = NULL;
+  const qb_eigs_result *r = NULL;
   qb_spectrum *s = NULL;
   qb_spec_params sp = d->sp;
   qb_rng g;
   qb_rng_init(&g, t->seed, t->point, t->realization, PURPOSE_INITIAL + 1);
   sp.seed = qb_rng_u64(&g);
   qb_status st = sigmaz(B, d->site, &Z, err);
-  if (st == QB_OK && sp.method == QB_SPEC_LEHMANN) {
-    qb_eigs_opts o;
-    qb_eigs_opts_default(&o);
-    o.method = QB_EIGS_DENSE;
-    o.nev = H->nrows;
-    st = qb_eigs_csr(H, &o, NULL, &r, err);
-  }
+  if (st == QB_OK && sp.method == QB_SPEC_LEHMANN) st = qb_eigs_cache_get(E, QB_EIGS_NEED_ALL, &r, err);
   if (st == QB_OK) st = qb_spectral_infinite_t(Hop, Z, &sp, r, &s, err);
   if (st == QB_OK) {
     memcpy(col, s->S, (size_t)s->points * sizeof *col);
     col[s->points] = s->weight;
   }
   qb_spectrum_free(s);
-  qb_eigs_result_free(r);
   qb_op_free(Z);
   return st;
 }
 
-qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
-                         const qb_task *t, int nthreads, double *row, qb_err *err) {
+void qb_dyn_need(const qb_dyn *d, qb_eigs_cache *E) {
+  if (d->survival_eig) qb_eigs_cache_need(E, survival_eig_need(E));
+  if (d->spectral && d->sp.method == QB_SPEC_LEHMANN) qb_eigs_cache_need(E, QB_EIGS_NEED_ALL);
+}
+
+qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B, const qb_task *t,
+                         int nthreads, qb_eigs_cache *E, double *row, qb_err *err) {
   if (!qb_dyn_any(d)) return QB_OK;
   /* the propagators' loops use the team the runner gives this thread; nthreads only
    * splits survival_eig's independent output times */
@@ -286,7 +283,7 @@ qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
     col += nt;
   }
   if (st == QB_OK && d->survival_eig) {
-    st = survival_eig_col(d, H, psi, nthreads, col, err);
+    st = survival_eig_col(d, E, psi, nthreads, col, err);
     col += nt + 2;
   }
   if (st == QB_OK && d->autocorr) {
@@ -298,7 +295,7 @@ qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
     for (size_t j = 0; st == QB_OK && j < nt; j++) col[j] = creal(amp[j]), col[nt + j] = cimag(amp[j]);
     col += 2 * nt;
   }
-  if (st == QB_OK && d->spectral) st = spectral_col(d, Hop, H, B, t, col, err);
+  if (st == QB_OK && d->spectral) st = spectral_col(d, Hop, E, B, t, col, err);
   qb_prop_free(P);
   qb_op_free(Hop);
   qb_op_free(Z);

@@ -5,7 +5,6 @@
 
 #include "models/shared/spectrum_obs.h"
 #include "qbath/alloc.h"
-#include "qbath/dense.h"
 #include "qbath/level_stats.h"
 
 const qb_key qb_eigen_keys[] = {
@@ -46,16 +45,12 @@ void qb_spectrum_obs_eigs_opts(const qb_params *p, qb_eigs_opts *o) {
   opts_from_params(p, o, &window);
 }
 
-int qb_spectrum_obs_uses_dense(const qb_eigs_opts *o, double dim) {
-  return o->method == QB_EIGS_DENSE || (o->method == QB_EIGS_AUTO && dim <= (double)o->dense_max_dim);
-}
-
 qb_status qb_spectrum_obs_init(const qb_params *p, int entropy, qb_spectrum_obs *s,
                                qb_layout *L, qb_err *err) {
   memset(s, 0, sizeof *s);
   s->enabled = qb_spectrum_obs_enabled(p);
+  opts_from_params(p, &s->opts, &s->window); /* also with none: the options of the shared eigs cache */
   if (!s->enabled) return QB_OK;
-  opts_from_params(p, &s->opts, &s->window);
   s->entropy = entropy;
   s->col_r = qb_layout_add(L, "gap_ratio", 1, NULL,
                            "mean gap ratio <r> (dense: middle window; shift-invert: nev levels)", 1);
@@ -73,7 +68,7 @@ qb_status qb_spectrum_obs_init(const qb_params *p, int entropy, qb_spectrum_obs 
 }
 
 void qb_spectrum_obs_eigs_cost(const qb_eigs_opts *o, double dim, double nnz, qb_estimate *e) {
-  if (qb_spectrum_obs_uses_dense(o, dim)) {
+  if (qb_eigs_uses_dense(o, dim)) {
     e->bytes += 16 * dim * dim * 1.1 + 24 * nnz;
     e->flops += 16.0 / 3.0 * dim * dim * dim;
   } else {
@@ -108,59 +103,33 @@ static qb_status mean_entropy(const qb_eigs_result *r, const qb_bipartition *bip
   return QB_OK;
 }
 
-/* Dense path: all eigenvalues for <r> and the bounds; the nev nearest the target (with
- * vectors) only when entropies are wanted. */
-static qb_status dense_path(const qb_spectrum_obs *s, const qb_csr *A, const qb_bipartition *bip,
-                            double *row, qb_err *err) {
-  qb_idx n = A->nrows;
-  void *D = qb_malloc(qb_dtype_size(A->dtype) * (size_t)(n * n));
-  double *E = qb_malloc(sizeof(double) * (size_t)n);
-  qb_status st = (D && E) ? QB_OK
-                          : QB_FAIL(err, QB_ERR_NOMEM, "dense ED: no memory for dimension %lld", (long long)n);
-  if (st == QB_OK) st = qb_csr_to_dense(A, D, err);
-  if (st == QB_OK) st = qb_dense_eigh(A->dtype, n, D, E, 0, err);
-  if (st == QB_OK) {
-    qb_idx lo = (qb_idx)floor(0.5 * (1 - s->window) * (double)n);
-    row[s->col_r] = qb_gap_ratio_mean(E, n, 1, lo, n - lo, NULL);
-    row[s->col_emin] = E[0];
-    row[s->col_emax] = E[n - 1];
-  }
-  qb_free(D);
-  qb_free(E);
-  if (st != QB_OK || !s->entropy) return st;
-  qb_eigs_opts o = s->opts;
-  o.method = QB_EIGS_DENSE;
-  o.have_bounds = 1, o.emin = row[s->col_emin], o.emax = row[s->col_emax];
-  qb_eigs_result *r = NULL;
-  st = qb_eigs_csr(A, &o, NULL, &r, err);
-  if (st == QB_OK) st = mean_entropy(r, bip, &row[s->col_svn], &row[s->col_s2], err);
-  qb_eigs_result_free(r);
-  return st;
+void qb_spectrum_obs_need(const qb_spectrum_obs *s, qb_eigs_cache *c) {
+  if (!s->enabled) return;
+  unsigned vec = s->entropy ? QB_EIGS_NEED_TARGET | QB_EIGS_NEED_VECTORS : 0;
+  qb_eigs_cache_need(c, (qb_eigs_cache_dense(c) ? QB_EIGS_NEED_VALUES : QB_EIGS_NEED_TARGET) | vec);
 }
 
-static qb_status shift_invert_path(const qb_spectrum_obs *s, const qb_csr *A,
-                                   const qb_bipartition *bip, double *row, qb_err *err) {
-  qb_eigs_opts o = s->opts;
-  o.method = QB_EIGS_SHIFT_INVERT;
-  o.want_vectors = s->entropy;
-  qb_eigs_result *r = NULL;
-  qb_status st = qb_eigs_csr(A, &o, NULL, &r, err);
-  if (st == QB_OK) {
-    row[s->col_r] = qb_gap_ratio_mean(r->E, r->nev, 1, 0, r->nev, NULL);
-    row[s->col_emin] = r->emin;
-    row[s->col_emax] = r->emax;
-    if (s->entropy) st = mean_entropy(r, bip, &row[s->col_svn], &row[s->col_s2], err);
-  }
-  qb_eigs_result_free(r);
-  return st;
-}
-
-qb_status qb_spectrum_obs_compute(const qb_spectrum_obs *s, const qb_csr *A,
+/* Dense path: <r> over the middle window of all levels and the exact bounds; entropies
+ * over the nev eigenstates nearest the target. Shift-invert: all from those nev pairs. */
+qb_status qb_spectrum_obs_compute(const qb_spectrum_obs *s, qb_eigs_cache *c,
                                   const qb_bipartition *bip, double *row, qb_err *err) {
   if (!s->enabled) return QB_OK;
-  if (s->opts.nev > A->nrows)
+  qb_idx n = qb_eigs_cache_dim(c);
+  if (s->opts.nev > n)
     return QB_FAIL(err, QB_ERR_INPUT, "[eigen] nev = %lld exceeds the dimension %lld",
-                   (long long)s->opts.nev, (long long)A->nrows);
-  return qb_spectrum_obs_uses_dense(&s->opts, (double)A->nrows) ? dense_path(s, A, bip, row, err)
-                                                 : shift_invert_path(s, A, bip, row, err);
+                   (long long)s->opts.nev, (long long)n);
+  const qb_eigs_result *r = NULL;
+  if (qb_eigs_cache_dense(c)) {
+    QB_TRY(qb_eigs_cache_get(c, QB_EIGS_NEED_VALUES, &r, err));
+    qb_idx lo = (qb_idx)floor(0.5 * (1 - s->window) * (double)n);
+    row[s->col_r] = qb_gap_ratio_mean(r->E, n, 1, lo, n - lo, NULL);
+  } else {
+    QB_TRY(qb_eigs_cache_get(c, QB_EIGS_NEED_TARGET, &r, err));
+    row[s->col_r] = qb_gap_ratio_mean(r->E, r->nev, 1, 0, r->nev, NULL);
+  }
+  row[s->col_emin] = r->emin;
+  row[s->col_emax] = r->emax;
+  if (!s->entropy) return QB_OK;
+  QB_TRY(qb_eigs_cache_get(c, QB_EIGS_NEED_TARGET | QB_EIGS_NEED_VECTORS, &r, err));
+  return mean_entropy(r, bip, &row[s->col_svn], &row[s->col_s2], err);
 }

@@ -9,6 +9,8 @@
  *                  UMFPACK factorization, qbath/eigs.h); <r> over those nev levels;
  *                  e_min, e_max from ARPACK's extremal eigenvalues.
  * method = none computes none of them (time-domain-only runs).
+ * One eigendecomposition per realization (qbath/eigs_cache.h) serves these and the
+ * time-domain observables of models/shared/dynamics.h.
  * The gap ratio of the two paths estimates the same mean <r> when the window is narrow
  * enough that the level statistics do not drift across it. */
 #ifndef QBATH_MODELS_SPECTRUM_OBS_H
@@ -16,6 +18,7 @@
 
 #include "qbath/eigobs.h"
 #include "qbath/eigs.h"
+#include "qbath/eigs_cache.h"
 #include "qbath/model.h"
 
 /* The [eigen] keys: method, nev, target, window, dense_max_dim, tol. */
@@ -40,10 +43,6 @@ qb_status qb_spectrum_obs_init(const qb_params *p, int entropy, qb_spectrum_obs 
 /* The eigensolver options of [eigen] (method = none reads as auto). */
 void qb_spectrum_obs_eigs_opts(const qb_params *p, qb_eigs_opts *o);
 
-/* 1 when o takes the dense path for a dim x dim matrix (method dense, or auto below
- * dense_max_dim). */
-int qb_spectrum_obs_uses_dense(const qb_eigs_opts *o, double dim);
-
 /* Adds to e the memory and flops of o's eigenpairs of a dim x dim matrix with nnz
  * nonzeros: all of them with vectors on the dense path, o->nev on the shift-invert one. */
 void qb_spectrum_obs_eigs_cost(const qb_eigs_opts *o, double dim, double nnz, qb_estimate *e);
@@ -51,9 +50,13 @@ void qb_spectrum_obs_eigs_cost(const qb_eigs_opts *o, double dim, double nnz, qb
 /* Memory and flops of one realization for a dim x dim matrix with nnz nonzeros. */
 void qb_spectrum_obs_estimate(const qb_params *p, double dim, double nnz, qb_estimate *e);
 
-/* Fills the columns of row (nothing with method = none) from the Hermitian matrix A; bip (NULL unless entropy) is the
- * bipartition whose entropies are averaged over the eigenstates. */
-qb_status qb_spectrum_obs_compute(const qb_spectrum_obs *s, const qb_csr *A,
+/* Declares the eigenpairs compute will take from the realization's cache c. */
+void qb_spectrum_obs_need(const qb_spectrum_obs *s, qb_eigs_cache *c);
+
+/* Fills the columns of row (nothing with method = none) from the realization's
+ * eigendecomposition c; bip (NULL unless entropy) is the bipartition whose entropies are
+ * averaged over the eigenstates. */
+qb_status qb_spectrum_obs_compute(const qb_spectrum_obs *s, qb_eigs_cache *c,
                                   const qb_bipartition *bip, double *row, qb_err *err);
 
 #endif
