@@ -8,7 +8,7 @@ point with the same (R, W).
 Results of the emft_lattice model (Crowley & Chandran PRB 106, 184208, Sec. VII):
   map   Fig. 4: the [S_n] map of each point (rows/S_map), sites drawn with the lattice
         vectors at +-45 degrees.
-  fig5  (W is shown in the paper's units W/(2t), see docs/emft.md) Fig. 5(a),(b): <eta_tot> (and <eta_tot>/(N log 2) = f_aval asymptotically,
+  fig5  Fig. 5(a),(b): <eta_tot> (and <eta_tot>/(N log 2) = f_aval asymptotically,
         Eq. (19)) vs W for each R, quasiperiodic and random; the avalanching fraction
         f_aval; Fig. 5(c),(d): eta_tot(theta0) at two W (default: the smallest W with
         f_aval = 0 at the largest R, and the W below it). Prints the threshold W_th (the
@@ -18,6 +18,9 @@ Results of the emft_lattice model (Crowley & Chandran PRB 106, 184208, Sec. VII)
   wth   the QP threshold as a function of the grain coupling g0 (inputs/emft_wth_g0.ini):
         for each g0, f_aval(W) at each R with its binomial standard error, and the bracket
         [largest W with an avalanche, smallest W above which none avalanches at any R].
+W axes: W/t below (any file's hopping t is read from its attributes) and, above, W at the
+one hopping convention of the EMFT inputs and docs, t = 1/2 (the paper's W scale: W_th
+~ 55 there is W/t ~ 110; docs/emft.md). Printed W values and --wc are at t = 1/2.
 Site order (emft_lattice.c): shells r = |n1| + |n2| = 0..R, n1 ascending, then n2."""
 import os
 import sys
@@ -50,6 +53,18 @@ def load(path):
     return pts
 
 
+def w_axis(ax):
+    """Bottom axis W/t (data are plotted at x = W/t), top axis W at t = 1/2."""
+    ax.set_xlabel("W/t")
+    top = ax.secondary_xaxis("top", functions=(lambda x: x / 2, lambda w: 2 * w))
+    top.set_xlabel("W at t = 1/2 (the paper's scale)", fontsize=8)
+
+
+def half(a):
+    """W of a point at the convention t = 1/2: W/(2t) (H(t, W) = 2t H(1/2, W/(2t)))."""
+    return float(a["model.W"]) / (2 * float(a["model.t"]))  # every key is stored, defaults too
+
+
 def do_map(path, out):
     pts = load(path)
     fig, axs = plt.subplots(1, len(pts), figsize=(4.2 * len(pts), 4))
@@ -63,32 +78,30 @@ def do_map(path, out):
                         vmin=0, vmax=1)
         ax.set_aspect("equal")
         ax.axis("off")
-        ax.set_title("W = %g: eta_tot = %.2f, aval = %d" % (a["model.W"], rows["eta_tot"][0, 0],
-                                                             rows["avalanched"][0, 0]), fontsize=9)
-        print("map W = %g R = %d theta0 = %g: eta_tot = %.4f avalanched = %d n_therm = %d R20 = %s" % (
-            a["model.W"], R, rows["theta0"][0, 0], rows["eta_tot"][0, 0], rows["avalanched"][0, 0],
+        ax.set_title("W/t = %g: eta_tot = %.2f, aval = %d" % (2 * half(a), rows["eta_tot"][0, 0],
+                                                               rows["avalanched"][0, 0]), fontsize=9)
+        print("map W = %g (t = 1/2) R = %d theta0 = %g: eta_tot = %.4f avalanched = %d n_therm = %d R20 = %s" % (
+            half(a), R, rows["theta0"][0, 0], rows["eta_tot"][0, 0], rows["avalanched"][0, 0],
             rows["n_therm"][0, 0], rows["R20"][0, 0]))
     fig.colorbar(sc, ax=list(axs), label="[S_n] / log 2")
     fig.savefig(os.path.join(out, "emft_fig4.png"), dpi=120)
 
 
 def table(pts):
-    """{R: sorted [(W, rows)]}, W in the paper's units W / (2 t) (docs/emft.md: the
-    paper's numbers correspond to hopping 1/2; H(t, W) = 2t H(1/2, W/(2t)))."""
+    """{R: sorted [(W, rows)]}, W at t = 1/2 (half())."""
     d = {}
     for a, rows in pts:
-        t = float(a.get("model.t", 1.0))
-        d.setdefault(int(a["model.R"]), []).append((float(a["model.W"]) / (2 * t), rows))
+        d.setdefault(int(a["model.R"]), []).append((half(a), rows))
     return {R: sorted(v, key=lambda t: t[0]) for R, v in d.items()}
 
 
 def merged(paths, by_g0=False):
     """Points of several files; a later file's point replaces an earlier one with the same
-    (R, W in paper units[, g0])."""
+    (R, W at t = 1/2[, g0])."""
     d = {}
     for path in paths.split(","):
         for a, rows in load(path):
-            key = (int(a["model.R"]), float(a["model.W"]) / (2 * float(a.get("model.t", 1.0))))
+            key = (int(a["model.R"]), half(a))
             d[key + ((float(a.get("model.g0", 1.0)),) if by_g0 else ())] = (a, rows)
     return list(d.values())
 
@@ -103,8 +116,8 @@ def do_fig5(qp, rnd, out, wc):
             eta = np.array([r["eta_tot"].mean() for _, r in tab[R]])
             err = np.array([r["eta_tot"].std(ddof=1) / np.sqrt(r["eta_tot"].size) for _, r in tab[R]])
             fav = np.array([r["avalanched"].mean() for _, r in tab[R]])
-            ax[0, col].errorbar(W, eta, err, marker="o", ms=3, label="R = %d (%d)" % (R, N))
-            ax[1, col].plot(W, fav, "o-", ms=3, label="R = %d" % R)
+            ax[0, col].errorbar(2 * W, eta, err, marker="o", ms=3, label="R = %d (%d)" % (R, N))
+            ax[1, col].plot(2 * W, fav, "o-", ms=3, label="R = %d" % R)
             r20 = [np.nanmean(r["R20"]) if np.any(r["avalanched"] == 0) else np.nan for _, r in tab[R]]
             print("%s R = %2d: <R20> (Eq. (20), non-avalanching) = %s" % (
                 lab, R, " ".join("%g:%.2f" % (w, x) for w, x in zip(W, r20))))
@@ -113,11 +126,11 @@ def do_fig5(qp, rnd, out, wc):
             print("%s R = %2d: f_aval(W) = %s; roundoff-ambiguous avalanche flags: %d of %d" % (
                 lab, R, " ".join("%g:%.3f" % (w, f) for w, f in zip(W, fav)), amb, tot))
         ax[0, col].set_yscale("log")
-        ax[0, col].set_xlabel("W (paper units: hopping 1/2)")
+        w_axis(ax[0, col])
         ax[0, col].set_ylabel("<eta_tot>")
         ax[0, col].set_title("Fig. 5(%s) %s, g0 = 1" % ("ab"[col], lab))
         ax[0, col].legend(fontsize=7)
-        ax[1, col].set_xlabel("W (paper units: hopping 1/2)")
+        w_axis(ax[1, col])
         ax[1, col].set_ylabel("f_aval")
     Rmax = max(tq)
     Ws = [w for w, _ in tq[Rmax]]
@@ -128,7 +141,8 @@ def do_fig5(qp, rnd, out, wc):
             wth = w
             break
     prev = Ws[Ws.index(wth) - 1] if wth is not None and Ws.index(wth) > 0 else None
-    print("QP threshold: no avalanche at any R for all W >= %s (the next lower W studied: %s)" % (wth, prev))
+    print("QP threshold (W at t = 1/2): no avalanche at any R for all W >= %s (the next lower W studied: %s)" % (
+        wth, prev))
     rmin = [min(r["avalanched"].mean() for w, r in tr[R]) for R in tr]
     print("random: smallest f_aval over W at each R: %s" % dict(zip(sorted(tr), rmin)))
     fig.tight_layout()
@@ -144,7 +158,7 @@ def do_fig5(qp, rnd, out, wc):
                     ax[col].semilogy(r["theta0"][o, 0], r["eta_tot"][o, 0], ".-", ms=3, label="R = %d" % R)
         ax[col].set_xlabel("theta0")
         ax[col].set_ylabel("eta_tot")
-        ax[col].set_title("Fig. 5(%s): QP W = %s" % ("dc"[col], w))
+        ax[col].set_title("Fig. 5(%s): QP W/t = %g (W = %g at t = 1/2)" % ("dc"[col], 2 * w, w))
         ax[col].legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(os.path.join(out, "emft_fig5cd.png"), dpi=120)
@@ -167,9 +181,7 @@ def do_wth(qp, out):
     dependent) threshold'); docs/emft.md uses it to place the paper's W_th ~ 45."""
     by_g0 = {}
     for a, rows in merged(qp, by_g0=True):
-        t = float(a.get("model.t", 1.0))
-        by_g0.setdefault(float(a.get("model.g0", 1.0)), []).append(
-            (float(a["model.W"]) / (2 * t), int(a["model.R"]), rows))
+        by_g0.setdefault(float(a.get("model.g0", 1.0)), []).append((half(a), int(a["model.R"]), rows))
     fig, ax = plt.subplots(figsize=(6, 4))
     for ig, g0 in enumerate(sorted(by_g0)):
         pts = sorted(by_g0[g0], key=lambda p: (p[1], p[0]))
@@ -179,11 +191,11 @@ def do_wth(qp, out):
             n = np.array([r["avalanched"].size for _, R2, r in pts if R2 == R])
             print("g0 = %g R = %2d: f_aval(W) = %s" % (g0, R, " ".join(
                 "%g:%.3f(%.3f)" % (w, x, np.sqrt(x * (1 - x) / k)) for w, x, k in zip(W, f, n))))
-            ax.plot(W, f, ("o-", "s--", "^:", "d-.")[iR % 4], color="C%d" % ig, ms=3,
+            ax.plot(2 * W, f, ("o-", "s--", "^:", "d-.")[iR % 4], color="C%d" % ig, ms=3,
                     label="g0 = %g, R = %d" % (g0, R))
         lo, hi = threshold(pts)
-        print("g0 = %g: largest W with an avalanche %s; none at any R from W = %s on" % (g0, lo, hi))
-    ax.set_xlabel("W (paper units: hopping 1/2)")
+        print("g0 = %g: largest W (t = 1/2) with an avalanche %s; none at any R from W = %s on" % (g0, lo, hi))
+    w_axis(ax)
     ax.set_ylabel("f_aval")
     ax.set_yscale("symlog", linthresh=0.01)
     ax.legend(fontsize=6, ncol=2)

@@ -2,13 +2,19 @@
  * the 2D square lattice of radius R (|n1| + |n2| <= R, N = 2R^2 + 2R + 1 sites), Eqs.
  * (15)-(18), in entanglement mean-field theory.
  *
- * H_2D = t sum_NN c^dag c + sum_n V(theta_n) n_n (t = 1 in Eq. (15); key t), V the asymmetric triangular wave of
+ * H_2D = t sum_NN c^dag c + sum_n V(theta_n) n_n, V the asymmetric triangular wave of
  * amplitude W through V(0) = W, V(2 pi/q1) = -W, V(2 pi) = W; theta_n = q.n + theta0,
  * q = pi (1 + sqrt 5, 1 + sqrt 3) (quasiperiodic; theta0 uniform per realization unless
- * set) or theta_n iid uniform on [0, 2 pi) (random). Per realization: dense eigh of H_2D;
- * orbitals labelled by sites through the assignment maximizing prod |phi_nn|
- * (qb_assign_sparse on -log|phi| over the entries |phi| >= assign_cut max|phi| of each
- * orbital); g_{n,0} = g0 |phi_{n0}| (Eq. (18)); the mean-field solution (Eq. (11)).
+ * set) or theta_n iid uniform on [0, 2 pi) (random).
+ *
+ * Hopping (key t): Eq. (15) as printed has 1, but the paper's W scale (Fig. 4's failed
+ * avalanche at W = 45, the threshold of Fig. 5) is that of t = 1/2, so the default is 1/2,
+ * the one convention of the EMFT inputs, plots and docs (docs/emft.md); H(t, W) =
+ * 2t H(1/2, W/(2t)), so t = 1 reproduces Eq. (15) literally with W doubled.
+ *
+ * Per realization: dense eigh of H_2D; orbitals labelled by sites through the assignment
+ * maximizing prod |phi_nn| (qb_assign_sparse on -log|phi| over the entries |phi| >=
+ * assign_cut max|phi| of each orbital); g_{n,0} = g0 |phi_{n0}| (Eq. (18)); the mean-field solution (Eq. (11)).
  *
  * Roundoff. Dense eigenvectors carry absolute errors ~ N eps ~ 1e-13 in every component,
  * so |phi_{n0}| below phi_floor (default 1e-12) is not resolved. The mean-field fixed
@@ -46,8 +52,8 @@ enum { PURPOSE_THETA0 = 0, PURPOSE_THETA = 1 };
 static const qb_key la_keys[] = {
     {"model", "R", QB_KEY_INT, NULL, 1, 1000, NULL, "", NULL, "lattice radius (|n1| + |n2| <= R)", 1},
     {"model", "W", QB_KEY_REAL, NULL, 0, INFINITY, NULL, "energy", NULL, "potential amplitude", 1},
-    {"model", "t", QB_KEY_REAL, "1", 0, INFINITY, NULL, "energy", NULL,
-     "nearest-neighbour hopping (Eq. (15) has 1; 0.5 = the convention t/2, or W -> 2W)", 1},
+    {"model", "t", QB_KEY_REAL, "0.5", 0, INFINITY, NULL, "energy", NULL,
+     "nearest-neighbour hopping (0.5: the paper's W scale; Eq. (15) as printed: 1, W doubled)", 1},
     {"model", "g0", QB_KEY_REAL, "1", 0, INFINITY, NULL, "", NULL, "grain coupling scale: g_{n,0} = g0 |phi_{n0}|", 1},
     {"model", "potential", QB_KEY_ENUM, "quasiperiodic", 0, -1, "quasiperiodic|random", "", NULL,
      "theta_n = q.n + theta0, or iid uniform", 1},
