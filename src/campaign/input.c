@@ -247,9 +247,31 @@ static const qb_model *other_owner(const qb_model *m, const char *section, const
   return NULL;
 }
 
+/* Keys that moved to another section or name: an old input is answered with the new key
+ * (when the model declares it) instead of a bare "unknown key". level_dot's time grid and
+ * propagator tolerance moved from [model] to [evolve] (issue 17: one set of [evolve] keys). */
+static const struct {
+  const char *section, *name, *to_section, *to_name;
+} moved_keys[] = {
+    {"model", "tau_max", "evolve", "tau_max"},         {"model", "prop_tol", "evolve", "tol"},
+    {"model", "samples", "evolve", "samples"},         {"model", "log_tau_min", "evolve", "log_tau_min"},
+    {"model", "log_samples", "evolve", "log_samples"},
+};
+
+static int model_declares(const qb_campaign *c, const char *section, const char *name) {
+  for (int i = 0; i < c->nkeys; i++)
+    if (!strcmp(c->ckeys[i].key->section, section) && !strcmp(c->ckeys[i].key->name, name)) return 1;
+  return 0;
+}
+
 static qb_status unknown_key(const qb_campaign *c, const entry *e, qb_err *err) {
   char wb[300];
   qb_where_str(&e->where, wb, sizeof wb);
+  for (size_t i = 0; i < sizeof moved_keys / sizeof moved_keys[0]; i++)
+    if (!strcmp(e->section, moved_keys[i].section) && !strcmp(e->name, moved_keys[i].name) &&
+        model_declares(c, moved_keys[i].to_section, moved_keys[i].to_name))
+      return QB_FAIL(err, QB_ERR_INPUT, "%s: [%s] %s: unknown key for model '%s'; did you mean [%s] %s?", wb,
+                     e->section, e->name, c->model->name, moved_keys[i].to_section, moved_keys[i].to_name);
   if (!known_section(e->section)) {
     if (e->where.line > 0) snprintf(wb, sizeof wb, "%s:%d", e->where.file, e->section_line);
     const char *s = closest(e->section, sections, NSECTIONS);
