@@ -186,6 +186,8 @@ static void test_malformed(void) {
   expect_bad("%%MatrixMarket matrix array real general\n4000000000 4000000000\n", 2);
   qb_csr *A;
   qb_err e;
+  CU_ASSERT_EQUAL(qb_mm_read("/dev/zero", &A, &e), QB_ERR_INPUT); /* would never end */
+  CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "/dev/zero: not a regular file"));
   CU_ASSERT_EQUAL(qb_mm_read("/nonexistent/x.mtx", &A, &e), QB_ERR_IO);
   CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "/nonexistent/x.mtx"));
 }

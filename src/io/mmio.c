@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "qbath/alloc.h"
 #include "qbath/mmio.h"
@@ -258,7 +259,12 @@ qb_status qb_mm_read(const char *path, qb_csr **out, qb_err *err) {
   mm_reader r = {.path = path};
   r.f = fopen(path, "r");
   if (!r.f) return QB_FAIL(err, QB_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-  qb_status st = read_banner(&r, err);
+  /* A device such as /dev/zero has no end and no newline: the line reader would grow
+   * without bound. */
+  struct stat sb;
+  qb_status st = fstat(fileno(r.f), &sb) == 0 && S_ISREG(sb.st_mode)
+                     ? QB_OK : QB_FAIL(err, QB_ERR_INPUT, "%s: not a regular file", path);
+  if (st == QB_OK) st = read_banner(&r, err);
   if (st == QB_OK) st = read_size(&r, err);
   if (st == QB_OK) st = read_entries(&r, err);
   if (st == QB_OK) st = assemble(&r, out, err);
