@@ -9,6 +9,7 @@
 
 #include "harness.h"
 #include "qbath/alloc.h"
+#include "qbath/assign.h"
 #include "qbath/emft.h"
 
 static qb_emft_pg shape(qb_emft_pg_kind k) {

@@ -14,6 +14,7 @@
 #include "campaign_test_util.h"
 #include "harness.h"
 #include "qbath/campaign.h"
+#include "models/shared/evolve_keys.h"
 #include "qbath/evolve.h"
 
 static const char *chain_head =

@@ -11,13 +11,14 @@
 
 #include "harness.h"
 #include "qbath/alloc.h"
+#include "qbath/campaign.h"
 #include "qbath/dense.h"
 #include "qbath/level_dot.h"
 #include "qbath/model.h"
 #include "qbath/survival.h"
 #include "qbath/theory.h"
 #include "qbath/rng.h"
-#include "models/level_dot_internal.h"
+#include "physics/level_dot_internal.h"
 
 static const qb_ensemble all_ens[] = {QB_GUE, QB_GOE, QB_GSE, QB_POISSON};
 

@@ -95,4 +95,9 @@ int qb_campaign_result(const qb_campaign *c, qb_idx p, const char *col, double *
 /* A short text of the swept values of point p ("model.N=10 model.W=0.5"). */
 const char *qb_campaign_point_label(const qb_campaign *c, qb_idx p, char *buf, size_t n);
 
+/* The registry of the built-in models (src/campaign/registry.c): NULL-terminated. */
+const qb_model *const *qb_model_registry(void);
+/* The model named name (case-sensitive), or NULL. */
+const qb_model *qb_model_find(const char *name);
+
 #endif

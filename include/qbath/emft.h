@@ -207,15 +207,4 @@ qb_status qb_emft_symmetric_gc(const qb_emft_table *t, qb_idx n, double *g0c, do
 qb_status qb_emft_sample_goe(const qb_rng *r, qb_idx d, double shift_spacings,
                              double window, double *x, qb_idx *nout, qb_err *err);
 
-/* -------------------------------------------------------- assignment (2D lattice) */
-
-/* Minimum-cost perfect matching of n rows to n columns on a sparse cost matrix in CSC
- * form (colptr[n+1], rowind[nnz], cost[nnz]): successive shortest augmenting paths
- * (Hungarian with potentials, Dijkstra on the sparse graph). On return row_of_col[j] is
- * the row assigned to column j. QB_ERR_NUMERIC when the pattern has no perfect
- * matching. */
-qb_status qb_assign_sparse(qb_idx n, const qb_idx *colptr, const qb_idx *rowind,
-                           const double *cost, qb_idx *row_of_col, double *total,
-                           qb_err *err);
-
 #endif

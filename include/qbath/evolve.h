@@ -126,38 +126,4 @@ qb_status qb_bessel_j_seq(double z, int n, double *J, qb_err *err);
 qb_status qb_time_grid_linear(double t0, double t1, size_t n, double *t, qb_err *err);
 qb_status qb_time_grid_log(double t0, double t1, size_t n, double *t, qb_err *err);
 
-/* ---- [evolve] input keys -------------------------------------------------------------
- * One table shared by every model that evolves states (list it in the model's `keys`):
- *   method          chebyshev | krylov | dense                     (default chebyshev)
- *   tol             relative 2-norm error of the final state        (default 1e-10)
- *   grid            linear | log output times                       (default linear)
- *   t_min, t_max    first and last output time (log: t_min > 0)     (defaults 0, 10)
- *   samples         number of output times                          (default 101)
- *   times           explicit ascending output times (replaces the grid keys)
- *   krylov_dim      Krylov: largest basis                           (default 40)
- *   cheb_max_order  Chebyshev: largest order per step               (default 4096)
- *   bounds_steps    Lanczos steps of the spectral bounds            (default 60)
- *   bounds_margin   relative margin added to the Lanczos bounds     (default 0.002)
- * Times are in the model's time unit (hbar = 1 and the model's energy unit unless the
- * model documents otherwise, e.g. tau = t / (2 pi nu) for level_dot).
- * The table and qb_evolve_config_from_params live in src/models/evolve_keys.c (they read
- * the campaign's qb_params; the propagators above do not depend on them). */
-#include "qbath/keys.h"
-
-extern const qb_key qb_evolve_keys[];
-
-/* What the [evolve] keys of one sweep point say. */
-typedef struct qb_evolve_config {
-  const qb_prop_type *type; /* the method */
-  qb_prop_params prop;      /* tolerance and method parameters */
-  size_t ntimes;            /* output times */
-  double *times;            /* ntimes ascending times (owned; qb_evolve_config_clear) */
-} qb_evolve_config;
-
-/* Reads the [evolve] keys of p (the model must list qb_evolve_keys) into c; cross-key
- * errors (t_min > t_max, log grid from 0, times with grid keys) name file:line and key. */
-qb_status qb_evolve_config_from_params(const qb_params *p, qb_evolve_config *c, qb_err *err);
-/* Frees c's times; c may be zeroed or filled. */
-void qb_evolve_config_clear(qb_evolve_config *c);
-
 #endif

@@ -41,7 +41,7 @@
  *                per eigenvalue. The weight outside the window, 1 - sum w_a, is reported
  *                (the truncation error: |P_window(t) - P(t)| <= 2 (1 - sum w_a)).
  *   QB_LD_UNFOLDED  the N -> infinity limit at fixed gamma that Eqs. (4)-(6) describe
- *                (src/models/level_dot_unfolded.c): a window of `window` (default 2000)
+ *                (src/physics/level_dot_unfolded.c): a window of `window` (default 2000)
  *                dot levels of constant density nu, unfolded from the bulk of a larger
  *                beta-Hermite spectrum (Poisson: iid uniform), iid couplings, and the
  *                rest of the infinite dot as a continuum: its self-energy enters the

@@ -1,6 +1,6 @@
 /* qbath/model.h — how a model plugs into the campaign runner: one struct of callbacks.
  *
- * A model is registered once, in the table of src/models/registry.c; the runner knows
+ * A model is registered once, in the table of src/campaign/registry.c; the runner knows
  * models only through that table (the shape of Redis's dictType).
  *
  * Life of a campaign, per sweep point:
@@ -110,10 +110,5 @@ typedef struct qb_model {
   /* Optional: fill qb_layout_theory_len doubles. */
   qb_status (*theory)(const void *ctx, double *out, qb_err *err);
 } qb_model;
-
-/* The registry (src/models/registry.c): NULL-terminated. */
-const qb_model *const *qb_model_registry(void);
-/* The model named name (case-sensitive), or NULL. */
-const qb_model *qb_model_find(const char *name);
 
 #endif

@@ -46,7 +46,6 @@
 
 #include "qbath/eigs.h"
 #include "qbath/evolve.h"
-#include "qbath/keys.h"
 
 typedef enum { QB_SPEC_SIGNAL = 0, QB_SPEC_KPM = 1, QB_SPEC_LEHMANN = 2 } qb_spec_method;
 typedef enum { QB_WINDOW_GAUSS = 0, QB_WINDOW_HANN = 1, QB_WINDOW_NONE = 2 } qb_window;
@@ -103,15 +102,5 @@ qb_status qb_spectral_infinite_t(qb_op *H, const qb_op *A, const qb_spec_params 
 
 /* Jackson kernel g_0 .. g_{N-1} (Weisse et al. Eq. (71)). */
 void qb_kpm_jackson(int N, double *g);
-
-/* ---- [spectral] input keys (defined in src/models/evolve_keys.c) ---------------------
- *   method   signal | kpm | lehmann          w_min, w_max, points   output grid
- *   t_max, dt, window (gauss|hann|none), gauss_cut, pad               SIGNAL
- *   moments                                                          KPM
- *   samples                                                          random vectors */
-extern const qb_key qb_spectral_keys[];
-/* Reads the [spectral] keys (and, for SIGNAL, the [evolve] method and tol when the model
- * lists qb_evolve_keys too) into *sp. */
-qb_status qb_spectral_config_from_params(const qb_params *p, qb_spec_params *sp, qb_err *err);
 
 #endif

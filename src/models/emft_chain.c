@@ -12,7 +12,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "emft_common.h"
+#include "models/shared/emft_common.h"
 #include "qbath/alloc.h"
 
 static const qb_key ch_keys[] = {

@@ -35,8 +35,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "emft_common.h"
+#include "models/shared/emft_common.h"
 #include "qbath/alloc.h"
+#include "qbath/assign.h"
 #include "qbath/dense.h"
 #include "qbath/rng.h"
 

@@ -22,7 +22,7 @@
 #include "qbath/survival.h"
 #include "qbath/theory.h"
 
-#include "level_dot_internal.h"
+#include "physics/level_dot_internal.h"
 
 static const qb_key ld_keys[] = {
     {"model", "ensemble", QB_KEY_ENUM, "GUE", 0, -1, "GUE|GOE|GSE|Poisson", "", NULL,

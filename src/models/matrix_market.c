@@ -6,15 +6,15 @@
  * observable draws random states (the time-evolution and eigen issues add those).
  * Observables (spectrum_obs.h, dense ED or shift-invert by [eigen] method): the gap
  * ratio and the spectrum's bounds e_min, e_max ([eigen] method = none skips them). Time
- * domain ([evolve] observe = survival, models/dynamics.h): the survival probability of a
+ * domain ([evolve] observe = survival, models/shared/dynamics.h): the survival probability of a
  * random or basis state on the [evolve] time grid. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "models/dynamics.h"
-#include "models/spectrum_obs.h"
+#include "models/shared/dynamics.h"
+#include "models/shared/spectrum_obs.h"
 #include "qbath/alloc.h"
 #include "qbath/csr.h"
 #include "qbath/dense.h"

@@ -12,7 +12,7 @@
  * 2 ln 2 - 1 (Poisson). The histogram is compared with the density at bin centres, so
  * the comparison carries the bin-width curvature error O(width^2 rho''). Poisson levels
  * are uniform on [-width/2, width/2] with width = N s (mean spacing s).
- * Time domain ([evolve] observe = survival, models/dynamics.h): the survival probability
+ * Time domain ([evolve] observe = survival, models/shared/dynamics.h): the survival probability
  * of a random or basis state under the same matrix (rebuilt from its stream; Poisson: the
  * diagonal matrix of its levels) on the [evolve] time grid. */
 #include <math.h>
@@ -24,7 +24,7 @@
 #include "qbath/model.h"
 #include "qbath/rmt.h"
 #include "qbath/rng.h"
-#include "models/dynamics.h"
+#include "models/shared/dynamics.h"
 
 /* Stream purposes of one realization. */
 enum { PURPOSE_MATRIX = 0 };

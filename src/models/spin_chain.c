@@ -20,7 +20,7 @@
  * the spectrum's bounds e_min, e_max, and with [eigen] entanglement = true the half-chain
  * entanglement entropy (sites 0 .. L/2 - 1) averaged over the nev eigenstates nearest the
  * target energy density. [eigen] method = none skips them. Time domain ([evolve] observe,
- * models/dynamics.h): survival probability of a random, Neel or basis state and the
+ * models/shared/dynamics.h): survival probability of a random, Neel or basis state and the
  * infinite-temperature sigma^z autocorrelation on the [evolve] time grid, and its spectral
  * function ([evolve] observe = spectral; [spectral] method = signal | lehmann). */
 #include <ctype.h>
@@ -28,8 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/dynamics.h"
-#include "models/spectrum_obs.h"
+#include "models/shared/dynamics.h"
+#include "models/shared/spectrum_obs.h"
 #include "qbath/alloc.h"
 #include "qbath/csr.h"
 #include "qbath/dense.h"

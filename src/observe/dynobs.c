@@ -8,7 +8,7 @@
 
 #include "qbath/alloc.h"
 #include "qbath/bounds.h"
-#include "solve/vec.h"
+#include "qbath/vec.h"
 
 /* Philox purpose of the typical states (sample s uses purpose base + s). */
 static const uint64_t QB_TYPICAL_PURPOSE = 0x7E00000000ull;

@@ -9,7 +9,7 @@
 #include "qbath/alloc.h"
 #include "qbath/dynobs.h"
 #include "qbath/eigobs.h"
-#include "solve/vec.h"
+#include "qbath/vec.h"
 
 /* Philox purpose of the random vectors of the typicality average (sample k: + k). */
 static const uint64_t QB_SPEC_TYPICAL_PURPOSE = 0x5BEC000000ull;

@@ -9,7 +9,7 @@
 #include "qbath/alloc.h"
 #include "qbath/dense.h"
 #include "qbath/rng.h"
-#include "solve/vec.h"
+#include "qbath/vec.h"
 
 /* Philox purpose of the start vector's stream (separate from any model's streams). */
 enum { QB_BOUNDS_RNG_PURPOSE = 0xB0 };

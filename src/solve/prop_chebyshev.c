@@ -11,7 +11,7 @@
 
 #include "qbath/alloc.h"
 #include "qbath/evolve.h"
-#include "solve/vec.h"
+#include "qbath/vec.h"
 
 typedef struct {
   qb_op *H;            /* the operator */

@@ -17,7 +17,7 @@
 #include "qbath/alloc.h"
 #include "qbath/dense.h"
 #include "qbath/evolve.h"
-#include "solve/vec.h"
+#include "qbath/vec.h"
 
 /* Bisection steps on log(tau) when the basis is exhausted; the largest number of Taylor
  * terms of the error estimate, and the largest tau ||T|| where the series is used (its

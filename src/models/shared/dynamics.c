@@ -1,6 +1,6 @@
 /* dynamics.c — time-domain observables of the generic models: survival probability of a
  * random, Neel or basis state, and the infinite-temperature sigma^z autocorrelation by
- * typicality, on the [evolve] time grid (models/dynamics.h).
+ * typicality, on the [evolve] time grid (models/shared/dynamics.h).
  *
  * survival_eig is the one quantity computed by both engines of qbath from the same
  * realization and the same initial state: the propagator gives P(t) = |<psi0|e^{-iHt}|psi0>|^2
@@ -8,7 +8,7 @@
  * |sum_a w_a e^{-i E_a t}|^2 (qbath/survival.h). With all eigenpairs (dense) the two agree
  * to the propagator's tolerance; with the nev shift-invert pairs nearest the target the
  * measure is truncated, and survival_eig_weight = sum_a w_a < 1 says by how much. */
-#include "models/dynamics.h"
+#include "models/shared/dynamics.h"
 
 #include <cblas.h>
 
@@ -19,7 +19,7 @@
 #include "qbath/dynobs.h"
 #include "qbath/eigs.h"
 #include "qbath/survival.h"
-#include "models/spectrum_obs.h"
+#include "models/shared/spectrum_obs.h"
 
 /* Philox purpose of a realization's random initial state (disjoint from the models'
  * disorder streams 0 .. 64; the typical states use qbath/dynobs.h's own purposes). */

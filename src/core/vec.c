@@ -1,5 +1,5 @@
-/* vec.c — reproducible BLAS-1 helpers of the propagators (solve/vec.h). */
-#include "solve/vec.h"
+/* vec.c — reproducible BLAS-1 helpers of the propagators (qbath/vec.h). */
+#include "qbath/vec.h"
 
 #include <math.h>
 #include <string.h>

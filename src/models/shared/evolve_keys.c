@@ -1,11 +1,12 @@
 /* evolve_keys.c — the [evolve] key table shared by every model that evolves states, and
- * its reading into a propagator configuration (qbath/evolve.h). */
+ * its reading into a propagator configuration (models/shared/evolve_keys.h). */
 #include <math.h>
 #include <string.h>
 
 #include "qbath/alloc.h"
 #include "qbath/evolve.h"
 #include "qbath/spectral.h"
+#include "models/shared/evolve_keys.h"
 
 const qb_key qb_evolve_keys[] = {
     {"evolve", "method", QB_KEY_ENUM, "chebyshev", 0, -1, "chebyshev|krylov|dense", "", NULL,

@@ -45,13 +45,9 @@
 #include "qbath/rng.h"
 #include "qbath/theory.h"
 
-#include "level_dot_internal.h"
+#include "physics/level_dot_internal.h"
 
 #include <omp.h>
-
-qb_idx qb_ld_unfolded_window(const qb_level_dot *m) {
-  return m->window > 0 ? m->window : QB_LD_UNFOLDED_DEFAULT_WINDOW;
-}
 
 static double sigma_out(const qb_ld_window *W, double u) { return W->v * log((W->A - u) / (W->A + u)); }
 

@@ -3,7 +3,7 @@
  * it to the two lists below. */
 #include <string.h>
 
-#include "qbath/model.h"
+#include "qbath/campaign.h"
 
 extern const qb_model qb_model_toy;
 extern const qb_model qb_model_random_matrix;

@@ -1,13 +1,13 @@
-/* solve/vec.h — private BLAS-1 helpers of the propagators, bitwise reproducible on any
- * thread count.
+/* qbath/vec.h — BLAS-1 helpers of the propagators and observables, bitwise reproducible
+ * on any thread count (src/core/vec.c).
  *
  * Reductions split a vector into QB_VEC_BLOCKS fixed blocks whose boundaries depend only
  * on the length, sum each block serially in a fixed order (four interleaved partial sums,
  * for speed), and add the block sums serially: the same bits whatever the thread count.
  * Complex vectors are interleaved (re, im) doubles; a complex vector of length n is a real
  * one of length 2n for every operation with a real scalar. */
-#ifndef QBATH_SOLVE_VEC_H
-#define QBATH_SOLVE_VEC_H
+#ifndef QBATH_VEC_H
+#define QBATH_VEC_H
 
 #include <stddef.h>
 

@@ -6,7 +6,7 @@
 #include <omp.h>
 #endif
 
-#include "emft_common.h"
+#include "models/shared/emft_common.h"
 
 const qb_key qb_emft_keys[] = {
     {"emft", "pg", QB_KEY_ENUM, "a3", 0, -1, "a3|levy|a3div", "", NULL,

@@ -11,42 +11,9 @@
 #include "qbath/op.h"
 #include "qbath/rng.h"
 
-#include "level_dot_internal.h"
+#include "physics/level_dot_internal.h"
 
 #include <omp.h>
-
-double qb_level_dot_time_unit(const qb_level_dot *m) { return 2.0 * (double)m->N / m->lambda; }
-
-qb_status qb_level_dot_check(const qb_level_dot *m, qb_err *err) {
-  if (m->N < 2) return QB_FAIL(err, QB_ERR_INPUT, "level_dot: N = %lld must be >= 2", (long long)m->N);
-  if (!(m->gamma >= 0) || !isfinite(m->gamma))
-    return QB_FAIL(err, QB_ERR_INPUT, "level_dot: gamma = %g must be finite and >= 0", m->gamma);
-  if (!(m->lambda > 0)) return QB_FAIL(err, QB_ERR_INPUT, "level_dot: lambda = %g must be > 0", m->lambda);
-  if (!(m->eig_tol > 0)) return QB_FAIL(err, QB_ERR_INPUT, "level_dot: eig_tol = %g must be > 0", m->eig_tol);
-  if (m->ens == QB_GSE && m->N % 2)
-    return QB_FAIL(err, QB_ERR_INPUT, "level_dot: GSE needs an even N (= 2 x Kramers pairs), got %lld", (long long)m->N);
-  if (m->window < 0) return QB_FAIL(err, QB_ERR_INPUT, "level_dot: window = %lld must be >= 0", (long long)m->window);
-  if (m->repr == QB_LD_UNFOLDED && qb_ld_unfolded_window(m) < 8)
-    return QB_FAIL(err, QB_ERR_INPUT, "level_dot: the unfolded window needs >= 8 levels, got %lld", (long long)m->window);
-  return QB_OK;
-}
-
-/* Distinct dot levels (GSE: Kramers pairs N/2). */
-static qb_idx dot_levels(const qb_level_dot *m) { return m->ens == QB_GSE ? m->N / 2 : m->N; }
-
-/* Dimension of the dense matrix (GSE: N dot states + the level's Kramers pair). */
-static qb_idx dense_dim(const qb_level_dot *m) { return m->ens == QB_GSE ? m->N + 2 : m->N + 1; }
-
-qb_idx qb_level_dot_measure_size(const qb_level_dot *m) {
-  qb_idx n = dot_levels(m) + 1;
-  if (m->repr == QB_LD_DENSE) return n;
-  if (m->repr == QB_LD_UNFOLDED) {
-    /* Levels in the window fluctuate around K (number variance ~ ln K / pi^2); roots K + 1. */
-    qb_idx K = qb_ld_unfolded_window(m);
-    return K + K / 8 + 64;
-  }
-  return m->window > 0 && m->window < n ? m->window : n;
-}
 
 /* Coupling variance g lambda^2 / N. */
 static double coupling_var(const qb_level_dot *m) {
@@ -62,7 +29,7 @@ static double dot_scale(const qb_level_dot *m) { return m->lambda / sqrt((double
 
 /* The (dim x dim) row-major matrix, real for GOE, complex otherwise (level = row 0). */
 static qb_status dense_matrix(const qb_level_dot *m, qb_ld_key k, void **out, qb_dtype *dt, qb_err *err) {
-  qb_idx N = dot_levels(m), D = dense_dim(m), nd = m->ens == QB_GSE ? 2 * N : N;
+  qb_idx N = qb_ld_dot_levels(m), D = qb_ld_dense_dim(m), nd = m->ens == QB_GSE ? 2 * N : N;
   *dt = m->ens == QB_GOE ? QB_REAL : QB_COMPLEX;
   size_t el = qb_dtype_size(*dt);
   void *H = qb_calloc((size_t)(D * D), el), *Hd = qb_calloc((size_t)(nd * nd), el);
@@ -134,7 +101,7 @@ static qb_status dense_measure(const qb_level_dot *m, qb_ld_key k, double *E, do
   void *H;
   qb_dtype dt;
   QB_TRY(dense_matrix(m, k, &H, &dt, err));
-  qb_idx D = dense_dim(m);
+  qb_idx D = qb_ld_dense_dim(m);
   double *ev = qb_malloc(sizeof(double) * (size_t)D);
   qb_status st = ev ? qb_dense_eigh(dt, D, H, ev, 1, err)
                     : QB_FAIL(err, QB_ERR_NOMEM, "level_dot: out of memory (dimension %lld)", (long long)D);
@@ -180,7 +147,7 @@ static void chain_free(chain *c) {
 }
 
 static qb_status chain_build(const qb_level_dot *m, qb_ld_key k, chain *c, qb_err *err) {
-  qb_idx N = dot_levels(m);
+  qb_idx N = qb_ld_dot_levels(m);
   memset(c, 0, sizeof *c);
   c->n = N + 1;
   c->eps0 = m->eps0;
@@ -483,7 +450,7 @@ static qb_status dense_csr(const qb_level_dot *m, qb_ld_key k, qb_csr **A, doubl
   void *H;
   qb_dtype dt;
   QB_TRY(dense_matrix(m, k, &H, &dt, err));
-  qb_idx D = dense_dim(m), nnz = D * D;
+  qb_idx D = qb_ld_dense_dim(m), nnz = D * D;
   qb_idx *ri = qb_malloc(sizeof(qb_idx) * (size_t)nnz), *ci = qb_malloc(sizeof(qb_idx) * (size_t)nnz);
   qb_status st;
   *emin = *emax = NAN;

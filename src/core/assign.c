@@ -1,4 +1,4 @@
-/* emft_assign.c — minimum-cost perfect matching on a sparse bipartite graph (the
+/* assign.c — minimum-cost perfect matching on a sparse bipartite graph (the
  * orbital -> site labelling of Sec. VII: maximize prod |phi_nn| = minimize
  * sum -log|phi|), by successive shortest augmenting paths with dual potentials
  * (Crouse, IEEE TAES 52, 1679 (2016), the algorithm of scipy's linear_sum_assignment),
@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "qbath/alloc.h"
-#include "qbath/emft.h"
+#include "qbath/assign.h"
 
 typedef struct heap {
   qb_idx n;

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "models/spectrum_obs.h"
+#include "models/shared/spectrum_obs.h"
 #include "qbath/alloc.h"
 #include "qbath/dense.h"
 #include "qbath/level_stats.h"

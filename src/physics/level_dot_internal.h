@@ -1,5 +1,6 @@
 /* level_dot_internal.h — shared between the level-dot representations
- * (level_dot_build.c: dense and chain; level_dot_unfolded.c: the N -> infinity window). */
+ * (level_dot_common.c: what they share; level_dot_build.c: dense and chain;
+ * level_dot_unfolded.c: the N -> infinity window). */
 #ifndef QBATH_LEVEL_DOT_INTERNAL_H
 #define QBATH_LEVEL_DOT_INTERNAL_H
 
@@ -7,6 +8,12 @@
 
 /* Dyson index of the dot's class (Poisson: 2, its couplings are complex). */
 static inline int qb_ld_beta(qb_ensemble e) { return e == QB_GOE ? 1 : e == QB_GSE ? 4 : 2; }
+
+/* Distinct dot levels (GSE: Kramers pairs N/2). */
+static inline qb_idx qb_ld_dot_levels(const qb_level_dot *m) { return m->ens == QB_GSE ? m->N / 2 : m->N; }
+
+/* Dimension of the dense matrix (GSE: N dot states + the level's Kramers pair). */
+static inline qb_idx qb_ld_dense_dim(const qb_level_dot *m) { return m->ens == QB_GSE ? m->N + 2 : m->N + 1; }
 
 /* Dot levels of the unfolded window when `window` = 0. */
 enum { QB_LD_UNFOLDED_DEFAULT_WINDOW = 2000 };

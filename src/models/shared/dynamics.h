@@ -1,4 +1,4 @@
-/* models/dynamics.h — time-domain observables shared by the generic models (spin_chain,
+/* models/shared/dynamics.h — time-domain observables shared by the generic models (spin_chain,
  * matrix_market): the [evolve] observable keys, their reading, the layout columns and
  * one realization's evaluation. Private to src/models. */
 #ifndef QBATH_MODELS_DYNAMICS_H
@@ -9,6 +9,7 @@
 #include "qbath/evolve.h"
 #include "qbath/model.h"
 #include "qbath/spectral.h"
+#include "models/shared/evolve_keys.h"
 #include "qbath/spin.h"
 
 /* [evolve] observe, initial, basis_state, site, typical_samples (see dynamics.c); models
