@@ -16,6 +16,9 @@ packages=(
   libcunit1-dev                         # test suites
   python3-numpy python3-scipy python3-matplotlib python3-h5py   # scripts and figures
 )
+if [ -n "${QBATH_FUZZ_SECONDS:-}" ]; then
+  packages+=(clang libclang-rt-dev libomp-dev)  # libFuzzer targets (scripts/fuzz.sh)
+fi
 if [ "${QBATH_SETUP_PEERS:-0}" = 1 ]; then
   packages+=(libopenmpi-dev openmpi-bin python3-qutip
              python3-slepc4py-complex python3-slepc4py-real
