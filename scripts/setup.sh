@@ -15,6 +15,8 @@ packages=(
   libinih-dev librandom123-dev          # input files, Philox
   libcunit1-dev                         # test suites
   python3-numpy python3-scipy python3-matplotlib python3-h5py   # scripts and figures
+  python3-xarray python3-pandas python3-cffi python3-pytest      # python/ package and its tests
+  python3-setuptools python3-pip                                 # pip install ./python (no network)
 )
 if [ -n "${QBATH_FUZZ_SECONDS:-}" ]; then
   packages+=(clang libclang-rt-dev libomp-dev)  # libFuzzer targets (scripts/fuzz.sh)

@@ -2,6 +2,7 @@
 #ifndef QBATH_H
 #define QBATH_H
 #include "qbath/alloc.h"
+#include "qbath/capi.h"
 #include "qbath/csr.h"
 #include "qbath/dense.h"
 #include "qbath/kron.h"
