@@ -20,7 +20,9 @@ cat <<'HEAD'
 
 An input file is INI text with the sections `[run] [model] [evolve] [eigen] [spectral]
 [output] [observables]` (`[observables] NAME = terms` names operators, `docs/user-data.md`); `#` or `;` starts a comment line, `key = value ; comment` an inline comment.
-A value may continue on following indented lines (long lists).
+A value may continue on following indented lines (long lists). Each section appears
+once, its header alone on its line (a comment may follow), and every key follows a
+section header. Input files are text of at most 1 MiB without NUL bytes.
 
 - **Sweeps.** A key marked *sweep: yes* takes several values, which sweep it:
   `gamma = 46, 0.46, 0.022`, `W = linspace(0.5, 10, 8)` (8 evenly spaced values, both
@@ -34,7 +36,7 @@ A value may continue on following indented lines (long lists).
 - **Overrides.** `qbath run --set model.N=200 --set run.realizations=10 FILE` sets keys
   as if written in the file (they are recorded in the result file's input text).
 - **Checks.** Unknown sections and keys (with a suggestion), wrong types, values out of
-  range, missing required keys, conflicting keys, duplicate keys, keys that the chosen
+  range, missing required keys, conflicting keys, duplicate keys, repeated sections, keys that the chosen
   model does not use, and empty sweeps are errors that name `file:line` and the key;
   `qbath` then exits with status 2 and writes nothing. `qbath validate FILE` and
   `qbath run --dry-run FILE` print the expanded sweep with memory and time estimates.

@@ -164,7 +164,7 @@ static void test_bad_sweep_and_file(void) {
            "belongs in [run]"); /* the section it belongs in, for this model */
   bad_case("run", "b20.ini", GOOD_HEAD OUT, "model.samples=-4", "--set model.samples",
            "out of range");
-  bad_case("run", "b22.ini", GOOD_HEAD "[run]\nmemory_limit = 1e-12\n" OUT, NULL, "b22.ini", "more than the limit");
+  bad_case("run", "b22.ini", "[run]\nrealizations = 5\nmemory_limit = 1e-12\n[model]\ntype = toy\n" OUT, NULL, "b22.ini", "more than the limit");
   bad_case("run", "b21.ini", "[run]\nrealizations = 5, 6\n[model]\ntype = toy\n" OUT, NULL,
            "b21.ini:2: [run] realizations", "cannot be swept");
 }

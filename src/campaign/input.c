@@ -9,7 +9,9 @@
 #include <strings.h>
 
 #include "campaign_internal.h"
+#include "input_text.h"
 #include "qbath/alloc.h"
+#include "strset.h"
 
 /* The runner's own keys. Not sweepable: they describe the run, not a point. */
 const qb_key qb_campaign_keys[] = {
@@ -66,6 +68,8 @@ typedef struct reader {
   int cont;              /* 1 if that line is an indented continuation */
   int too_long;          /* first line longer than inih's buffer, or 0 */
   int section_line;      /* line of the last [section] header */
+  int stop_line;         /* first line with a structure error (not handed to inih), or 0 */
+  qb_strset keys;        /* "section]name" -> entry index: duplicates in linear time */
   entry *e;
   int n, cap;
   const char *file;
@@ -78,7 +82,7 @@ typedef struct reader {
  * line (Debian's inih has no line numbers in the handler). */
 static char *read_line(char *str, int num, void *stream) {
   reader *r = stream;
-  if (*r->pos == '\0') return NULL;
+  if (*r->pos == '\0' || (r->stop_line && r->line + 1 >= r->stop_line)) return NULL;
   const char *nl = strchr(r->pos, '\n');
   size_t len = nl ? (size_t)(nl - r->pos + 1) : strlen(r->pos);
   r->line++;
@@ -109,16 +113,19 @@ static int handler(void *user, const char *section, const char *name, const char
     p->value = v;
     return 1;
   }
-  for (int i = 0; i < r->n; i++)
-    if (!strcmp(r->e[i].name, name) && !strcmp(r->e[i].section, section)) {
-      r->err_line = r->line;
-      r->st = QB_FAIL(r->err, QB_ERR_INPUT, "%s:%d: [%s] %s: duplicate key (first set at line %d)",
-                      r->file, r->line, section, name, r->e[i].where.line);
-      return 0;
-    }
   if (strlen(section) >= 64 || strlen(name) >= 64) {
     r->err_line = r->line;
     r->st = QB_FAIL(r->err, QB_ERR_INPUT, "%s:%d: section or key name too long", r->file, r->line);
+    return 0;
+  }
+  char id[130];
+  snprintf(id, sizeof id, "%s]%s", section, name); /* ']' cannot occur in a section name */
+  int first = -1, added = qb_strset_add(&r->keys, id, r->n, &first);
+  if (added < 0) return r->st = QB_FAIL(r->err, QB_ERR_NOMEM, "out of memory"), 0;
+  if (added == 0) {
+    r->err_line = r->line;
+    r->st = QB_FAIL(r->err, QB_ERR_INPUT, "%s:%d: [%s] %s: duplicate key (first set at line %d)",
+                    r->file, r->line, section, name, r->e[first].where.line);
     return 0;
   }
   if (r->n == r->cap) {
@@ -141,41 +148,13 @@ static int handler(void *user, const char *section, const char *name, const char
   return 1;
 }
 
-static char *read_file(const char *path, qb_err *err) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) {
-    QB_FAIL(err, QB_ERR_IO, "%s: cannot read the input file: %s", path, strerror(errno));
-    return NULL;
-  }
-  size_t cap = 4096, n = 0;
-  char *buf = qb_malloc(cap);
-  while (buf) {
-    size_t got = fread(buf + n, 1, cap - n - 1, f);
-    n += got;
-    if (got == 0) break;
-    if (n + 1 == cap) {
-      char *b = qb_realloc(buf, cap, 2 * cap);
-      if (b == NULL) buf = qb_free(buf);
-      else buf = b, cap *= 2;
-    }
-  }
-  int bad = ferror(f);
-  fclose(f);
-  if (buf == NULL) {
-    QB_FAIL(err, QB_ERR_NOMEM, "%s: out of memory reading the input file", path);
-    return NULL;
-  }
-  if (bad) {
-    qb_free(buf);
-    QB_FAIL(err, QB_ERR_IO, "%s: cannot read the input file", path);
-    return NULL;
-  }
-  buf[n] = '\0';
-  return buf;
-}
-
-/* Parses the file text into entries; syntax errors name file:line. */
+/* Parses the file text into entries; syntax errors name file:line. The structure check
+ * runs first; inih then reads only the lines before its first error, so that whichever
+ * error comes first in the file is reported. */
 static qb_status parse_entries(reader *r) {
+  qb_err serr;
+  r->stop_line = qb_input_check_lines(r->file, r->text, &serr);
+  if (r->stop_line < 0) return QB_FAIL(r->err, QB_ERR_NOMEM, "%s", serr.msg);
   int ret = ini_parse_stream(read_line, r, handler, r);
   if (r->st != QB_OK && (ret <= 0 || ret >= r->err_line)) return r->st;
   if (r->too_long && (ret <= 0 || r->too_long <= ret))
@@ -185,6 +164,10 @@ static qb_status parse_entries(reader *r) {
     return QB_FAIL(r->err, QB_ERR_INPUT, "%s:%d: syntax error (expected '[section]' or 'key = value')",
                    r->file, ret);
   if (r->st != QB_OK) return r->st;
+  if (r->stop_line > 0) {
+    if (r->err) *r->err = serr;
+    return serr.code;
+  }
   return QB_OK;
 }
 
@@ -315,9 +298,9 @@ static int expand_space(const qb_key *k, const char *text, const qb_where *w, ch
   qb_where_str(w, wb, sizeof wb);
   double a, b;
   long long n;
-  char tail[8] = "";
-  if (sscanf(text + 9, " %lf , %lf , %lld %1[)]%7s", &a, &b, &n, tail, tail + 1) < 4 ||
-      tail[0] != ')' || tail[1] != '\0') {
+  int end = -1; /* offset just past ')'; only whitespace may follow */
+  if (sscanf(text + 9, " %lf , %lf , %lld )%n", &a, &b, &n, &end) < 3 || end < 0 ||
+      text[9 + end + strspn(text + 9 + end, " \t\r\n")] != '\0') {
     QB_FAIL(err, QB_ERR_INPUT, "%s: [%s] %s = '%s': expected %s(first, last, count)", wb,
             k->section, k->name, text, lg ? "logspace" : "linspace");
     return -1;
@@ -689,7 +672,7 @@ qb_status qb_campaign_load(const char *path, int nsets, char *const *sets, qb_ca
   qb_status st = QB_OK;
   reader r;
   memset(&r, 0, sizeof r);
-  char *text = read_file(path, err);
+  char *text = qb_input_read(path, err);
   if (text == NULL) return err ? err->code : QB_ERR_IO;
   qb_campaign *c = qb_calloc(1, sizeof *c);
   if (c == NULL || (c->path = qb_malloc(strlen(path) + 1)) == NULL) {
@@ -715,6 +698,7 @@ qb_status qb_campaign_load(const char *path, int nsets, char *const *sets, qb_ca
 fail:
   for (int i = 0; i < r.n; i++) qb_free(r.e[i].value);
   qb_free(r.e);
+  qb_strset_clear(&r.keys);
   qb_free(text);
   if (st != QB_OK) qb_campaign_free(c);
   return st;
