@@ -103,9 +103,8 @@ static qb_status read_initial(const qb_params *p, int nsites, qb_idx dim, qb_dyn
   return QB_OK;
 }
 
-qb_status qb_dyn_read(const qb_params *p, int nsites, qb_idx dim, const qb_named_ops *ops,
-                      qb_dyn *d, qb_err *err) {
-  memset(d, 0, sizeof *d);
+static qb_status dyn_read(const qb_params *p, int nsites, qb_idx dim, const qb_named_ops *ops,
+                          qb_dyn *d, qb_err *err) {
   qb_idx n;
   char *const *obs = qb_param_strs(p, "evolve", "observe", &n);
   for (qb_idx i = 0; i < n; i++) {
@@ -153,6 +152,16 @@ qb_status qb_dyn_read(const qb_params *p, int nsites, qb_idx dim, const qb_named
     return qb_param_fail(p, err, "evolve", "site", "must be below L = %d", nsites);
   if (!qb_dyn_any(d)) return QB_OK;
   return qb_evolve_config_from_params(p, &d->ev, err);
+}
+
+/* On failure d owns nothing (a vector file read before a later key fails is freed), so
+ * callers that only validate (estimate) need not clear it. */
+qb_status qb_dyn_read(const qb_params *p, int nsites, qb_idx dim, const qb_named_ops *ops,
+                      qb_dyn *d, qb_err *err) {
+  memset(d, 0, sizeof *d);
+  qb_status st = dyn_read(p, nsites, dim, ops, d, err);
+  if (st != QB_OK) qb_dyn_clear(d);
+  return st;
 }
 
 int qb_dyn_any(const qb_dyn *d) {
