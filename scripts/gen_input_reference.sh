@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # gen_input_reference.sh [QBATH] — regenerates docs/input-reference.md from the key
-# tables compiled into qbath (`qbath help keys --markdown`), so that the reference is
-# never written twice. Run after adding or changing a key; CI can diff the result.
+# tables compiled into qbath (`qbath help keys --markdown`) and the man page docs/qbath.1
+# from the CLI's help tables (`qbath help --man`), so that neither is written twice. Run
+# after adding or changing a key, a command or a model; test_docs / test_cli diff them.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 qbath="${1:-$root/build/qbath}"
@@ -18,8 +19,10 @@ cat <<'HEAD'
 ## Syntax
 
 An input file is INI text with the sections `[run] [model] [evolve] [eigen] [spectral]
-[output]`; `#` or `;` starts a comment line, `key = value ; comment` an inline comment.
-A value may continue on following indented lines (long lists).
+[output] [observables]` (`[observables] NAME = terms` names operators, `docs/user-data.md`); `#` or `;` starts a comment line, `key = value ; comment` an inline comment.
+A value may continue on following indented lines (long lists). Each section appears
+once, its header alone on its line (a comment may follow), and every key follows a
+section header. Input files are text of at most 1 MiB without NUL bytes.
 
 - **Sweeps.** A key marked *sweep: yes* takes several values, which sweep it:
   `gamma = 46, 0.46, 0.022`, `W = linspace(0.5, 10, 8)` (8 evenly spaced values, both
@@ -33,7 +36,7 @@ A value may continue on following indented lines (long lists).
 - **Overrides.** `qbath run --set model.N=200 --set run.realizations=10 FILE` sets keys
   as if written in the file (they are recorded in the result file's input text).
 - **Checks.** Unknown sections and keys (with a suggestion), wrong types, values out of
-  range, missing required keys, conflicting keys, duplicate keys, keys that the chosen
+  range, missing required keys, conflicting keys, duplicate keys, repeated sections, keys that the chosen
   model does not use, and empty sweeps are errors that name `file:line` and the key;
   `qbath` then exits with status 2 and writes nothing. `qbath validate FILE` and
   `qbath run --dry-run FILE` print the expanded sweep with memory and time estimates.
@@ -45,3 +48,5 @@ HEAD
 "$qbath" help keys --markdown
 } > "$out"
 echo "wrote $out"
+"$qbath" help --man > "$root/docs/qbath.1"
+echo "wrote $root/docs/qbath.1"

@@ -22,7 +22,7 @@ P = points(res)
 g = np.array([p["attrs"]["model.gamma"] for p in P])
 N = int(P[0]["attrs"]["model.N"])
 
-fig, (a, d) = plt.subplots(1, 2, figsize=(9, 3.6))
+fig, (a, d) = plt.subplots(1, 2, figsize=(9, 4.9))
 k = int(np.argmin(abs(np.log(g / 10.0))))
 tau, m, e, e5, _ = curve(P[k])
 a.fill_between(tau, m - e, m + e, color="k", alpha=0.3, lw=0)
@@ -48,6 +48,19 @@ d.set_xlabel(r"$\gamma = gN$")
 d.set_ylabel(r"$P_{\rm res}$")
 d.set_title(f"(d) {P[0]['attrs']['model.ensemble']}, {P[0]['attrs']['n_done']} samples per point", fontsize=9)
 d.legend(fontsize=8)
-fig.tight_layout()
+# The figure explains itself: what system, which paper, every curve (issue 23).
+fig.suptitle("Fermi's Golden Rule and its breakdown: a level decaying into a chaotic quantum dot "
+             f"({P[0]['attrs']['model.ensemble']} dot of N = {N} levels plus the decaying level)\n"
+             "Micklitz, Morningstar, Altland & Huse, \"Emergence of Fermi's Golden Rule\", "
+             "PRL 129, 140402 (2022), Fig. 2(a) and (d)", fontsize=9)
+caption = (
+    "(a) Survival probability P of the level vs rescaled time tau = t/(2 pi nu) at gamma = g N "
+    f"~ {g[k]:g}: black = qbath, mean over realizations with its standard error (grey band); "
+    "red = the paper's Eq. (5); blue dashed = its large-gamma form.  (d) Long-time return "
+    "probability P_res vs gamma: blue points = qbath, sum_a |psi_a0|^4 per realization (mean "
+    "+- se); grey = Eq. (4), exact at every gamma; purple = the Golden-Rule value 1/gamma, "
+    "valid for gamma >> 1. Data: outputs/fgr_quickstart.h5 (qbath quickstart).")
+fig.text(0.01, 0.01, "\n".join(__import__("textwrap").wrap(caption, 150)), fontsize=7, va="bottom")
+fig.tight_layout(rect=(0, 0.12, 1, 0.93))
 fig.savefig(png, dpi=120)
 print("wrote", png)

@@ -19,6 +19,9 @@ packages=(
   python3-xarray python3-pandas python3-cffi python3-pytest      # python/ package and its tests
   python3-setuptools python3-pip                                 # pip install ./python (no network)
 )
+if [ -n "${QBATH_FUZZ_SECONDS:-}" ]; then
+  packages+=(clang libclang-rt-dev libomp-dev)  # libFuzzer targets (scripts/fuzz.sh)
+fi
 if [ "${QBATH_SETUP_PEERS:-0}" = 1 ]; then
   packages+=(python3-qutip
              python3-slepc4py-complex python3-slepc4py-real

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test.sh — the one test command: install missing packages, configure, build, run every
 # CUnit suite through CTest. QBATH_SANITIZE=1 builds with ASan+UBSan in build-sanitize/.
+# QBATH_FUZZ_SECONDS=N then runs each libFuzzer target N seconds (scripts/fuzz.sh, clang).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/setup.sh"
@@ -16,5 +17,7 @@ else
   extra=()
 fi
 "$root/scripts/build.sh" "$build" "${extra[@]}"
-cd "$build"
-ctest --output-on-failure -j "$(nproc)" "$@"
+(cd "$build" && ctest --output-on-failure -j "$(nproc)" "$@")
+if [ -n "${QBATH_FUZZ_SECONDS:-}" ]; then
+  "$root/scripts/fuzz.sh" "$QBATH_FUZZ_SECONDS"
+fi

@@ -161,10 +161,10 @@ static void test_bad_sweep_and_file(void) {
   bad_case("run", "b18.ini", GOOD_HEAD "this line has no equals sign\n" OUT, NULL, "b18.ini:5",
            "syntax error");
   bad_case("run", "b19.ini", GOOD_HEAD OUT "realizations = 3\n", NULL, "b19.ini:7: [output] realizations",
-           "unknown key");
+           "belongs in [run]"); /* the section it belongs in, for this model */
   bad_case("run", "b20.ini", GOOD_HEAD OUT, "model.samples=-4", "--set model.samples",
            "out of range");
-  bad_case("run", "b22.ini", GOOD_HEAD "[run]\nmemory_limit = 1e-12\n" OUT, NULL, "b22.ini", "more than the limit");
+  bad_case("run", "b22.ini", "[run]\nrealizations = 5\nmemory_limit = 1e-12\n[model]\ntype = toy\n" OUT, NULL, "b22.ini", "more than the limit");
   bad_case("run", "b21.ini", "[run]\nrealizations = 5, 6\n[model]\ntype = toy\n" OUT, NULL,
            "b21.ini:2: [run] realizations", "cannot be swept");
 }

@@ -31,7 +31,7 @@ static const struct {
 } header_layer_table[] = {
     {"types.h", "core"},     {"spin.h", "core"},        {"qbath.h", "app"},
     {"evolve.h", "solve"},   {"eigobs.h", "observe"},   {"theory.h", "theory"},
-    {"model.h", "params"},   {"level_dot.h", "physics"}, {"grain.h", "physics"},
+    {"model.h", "params"},   {"level_dot.h", "physics"}, {"grain.h", "physics"}, {"two_dot.h", "physics"},
     {"campaign.h", "campaign"}, {"capi.h", "api"},
 };
 

@@ -126,7 +126,7 @@ static void test_propagation_equals_eigenpairs(void) {
       qb_csr *A;
       double lo, hi;
       QB_ASSERT_OK(qb_level_dot_csr(&m, key, &A, &lo, &hi, &e), &e);
-      QB_ASSERT_OK(qb_level_dot_propagate(A, lo, hi, t, NT, 1e-10, Pp, &e), &e);
+      QB_ASSERT_OK(qb_level_dot_propagate(A, lo, hi, t, NT, NULL, 1e-10, 1, Pp, &e), &e);
       /* |P - P'| <= 2 |A - A'| <= 2 tol. */
       for (int j = 0; j < NT; j++) QB_ASSERT_CLOSE(Pp[j], P[j], 2e-10 + 1e-12);
     }

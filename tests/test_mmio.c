@@ -128,6 +128,12 @@ static void test_scipy_files(void) {
   check_scipy_file("real_general", QB_REAL);
   check_scipy_file("integer_general", QB_REAL);
   check_scipy_file("pattern_general", QB_REAL);
+  /* Dense numpy arrays: scipy writes the array format (issue 23 item 3). */
+  check_scipy_file("array_real_general", QB_REAL);
+  check_scipy_file("array_real_symmetric", QB_REAL);
+  check_scipy_file("array_real_skew", QB_REAL);
+  check_scipy_file("array_complex_hermitian", QB_COMPLEX);
+  check_scipy_file("array_complex_general", QB_COMPLEX);
 }
 
 /* Writes text to a scratch file, reads it, expects QB_ERR_INPUT naming ":line:". */
@@ -169,8 +175,19 @@ static void test_malformed(void) {
   expect_bad("%%MatrixMarket matrix coordinate real skew-symmetric\n2 2 1\n1 1 3\n", 3);
   expect_bad("%%MatrixMarket matrix coordinate real symmetric\n2 3 0\n", 2);
   expect_bad("hello\n", 1);
+  expect_bad("%%MatrixMarket matrix array real general\n2 2\n1\n2\n3\n", 5); /* 3 of 4 values */
+  expect_bad("%%MatrixMarket matrix array real general\n2 2\n1\n2\n3\n4\n5\n", 7); /* 5 values */
+  expect_bad("%%MatrixMarket matrix array real general\n2 2 4\n", 2); /* coordinate size line */
+  expect_bad("%%MatrixMarket matrix array pattern general\n2 2\n", 1);
+  expect_bad("%%MatrixMarket matrix array complex hermitian\n2 2\n1 0\n2 1\n3 0.5\n", 5);
+  expect_bad("%%MatrixMarket matrix array real general\n2 2\n1\nnan\n3\n4\n", 4);
+  expect_bad("%%MatrixMarket matrix coordinate real general\n2 2 1\n1 2 inf\n", 3);
+  expect_bad("%%MatrixMarket matrix coordinate complex general\n2 2 1\n1 2 0 -NaN\n", 3);
+  expect_bad("%%MatrixMarket matrix array real general\n4000000000 4000000000\n", 2);
   qb_csr *A;
   qb_err e;
+  CU_ASSERT_EQUAL(qb_mm_read("/dev/zero", &A, &e), QB_ERR_INPUT); /* would never end */
+  CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "/dev/zero: not a regular file"));
   CU_ASSERT_EQUAL(qb_mm_read("/nonexistent/x.mtx", &A, &e), QB_ERR_IO);
   CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "/nonexistent/x.mtx"));
 }

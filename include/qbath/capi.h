@@ -155,4 +155,20 @@ qb_status qb_api_point_axis(const qb_api_point *pt, int i, const char **name, qb
 /* The theory columns' values, concatenated (sum of their lengths). */
 qb_status qb_api_point_theory(const qb_api_point *pt, double *out, qb_err *err);
 
+/* ---- Operators from the `terms` language (qbath/terms.h, docs/terms.md) ------------------ */
+
+/* H as the spin_chain model builds it: nterms texts "OPS:AMP[:DIST][@SITES]" on nsites
+ * sites (periodic 0 or 1), AMP using the nparams names with their values, random couplings
+ * of term t from the Philox stream (seed, point, realization, 1 + t), in the full space
+ * (n_up = -1) or a sector. The same terms, seed, point and realization as a spin_chain
+ * campaign give the operator of that realization. Parse errors name the term. */
+qb_status qb_api_op_terms(int nsites, int n_up, int periodic, int nterms,
+                          const char *const *terms, int nparams, const char *const *names,
+                          const double *values, uint64_t seed, uint64_t point,
+                          uint64_t realization, qb_api_op **out, qb_err *err);
+/* The operator a loaded spin_chain campaign builds for realization r of point p: its
+ * [model] L, n_up, boundary, terms and parameters (J Delta h W g, and L) and [run] seed. */
+qb_status qb_api_op_spin_chain(const qb_campaign *c, qb_idx point, uint64_t realization,
+                               qb_api_op **out, qb_err *err);
+
 #endif

@@ -114,10 +114,14 @@ qb_status qb_level_dot_continuum(const qb_level_dot *m, const double *t, qb_idx 
 qb_status qb_level_dot_csr(const qb_level_dot *m, qb_ld_key key, qb_csr **A, double *emin,
                            double *emax, qb_err *err);
 
-/* P(t_j) = |<0| e^{-i H t_j} |0>|^2 by Chebyshev propagation of |0> (adapter around
- * qbath/evolve.h; tol: the propagator's relative 2-norm tolerance; emin/emax used when
- * finite). Takes ownership of A. */
+struct qb_prop_type; /* qbath/evolve.h */
+
+/* P(t_j) = sum_{i < nres} |<i| e^{-i H t_j} |0>|^2 (level_dot: nres = 1, the survival
+ * probability; two_dot: the dot-1 sites) by propagation of |0> (adapter around
+ * qbath/evolve.h; method: qb_prop_chebyshev (also for NULL) or qb_prop_krylov; tol: the
+ * propagator's relative 2-norm tolerance; emin/emax used when finite). Takes ownership of A. */
 qb_status qb_level_dot_propagate(qb_csr *A, double emin, double emax, const double *t,
-                                 qb_idx nt, double tol, double *P, qb_err *err);
+                                 qb_idx nt, const struct qb_prop_type *method, double tol,
+                                 qb_idx nres, double *P, qb_err *err);
 
 #endif

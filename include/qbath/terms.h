@@ -69,6 +69,10 @@ qb_status qb_terms_parse(char *const *texts, int64_t n, int nsites, int periodic
 /* 1 when some term draws random couplings (uniform or normal), else 0. */
 int qb_terms_random(const qb_terms *T);
 
+/* 1 when some term has an odd number of Y letters (imaginary matrix elements), else 0:
+ * the Hamiltonian of real couplings is then complex Hermitian. */
+int qb_terms_complex(const qb_terms *T);
+
 /* Appends every placement of every term to H (H->nsites must be T->nsites), drawing the
  * random couplings from the streams (seed, point, realization, stream0 + t). */
 qb_status qb_terms_add(const qb_terms *T, uint64_t seed, uint64_t point, uint64_t realization,

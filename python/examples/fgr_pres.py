@@ -26,8 +26,8 @@ a = ap.parse_args()
 N, R = (99, 40) if a.fast else (399, 300)
 ds = qbath.run({"run": {"name": "fgr_pres", "seed": 20221, "realizations": R},
                 "model": {"type": "level_dot", "ensemble": "GUE", "N": N,
-                          "gamma": np.geomspace(0.01, 30, 7), "representation": "chain",
-                          "tau_max": 3, "samples": 30, "log_samples": 10}},
+                          "gamma": np.geomspace(0.01, 30, 7), "representation": "chain"},
+                "evolve": {"tau_max": 3, "samples": 30, "log_samples": 10}},
                progress=False)
 g = ds["model.gamma"].values
 P, err, eq4 = ds["P_res_ipr"].values, ds["P_res_ipr_err"].values, ds["theory_P_res_eq4"].values

@@ -21,6 +21,21 @@ def _wptr(a):
     return ffi.from_buffer(a, require_writable=True)
 
 
+_SPIN_CHAIN_PARAMS = None
+
+
+def _spin_chain_defaults():
+    """spin_chain's real [model] keys with their defaults (J = 1, Delta = 1, h = W = g = 0),
+    read from the model's key table so that from_terms follows the CLI's defaults."""
+    global _SPIN_CHAIN_PARAMS
+    if _SPIN_CHAIN_PARAMS is None:
+        from .campaign import keys
+        k = keys("spin_chain")
+        k = k[(k.section == "model") & (k.type == "real") & k.default.notna()]
+        _SPIN_CHAIN_PARAMS = {r.key: float(r.default) for r in k.itertuples()}
+    return _SPIN_CHAIN_PARAMS
+
+
 def version():
     """'qbath VERSION (commit ...)' of the loaded libqbath.so."""
     return _capi.text(_capi.lib().qb_api_version())
@@ -47,6 +62,50 @@ class Operator:
         _capi.call(_capi.lib().qb_api_op_pauli, nsites, -1 if n_up is None else n_up,
                    len(terms), ops.encode(), ffi.cast("int *", _ptr(sites)), ffi.cast("double *", _ptr(coup)), out)
         return cls(out[0], nsites, n_up)
+
+    @classmethod
+    def from_terms(cls, nsites, terms, params=None, boundary="open", n_up=None, seed=1,
+                   point=0, realization=0):
+        """H from the `terms` language of the spin_chain model (docs/terms.md): a list (or
+        comma text) of "OPS:AMP[:DIST][@SITES]" on nsites sites. AMP may name the
+        parameters in params (spin_chain's J, Delta, h, W, g default to that model's key
+        defaults; L is nsites). Random couplings come from the Philox streams (seed, point,
+        realization, 1 + t) of term t, as in a spin_chain campaign: the same terms, seed,
+        sweep point and realization give the operator of that realization."""
+        if isinstance(terms, str):
+            terms = [t.strip() for t in terms.split(",") if t.strip()]
+        values = dict(_spin_chain_defaults())
+        values.update(params or {})
+        values["L"] = nsites
+        names = [ffi.new("char[]", k.encode()) for k in values]
+        texts = [ffi.new("char[]", t.encode()) for t in terms]
+        vals = np.ascontiguousarray(list(values.values()), dtype=np.float64)
+        out = ffi.new("qb_api_op **")
+        _capi.call(_capi.lib().qb_api_op_terms, nsites, -1 if n_up is None else n_up,
+                   {"open": 0, "periodic": 1}[boundary], len(texts), ffi.new("const char *[]", texts),
+                   len(names), ffi.new("const char *[]", names), ffi.cast("double *", _ptr(vals)),
+                   seed, point, realization, out)
+        return cls(out[0], nsites, n_up)
+
+    @classmethod
+    def from_input(cls, config, point=0, realization=0, sets=None):
+        """The operator a spin_chain campaign (an input file, INI text or dict, as
+        qbath.run takes) builds for realization `realization` of sweep point `point`."""
+        from .campaign import _Input, _sets
+        sets = _sets(sets)
+        lib = _capi.lib()
+        with _Input(config) as inp:
+            keep = [ffi.new("char[]", s.encode()) for s in sets]
+            cp = ffi.new("qb_campaign **")
+            _capi.call(lib.qb_api_campaign_load, inp.path.encode(), len(keep),
+                       ffi.new("const char *[]", keep) if keep else ffi.NULL, cp)
+        c = cp[0]
+        try:
+            out = ffi.new("qb_api_op **")
+            _capi.call(lib.qb_api_op_spin_chain, c, point, realization, out)
+        finally:
+            lib.qb_api_campaign_free(c)
+        return cls(out[0])
 
     @classmethod
     def from_matrix(cls, A):

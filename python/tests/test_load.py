@@ -18,6 +18,8 @@ from conftest import SOURCE, run_cli
 # One small run per model: a shipped input and overrides that make it quick.
 CASES = {
     "level_dot": ("inputs/fgr_quickstart.ini", ["run.realizations=12"]),
+    "two_dot": ("inputs/two_dot_quick.ini", ["run.realizations=4", "model.N2=60", "evolve.samples=20",
+                                             "evolve.log_samples=5", "model.theory_eq5=false"]),
     "spin_chain": ("inputs/heisenberg.ini", []),        # zipped sweep: one "point" dim
     "random_matrix": ("inputs/goe_gap_ratio.ini", ["run.realizations=6", "model.N=40"]),
     "toy": ("inputs/toy.ini", ["run.realizations=7", "model.work=10"]),

@@ -44,7 +44,7 @@ static qb_status one(const qb_level_dot *m, int prop, uint64_t r, const double *
     qb_csr *A;
     double lo, hi;
     QB_TRY(qb_level_dot_csr(m, k, &A, &lo, &hi, err));
-    return qb_level_dot_propagate(A, lo, hi, t, nt, 1e-8, P, err);
+    return qb_level_dot_propagate(A, lo, hi, t, nt, NULL, 1e-8, 1, P, err);
   }
   qb_idx M = qb_level_dot_measure_size(m), cnt;
   double *E = qb_malloc(sizeof(double) * M), *w = qb_malloc(sizeof(double) * M);

@@ -10,6 +10,11 @@ int qb_cmd_help(int argc, char **argv);       /* qbath help [keys [MODEL]] */
 int qb_cmd_info(int argc, char **argv);       /* qbath info */
 int qb_cmd_bench(int argc, char **argv);      /* qbath bench spmv|... */
 int qb_cmd_quickstart(int argc, char **argv); /* qbath quickstart (scripts/run.sh) */
+/* cmd_help.c: qbath help COMMAND | models | observables | keys | --man (-1: no topic given),
+ * qbath --version, and the long help of one command (0 when it has none). */
+int qb_cmd_help_topics(int argc, char **argv);
+int qb_cmd_version(void);
+int qb_help_command(const char *name);
 
 /* Benchmarks, one per file bench_<name>.c: */
 int qb_bench_spmv(int argc, char **argv);

@@ -13,7 +13,8 @@ typedef struct {
 static const command commands[] = {
     {"run", qb_cmd_run, "run a campaign from an input file"},
     {"validate", qb_cmd_validate, "check an input file and print the expanded sweep"},
-    {"help", qb_cmd_help, "this text; 'help keys [MODEL]' lists input keys"},
+    {"help", qb_cmd_help_topics, "this text; 'help COMMAND', 'help models', 'help observables', "
+                                 "'help keys [MODEL]', 'help --man'"},
     {"info", qb_cmd_info, "version, git commit, build type, library versions, threads"},
     {"bench", qb_cmd_bench, "benchmarks: 'bench spmv'"},
     {"quickstart", qb_cmd_quickstart, "the built-in quick start (scripts/run.sh)"},
@@ -25,7 +26,7 @@ static void usage(FILE *f) {
           "qbath — quantum systems coupled to finite baths\n\n"
           "usage: qbath COMMAND [options]\n\ncommands:\n");
   for (int i = 0; i < NCOMMANDS; i++) fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].summary);
-  fprintf(f, "\n'qbath COMMAND --help' describes a command.\n");
+  fprintf(f, "\n'qbath COMMAND --help' describes a command; 'qbath --version' the version.\n");
 }
 
 int main(int argc, char **argv) {
@@ -37,10 +38,14 @@ int main(int argc, char **argv) {
     usage(stdout);
     return 0;
   }
+  if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) return qb_cmd_version();
   if (!strcmp(argv[1], "help") && argc == 2) {
     usage(stdout);
     return 0;
   }
+  /* qbath COMMAND --help: the command's long help from cmd_help.c's table */
+  if (argc == 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h")) && qb_help_command(argv[1]))
+    return 0;
   for (int i = 0; i < NCOMMANDS; i++)
     if (!strcmp(argv[1], commands[i].name)) return commands[i].fn(argc - 1, argv + 1);
   fprintf(stderr, "qbath: unknown command '%s'\n\n", argv[1]);

@@ -15,6 +15,7 @@ typedef struct qb_ckey {
   qb_where where;     /* where it was set (file "" = default) */
   int is_set;         /* 1 when the input set it */
   int axis;           /* sweep axis index, or -1 */
+  qb_key *owned;      /* a key made from a section.* template (owned; key points here) */
 } qb_ckey;
 
 /* A sweep axis: one swept key, or a zip group of keys swept together. */

@@ -9,7 +9,9 @@
 #include <strings.h>
 
 #include "campaign_internal.h"
+#include "input_text.h"
 #include "qbath/alloc.h"
+#include "strset.h"
 
 /* The runner's own keys. Not sweepable: they describe the run, not a point. */
 const qb_key qb_campaign_keys[] = {
@@ -47,7 +49,8 @@ const qb_key qb_campaign_keys[] = {
      "write per-realization rows to the result file (not only means and errors)", 0},
     QB_KEY_END};
 
-static const char *const sections[] = {"run", "model", "evolve", "eigen", "spectral", "output"};
+static const char *const sections[] = {"run",      "model",  "evolve",     "eigen",
+                                       "spectral", "output", "observables"};
 enum { NSECTIONS = sizeof sections / sizeof sections[0] };
 
 /* ---- raw entries -------------------------------------------------------------------- */
@@ -65,6 +68,8 @@ typedef struct reader {
   int cont;              /* 1 if that line is an indented continuation */
   int too_long;          /* first line longer than inih's buffer, or 0 */
   int section_line;      /* line of the last [section] header */
+  int stop_line;         /* first line with a structure error (not handed to inih), or 0 */
+  qb_strset keys;        /* "section]name" -> entry index: duplicates in linear time */
   entry *e;
   int n, cap;
   const char *file;
@@ -77,7 +82,7 @@ typedef struct reader {
  * line (Debian's inih has no line numbers in the handler). */
 static char *read_line(char *str, int num, void *stream) {
   reader *r = stream;
-  if (*r->pos == '\0') return NULL;
+  if (*r->pos == '\0' || (r->stop_line && r->line + 1 >= r->stop_line)) return NULL;
   const char *nl = strchr(r->pos, '\n');
   size_t len = nl ? (size_t)(nl - r->pos + 1) : strlen(r->pos);
   r->line++;
@@ -108,16 +113,19 @@ static int handler(void *user, const char *section, const char *name, const char
     p->value = v;
     return 1;
   }
-  for (int i = 0; i < r->n; i++)
-    if (!strcmp(r->e[i].name, name) && !strcmp(r->e[i].section, section)) {
-      r->err_line = r->line;
-      r->st = QB_FAIL(r->err, QB_ERR_INPUT, "%s:%d: [%s] %s: duplicate key (first set at line %d)",
-                      r->file, r->line, section, name, r->e[i].where.line);
-      return 0;
-    }
   if (strlen(section) >= 64 || strlen(name) >= 64) {
     r->err_line = r->line;
     r->st = QB_FAIL(r->err, QB_ERR_INPUT, "%s:%d: section or key name too long", r->file, r->line);
+    return 0;
+  }
+  char id[130];
+  snprintf(id, sizeof id, "%s]%s", section, name); /* ']' cannot occur in a section name */
+  int first = -1, added = qb_strset_add(&r->keys, id, r->n, &first);
+  if (added < 0) return r->st = QB_FAIL(r->err, QB_ERR_NOMEM, "out of memory"), 0;
+  if (added == 0) {
+    r->err_line = r->line;
+    r->st = QB_FAIL(r->err, QB_ERR_INPUT, "%s:%d: [%s] %s: duplicate key (first set at line %d)",
+                    r->file, r->line, section, name, r->e[first].where.line);
     return 0;
   }
   if (r->n == r->cap) {
@@ -140,41 +148,13 @@ static int handler(void *user, const char *section, const char *name, const char
   return 1;
 }
 
-static char *read_file(const char *path, qb_err *err) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) {
-    QB_FAIL(err, QB_ERR_IO, "%s: cannot read the input file: %s", path, strerror(errno));
-    return NULL;
-  }
-  size_t cap = 4096, n = 0;
-  char *buf = qb_malloc(cap);
-  while (buf) {
-    size_t got = fread(buf + n, 1, cap - n - 1, f);
-    n += got;
-    if (got == 0) break;
-    if (n + 1 == cap) {
-      char *b = qb_realloc(buf, cap, 2 * cap);
-      if (b == NULL) buf = qb_free(buf);
-      else buf = b, cap *= 2;
-    }
-  }
-  int bad = ferror(f);
-  fclose(f);
-  if (buf == NULL) {
-    QB_FAIL(err, QB_ERR_NOMEM, "%s: out of memory reading the input file", path);
-    return NULL;
-  }
-  if (bad) {
-    qb_free(buf);
-    QB_FAIL(err, QB_ERR_IO, "%s: cannot read the input file", path);
-    return NULL;
-  }
-  buf[n] = '\0';
-  return buf;
-}
-
-/* Parses the file text into entries; syntax errors name file:line. */
+/* Parses the file text into entries; syntax errors name file:line. The structure check
+ * runs first; inih then reads only the lines before its first error, so that whichever
+ * error comes first in the file is reported. */
 static qb_status parse_entries(reader *r) {
+  qb_err serr;
+  r->stop_line = qb_input_check_lines(r->file, r->text, &serr);
+  if (r->stop_line < 0) return QB_FAIL(r->err, QB_ERR_NOMEM, "%s", serr.msg);
   int ret = ini_parse_stream(read_line, r, handler, r);
   if (r->st != QB_OK && (ret <= 0 || ret >= r->err_line)) return r->st;
   if (r->too_long && (ret <= 0 || r->too_long <= ret))
@@ -184,6 +164,10 @@ static qb_status parse_entries(reader *r) {
     return QB_FAIL(r->err, QB_ERR_INPUT, "%s:%d: syntax error (expected '[section]' or 'key = value')",
                    r->file, ret);
   if (r->st != QB_OK) return r->st;
+  if (r->stop_line > 0) {
+    if (r->err) *r->err = serr;
+    return serr.code;
+  }
   return QB_OK;
 }
 
@@ -247,16 +231,44 @@ static const qb_model *other_owner(const qb_model *m, const char *section, const
   return NULL;
 }
 
+/* Keys that moved to another section or name: an old input is answered with the new key
+ * (when the model declares it) instead of a bare "unknown key". level_dot's time grid and
+ * propagator tolerance moved from [model] to [evolve] (issue 17: one set of [evolve] keys). */
+static const struct {
+  const char *section, *name, *to_section, *to_name;
+} moved_keys[] = {
+    {"model", "tau_max", "evolve", "tau_max"},         {"model", "prop_tol", "evolve", "tol"},
+    {"model", "samples", "evolve", "samples"},         {"model", "log_tau_min", "evolve", "log_tau_min"},
+    {"model", "log_samples", "evolve", "log_samples"},
+};
+
+static int model_declares(const qb_campaign *c, const char *section, const char *name) {
+  for (int i = 0; i < c->nkeys; i++)
+    if (!strcmp(c->ckeys[i].key->section, section) && !strcmp(c->ckeys[i].key->name, name)) return 1;
+  return 0;
+}
+
 static qb_status unknown_key(const qb_campaign *c, const entry *e, qb_err *err) {
   char wb[300];
   qb_where_str(&e->where, wb, sizeof wb);
+  for (size_t i = 0; i < sizeof moved_keys / sizeof moved_keys[0]; i++)
+    if (!strcmp(e->section, moved_keys[i].section) && !strcmp(e->name, moved_keys[i].name) &&
+        model_declares(c, moved_keys[i].to_section, moved_keys[i].to_name))
+      return QB_FAIL(err, QB_ERR_INPUT, "%s: [%s] %s: unknown key for model '%s'; did you mean [%s] %s?", wb,
+                     e->section, e->name, c->model->name, moved_keys[i].to_section, moved_keys[i].to_name);
   if (!known_section(e->section)) {
     if (e->where.line > 0) snprintf(wb, sizeof wb, "%s:%d", e->where.file, e->section_line);
     const char *s = closest(e->section, sections, NSECTIONS);
     return QB_FAIL(err, QB_ERR_INPUT, "%s: unknown section [%s]%s%s%s (sections: run, model, "
-                   "evolve, eigen, spectral, output)", wb, e->section, s ? "; did you mean [" : "",
+                   "evolve, eigen, spectral, output, observables)", wb, e->section, s ? "; did you mean [" : "",
                    s ? s : "", s ? "]?" : "");
   }
+  /* the model has the key, in another section: say where it goes (e.g. nev in [eigen]) */
+  for (int i = 0; i < c->nkeys; i++)
+    if (!strcmp(c->ckeys[i].key->name, e->name))
+      return QB_FAIL(err, QB_ERR_INPUT, "%s: [%s] %s: for model '%s' this key belongs in [%s]; "
+                     "move it there", wb, e->section, e->name, c->model->name,
+                     c->ckeys[i].key->section);
   const qb_model *o = other_owner(c->model, e->section, e->name);
   if (o)
     return QB_FAIL(err, QB_ERR_INPUT, "%s: [%s] %s is not used by model '%s' (it belongs to "
@@ -286,9 +298,9 @@ static int expand_space(const qb_key *k, const char *text, const qb_where *w, ch
   qb_where_str(w, wb, sizeof wb);
   double a, b;
   long long n;
-  char tail[8] = "";
-  if (sscanf(text + 9, " %lf , %lf , %lld %1[)]%7s", &a, &b, &n, tail, tail + 1) < 4 ||
-      tail[0] != ')' || tail[1] != '\0') {
+  int end = -1; /* offset just past ')'; only whitespace may follow */
+  if (sscanf(text + 9, " %lf , %lf , %lld )%n", &a, &b, &n, &end) < 3 || end < 0 ||
+      text[9 + end + strspn(text + 9 + end, " \t\r\n")] != '\0') {
     QB_FAIL(err, QB_ERR_INPUT, "%s: [%s] %s = '%s': expected %s(first, last, count)", wb,
             k->section, k->name, text, lg ? "logspace" : "linspace");
     return -1;
@@ -405,6 +417,7 @@ static qb_status collect_keys(qb_campaign *c, qb_err *err) {
   for (const qb_key *const *t = c->model->keys; t && *t; t++)
     for (const qb_key *k = *t; k->name; k++) {
       if (find_ckey(c, k->section, k->name) >= 0) continue; /* a shared table listed twice */
+      if (!strcmp(k->name, "*")) continue;                  /* a template (below) */
       c->ckeys[c->nkeys++].key = k;
     }
   for (int i = 0; i < c->nkeys; i++) c->ckeys[i].axis = -1;
@@ -440,11 +453,37 @@ static qb_status find_model(qb_campaign *c, const entry *e, int n, qb_err *err) 
                  wb, val, s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "", names);
 }
 
+/* A model may declare the key section.* (e.g. [observables] NAME = terms): every name
+ * in that section is a key of the template, made on first use and owned by the campaign.
+ * Returns its index in ckeys, -1 when the model has no template for the section. */
+static int template_key(qb_campaign *c, const char *section, const char *name, qb_err *err) {
+  const qb_key *tpl = NULL;
+  for (const qb_key *const *t = c->model->keys; t && *t && !tpl; t++)
+    tpl = qb_keys_find(*t, section, "*");
+  if (tpl == NULL) return -1;
+  qb_key *k = qb_malloc(sizeof *k + strlen(name) + 1);
+  qb_ckey *ck = qb_realloc(c->ckeys, (size_t)c->nkeys * sizeof *ck, (size_t)(c->nkeys + 1) * sizeof *ck);
+  if (ck) c->ckeys = ck;
+  if (k == NULL || ck == NULL) {
+    qb_free(k);
+    QB_FAIL(err, QB_ERR_NOMEM, "out of memory");
+    return -2;
+  }
+  *k = *tpl;
+  k->name = strcpy((char *)(k + 1), name);
+  memset(&c->ckeys[c->nkeys], 0, sizeof *ck);
+  c->ckeys[c->nkeys].key = c->ckeys[c->nkeys].owned = k;
+  c->ckeys[c->nkeys].axis = -1;
+  return c->nkeys++;
+}
+
 /* Assigns values to keys: parsed alternatives, defaults, required and conflict checks. */
 static qb_status assign_values(qb_campaign *c, const entry *e, int n, qb_err *err) {
   for (int i = 0; i < n; i++) {
     if (!strcmp(e[i].section, "model") && !strcmp(e[i].name, "type")) continue;
     int j = find_ckey(c, e[i].section, e[i].name);
+    if (j < 0) j = template_key(c, e[i].section, e[i].name, err);
+    if (j == -2) return QB_ERR_NOMEM;
     if (j < 0) return unknown_key(c, &e[i], err);
     qb_ckey *ck = &c->ckeys[j];
     ck->where = e[i].where;
@@ -633,7 +672,7 @@ qb_status qb_campaign_load(const char *path, int nsets, char *const *sets, qb_ca
   qb_status st = QB_OK;
   reader r;
   memset(&r, 0, sizeof r);
-  char *text = read_file(path, err);
+  char *text = qb_input_read(path, err);
   if (text == NULL) return err ? err->code : QB_ERR_IO;
   qb_campaign *c = qb_calloc(1, sizeof *c);
   if (c == NULL || (c->path = qb_malloc(strlen(path) + 1)) == NULL) {
@@ -659,6 +698,7 @@ qb_status qb_campaign_load(const char *path, int nsets, char *const *sets, qb_ca
 fail:
   for (int i = 0; i < r.n; i++) qb_free(r.e[i].value);
   qb_free(r.e);
+  qb_strset_clear(&r.keys);
   qb_free(text);
   if (st != QB_OK) qb_campaign_free(c);
   return st;
@@ -669,6 +709,7 @@ qb_campaign *qb_campaign_free(qb_campaign *c) {
   for (int j = 0; c->ckeys && j < c->nkeys; j++) {
     for (int a = 0; a < c->ckeys[j].nalt; a++) qb_value_clear(&c->ckeys[j].alts[a]);
     qb_free(c->ckeys[j].alts);
+    qb_free(c->ckeys[j].owned);
   }
   qb_free(c->ckeys);
   qb_free(c->vals);

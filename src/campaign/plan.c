@@ -49,10 +49,6 @@ static double address_space_left(void) {
   return (double)rl.rlim_cur - (double)pages * (double)sysconf(_SC_PAGE_SIZE);
 }
 
-/* The process before any model or runner memory: the libraries (HDF5, OpenBLAS, MUMPS, ...);
- * measured 20.0 MB peak RSS for a 16-state spin_chain run (/usr/bin/time -v). */
-#define QB_RUN_BASE_BYTES (20.0 * 1048576.0)
-
 /* Bytes the runner holds for one point besides the model's: every realization's row
  * (twice when rows are written: a column is gathered for HDF5), the done mask and todo
  * list, the journal's index of all records (read on resume), its write buffer and the
@@ -65,11 +61,24 @@ static double runner_bytes(const qb_campaign *c, const qb_estimate *e, int nthre
          (double)nthreads * QB_BATCH_BYTES;
 }
 
-/* Peak bytes of a point: the shared ctx, the realizations running at once, the runner. */
+/* Resident bytes the process holds before any work (the executable, OpenBLAS, HDF5 and
+ * the other shared libraries: about 15 MiB for the CLI), read from /proc/self/statm;
+ * 0 where that file is absent. A peak measured as resident set size includes them. */
+static double process_base_bytes(void) {
+  long size = 0, resident = 0;
+  FILE *f = fopen("/proc/self/statm", "r");
+  if (f == NULL) return 0;
+  if (fscanf(f, "%ld %ld", &size, &resident) != 2) resident = 0;
+  fclose(f);
+  return (double)resident * (double)sysconf(_SC_PAGE_SIZE);
+}
+
+/* Peak bytes of a point: the process base, the shared ctx, the realizations running at
+ * once, the runner. */
 static double point_bytes(const qb_campaign *c, const qb_estimate *e, int nthreads) {
   /* realizations run at once: never more than there are */
   double conc = choose_mode(c, e, nthreads) == QB_PAR_OPERATOR ? 1 : fmin(nthreads, (double)c->realizations);
-  return QB_RUN_BASE_BYTES + e->ctx_bytes + conc * e->bytes + runner_bytes(c, e, nthreads);
+  return process_base_bytes() + e->ctx_bytes + conc * e->bytes + runner_bytes(c, e, nthreads);
 }
 
 static void human_bytes(double b, char *buf, size_t n) {

@@ -12,6 +12,7 @@ extern const qb_model qb_model_matrix_market;
 extern const qb_model qb_model_hubbard_bubble;
 extern const qb_model qb_model_linewidth_mft;
 extern const qb_model qb_model_level_dot;
+extern const qb_model qb_model_two_dot;
 extern const qb_model qb_model_grain_spins;
 extern const qb_model qb_model_emft_chain;
 extern const qb_model qb_model_emft_lattice;
@@ -24,6 +25,7 @@ static const qb_model *const registry[] = {
     &qb_model_hubbard_bubble,
     &qb_model_linewidth_mft,
     &qb_model_level_dot,
+    &qb_model_two_dot,
     &qb_model_grain_spins,
     &qb_model_emft_chain,
     &qb_model_emft_lattice,

@@ -48,8 +48,9 @@ static qb_status basis_create(int nsites, int n_up, int lean, qb_spin_basis **ou
   }
   B->states = qb_malloc((size_t)B->dim * sizeof *B->states);
   if (!B->states) {
+    qb_idx dim = B->dim; /* read before B is freed */
     qb_spin_basis_free(B);
-    return QB_FAIL(err, QB_ERR_NOMEM, "sector basis of %lld states", (long long)B->dim);
+    return QB_FAIL(err, QB_ERR_NOMEM, "sector basis of %lld states", (long long)dim);
   }
   uint64_t s = (n_up == 0) ? 0 : (((uint64_t)1 << n_up) - 1);
   for (qb_idx i = 0; i < B->dim; i++) {

@@ -128,6 +128,15 @@ int qb_terms_random(const qb_terms *T) {
   return 0;
 }
 
+int qb_terms_complex(const qb_terms *T) {
+  for (int i = 0; i < T->n; i++) {
+    int ny = 0;
+    for (int q = 0; q < T->t[i].k; q++) ny += T->t[i].ops[q] == 'Y';
+    if (ny % 2) return 1;
+  }
+  return 0;
+}
+
 /* The coupling of the placement starting at site j (draws advance r for random terms). */
 static double coupling(const qb_term *tm, int j, qb_rng *r) {
   switch (tm->dist) {

@@ -1,12 +1,16 @@
-/* mmio.c — Matrix Market coordinate files: read (real, integer, complex, pattern; general,
- * symmetric, skew-symmetric, hermitian) and write (general or lower triangle), exact to
- * the last bit with 17 significant digits (qbath/mmio.h). */
+/* mmio.c — Matrix Market files: read coordinate (real, integer, complex, pattern) and
+ * array (dense: real, integer, complex) files of every symmetry (general, symmetric,
+ * skew-symmetric, hermitian), and write coordinate files (general or lower triangle),
+ * exact to the last bit with 17 significant digits (qbath/mmio.h). */
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "qbath/alloc.h"
 #include "qbath/mmio.h"
@@ -21,10 +25,12 @@ typedef struct {
   long line;        /* number of the line in buf (1-based) */
   char *buf;        /* current line (getline) */
   size_t bufcap;
+  int array;        /* 1: dense array format (column-major values), 0: coordinate */
   mm_field field;
   mm_sym sym;
-  qb_idx nrows, ncols, nent; /* from the size line */
+  qb_idx nrows, ncols, nent; /* from the size line (array: the number of values stored) */
   qb_idx n;                   /* triplets stored */
+  size_t cap;                 /* room in row, col, val */
   qb_idx *row, *col;
   qb_cplx *val;               /* complex always while reading; converted at the end */
 } mm_reader;
@@ -48,8 +54,9 @@ static int word_index(const char *word, const char *const *table) {
   return -1;
 }
 
-/* The banner: %%MatrixMarket matrix coordinate FIELD SYMMETRY. */
+/* The banner: %%MatrixMarket matrix coordinate|array FIELD SYMMETRY. */
 static qb_status read_banner(mm_reader *r, qb_err *err) {
+  static const char *const formats[] = {"coordinate", "array", NULL};
   static const char *const fields[] = {"real", "integer", "complex", "pattern", NULL};
   static const char *const syms[] = {"general", "symmetric", "skew-symmetric", "hermitian", NULL};
   char w[5][64];
@@ -58,17 +65,22 @@ static qb_status read_banner(mm_reader *r, qb_err *err) {
       strcasecmp(w[0], "%%MatrixMarket") || strcasecmp(w[1], "matrix"))
     return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: not a Matrix Market matrix banner", r->path,
                    r->line ? r->line : 1);
-  if (strcasecmp(w[2], "coordinate"))
-    return QB_FAIL(err, QB_ERR_UNSUPPORTED, "%s:%ld: format '%s' (only coordinate is read)",
-                   r->path, r->line, w[2]);
+  int fmt = word_index(w[2], formats);
+  if (fmt < 0)
+    return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: format '%s' (coordinate or array)", r->path,
+                   r->line, w[2]);
   int fi = word_index(w[3], fields), si = word_index(w[4], syms);
   if (fi < 0 || si < 0)
     return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: unknown field '%s' or symmetry '%s'", r->path,
                    r->line, w[3], w[4]);
+  r->array = fmt == 1;
   r->field = (mm_field)fi;
   r->sym = (mm_sym)si;
   if (r->sym == MM_HERMITIAN && r->field != MM_COMPLEX)
     return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: hermitian symmetry needs a complex field",
+                   r->path, r->line);
+  if (r->array && r->field == MM_PATTERN)
+    return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: an array file cannot have field pattern",
                    r->path, r->line);
   return QB_OK;
 }
@@ -99,38 +111,92 @@ static int parse_double(char **s, double *v) {
   return 1;
 }
 
+/* Values stored by an n x n array file of this symmetry (lower triangle, or strictly
+ * lower for skew), or nrows * ncols for general; -1 when that overflows. */
+static qb_idx array_count(const mm_reader *r) {
+  qb_idx n = r->nrows, m = r->ncols;
+  if (r->sym == MM_GENERAL) return (n == 0 || m <= INT64_MAX / n) ? n * m : -1;
+  if (n > 3037000499) return -1; /* n (n + 1) / 2 must fit in 64 bits */
+  return r->sym == MM_SKEW ? n * (n - 1) / 2 : n * (n + 1) / 2;
+}
+
 static qb_status read_size(mm_reader *r, qb_err *err) {
-  char *s = r->buf;
   if (!next_data_line(r))
     return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: end of file before the size line", r->path, r->line);
-  s = r->buf;
-  if (!parse_idx(&s, &r->nrows) || !parse_idx(&s, &r->ncols) || !parse_idx(&s, &r->nent) ||
-      !blank(s) || r->nrows < 0 || r->ncols < 0 || r->nent < 0)
-    return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: size line must be 'rows cols entries'", r->path,
-                   r->line);
+  char *s = r->buf;
+  int ok = parse_idx(&s, &r->nrows) && parse_idx(&s, &r->ncols) &&
+           (r->array || parse_idx(&s, &r->nent)) && blank(s) && r->nrows >= 0 && r->ncols >= 0 &&
+           r->nent >= 0;
+  if (!ok)
+    return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: size line must be '%s'", r->path, r->line,
+                   r->array ? "rows cols" : "rows cols entries");
   if (r->sym != MM_GENERAL && r->nrows != r->ncols)
     return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: a symmetric matrix must be square, not %lld x %lld",
                    r->path, r->line, (long long)r->nrows, (long long)r->ncols);
+  if (r->array && (r->nent = array_count(r)) < 0)
+    return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: %lld x %lld array is too large", r->path, r->line,
+                   (long long)r->nrows, (long long)r->ncols);
   return QB_OK;
 }
 
-static void push(mm_reader *r, qb_idx i, qb_idx j, qb_cplx v) {
-  r->row[r->n] = i;
-  r->col[r->n] = j;
-  r->val[r->n++] = v;
+/* Room for two more triplets (an entry and its mirror). Grows by doubling, so memory
+ * follows the entries actually present in the file, not the count its size line claims
+ * (a claim near 2^61 overflowed a size computed from it). */
+static qb_status reserve(mm_reader *r, qb_err *err) {
+  if ((size_t)r->n + 2 <= r->cap) return QB_OK;
+  size_t cap = r->cap ? 2 * r->cap : 1024;
+  if (cap > SIZE_MAX / sizeof(qb_cplx))
+    return QB_FAIL(err, QB_ERR_NOMEM, "%s:%ld: too many entries", r->path, r->line);
+  qb_idx *row = qb_realloc(r->row, r->cap * sizeof *row, cap * sizeof *row);
+  if (row) r->row = row;
+  qb_idx *col = row ? qb_realloc(r->col, r->cap * sizeof *col, cap * sizeof *col) : NULL;
+  if (col) r->col = col;
+  qb_cplx *val = col ? qb_realloc(r->val, r->cap * sizeof *val, cap * sizeof *val) : NULL;
+  if (!val) return QB_FAIL(err, QB_ERR_NOMEM, "%s:%ld: out of memory for %zu entries", r->path, r->line, cap);
+  r->val = val;
+  r->cap = cap;
+  return QB_OK;
 }
 
-/* One entry line: indices (1-based, checked), value by field, mirror by symmetry. */
+/* Stores (i, j, v) (0-based) and its mirror by the file's symmetry. */
+static qb_status push(mm_reader *r, qb_idx i, qb_idx j, qb_cplx v, qb_err *err) {
+  QB_TRY(reserve(r, err));
+  r->row[r->n] = i, r->col[r->n] = j, r->val[r->n++] = v;
+  if (i != j && r->sym != MM_GENERAL) {
+    r->row[r->n] = j, r->col[r->n] = i;
+    r->val[r->n++] = r->sym == MM_SYMMETRIC ? v : r->sym == MM_SKEW ? -v : conj(v);
+  }
+  return QB_OK;
+}
+
+/* The value(s) of an entry at *s by field; 0 if malformed. */
+static int parse_value(mm_reader *r, char **s, qb_cplx *v) {
+  double re = 1.0, im = 0.0;
+  int ok = 1;
+  if (r->field != MM_PATTERN) ok = parse_double(s, &re);
+  if (ok && r->field == MM_COMPLEX) ok = parse_double(s, &im);
+  *v = re + im * I;
+  return ok && blank(*s);
+}
+
+static qb_status bad_entry(mm_reader *r, qb_err *err) {
+  return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: malformed entry '%.60s'", r->path, r->line,
+                 strtok(r->buf, "\n"));
+}
+
+/* A NaN passed the Hermiticity test and failed later inside LAPACK with no location. */
+static qb_status check_finite(mm_reader *r, qb_cplx v, qb_err *err) {
+  if (isfinite(creal(v)) && isfinite(cimag(v))) return QB_OK;
+  return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: entry '%.60s' is not a finite number", r->path,
+                 r->line, strtok(r->buf, "\n"));
+}
+
+/* One coordinate entry line: indices (1-based, checked), value by field. */
 static qb_status read_entry(mm_reader *r, qb_err *err) {
   char *s = r->buf;
   qb_idx i, j;
-  double re = 1.0, im = 0.0;
-  int ok = parse_idx(&s, &i) && parse_idx(&s, &j);
-  if (ok && r->field != MM_PATTERN) ok = parse_double(&s, &re);
-  if (ok && r->field == MM_COMPLEX) ok = parse_double(&s, &im);
-  if (!ok || !blank(s))
-    return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: malformed entry '%.60s'", r->path, r->line,
-                   strtok(r->buf, "\n"));
+  qb_cplx v;
+  if (!parse_idx(&s, &i) || !parse_idx(&s, &j) || !parse_value(r, &s, &v)) return bad_entry(r, err);
   if (i < 1 || i > r->nrows || j < 1 || j > r->ncols)
     return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: index (%lld, %lld) outside the %lld x %lld matrix",
                    r->path, r->line, (long long)i, (long long)j, (long long)r->nrows,
@@ -138,25 +204,35 @@ static qb_status read_entry(mm_reader *r, qb_err *err) {
   if (r->sym == MM_SKEW && i == j)
     return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: diagonal entry in a skew-symmetric file",
                    r->path, r->line);
-  qb_cplx v = re + im * I;
-  push(r, i - 1, j - 1, v);
-  if (i != j && r->sym != MM_GENERAL)
-    push(r, j - 1, i - 1, r->sym == MM_SYMMETRIC ? v : r->sym == MM_SKEW ? -v : conj(v));
+  QB_TRY(check_finite(r, v, err));
+  return push(r, i - 1, j - 1, v, err);
+}
+
+/* Value number e of an array file: column-major, the lower triangle (strictly lower for
+ * skew) when symmetric. Exact zeros are not stored (the matrix becomes sparse). */
+static qb_status read_array_value(mm_reader *r, qb_idx *i, qb_idx *j, qb_err *err) {
+  char *s = r->buf;
+  qb_cplx v;
+  if (!parse_value(r, &s, &v)) return bad_entry(r, err);
+  QB_TRY(check_finite(r, v, err));
+  if (r->sym == MM_HERMITIAN && *i == *j && cimag(v) != 0)
+    return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: diagonal entry (%lld, %lld) of a hermitian file "
+                   "is not real", r->path, r->line, (long long)*i + 1, (long long)*j + 1);
+  if (v != 0) QB_TRY(push(r, *i, *j, v, err));
+  if (++*i == r->nrows) { /* next column, starting at (or below) its diagonal */
+    ++*j;
+    *i = r->sym == MM_GENERAL ? 0 : r->sym == MM_SKEW ? *j + 1 : *j;
+  }
   return QB_OK;
 }
 
 static qb_status read_entries(mm_reader *r, qb_err *err) {
-  size_t cap = 2 * (size_t)r->nent + 1; /* room for mirrored entries */
-  r->row = qb_malloc(cap * sizeof *r->row);
-  r->col = qb_malloc(cap * sizeof *r->col);
-  r->val = qb_malloc(cap * sizeof *r->val);
-  if (!r->row || !r->col || !r->val)
-    return QB_FAIL(err, QB_ERR_NOMEM, "%s: %lld entries", r->path, (long long)r->nent);
+  qb_idx i = r->sym == MM_SKEW ? 1 : 0, j = 0;
   for (qb_idx e = 0; e < r->nent; e++) {
     if (!next_data_line(r))
       return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: end of file after %lld of %lld entries",
                      r->path, r->line, (long long)e, (long long)r->nent);
-    QB_TRY(read_entry(r, err));
+    QB_TRY(r->array ? read_array_value(r, &i, &j, err) : read_entry(r, err));
   }
   if (next_data_line(r))
     return QB_FAIL(err, QB_ERR_INPUT, "%s:%ld: more entries than the %lld the size line declares",
@@ -183,7 +259,12 @@ qb_status qb_mm_read(const char *path, qb_csr **out, qb_err *err) {
   mm_reader r = {.path = path};
   r.f = fopen(path, "r");
   if (!r.f) return QB_FAIL(err, QB_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-  qb_status st = read_banner(&r, err);
+  /* A device such as /dev/zero has no end and no newline: the line reader would grow
+   * without bound. */
+  struct stat sb;
+  qb_status st = fstat(fileno(r.f), &sb) == 0 && S_ISREG(sb.st_mode)
+                     ? QB_OK : QB_FAIL(err, QB_ERR_INPUT, "%s: not a regular file", path);
+  if (st == QB_OK) st = read_banner(&r, err);
   if (st == QB_OK) st = read_size(&r, err);
   if (st == QB_OK) st = read_entries(&r, err);
   if (st == QB_OK) st = assemble(&r, out, err);

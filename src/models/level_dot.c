@@ -1,15 +1,17 @@
 /* level_dot.c — model `level_dot`: the FGR paper's level decaying into a random-matrix dot
  * (Micklitz et al. 2022, Eq. (1); conventions and representations in qbath/level_dot.h).
  *
- * Per realization (one row): P(tau) on a linear grid [0, tau_max] and a logarithmic grid
+ * Per realization (one row): P(tau) on a linear grid [0, tau_max] and a logarithmic grid ([evolve] keys, fgr_times.h)
  * [log_tau_min, tau_max], from the level's spectral measure ("eig": |sum_a w_a
- * e^{-i E_a t}|^2) and/or by Chebyshev propagation ("prop"); P_res as sum_a w_a^2 (the
+ * e^{-i E_a t}|^2) and/or by propagation ("prop": [evolve] method, tol); P_res as sum_a w_a^2 (the
  * infinite-time average) and as the mean of P over late_samples times in [late_tau_min,
  * late_tau_max]; the spectral weight inside the eigenpair window.
  * Derived per point: P_off (minimum of the mean curve), P_pl (mean of P_res_ipr; with
  * paths = prop the mean of P over tau >= plateau_tau) and P_pl/P_off with a delta-method
- * error from the rows. Theory: Eq. (4), 1/gamma, Eq. (5) (GUE), the large-gamma form and
- * Eq. (6) (class of the ensemble; Poisson drawn with U) on the data's grids.
+ * error from the rows. Theory ("Emergence of Fermi's Golden Rule", Micklitz et al. 2022):
+ * P_res from Eq. (4) and from the supplement's Eq. (21) (quadrature), 1/gamma, Eq. (5)
+ * (GUE), the large-gamma form and Eq. (6) (class of the ensemble; Poisson drawn with U) on
+ * the data's grids (linear and log).
  * representation = unfolded (the N -> infinity limit, level_dot.h): the continuum's
  * amplitude phi(t) is computed once per point on the three time grids and added, with the
  * row's weight outside the window, to the window's amplitude. */
@@ -22,6 +24,7 @@
 #include "qbath/survival.h"
 #include "qbath/theory.h"
 
+#include "models/shared/fgr_times.h"
 
 static const qb_key ld_keys[] = {
     {"model", "ensemble", QB_KEY_ENUM, "GUE", 0, -1, "GUE|GOE|GSE|Poisson", "", NULL,
@@ -42,20 +45,11 @@ static const qb_key ld_keys[] = {
      "chain: eigenvalue bisection tolerance in units of lambda", 0},
     {"model", "paths", QB_KEY_ENUM, "eig", 0, -1, "eig|prop|both", "", NULL,
      "P(tau) from eigenpairs, by propagation, or both (P and P_prop)", 1},
-    {"model", "prop_tol", QB_KEY_REAL, "1e-8", 1e-14, 1e-2, NULL, "", NULL,
-     "propagation: relative 2-norm tolerance of the Chebyshev propagator", 0},
-    {"model", "tau_max", QB_KEY_REAL, "3", 1e-6, 1e6, NULL, "tau", NULL, "end of both time grids", 1},
-    {"model", "samples", QB_KEY_INT, "500", 2, 1e7, NULL, "", NULL, "points of the linear grid [0, tau_max]", 0},
-    {"model", "log_tau_min", QB_KEY_REAL, "1e-3", 1e-12, 1e6, NULL, "tau", NULL, "start of the log grid", 0},
-    {"model", "log_samples", QB_KEY_INT, "100", 2, 1e7, NULL, "", NULL, "points of the log grid", 0},
-    {"model", "late_tau_min", QB_KEY_REAL, "10", 0, 1e12, NULL, "tau", NULL, "late-time average: window start", 0},
-    {"model", "late_tau_max", QB_KEY_REAL, "20", 0, 1e12, NULL, "tau", NULL, "late-time average: window end", 0},
-    {"model", "late_samples", QB_KEY_INT, "100", 1, 1e7, NULL, "", NULL, "late-time average: equally spaced times", 0},
     {"model", "plateau_tau", QB_KEY_REAL, "2", 0, 1e12, NULL, "tau", NULL,
      "paths = prop: P_pl is the mean of P over tau >= plateau_tau", 0},
     {"model", "theory_eq5", QB_KEY_BOOL, "true", 0, 1, NULL, "", NULL, "write Eq. (5) on the grids (quadrature)", 0},
     QB_KEY_END};
-static const qb_key *const ld_tables[] = {ld_keys, NULL};
+static const qb_key *const ld_tables[] = {ld_keys, qb_fgr_time_keys, NULL};
 
 static const qb_ensemble ens_code[] = {QB_GUE, QB_GOE, QB_GSE, QB_POISSON};
 enum { PATH_EIG = 0, PATH_PROP = 1, PATH_BOTH = 2 };
@@ -63,9 +57,8 @@ enum { PATH_EIG = 0, PATH_PROP = 1, PATH_BOTH = 2 };
 typedef struct ld_ctx {
   qb_level_dot m;
   int paths, eq5;
-  double prop_tol, plateau_tau;
-  qb_idx nlin, nlog, nlate;
-  double *tau_lin, *tau_log, *t_lin, *t_log, *t_late; /* tau grids and times t */
+  double plateau_tau;
+  qb_fgr_times tm;                       /* tau grids, times, [evolve] method and tol */
   qb_cplx *phi_lin, *phi_log, *phi_late; /* unfolded: the continuum's amplitude (else NULL) */
   qb_idx off_P, off_Plog, off_Pprop, off_ipr, off_late, off_weight; /* row offsets (-1: absent) */
   qb_idx row_len;
@@ -74,11 +67,7 @@ typedef struct ld_ctx {
 static void ld_free(void *v) {
   ld_ctx *c = v;
   if (c == NULL) return;
-  qb_free(c->tau_lin);
-  qb_free(c->tau_log);
-  qb_free(c->t_lin);
-  qb_free(c->t_log);
-  qb_free(c->t_late);
+  qb_fgr_times_free(&c->tm);
   qb_free(c->phi_lin);
   qb_free(c->phi_log);
   qb_free(c->phi_late);
@@ -109,12 +98,8 @@ static qb_status ld_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
                          "the unfolded representation has no finite Hamiltonian to propagate: use paths = eig");
   if (m.repr == QB_LD_UNFOLDED && m.window > 0 && m.window < 8)
     return qb_param_fail(p, err, "model", "window", "the unfolded window needs at least 8 levels");
-  if (qb_param_real(p, "model", "late_tau_max") < qb_param_real(p, "model", "late_tau_min"))
-    return qb_param_fail(p, err, "model", "late_tau_max", "must be >= late_tau_min");
-  if (qb_param_real(p, "model", "log_tau_min") >= qb_param_real(p, "model", "tau_max"))
-    return qb_param_fail(p, err, "model", "log_tau_min", "must be below tau_max");
-  double n = (double)m.N + 2, nt = (double)(qb_param_int(p, "model", "samples") + qb_param_int(p, "model", "log_samples") +
-                                            qb_param_int(p, "model", "late_samples"));
+  QB_TRY(qb_fgr_times_check(p, qb_level_dot_time_unit(&m), err));
+  double n = (double)m.N + 2, nt = qb_fgr_times_count(p);
   int paths = qb_param_enum(p, "model", "paths");
   double M = m.window > 0 && m.window < n ? (double)m.window : n;
   if (m.repr == QB_LD_UNFOLDED) {
@@ -133,7 +118,7 @@ static qb_status ld_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   if (paths != PATH_PROP) e->flops += 20 * M * nt;
   if (paths != PATH_EIG) {
     /* Chebyshev order ~ spectral half-width (2 lambda) x t_max, t_max = 2 N tau_max / lambda. */
-    double order = 4 * n * qb_param_real(p, "model", "tau_max") + 100;
+    double order = 4 * n * qb_fgr_tau_max(p, qb_level_dot_time_unit(&m)) + 100;
     double nnz = m.repr == QB_LD_DENSE ? n * n : 3 * n;
     e->flops += order * nnz * 8 * (paths == PATH_PROP ? 2 : 1);
   }
@@ -142,39 +127,17 @@ static qb_status ld_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
 }
 
 static qb_status make_grids(ld_ctx *c, const qb_params *p, qb_err *err) {
-  double tmax = qb_param_real(p, "model", "tau_max"), unit = qb_level_dot_time_unit(&c->m);
-  double l0 = qb_param_real(p, "model", "late_tau_min"), l1 = qb_param_real(p, "model", "late_tau_max");
-  c->nlin = qb_param_int(p, "model", "samples");
-  c->nlog = qb_param_int(p, "model", "log_samples");
-  c->nlate = qb_param_int(p, "model", "late_samples");
-  c->tau_lin = qb_malloc(sizeof(double) * (size_t)c->nlin);
-  c->t_lin = qb_malloc(sizeof(double) * (size_t)c->nlin);
-  c->tau_log = qb_malloc(sizeof(double) * (size_t)c->nlog);
-  c->t_log = qb_malloc(sizeof(double) * (size_t)c->nlog);
-  c->t_late = qb_malloc(sizeof(double) * (size_t)c->nlate);
-  if (!c->tau_lin || !c->t_lin || !c->tau_log || !c->t_log || !c->t_late)
-    return QB_FAIL(err, QB_ERR_NOMEM, "level_dot: out of memory for the time grids");
-  double lmin = log(qb_param_real(p, "model", "log_tau_min")), lmax = log(tmax);
-  for (qb_idx j = 0; j < c->nlin; j++) {
-    c->tau_lin[j] = tmax * (double)j / (double)(c->nlin - 1);
-    c->t_lin[j] = unit * c->tau_lin[j];
-  }
-  for (qb_idx j = 0; j < c->nlog; j++) {
-    c->tau_log[j] = exp(lmin + (lmax - lmin) * (double)j / (double)(c->nlog - 1));
-    c->t_log[j] = unit * c->tau_log[j];
-  }
-  /* Late times: midpoints of nlate equal cells of [l0, l1]. */
-  for (qb_idx j = 0; j < c->nlate; j++) c->t_late[j] = unit * (l0 + (l1 - l0) * ((double)j + 0.5) / (double)c->nlate);
+  QB_TRY(qb_fgr_times_create(p, qb_level_dot_time_unit(&c->m), &c->tm, err));
   if (c->m.repr != QB_LD_UNFOLDED) return QB_OK;
   /* The continuum's amplitude depends on the point only: computed once here. */
-  c->phi_lin = qb_malloc(sizeof(qb_cplx) * (size_t)c->nlin);
-  c->phi_log = qb_malloc(sizeof(qb_cplx) * (size_t)c->nlog);
-  c->phi_late = qb_malloc(sizeof(qb_cplx) * (size_t)c->nlate);
+  c->phi_lin = qb_malloc(sizeof(qb_cplx) * (size_t)c->tm.nlin);
+  c->phi_log = qb_malloc(sizeof(qb_cplx) * (size_t)c->tm.nlog);
+  c->phi_late = qb_malloc(sizeof(qb_cplx) * (size_t)c->tm.nlate);
   if (!c->phi_lin || !c->phi_log || !c->phi_late)
     return QB_FAIL(err, QB_ERR_NOMEM, "level_dot: out of memory for the continuum's amplitude");
-  QB_TRY(qb_level_dot_continuum(&c->m, c->t_lin, c->nlin, c->phi_lin, err));
-  QB_TRY(qb_level_dot_continuum(&c->m, c->t_log, c->nlog, c->phi_log, err));
-  return qb_level_dot_continuum(&c->m, c->t_late, c->nlate, c->phi_late, err);
+  QB_TRY(qb_level_dot_continuum(&c->m, c->tm.t_lin, c->tm.nlin, c->phi_lin, err));
+  QB_TRY(qb_level_dot_continuum(&c->m, c->tm.t_log, c->tm.nlog, c->phi_log, err));
+  return qb_level_dot_continuum(&c->m, c->tm.t_late, c->tm.nlate, c->phi_late, err);
 }
 
 static qb_status ld_create(const qb_params *p, void **out, qb_layout *L, qb_err *err) {
@@ -183,7 +146,6 @@ static qb_status ld_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   read_model(p, &c->m);
   c->paths = qb_param_enum(p, "model", "paths");
   c->eq5 = qb_param_bool(p, "model", "theory_eq5");
-  c->prop_tol = qb_param_real(p, "model", "prop_tol");
   c->plateau_tau = qb_param_real(p, "model", "plateau_tau");
   qb_status st = qb_level_dot_check(&c->m, err);
   if (st == QB_OK) st = make_grids(c, p, err);
@@ -191,12 +153,12 @@ static qb_status ld_create(const qb_params *p, void **out, qb_layout *L, qb_err 
     ld_free(c);
     return st;
   }
-  qb_layout_add_axis(L, "tau", c->nlin, c->tau_lin, "tau = t / (2 pi nu), linear grid");
-  qb_layout_add_axis(L, "tau_log", c->nlog, c->tau_log, "tau = t / (2 pi nu), logarithmic grid");
+  qb_layout_add_axis(L, "tau", c->tm.nlin, c->tm.tau_lin, "tau = t / (2 pi nu), linear grid");
+  qb_layout_add_axis(L, "tau_log", c->tm.nlog, c->tm.tau_log, "tau = t / (2 pi nu), logarithmic grid");
   int eig = c->paths != PATH_PROP;
-  c->off_P = qb_layout_add(L, "P", c->nlin, "tau", eig ? "survival P(tau) from eigenpairs" : "survival P(tau) by propagation", 0);
-  c->off_Plog = qb_layout_add(L, "P_log", c->nlog, "tau_log", "survival P(tau) on the log grid", 0);
-  c->off_Pprop = c->paths == PATH_BOTH ? qb_layout_add(L, "P_prop", c->nlin, "tau", "survival P(tau) by propagation", 0) : -1;
+  c->off_P = qb_layout_add(L, "P", c->tm.nlin, "tau", eig ? "survival P(tau) from eigenpairs" : "survival P(tau) by propagation", 0);
+  c->off_Plog = qb_layout_add(L, "P_log", c->tm.nlog, "tau_log", "survival P(tau) on the log grid", 0);
+  c->off_Pprop = c->paths == PATH_BOTH ? qb_layout_add(L, "P_prop", c->tm.nlin, "tau", "survival P(tau) by propagation", 0) : -1;
   c->off_ipr = eig ? qb_layout_add(L, "P_res_ipr", 1, NULL, "P_res = sum_a w_a^2 (infinite-time average)", 1) : -1;
   c->off_late = eig ? qb_layout_add(L, "P_res_late", 1, NULL, "mean of P over the late-time window", 1) : -1;
   c->off_weight = eig ? qb_layout_add(L, "weight", 1, NULL, "spectral weight inside the eigenpair window (1: all)", 0) : -1;
@@ -205,16 +167,21 @@ static qb_status ld_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   qb_layout_add_derived(L, "tau_off", 1, NULL, "tau of that minimum");
   qb_layout_add_derived(L, "P_pl", 1, NULL, "plateau: mean P_res_ipr (paths = prop: mean P at tau >= plateau_tau)");
   qb_layout_add_derived(L, "P_pl_over_P_off", 1, NULL, "P_pl / P_off (delta-method error)");
-  qb_layout_add_theory(L, "P_res_eq4", 1, NULL, "Eq. (4)");
+  /* Theory of "Emergence of Fermi's Golden Rule" (Micklitz et al. 2022), on the data's axes. */
+  qb_layout_add_theory(L, "P_res_eq4", 1, NULL, "Micklitz et al. 2022 Eq. (4): P_res in closed form");
   qb_layout_add_theory(L, "P_res_golden_rule", 1, NULL, "FGR value 1/gamma");
   qb_layout_add_theory(L, "P_off_eq6", 1, NULL, "a_X / (2 gamma)");
   qb_layout_add_theory(L, "P_pl_eq6", 1, NULL, "(a_X + b_X) / (2 gamma)");
   qb_layout_add_theory(L, "ratio_eq6", 1, NULL, "(a_X + b_X) / a_X = 2, 3/2, 3 (U, O, S)");
-  qb_layout_add_theory(L, "P_eq5", c->nlin, "tau", "Eq. (5) (GUE; NaN when theory_eq5 = false)");
-  qb_layout_add_theory(L, "P_eq5_log", c->nlog, "tau_log", "Eq. (5) on the log grid");
-  qb_layout_add_theory(L, "P_eq6", c->nlin, "tau", "Eq. (6) of the ensemble's class (Poisson: U)");
-  qb_layout_add_theory(L, "P_eq6_log", c->nlog, "tau_log", "Eq. (6) on the log grid");
-  qb_layout_add_theory(L, "P_large_gamma", c->nlin, "tau", "large-gamma form of Eq. (5)");
+  qb_layout_add_theory(L, "P_eq5", c->tm.nlin, "tau", "Eq. (5) (GUE; NaN when theory_eq5 = false)");
+  qb_layout_add_theory(L, "P_eq5_log", c->tm.nlog, "tau_log", "Eq. (5) on the log grid");
+  qb_layout_add_theory(L, "P_eq6", c->tm.nlin, "tau", "Eq. (6) of the ensemble's class (Poisson: U)");
+  qb_layout_add_theory(L, "P_eq6_log", c->tm.nlog, "tau_log", "Eq. (6) on the log grid");
+  qb_layout_add_theory(L, "P_large_gamma", c->tm.nlin, "tau", "large-gamma form of Eq. (5)");
+  /* Appended after the older columns so that those keep their place in the file. */
+  qb_layout_add_theory(L, "P_res_eq21", 1, NULL,
+                       "Micklitz et al. 2022 supplement Eq. (21): P_res by quadrature (equals Eq. (4))");
+  qb_layout_add_theory(L, "P_large_gamma_log", c->tm.nlog, "tau_log", "large-gamma form of Eq. (5) on the log grid");
   *out = c;
   return QB_OK;
 }
@@ -229,10 +196,10 @@ static qb_status realize_eig(const ld_ctx *c, qb_ld_key k, int nt, double *row, 
     double s = 0;
     for (qb_idx a = 0; a < cnt; a++) s += w[a];
     /* Unfolded: the weight outside the window is the continuum's (phi non-NULL). */
-    qb_survival_with_tail(E, w, cnt, 1.0 - s, c->phi_lin, c->t_lin, c->nlin, nt, row + c->off_P);
-    qb_survival_with_tail(E, w, cnt, 1.0 - s, c->phi_log, c->t_log, c->nlog, nt, row + c->off_Plog);
+    qb_survival_with_tail(E, w, cnt, 1.0 - s, c->phi_lin, c->tm.t_lin, c->tm.nlin, nt, row + c->off_P);
+    qb_survival_with_tail(E, w, cnt, 1.0 - s, c->phi_log, c->tm.t_log, c->tm.nlog, nt, row + c->off_Plog);
     row[c->off_ipr] = qb_survival_ipr(w, cnt);
-    row[c->off_late] = qb_survival_time_average(E, w, cnt, 1.0 - s, c->phi_late, c->t_late, c->nlate, nt);
+    row[c->off_late] = qb_survival_time_average(E, w, cnt, 1.0 - s, c->phi_late, c->tm.t_late, c->tm.nlate, nt);
     row[c->off_weight] = s;
   }
   qb_free(E);
@@ -250,10 +217,10 @@ static qb_status ld_realize(const void *ctx, const qb_task *t, double *row, qb_e
   double lo, hi;
   QB_TRY(qb_level_dot_csr(&c->m, k, &A, &lo, &hi, err));
   double *dest = c->paths == PATH_BOTH ? row + c->off_Pprop : row + c->off_P;
-  QB_TRY(qb_level_dot_propagate(A, lo, hi, c->t_lin, c->nlin, c->prop_tol, dest, err));
+  QB_TRY(qb_level_dot_propagate(A, lo, hi, c->tm.t_lin, c->tm.nlin, c->tm.method, c->tm.tol, 1, dest, err));
   if (c->paths == PATH_PROP) {
     QB_TRY(qb_level_dot_csr(&c->m, k, &A, &lo, &hi, err));
-    QB_TRY(qb_level_dot_propagate(A, lo, hi, c->t_log, c->nlog, c->prop_tol, row + c->off_Plog, err));
+    QB_TRY(qb_level_dot_propagate(A, lo, hi, c->tm.t_log, c->tm.nlog, c->tm.method, c->tm.tol, 1, row + c->off_Plog, err));
   }
   return QB_OK;
 }
@@ -265,8 +232,8 @@ static double row_plateau(const ld_ctx *c, const double *R) {
   if (c->off_ipr >= 0) return R[c->off_ipr];
   double y = 0;
   qb_idx m = 0;
-  for (qb_idx j = 0; j < c->nlin; j++)
-    if (c->tau_lin[j] >= c->plateau_tau) y += R[c->off_P + j], m++;
+  for (qb_idx j = 0; j < c->tm.nlin; j++)
+    if (c->tm.tau_lin[j] >= c->plateau_tau) y += R[c->off_P + j], m++;
   return m ? y / (double)m : NAN;
 }
 
@@ -275,14 +242,14 @@ static qb_status ld_derive(const void *ctx, const double *rows, qb_idx n, double
   qb_idx rl = c->row_len, best = c->off_P;
   double bestv = INFINITY, besttau = NAN;
   /* The minimum of the mean curve over both grids (tau = 0 excluded). */
-  for (qb_idx j = 1; j < c->nlin + c->nlog; j++) {
-    qb_idx col = j < c->nlin ? c->off_P + j : c->off_Plog + (j - c->nlin);
+  for (qb_idx j = 1; j < c->tm.nlin + c->tm.nlog; j++) {
+    qb_idx col = j < c->tm.nlin ? c->off_P + j : c->off_Plog + (j - c->tm.nlin);
     double s = 0;
     for (qb_idx r = 0; r < n; r++) s += rows[r * rl + col];
     if (s / (double)n < bestv) {
       bestv = s / (double)n;
       best = col;
-      besttau = j < c->nlin ? c->tau_lin[j] : c->tau_log[j - c->nlin];
+      besttau = j < c->tm.nlin ? c->tm.tau_lin[j] : c->tm.tau_log[j - c->tm.nlin];
     }
   }
   double mx = 0, my = 0, vx = 0, vy = 0, cxy = 0;
@@ -325,21 +292,24 @@ static qb_status ld_theory(const void *ctx, double *out, qb_err *err) {
   out[2] = a / (2 * g);
   out[3] = (a + b) / (2 * g);
   out[4] = (a + b) / a;
-  double *e5 = out + 5, *e5l = e5 + c->nlin, *e6 = e5l + c->nlog, *e6l = e6 + c->nlin, *lg = e6l + c->nlog;
-  for (qb_idx j = 0; j < c->nlin + c->nlog; j++) {
-    int lin = j < c->nlin;
-    double tau = lin ? c->tau_lin[j] : c->tau_log[j - c->nlin], v = NAN;
+  double *e5 = out + 5, *e5l = e5 + c->tm.nlin, *e6 = e5l + c->tm.nlog, *e6l = e6 + c->tm.nlin, *lg = e6l + c->tm.nlog;
+  for (qb_idx j = 0; j < c->tm.nlin + c->tm.nlog; j++) {
+    int lin = j < c->tm.nlin;
+    double tau = lin ? c->tm.tau_lin[j] : c->tm.tau_log[j - c->tm.nlin], v = NAN;
     if (c->eq5 && g > 0) QB_TRY(qb_fgr_P_eq5(g, tau, NULL, &v, err));
     if (lin) {
       e5[j] = v;
       e6[j] = qb_fgr_P_eq6(X, g, tau);
       lg[j] = qb_fgr_P_large_gamma(g, tau);
     } else {
-      e5l[j - c->nlin] = v;
-      e6l[j - c->nlin] = qb_fgr_P_eq6(X, g, tau);
+      e5l[j - c->tm.nlin] = v;
+      e6l[j - c->tm.nlin] = qb_fgr_P_eq6(X, g, tau);
+      lg[c->tm.nlin + 1 + (j - c->tm.nlin)] = qb_fgr_P_large_gamma(g, tau);
     }
   }
-  return QB_OK;
+  /* Eq. (21), the supplement's integral form of P_res: an independent evaluation of Eq. (4). */
+  qb_quad_params q = {1e-16, 1e-13, 2000}; /* well inside the 1e-10 at which it is compared */
+  return qb_fgr_pres_eq21(g, &q, lg + c->tm.nlin, err);
 }
 
 const qb_model qb_model_level_dot = {

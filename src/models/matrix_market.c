@@ -28,7 +28,8 @@ static const qb_key mm_keys[] = {
     {"model", "hermitian_tol", QB_KEY_REAL, "1e-12", 0, 1, NULL, "", NULL,
      "largest relative Hermiticity defect accepted", 0},
     QB_KEY_END};
-static const qb_key *const mm_tables[] = {mm_keys, qb_eigen_keys, qb_evolve_keys, qb_dynamics_keys, NULL};
+static const qb_key *const mm_tables[] = {mm_keys, qb_eigen_keys, qb_evolve_keys, qb_dynamics_keys,
+                                          qb_state_out_keys, NULL};
 
 typedef struct mm_ctx {
   qb_csr *A;
@@ -36,36 +37,41 @@ typedef struct mm_ctx {
   qb_dyn dyn;  /* time-domain observables */
 } mm_ctx;
 
-/* Dimension and nonzeros from the file's size line (cheap: no matrix is read). */
-static qb_status read_size(const qb_params *p, const char *path, double *n, double *nnz, qb_err *err) {
-  FILE *f = fopen(path, "r");
-  if (f == NULL) return qb_param_fail(p, err, "model", "file", "cannot open: %s", strerror(errno));
-  char line[1024];
-  long long r = 0, c = 0, z = 0;
-  int ok = 0;
-  while (fgets(line, sizeof line, f))
-    if (line[0] != '%') {
-      ok = sscanf(line, "%lld %lld %lld", &r, &c, &z) == 3;
-      break;
-    }
-  fclose(f);
-  if (!ok) return qb_param_fail(p, err, "model", "file", "no Matrix Market size line found");
-  if (r != c || r < 1) return qb_param_fail(p, err, "model", "file", "matrix is %lld x %lld, not square", r, c);
-  *n = (double)r, *nnz = (double)z;
+/* Reads and checks the whole file (banner, entries, indices, finite values, Hermiticity),
+ * so that `qbath validate` and the run's load refuse a bad file before any work starts
+ * and before an output or journal exists. */
+static qb_status read_checked(const qb_params *p, qb_csr **A, qb_err *err) {
+  qb_status st = qb_mm_read_hermitian(qb_param_str(p, "model", "file"),
+                                      qb_param_real(p, "model", "hermitian_tol"), A, err);
+  if (st == QB_OK) return QB_OK;
+  char msg[sizeof err->msg];
+  snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+  return st == QB_ERR_NOMEM ? st : qb_param_fail(p, err, "model", "file", "%s", msg);
+}
+
+/* Dimension, stored entries (both triangles) and arithmetic of the checked matrix. */
+static qb_status read_size(const qb_params *p, double *n, double *nnz, int *is_complex,
+                           qb_err *err) {
+  qb_csr *A = NULL;
+  QB_TRY(read_checked(p, &A, err));
+  *n = (double)A->nrows, *nnz = (double)qb_csr_nnz(A);
+  *is_complex = A->dtype == QB_COMPLEX;
+  qb_csr_free(A);
   return QB_OK;
 }
 
 static qb_status mm_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   double n = 0, nnz = 0;
-  QB_TRY(read_size(p, qb_param_str(p, "model", "file"), &n, &nnz, err));
+  int is_complex = 0;
+  QB_TRY(read_size(p, &n, &nnz, &is_complex, err));
   const int eigen = qb_spectrum_obs_enabled(p);
   if (eigen && (double)qb_param_int(p, "eigen", "nev") > n)
     return qb_param_fail(p, err, "eigen", "nev", "exceeds the matrix dimension %.0f", n);
-  qb_spectrum_obs_estimate(p, n, 2 * nnz, e); /* symmetric files store half */
-  e->ctx_bytes = 2 * 24 * nnz + 8 * n;
+  QB_TRY(qb_spectrum_obs_estimate(p, n, nnz, is_complex, e, err)); /* nnz: both triangles */
+  e->ctx_bytes = 24 * nnz + 8 * n;
   qb_dyn dyn;
-  QB_TRY(qb_dyn_read(p, 0, (qb_idx)n, &dyn, err));
-  qb_dyn_estimate(&dyn, n, 2 * nnz, e);
+  QB_TRY(qb_dyn_read(p, 0, (qb_idx)n, NULL, &dyn, err));
+  qb_dyn_estimate(&dyn, n, nnz, e);
   const int dynamics = qb_dyn_any(&dyn);
   qb_dyn_clear(&dyn);
   if (!eigen && !dynamics)
@@ -77,6 +83,7 @@ static void mm_free(void *ctx) {
   mm_ctx *c = ctx;
   if (c == NULL) return;
   qb_csr_free(c->A);
+  qb_spectrum_obs_clear(&c->obs);
   qb_dyn_clear(&c->dyn);
   qb_free(c);
 }
@@ -84,16 +91,10 @@ static void mm_free(void *ctx) {
 static qb_status mm_create(const qb_params *p, void **out, qb_layout *L, qb_err *err) {
   mm_ctx *c = qb_calloc(1, sizeof *c);
   if (c == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "matrix_market: out of memory");
-  double defect = 0, tol = qb_param_real(p, "model", "hermitian_tol");
-  qb_status st = qb_mm_read(qb_param_str(p, "model", "file"), &c->A, err);
-  if (st == QB_OK && c->A->nrows != c->A->ncols)
-    st = qb_param_fail(p, err, "model", "file", "matrix is not square");
-  if (st == QB_OK) st = qb_csr_hermiticity(c->A, &defect, err);
-  if (st == QB_OK && defect > tol)
-    st = qb_param_fail(p, err, "model", "file", "matrix is not Hermitian (relative defect %.3g > "
-                       "hermitian_tol %.3g)", defect, tol);
-  if (st == QB_OK) st = qb_spectrum_obs_init(p, 0, &c->obs, L, err);
-  if (st == QB_OK) st = qb_dyn_read(p, 0, c->A->nrows, &c->dyn, err);
+  qb_status st = read_checked(p, &c->A, err);
+  if (st == QB_OK) st = qb_spectrum_obs_init(p, 0, c->A->nrows, c->A->dtype == QB_COMPLEX, NULL,
+                                             &c->obs, L, err);
+  if (st == QB_OK) st = qb_dyn_read(p, 0, c->A->nrows, NULL, &c->dyn, err);
   if (st == QB_OK) st = qb_dyn_layout(&c->dyn, L, err);
   if (st != QB_OK) {
     mm_free(c);
@@ -110,11 +111,11 @@ static qb_status mm_realize(const void *ctx, const qb_task *t, double *row, qb_e
   if (!E) return QB_ERR_NOMEM;
   qb_spectrum_obs_need(&c->obs, E);
   qb_dyn_need(&c->dyn, E);
-  qb_status st = qb_spectrum_obs_compute(&c->obs, E, NULL, row, err);
+  qb_status st = qb_spectrum_obs_compute(&c->obs, E, NULL, NULL, row, err);
   if (st == QB_OK && qb_dyn_any(&c->dyn)) { /* a private copy: the SpMV partitions its matrix */
     qb_csr *A = NULL;
     st = qb_csr_copy(c->A, &A, err);
-    if (st == QB_OK) st = qb_dyn_realize(&c->dyn, A, NULL, t, t->nthreads, E, row, err);
+    if (st == QB_OK) st = qb_dyn_realize(&c->dyn, A, NULL, NULL, t, t->nthreads, E, row, err);
     qb_csr_free(A);
   }
   qb_eigs_cache_free(E);

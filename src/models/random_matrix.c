@@ -68,7 +68,7 @@ static qb_status rm_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   }
   e->ctx_bytes = 8.0 * (double)qb_param_int(p, "model", "bins");
   qb_dyn dyn;
-  QB_TRY(qb_dyn_read(p, 0, (qb_idx)dim, &dyn, err));
+  QB_TRY(qb_dyn_read(p, 0, (qb_idx)dim, NULL, &dyn, err));
   const double nnz = ens == QB_POISSON ? dim : dim * dim;
   if (qb_dyn_any(&dyn)) e->bytes += 24 * nnz;
   qb_dyn_estimate(&dyn, dim, nnz, e);
@@ -101,7 +101,7 @@ static qb_status rm_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   qb_layout_add(L, "density", c->bins, "E", "level-density histogram (normalized per level)", 0);
   qb_layout_add_theory(L, "gap_ratio", 1, NULL, "large-N <r> (Atas et al. 2013)");
   qb_layout_add_theory(L, "density", c->bins, "E", "semicircle or flat Poisson density at the bin centres");
-  qb_status st = qb_dyn_read(p, 0, c->dim, &c->dyn, err);
+  qb_status st = qb_dyn_read(p, 0, c->dim, NULL, &c->dyn, err);
   if (st == QB_OK) st = qb_dyn_layout(&c->dyn, L, err);
   if (st != QB_OK) {
     qb_dyn_clear(&c->dyn);
@@ -161,7 +161,7 @@ static qb_status rm_dynamics(const rm_ctx *c, const qb_task *t, const double *E,
   }
   if (st == QB_OK) st = qb_csr_from_triplets(d, d, nnz, ri, ci, H, dt, &A, err);
   qb_free(H), qb_free(ri), qb_free(ci);
-  if (st == QB_OK) st = qb_dyn_realize(&c->dyn, A, NULL, t, t->nthreads, NULL, row, err); /* no [eigen]: survival only */
+  if (st == QB_OK) st = qb_dyn_realize(&c->dyn, A, NULL, NULL, t, t->nthreads, NULL, row, err); /* no [eigen]: survival only */
   qb_csr_free(A);
   return st;
 }

@@ -62,12 +62,14 @@ static const qb_key sc_keys[] = {
     {"eigen", "entanglement", QB_KEY_BOOL, "false", 0, 1, NULL, "", NULL,
      "half-chain entanglement entropy of the nev eigenstates nearest the target", 1},
     QB_KEY_END};
-static const qb_key *const sc_tables[] = {sc_keys, qb_eigen_keys, qb_evolve_keys,
-                                          qb_dynamics_keys, qb_spectral_keys, NULL};
+static const qb_key *const sc_tables[] = {sc_keys, qb_eigen_keys, qb_evolve_keys, qb_dynamics_keys,
+                                          qb_spectral_keys, qb_state_out_keys, qb_named_ops_keys,
+                                          NULL};
 
 typedef struct sc_ctx {
   int L, periodic;
   qb_terms terms;         /* the parsed [model] terms (qbath/terms.h) */
+  qb_named_ops ops;       /* [observables] NAME = terms */
   qb_spin_basis *basis;
   qb_bipartition *half;   /* sites 0 .. L/2 - 1 (NULL without entanglement) */
   qb_spectrum_obs obs;
@@ -90,7 +92,7 @@ static qb_status parse_all(const qb_params *p, sc_ctx *c, qb_err *err) {
   qb_err_clear(&e);
   if (qb_terms_parse(terms, n, c->L, c->periodic, &names, &c->terms, &e) != QB_OK)
     return qb_param_fail(p, err, "model", "terms", "%s", e.msg);
-  return QB_OK;
+  return qb_named_ops_read(p, c->L, c->periodic, &names, &c->ops, err);
 }
 
 static double sector_dim(int L, int n_up) {
@@ -141,9 +143,10 @@ static qb_status sc_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   if (qb_spectrum_obs_enabled(p) && (double)qb_param_int(p, "eigen", "nev") > dim)
     return qb_param_fail(p, err, "eigen", "nev", "exceeds the Hilbert-space dimension %.0f", dim);
   QB_TRY(csr_size(&c, n_up, dim, &nnz, &csr_bytes, err));
-  qb_status st = qb_dyn_read(p, c.L, (qb_idx)dim, &c.dyn, err);
+  qb_status st = qb_dyn_read(p, c.L, (qb_idx)dim, &c.ops, &c.dyn, err);
   if (st == QB_OK) choose_operator(p, &c, csr_bytes);
-  if (st == QB_OK && c.eigen) qb_spectrum_obs_estimate(p, dim, nnz, e);
+  if (st == QB_OK && c.eigen)
+    st = qb_spectrum_obs_estimate(p, dim, nnz, qb_terms_complex(&c.terms), e, err);
   if (st == QB_OK) {
     qb_estimate dyn;
     memset(&dyn, 0, sizeof dyn);
@@ -169,6 +172,7 @@ static void sc_free(void *ctx) {
   if (c == NULL) return;
   qb_spin_basis_free(c->basis);
   qb_bipartition_free(c->half);
+  qb_spectrum_obs_clear(&c->obs);
   qb_dyn_clear(&c->dyn);
   qb_free(c);
 }
@@ -179,7 +183,7 @@ static qb_status sc_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   qb_status st = parse_all(p, c, err);
   const int n_up = (int)qb_param_int(p, "model", "n_up");
   double nnz, csr_bytes;
-  if (st == QB_OK) st = qb_dyn_read(p, c->L, (qb_idx)sector_dim(c->L, n_up), &c->dyn, err);
+  if (st == QB_OK) st = qb_dyn_read(p, c->L, (qb_idx)sector_dim(c->L, n_up), &c->ops, &c->dyn, err);
   if (st == QB_OK) st = csr_size(c, n_up, sector_dim(c->L, n_up), &nnz, &csr_bytes, err);
   if (st == QB_OK) choose_operator(p, c, csr_bytes);
   /* matrix-free runs hold state vectors only: no sector state list */
@@ -188,7 +192,8 @@ static qb_status sc_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   int entropy = qb_param_bool(p, "eigen", "entanglement");
   if (st == QB_OK && entropy)
     st = qb_bipartition_sites(c->basis, (UINT64_C(1) << (c->L / 2)) - 1, &c->half, err);
-  if (st == QB_OK) st = qb_spectrum_obs_init(p, entropy, &c->obs, L, err);
+  if (st == QB_OK) st = qb_spectrum_obs_init(p, entropy, c->basis->dim, qb_terms_complex(&c->terms),
+                                                 &c->ops, &c->obs, L, err);
   if (st == QB_OK) st = qb_dyn_layout(&c->dyn, L, err);
   if (st != QB_OK) {
     sc_free(c);
@@ -232,6 +237,7 @@ static qb_status sc_realize(const void *ctx, const qb_task *t, double *row, qb_e
   qb_pauli_sum *H = NULL;
   qb_csr *A = NULL;
   qb_op *Hop = NULL;
+  qb_named_set O = {0};
   double defect = 0;
   /* term t draws from the Philox stream (seed, point, realization, 1 + t) */
   qb_status st = qb_terms_build(&c->terms, t->seed, t->point, t->realization, 1, &H, err);
@@ -242,6 +248,8 @@ static qb_status sc_realize(const void *ctx, const qb_task *t, double *row, qb_e
   if (st == QB_OK && defect > 1e-12)
     st = QB_FAIL(err, QB_ERR_INPUT, "spin_chain: the terms give a non-Hermitian H (relative defect "
                  "%.3g); add the Hermitian conjugate of each sigma^+/- term", defect);
+  /* the named operators matrix-free too when H is (no state list to build a CSR on) */
+  if (st == QB_OK) st = qb_named_set_build(&c->ops, c->basis, t, c->matrix_free, &O, err);
   /* one eigendecomposition of A serves every observable that needs eigenpairs; none
    * without a stored matrix (matrix-free evolution only) */
   qb_eigs_cache *E = NULL;
@@ -249,11 +257,12 @@ static qb_status sc_realize(const void *ctx, const qb_task *t, double *row, qb_e
   if (st == QB_OK && E) {
     qb_spectrum_obs_need(&c->obs, E);
     qb_dyn_need(&c->dyn, E);
-    st = qb_spectrum_obs_compute(&c->obs, E, c->half, row, err);
+    st = qb_spectrum_obs_compute(&c->obs, E, c->half, &O, row, err);
   }
   if (st == QB_OK && !Hop && qb_dyn_any(&c->dyn)) st = qb_op_from_csr(A, 0, &Hop, err);
-  if (st == QB_OK) st = qb_dyn_realize_op(&c->dyn, Hop, c->basis, t, t->nthreads, E, row, err);
+  if (st == QB_OK) st = qb_dyn_realize_op(&c->dyn, Hop, c->basis, &O, t, t->nthreads, E, row, err);
   qb_op_free(Hop);
+  qb_named_set_clear(&O);
   qb_eigs_cache_free(E);
   qb_csr_free(A);
   qb_pauli_sum_free(H);

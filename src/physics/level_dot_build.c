@@ -487,18 +487,24 @@ qb_status qb_level_dot_csr(const qb_level_dot *m, qb_ld_key key, qb_csr **A, dou
 
 typedef struct surv_obs {
   double *P;
+  qb_idx nres;
 } surv_obs;
 
+/* P = sum over the first nres sites of |psi_i|^2 (level_dot: the level alone). */
 static qb_status record_survival(void *ctx, size_t j, double t, int nstates, qb_cplx *const *psi, qb_err *err) {
   surv_obs *o = ctx;
-  qb_cplx a = psi[0][0];
-  o->P[j] = creal(a) * creal(a) + cimag(a) * cimag(a);
+  double s = 0;
+  for (qb_idx i = 0; i < o->nres; i++) {
+    qb_cplx a = psi[0][i];
+    s += creal(a) * creal(a) + cimag(a) * cimag(a);
+  }
+  o->P[j] = s;
   return QB_OK;
 }
 
 /* The one place that calls the propagator API (qbath/evolve.h). */
-qb_status qb_level_dot_propagate(qb_csr *A, double emin, double emax, const double *t, qb_idx nt, double tol,
-                                 double *P, qb_err *err) {
+qb_status qb_level_dot_propagate(qb_csr *A, double emin, double emax, const double *t, qb_idx nt,
+                                 const qb_prop_type *method, double tol, qb_idx nres, double *P, qb_err *err) {
   qb_op *H = NULL;
   qb_prop *prop = NULL;
   qb_cplx *psi = NULL;
@@ -515,10 +521,10 @@ qb_status qb_level_dot_propagate(qb_csr *A, double emin, double emax, const doub
   pp.tol = tol;
   psi = qb_calloc((size_t)H->dim, sizeof(qb_cplx));
   if (psi == NULL) st = QB_FAIL(err, QB_ERR_NOMEM, "level_dot: no memory for a state of %lld", (long long)H->dim);
-  if (st == QB_OK) st = qb_prop_create(qb_prop_chebyshev, H, &pp, &prop, err);
+  if (st == QB_OK) st = qb_prop_create(method ? method : qb_prop_chebyshev, H, &pp, &prop, err);
   if (st == QB_OK) {
     psi[0] = 1;
-    surv_obs o = {P};
+    surv_obs o = {P, nres < 1 ? 1 : nres};
     st = qb_prop_run(prop, 1, &psi, t, (size_t)nt, record_survival, &o, err);
   }
   qb_prop_free(prop);

@@ -87,10 +87,14 @@ static qb_status umf_analyze(const qb_csr *S, const qb_factor_opts *o, void **im
   u->control[UMFPACK_ORDERING] = ordering_code(o->ordering);
   u->control[UMFPACK_IRSTEP] = QB_UMF_IRSTEP;
   double t0 = now();
+  /* Pattern only (no values): the analysis is then the same for every matrix of this
+   * pattern, so a cached analysis reused by the next realization gives the same factor
+   * bits whichever realization made it (with values, the result depended on which
+   * realization a thread had analysed first). */
   long st = u->complex_
-      ? umfpack_zl_symbolic(u->n, u->n, S->rowptr, S->colind, S->val, NULL, &u->symbolic,
+      ? umfpack_zl_symbolic(u->n, u->n, S->rowptr, S->colind, NULL, NULL, &u->symbolic,
                             u->control, u->info)
-      : umfpack_dl_symbolic(u->n, u->n, S->rowptr, S->colind, S->val, &u->symbolic,
+      : umfpack_dl_symbolic(u->n, u->n, S->rowptr, S->colind, NULL, &u->symbolic,
                             u->control, u->info);
   fi->t_analyze = now() - t0;
   if (st != UMFPACK_OK) { umf_free(u); return umf_status(st, "symbolic analysis", S->nrows, err); }

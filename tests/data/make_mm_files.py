@@ -56,3 +56,28 @@ save("integer_general", ints.astype(np.int64), field="integer", symmetry="genera
 # pattern 5 x 5 (values 1 at the stored positions)
 pat = (rng.random((5, 5)) < 0.4).astype(float)
 save("pattern_general", pat, field="pattern", symmetry="general")
+
+
+# Array (dense) format, as scipy.io.mmwrite writes a numpy array (issue 23 item 3).
+def save_array(name, dense, **kw):
+    path = os.path.join(HERE, name + ".mtx")
+    scipy.io.mmwrite(path, dense, **kw)
+    back = scipy.io.mmread(path)
+    cplx = np.iscomplexobj(back)
+    with open(os.path.join(HERE, name + ".dense.txt"), "w") as f:
+        f.write(f"{back.shape[0]} {back.shape[1]} {int(cplx)}\n")
+        for row in back:
+            if cplx:
+                f.write(" ".join(f"{z.real:.17g} {z.imag:.17g}" for z in row) + "\n")
+            else:
+                f.write(" ".join(f"{x:.17g}" for x in row) + "\n")
+
+
+save_array("array_real_general", rng.normal(size=(4, 3)) * 2.385)
+s = rng.normal(size=(5, 5))
+save_array("array_real_symmetric", s + s.T, symmetry="symmetric")
+z = rng.normal(size=(4, 4)) + 1j * rng.normal(size=(4, 4))
+save_array("array_complex_hermitian", z + z.conj().T, symmetry="hermitian")
+save_array("array_complex_general", rng.normal(size=(3, 4)) + 1j * rng.normal(size=(3, 4)))
+k = rng.normal(size=(4, 4))
+save_array("array_real_skew", k - k.T, symmetry="skew-symmetric")

@@ -12,6 +12,7 @@
 #include "qbath/spectral.h"
 #include "models/shared/evolve_keys.h"
 #include "qbath/spin.h"
+#include "models/shared/named_ops.h"
 
 /* [evolve] observe, initial, basis_state, site, typical_samples (see dynamics.c); models
  * that offer observe = spectral list qb_spectral_keys too. */
@@ -22,7 +23,13 @@ typedef struct qb_dyn {
   int survival_eig;      /* the same from the eigenpairs of [eigen] (spectral measure) */
   qb_eigs_opts eo;       /* survival_eig: the eigensolver options of [eigen] */
   int autocorr;          /* infinite-temperature sigma^z_site autocorrelation (spins only) */
-  int initial;           /* 0 random, 1 neel, 2 basis */
+  int initial;           /* QB_INIT_* */
+  char product[QB_SPIN_MAX_SITES + 1]; /* initial = a product state: 'u'/'d' per site, site 0 first */
+  qb_cplx *psi_file;     /* initial = a vector file: its normalized entries (owned) */
+  int expect;            /* <psi(t)|O|psi(t)> of every [observables] operator */
+  int diagonal;          /* diagonal ensemble sum_a |<a|psi0>|^2 <a|O|a> of every operator */
+  int op;                /* autocorr / spectral operator: [observables] index, -1: sigma^z_site */
+  const qb_named_ops *ops; /* the model's [observables] (borrowed; NULL: none) */
   qb_idx basis_state;    /* initial = basis: basis index */
   int site;              /* sigma^z site */
   int samples;           /* typical states of the autocorrelation */
@@ -34,11 +41,18 @@ typedef struct qb_dyn {
   double *w;             /* its frequency axis (sp.points) */
   qb_evolve_config ev;   /* method, tolerance, output times */
   qb_idx offset;         /* first row column of the observables */
+  int nlate;             /* curves summarized by a late-time mean (the end-of-run table) */
+  qb_idx late_src[QB_NAMED_OPS_MAX + 4]; /* row offsets of those curves */
+  qb_idx late_off;       /* row offset of the first NAME_late scalar */
 } qb_dyn;
 
-/* Reads the keys; nsites = 0 for a model without spins (neel and autocorr refused). dim
- * is the Hilbert-space dimension (basis_state checked against it). */
-qb_status qb_dyn_read(const qb_params *p, int nsites, qb_idx dim, qb_dyn *d, qb_err *err);
+enum { QB_INIT_RANDOM = 0, QB_INIT_NEEL, QB_INIT_BASIS, QB_INIT_PRODUCT, QB_INIT_FILE };
+
+/* Reads the keys; nsites = 0 for a model without spins (neel, products, autocorr and named
+ * operators refused). dim is the Hilbert-space dimension (basis_state and a vector file
+ * checked against it). ops (NULL: none) are the model's [observables]; d keeps the pointer. */
+qb_status qb_dyn_read(const qb_params *p, int nsites, qb_idx dim, const qb_named_ops *ops,
+                      qb_dyn *d, qb_err *err);
 /* 1 when any observable is selected. */
 int qb_dyn_any(const qb_dyn *d);
 /* Adds the axis "t" and the selected columns; records their offset. */
@@ -48,21 +62,24 @@ double qb_dyn_vectors(const qb_dyn *d);
 /* Bytes and flops of one realization (for estimate), operator with nnz nonzeros. */
 void qb_dyn_estimate(const qb_dyn *d, double dim, double nnz, qb_estimate *e);
 /* Evaluates the observables of one realization for H (borrowed), basis B (NULL without
- * spins), writing row + d->offset. H is used by this thread only (the SpMV may
- * partition it). E is the realization's eigendecomposition of H (qb_dyn_need declared
- * to it first; NULL when neither survival_eig nor a Lehmann spectral function is on). */
-qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B, const qb_task *t,
-                         int nthreads, qb_eigs_cache *E, double *row, qb_err *err);
+ * spins) and the realization's named operators O (NULL: none), writing row + d->offset.
+ * H is used by this thread only (the SpMV may partition it). E is the realization's
+ * eigendecomposition of H (qb_dyn_need declared to it first; NULL when neither
+ * survival_eig, diagonal nor a Lehmann spectral function is on). */
+qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
+                         const qb_named_set *O, const qb_task *t, int nthreads,
+                         qb_eigs_cache *E, double *row, qb_err *err);
 /* Declares the eigenpairs qb_dyn_realize will take from the realization's cache E
- * (survival_eig, Lehmann spectral function). */
+ * (survival_eig, diagonal, Lehmann spectral function). */
 void qb_dyn_need(const qb_dyn *d, qb_eigs_cache *E);
 /* The same for an operator Hop of any kind (borrowed; its bounds cache is filled); E as
- * above (NULL matrix-free: survival_eig and the lehmann spectral function then fail). The
+ * above (NULL matrix-free: survival_eig, diagonal and the lehmann spectral function then
+ * fail). The
  * first column is the number of Lanczos steps of the Chebyshev bounds when the method is
  * chebyshev. */
 qb_status qb_dyn_realize_op(const qb_dyn *d, qb_op *Hop, const qb_spin_basis *B,
-                            const qb_task *t, int nthreads, qb_eigs_cache *E, double *row,
-                            qb_err *err);
+                            const qb_named_set *O, const qb_task *t, int nthreads,
+                            qb_eigs_cache *E, double *row, qb_err *err);
 void qb_dyn_clear(qb_dyn *d);
 
 #endif

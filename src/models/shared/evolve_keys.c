@@ -84,7 +84,7 @@ void qb_evolve_config_clear(qb_evolve_config *c) {
 /* ---- [spectral] ----------------------------------------------------------------------- */
 
 const qb_key qb_spectral_keys[] = {
-    {"spectral", "method", QB_KEY_ENUM, "kpm", 0, -1, "signal|kpm|lehmann", "", NULL,
+    {"spectral", "method", QB_KEY_ENUM, "signal", 0, -1, "signal|kpm|lehmann", "", NULL,
      "time signal + FFT, kernel polynomial method, or Lehmann sum from eigenpairs", 1},
     {"spectral", "w_min", QB_KEY_REAL, "-4", QB_ANY, NULL, "energy", NULL, "lowest output frequency", 1},
     {"spectral", "w_max", QB_KEY_REAL, "4", QB_ANY, NULL, "energy", NULL, "highest output frequency", 1},

@@ -45,8 +45,9 @@ void qb_spectrum_obs_eigs_opts(const qb_params *p, qb_eigs_opts *o) {
   opts_from_params(p, o, &window);
 }
 
-qb_status qb_spectrum_obs_init(const qb_params *p, int entropy, qb_spectrum_obs *s,
-                               qb_layout *L, qb_err *err) {
+qb_status qb_spectrum_obs_init(const qb_params *p, int entropy, qb_idx dim, int is_complex,
+                               const qb_named_ops *ops, qb_spectrum_obs *s, qb_layout *L,
+                               qb_err *err) {
   memset(s, 0, sizeof *s);
   s->enabled = qb_spectrum_obs_enabled(p);
   opts_from_params(p, &s->opts, &s->window); /* also with none: the options of the shared eigs cache */
@@ -56,16 +57,20 @@ qb_status qb_spectrum_obs_init(const qb_params *p, int entropy, qb_spectrum_obs 
                            "mean gap ratio <r> (dense: middle window; shift-invert: nev levels)", 1);
   s->col_emin = qb_layout_add(L, "e_min", 1, NULL, "lowest eigenvalue", 0);
   s->col_emax = qb_layout_add(L, "e_max", 1, NULL, "highest eigenvalue", 0);
+  s->col_rnev = qb_layout_add(L, "gap_ratio_nev", 1, NULL, "<r> over the nev levels nearest the "
+                              "target: the same levels on the dense and shift-invert paths", 0);
   s->col_svn = s->col_s2 = -1;
   if (entropy) {
     s->col_svn = qb_layout_add(L, "s_vn", 1, NULL,
                                "von Neumann entanglement entropy, mean over the nev eigenstates", 1);
     s->col_s2 = qb_layout_add(L, "s_renyi2", 1, NULL, "Renyi-2 entropy, same states", 0);
   }
-  if (s->col_r < 0 || s->col_emax < 0 || (entropy && s->col_s2 < 0))
+  if (s->col_r < 0 || s->col_emax < 0 || s->col_rnev < 0 || (entropy && s->col_s2 < 0))
     return QB_FAIL(err, QB_ERR_INPUT, "spectrum observables: the result layout is full");
-  return QB_OK;
+  return qb_state_out_init(p, s->opts.nev, dim, is_complex, entropy, ops, &s->states, L, err);
 }
+
+void qb_spectrum_obs_clear(qb_spectrum_obs *s) { qb_state_out_clear(&s->states); }
 
 void qb_spectrum_obs_eigs_cost(const qb_eigs_opts *o, double dim, double nnz, qb_estimate *e) {
   if (qb_eigs_uses_dense(o, dim)) {
@@ -80,39 +85,49 @@ void qb_spectrum_obs_eigs_cost(const qb_eigs_opts *o, double dim, double nnz, qb
   }
 }
 
-void qb_spectrum_obs_estimate(const qb_params *p, double dim, double nnz, qb_estimate *e) {
+qb_status qb_spectrum_obs_estimate(const qb_params *p, double dim, double nnz, int is_complex,
+                                   qb_estimate *e, qb_err *err) {
   qb_eigs_opts o;
   e->bytes = e->flops = 0;
-  if (!qb_spectrum_obs_enabled(p)) return;
+  if (!qb_spectrum_obs_enabled(p)) return QB_OK;
   qb_spectrum_obs_eigs_opts(p, &o);
   qb_spectrum_obs_eigs_cost(&o, dim, nnz, e);
+  return qb_state_out_estimate(p, (double)o.nev, dim, is_complex, e, err);
 }
 
-/* Mean entropies over the eigenvectors of r. */
-static qb_status mean_entropy(const qb_eigs_result *r, const qb_bipartition *bip, double *svn,
-                              double *s2, qb_err *err) {
-  size_t vsize = qb_dtype_size(r->dtype) * (size_t)r->dim;
-  double a = 0, b = 0;
-  for (qb_idx j = 0; j < r->nev; j++) {
-    double v, w;
-    QB_TRY(qb_entanglement(bip, r->dtype, (const char *)r->V + (size_t)j * vsize, &v, &w, err));
-    a += v, b += w;
-  }
-  *svn = a / (double)r->nev;
-  *s2 = b / (double)r->nev;
+/* The per-state columns and the mean entropies from the eigenpairs r. */
+static qb_status fill_states(const qb_spectrum_obs *s, const qb_eigs_result *r,
+                             const qb_bipartition *bip, const qb_named_set *O, double *row,
+                             qb_err *err) {
+  double svn = 0, s2 = 0;
+  QB_TRY(qb_state_out_fill(&s->states, r, bip, O, row, &svn, &s2, err));
+  if (s->entropy) row[s->col_svn] = svn, row[s->col_s2] = s2;
   return QB_OK;
+}
+
+/* First of the nev ascending levels nearest sigma (they are contiguous): slide the window
+ * right while its right neighbour is nearer sigma than its left end. */
+static qb_idx nearest_window(const double *E, qb_idx n, qb_idx nev, double sigma) {
+  qb_idx lo = 0;
+  while (lo + nev < n && fabs(E[lo + nev] - sigma) < fabs(E[lo] - sigma)) lo++;
+  return lo;
 }
 
 void qb_spectrum_obs_need(const qb_spectrum_obs *s, qb_eigs_cache *c) {
   if (!s->enabled) return;
-  unsigned vec = s->entropy ? QB_EIGS_NEED_TARGET | QB_EIGS_NEED_VECTORS : 0;
-  qb_eigs_cache_need(c, (qb_eigs_cache_dense(c) ? QB_EIGS_NEED_VALUES : QB_EIGS_NEED_TARGET) | vec);
+  const int vec = qb_state_out_needs_vectors(&s->states);
+  unsigned need = qb_eigs_cache_dense(c) ? QB_EIGS_NEED_VALUES : QB_EIGS_NEED_TARGET;
+  if (vec || s->states.pairs != QB_PAIRS_NONE) need |= QB_EIGS_NEED_TARGET;
+  if (vec) need |= QB_EIGS_NEED_VECTORS;
+  qb_eigs_cache_need(c, need);
 }
 
-/* Dense path: <r> over the middle window of all levels and the exact bounds; entropies
- * over the nev eigenstates nearest the target. Shift-invert: all from those nev pairs. */
+/* Dense path: <r> over the middle window of all levels and the exact bounds; the per-state
+ * output over the nev eigenstates nearest the target. Shift-invert: all from those nev
+ * pairs. gap_ratio_nev: the same nev levels on both paths. */
 qb_status qb_spectrum_obs_compute(const qb_spectrum_obs *s, qb_eigs_cache *c,
-                                  const qb_bipartition *bip, double *row, qb_err *err) {
+                                  const qb_bipartition *bip, const qb_named_set *O, double *row,
+                                  qb_err *err) {
   if (!s->enabled) return QB_OK;
   qb_idx n = qb_eigs_cache_dim(c);
   if (s->opts.nev > n)
@@ -123,13 +138,18 @@ qb_status qb_spectrum_obs_compute(const qb_spectrum_obs *s, qb_eigs_cache *c,
     QB_TRY(qb_eigs_cache_get(c, QB_EIGS_NEED_VALUES, &r, err));
     qb_idx lo = (qb_idx)floor(0.5 * (1 - s->window) * (double)n);
     row[s->col_r] = qb_gap_ratio_mean(r->E, n, 1, lo, n - lo, NULL);
+    const double sigma = r->E[0] + s->opts.target * (r->E[n - 1] - r->E[0]);
+    const qb_idx w = nearest_window(r->E, n, s->opts.nev, sigma);
+    row[s->col_rnev] = qb_gap_ratio_mean(r->E + w, s->opts.nev, 1, 0, s->opts.nev, NULL);
   } else {
     QB_TRY(qb_eigs_cache_get(c, QB_EIGS_NEED_TARGET, &r, err));
     row[s->col_r] = qb_gap_ratio_mean(r->E, r->nev, 1, 0, r->nev, NULL);
+    row[s->col_rnev] = row[s->col_r];
   }
   row[s->col_emin] = r->emin;
   row[s->col_emax] = r->emax;
-  if (!s->entropy) return QB_OK;
-  QB_TRY(qb_eigs_cache_get(c, QB_EIGS_NEED_TARGET | QB_EIGS_NEED_VECTORS, &r, err));
-  return mean_entropy(r, bip, &row[s->col_svn], &row[s->col_s2], err);
+  const int vec = qb_state_out_needs_vectors(&s->states);
+  if (!vec && s->states.pairs == QB_PAIRS_NONE) return QB_OK;
+  QB_TRY(qb_eigs_cache_get(c, QB_EIGS_NEED_TARGET | (vec ? QB_EIGS_NEED_VECTORS : 0), &r, err));
+  return fill_states(s, r, bip, O, row, err);
 }

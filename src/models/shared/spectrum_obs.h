@@ -12,7 +12,9 @@
  * One eigendecomposition per realization (qbath/eigs_cache.h) serves these and the
  * time-domain observables of models/shared/dynamics.h.
  * The gap ratio of the two paths estimates the same mean <r> when the window is narrow
- * enough that the level statistics do not drift across it. */
+ * enough that the level statistics do not drift across it. For a cross-check level by
+ * level, both paths also write gap_ratio_nev: <r> over the nev levels nearest
+ * sigma = E_min + target (E_max - E_min), the same levels on either path. */
 #ifndef QBATH_MODELS_SPECTRUM_OBS_H
 #define QBATH_MODELS_SPECTRUM_OBS_H
 
@@ -20,6 +22,7 @@
 #include "qbath/eigs.h"
 #include "qbath/eigs_cache.h"
 #include "qbath/model.h"
+#include "models/shared/state_out.h"
 
 /* The [eigen] keys: method, nev, target, window, dense_max_dim, tol. */
 extern const qb_key qb_eigen_keys[];
@@ -30,15 +33,21 @@ typedef struct qb_spectrum_obs {
   double window;      /* dense path: middle fraction of levels for <r> */
   int entropy;        /* 1: rows carry the mean entanglement entropy of `bip` */
   qb_idx col_r, col_emin, col_emax, col_svn, col_s2; /* offsets in the row */
+  qb_idx col_rnev;    /* gap_ratio_nev: <r> over the nev levels nearest the target */
+  qb_state_out states; /* [output] eigenpairs and the per-state columns */
 } qb_spectrum_obs;
 
 /* 1 unless [eigen] method = none. */
 int qb_spectrum_obs_enabled(const qb_params *p);
 
-/* Reads [eigen], adds the columns gap_ratio, e_min, e_max (and s_vn, s_renyi2 when
- * entropy) to the layout; with method = none adds nothing. */
-qb_status qb_spectrum_obs_init(const qb_params *p, int entropy, qb_spectrum_obs *s,
-                               qb_layout *L, qb_err *err);
+/* Reads [eigen] and [output] eigenpairs, adds the columns gap_ratio, e_min, e_max (and
+ * s_vn, s_renyi2 when entropy) and the per-state columns (models/shared/state_out.h) to the
+ * layout, for a dim x dim Hamiltonian that is complex when is_complex; with method = none
+ * adds nothing. */
+qb_status qb_spectrum_obs_init(const qb_params *p, int entropy, qb_idx dim, int is_complex,
+                               const qb_named_ops *ops, qb_spectrum_obs *s, qb_layout *L,
+                               qb_err *err);
+void qb_spectrum_obs_clear(qb_spectrum_obs *s);
 
 /* The eigensolver options of [eigen] (method = none reads as auto). */
 void qb_spectrum_obs_eigs_opts(const qb_params *p, qb_eigs_opts *o);
@@ -47,16 +56,19 @@ void qb_spectrum_obs_eigs_opts(const qb_params *p, qb_eigs_opts *o);
  * nonzeros: all of them with vectors on the dense path, o->nev on the shift-invert one. */
 void qb_spectrum_obs_eigs_cost(const qb_eigs_opts *o, double dim, double nnz, qb_estimate *e);
 
-/* Memory and flops of one realization for a dim x dim matrix with nnz nonzeros. */
-void qb_spectrum_obs_estimate(const qb_params *p, double dim, double nnz, qb_estimate *e);
+/* Memory and flops of one realization for a dim x dim matrix with nnz nonzeros, with the
+ * size guard of [output] eigenpairs (QB_ERR_INPUT naming it). */
+qb_status qb_spectrum_obs_estimate(const qb_params *p, double dim, double nnz, int is_complex,
+                                   qb_estimate *e, qb_err *err);
 
 /* Declares the eigenpairs compute will take from the realization's cache c. */
 void qb_spectrum_obs_need(const qb_spectrum_obs *s, qb_eigs_cache *c);
 
 /* Fills the columns of row (nothing with method = none) from the realization's
  * eigendecomposition c; bip (NULL unless entropy) is the bipartition whose entropies are
- * averaged over the eigenstates. */
+ * averaged over the eigenstates, O (NULL: none) the realization's named operators. */
 qb_status qb_spectrum_obs_compute(const qb_spectrum_obs *s, qb_eigs_cache *c,
-                                  const qb_bipartition *bip, double *row, qb_err *err);
+                                  const qb_bipartition *bip, const qb_named_set *O, double *row,
+                                  qb_err *err);
 
 #endif

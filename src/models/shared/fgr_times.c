@@ -1,0 +1,89 @@
+/* fgr_times.c — time axes and [evolve] keys of the FGR models (fgr_times.h). level_dot
+ * read these as [model] tau_max / prop_tol / samples / log_*; they live in [evolve] like
+ * the generic models' t_max and tol (issue 17), and the old names are answered with the
+ * new ones by the input parser's moved-key table. */
+#include <math.h>
+#include <string.h>
+
+#include "qbath/alloc.h"
+
+#include "models/shared/fgr_times.h"
+
+const qb_key qb_fgr_time_keys[] = {
+    {"evolve", "method", QB_KEY_ENUM, "chebyshev", 0, -1, "chebyshev|krylov", "", NULL,
+     "propagator of the propagation path: Chebyshev (Bessel coefficients) or Krylov (Lanczos)", 1},
+    /* 1e-8, not the generic 1e-10: the FGR models' propagation results stay as they were. */
+    {"evolve", "tol", QB_KEY_REAL, "1e-8", 1e-14, 1e-2, NULL, "", NULL,
+     "relative 2-norm tolerance of the propagated state", 0},
+    {"evolve", "tau_max", QB_KEY_REAL, "3", 1e-6, 1e6, NULL, "tau", "t_max", "end of both time grids", 1},
+    {"evolve", "t_max", QB_KEY_REAL, "0", 0, INFINITY, NULL, "time", "tau_max",
+     "end of both time grids as a time t (instead of tau_max = t / (2 pi nu))", 1},
+    {"evolve", "samples", QB_KEY_INT, "500", 2, 1e7, NULL, "", NULL, "points of the linear grid [0, tau_max]", 0},
+    {"evolve", "log_tau_min", QB_KEY_REAL, "1e-3", 1e-12, 1e6, NULL, "tau", NULL, "start of the log grid", 0},
+    {"evolve", "log_samples", QB_KEY_INT, "100", 2, 1e7, NULL, "", NULL, "points of the log grid", 0},
+    {"model", "late_tau_min", QB_KEY_REAL, "10", 0, 1e12, NULL, "tau", NULL, "late-time average: window start", 0},
+    {"model", "late_tau_max", QB_KEY_REAL, "20", 0, 1e12, NULL, "tau", NULL, "late-time average: window end", 0},
+    {"model", "late_samples", QB_KEY_INT, "100", 1, 1e7, NULL, "", NULL, "late-time average: equally spaced times", 0},
+    QB_KEY_END};
+
+double qb_fgr_tau_max(const qb_params *p, double unit) {
+  return qb_param_is_set(p, "evolve", "t_max") ? qb_param_real(p, "evolve", "t_max") / unit
+                                               : qb_param_real(p, "evolve", "tau_max");
+}
+
+qb_status qb_fgr_times_check(const qb_params *p, double unit, qb_err *err) {
+  if (qb_param_real(p, "model", "late_tau_max") < qb_param_real(p, "model", "late_tau_min"))
+    return qb_param_fail(p, err, "model", "late_tau_max", "must be >= late_tau_min");
+  double tmax = qb_fgr_tau_max(p, unit);
+  if (qb_param_is_set(p, "evolve", "t_max") && !(tmax > 0))
+    return qb_param_fail(p, err, "evolve", "t_max", "must be > 0");
+  if (qb_param_real(p, "evolve", "log_tau_min") >= tmax)
+    return qb_param_fail(p, err, "evolve", "log_tau_min", "must be below tau_max = %g", tmax);
+  return QB_OK;
+}
+
+double qb_fgr_times_count(const qb_params *p) {
+  return (double)(qb_param_int(p, "evolve", "samples") + qb_param_int(p, "evolve", "log_samples") +
+                  qb_param_int(p, "model", "late_samples"));
+}
+
+void qb_fgr_times_free(qb_fgr_times *g) {
+  qb_free(g->tau_lin);
+  qb_free(g->tau_log);
+  qb_free(g->t_lin);
+  qb_free(g->t_log);
+  qb_free(g->t_late);
+  memset(g, 0, sizeof *g);
+}
+
+qb_status qb_fgr_times_create(const qb_params *p, double unit, qb_fgr_times *g, qb_err *err) {
+  memset(g, 0, sizeof *g);
+  QB_TRY(qb_prop_type_find(qb_param_str(p, "evolve", "method"), &g->method, err));
+  g->tol = qb_param_real(p, "evolve", "tol");
+  double tmax = qb_fgr_tau_max(p, unit);
+  double l0 = qb_param_real(p, "model", "late_tau_min"), l1 = qb_param_real(p, "model", "late_tau_max");
+  g->nlin = qb_param_int(p, "evolve", "samples");
+  g->nlog = qb_param_int(p, "evolve", "log_samples");
+  g->nlate = qb_param_int(p, "model", "late_samples");
+  g->tau_lin = qb_malloc(sizeof(double) * (size_t)g->nlin);
+  g->t_lin = qb_malloc(sizeof(double) * (size_t)g->nlin);
+  g->tau_log = qb_malloc(sizeof(double) * (size_t)g->nlog);
+  g->t_log = qb_malloc(sizeof(double) * (size_t)g->nlog);
+  g->t_late = qb_malloc(sizeof(double) * (size_t)g->nlate);
+  if (!g->tau_lin || !g->t_lin || !g->tau_log || !g->t_log || !g->t_late) {
+    qb_fgr_times_free(g);
+    return QB_FAIL(err, QB_ERR_NOMEM, "out of memory for the time grids");
+  }
+  double lmin = log(qb_param_real(p, "evolve", "log_tau_min")), lmax = log(tmax);
+  for (qb_idx j = 0; j < g->nlin; j++) {
+    g->tau_lin[j] = tmax * (double)j / (double)(g->nlin - 1);
+    g->t_lin[j] = unit * g->tau_lin[j];
+  }
+  for (qb_idx j = 0; j < g->nlog; j++) {
+    g->tau_log[j] = exp(lmin + (lmax - lmin) * (double)j / (double)(g->nlog - 1));
+    g->t_log[j] = unit * g->tau_log[j];
+  }
+  /* Late times: midpoints of nlate equal cells of [l0, l1]. */
+  for (qb_idx j = 0; j < g->nlate; j++) g->t_late[j] = unit * (l0 + (l1 - l0) * ((double)j + 0.5) / (double)g->nlate);
+  return QB_OK;
+}

@@ -1,0 +1,36 @@
+/* fgr_times.h — the time axes and propagator keys shared by the FGR models `level_dot`
+ * and `two_dot` ("Emergence of Fermi's Golden Rule", Micklitz et al. 2022): a linear tau
+ * grid [0, tau_max], a log grid [log_tau_min, tau_max], the late-time window, and the
+ * [evolve] method and tolerance of the propagation path. tau = t / (2 pi nu) with the
+ * model's own nu (its `unit` = 2 pi nu). */
+#ifndef QBATH_MODELS_SHARED_FGR_TIMES_H
+#define QBATH_MODELS_SHARED_FGR_TIMES_H
+
+#include "qbath/evolve.h"
+#include "qbath/keys.h"
+
+/* [evolve] method, tol, tau_max | t_max, samples, log_tau_min, log_samples;
+ * [model] late_tau_min, late_tau_max, late_samples. */
+extern const qb_key qb_fgr_time_keys[];
+
+typedef struct qb_fgr_times {
+  qb_idx nlin, nlog, nlate;
+  double *tau_lin, *tau_log, *t_lin, *t_log, *t_late; /* tau grids and their times t */
+  const qb_prop_type *method;                         /* [evolve] method */
+  double tol;                                         /* [evolve] tol */
+} qb_fgr_times;
+
+/* tau_max from [evolve] tau_max, or t_max / unit when t_max is set. */
+double qb_fgr_tau_max(const qb_params *p, double unit);
+
+/* The cross-key checks of the grids (exit-2 messages naming the key). */
+qb_status qb_fgr_times_check(const qb_params *p, double unit, qb_err *err);
+
+/* Points of all three grids (estimates). */
+double qb_fgr_times_count(const qb_params *p);
+
+/* Builds the grids for time unit 2 pi nu; on failure nothing is left allocated. */
+qb_status qb_fgr_times_create(const qb_params *p, double unit, qb_fgr_times *g, qb_err *err);
+void qb_fgr_times_free(qb_fgr_times *g);
+
+#endif
