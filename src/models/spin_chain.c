@@ -101,10 +101,10 @@ static qb_status sc_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   e->bytes += 200 * dim * c.terms.n; /* the builder's triplets */
   e->ctx_bytes = 8 * dim;
   qb_dyn dyn;
-  QB_TRY(qb_dyn_read(p, c.L, (qb_idx)dim, &c.ops, &dyn, err));
-  qb_dyn_estimate(&dyn, dim, nnz, e);
-  const int dynamics = qb_dyn_any(&dyn);
-  qb_dyn_clear(&dyn);
+  QB_TRY(qb_dynamics_read(p, c.L, (qb_idx)dim, &c.ops, &dyn, err));
+  qb_dynamics_estimate(&dyn, dim, nnz, e);
+  const int dynamics = qb_dynamics_any(&dyn);
+  qb_dynamics_clear(&dyn);
   if (!eigen && !dynamics)
     return qb_param_fail(p, err, "eigen", "method", "nothing to compute: method = none and no [evolve] observe");
   return QB_OK;
@@ -114,9 +114,9 @@ static void sc_free(void *ctx) {
   sc_ctx *c = ctx;
   if (c == NULL) return;
   qb_spin_basis_free(c->basis);
-  qb_bipartition_free(c->half);
+  qb_eigobs_bipartition_free(c->half);
   qb_spectrum_obs_clear(&c->obs);
-  qb_dyn_clear(&c->dyn);
+  qb_dynamics_clear(&c->dyn);
   qb_free(c);
 }
 
@@ -127,11 +127,11 @@ static qb_status sc_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   if (st == QB_OK) st = qb_spin_basis_create(c->L, (int)qb_param_int(p, "model", "n_up"), &c->basis, err);
   int entropy = qb_param_bool(p, "eigen", "entanglement");
   if (st == QB_OK && entropy)
-    st = qb_bipartition_sites(c->basis, (UINT64_C(1) << (c->L / 2)) - 1, &c->half, err);
+    st = qb_eigobs_bipartition_sites(c->basis, (UINT64_C(1) << (c->L / 2)) - 1, &c->half, err);
   if (st == QB_OK) st = qb_spectrum_obs_init(p, entropy, c->basis->dim, qb_terms_complex(&c->terms),
                                                  &c->ops, &c->obs, L, err);
-  if (st == QB_OK) st = qb_dyn_read(p, c->L, c->basis->dim, &c->ops, &c->dyn, err);
-  if (st == QB_OK) st = qb_dyn_layout(&c->dyn, L, err);
+  if (st == QB_OK) st = qb_dynamics_read(p, c->L, c->basis->dim, &c->ops, &c->dyn, err);
+  if (st == QB_OK) st = qb_dynamics_layout(&c->dyn, L, err);
   if (st != QB_OK) {
     sc_free(c);
     return st;
@@ -148,25 +148,25 @@ static qb_status sc_realize(const void *ctx, const qb_task *t, double *row, qb_e
   double defect = 0;
   /* term t draws from the Philox stream (seed, point, realization, 1 + t) */
   qb_status st = qb_terms_build(&c->terms, t->seed, t->point, t->realization, 1, &H, err);
-  if (st == QB_OK) st = qb_pauli_sum_to_csr(H, c->basis, &A, err);
+  if (st == QB_OK) st = qb_spin_sum_to_csr(H, c->basis, &A, err);
   if (st == QB_OK) st = qb_csr_hermiticity(A, &defect, err);
   if (st == QB_OK && defect > 1e-12)
     st = QB_FAIL(err, QB_ERR_INPUT, "spin_chain: the terms give a non-Hermitian H (relative defect "
                  "%.3g); add the Hermitian conjugate of each sigma^+/- term", defect);
-  if (st == QB_OK) st = qb_named_set_build(&c->ops, c->basis, t, &O, err);
+  if (st == QB_OK) st = qb_named_ops_set_build(&c->ops, c->basis, t, &O, err);
   /* one eigendecomposition of A serves every observable that needs eigenpairs */
   qb_eigs_cache *E = NULL;
   if (st == QB_OK && !(E = qb_eigs_cache_create(A, &c->obs.opts, err))) st = QB_ERR_NOMEM;
   if (st == QB_OK) {
     qb_spectrum_obs_need(&c->obs, E);
-    qb_dyn_need(&c->dyn, E);
+    qb_dynamics_need(&c->dyn, E);
     st = qb_spectrum_obs_compute(&c->obs, E, c->half, &O, row, err);
   }
-  if (st == QB_OK) st = qb_dyn_realize(&c->dyn, A, c->basis, &O, t, t->nthreads, E, row, err);
+  if (st == QB_OK) st = qb_dynamics_realize(&c->dyn, A, c->basis, &O, t, t->nthreads, E, row, err);
   qb_eigs_cache_free(E);
-  qb_named_set_clear(&O);
+  qb_named_ops_set_clear(&O);
   qb_csr_free(A);
-  qb_pauli_sum_free(H);
+  qb_spin_sum_free(H);
   return st;
 }
 

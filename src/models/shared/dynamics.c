@@ -124,7 +124,7 @@ static qb_status dyn_read(const qb_params *p, int nsites, qb_idx dim, const qb_n
     if (nsites == 0 || qb_param_find(p, "spectral", "method") < 0)
       return qb_param_fail(p, err, "evolve", "observe", "spectral needs spins and [spectral] keys "
                            "(spin_chain)");
-    QB_TRY(qb_spectral_config_from_params(p, &d->sp, err));
+    QB_TRY(qb_evolve_keys_read_spectral(p, &d->sp, err));
     if (d->sp.method == QB_SPEC_KPM)
       return qb_param_fail(p, err, "spectral", "method", "the infinite-temperature spectral function "
                            "has no KPM method here (signal or lehmann)");
@@ -150,21 +150,21 @@ static qb_status dyn_read(const qb_params *p, int nsites, qb_idx dim, const qb_n
   if (d->site < 0) d->site = nsites / 2;
   if (nsites > 0 && d->site >= nsites)
     return qb_param_fail(p, err, "evolve", "site", "must be below L = %d", nsites);
-  if (!qb_dyn_any(d)) return QB_OK;
-  return qb_evolve_config_from_params(p, &d->ev, err);
+  if (!qb_dynamics_any(d)) return QB_OK;
+  return qb_evolve_keys_read(p, &d->ev, err);
 }
 
 /* On failure d owns nothing (a vector file read before a later key fails is freed), so
  * callers that only validate (estimate) need not clear it. */
-qb_status qb_dyn_read(const qb_params *p, int nsites, qb_idx dim, const qb_named_ops *ops,
+qb_status qb_dynamics_read(const qb_params *p, int nsites, qb_idx dim, const qb_named_ops *ops,
                       qb_dyn *d, qb_err *err) {
   memset(d, 0, sizeof *d);
   qb_status st = dyn_read(p, nsites, dim, ops, d, err);
-  if (st != QB_OK) qb_dyn_clear(d);
+  if (st != QB_OK) qb_dynamics_clear(d);
   return st;
 }
 
-int qb_dyn_any(const qb_dyn *d) {
+int qb_dynamics_any(const qb_dyn *d) {
   return d->survival || d->survival_eig || d->autocorr || d->spectral || d->expect || d->diagonal;
 }
 
@@ -204,8 +204,8 @@ static void late_fill(const qb_dyn *d, double *row) {
   }
 }
 
-qb_status qb_dyn_layout(qb_dyn *d, qb_layout *L, qb_err *err) {
-  if (!qb_dyn_any(d)) return QB_OK;
+qb_status qb_dynamics_layout(qb_dyn *d, qb_layout *L, qb_err *err) {
+  if (!qb_dynamics_any(d)) return QB_OK;
   const qb_idx nt = (qb_idx)d->ev.ntimes;
   if (qb_layout_add_axis(L, "t", nt, d->ev.times, "output times of [evolve] (hbar = 1)") < 0)
     return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for the time axis");
@@ -255,8 +255,8 @@ qb_status qb_dyn_layout(qb_dyn *d, qb_layout *L, qb_err *err) {
   return late_layout(d, L, err); /* after every curve */
 }
 
-void qb_dyn_estimate(const qb_dyn *d, double dim, double nnz, qb_estimate *e) {
-  if (!qb_dyn_any(d)) return;
+void qb_dynamics_estimate(const qb_dyn *d, double dim, double nnz, qb_estimate *e) {
+  if (!qb_dynamics_any(d)) return;
   /* Chebyshev: 3 vectors per state, 2 states for correlations, one work; ~ t_max * width
    * matvecs (width ~ nnz/dim as a rough scale) */
   const double vecs = d->autocorr ? 7 : 3;
@@ -265,7 +265,7 @@ void qb_dyn_estimate(const qb_dyn *d, double dim, double nnz, qb_estimate *e) {
   const double mv = (tmax * fmax(1.0, nnz / dim) + 100) * (d->survival + d->expect + 2.0 * d->samples * d->autocorr);
   if (d->survival_eig || d->diagonal) { /* the eigenpairs, all of them with vectors when dense */
     qb_eigs_opts o = d->eo;
-    if (qb_eigs_uses_dense(&o, dim)) o.nev = (qb_idx)dim;
+    if (qb_eigs_cache_uses_dense(&o, dim)) o.nev = (qb_idx)dim;
     qb_spectrum_obs_eigs_cost(&o, dim, nnz, e);
     e->flops += 8.0 * (double)o.nev * (dim + (double)d->ev.ntimes);
   }
@@ -282,12 +282,12 @@ void qb_dyn_estimate(const qb_dyn *d, double dim, double nnz, qb_estimate *e) {
 static qb_status sigmaz(const qb_spin_basis *B, int site, qb_op **out, qb_err *err) {
   qb_pauli_sum *P = NULL;
   qb_csr *A = NULL;
-  qb_status st = qb_pauli_sum_create(B->nsites, &P, err);
-  if (st == QB_OK) st = qb_pauli_sum_add(P, 1.0, "Z", &site, err);
-  if (st == QB_OK) st = qb_pauli_sum_to_csr(P, B, &A, err);
+  qb_status st = qb_spin_sum_create(B->nsites, &P, err);
+  if (st == QB_OK) st = qb_spin_sum_add(P, 1.0, "Z", &site, err);
+  if (st == QB_OK) st = qb_spin_sum_to_csr(P, B, &A, err);
   if (st == QB_OK) st = qb_op_from_csr(A, 1, out, err);
   else qb_csr_free(A);
-  qb_pauli_sum_free(P);
+  qb_spin_sum_free(P);
   return st;
 }
 
@@ -302,7 +302,7 @@ static qb_status initial_state(const qb_dyn *d, const qb_spin_basis *B, const qb
   if (d->initial == QB_INIT_RANDOM) {
     qb_rng r;
     qb_rng_init(&r, t->seed, t->point, t->realization, PURPOSE_INITIAL);
-    qb_random_state(&r, n, psi);
+    qb_dynobs_random_state(&r, n, psi);
     return QB_OK;
   }
   qb_idx i = d->basis_state;
@@ -364,7 +364,7 @@ static qb_status diagonal_col(const qb_named_set *O, const qb_eigs_result *r, co
   qb_status st = QB_OK;
   for (int k = 0; k < O->n; k++) col[k] = 0;
   for (qb_idx a = 0; st == QB_OK && a < r->nev; a++) {
-    st = qb_named_set_expect(O, r->dtype, (const char *)r->V + (size_t)a * vsize, r->dim, work, ev, err);
+    st = qb_named_ops_set_expect(O, r->dtype, (const char *)r->V + (size_t)a * vsize, r->dim, work, ev, err);
     for (int k = 0; st == QB_OK && k < O->n; k++) col[k] += w[a] * ev[k];
     total += w[a];
   }
@@ -410,7 +410,7 @@ static qb_status spectral_col(const qb_dyn *d, qb_op *Hop, qb_eigs_cache *E, con
     memcpy(col, s->S, (size_t)s->points * sizeof *col);
     col[s->points] = s->weight;
   }
-  qb_spectrum_free(s);
+  qb_spectral_free(s);
   qb_op_free(Z);
   return st;
 }
@@ -421,22 +421,22 @@ static qb_status expect_cols(const qb_dyn *d, qb_prop *P, const qb_named_set *O,
   const size_t nt = d->ev.ntimes;
   double *v = qb_malloc(nt * (size_t)O->n * sizeof *v);
   if (!v) return QB_FAIL(err, QB_ERR_NOMEM, "expect: %zu values", nt * (size_t)O->n);
-  qb_status st = qb_expect_run(P, O->n, (const qb_op *const *)O->op, psi, d->ev.times, nt, v, err);
+  qb_status st = qb_dynobs_expect_run(P, O->n, (const qb_op *const *)O->op, psi, d->ev.times, nt, v, err);
   for (int k = 0; st == QB_OK && k < O->n; k++)
     for (size_t j = 0; j < nt; j++) col[(size_t)k * nt + j] = v[j * (size_t)O->n + k];
   qb_free(v);
   return st;
 }
 
-void qb_dyn_need(const qb_dyn *d, qb_eigs_cache *E) {
+void qb_dynamics_need(const qb_dyn *d, qb_eigs_cache *E) {
   if (d->survival_eig || d->diagonal) qb_eigs_cache_need(E, survival_eig_need(E));
   if (d->spectral && d->sp.method == QB_SPEC_LEHMANN) qb_eigs_cache_need(E, QB_EIGS_NEED_ALL);
 }
 
-qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
+qb_status qb_dynamics_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
                          const qb_named_set *O, const qb_task *t, int nthreads,
                          qb_eigs_cache *E, double *row, qb_err *err) {
-  if (!qb_dyn_any(d)) return QB_OK;
+  if (!qb_dynamics_any(d)) return QB_OK;
   /* the propagators' loops use the team the runner gives this thread; nthreads only
    * splits survival_eig's independent output times */
   const size_t nt = d->ev.ntimes;
@@ -459,7 +459,7 @@ qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
   if (st == QB_OK && (d->survival || d->survival_eig || d->expect || d->diagonal))
     st = initial_state(d, B, t, n, psi, err);
   if (st == QB_OK && d->survival) {
-    st = qb_survival(P, psi, d->ev.times, nt, amp, err);
+    st = qb_dynobs_survival(P, psi, d->ev.times, nt, amp, err);
     for (size_t j = 0; st == QB_OK && j < nt; j++) col[j] = creal(amp[j] * conj(amp[j]));
     col += nt;
   }
@@ -471,12 +471,12 @@ qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
     st = eig_cols(d, E, O, psi, nthreads, col_surv, col, err);
   if (d->diagonal) col += nops + 1;
   if (st == QB_OK && d->autocorr) {
-    qb_typical_params tp = qb_typical_defaults();
+    qb_dynobs_typical_params tp = qb_dynobs_typical_defaults();
     tp.samples = d->samples;
     tp.seed = t->seed, tp.point = t->point, tp.realization = t->realization;
     if (d->op < 0) st = sigmaz(B, d->site, &Z, err);
     const qb_op *A = d->op >= 0 ? O->op[d->op] : Z;
-    if (st == QB_OK) st = qb_corr_typical(P, A, NULL, d->ev.times, nt, &tp, amp, NULL, NULL, err);
+    if (st == QB_OK) st = qb_dynobs_corr_typical(P, A, NULL, d->ev.times, nt, &tp, amp, NULL, NULL, err);
     for (size_t j = 0; st == QB_OK && j < nt; j++) col[j] = creal(amp[j]), col[nt + j] = cimag(amp[j]);
     col += 2 * nt;
   }
@@ -490,8 +490,8 @@ qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
   return st;
 }
 
-void qb_dyn_clear(qb_dyn *d) {
-  qb_evolve_config_clear(&d->ev);
+void qb_dynamics_clear(qb_dyn *d) {
+  qb_evolve_keys_clear(&d->ev);
   d->psi_file = qb_free(d->psi_file);
   d->w = qb_free(d->w);
 }
