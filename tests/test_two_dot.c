@@ -20,7 +20,7 @@
 #include "harness.h"
 #include "qbath/campaign.h"
 #include "qbath/dense.h"
-#include "qbath/evolve.h"
+#include "qbath/prop.h"
 #include "qbath/level_dot.h"
 #include "qbath/rmt.h"
 #include "qbath/rng.h"
@@ -39,7 +39,7 @@ static void test_n1_hamiltonian_is_level_dot(void) {
     qb_level_dot l = qb_two_dot_level_part(&m);
     CU_ASSERT_EQUAL(l.N, 60);
     QB_ASSERT_CLOSE(l.gamma, 0.7 * 60, 1e-13);
-    qb_ld_key key = {17, 3, (uint64_t)k};
+    qb_level_dot_key key = {17, 3, (uint64_t)k};
     qb_csr *A, *B;
     double lo, hi;
     QB_ASSERT_OK(qb_two_dot_csr(&m, key, &A, &lo, &hi, &e), &e);
@@ -67,7 +67,7 @@ static void test_n1_equals_level_dot(void) {
     qb_two_dot m = {ens3[k], 1, N, 0.05, 1.0, 0.0};
     qb_level_dot l = qb_two_dot_level_part(&m);
     l.eig_tol = 1e-14;
-    qb_ld_key key = {5, 0, (uint64_t)(10 + k)};
+    qb_level_dot_key key = {5, 0, (uint64_t)(10 + k)};
     double t[NT], P1[NT], P2[NT], Pp1[NT], Pp2[NT], E[N + 1], w[N + 1];
     qb_cplx c[N + 1];
     for (int j = 0; j < NT; j++) t[j] = 0.1 * j * qb_two_dot_time_unit(&m);
@@ -148,7 +148,7 @@ static void test_prop_equals_eig_and_krylov(void) {
   enum { NT = 21 };
   for (int k = 0; k < 3; k++) {
     qb_two_dot m = {ens3[k], 12, 150, 0.4, 1.0, 0.0};
-    qb_ld_key key = {21, 1, (uint64_t)k};
+    qb_level_dot_key key = {21, 1, (uint64_t)k};
     qb_idx n = m.N1 + m.N2;
     double t[NT], P[NT], Pc[NT], Pk[NT], *E = qb_malloc(sizeof(double) * (size_t)n);
     qb_cplx *c = qb_malloc(sizeof(qb_cplx) * (size_t)(m.N1 * n));
@@ -244,7 +244,7 @@ static void test_gse_pair_equals_level_dot(void) {
   qb_two_dot m = {QB_GSE, 2, N, 0.1, 1.0, 0.0};
   qb_level_dot l = qb_two_dot_level_part(&m);
   l.eig_tol = 1e-14;
-  qb_ld_key key = {9, 0, 4};
+  qb_level_dot_key key = {9, 0, 4};
   double t[NT], P1[NT], P2[NT], Pp1[NT], Pp2[NT], E[N + 2], w[N + 2];
   qb_cplx c[2 * (N + 2)];
   for (int j = 0; j < NT; j++) t[j] = 0.1 * j * qb_two_dot_time_unit(&m);
@@ -274,7 +274,7 @@ static void test_gse_kramers_and_prop(void) {
   qb_err e;
   enum { NT = 21 };
   qb_two_dot m = {QB_GSE, 8, 60, 0.4, 1.0, 0.0};
-  qb_ld_key key = {23, 0, 2};
+  qb_level_dot_key key = {23, 0, 2};
   qb_idx n = m.N1 + m.N2;
   double t[NT], P[NT], Pc[NT], *E = qb_malloc(sizeof(double) * (size_t)n);
   qb_cplx *c = qb_malloc(sizeof(qb_cplx) * (size_t)(m.N1 * n));
@@ -385,7 +385,7 @@ static void test_gse_dense_law(void) {
   qb_cplx c[8 * 40];
   for (int j = 0; j < NT; j++) t[j] = 0.05 * (1 << j) * qb_two_dot_time_unit(&m);
   for (int r = 0; r < R; r++) {
-    qb_ld_key key = {31, 0, (uint64_t)r};
+    qb_level_dot_key key = {31, 0, (uint64_t)r};
     QB_ASSERT_OK(qb_two_dot_spectrum(&m, key, E, c, &e), &e);
     QB_ASSERT_OK(qb_two_dot_pres(&m, E, c, t, NT, 1, P, &e), &e);
     for (int j = 0; j < NT; j++) s1[j] += P[j], q1[j] += P[j] * P[j];
@@ -398,7 +398,7 @@ static void test_gse_dense_law(void) {
    * above is nearly ergodic and would not notice a wrong variance of the other rows. */
   double sw = 0, qw = 0;
   for (int r = 0; r < R; r++) {
-    qb_ld_key key = {32, 0, (uint64_t)r};
+    qb_level_dot_key key = {32, 0, (uint64_t)r};
     qb_csr *A;
     double lo, hi, x = 0;
     QB_ASSERT_OK(qb_two_dot_csr(&m, key, &A, &lo, &hi, &e), &e);
