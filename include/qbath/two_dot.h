@@ -27,21 +27,23 @@
  * streams QB_LD_PURPOSE_DOT and QB_LD_PURPOSE_COUPLING), so at N1 = 1 the Hamiltonian is
  * level_dot's chain Hamiltonian of the same key, entry for entry. Dot 1's levels and the
  * other rows come from two further streams. Ensembles: GUE (complex W), GOE (real W),
- * Poisson (both dots iid uniform levels, complex W); GSE is not built (a quaternion W).
- * Sites: 0 the initial level, 1 .. N1-1 the other dot-1 levels, N1 .. N1+N2-1 dot 2. */
+ * GSE (N1, N2 count states, even; quaternion W; the chain twice, once per member of the
+ * Kramers pairs: layout and why in two_dot_build.c), Poisson (both dots iid uniform
+ * levels, complex W). Sites (not GSE): 0 the initial level, 1 .. N1-1 the other dot-1
+ * levels, N1 .. N1+N2-1 dot 2; always dot 1 first (sites 0 .. N1-1). */
 #ifndef QBATH_TWO_DOT_H
 #define QBATH_TWO_DOT_H
 
 #include "qbath/csr.h"
 #include "qbath/level_dot.h"
 #include "qbath/rmt.h"
-#include "qbath/status.h"
+#include "qbath/err.h"
 #include "qbath/types.h"
 
 enum { QB_TD_PURPOSE_DOT1 = 2, QB_TD_PURPOSE_ROWS = 3 };
 
 typedef struct qb_two_dot {
-  qb_ensemble ens; /* GUE, GOE, Poisson (both dots) */
+  qb_ensemble ens; /* GUE, GOE, GSE, Poisson (both dots) */
   qb_idx N1, N2;   /* levels of dot 1 (holding the initial level) and dot 2 */
   double g;        /* g = <tr W W^+> / lambda^2 */
   double lambda;   /* energy scale of both dots (semicircle radius 2 lambda) */
@@ -61,13 +63,13 @@ qb_status qb_two_dot_check(const qb_two_dot *m, qb_err *err);
 
 /* The (N1 + N2)-dimensional Hamiltonian of realization key (sites above; real for GOE and
  * for N1 = 1, complex otherwise); *emin, *emax: NaN (the propagator's Lanczos bounds). */
-qb_status qb_two_dot_csr(const qb_two_dot *m, qb_ld_key key, qb_csr **A, double *emin, double *emax,
+qb_status qb_two_dot_csr(const qb_two_dot *m, qb_level_dot_key key, qb_csr **A, double *emin, double *emax,
                          qb_err *err);
 
 /* Eigenpair path. The spectral data of the same Hamiltonian by dense ED: n = N1 + N2
  * eigenvalues E[a] and the amplitudes c[i * n + a] = V_ia conj(V_0a), i < N1, so that
  * P_res(t) = sum_i |sum_a c_ia e^{-i E_a t}|^2. E: n doubles, c: N1 n complex. */
-qb_status qb_two_dot_spectrum(const qb_two_dot *m, qb_ld_key key, double *E, qb_cplx *c, qb_err *err);
+qb_status qb_two_dot_spectrum(const qb_two_dot *m, qb_level_dot_key key, double *E, qb_cplx *c, qb_err *err);
 
 /* P_res(t_j) from the spectral data (threads over times; identical on any count). */
 qb_status qb_two_dot_pres(const qb_two_dot *m, const double *E, const qb_cplx *c, const double *t, qb_idx nt,

@@ -53,11 +53,11 @@ static inline __attribute__((always_inline)) void sec_acc(const double *restrict
 static inline __attribute__((always_inline)) void sec_diagonal(
     const qb_spin_op *S, uint64_t hc, int n, const uint32_t *restrict ls, uint32_t s0,
     sec_work *w, int *leak, const int camp) {
-  const qb_mf_split *P = S->split;
+  const qb_spin_op_split *P = S->split;
   double hr = 0.0, hi = 0.0;
   for (int d = 0; d < S->ndiag; d++) {
     if (P->diag_class[d] != QB_MF_HIGH) continue;
-    const qb_mf_window *W = &S->diag[d];
+    const qb_spin_op_window *W = &S->diag[d];
     hr += W->re[(hc >> W->lo) & W->mask];
     if (camp) hi += W->im[(hc >> W->lo) & W->mask];
   }
@@ -67,20 +67,20 @@ static inline __attribute__((always_inline)) void sec_diagonal(
     for (int i = 0; i < n; i++) di[i] = P->dlo_im[s0 + i] + hi;
   for (int d = 0; d < S->ndiag; d++) {
     if (P->diag_class[d] != QB_MF_CROSS) continue;
-    const qb_mf_window *W = &S->diag[d];
+    const qb_spin_op_window *W = &S->diag[d];
     for (int i = 0; i < n; i++) dr[i] += W->re[((hc | ls[i]) >> W->lo) & W->mask];
     if (camp)
       for (int i = 0; i < n; i++) di[i] += W->im[((hc | ls[i]) >> W->lo) & W->mask];
   }
   for (int i = 0; S->ndiag_terms && i < n; i++) {
-    const qb_cplx a = qb_mf_terms_amp(S->diag_terms, S->ndiag_terms, hc | ls[i], -1, 0.0, leak);
+    const qb_cplx a = qb_spin_op_terms_amp(S->diag_terms, S->ndiag_terms, hc | ls[i], -1, 0.0, leak);
     dr[i] += creal(a);
     if (camp) di[i] += cimag(a);
   }
 }
 
 /* The low groups: the block's small sparse matrix on its own x segment xb. */
-static inline __attribute__((always_inline)) void sec_low(const qb_mf_split *P, int n, uint32_t s0,
+static inline __attribute__((always_inline)) void sec_low(const qb_spin_op_split *P, int n, uint32_t s0,
                                                           const double *restrict xb, sec_work *w,
                                                           const int cvec, const int camp) {
   const uint32_t *restrict ptr = P->lo_ptr + s0;
@@ -128,14 +128,14 @@ static inline __attribute__((always_inline)) void sec_axpys(int nz, const double
 static inline __attribute__((always_inline)) void sec_high(const qb_spin_op *S, uint64_t h, int n,
                                                            const double *restrict x, sec_work *w,
                                                            const int cvec, const int camp) {
-  const qb_mf_split *P = S->split;
+  const qb_spin_op_split *P = S->split;
   const int nd = cvec ? 2 * n : n;
   const double *xo[QB_MF_FUSE] = {x, x, x, x};
   double a[QB_MF_FUSE];
   int nz = 0;
   for (int g = 0; g < S->ngroups; g++) {
     if (P->group_class[g] != QB_MF_HIGH) continue;
-    const qb_mf_group *G = &S->groups[g];
+    const qb_spin_op_group *G = &S->groups[g];
     const uint64_t ch = h ^ (G->flip >> P->m), v = ((ch << P->m) >> G->win.lo) & G->win.mask;
     const double ar = G->win.re[v], ai = camp ? G->win.im[v] : 0.0;
     if (ar == 0.0 && ai == 0.0) continue;
@@ -157,11 +157,11 @@ static inline __attribute__((always_inline)) void sec_high(const qb_spin_op *S, 
 
 /* A crossing group: per row, the column's rank by two lookups. Tabulated amplitudes that
  * would leave the sector are exact zeros (fill_window); term lists check it. */
-static inline __attribute__((always_inline)) void sec_cross(const qb_spin_op *S, const qb_mf_group *G,
+static inline __attribute__((always_inline)) void sec_cross(const qb_spin_op *S, const qb_spin_op_group *G,
                                                             uint64_t hc, int n, const uint32_t *restrict ls,
                                                             const double *restrict x, sec_work *w,
                                                             int *leak, const int cvec, const int camp) {
-  const qb_mf_split *P = S->split;
+  const qb_spin_op_split *P = S->split;
   const uint64_t lmask = ((uint64_t)1 << P->m) - 1;
   for (int i = 0; i < n; i++) {
     const uint64_t col = (hc | ls[i]) ^ G->flip;
@@ -170,7 +170,7 @@ static inline __attribute__((always_inline)) void sec_cross(const qb_spin_op *S,
       const uint64_t v = (col >> G->win.lo) & G->win.mask;
       ar = G->win.re[v], ai = camp ? G->win.im[v] : 0.0;
     } else {
-      const qb_cplx a = qb_mf_terms_amp(S->terms + G->t0, G->t1 - G->t0, col, S->n_up, G->magnitude, leak);
+      const qb_cplx a = qb_spin_op_terms_amp(S->terms + G->t0, G->t1 - G->t0, col, S->n_up, G->magnitude, leak);
       ar = creal(a), ai = cimag(a);
     }
     if (ar == 0.0 && ai == 0.0) continue;
@@ -184,7 +184,7 @@ static inline __attribute__((always_inline)) void sec_block(const qb_spin_op *S,
                                                             const double *restrict x, double *restrict y,
                                                             sec_coef cf, sec_work *w, int *leak,
                                                             const int cvec, const int camp) {
-  const qb_mf_split *P = S->split;
+  const qb_spin_op_split *P = S->split;
   const qb_idx base = P->hi_off[h];
   const int n = (int)(P->hi_off[h + 1] - base);
   if (n == 0) return;
@@ -226,10 +226,10 @@ static void sec_dispatch(const qb_spin_op *S, uint64_t h, const double *x, doubl
 /* Rows below which one thread does the whole apply (a team costs more than it saves). */
 enum { QB_MF_MIN_ROWS_PER_THREAD = 4096 };
 
-qb_status qb_mf_apply(void *impl, qb_dtype vtype, double alpha, double shift, const void *xv,
+qb_status qb_spin_op_apply(void *impl, qb_dtype vtype, double alpha, double shift, const void *xv,
                       double beta, void *yv, qb_err *err) {
   const qb_spin_op *S = impl;
-  const qb_mf_split *P = S->split;
+  const qb_spin_op_split *P = S->split;
   const double *x = xv;
   double *y = yv;
   if (S->is_complex && vtype != QB_COMPLEX)

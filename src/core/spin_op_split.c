@@ -30,9 +30,9 @@ static int classify(int lo, int width, uint64_t flip, int m) {
   return QB_MF_CROSS;
 }
 
-static int window_width(const qb_mf_window *w) { return __builtin_popcountll(w->mask); }
+static int window_width(const qb_spin_op_window *w) { return __builtin_popcountll(w->mask); }
 
-qb_mf_split *qb_mf_split_free(qb_mf_split *P) {
+qb_spin_op_split *qb_spin_op_split_free(qb_spin_op_split *P) {
   if (!P) return NULL;
   qb_free(P->hi_off);
   qb_free(P->lo_rank);
@@ -48,7 +48,7 @@ qb_mf_split *qb_mf_split_free(qb_mf_split *P) {
   return qb_free(P);
 }
 
-size_t qb_mf_split_bytes(const qb_mf_split *P) {
+size_t qb_spin_op_split_bytes(const qb_spin_op_split *P) {
   if (!P) return 0;
   const size_t nl = (size_t)1 << P->m, ne = P->lo_ptr ? P->lo_ptr[nl] : 0;
   return sizeof *P + (nl * 3 + 1) * sizeof(uint32_t) + nl * sizeof(double) * (P->dlo_im ? 2 : 1) +
@@ -57,7 +57,7 @@ size_t qb_mf_split_bytes(const qb_mf_split *P) {
 
 /* lo_states, lo_start, lo_rank: the m-bit values by popcount (ascending within one); in
  * the full space all of them in one class, ascending (lo_start[0] = 0, lo_start[1] = 2^m). */
-static void low_states(const qb_spin_op *S, qb_mf_split *P) {
+static void low_states(const qb_spin_op *S, qb_spin_op_split *P) {
   const uint32_t nl = (uint32_t)1 << P->m;
   if (S->n_up < 0) {
     for (uint32_t l = 0; l < nl; l++) P->lo_rank[l] = P->lo_states[l] = l;
@@ -80,7 +80,7 @@ static void low_states(const qb_spin_op *S, qb_mf_split *P) {
 /* hi_off[h] = sector states with high part below h (a block is empty when its low
  * popcount n_up - popcount(h) is outside 0 .. m; every block has 2^m rows in the full
  * space). */
-static void high_offsets(const qb_spin_op *S, qb_mf_split *P) {
+static void high_offsets(const qb_spin_op *S, qb_spin_op_split *P) {
   const uint64_t nh = (uint64_t)1 << (S->nsites - P->m);
   qb_idx off = 0;
   for (uint64_t h = 0; h < nh; h++) {
@@ -93,14 +93,14 @@ static void high_offsets(const qb_spin_op *S, qb_mf_split *P) {
 }
 
 /* The low diagonal windows summed per low state (window order). */
-static void low_diagonal(const qb_spin_op *S, qb_mf_split *P) {
+static void low_diagonal(const qb_spin_op *S, qb_spin_op_split *P) {
   const uint32_t nl = (uint32_t)1 << P->m;
   for (uint32_t i = 0; i < nl; i++) {
     const uint64_t l = P->lo_states[i];
     double re = 0, im = 0;
     for (int w = 0; w < S->ndiag; w++) {
       if (P->diag_class[w] != QB_MF_LOW) continue;
-      const qb_mf_window *W = &S->diag[w];
+      const qb_spin_op_window *W = &S->diag[w];
       re += W->re[(l >> W->lo) & W->mask];
       if (W->im) im += W->im[(l >> W->lo) & W->mask];
     }
@@ -111,14 +111,14 @@ static void low_diagonal(const qb_spin_op *S, qb_mf_split *P) {
 
 /* The low groups' entries per low state (group order), counted when fill is 0. A low
  * group keeps the popcount of a nonzero entry (fill_window zeroed the others). */
-static uint32_t low_entries(const qb_spin_op *S, qb_mf_split *P, int fill) {
+static uint32_t low_entries(const qb_spin_op *S, qb_spin_op_split *P, int fill) {
   uint32_t ne = 0;
   for (int k = P->kmin; k <= P->kmax; k++)
     for (uint32_t i = P->lo_start[k]; i < P->lo_start[k + 1]; i++) {
       if (fill) P->lo_ptr[i] = ne;
       const uint64_t l = P->lo_states[i];
       for (int g = 0; g < S->ngroups; g++) {
-        const qb_mf_group *G = &S->groups[g];
+        const qb_spin_op_group *G = &S->groups[g];
         if (P->group_class[g] != QB_MF_LOW) continue;
         const uint64_t col = l ^ G->flip, v = (col >> G->win.lo) & G->win.mask;
         const double re = G->win.re[v], im = G->win.im ? G->win.im[v] : 0.0;
@@ -135,11 +135,11 @@ static uint32_t low_entries(const qb_spin_op *S, qb_mf_split *P, int fill) {
 }
 
 /* Classes of the windows and groups; the tables of the low half. */
-static qb_status split_tables(qb_spin_op *S, qb_mf_split *P, qb_err *err) {
+static qb_status split_tables(qb_spin_op *S, qb_spin_op_split *P, qb_err *err) {
   for (int w = 0; w < S->ndiag; w++)
     P->diag_class[w] = classify(S->diag[w].lo, window_width(&S->diag[w]), 0, P->m);
   for (int g = 0; g < S->ngroups; g++) {
-    const qb_mf_group *G = &S->groups[g];
+    const qb_spin_op_group *G = &S->groups[g];
     P->group_class[g] = G->tabulated ? classify(G->win.lo, window_width(&G->win), G->flip, P->m) : QB_MF_CROSS;
   }
   low_states(S, P);
@@ -158,8 +158,8 @@ static qb_status split_tables(qb_spin_op *S, qb_mf_split *P, qb_err *err) {
   return QB_OK;
 }
 
-qb_status qb_mf_split_create(qb_spin_op *S, qb_err *err) {
-  qb_mf_split *P = qb_calloc(1, sizeof *P);
+qb_status qb_spin_op_split_create(qb_spin_op *S, qb_err *err) {
+  qb_spin_op_split *P = qb_calloc(1, sizeof *P);
   if (!P) return QB_FAIL(err, QB_ERR_NOMEM, "sector split tables");
   S->split = P;
   const int L = S->nsites;

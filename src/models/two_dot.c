@@ -17,14 +17,14 @@
 
 #include "qbath/alloc.h"
 #include "qbath/model.h"
-#include "qbath/theory.h"
+#include "qbath/fgr.h"
 #include "qbath/two_dot.h"
 
 #include "models/shared/fgr_times.h"
 
 static const qb_key td_keys[] = {
-    {"model", "ensemble", QB_KEY_ENUM, "GUE", 0, -1, "GUE|GOE|Poisson", "", NULL,
-     "symmetry class of both dots (Poisson: iid uniform levels, complex W)", 1},
+    {"model", "ensemble", QB_KEY_ENUM, "GUE", 0, -1, "GUE|GOE|GSE|Poisson", "", NULL,
+     "symmetry class of both dots (GSE: N1, N2 count states, even; Poisson: iid uniform levels, complex W)", 1},
     {"model", "N1", QB_KEY_INT, NULL, 1, 1e6, NULL, "", NULL, "levels of dot 1 (holds the initial level; 1: level_dot)", 1},
     {"model", "N2", QB_KEY_INT, NULL, 2, 1e8, NULL, "", NULL, "levels of dot 2 (the bath; nu_2 sets tau)", 1},
     {"model", "gamma", QB_KEY_REAL, "1", 0, 1e12, NULL, "", "g", "gamma = g N2 / N1 (decay e^{-4 gamma tau})", 1},
@@ -38,7 +38,7 @@ static const qb_key td_keys[] = {
     QB_KEY_END};
 static const qb_key *const td_tables[] = {td_keys, qb_fgr_time_keys, NULL};
 
-static const qb_ensemble ens_code[] = {QB_GUE, QB_GOE, QB_POISSON};
+static const qb_ensemble ens_code[] = {QB_GUE, QB_GOE, QB_GSE, QB_POISSON};
 enum { PATH_EIG = 0, PATH_PROP = 1, PATH_BOTH = 2 };
 
 typedef struct td_ctx {
@@ -68,6 +68,10 @@ static void read_model(const qb_params *p, qb_two_dot *m) {
 static qb_status td_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   qb_two_dot m;
   read_model(p, &m);
+  /* validate and --dry-run refuse what a run would, naming the key. */
+  if (m.ens == QB_GSE && (m.N1 % 2 || m.N2 % 2))
+    return qb_param_fail(p, err, "model", m.N1 % 2 ? "N1" : "N2", "GSE counts states in Kramers pairs: must be even");
+  QB_TRY(qb_two_dot_check(&m, err));
   QB_TRY(qb_fgr_times_check(p, qb_two_dot_time_unit(&m), err));
   double n = (double)(m.N1 + m.N2), N1 = (double)m.N1, nt = qb_fgr_times_count(p);
   int paths = qb_param_enum(p, "model", "paths");
@@ -81,7 +85,7 @@ static qb_status td_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   }
   if (paths != PATH_EIG) {
     /* Chebyshev order ~ half-width (~2 lambda) x t_max = 2 N2 tau_max / lambda; O(N1 N2) per matvec. */
-    double order = 4 * (double)m.N2 * qb_fgr_tau_max(p, qb_two_dot_time_unit(&m)) + 100;
+    double order = 4 * (double)m.N2 * qb_fgr_times_tau_max(p, qb_two_dot_time_unit(&m)) + 100;
     e->flops += order * nnz * 8 * (paths == PATH_PROP ? 2 : 1);
   }
   e->ctx_bytes = 8 * 6 * nt;
@@ -124,7 +128,7 @@ static qb_status td_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   return QB_OK;
 }
 
-static qb_status realize_eig(const td_ctx *c, qb_ld_key k, int nt, double *row, qb_err *err) {
+static qb_status realize_eig(const td_ctx *c, qb_level_dot_key k, int nt, double *row, qb_err *err) {
   qb_idx n = c->m.N1 + c->m.N2;
   double *E = qb_malloc(sizeof(double) * (size_t)n), *late = qb_malloc(sizeof(double) * (size_t)c->tm.nlate);
   qb_cplx *amp = qb_malloc(sizeof(qb_cplx) * (size_t)(c->m.N1 * n));
@@ -147,7 +151,7 @@ static qb_status realize_eig(const td_ctx *c, qb_ld_key k, int nt, double *row, 
 
 static qb_status td_realize(const void *ctx, const qb_task *t, double *row, qb_err *err) {
   const td_ctx *c = ctx;
-  qb_ld_key k = {t->seed, t->point, t->realization};
+  qb_level_dot_key k = {t->seed, t->point, t->realization};
   int nt = t->nthreads > 0 ? t->nthreads : 1;
   if (c->paths != PATH_PROP) QB_TRY(realize_eig(c, k, nt, row, err));
   if (c->paths == PATH_EIG) return QB_OK;
