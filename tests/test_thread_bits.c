@@ -12,6 +12,7 @@
 
 #include "campaign_test_util.h"
 #include "harness.h"
+#include "qbath/eigs.h"
 #include "qbath/factor.h"
 #include "qbath/rng.h"
 
@@ -150,10 +151,61 @@ static void test_concurrent_analyses(void) {
   qb_csr_free(A);
 }
 
+/* Shift-invert for 3 pairs of a diagonal n x n matrix with `levels` distinct levels, each
+ * n / levels-fold (a classical Ising chain has few levels, a field-only chain in a
+ * magnetization sector one): the start vector's Krylov space has dimension `levels`, so
+ * ARPACK breaks down and asks for a new start vector (znaupd only at small n and one
+ * level: its rounding noise keeps larger spaces going), and the degenerate eigenvectors
+ * returned depend on that vector. */
+static qb_eigs_result *degenerate_pairs(qb_dtype dt, qb_idx N, int levels) {
+  qb_csr *A = NULL;
+  qb_err e;
+  if (qb_csr_create(N, N, N, dt, &A, &e) != QB_OK) return NULL;
+  for (qb_idx i = 0; i < N; i++) {
+    A->colind[i] = i;
+    A->rowptr[i + 1] = i + 1;
+    if (dt == QB_REAL) ((double *)A->val)[i] = (double)(i % levels);
+    else ((qb_cplx *)A->val)[i] = (double)(i % levels);
+  }
+  qb_eigs_opts o;
+  qb_eigs_opts_default(&o);
+  o.method = QB_EIGS_SHIFT_INVERT;
+  o.nev = 3;
+  o.target_is_density = 0;
+  o.target = 0.4;
+  qb_eigs_result *r = NULL;
+  if (qb_eigs_csr(A, &o, NULL, &r, &e) != QB_OK) printf("\n  degenerate shift-invert: %s\n", e.msg);
+  qb_csr_free(A);
+  return r;
+}
+
+/* ARPACK 3.8 draws a new start vector after a breakdown from a seed it keeps for the whole
+ * process, so a second identical call differed from the first (and a realization's bits
+ * from the realizations that ran before it, which the thread count changes). */
+static void test_breakdown_restarts(void) {
+  for (int c = 0; c < 2; c++) {
+    qb_dtype dt = c ? QB_COMPLEX : QB_REAL;
+    qb_idx n = c ? 12 : 60;
+    int levels = c ? 1 : 3;
+    qb_eigs_result *a = degenerate_pairs(dt, n, levels), *b = degenerate_pairs(dt, n, levels);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    size_t bytes = (size_t)a->nev * (size_t)a->dim * qb_dtype_size(dt);
+    int same = memcmp(a->E, b->E, (size_t)a->nev * sizeof *a->E) == 0 && memcmp(a->V, b->V, bytes) == 0;
+    if (!same) printf("\n  %s: a second identical shift-invert gave other bits\n", c ? "complex" : "real");
+    CU_ASSERT(same);
+    for (qb_idx j = 0; j < a->nev; j++) QB_ASSERT_CLOSE(a->E[j], 0.0, 1e-12); /* level nearest 0.4, to tol */
+    CU_ASSERT(a->max_resid < 1e-10);
+    qb_eigs_result_free(a);
+    qb_eigs_result_free(b);
+  }
+}
+
 int main(void) {
   const qb_test_case cases[] = {{"dense ED, realizations mode, 1/2/3 threads", test_dense},
                                 {"shift-invert, realizations mode, 1/2/3 threads", test_shift_invert},
                                 {"concurrent factor analyses = one alone", test_concurrent_analyses},
+                                {"ARPACK breakdown restarts from the seed", test_breakdown_restarts},
                                 {NULL, NULL}};
   return qb_test_main("thread_bits", cases);
 }
