@@ -185,8 +185,13 @@ static void compute(loop_state *s, const qb_idx *todo, qb_idx ntodo, int mode, i
     batch b;
     batch_init(s, &b);
     int blas_before = qb_blas_set_threads(nthreads); /* all threads inside the operator */
+    /* and the operator's own loops (SpMV, reductions) on a team of nthreads: without this
+     * they ran on OMP_NUM_THREADS or every core whatever --threads said */
+    int omp_before = omp_get_max_threads();
+    omp_set_num_threads(nthreads);
     for (qb_idx i = 0; i < ntodo && !s->abort && !stop_requested(s); i++)
       realize_one(s, m, todo[i], nthreads, &b);
+    omp_set_num_threads(omp_before);
     qb_blas_set_threads(blas_before);
     commit(s, &b, omp_get_wtime());
     qb_free(b.recs);
