@@ -13,6 +13,10 @@
  * encloses the spectrum in practice (Zhou & Saad, "Bounding the spectrum of large
  * Hermitian matrices", 2011); it is not a proof. Where the operator is CSR, the bounds are
  * clipped by the Gershgorin discs, which are a proof.
+ * The Lanczos stops as soon as the residuals have shrunk below `converge` times the Ritz
+ * width (checked at every step from QB_BOUNDS_MIN_STEPS on): a wider enclosure costs the
+ * Chebyshev propagator that fraction more matvecs, while each further step costs one
+ * (measured: 60 steps were 36% of the matvecs of an L = 24 chain to t = 20).
  * QB_BOUNDS_GERSHGORIN: the Gershgorin discs only (a guaranteed but wider enclosure;
  * CSR operators only).
  * A Chebyshev propagator that meets a violated bound notices (the norm runs away) and
@@ -29,12 +33,21 @@
 
 typedef enum { QB_BOUNDS_LANCZOS = 0, QB_BOUNDS_GERSHGORIN = 1 } qb_bounds_method;
 
+/* Fewest Lanczos steps before the convergence test may stop the run: earlier, the
+ * extremal Ritz values can look converged while an outer eigenvalue is still unseen. */
+#define QB_BOUNDS_MIN_STEPS 12
+
 typedef struct qb_bounds_params {
   qb_bounds_method method; /* default QB_BOUNDS_LANCZOS */
-  int steps;               /* Lanczos steps m (default 60; fewer if the space is smaller) */
+  int steps;               /* most Lanczos steps m (default 60; fewer if the space is
+                              smaller or the bounds converge first) */
   double margin;           /* extra relative margin on each side, fraction of the Ritz
                               width (default 0.002) */
   uint64_t seed;           /* Philox seed of the random start vector (default 1) */
+  double converge;         /* stop early once the residual widening res_min + res_max is
+                              at most converge * (Ritz width), i.e. the bounds are within
+                              that fraction of the converged Ritz values (default 0.02;
+                              0: always take `steps` steps) */
 } qb_bounds_params;
 
 /* What the Lanczos run found (for reports and tests). */

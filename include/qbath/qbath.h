@@ -12,6 +12,7 @@
 #include "qbath/rmt.h"
 #include "qbath/rng.h"
 #include "qbath/spin.h"
+#include "qbath/spin_op.h"
 #include "qbath/status.h"
 #include "qbath/types.h"
 #endif

@@ -37,7 +37,7 @@ typedef struct qb_spin_basis {
   int nsites;                      /* L */
   int n_up;                        /* -1 for the full 2^L space */
   qb_idx dim;                      /* 2^L or binomial(L, n_up) */
-  uint64_t *states;                /* sector: size dim, ascending labels; full: NULL */
+  uint64_t *states;                /* sector: size dim, ascending labels; full or lean: NULL */
   uint64_t binom[QB_SPIN_MAX_SITES + 1][QB_SPIN_MAX_SITES + 1]; /* Pascal table for ranks */
 } qb_spin_basis;
 
@@ -53,6 +53,10 @@ qb_status qb_pauli_sum_add(qb_pauli_sum *H, qb_cplx coupling, const char *ops,
 /* Full space (n_up = -1) or magnetization sector; L <= 40, and for the full space the
  * dimension must fit the memory the caller intends (no check here beyond L <= 40). */
 qb_status qb_spin_basis_create(int nsites, int n_up, qb_spin_basis **out, qb_err *err);
+/* The same basis without the sector's state list (8 bytes per state saved: half a complex
+ * state vector); qb_spin_basis_state then unranks in O(L). For runs that hold only state
+ * vectors (matrix-free operators, qbath/spin_op.h). */
+qb_status qb_spin_basis_create_lean(int nsites, int n_up, qb_spin_basis **out, qb_err *err);
 qb_spin_basis *qb_spin_basis_free(qb_spin_basis *B);
 
 /* Label (bit pattern) of basis index i, and index of a label (-1 if not in the basis). */

@@ -7,7 +7,11 @@
  * reference state for the peers (scripts/bench/evolve, evolve_peers.py).
  *
  *   qbath bench evolve [--L 18] [--W 1] [--t 20] [--tol 1e-10] [--seed 7] [--method M]
- *                      [--ref-tol 1e-13] [--export DIR] [--bounds-steps 60]               */
+ *                      [--ref-tol 1e-13] [--export DIR] [--bounds-steps 60]
+ *                      [--bounds-converge 0.02] [--compare 1]
+ * --compare 1 (default) also runs, in the same process, the CSR with the fixed 60-step
+ * bounds used before issue 22 and the matrix-free operator (qbath/spin_op.h), printing
+ * their wall time, matvecs and distance to the timed run's state. */
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -23,12 +27,15 @@
 #include "qbath/mmio.h"
 #include "qbath/rng.h"
 #include "qbath/spin.h"
+#include "qbath/spin_op.h"
 
 typedef struct {
   int L;
   double W, t, tol, ref_tol;
   long seed;
-  int bounds_steps; /* Lanczos steps of the spectral bounds (0: the library default) */
+  int bounds_steps; /* most Lanczos steps of the spectral bounds (0: the library default) */
+  double bounds_converge; /* their early stop (< 0: the library default; 0: never) */
+  int compare;      /* 1: also time the fixed 60-step bounds and the matrix-free operator */
   const char *method, *export_dir;
 } bench_args;
 
@@ -65,7 +72,7 @@ static int reset_peak_rss(void) {
 }
 
 static int parse(int argc, char **argv, bench_args *a) {
-  *a = (bench_args){18, 1.0, 20.0, 1e-10, 1e-13, 7, 0, "chebyshev", NULL};
+  *a = (bench_args){18, 1.0, 20.0, 1e-10, 1e-13, 7, 0, -1.0, 1, "chebyshev", NULL};
   for (int i = 1; i < argc; i += 2) {
     const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!v) { fprintf(stderr, "bench evolve: option %s needs a value\n", k); return 2; }
@@ -76,6 +83,8 @@ static int parse(int argc, char **argv, bench_args *a) {
     else if (!strcmp(k, "--ref-tol")) a->ref_tol = atof(v);
     else if (!strcmp(k, "--seed")) a->seed = atol(v);
     else if (!strcmp(k, "--bounds-steps")) a->bounds_steps = atoi(v);
+    else if (!strcmp(k, "--bounds-converge")) a->bounds_converge = atof(v);
+    else if (!strcmp(k, "--compare")) a->compare = atoi(v);
     else if (!strcmp(k, "--method")) a->method = v;
     else if (!strcmp(k, "--export")) a->export_dir = v;
     else { fprintf(stderr, "bench evolve: unknown option %s\n", k); return 2; }
@@ -88,7 +97,7 @@ static int parse(int argc, char **argv, bench_args *a) {
 }
 
 /* H = sum_j S_j.S_{j+1} + sum_j h_j S^z_j, h_j = W U[-1, 1] from Philox (seed, 0, 0, 0). */
-static qb_status build_chain(const bench_args *a, qb_csr **A, qb_err *err) {
+static qb_status build_chain(const bench_args *a, qb_csr **A, qb_op **M, qb_err *err) {
   qb_rng r;
   qb_rng_init(&r, (uint64_t)a->seed, 0, 0, 0);
   double h[QB_SPIN_MAX_SITES];
@@ -98,8 +107,69 @@ static qb_status build_chain(const bench_args *a, qb_csr **A, qb_err *err) {
   qb_status st = qb_pauli_sum_heisenberg(a->L, 1.0, h, 0, &H, err);
   if (st == QB_OK) st = qb_spin_basis_create(a->L, -1, &B, err);
   if (st == QB_OK) st = qb_pauli_sum_to_csr(H, B, A, err);
+  if (st == QB_OK) st = qb_pauli_sum_to_op(H, B, 0, M, err);
   qb_pauli_sum_free(H);
   qb_spin_basis_free(B);
+  return st;
+}
+
+/* One untimed-setup, timed run of psi0 = e_i0 to t on H with bounds params bp: the final
+ * state into psi (n entries), wall seconds, matvecs (bounds + propagation). */
+static qb_status timed_run(qb_op *H, const qb_prop_type *T, const qb_prop_params *pp,
+                           qb_idx i0, double t, qb_cplx *psi, double *secs, long *mv,
+                           int *bsteps, qb_err *err) {
+  qb_prop *P = NULL;
+  qb_bounds_info bi = {0};
+  memset(psi, 0, (size_t)H->dim * sizeof *psi);
+  psi[i0] = 1.0;
+  H->have_bounds = 0;
+  const double t0 = now_s();
+  qb_status st = qb_bounds_compute(H, &pp->bounds, NULL, NULL, &bi, err);
+  if (st == QB_OK) st = qb_prop_create(T, H, pp, &P, err);
+  if (st == QB_OK) st = qb_prop_run(P, 1, &psi, &t, 1, NULL, NULL, err);
+  *secs = now_s() - t0;
+  if (st == QB_OK) *mv = qb_prop_get_stats(P).matvecs + bi.steps;
+  *bsteps = bi.steps;
+  qb_prop_free(P);
+  return st;
+}
+
+static double diff_norm(const qb_cplx *a, const qb_cplx *b, qb_idx n) {
+  double d = 0;
+  for (qb_idx i = 0; i < n; i++) d += creal((a[i] - b[i]) * conj(a[i] - b[i]));
+  return sqrt(d);
+}
+
+/* In one run: the converged bounds against the old fixed 60 steps (CSR), and the
+ * matrix-free operator against the CSR (both converged); states compared with psi, the
+ * timed CSR run's state (converged bounds unless --bounds-* changed them). */
+static qb_status compare_runs(qb_op *Hc, qb_op *Hm, const qb_prop_type *T, qb_prop_params p,
+                              qb_idx i0, double t, const qb_cplx *psi, qb_err *err) {
+  const qb_idx n = Hc->dim;
+  qb_cplx *w = qb_malloc((size_t)n * sizeof *w);
+  if (!w) return QB_FAIL(err, QB_ERR_NOMEM, "comparison state");
+  double s60 = 0, sconv = 0, smf = 0;
+  long m60 = 0, mconv = 0, mmf = 0;
+  int b60 = 0, bconv = 0, bmf = 0;
+  qb_prop_params p60 = p;
+  p60.bounds.converge = 0.0;
+  p60.bounds.steps = 60;
+  qb_status st = timed_run(Hc, T, &p, i0, t, w, &sconv, &mconv, &bconv, err);
+  const double dconv = st == QB_OK ? diff_norm(w, psi, n) : NAN;
+  if (st == QB_OK) st = timed_run(Hc, T, &p60, i0, t, w, &s60, &m60, &b60, err);
+  const double d60 = st == QB_OK ? diff_norm(w, psi, n) : NAN;
+  if (st == QB_OK) st = timed_run(Hm, T, &p, i0, t, w, &smf, &mmf, &bmf, err);
+  const double dmf = st == QB_OK ? diff_norm(w, psi, n) : NAN;
+  if (st == QB_OK) {
+    printf("bounds: converged %d steps: %.3f s, %ld matvecs; fixed %d steps (before issue 22): "
+           "%.3f s, %ld matvecs; time ratio %.3f, |psi_converged - psi_60| = %.2e\n", bconv,
+           sconv, mconv, b60, s60, m60, sconv / s60, d60);
+    printf("matrix-free vs CSR (same converged bounds): %.3f s vs %.3f s (ratio %.3f), %ld vs "
+           "%ld matvecs, %.3f vs %.3f ms per matvec; |psi_mf - psi_csr| = %.2e (the CSR's own "
+           "run: %.2e)\n", smf, sconv, smf / sconv, mmf, mconv, 1e3 * smf / (double)mmf,
+           1e3 * sconv / (double)mconv, dmf, dconv);
+  }
+  qb_free(w);
   return st;
 }
 
@@ -145,11 +215,11 @@ int qb_bench_evolve(int argc, char **argv) {
   qb_err_clear(&err);
   const qb_prop_type *T;
   qb_csr *A = NULL;
-  qb_op *H = NULL;
+  qb_op *H = NULL, *M = NULL;
   qb_prop *P = NULL, *R = NULL;
   qb_cplx *psi = NULL, *ref = NULL;
   qb_status st = qb_prop_type_find(a.method, &T, &err);
-  if (st == QB_OK) st = build_chain(&a, &A, &err);
+  if (st == QB_OK) st = build_chain(&a, &A, &M, &err);
   const qb_idx n = A ? A->nrows : 0, i0 = neel_index(a.L);
   if (st == QB_OK) st = qb_op_from_csr(A, 1, &H, &err);
   else qb_csr_free(A);
@@ -164,6 +234,7 @@ int qb_bench_evolve(int argc, char **argv) {
   qb_prop_params p = qb_prop_defaults();
   p.tol = a.tol;
   if (a.bounds_steps > 0) p.bounds.steps = a.bounds_steps;
+  if (a.bounds_converge >= 0) p.bounds.converge = a.bounds_converge;
   double t_run = 0, t_bounds = 0, emin = 0, emax = 0;
   qb_bounds_info bi = {0};
   if (st == QB_OK) {
@@ -205,9 +276,10 @@ int qb_bench_evolve(int argc, char **argv) {
         st = QB_FAIL(&err, QB_ERR_IO, "cannot write %s/ref.bin", a.export_dir);
     }
   }
+  if (st == QB_OK && a.compare) st = compare_runs(H, M, T, p, i0, a.t, psi, &err);
   if (st != QB_OK) {
     fprintf(stderr, "bench evolve: %s\n", err.msg);
-    qb_prop_free(P), qb_prop_free(R), qb_op_free(H), qb_free(psi), qb_free(ref);
+    qb_prop_free(P), qb_prop_free(R), qb_op_free(H), qb_op_free(M), qb_free(psi), qb_free(ref);
     return 1;
   }
   const qb_prop_stats s = qb_prop_get_stats(P);
@@ -250,6 +322,6 @@ int qb_bench_evolve(int argc, char **argv) {
            vec_mb);
   else
     printf("memory during the run: peak RSS reset not available here\n");
-  qb_prop_free(P), qb_prop_free(R), qb_op_free(H), qb_free(psi), qb_free(ref);
+  qb_prop_free(P), qb_prop_free(R), qb_op_free(H), qb_op_free(M), qb_free(psi), qb_free(ref);
   return 0;
 }

@@ -2,7 +2,7 @@
  * against this machine's STREAM-style triad bandwidth, measured in the same run.
  *
  *   qbath bench spmv [--sites L] [--threads T] [--reps R] [--triad-mdoubles M] [--seed S]
- *                    [--W W]
+ *                    [--W W] [--n-up N] [--csr 0|1]
  *
  * Triad: a[i] = b[i] + s c[i] over three arrays of M * 2^20 doubles (default 64: 1.5 GB,
  * far beyond any cache), counting 24 bytes per element (STREAM convention: no
@@ -35,6 +35,8 @@ typedef struct {
   long triad_mdoubles;  /* triad array length in units of 2^20 doubles */
   unsigned long seed;   /* Philox seed of the fields */
   double W;             /* field strength: h_j in [-W, W] */
+  int n_up;             /* magnetization sector (-1: the full space) */
+  int no_csr;           /* 1: time the matrix-free operator only (CSR too large) */
 } bench_opts;
 
 static double now_seconds(void) {
@@ -44,7 +46,7 @@ static double now_seconds(void) {
 }
 
 static int parse_opts(int argc, char **argv, bench_opts *o) {
-  *o = (bench_opts){20, 0, 10, 64, 20231123, 1.0};
+  *o = (bench_opts){20, 0, 10, 64, 20231123, 1.0, -1, 0};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -56,6 +58,8 @@ static int parse_opts(int argc, char **argv, bench_opts *o) {
     else if (!strcmp(a, "--triad-mdoubles")) o->triad_mdoubles = strtol(v, &end, 10);
     else if (!strcmp(a, "--seed")) o->seed = strtoul(v, &end, 10);
     else if (!strcmp(a, "--W")) o->W = strtod(v, &end);
+    else if (!strcmp(a, "--n-up")) o->n_up = (int)strtol(v, &end, 10);
+    else if (!strcmp(a, "--csr")) o->no_csr = !strtol(v, &end, 10);
     else { fprintf(stderr, "bench spmv: unknown option '%s'\n", a); return 2; }
     if (!end || *end) { fprintf(stderr, "bench spmv: bad value '%s' for %s\n", v, a); return 2; }
     i++;
@@ -100,8 +104,9 @@ static double triad_once(triad_arrays *t, double s) {
   return now_seconds() - t0;
 }
 
-/* The chain's matrix: fields from the Philox stream (seed, 0, 0, purpose 0). */
-static qb_status build_chain(const bench_opts *o, qb_csr **A, qb_err *err) {
+/* The chain: fields from the Philox stream (seed, 0, 0, purpose 0); its CSR matrix and
+ * its matrix-free operator on the same basis. */
+static qb_status build_chain(const bench_opts *o, qb_csr **A, qb_op **M, qb_err *err) {
   qb_rng r;
   qb_rng_init(&r, o->seed, 0, 0, 0);
   double h[QB_SPIN_MAX_SITES];
@@ -109,42 +114,43 @@ static qb_status build_chain(const bench_opts *o, qb_csr **A, qb_err *err) {
   qb_pauli_sum *H = NULL;
   qb_spin_basis *B = NULL;
   qb_status st = qb_pauli_sum_heisenberg(o->sites, 1.0, h, 0, &H, err);
-  if (st == QB_OK) st = qb_spin_basis_create(o->sites, -1, &B, err);
-  if (st == QB_OK) st = qb_pauli_sum_to_csr(H, B, A, err);
+  if (st == QB_OK) st = qb_spin_basis_create(o->sites, o->n_up, &B, err);
+  if (st == QB_OK && !o->no_csr) st = qb_pauli_sum_to_csr(H, B, A, err);
+  if (st == QB_OK) st = qb_pauli_sum_to_op(H, B, 0, M, err);
   qb_pauli_sum_free(H);
   qb_spin_basis_free(B);
   return st;
 }
 
-/* Best times of the triad and of y <- A x with complex vectors, interleaved rep by rep
- * so that both see the same machine conditions (other load, frequency). x and y are first
- * touched by the threads that own their row blocks in the SpMV. */
-static qb_status time_both(qb_csr *A, triad_arrays *tr, int reps, double *best_triad,
-                           double *best_spmv, qb_err *err) {
-  const qb_idx n = A->nrows;
+/* Best times of the triad, of y <- A x (CSR) and of y <- H x (matrix-free), complex
+ * vectors, interleaved rep by rep so that all see the same machine conditions (other
+ * load, frequency). x and y are first touched in the row blocks of a static schedule. */
+static qb_status time_all(qb_csr *A, qb_op *M, triad_arrays *tr, int reps, double *best_triad,
+                          double *best_spmv, double *best_mf, qb_err *err) {
+  const qb_idx n = M->dim;
   double *x = qb_malloc(2 * (size_t)n * sizeof *x), *y = qb_malloc(2 * (size_t)n * sizeof *y);
   qb_status st = QB_OK;
   if (!x || !y) { st = QB_FAIL(err, QB_ERR_NOMEM, "vectors of dimension %lld", (long long)n); goto done; }
-  if ((st = qb_csr_partition(A, omp_get_max_threads(), err)) != QB_OK) goto done;
-  const qb_idx *part = A->part;
-  const int np = A->nparts;
-#pragma omp parallel num_threads(np) default(none) shared(part, np, x, y)
-  for (int p = omp_get_thread_num(); p < np; p += omp_get_num_threads())
-    for (qb_idx i = part[p]; i < part[p + 1]; i++) {
-      x[2 * i] = cos(0.1 * (double)i);
-      x[2 * i + 1] = sin(0.3 * (double)i);
-      y[2 * i] = y[2 * i + 1] = 0.0;
-    }
-  *best_triad = *best_spmv = INFINITY;
-  st = qb_csr_spmv(A, QB_COMPLEX, 1.0, 0.0, x, 0.0, y, err); /* warm-up */
+#pragma omp parallel for default(none) shared(n, x, y) schedule(static)
+  for (qb_idx i = 0; i < n; i++) {
+    x[2 * i] = cos(0.1 * (double)i);
+    x[2 * i + 1] = sin(0.3 * (double)i);
+    y[2 * i] = y[2 * i + 1] = 0.0;
+  }
+  *best_triad = *best_spmv = *best_mf = INFINITY;
+  if (A) st = qb_csr_spmv(A, QB_COMPLEX, 1.0, 0.0, x, 0.0, y, err); /* warm-up */
+  if (st == QB_OK) st = qb_op_apply(M, (const qb_cplx *)x, (qb_cplx *)y, err);
   for (int r = 0; r < reps && st == QB_OK; r++) {
     double t = triad_once(tr, 0.42 + r);
     if (t < *best_triad) *best_triad = t;
     for (int s = 0; s < QB_BENCH_SPMV_PER_TRIAD && st == QB_OK; s++) {
       double t0 = now_seconds();
-      st = qb_csr_spmv(A, QB_COMPLEX, 1.0, 0.0, x, 0.0, y, err);
-      t = now_seconds() - t0;
-      if (t < *best_spmv) *best_spmv = t;
+      if (A) st = qb_csr_spmv(A, QB_COMPLEX, 1.0, 0.0, x, 0.0, y, err);
+      double t1 = now_seconds();
+      if (st == QB_OK) st = qb_op_apply(M, (const qb_cplx *)x, (qb_cplx *)y, err);
+      double t2 = now_seconds();
+      if (A && t1 - t0 < *best_spmv) *best_spmv = t1 - t0;
+      if (t2 - t1 < *best_mf) *best_mf = t2 - t1;
     }
   }
 done:
@@ -162,29 +168,42 @@ int qb_bench_spmv(int argc, char **argv) {
   qb_err err;
   qb_err_clear(&err);
   qb_csr *A = NULL;
+  qb_op *M = NULL;
   triad_arrays tr = {0};
-  double t_triad = 0, t_spmv = 0;
-  qb_status st = build_chain(&o, &A, &err);
+  double t_triad = 0, t_spmv = 0, t_mf = 0;
+  qb_status st = build_chain(&o, &A, &M, &err);
   if (st == QB_OK && !triad_alloc(&tr, (size_t)o.triad_mdoubles << 20))
     st = QB_FAIL(&err, QB_ERR_NOMEM, "triad arrays of %ld Mi doubles", o.triad_mdoubles);
-  if (st == QB_OK) st = time_both(A, &tr, o.reps, &t_triad, &t_spmv, &err);
+  if (st == QB_OK) st = time_all(A, M, &tr, o.reps, &t_triad, &t_spmv, &t_mf, &err);
   if (st != QB_OK) {
     fprintf(stderr, "bench spmv: %s\n", err.msg);
     triad_free(&tr);
     qb_csr_free(A);
+    qb_op_free(M);
     return 1;
   }
   const double triad = 24.0 * (double)tr.n / t_triad * 1e-9;
-  const double n = (double)A->nrows, nnz = (double)qb_csr_nnz(A);
-  const double bytes = nnz * (8 + 8) + (n + 1) * 8 + 16 * n + 16 * n; /* see the top */
-  const double bw = bytes / t_spmv * 1e-9;
-  printf("sites %d\nn %.0f\nnnz %.0f\nthreads %d\n", o.sites, n, nnz, threads);
+  const double n = (double)M->dim;
+  printf("sites %d\nn_up %d\nn %.0f\nthreads %d\n", o.sites, o.n_up, n, threads);
   printf("triad_bandwidth_GBps %.3f\n", triad);
-  printf("spmv_seconds %.6f\n", t_spmv);
-  printf("spmv_bandwidth_GBps %.3f\n", bw);
-  printf("spmv_gflops %.3f\n", 4.0 * nnz / t_spmv * 1e-9);
-  printf("spmv_bandwidth_ratio %.3f\n", bw / triad);
+  if (A) {
+    const double nnz = (double)qb_csr_nnz(A);
+    const double bytes = nnz * (8 + 8) + (n + 1) * 8 + 16 * n + 16 * n; /* see the top */
+    const double bw = bytes / t_spmv * 1e-9;
+    printf("nnz %.0f\n", nnz);
+    printf("spmv_seconds %.6f\n", t_spmv);
+    printf("spmv_bandwidth_GBps %.3f\n", bw);
+    printf("spmv_gflops %.3f\n", 4.0 * nnz / t_spmv * 1e-9);
+    printf("spmv_bandwidth_ratio %.3f\n", bw / triad);
+  }
+  /* matrix-free: only x read and y written are compulsory (the tables stay in cache) */
+  const double bw_mf = 32.0 * n / t_mf * 1e-9;
+  printf("mfree_seconds %.6f\n", t_mf);
+  printf("mfree_bandwidth_GBps %.3f\n", bw_mf);
+  printf("mfree_bandwidth_ratio %.3f\n", bw_mf / triad);
+  if (A) printf("mfree_over_csr_time %.3f\n", t_mf / t_spmv);
   triad_free(&tr);
   qb_csr_free(A);
+  qb_op_free(M);
   return 0;
 }

@@ -76,7 +76,8 @@ static double process_base_bytes(void) {
 /* Peak bytes of a point: the process base, the shared ctx, the realizations running at
  * once, the runner. */
 static double point_bytes(const qb_campaign *c, const qb_estimate *e, int nthreads) {
-  double conc = choose_mode(c, e, nthreads) == QB_PAR_OPERATOR ? 1 : nthreads;
+  /* realizations run at once: never more than there are */
+  double conc = choose_mode(c, e, nthreads) == QB_PAR_OPERATOR ? 1 : fmin(nthreads, (double)c->realizations);
   return process_base_bytes() + e->ctx_bytes + conc * e->bytes + runner_bytes(c, e, nthreads);
 }
 

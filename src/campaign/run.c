@@ -185,9 +185,9 @@ static void compute(loop_state *s, const qb_idx *todo, qb_idx ntodo, int mode, i
     batch b;
     batch_init(s, &b);
     int blas_before = qb_blas_set_threads(nthreads); /* all threads inside the operator */
-    /* and the operator's own loops (SpMV, reductions) on a team of nthreads: without this
-     * they ran on OMP_NUM_THREADS or every core whatever --threads said */
-    int omp_before = omp_get_max_threads();
+    /* and exactly the given number in the model's OpenMP loops (the SpMV's team is the
+     * runtime default otherwise: --threads 1 would still run on every core) */
+    const int omp_before = omp_get_max_threads();
     omp_set_num_threads(nthreads);
     for (qb_idx i = 0; i < ntodo && !s->abort && !stop_requested(s); i++)
       realize_one(s, m, todo[i], nthreads, &b);

@@ -23,7 +23,8 @@ static uint64_t next_same_popcount(uint64_t v) {
   return (t + 1) | (((~t & -~t) - 1) >> (__builtin_ctzll(v) + 1));
 }
 
-qb_status qb_spin_basis_create(int nsites, int n_up, qb_spin_basis **out, qb_err *err) {
+/* lean = 1: no state list (labels by unranking, O(L) each). */
+static qb_status basis_create(int nsites, int n_up, int lean, qb_spin_basis **out, qb_err *err) {
   *out = NULL;
   if (nsites < 1 || nsites > QB_SPIN_MAX_SITES)
     return QB_FAIL(err, QB_ERR_INPUT, "number of sites L = %d outside 1..%d", nsites,
@@ -41,6 +42,10 @@ qb_status qb_spin_basis_create(int nsites, int n_up, qb_spin_basis **out, qb_err
     return QB_OK;
   }
   B->dim = (qb_idx)B->binom[nsites][n_up];
+  if (lean) {
+    *out = B;
+    return QB_OK;
+  }
   B->states = qb_malloc((size_t)B->dim * sizeof *B->states);
   if (!B->states) {
     qb_idx dim = B->dim; /* read before B is freed */
@@ -56,14 +61,35 @@ qb_status qb_spin_basis_create(int nsites, int n_up, qb_spin_basis **out, qb_err
   return QB_OK;
 }
 
+qb_status qb_spin_basis_create(int nsites, int n_up, qb_spin_basis **out, qb_err *err) {
+  return basis_create(nsites, n_up, 0, out, err);
+}
+
+qb_status qb_spin_basis_create_lean(int nsites, int n_up, qb_spin_basis **out, qb_err *err) {
+  return basis_create(nsites, n_up, 1, out, err);
+}
+
 qb_spin_basis *qb_spin_basis_free(qb_spin_basis *B) {
   if (!B) return NULL;
   qb_free(B->states);
   return qb_free(B);
 }
 
+/* Colex unranking: the set bits are the largest p with binom(p, k) <= rest, k = n .. 1. */
+static uint64_t unrank(const qb_spin_basis *B, qb_idx i) {
+  uint64_t s = 0, rest = (uint64_t)i;
+  int p = B->nsites - 1;
+  for (int k = B->n_up; k >= 1; k--, p--) {
+    while (B->binom[p][k] > rest) p--;
+    s |= (uint64_t)1 << p;
+    rest -= B->binom[p][k];
+  }
+  return s;
+}
+
 uint64_t qb_spin_basis_state(const qb_spin_basis *B, qb_idx i) {
-  return B->states ? B->states[i] : (uint64_t)i;
+  if (B->states) return B->states[i];
+  return B->n_up < 0 ? (uint64_t)i : unrank(B, i);
 }
 
 qb_idx qb_spin_basis_index(const qb_spin_basis *B, uint64_t state) {

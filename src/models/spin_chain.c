@@ -11,22 +11,31 @@
  * the spectrum's bounds e_min, e_max, and with [eigen] entanglement = true the half-chain
  * entanglement entropy (sites 0 .. L/2 - 1) averaged over the nev eigenstates nearest the
  * target energy density. [eigen] method = none skips them. Time domain ([evolve] observe,
- * models/shared/dynamics.h): survival probability of a random, Neel or basis state and the
- * infinite-temperature sigma^z autocorrelation on the [evolve] time grid, and its spectral
- * function ([evolve] observe = spectral; [spectral] method = signal | lehmann). */
+ * models/shared/dynamics.h): survival probability of a random, Neel or basis state, its
+ * imbalance and local magnetizations, and the infinite-temperature sigma^z autocorrelation
+ * on the [evolve] time grid, and its spectral function ([evolve] observe = spectral;
+ * [spectral] method = signal | lehmann). [model] operator picks how evolution applies H:
+ * the stored CSR or the matrix-free operator of qbath/spin_op.h (no matrix and no sector
+ * state list: only state vectors in memory, for L = 28-30). */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "models/shared/dynamics.h"
 #include "models/shared/spectrum_obs.h"
 #include "qbath/alloc.h"
 #include "qbath/csr.h"
 #include "qbath/dense.h"
+#include "qbath/dynobs.h"
 #include "qbath/level_stats.h"
 #include "qbath/model.h"
 #include "qbath/spin.h"
+#include "qbath/spin_op.h"
 #include "qbath/terms.h"
+
+enum { OP_CSR = 0, OP_MATRIX_FREE = 1, OP_AUTO = 2 };
 
 /* names an AMP may use: the real [model] parameters, then the chain length L */
 static const char *const param_names[] = {"J", "Delta", "h", "W", "g", "L"};
@@ -40,6 +49,11 @@ static const qb_key sc_keys[] = {
      "open or periodic chain", 1},
     {"model", "n_up", QB_KEY_INT, "-1", -1, QB_SPIN_MAX_SITES, NULL, "", NULL,
      "magnetization sector: number of up spins (-1: the full 2^L space)", 1},
+    {"model", "operator", QB_KEY_ENUM, "auto", 0, -1, "csr|matrix_free|auto", "", NULL,
+     "how time evolution applies H: csr (stored matrix), matrix_free (recomputed from the "
+     "terms at every apply: only state vectors in memory), auto (matrix_free when no "
+     "[eigen] path needs the matrix and the CSR would take more than half the memory); "
+     "eigenpairs always use the CSR", 1},
     {"model", "J", QB_KEY_REAL, "1", QB_ANY, NULL, "energy", NULL, "parameter usable in terms", 1},
     {"model", "Delta", QB_KEY_REAL, "1", QB_ANY, NULL, "", NULL, "parameter usable in terms", 1},
     {"model", "h", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "parameter usable in terms", 1},
@@ -60,6 +74,9 @@ typedef struct sc_ctx {
   qb_bipartition *half;   /* sites 0 .. L/2 - 1 (NULL without entanglement) */
   qb_spectrum_obs obs;
   qb_dyn dyn;             /* time-domain observables */
+  int eigen;              /* the [eigen] observables are computed */
+  int need_csr;           /* some path needs the stored matrix */
+  int matrix_free;        /* time evolution applies H matrix-free */
 } sc_ctx;
 
 static qb_status parse_all(const qb_params *p, sc_ctx *c, qb_err *err) {
@@ -85,27 +102,67 @@ static double sector_dim(int L, int n_up) {
   return d;
 }
 
+/* Which paths need the CSR: the eigenpairs ([eigen], survival_eig, the lehmann spectral
+ * function) always; time evolution only when operator = csr, or auto and it fits. */
+static void choose_operator(const qb_params *p, sc_ctx *c, double csr_bytes) {
+  c->eigen = qb_spectrum_obs_enabled(p);
+  c->need_csr = c->eigen || c->dyn.survival_eig || (c->dyn.spectral && c->dyn.sp.method == QB_SPEC_LEHMANN);
+  const int mode = qb_param_enum(p, "model", "operator");
+  const double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+  c->matrix_free = qb_dyn_any(&c->dyn) &&
+                   (mode == OP_MATRIX_FREE || (mode == OP_AUTO && !c->need_csr && csr_bytes > 0.5 * phys));
+  if (!c->matrix_free && qb_dyn_any(&c->dyn)) c->need_csr = 1;
+}
+
+/* Entries per row of the CSR, from realization 0's terms (the pattern does not depend on
+ * the drawn values), and the bytes of the CSR with 64-bit indices. */
+static qb_status csr_size(const sc_ctx *c, int n_up, double dim, double *nnz, double *bytes,
+                          qb_err *err) {
+  qb_pauli_sum *H = NULL;
+  qb_spin_basis *B = NULL;
+  double per_row = 0;
+  int is_complex = 0;
+  qb_status st = qb_terms_build(&c->terms, 0, 0, 0, 1, &H, err); /* realization 0 */
+  if (st == QB_OK) st = qb_spin_basis_create_lean(c->L, n_up, &B, err);
+  if (st == QB_OK) st = qb_pauli_sum_nnz_per_row(H, B, &per_row, &is_complex, err);
+  qb_spin_basis_free(B);
+  qb_pauli_sum_free(H);
+  *nnz = per_row * dim;
+  *bytes = *nnz * (8.0 + (is_complex ? 16.0 : 8.0)) + 8.0 * (dim + 1);
+  return st;
+}
+
 static qb_status sc_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   sc_ctx c;
   memset(&c, 0, sizeof c);
   QB_TRY(parse_all(p, &c, err));
+  e->bytes = e->flops = e->ctx_bytes = 0;
   int n_up = (int)qb_param_int(p, "model", "n_up");
   if (n_up > c.L) return qb_param_fail(p, err, "model", "n_up", "must be at most L = %d", c.L);
-  double dim = sector_dim(c.L, n_up);
-  const int eigen = qb_spectrum_obs_enabled(p);
-  if (eigen && (double)qb_param_int(p, "eigen", "nev") > dim)
+  double dim = sector_dim(c.L, n_up), nnz, csr_bytes;
+  if (qb_spectrum_obs_enabled(p) && (double)qb_param_int(p, "eigen", "nev") > dim)
     return qb_param_fail(p, err, "eigen", "nev", "exceeds the Hilbert-space dimension %.0f", dim);
-  /* nonzeros: at most one per row and term placement, plus the diagonal */
-  double nnz = dim * (1.0 + (double)c.terms.n * c.L);
-  QB_TRY(qb_spectrum_obs_estimate(p, dim, nnz, qb_terms_complex(&c.terms), e, err));
-  e->bytes += 200 * dim * c.terms.n; /* the builder's triplets */
-  e->ctx_bytes = 8 * dim;
-  qb_dyn dyn;
-  QB_TRY(qb_dyn_read(p, c.L, (qb_idx)dim, &c.ops, &dyn, err));
-  qb_dyn_estimate(&dyn, dim, nnz, e);
-  const int dynamics = qb_dyn_any(&dyn);
-  qb_dyn_clear(&dyn);
-  if (!eigen && !dynamics)
+  QB_TRY(csr_size(&c, n_up, dim, &nnz, &csr_bytes, err));
+  qb_status st = qb_dyn_read(p, c.L, (qb_idx)dim, &c.ops, &c.dyn, err);
+  if (st == QB_OK) choose_operator(p, &c, csr_bytes);
+  if (st == QB_OK && c.eigen)
+    st = qb_spectrum_obs_estimate(p, dim, nnz, qb_terms_complex(&c.terms), e, err);
+  if (st == QB_OK) {
+    qb_estimate dyn;
+    memset(&dyn, 0, sizeof dyn);
+    qb_dyn_estimate(&c.dyn, dim, nnz, &dyn);
+    /* the peak: the stored matrix where one is needed (its builder's temporary row
+     * pointers are fewer bytes than the state vectors that follow) and the propagation's
+     * state vectors; matrix-free, the vectors alone (the tables are kilobytes) */
+    const double op = c.need_csr ? csr_bytes : 0.0;
+    e->bytes += op + qb_dyn_vectors(&c.dyn) * 16.0 * dim;
+    e->flops += c.matrix_free ? 2.0 * dyn.flops : dyn.flops; /* elements recomputed: ~2x */
+    e->ctx_bytes = c.need_csr && n_up >= 0 ? 8.0 * dim : 0.0; /* the sector's state list */
+  }
+  const int dynamics = qb_dyn_any(&c.dyn);
+  qb_dyn_clear(&c.dyn);
+  if (st != QB_OK) return st;
+  if (!c.eigen && !dynamics)
     return qb_param_fail(p, err, "eigen", "method", "nothing to compute: method = none and no [evolve] observe");
   return QB_OK;
 }
@@ -124,13 +181,19 @@ static qb_status sc_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   sc_ctx *c = qb_calloc(1, sizeof *c);
   if (c == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "spin_chain: out of memory");
   qb_status st = parse_all(p, c, err);
-  if (st == QB_OK) st = qb_spin_basis_create(c->L, (int)qb_param_int(p, "model", "n_up"), &c->basis, err);
+  const int n_up = (int)qb_param_int(p, "model", "n_up");
+  double nnz, csr_bytes;
+  if (st == QB_OK) st = qb_dyn_read(p, c->L, (qb_idx)sector_dim(c->L, n_up), &c->ops, &c->dyn, err);
+  if (st == QB_OK) st = csr_size(c, n_up, sector_dim(c->L, n_up), &nnz, &csr_bytes, err);
+  if (st == QB_OK) choose_operator(p, c, csr_bytes);
+  /* matrix-free runs hold state vectors only: no sector state list */
+  if (st == QB_OK && c->need_csr) st = qb_spin_basis_create(c->L, n_up, &c->basis, err);
+  else if (st == QB_OK) st = qb_spin_basis_create_lean(c->L, n_up, &c->basis, err);
   int entropy = qb_param_bool(p, "eigen", "entanglement");
   if (st == QB_OK && entropy)
     st = qb_bipartition_sites(c->basis, (UINT64_C(1) << (c->L / 2)) - 1, &c->half, err);
   if (st == QB_OK) st = qb_spectrum_obs_init(p, entropy, c->basis->dim, qb_terms_complex(&c->terms),
                                                  &c->ops, &c->obs, L, err);
-  if (st == QB_OK) st = qb_dyn_read(p, c->L, c->basis->dim, &c->ops, &c->dyn, err);
   if (st == QB_OK) st = qb_dyn_layout(&c->dyn, L, err);
   if (st != QB_OK) {
     sc_free(c);
@@ -140,31 +203,67 @@ static qb_status sc_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   return QB_OK;
 }
 
+/* |<u|H v> - conj(<v|H u>)| relative to |H u| |v|, for random u, v: a Hermiticity probe
+ * for an operator that is never stored (two applies, three vectors while it runs, before
+ * the propagation allocates its own). */
+static qb_status probe_hermitian(qb_op *H, double *defect, qb_err *err) {
+  const size_t n = (size_t)H->dim;
+  qb_cplx *u = qb_malloc(n * sizeof *u), *v = qb_malloc(n * sizeof *v), *w = qb_malloc(n * sizeof *w);
+  qb_status st = QB_OK;
+  qb_cplx vhu = 0, uhv = 0;
+  double nhu = 0, nv = 0;
+  if (!u || !v || !w) st = QB_FAIL(err, QB_ERR_NOMEM, "Hermiticity probe, dimension %zu", n);
+  if (st == QB_OK) {
+    qb_rng r;
+    qb_rng_init(&r, 0x5eed, 0, 0, 0x4E);
+    qb_random_state(&r, (qb_idx)n, u);
+    qb_rng_init(&r, 0x5eed, 0, 0, 0x4F);
+    qb_random_state(&r, (qb_idx)n, v);
+    st = qb_op_apply(H, u, w, err);
+  }
+  for (size_t i = 0; st == QB_OK && i < n; i++) {
+    vhu += conj(v[i]) * w[i];
+    nhu += creal(w[i] * conj(w[i])), nv += creal(v[i] * conj(v[i]));
+  }
+  if (st == QB_OK) st = qb_op_apply(H, v, w, err);
+  for (size_t i = 0; st == QB_OK && i < n; i++) uhv += conj(u[i]) * w[i];
+  if (st == QB_OK) *defect = cabs(uhv - conj(vhu)) / fmax(sqrt(nhu * nv), DBL_MIN);
+  qb_free(u), qb_free(v), qb_free(w);
+  return st;
+}
+
 static qb_status sc_realize(const void *ctx, const qb_task *t, double *row, qb_err *err) {
   const sc_ctx *c = ctx;
   qb_pauli_sum *H = NULL;
   qb_csr *A = NULL;
+  qb_op *Hop = NULL;
   qb_named_set O = {0};
   double defect = 0;
   /* term t draws from the Philox stream (seed, point, realization, 1 + t) */
   qb_status st = qb_terms_build(&c->terms, t->seed, t->point, t->realization, 1, &H, err);
-  if (st == QB_OK) st = qb_pauli_sum_to_csr(H, c->basis, &A, err);
-  if (st == QB_OK) st = qb_csr_hermiticity(A, &defect, err);
+  if (st == QB_OK && c->need_csr) st = qb_pauli_sum_to_csr(H, c->basis, &A, err);
+  if (st == QB_OK && A) st = qb_csr_hermiticity(A, &defect, err);
+  if (st == QB_OK && c->matrix_free) st = qb_pauli_sum_to_op(H, c->basis, t->nthreads, &Hop, err);
+  if (st == QB_OK && !A && Hop) st = probe_hermitian(Hop, &defect, err);
   if (st == QB_OK && defect > 1e-12)
     st = QB_FAIL(err, QB_ERR_INPUT, "spin_chain: the terms give a non-Hermitian H (relative defect "
                  "%.3g); add the Hermitian conjugate of each sigma^+/- term", defect);
-  if (st == QB_OK) st = qb_named_set_build(&c->ops, c->basis, t, &O, err);
-  /* one eigendecomposition of A serves every observable that needs eigenpairs */
+  /* the named operators matrix-free too when H is (no state list to build a CSR on) */
+  if (st == QB_OK) st = qb_named_set_build(&c->ops, c->basis, t, c->matrix_free, &O, err);
+  /* one eigendecomposition of A serves every observable that needs eigenpairs; none
+   * without a stored matrix (matrix-free evolution only) */
   qb_eigs_cache *E = NULL;
-  if (st == QB_OK && !(E = qb_eigs_cache_create(A, &c->obs.opts, err))) st = QB_ERR_NOMEM;
-  if (st == QB_OK) {
+  if (st == QB_OK && A && !(E = qb_eigs_cache_create(A, &c->obs.opts, err))) st = QB_ERR_NOMEM;
+  if (st == QB_OK && E) {
     qb_spectrum_obs_need(&c->obs, E);
     qb_dyn_need(&c->dyn, E);
     st = qb_spectrum_obs_compute(&c->obs, E, c->half, &O, row, err);
   }
-  if (st == QB_OK) st = qb_dyn_realize(&c->dyn, A, c->basis, &O, t, t->nthreads, E, row, err);
-  qb_eigs_cache_free(E);
+  if (st == QB_OK && !Hop && qb_dyn_any(&c->dyn)) st = qb_op_from_csr(A, 0, &Hop, err);
+  if (st == QB_OK) st = qb_dyn_realize_op(&c->dyn, Hop, c->basis, &O, t, t->nthreads, E, row, err);
+  qb_op_free(Hop);
   qb_named_set_clear(&O);
+  qb_eigs_cache_free(E);
   qb_csr_free(A);
   qb_pauli_sum_free(H);
   return st;

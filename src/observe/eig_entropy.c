@@ -57,7 +57,7 @@ qb_status qb_bipartition_sites(const qb_spin_basis *B, uint64_t sites, qb_bipart
   P->da = (qb_idx)1 << na;
   P->db = (qb_idx)1 << (L - na);
   for (qb_idx i = 0; i < B->dim; i++) {
-    uint64_t s = B->states ? B->states[i] : (uint64_t)i;
+    uint64_t s = qb_spin_basis_state(B, i);
     P->ia[i] = (qb_idx)extract_bits(s, sites, L);
     P->ib[i] = (qb_idx)extract_bits(s, all & ~sites, L);
   }

@@ -15,7 +15,7 @@
 enum { QB_BOUNDS_RNG_PURPOSE = 0xB0 };
 
 qb_bounds_params qb_bounds_defaults(void) {
-  return (qb_bounds_params){QB_BOUNDS_LANCZOS, 60, 0.002, 1};
+  return (qb_bounds_params){QB_BOUNDS_LANCZOS, 60, 0.002, 1, 0.02};
 }
 
 qb_status qb_csr_gershgorin(const qb_csr *A, double *lo, double *hi, qb_err *err) {
@@ -56,35 +56,6 @@ static void random_start(const qb_rng *r, size_t nd, double *v) {
   }
 }
 
-/* m Lanczos steps from v (normalized inside), two vectors v and w. alpha[0..*steps-1],
- * beta[0..*steps-1] (beta[k] couples steps k and k+1; the last is the residual factor). */
-static qb_status lanczos_coefs(const qb_op *H, qb_dtype vt, size_t nd, double *v, double *w,
-                               int m, double *alpha, double *beta, int *steps, qb_err *err) {
-  qb_vec_scal(nd, 1.0 / qb_vec_nrm2(nd, v), v);
-  double scale = 0.0; /* the largest |alpha|, |beta| so far: breakdown is relative to it */
-  int j = 0;
-  for (; j < m; j++) {
-    QB_TRY(qb_op_apply_fused(H, vt, 1.0, 0.0, v, j ? -beta[j - 1] : 0.0, w, err));
-    alpha[j] = qb_vec_dot(nd, v, w);
-    beta[j] = sqrt(qb_vec_lanczos_update(nd, alpha[j], v, 0.0, NULL, w));
-    scale = fmax(scale, fmax(fabs(alpha[j]), beta[j]));
-    if (!isfinite(alpha[j]) || !isfinite(beta[j]))
-      return QB_FAIL(err, QB_ERR_NUMERIC, "Lanczos bounds: non-finite coefficient at step %d", j);
-    /* An invariant subspace: its Ritz values are eigenvalues, residual zero. */
-    if (beta[j] <= 8 * DBL_EPSILON * scale) {
-      beta[j] = 0.0;
-      j++;
-      break;
-    }
-    qb_vec_scal(nd, 1.0 / beta[j], w);
-    double *t = v; /* v_{j+1} = w; the old v becomes v_{j-1} for the next step */
-    v = w;
-    w = t;
-  }
-  *steps = j;
-  return QB_OK;
-}
-
 /* Extremal Ritz values of T (alpha, beta) and their residual norms beta_k |s_{k,.}|. */
 static qb_status ritz_extremes(int k, const double *alpha, const double *beta,
                                qb_bounds_info *info, qb_err *err) {
@@ -110,6 +81,52 @@ done:
   return st;
 }
 
+/* 1 when the bounds of the first k steps are converged to the fraction conv (see
+ * qb_bounds_params.converge); fills info with their Ritz values either way. */
+static int converged(int k, const double *alpha, const double *beta, double conv,
+                     qb_bounds_info *info, qb_status *st, qb_err *err) {
+  if (conv <= 0.0 || k < QB_BOUNDS_MIN_STEPS) return 0;
+  *st = ritz_extremes(k, alpha, beta, info, err);
+  return *st == QB_OK && info->res_min + info->res_max <= conv * (info->ritz_max - info->ritz_min);
+}
+
+/* Up to m Lanczos steps from v (normalized inside), two vectors v and w, stopping early
+ * when converged. alpha[0..*steps-1], beta[0..*steps-1] (beta[k] couples steps k and k+1;
+ * the last is the residual factor). */
+static qb_status lanczos_coefs(const qb_op *H, qb_dtype vt, size_t nd, double *v, double *w,
+                               int m, double conv, double *alpha, double *beta, int *steps,
+                               qb_bounds_info *info, qb_err *err) {
+  qb_vec_scal(nd, 1.0 / qb_vec_nrm2(nd, v), v);
+  double scale = 0.0; /* the largest |alpha|, |beta| so far: breakdown is relative to it */
+  int j = 0;
+  for (; j < m; j++) {
+    QB_TRY(qb_op_apply_fused(H, vt, 1.0, 0.0, v, j ? -beta[j - 1] : 0.0, w, err));
+    alpha[j] = qb_vec_dot(nd, v, w);
+    beta[j] = sqrt(qb_vec_lanczos_update(nd, alpha[j], v, 0.0, NULL, w));
+    scale = fmax(scale, fmax(fabs(alpha[j]), beta[j]));
+    if (!isfinite(alpha[j]) || !isfinite(beta[j]))
+      return QB_FAIL(err, QB_ERR_NUMERIC, "Lanczos bounds: non-finite coefficient at step %d", j);
+    /* An invariant subspace: its Ritz values are eigenvalues, residual zero. */
+    if (beta[j] <= 8 * DBL_EPSILON * scale) {
+      beta[j] = 0.0;
+      j++;
+      break;
+    }
+    qb_status st = QB_OK;
+    if (converged(j + 1, alpha, beta, conv, info, &st, err)) {
+      j++;
+      break;
+    }
+    if (st != QB_OK) return st;
+    qb_vec_scal(nd, 1.0 / beta[j], w);
+    double *t = v; /* v_{j+1} = w; the old v becomes v_{j-1} for the next step */
+    v = w;
+    w = t;
+  }
+  *steps = j;
+  return QB_OK;
+}
+
 static qb_status lanczos_bounds(const qb_op *H, const qb_bounds_params *p, qb_bounds_info *info,
                                 qb_err *err) {
   const qb_dtype vt = H->dtype; /* real vectors for a real operator: half the traffic */
@@ -125,7 +142,7 @@ static qb_status lanczos_bounds(const qb_op *H, const qb_bounds_params *p, qb_bo
   qb_rng r;
   qb_rng_init(&r, p->seed, 0, 0, QB_BOUNDS_RNG_PURPOSE);
   random_start(&r, nd, v);
-  st = lanczos_coefs(H, vt, nd, v, w, m, alpha, beta, &info->steps, err);
+  st = lanczos_coefs(H, vt, nd, v, w, m, p->converge, alpha, beta, &info->steps, info, err);
   if (st == QB_OK) st = ritz_extremes(info->steps, alpha, beta, info, err);
 done:
   qb_free(v);
@@ -141,6 +158,8 @@ static qb_status check_params(const qb_op *H, const qb_bounds_params *p, qb_err 
     return QB_FAIL(err, QB_ERR_INPUT, "bounds method %d unknown", (int)p->method);
   if (p->method == QB_BOUNDS_LANCZOS && p->steps < 2)
     return QB_FAIL(err, QB_ERR_INPUT, "bounds: Lanczos steps = %d must be >= 2", p->steps);
+  if (!(p->converge >= 0.0))
+    return QB_FAIL(err, QB_ERR_INPUT, "bounds: converge = %g must be >= 0", p->converge);
   if (!(p->margin >= 0.0))
     return QB_FAIL(err, QB_ERR_INPUT, "bounds: margin = %g must be >= 0", p->margin);
   if (p->method == QB_BOUNDS_GERSHGORIN && strcmp(H->type->name, "csr"))

@@ -16,8 +16,11 @@
 #include <string.h>
 
 #include "qbath/alloc.h"
+#include "qbath/bounds.h"
+#include "qbath/diagobs.h"
 #include "qbath/dynobs.h"
 #include "qbath/eigs.h"
+#include "qbath/spin_op.h"
 #include "qbath/survival.h"
 #include "qbath/vecfile.h"
 #include "models/shared/spectrum_obs.h"
@@ -33,7 +36,8 @@ const qb_key qb_dynamics_keys[] = {
      "temperature <O(t) O> of the operator, spins only), spectral (its spectral function "
      "by the [spectral] method: signal or lehmann), expect (<O(t)> of every [observables] "
      "operator from the initial state), diagonal (their diagonal-ensemble values from the "
-     "[eigen] eigenpairs)", 0},
+     "[eigen] eigenpairs), imbalance (I(t) = (1/L) sum_j z_j(0) <sigma^z_j(t)> of the product "
+     "initial state), magnetization (<sigma^z_j(t)> of every site, row-major [t][j])", 0},
     {"evolve", "initial", QB_KEY_STRING, "random", 0, -1, NULL, "", NULL,
      "initial state: random (complex Gaussian), neel (|udud...>, spins), basis (basis_state), "
      "a product state of u/d per site, site 0 first ('uudd...', spins), or a vector file "
@@ -114,9 +118,11 @@ static qb_status dyn_read(const qb_params *p, int nsites, qb_idx dim, const qb_n
     else if (!strcmp(obs[i], "spectral")) d->spectral = 1;
     else if (!strcmp(obs[i], "expect")) d->expect = 1;
     else if (!strcmp(obs[i], "diagonal")) d->diagonal = 1;
+    else if (!strcmp(obs[i], "imbalance")) d->imbalance = 1;
+    else if (!strcmp(obs[i], "magnetization")) d->magnetization = 1;
     else
       return qb_param_fail(p, err, "evolve", "observe", "'%s' is not survival, survival_eig, autocorr, "
-                           "spectral, expect or diagonal",
+                           "spectral, expect, diagonal, imbalance or magnetization",
                            obs[i]);
   }
   QB_TRY(read_operator(p, ops, d, err));
@@ -144,6 +150,12 @@ static qb_status dyn_read(const qb_params *p, int nsites, qb_idx dim, const qb_n
   d->samples = (int)qb_param_int(p, "evolve", "typical_samples");
   if (nsites == 0 && d->autocorr)
     return qb_param_fail(p, err, "evolve", "observe", "autocorr needs spins (spin_chain)");
+  if (nsites == 0 && (d->imbalance || d->magnetization))
+    return qb_param_fail(p, err, "evolve", "observe", "imbalance and magnetization need spins (spin_chain)");
+  if (d->imbalance && (d->initial == QB_INIT_RANDOM || d->initial == QB_INIT_FILE))
+    return qb_param_fail(p, err, "evolve", "initial", "imbalance needs a product initial state: "
+                         "neel, basis or u/d letters, not random or a vector file");
+  d->nsites = nsites;
   if (d->initial == QB_INIT_BASIS && d->basis_state >= dim)
     return qb_param_fail(p, err, "evolve", "basis_state", "must be below the dimension %lld",
                          (long long)dim);
@@ -165,7 +177,8 @@ qb_status qb_dyn_read(const qb_params *p, int nsites, qb_idx dim, const qb_named
 }
 
 int qb_dyn_any(const qb_dyn *d) {
-  return d->survival || d->survival_eig || d->autocorr || d->spectral || d->expect || d->diagonal;
+  return d->survival || d->survival_eig || d->autocorr || d->spectral || d->expect || d->diagonal ||
+         d->imbalance || d->magnetization;
 }
 
 /* NAME_late: the mean of each time curve over the last quarter of the output times, a
@@ -173,10 +186,10 @@ int qb_dyn_any(const qb_dyn *d) {
  * the curves; filled by late_fill from them. */
 static qb_status late_layout(qb_dyn *d, qb_layout *L, qb_err *err) {
   const qb_idx nt = (qb_idx)d->ev.ntimes;
-  qb_idx src[QB_NAMED_OPS_MAX + 3];
+  qb_idx src[QB_NAMED_OPS_MAX + 4];
   int n = 0;
-  const char *names[QB_NAMED_OPS_MAX + 3];
-  for (int i = 0; i < L->ncols && n < QB_NAMED_OPS_MAX + 3; i++) /* the curves on t so far */
+  const char *names[QB_NAMED_OPS_MAX + 4];
+  for (int i = 0; i < L->ncols && n < QB_NAMED_OPS_MAX + 4; i++) /* the curves on t so far */
     if (!strcmp(L->cols[i].axis, "t") && L->cols[i].len == nt && strcmp(L->cols[i].name, "autocorr_im")) {
       qb_idx off = 0;
       for (int j = 0; j < i; j++) off += L->cols[j].len;
@@ -210,8 +223,18 @@ qb_status qb_dyn_layout(qb_dyn *d, qb_layout *L, qb_err *err) {
   if (qb_layout_add_axis(L, "t", nt, d->ev.times, "output times of [evolve] (hbar = 1)") < 0)
     return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for the time axis");
   d->offset = qb_layout_row_len(L);
+  if (d->ev.type == qb_prop_chebyshev &&
+      qb_layout_add(L, "bounds_steps", 1, NULL, "Lanczos steps of the Chebyshev spectral bounds "
+                    "(stopped when converged, at most [evolve] bounds_steps)", 0) < 0)
+    return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for bounds_steps");
   if (d->survival && qb_layout_add(L, "survival", nt, "t", "survival probability |<psi0|psi(t)>|^2", 0) < 0)
     return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for survival");
+  if (d->imbalance && qb_layout_add(L, "imbalance", nt, "t", "imbalance (1/L) sum_j z_j(0) "
+                                    "<sigma^z_j(t)> of the initial product state", 0) < 0)
+    return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for imbalance");
+  if (d->magnetization && qb_layout_add(L, "magnetization", nt * d->nsites, NULL, "<sigma^z_j(t)>, "
+                                        "row-major [t][j] (L values per output time)", 0) < 0)
+    return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for magnetization");
   if (d->survival_eig &&
       (qb_layout_add(L, "survival_eig", nt, "t", "survival probability from the eigenpairs "
                      "|sum_a w_a e^{-i E_a t}|^2, w_a = |<a|psi0>|^2", 0) < 0 ||
@@ -255,14 +278,20 @@ qb_status qb_dyn_layout(qb_dyn *d, qb_layout *L, qb_err *err) {
   return late_layout(d, L, err); /* after every curve */
 }
 
+double qb_dyn_vectors(const qb_dyn *d) {
+  if (!qb_dyn_any(d)) return 0;
+  /* Chebyshev: the initial state, the evolving copy and two work vectors; Krylov: its
+   * basis instead of the work vectors; correlations evolve two states and a typical one */
+  const double work = d->ev.type == qb_prop_chebyshev ? 2 : d->ev.prop.krylov_dim + 1;
+  return (d->autocorr ? 5 : 2) + work;
+}
+
 void qb_dyn_estimate(const qb_dyn *d, double dim, double nnz, qb_estimate *e) {
   if (!qb_dyn_any(d)) return;
-  /* Chebyshev: 3 vectors per state, 2 states for correlations, one work; ~ t_max * width
-   * matvecs (width ~ nnz/dim as a rough scale) */
-  const double vecs = d->autocorr ? 7 : 3;
-  e->bytes += vecs * 16 * dim + 24 * nnz;
+  /* ~ t_max * width matvecs (width ~ nnz/dim as a rough scale) */
+  e->bytes += qb_dyn_vectors(d) * 16 * dim + 24 * nnz;
   const double tmax = d->ev.ntimes ? d->ev.times[d->ev.ntimes - 1] : 0;
-  const double mv = (tmax * fmax(1.0, nnz / dim) + 100) * (d->survival + d->expect + 2.0 * d->samples * d->autocorr);
+  const double mv = (tmax * fmax(1.0, nnz / dim) + 100) * (d->survival + (d->imbalance || d->magnetization) * !d->survival + d->expect + 2.0 * d->samples * d->autocorr);
   if (d->survival_eig || d->diagonal) { /* the eigenpairs, all of them with vectors when dense */
     qb_eigs_opts o = d->eo;
     if (qb_eigs_uses_dense(&o, dim)) o.nev = (qb_idx)dim;
@@ -278,15 +307,13 @@ void qb_dyn_estimate(const qb_dyn *d, double dim, double nnz, qb_estimate *e) {
   }
 }
 
-/* The sigma^z_site operator on basis B. */
-static qb_status sigmaz(const qb_spin_basis *B, int site, qb_op **out, qb_err *err) {
+/* The sigma^z_site operator on basis B, matrix-free (a diagonal: no stored matrix, and
+ * no state list needed), on nthreads threads. */
+static qb_status sigmaz(const qb_spin_basis *B, int site, int nthreads, qb_op **out, qb_err *err) {
   qb_pauli_sum *P = NULL;
-  qb_csr *A = NULL;
   qb_status st = qb_pauli_sum_create(B->nsites, &P, err);
   if (st == QB_OK) st = qb_pauli_sum_add(P, 1.0, "Z", &site, err);
-  if (st == QB_OK) st = qb_pauli_sum_to_csr(P, B, &A, err);
-  if (st == QB_OK) st = qb_op_from_csr(A, 1, out, err);
-  else qb_csr_free(A);
+  if (st == QB_OK) st = qb_pauli_sum_to_op(P, B, nthreads, out, err);
   qb_pauli_sum_free(P);
   return st;
 }
@@ -402,8 +429,11 @@ static qb_status spectral_col(const qb_dyn *d, qb_op *Hop, qb_eigs_cache *E, con
   qb_rng g;
   qb_rng_init(&g, t->seed, t->point, t->realization, PURPOSE_INITIAL + 1);
   sp.seed = qb_rng_u64(&g);
-  qb_status st = d->op >= 0 ? QB_OK : sigmaz(B, d->site, &Z, err);
+  qb_status st = d->op >= 0 ? QB_OK : sigmaz(B, d->site, t->nthreads, &Z, err);
   const qb_op *A = d->op >= 0 ? O->op[d->op] : Z;
+  if (st == QB_OK && sp.method == QB_SPEC_LEHMANN && !E)
+    st = QB_FAIL(err, QB_ERR_INPUT, "[spectral] method = lehmann needs the eigenpairs of the "
+                 "stored matrix ([model] operator = csr)");
   if (st == QB_OK && sp.method == QB_SPEC_LEHMANN) st = qb_eigs_cache_get(E, QB_EIGS_NEED_ALL, &r, err);
   if (st == QB_OK) st = qb_spectral_infinite_t(Hop, A, &sp, r, &s, err);
   if (st == QB_OK) {
@@ -412,6 +442,66 @@ static qb_status spectral_col(const qb_dyn *d, qb_op *Hop, qb_eigs_cache *E, con
   }
   qb_spectrum_free(s);
   qb_op_free(Z);
+  return st;
+}
+
+/* What the one evolution of the initial state records at each output time. */
+typedef struct {
+  const qb_cplx *psi0;
+  qb_idx n;
+  qb_cplx *amp;            /* survival amplitudes (NULL: not wanted) */
+  const qb_diag_obs *mz;   /* the magnetizations (NULL: not wanted) */
+  const qb_spin_basis *B;
+  double *mzt;             /* nt x L */
+} traj_ctx;
+
+static qb_status traj_obs(void *ctx, size_t j, double t, int ns, qb_cplx *const *psi, qb_err *err) {
+  (void)t, (void)ns;
+  traj_ctx *c = ctx;
+  if (c->amp) c->amp[j] = qb_overlap(c->n, c->psi0, psi[0]);
+  if (c->mz) return qb_diag_obs_expect(c->mz, c->B, psi[0], c->mzt + j * (size_t)c->B->nsites, err);
+  return QB_OK;
+}
+
+/* Survival, imbalance and magnetizations from one evolution of psi0 (a copy is evolved),
+ * written at *col, which advances past them. */
+static qb_status trajectory_cols(const qb_dyn *d, qb_prop *P, const qb_spin_basis *B,
+                                 const qb_cplx *psi0, qb_cplx *amp, double **col, qb_err *err) {
+  const size_t nt = d->ev.ntimes;
+  const qb_idx n = qb_prop_dim(P);
+  const int L = B ? B->nsites : 0, want_mz = d->imbalance || d->magnetization;
+  traj_ctx c = {psi0, n, d->survival ? amp : NULL, NULL, B, NULL};
+  qb_diag_obs *mz = NULL;
+  qb_cplx *psi = qb_malloc((size_t)n * sizeof *psi);
+  qb_status st = psi ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "evolved state, dimension %lld", (long long)n);
+  if (st == QB_OK && want_mz) {
+    c.mzt = qb_malloc(nt * (size_t)L * sizeof *c.mzt);
+    st = c.mzt ? qb_diag_obs_magnetizations(L, &mz, err)
+               : QB_FAIL(err, QB_ERR_NOMEM, "magnetizations of %zu times", nt);
+    c.mz = mz;
+  }
+  if (st == QB_OK) {
+    memcpy(psi, psi0, (size_t)n * sizeof *psi);
+    st = qb_prop_run(P, 1, &psi, d->ev.times, nt, traj_obs, &c, err);
+  }
+  if (st == QB_OK && d->survival) {
+    for (size_t j = 0; j < nt; j++) (*col)[j] = creal(amp[j] * conj(amp[j]));
+    *col += nt;
+  }
+  if (st == QB_OK && d->imbalance) {
+    qb_idx i0 = 0; /* the initial basis state */
+    while (i0 < n && psi0[i0] == 0) i0++;
+    const uint64_t s0 = qb_spin_basis_state(B, i0);
+    for (size_t j = 0; j < nt; j++) (*col)[j] = qb_imbalance(L, s0, c.mzt + j * (size_t)L);
+    *col += nt;
+  }
+  if (st == QB_OK && d->magnetization) {
+    memcpy(*col, c.mzt, nt * (size_t)L * sizeof **col);
+    *col += nt * (size_t)L;
+  }
+  qb_diag_obs_free(mz);
+  qb_free(c.mzt);
+  qb_free(psi);
   return st;
 }
 
@@ -437,16 +527,32 @@ qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
                          const qb_named_set *O, const qb_task *t, int nthreads,
                          qb_eigs_cache *E, double *row, qb_err *err) {
   if (!qb_dyn_any(d)) return QB_OK;
+  qb_op *Hop = NULL;
+  qb_status st = qb_op_from_csr(H, 0, &Hop, err); /* a fresh op: its own bounds cache */
+  if (st == QB_OK) st = qb_dyn_realize_op(d, Hop, B, O, t, nthreads, E, row, err);
+  qb_op_free(Hop);
+  return st;
+}
+
+qb_status qb_dyn_realize_op(const qb_dyn *d, qb_op *Hop, const qb_spin_basis *B,
+                            const qb_named_set *O, const qb_task *t, int nthreads,
+                            qb_eigs_cache *E, double *row, qb_err *err) {
+  if (!qb_dyn_any(d)) return QB_OK;
   /* the propagators' loops use the team the runner gives this thread; nthreads only
    * splits survival_eig's independent output times */
   const size_t nt = d->ev.ntimes;
-  qb_op *Hop = NULL, *Z = NULL;
+  qb_op *Z = NULL;
   qb_prop *P = NULL;
   qb_cplx *psi = NULL, *amp = NULL;
   double *col = row + d->offset;
-  qb_status st = qb_op_from_csr(H, 0, &Hop, err); /* a fresh op: its own bounds cache */
+  qb_status st = QB_OK;
+  if (d->ev.type == qb_prop_chebyshev) { /* the bounds now, to report their steps */
+    qb_bounds_info bi;
+    st = qb_bounds_compute(Hop, &d->ev.prop.bounds, NULL, NULL, &bi, err);
+    *col++ = bi.steps;
+  }
   if (st == QB_OK) st = qb_prop_create(d->ev.type, Hop, &d->ev.prop, &P, err);
-  const qb_idx n = H->nrows;
+  const qb_idx n = Hop->dim;
   if (st == QB_OK) {
     psi = qb_malloc((size_t)n * sizeof *psi);
     amp = qb_malloc(nt * sizeof *amp);
@@ -456,13 +562,14 @@ qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
   if ((d->expect || d->diagonal || d->op >= 0) && nops != (d->ops ? d->ops->n : 0))
     st = QB_FAIL(err, QB_ERR_DIM, "time domain: %d operators given, %d named", nops,
                  d->ops ? d->ops->n : 0);
-  if (st == QB_OK && (d->survival || d->survival_eig || d->expect || d->diagonal))
+  if (st == QB_OK && (d->survival || d->survival_eig || d->expect || d->diagonal ||
+                      d->imbalance || d->magnetization))
     st = initial_state(d, B, t, n, psi, err);
-  if (st == QB_OK && d->survival) {
-    st = qb_survival(P, psi, d->ev.times, nt, amp, err);
-    for (size_t j = 0; st == QB_OK && j < nt; j++) col[j] = creal(amp[j] * conj(amp[j]));
-    col += nt;
-  }
+  if (st == QB_OK && (d->survival || d->imbalance || d->magnetization))
+    st = trajectory_cols(d, P, B, psi, amp, &col, err);
+  if (st == QB_OK && (d->survival_eig || d->diagonal) && !E)
+    st = QB_FAIL(err, QB_ERR_INPUT, "survival_eig and diagonal need the eigenpairs of the stored "
+                 "matrix ([model] operator = csr)");
   double *col_surv = col;
   if (d->survival_eig) col += nt + 2;
   if (st == QB_OK && d->expect) st = expect_cols(d, P, O, psi, col, err);
@@ -474,7 +581,7 @@ qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
     qb_typical_params tp = qb_typical_defaults();
     tp.samples = d->samples;
     tp.seed = t->seed, tp.point = t->point, tp.realization = t->realization;
-    if (d->op < 0) st = sigmaz(B, d->site, &Z, err);
+    if (d->op < 0) st = sigmaz(B, d->site, nthreads, &Z, err);
     const qb_op *A = d->op >= 0 ? O->op[d->op] : Z;
     if (st == QB_OK) st = qb_corr_typical(P, A, NULL, d->ev.times, nt, &tp, amp, NULL, NULL, err);
     for (size_t j = 0; st == QB_OK && j < nt; j++) col[j] = creal(amp[j]), col[nt + j] = cimag(amp[j]);
@@ -483,7 +590,6 @@ qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
   if (st == QB_OK && d->spectral) st = spectral_col(d, Hop, E, B, O, t, col, err);
   if (st == QB_OK) late_fill(d, row);
   qb_prop_free(P);
-  qb_op_free(Hop);
   qb_op_free(Z);
   qb_free(psi);
   qb_free(amp);

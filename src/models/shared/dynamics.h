@@ -34,12 +34,15 @@ typedef struct qb_dyn {
   int site;              /* sigma^z site */
   int samples;           /* typical states of the autocorrelation */
   int spectral;          /* infinite-temperature spectral function of sigma^z_site */
+  int imbalance;         /* imbalance of the product initial state (spins only) */
+  int magnetization;     /* <sigma^z_j(t)> of every site (spins only) */
+  int nsites;            /* L (0 without spins) */
   qb_spec_params sp;     /* its [spectral] parameters */
   double *w;             /* its frequency axis (sp.points) */
   qb_evolve_config ev;   /* method, tolerance, output times */
   qb_idx offset;         /* first row column of the observables */
   int nlate;             /* curves summarized by a late-time mean (the end-of-run table) */
-  qb_idx late_src[QB_NAMED_OPS_MAX + 3]; /* row offsets of those curves */
+  qb_idx late_src[QB_NAMED_OPS_MAX + 4]; /* row offsets of those curves */
   qb_idx late_off;       /* row offset of the first NAME_late scalar */
 } qb_dyn;
 
@@ -54,6 +57,8 @@ qb_status qb_dyn_read(const qb_params *p, int nsites, qb_idx dim, const qb_named
 int qb_dyn_any(const qb_dyn *d);
 /* Adds the axis "t" and the selected columns; records their offset. */
 qb_status qb_dyn_layout(qb_dyn *d, qb_layout *L, qb_err *err);
+/* Complex state vectors held at the peak of one realization's evolution. */
+double qb_dyn_vectors(const qb_dyn *d);
 /* Bytes and flops of one realization (for estimate), operator with nnz nonzeros. */
 void qb_dyn_estimate(const qb_dyn *d, double dim, double nnz, qb_estimate *e);
 /* Evaluates the observables of one realization for H (borrowed), basis B (NULL without
@@ -67,6 +72,14 @@ qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
 /* Declares the eigenpairs qb_dyn_realize will take from the realization's cache E
  * (survival_eig, diagonal, Lehmann spectral function). */
 void qb_dyn_need(const qb_dyn *d, qb_eigs_cache *E);
+/* The same for an operator Hop of any kind (borrowed; its bounds cache is filled); E as
+ * above (NULL matrix-free: survival_eig, diagonal and the lehmann spectral function then
+ * fail). The
+ * first column is the number of Lanczos steps of the Chebyshev bounds when the method is
+ * chebyshev. */
+qb_status qb_dyn_realize_op(const qb_dyn *d, qb_op *Hop, const qb_spin_basis *B,
+                            const qb_named_set *O, const qb_task *t, int nthreads,
+                            qb_eigs_cache *E, double *row, qb_err *err);
 void qb_dyn_clear(qb_dyn *d);
 
 #endif

@@ -4,6 +4,7 @@
 #include "models/shared/named_ops.h"
 #include "qbath/csr.h"
 #include "qbath/dynobs.h"
+#include "qbath/spin_op.h"
 
 const qb_key qb_named_ops_keys[] = {
     {"observables", "*", QB_KEY_STRING_LIST, "", 0, -1, NULL, "", NULL,
@@ -45,14 +46,15 @@ int qb_named_ops_find(const qb_named_ops *ops, const char *name) {
 int qb_named_ops_complex(const qb_named_ops *ops, int k) { return qb_terms_complex(&ops->terms[k]); }
 
 qb_status qb_named_ops_build(const qb_named_ops *ops, int k, const qb_spin_basis *B,
-                             const qb_task *t, qb_op **out, qb_err *err) {
+                             const qb_task *t, int matrix_free, qb_op **out, qb_err *err) {
   qb_pauli_sum *S = NULL;
   qb_csr *A = NULL;
   *out = NULL;
   qb_status st = qb_terms_build(&ops->terms[k], t->seed, t->point, t->realization,
                                 QB_NAMED_OPS_STREAM + 64 * (uint64_t)k, &S, err);
-  if (st == QB_OK) st = qb_pauli_sum_to_csr(S, B, &A, err);
-  if (st == QB_OK) st = qb_op_from_csr(A, 1, out, err);
+  if (st == QB_OK && matrix_free) st = qb_pauli_sum_to_op(S, B, t->nthreads, out, err);
+  else if (st == QB_OK) st = qb_pauli_sum_to_csr(S, B, &A, err);
+  if (st == QB_OK && !matrix_free) st = qb_op_from_csr(A, 1, out, err);
   else qb_csr_free(A);
   qb_pauli_sum_free(S);
   if (st != QB_OK) qb_err_prefix(err, "[observables] %s", ops->name[k]);
@@ -60,10 +62,10 @@ qb_status qb_named_ops_build(const qb_named_ops *ops, int k, const qb_spin_basis
 }
 
 qb_status qb_named_set_build(const qb_named_ops *ops, const qb_spin_basis *B, const qb_task *t,
-                             qb_named_set *out, qb_err *err) {
+                             int matrix_free, qb_named_set *out, qb_err *err) {
   memset(out, 0, sizeof *out);
   for (int k = 0; ops && k < ops->n; k++) {
-    qb_status st = qb_named_ops_build(ops, k, B, t, &out->op[k], err);
+    qb_status st = qb_named_ops_build(ops, k, B, t, matrix_free, &out->op[k], err);
     if (st != QB_OK) {
       qb_named_set_clear(out);
       return st;

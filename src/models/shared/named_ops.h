@@ -39,10 +39,11 @@ int qb_named_ops_find(const qb_named_ops *ops, const char *name);
 /* 1 when operator k has imaginary matrix elements. */
 int qb_named_ops_complex(const qb_named_ops *ops, int k);
 
-/* Operator k of the realization t on basis B, as a CSR-backed qb_op (owned by the caller,
- * qb_op_free). */
+/* Operator k of the realization t on basis B, as a CSR-backed qb_op, or matrix-free
+ * (qbath/spin_op.h, on t->nthreads threads) when matrix_free is set: B may then lack its
+ * sector state list. Owned by the caller (qb_op_free). */
 qb_status qb_named_ops_build(const qb_named_ops *ops, int k, const qb_spin_basis *B,
-                             const qb_task *t, qb_op **out, qb_err *err);
+                             const qb_task *t, int matrix_free, qb_op **out, qb_err *err);
 
 /* The operators of one realization, built once and handed to every observable. */
 typedef struct qb_named_set {
@@ -50,9 +51,10 @@ typedef struct qb_named_set {
   qb_op *op[QB_NAMED_OPS_MAX];
 } qb_named_set;
 
-/* Builds every operator of ops for realization t on basis B into *out (cleared first). */
+/* Builds every operator of ops for realization t on basis B into *out (cleared first),
+ * matrix-free when matrix_free is set (as qb_named_ops_build). */
 qb_status qb_named_set_build(const qb_named_ops *ops, const qb_spin_basis *B, const qb_task *t,
-                             qb_named_set *out, qb_err *err);
+                             int matrix_free, qb_named_set *out, qb_err *err);
 void qb_named_set_clear(qb_named_set *s);
 
 /* <psi|O|psi> of each operator of s for the normalized vector v (dtype, length dim) into
