@@ -17,7 +17,7 @@ class build_py_with_library(build_py):
         super().run()
         build = os.environ.get("QBATH_BUILD_DIR") or os.path.join(ROOT, "build")
         files = [os.path.join(build, "libqbath.so"), os.path.join(build, "qbath"),
-                 os.path.join(ROOT, "include", "qbath", "capi.h")]
+                 os.path.join(ROOT, "include", "qbath", "api.h")]
         missing = [f for f in files if not os.path.exists(f)]
         if missing:
             raise SystemExit("qbath: %s missing; build the library first (scripts/build.sh)"

@@ -61,7 +61,7 @@ def fig6(pts, ax):
 
 
 def mf_valid(G, gamma, N, K, d, f, u):
-    """The mean-field equations' validity window (qb_lw_mf_valid): Eq. (27)
+    """The mean-field equations' validity window (qb_linewidth_mf_valid): Eq. (27)
     Gamma >= f N K^-N and Eq. (26) (Gamma/gamma) ln^2d(gamma/Gamma) <= u."""
     ok = (G > 0) & (G < gamma)
     Gs = np.where(ok, G, gamma / 2)

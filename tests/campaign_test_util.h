@@ -18,7 +18,7 @@
 
 #include "qbath/alloc.h"
 #include "qbath/campaign.h"
-#include "qbath/h5out.h"
+#include "qbath/h5.h"
 
 /* A fresh directory under TMPDIR (or /tmp) for this suite's files. */
 static __attribute__((unused)) const char *ct_tmpdir(void) {

@@ -22,19 +22,19 @@ static inline void fx_fields(int L, double W, uint64_t seed, double *h) {
 }
 
 /* H = sum_j S_j.S_{j+1} + sum_j h_j S^z_j (open chain, J = 1) on the full 2^L space via
- * qb_pauli_sum_heisenberg, as a CSR operator. */
+ * qb_spin_sum_heisenberg, as a CSR operator. */
 static inline qb_status fx_chain(int L, double W, uint64_t seed, qb_op **out, qb_err *e) {
   double h[QB_SPIN_MAX_SITES];
   fx_fields(L, W, seed, h);
   qb_pauli_sum *P = NULL;
   qb_spin_basis *B = NULL;
   qb_csr *A = NULL;
-  qb_status st = qb_pauli_sum_heisenberg(L, 1.0, h, 0, &P, e);
+  qb_status st = qb_spin_sum_heisenberg(L, 1.0, h, 0, &P, e);
   if (st == QB_OK) st = qb_spin_basis_create(L, -1, &B, e);
-  if (st == QB_OK) st = qb_pauli_sum_to_csr(P, B, &A, e);
+  if (st == QB_OK) st = qb_spin_sum_to_csr(P, B, &A, e);
   if (st == QB_OK) st = qb_op_from_csr(A, 1, out, e);
   if (st != QB_OK) qb_csr_free(A);
-  qb_pauli_sum_free(P);
+  qb_spin_sum_free(P);
   qb_spin_basis_free(B);
   return st;
 }
@@ -48,19 +48,19 @@ static inline qb_status fx_chain_sector(int L, double W, uint64_t seed, int n_up
   qb_pauli_sum *P = NULL;
   qb_spin_basis *B = NULL;
   qb_csr *A = NULL;
-  qb_status st = qb_pauli_sum_create(L, &P, e);
+  qb_status st = qb_spin_sum_create(L, &P, e);
   for (int j = 0; st == QB_OK && j + 1 < L; j++) {
     const int s2[2] = {j, j + 1};
-    st = qb_pauli_sum_add(P, 0.5, "+-", s2, e);
-    if (st == QB_OK) st = qb_pauli_sum_add(P, 0.5, "-+", s2, e);
-    if (st == QB_OK) st = qb_pauli_sum_add(P, 0.25, "ZZ", s2, e);
+    st = qb_spin_sum_add(P, 0.5, "+-", s2, e);
+    if (st == QB_OK) st = qb_spin_sum_add(P, 0.5, "-+", s2, e);
+    if (st == QB_OK) st = qb_spin_sum_add(P, 0.25, "ZZ", s2, e);
   }
-  for (int j = 0; st == QB_OK && j < L; j++) st = qb_pauli_sum_add(P, 0.5 * h[j], "Z", &j, e);
+  for (int j = 0; st == QB_OK && j < L; j++) st = qb_spin_sum_add(P, 0.5 * h[j], "Z", &j, e);
   if (st == QB_OK) st = qb_spin_basis_create(L, n_up, &B, e);
-  if (st == QB_OK) st = qb_pauli_sum_to_csr(P, B, &A, e);
+  if (st == QB_OK) st = qb_spin_sum_to_csr(P, B, &A, e);
   if (st == QB_OK) st = qb_op_from_csr(A, 1, out, e);
   if (st != QB_OK) qb_csr_free(A);
-  qb_pauli_sum_free(P);
+  qb_spin_sum_free(P);
   qb_spin_basis_free(B);
   return st;
 }
@@ -70,13 +70,13 @@ static inline qb_status fx_sigmaz(int L, int site, qb_op **out, qb_err *e) {
   qb_pauli_sum *P = NULL;
   qb_spin_basis *B = NULL;
   qb_csr *A = NULL;
-  qb_status st = qb_pauli_sum_create(L, &P, e);
-  if (st == QB_OK) st = qb_pauli_sum_add(P, 1.0, "Z", &site, e);
+  qb_status st = qb_spin_sum_create(L, &P, e);
+  if (st == QB_OK) st = qb_spin_sum_add(P, 1.0, "Z", &site, e);
   if (st == QB_OK) st = qb_spin_basis_create(L, -1, &B, e);
-  if (st == QB_OK) st = qb_pauli_sum_to_csr(P, B, &A, e);
+  if (st == QB_OK) st = qb_spin_sum_to_csr(P, B, &A, e);
   if (st == QB_OK) st = qb_op_from_csr(A, 1, out, e);
   if (st != QB_OK) qb_csr_free(A);
-  qb_pauli_sum_free(P);
+  qb_spin_sum_free(P);
   qb_spin_basis_free(B);
   return st;
 }

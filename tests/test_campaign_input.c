@@ -73,11 +73,11 @@ static void test_overrides_and_continuation(void) {
 }
 
 static void test_edit_distance(void) {
-  CU_ASSERT_EQUAL(qb_edit_distance("gamma", "gamma"), 0);
-  CU_ASSERT_EQUAL(qb_edit_distance("gama", "gamma"), 1);
-  CU_ASSERT_EQUAL(qb_edit_distance("kitten", "sitting"), 3);
-  CU_ASSERT_EQUAL(qb_edit_distance("", "abc"), 3);
-  CU_ASSERT_EQUAL(qb_edit_distance("ABC", "abc"), 0);
+  CU_ASSERT_EQUAL(qb_param_edit_distance("gamma", "gamma"), 0);
+  CU_ASSERT_EQUAL(qb_param_edit_distance("gama", "gamma"), 1);
+  CU_ASSERT_EQUAL(qb_param_edit_distance("kitten", "sitting"), 3);
+  CU_ASSERT_EQUAL(qb_param_edit_distance("", "abc"), 3);
+  CU_ASSERT_EQUAL(qb_param_edit_distance("ABC", "abc"), 0);
 }
 
 /* One bad input: runs `qbath CMD file`, expects exit 2, every needle in stderr, and no

@@ -134,7 +134,7 @@ static void test_tridiag_vs_dense(void) {
   memcpy(d2, d, sizeof(double) * n);
   memcpy(e2, e, sizeof(double) * n);
   qb_err err;
-  QB_ASSERT_OK(qb_tridiag_eigh(n, d2, e2, NULL, &err), &err);
+  QB_ASSERT_OK(qb_dense_tridiag_eigh(n, d2, e2, NULL, &err), &err);
   double *Ac = qb_malloc(sizeof(double) * n * n);
   CU_ASSERT_FATAL(Ac != NULL);
   memcpy(Ac, A, sizeof(double) * n * n);
@@ -145,7 +145,7 @@ static void test_tridiag_vs_dense(void) {
   /* with vectors (dstev): residual and the same values */
   memcpy(d2, d, sizeof(double) * n);
   memcpy(e2, e, sizeof(double) * n);
-  QB_ASSERT_OK(qb_tridiag_eigh(n, d2, e2, Z, &err), &err);
+  QB_ASSERT_OK(qb_dense_tridiag_eigh(n, d2, e2, Z, &err), &err);
   CU_ASSERT(qb_max_abs_diff(d2, w, (size_t)n) <= tol);
   double res, orth;
   residuals(QB_REAL, n, A, Z, d2, &res, &orth);
@@ -161,11 +161,11 @@ static void test_errors(void) {
   CU_ASSERT_EQUAL(qb_dense_eigh(QB_REAL, -2, A, w, 0, &e), QB_ERR_DIM);
   CU_ASSERT(strstr(e.msg, "-2") != NULL);
   CU_ASSERT_EQUAL(qb_dense_eigh(QB_REAL, 1, NULL, w, 0, &e), QB_ERR_INPUT);
-  CU_ASSERT_EQUAL(qb_tridiag_eigh(-1, A, NULL, NULL, &e), QB_ERR_DIM);
+  CU_ASSERT_EQUAL(qb_dense_tridiag_eigh(-1, A, NULL, NULL, &e), QB_ERR_DIM);
   QB_ASSERT_OK(qb_dense_eigh(QB_REAL, 1, A, w, 1, &e), &e);
   CU_ASSERT_EQUAL(w[0], 3.5);
   double d[1] = {-1.25};
-  QB_ASSERT_OK(qb_tridiag_eigh(1, d, NULL, NULL, &e), &e);
+  QB_ASSERT_OK(qb_dense_tridiag_eigh(1, d, NULL, NULL, &e), &e);
   CU_ASSERT_EQUAL(d[0], -1.25);
 }
 

@@ -14,7 +14,7 @@
 #include "qbath/bounds.h"
 #include "qbath/diagobs.h"
 #include "qbath/dynobs.h"
-#include "qbath/evolve.h"
+#include "qbath/prop.h"
 #include "qbath/rng.h"
 #include "qbath/spin_op.h"
 
@@ -33,9 +33,9 @@ static void reference_mz(const qb_spin_basis *B, const qb_cplx *psi, double *mz)
 static void test_magnetizations(void) {
   qb_err e;
   const int L = 15;
-  qb_diag_obs *D = NULL;
-  QB_ASSERT_OK(qb_diag_obs_magnetizations(L, &D, &e), &e);
-  CU_ASSERT_EQUAL(qb_diag_obs_count(D), L);
+  qb_diagobs *D = NULL;
+  QB_ASSERT_OK(qb_diagobs_magnetizations(L, &D, &e), &e);
+  CU_ASSERT_EQUAL(qb_diagobs_count(D), L);
   for (int n_up = -1; n_up <= 7; n_up += 4)
     for (int lean = 0; lean <= 1; lean++) {
       qb_spin_basis *B = NULL;
@@ -43,13 +43,13 @@ static void test_magnetizations(void) {
       qb_cplx *psi = qb_malloc((size_t)B->dim * sizeof *psi);
       qb_rng r;
       qb_rng_init(&r, 11, (uint64_t)(n_up + 1), (uint64_t)lean, 0);
-      qb_random_state(&r, B->dim, psi);
+      qb_dynobs_random_state(&r, B->dim, psi);
       double ref[QB_SPIN_MAX_SITES], got[3][QB_SPIN_MAX_SITES];
       reference_mz(B, psi, ref);
       const int before = omp_get_max_threads();
       for (int t = 0; t < 3; t++) {
         omp_set_num_threads(t + 1);
-        QB_ASSERT_OK(qb_diag_obs_expect(D, B, psi, got[t], &e), &e);
+        QB_ASSERT_OK(qb_diagobs_expect(D, B, psi, got[t], &e), &e);
       }
       omp_set_num_threads(before);
       /* sums of dim positive weights of size ~1/dim in another order: a few ulps */
@@ -59,25 +59,25 @@ static void test_magnetizations(void) {
       qb_free(psi);
       qb_spin_basis_free(B);
     }
-  qb_diag_obs_free(D);
+  qb_diagobs_free(D);
 }
 
 static void test_offdiagonal_refused(void) {
   qb_err e;
   qb_pauli_sum *O = NULL;
-  qb_diag_obs *D = NULL;
+  qb_diagobs *D = NULL;
   const int s[2] = {1, 2};
-  QB_ASSERT_OK(qb_pauli_sum_create(4, &O, &e), &e);
-  QB_ASSERT_OK(qb_pauli_sum_add(O, 1.0, "ZZ", s, &e), &e);
-  QB_ASSERT_OK(qb_pauli_sum_add(O, 0.5, "XX", s, &e), &e);
-  CU_ASSERT_EQUAL(qb_diag_obs_create(1, (const qb_pauli_sum *const *)&O, &D, &e), QB_ERR_INPUT);
+  QB_ASSERT_OK(qb_spin_sum_create(4, &O, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_add(O, 1.0, "ZZ", s, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_add(O, 0.5, "XX", s, &e), &e);
+  CU_ASSERT_EQUAL(qb_diagobs_create(1, (const qb_pauli_sum *const *)&O, &D, &e), QB_ERR_INPUT);
   CU_ASSERT_PTR_NULL(D);
   CU_ASSERT(strstr(e.msg, "diagonal") != NULL);
-  qb_pauli_sum_free(O);
+  qb_spin_sum_free(O);
 }
 
 typedef struct {
-  const qb_diag_obs *D;
+  const qb_diagobs *D;
   const qb_spin_basis *B;
   uint64_t s0;
   double *imb;
@@ -87,8 +87,8 @@ static qb_status imb_obs(void *ctx, size_t j, double t, int ns, qb_cplx *const *
   (void)t, (void)ns;
   imb_ctx *c = ctx;
   double mz[QB_SPIN_MAX_SITES];
-  QB_TRY(qb_diag_obs_expect(c->D, c->B, psi[0], mz, err));
-  c->imb[j] = qb_imbalance(c->B->nsites, c->s0, mz);
+  QB_TRY(qb_diagobs_expect(c->D, c->B, psi[0], mz, err));
+  c->imb[j] = qb_diagobs_imbalance(c->B->nsites, c->s0, mz);
   return QB_OK;
 }
 
@@ -104,17 +104,17 @@ static void test_xx_neel_imbalance(void) {
   qb_pauli_sum *H = NULL;
   qb_spin_basis *B = NULL;
   qb_op *op = NULL;
-  qb_diag_obs *D = NULL;
+  qb_diagobs *D = NULL;
   qb_prop *P = NULL;
-  QB_ASSERT_OK(qb_pauli_sum_create(L, &H, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_create(L, &H, &e), &e);
   for (int j = 0; j < L; j++) {
     const int s[2] = {j, (j + 1) % L};
-    QB_ASSERT_OK(qb_pauli_sum_add(H, 0.5, "XX", s, &e), &e);
-    QB_ASSERT_OK(qb_pauli_sum_add(H, 0.5, "YY", s, &e), &e);
+    QB_ASSERT_OK(qb_spin_sum_add(H, 0.5, "XX", s, &e), &e);
+    QB_ASSERT_OK(qb_spin_sum_add(H, 0.5, "YY", s, &e), &e);
   }
   QB_ASSERT_OK(qb_spin_basis_create_lean(L, L / 2, &B, &e), &e);
-  QB_ASSERT_OK(qb_pauli_sum_to_op(H, B, 0, &op, &e), &e);
-  QB_ASSERT_OK(qb_diag_obs_magnetizations(L, &D, &e), &e);
+  QB_ASSERT_OK(qb_spin_op_from_sum(H, B, 0, &op, &e), &e);
+  QB_ASSERT_OK(qb_diagobs_magnetizations(L, &D, &e), &e);
   qb_prop_params pp = qb_prop_defaults();
   pp.tol = 1e-12;
   QB_ASSERT_OK(qb_prop_create(qb_prop_chebyshev, op, &pp, &P, &e), &e);
@@ -132,10 +132,10 @@ static void test_xx_neel_imbalance(void) {
   }
   qb_free(psi);
   qb_prop_free(P);
-  qb_diag_obs_free(D);
+  qb_diagobs_free(D);
   qb_op_free(op);
   qb_spin_basis_free(B);
-  qb_pauli_sum_free(H);
+  qb_spin_sum_free(H);
 }
 
 int main(void) {

@@ -67,10 +67,10 @@ static void test_state_observables(void) {
   p.tol = 1e-12;
   qb_prop *P;
   QB_ASSERT_OK(qb_prop_create(qb_prop_chebyshev, s.H, &p, &P, &e), &e);
-  QB_ASSERT_OK(qb_survival(P, psi, times, NT, amp, &e), &e);
+  QB_ASSERT_OK(qb_dynobs_survival(P, psi, times, NT, amp, &e), &e);
   const qb_op *ops[2] = {s.Z, s.Z2};
-  QB_ASSERT_OK(qb_expect_run(P, 2, ops, psi, times, NT, ex, &e), &e);
-  QB_ASSERT_OK(qb_corr_state(P, s.Z, s.Z2, psi, times, NT, C, &e), &e);
+  QB_ASSERT_OK(qb_dynobs_expect_run(P, 2, ops, psi, times, NT, ex, &e), &e);
+  QB_ASSERT_OK(qb_dynobs_corr_state(P, s.Z, s.Z2, psi, times, NT, C, &e), &e);
   QB_ASSERT_OK(qb_op_apply(s.Z2, psi, bp, &e), &e);
   for (int j = 0; j < NT; j++) {
     fx_eig_evolve(&s.x, psi, times[j], pt, w);
@@ -122,11 +122,11 @@ static void test_typicality(void) {
   qb_cplx C[NT];
   double er[NT], ei[NT];
   for (int filt = 0; filt < 2; filt++) {
-    qb_typical_params tp = qb_typical_defaults();
+    qb_dynobs_typical_params tp = qb_dynobs_typical_defaults();
     tp.samples = 12;
     tp.seed = 17;
     double lo, hi;
-    QB_ASSERT_OK(qb_op_bounds(s.H, NULL, &lo, &hi, &e), &e);
+    QB_ASSERT_OK(qb_bounds_op(s.H, NULL, &lo, &hi, &e), &e);
     tp.filter = filt;
     tp.energy = lo + 0.3 * (hi - lo); /* below the centre: a genuinely different ensemble */
     tp.sigma = 0.8;
@@ -134,7 +134,7 @@ static void test_typicality(void) {
       const double u = (s.x.E[a] - tp.energy) / tp.sigma;
       f2[a] = filt ? exp(-u * u) : 1.0; /* f(E)^2 */
     }
-    QB_ASSERT_OK(qb_corr_typical(P, s.Z, NULL, times, NT, &tp, C, er, ei, &e), &e);
+    QB_ASSERT_OK(qb_dynobs_corr_typical(P, s.Z, NULL, times, NT, &tp, C, er, ei, &e), &e);
     for (int j = 0; j < NT; j++) {
       const qb_cplx x = exact_corr(&s, f2, times[j]);
       printf("\n  %s t = %5.2f: typical %.4f%+.4fi (se %.4f, %.4f), exact %.4f%+.4fi",
@@ -167,14 +167,14 @@ static void test_energy_filter(void) {
   for (int q = 0; q < 4; q++) {
     const qb_idx a = picks[q];
     for (qb_idx i = 0; i < n; i++) v[i] = s.x.V[i * n + a];
-    QB_ASSERT_OK(qb_energy_filter(s.H, E, sigma, tol, v, w1, w2, &mv, &e), &e);
+    QB_ASSERT_OK(qb_dynobs_energy_filter(s.H, E, sigma, tol, v, w1, w2, &mv, &e), &e);
     const double u = (s.x.E[a] - E) / sigma, f = exp(-0.5 * u * u);
     double d = 0;
     for (qb_idx i = 0; i < n; i++) d += pow(cabs(v[i] - f * s.x.V[i * n + a]), 2);
     QB_ASSERT_CLOSE(sqrt(d), 0.0, 10 * tol);
   }
   printf("\n  filter order %ld", mv / 4);
-  CU_ASSERT_EQUAL(qb_energy_filter(s.H, E, 0.0, tol, v, w1, w2, NULL, &e), QB_ERR_INPUT);
+  CU_ASSERT_EQUAL(qb_dynobs_energy_filter(s.H, E, 0.0, tol, v, w1, w2, NULL, &e), QB_ERR_INPUT);
   qb_free(v), qb_free(w1), qb_free(w2);
   sys_free(&s);
 }
@@ -185,7 +185,7 @@ static void test_alloc_failures(void) {
   qb_op *H, *Z;
   QB_ASSERT_OK(fx_chain(5, 1.0, 3, &H, &e), &e);
   QB_ASSERT_OK(fx_sigmaz(5, 2, &Z, &e), &e);
-  qb_typical_params tp = qb_typical_defaults();
+  qb_dynobs_typical_params tp = qb_dynobs_typical_defaults();
   tp.samples = 2, tp.filter = 1, tp.energy = 0.1, tp.sigma = 1.0;
   int saw_ok = 0;
   for (long k = 0; k < 400 && !saw_ok; k++) {
@@ -194,7 +194,7 @@ static void test_alloc_failures(void) {
     H->have_bounds = 0;
     qb_alloc_fail_after(k);
     qb_status st = qb_prop_create(qb_prop_chebyshev, H, NULL, &P, &e);
-    if (st == QB_OK) st = qb_corr_typical(P, Z, NULL, times, NT, &tp, C, NULL, NULL, &e);
+    if (st == QB_OK) st = qb_dynobs_corr_typical(P, Z, NULL, times, NT, &tp, C, NULL, NULL, &e);
     qb_alloc_fail_after(-1);
     CU_ASSERT(st == QB_OK || st == QB_ERR_NOMEM);
     saw_ok = st == QB_OK;

@@ -14,7 +14,7 @@
 #include "qbath/rng.h"
 #include "qbath/spin.h"
 
-/* Random-field Heisenberg chain (qb_pauli_sum_heisenberg, J = 1, h_j = W U[-1, 1]) in B. */
+/* Random-field Heisenberg chain (qb_spin_sum_heisenberg, J = 1, h_j = W U[-1, 1]) in B. */
 static qb_csr *chain(const qb_spin_basis *B, double W, uint64_t realization) {
   qb_err e;
   int L = B->nsites;
@@ -24,9 +24,9 @@ static qb_csr *chain(const qb_spin_basis *B, double W, uint64_t realization) {
   for (int j = 0; j < L; j++) h[j] = W * (2 * qb_rng_uniform(&rng) - 1);
   qb_pauli_sum *H = NULL;
   qb_csr *A = NULL;
-  QB_ASSERT_OK(qb_pauli_sum_heisenberg(L, 1.0, h, 0, &H, &e), &e);
-  QB_ASSERT_OK(qb_pauli_sum_to_csr(H, B, &A, &e), &e);
-  qb_pauli_sum_free(H);
+  QB_ASSERT_OK(qb_spin_sum_heisenberg(L, 1.0, h, 0, &H, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_to_csr(H, B, &A, &e), &e);
+  qb_spin_sum_free(H);
   return A;
 }
 
@@ -36,11 +36,11 @@ static qb_op *local_op(const qb_spin_basis *B, const char *op, int site) {
   qb_pauli_sum *P = NULL;
   qb_csr *A = NULL;
   qb_op *O = NULL;
-  QB_ASSERT_OK(qb_pauli_sum_create(B->nsites, &P, &e), &e);
-  QB_ASSERT_OK(qb_pauli_sum_add(P, 1.0, op, &site, &e), &e);
-  QB_ASSERT_OK(qb_pauli_sum_to_csr(P, B, &A, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_create(B->nsites, &P, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_add(P, 1.0, op, &site, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_to_csr(P, B, &A, &e), &e);
   QB_ASSERT_OK(qb_op_from_csr(A, 1, &O, &e), &e);
-  qb_pauli_sum_free(P);
+  qb_spin_sum_free(P);
   return O;
 }
 
@@ -87,17 +87,17 @@ static void test_entropy_product_and_singlets(void) {
   qb_spin_basis *B = NULL;
   qb_bipartition *P = NULL;
   QB_ASSERT_OK(qb_spin_basis_create(L, -1, &B, &e), &e);
-  QB_ASSERT_OK(qb_bipartition_sites(B, 0x7, &P, &e), &e); /* A = sites 0, 1, 2 */
+  QB_ASSERT_OK(qb_eigobs_bipartition_sites(B, 0x7, &P, &e), &e); /* A = sites 0, 1, 2 */
   double *psi = qb_calloc(64, sizeof *psi), s, s2;
   psi[0x2d] = 1; /* a product state */
-  QB_ASSERT_OK(qb_entanglement(P, QB_REAL, psi, &s, &s2, &e), &e);
+  QB_ASSERT_OK(qb_eigobs_entanglement(P, QB_REAL, psi, &s, &s2, &e), &e);
   QB_ASSERT_CLOSE(s, 0, 1e-14);
   QB_ASSERT_CLOSE(s2, 0, 1e-14);
   /* singlet on sites (2, 3) across the cut, site 5 up, others down */
   memset(psi, 0, 64 * sizeof *psi);
   psi[(1 << 2) | (1 << 5)] = M_SQRT1_2;
   psi[(1 << 3) | (1 << 5)] = -M_SQRT1_2;
-  QB_ASSERT_OK(qb_entanglement(P, QB_REAL, psi, &s, &s2, &e), &e);
+  QB_ASSERT_OK(qb_eigobs_entanglement(P, QB_REAL, psi, &s, &s2, &e), &e);
   QB_ASSERT_CLOSE(s, log(2), 1e-14);
   QB_ASSERT_CLOSE(s2, log(2), 1e-14);
   /* two singlets across the cut: (1, 4) and (2, 3) */
@@ -105,11 +105,11 @@ static void test_entropy_product_and_singlets(void) {
   for (int x = 0; x < 2; x++)
     for (int y = 0; y < 2; y++)
       psi[(x ? 1 << 1 : 1 << 4) | (y ? 1 << 2 : 1 << 3)] = 0.5 * (x ? 1 : -1) * (y ? 1 : -1);
-  QB_ASSERT_OK(qb_entanglement(P, QB_REAL, psi, &s, &s2, &e), &e);
+  QB_ASSERT_OK(qb_eigobs_entanglement(P, QB_REAL, psi, &s, &s2, &e), &e);
   QB_ASSERT_CLOSE(s, 2 * log(2), 1e-13);
   QB_ASSERT_CLOSE(s2, 2 * log(2), 1e-13);
   qb_free(psi);
-  qb_bipartition_free(P);
+  qb_eigobs_bipartition_free(P);
   qb_spin_basis_free(B);
 }
 
@@ -127,23 +127,23 @@ static void test_entropy_random_vs_partial_trace(void) {
   for (int t = 0; t < 4; t++) {
     qb_bipartition *P = NULL;
     double s, s2, rs, rs2;
-    QB_ASSERT_OK(qb_bipartition_sites(F, masks[t], &P, &e), &e);
-    QB_ASSERT_OK(qb_entanglement(P, QB_COMPLEX, psi, &s, &s2, &e), &e);
+    QB_ASSERT_OK(qb_eigobs_bipartition_sites(F, masks[t], &P, &e), &e);
+    QB_ASSERT_OK(qb_eigobs_entanglement(P, QB_COMPLEX, psi, &s, &s2, &e), &e);
     reference_entropy(L, masks[t], psi, &rs, &rs2);
     QB_ASSERT_CLOSE(s, rs, 1e-12);
     QB_ASSERT_CLOSE(s2, rs2, 1e-12);
-    qb_bipartition_free(P);
+    qb_eigobs_bipartition_free(P);
     /* the same on a sector state, embedded in the full space for the reference */
     random_state(psi, S->dim, 100 + t);
     memset(full, 0, 256 * sizeof *full);
     for (qb_idx i = 0; i < S->dim; i++) full[qb_spin_basis_state(S, i)] = psi[i];
-    QB_ASSERT_OK(qb_bipartition_sites(S, masks[t], &P, &e), &e);
-    QB_ASSERT_OK(qb_entanglement(P, QB_COMPLEX, psi, &s, &s2, &e), &e);
+    QB_ASSERT_OK(qb_eigobs_bipartition_sites(S, masks[t], &P, &e), &e);
+    QB_ASSERT_OK(qb_eigobs_entanglement(P, QB_COMPLEX, psi, &s, &s2, &e), &e);
     reference_entropy(L, masks[t], full, &rs, &rs2);
     QB_ASSERT_CLOSE(s, rs, 1e-12);
     QB_ASSERT_CLOSE(s2, rs2, 1e-12);
     CU_ASSERT(s > 0.1);
-    qb_bipartition_free(P);
+    qb_eigobs_bipartition_free(P);
     random_state(psi, 256, 99);
   }
   qb_free(psi);
@@ -167,14 +167,14 @@ static void test_entropy_factors(void) {
   for (int f = 0; f < L; f++) if (fmask >> f & 1) smask |= 1ull << (L - 1 - f);
   qb_bipartition *Pf = NULL, *Ps = NULL;
   double a, a2, b, b2;
-  QB_ASSERT_OK(qb_bipartition_factors(L, dims, fmask, &Pf, &e), &e);
-  QB_ASSERT_OK(qb_bipartition_sites(F, smask, &Ps, &e), &e);
-  QB_ASSERT_OK(qb_entanglement(Pf, QB_COMPLEX, psi, &a, &a2, &e), &e);
-  QB_ASSERT_OK(qb_entanglement(Ps, QB_COMPLEX, psi, &b, &b2, &e), &e);
+  QB_ASSERT_OK(qb_eigobs_bipartition_factors(L, dims, fmask, &Pf, &e), &e);
+  QB_ASSERT_OK(qb_eigobs_bipartition_sites(F, smask, &Ps, &e), &e);
+  QB_ASSERT_OK(qb_eigobs_entanglement(Pf, QB_COMPLEX, psi, &a, &a2, &e), &e);
+  QB_ASSERT_OK(qb_eigobs_entanglement(Ps, QB_COMPLEX, psi, &b, &b2, &e), &e);
   QB_ASSERT_CLOSE(a, b, 1e-12);
   QB_ASSERT_CLOSE(a2, b2, 1e-12);
-  qb_bipartition_free(Pf);
-  qb_bipartition_free(Ps);
+  qb_eigobs_bipartition_free(Pf);
+  qb_eigobs_bipartition_free(Ps);
   /* uneven factors: a product state u (x) v (x) w has zero entropy for every cut; a
    * random state has S(A) = S(complement of A) */
   qb_idx d3[3] = {3, 4, 5};
@@ -187,25 +187,25 @@ static void test_entropy_factors(void) {
   for (int i = 0; i < 60; i++) prod[i] /= sqrt(nrm);
   for (uint64_t m = 1; m < 7; m++) {
     qb_bipartition *P = NULL, *Q = NULL;
-    QB_ASSERT_OK(qb_bipartition_factors(3, d3, m, &P, &e), &e);
-    QB_ASSERT_OK(qb_entanglement(P, QB_REAL, prod, &a, &a2, &e), &e);
+    QB_ASSERT_OK(qb_eigobs_bipartition_factors(3, d3, m, &P, &e), &e);
+    QB_ASSERT_OK(qb_eigobs_entanglement(P, QB_REAL, prod, &a, &a2, &e), &e);
     QB_ASSERT_CLOSE(a, 0, 1e-12);
-    QB_ASSERT_OK(qb_bipartition_factors(3, d3, 7 & ~m, &Q, &e), &e);
-    QB_ASSERT_OK(qb_entanglement(P, QB_COMPLEX, psi, &a, &a2, &e), &e);
-    QB_ASSERT_OK(qb_entanglement(Q, QB_COMPLEX, psi, &b, &b2, &e), &e);
+    QB_ASSERT_OK(qb_eigobs_bipartition_factors(3, d3, 7 & ~m, &Q, &e), &e);
+    QB_ASSERT_OK(qb_eigobs_entanglement(P, QB_COMPLEX, psi, &a, &a2, &e), &e);
+    QB_ASSERT_OK(qb_eigobs_entanglement(Q, QB_COMPLEX, psi, &b, &b2, &e), &e);
     QB_ASSERT_CLOSE(a, b, 1e-12);
     QB_ASSERT_CLOSE(a2, b2, 1e-12);
     CU_ASSERT(a > 0.1);
-    qb_bipartition_free(P);
-    qb_bipartition_free(Q);
+    qb_eigobs_bipartition_free(P);
+    qb_eigobs_bipartition_free(Q);
   }
   qb_free(prod);
   qb_free(psi);
   qb_spin_basis_free(F);
   /* bad masks */
   qb_bipartition *P = NULL;
-  CU_ASSERT_EQUAL(qb_bipartition_factors(3, d3, 7, &P, &e), QB_ERR_INPUT);
-  CU_ASSERT_EQUAL(qb_bipartition_factors(3, d3, 0, &P, &e), QB_ERR_INPUT);
+  CU_ASSERT_EQUAL(qb_eigobs_bipartition_factors(3, d3, 7, &P, &e), QB_ERR_INPUT);
+  CU_ASSERT_EQUAL(qb_eigobs_bipartition_factors(3, d3, 0, &P, &e), QB_ERR_INPUT);
 }
 
 /* Acceptance 2: half-chain entropy of shift-invert eigenstates = dense ED, L = 14 Sz = 0. */
@@ -223,20 +223,20 @@ static void test_half_chain_entropy_l14(void) {
   o.method = QB_EIGS_DENSE;
   QB_ASSERT_OK(qb_eigs_csr(A, &o, NULL, &de, &e), &e);
   qb_bipartition *P = NULL;
-  QB_ASSERT_OK(qb_bipartition_sites(B, 0x7f, &P, &e), &e);
+  QB_ASSERT_OK(qb_eigobs_bipartition_sites(B, 0x7f, &P, &e), &e);
   double worst = 0, mean = 0;
   for (qb_idx j = 0; j < o.nev; j++) {
     double s1, r1, s2, r2;
     QB_ASSERT_CLOSE(si->E[j], de->E[j], 1e-10);
-    QB_ASSERT_OK(qb_entanglement(P, QB_REAL, (double *)si->V + j * si->dim, &s1, &r1, &e), &e);
-    QB_ASSERT_OK(qb_entanglement(P, QB_REAL, (double *)de->V + j * de->dim, &s2, &r2, &e), &e);
+    QB_ASSERT_OK(qb_eigobs_entanglement(P, QB_REAL, (double *)si->V + j * si->dim, &s1, &r1, &e), &e);
+    QB_ASSERT_OK(qb_eigobs_entanglement(P, QB_REAL, (double *)de->V + j * de->dim, &s2, &r2, &e), &e);
     worst = fmax(worst, fmax(fabs(s1 - s2), fabs(r1 - r2)));
     mean += s1 / o.nev;
   }
   printf("\n  L = 14 W = 2: mean half-chain S = %.4f, max |S_SI - S_ED| = %.2e", mean, worst);
   CU_ASSERT(worst <= 1e-9);
   CU_ASSERT(mean > 0.5); /* thermal-ish eigenstates are entangled (Page: ~ 7 ln 2 / 2) */
-  qb_bipartition_free(P);
+  qb_eigobs_bipartition_free(P);
   qb_eigs_result_free(si);
   qb_eigs_result_free(de);
   qb_csr_free(A);
@@ -253,29 +253,29 @@ static void test_ipr_two_level(void) {
   qb_pauli_sum *H = NULL;
   qb_csr *A = NULL;
   QB_ASSERT_OK(qb_spin_basis_create(2, 1, &B, &e), &e);
-  QB_ASSERT_OK(qb_pauli_sum_create(2, &H, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_create(2, &H, &e), &e);
   int s0 = 0, s01[2] = {0, 1};
-  QB_ASSERT_OK(qb_pauli_sum_add(H, h, "Z", &s0, &e), &e); /* |01> (site 0 up): +h */
-  QB_ASSERT_OK(qb_pauli_sum_add(H, g, "+-", s01, &e), &e);
-  QB_ASSERT_OK(qb_pauli_sum_add(H, g, "-+", s01, &e), &e);
-  QB_ASSERT_OK(qb_pauli_sum_to_csr(H, B, &A, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_add(H, h, "Z", &s0, &e), &e); /* |01> (site 0 up): +h */
+  QB_ASSERT_OK(qb_spin_sum_add(H, g, "+-", s01, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_add(H, g, "-+", s01, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_to_csr(H, B, &A, &e), &e);
   qb_eigs_opts o;
   qb_eigs_opts_default(&o);
   o.nev = 2;
   qb_eigs_result *r = NULL;
   QB_ASSERT_OK(qb_eigs_csr(A, &o, NULL, &r, &e), &e);
   double ipr[2], expect = 1 - 0.5 * g * g / (g * g + h * h), sum4, weight;
-  QB_ASSERT_OK(qb_eig_ipr(r, ipr, &e), &e);
+  QB_ASSERT_OK(qb_eigobs_ipr(r, ipr, &e), &e);
   QB_ASSERT_CLOSE(ipr[0], expect, 1e-14);
   QB_ASSERT_CLOSE(ipr[1], expect, 1e-14);
   QB_ASSERT_CLOSE(r->E[1] - r->E[0], 2 * sqrt(g * g + h * h), 1e-14);
   double psi0[2] = {1, 0};
-  QB_ASSERT_OK(qb_eig_overlap_ipr(r, psi0, &sum4, &weight, &e), &e);
+  QB_ASSERT_OK(qb_eigobs_overlap_ipr(r, psi0, &sum4, &weight, &e), &e);
   QB_ASSERT_CLOSE(sum4, expect, 1e-14);
   QB_ASSERT_CLOSE(weight, 1, 1e-14);
   qb_eigs_result_free(r);
   qb_csr_free(A);
-  qb_pauli_sum_free(H);
+  qb_spin_sum_free(H);
   qb_spin_basis_free(B);
 }
 
@@ -294,7 +294,7 @@ static void test_thouless_vs_loops(void) {
   qb_idx n = r->dim, k = r->nev;
   double *G = qb_malloc((size_t)k * sizeof *G), *Ep = qb_malloc((size_t)k * sizeof *Ep);
   double *d = qb_malloc((size_t)k * sizeof *d);
-  QB_ASSERT_OK(qb_eig_thouless(r, O, G, &e), &e);
+  QB_ASSERT_OK(qb_eigobs_thouless(r, O, G, &e), &e);
   /* reference: <j|Z_9|j> from the basis labels directly, E' sorted by selection */
   const double *V = r->V;
   for (qb_idx j = 0; j < k; j++) {
@@ -342,7 +342,7 @@ static double mean_thouless(double W) {
     qb_csr *A = chain(B, W, 50 + real);
     qb_eigs_result *r = NULL;
     QB_ASSERT_OK(qb_eigs_csr(A, &o, NULL, &r, &e), &e);
-    QB_ASSERT_OK(qb_eig_thouless(r, O, G, &e), &e);
+    QB_ASSERT_OK(qb_eigobs_thouless(r, O, G, &e), &e);
     for (qb_idx p = r->nev / 4; p < 3 * r->nev / 4; p++) qb_stat_add(&s, G[p]); /* mid-band */
     qb_eigs_result_free(r);
     qb_csr_free(A);
@@ -374,7 +374,7 @@ static void test_specfn_sum_rule(void) {
   QB_ASSERT_OK(qb_eigs_csr(A, &o, NULL, &r, &e), &e);
   void *M = NULL;
   qb_dtype mdt;
-  QB_ASSERT_OK(qb_eig_matrix_elements(r, O, &M, &mdt, &e), &e);
+  QB_ASSERT_OK(qb_eigobs_matrix_elements(r, O, &M, &mdt, &e), &e);
   double span = r->E[r->nev - 1] - r->E[0] + 1;
   const int nb = 64;
   double th[64], ty[64], dw = 2 * span / nb;
@@ -382,29 +382,29 @@ static void test_specfn_sum_rule(void) {
   double worst = 0, mean_rule = 0;
   for (qb_idx n = 0; n < k; n++) {
     qb_specfn *S = NULL;
-    QB_ASSERT_OK(qb_specfn_create(nb, -span, span, 1e-20, &S, &e), &e);
-    QB_ASSERT_OK(qb_specfn_add(S, r, M, mdt, n, n + 1, &e), &e);
-    QB_ASSERT_OK(qb_specfn_thermal(S, th, &e), &e);
+    QB_ASSERT_OK(qb_eigobs_specfn_create(nb, -span, span, 1e-20, &S, &e), &e);
+    QB_ASSERT_OK(qb_eigobs_specfn_add(S, r, M, mdt, n, n + 1, &e), &e);
+    QB_ASSERT_OK(qb_eigobs_specfn_thermal(S, th, &e), &e);
     double integral = 0, dn = ((double *)M)[n + n * k];
     for (int b = 0; b < nb; b++) integral += th[b] * dw;
     worst = fmax(worst, fabs(integral - M_PI * (1 - dn * dn)));
     mean_rule += integral / k;
-    qb_specfn_free(S);
+    qb_eigobs_specfn_free(S);
   }
   CU_ASSERT(worst < 1e-12);
   /* the average over all states, typical vs thermal */
   qb_specfn *S = NULL;
-  QB_ASSERT_OK(qb_specfn_create(nb, -span, span, 1e-20, &S, &e), &e);
-  QB_ASSERT_OK(qb_specfn_add(S, r, M, mdt, 0, k, &e), &e);
-  QB_ASSERT_OK(qb_specfn_thermal(S, th, &e), &e);
-  QB_ASSERT_OK(qb_specfn_typical(S, ty, &e), &e);
+  QB_ASSERT_OK(qb_eigobs_specfn_create(nb, -span, span, 1e-20, &S, &e), &e);
+  QB_ASSERT_OK(qb_eigobs_specfn_add(S, r, M, mdt, 0, k, &e), &e);
+  QB_ASSERT_OK(qb_eigobs_specfn_thermal(S, th, &e), &e);
+  QB_ASSERT_OK(qb_eigobs_specfn_typical(S, ty, &e), &e);
   double integral = 0;
   int ok = 1;
   for (int b = 0; b < nb; b++) { integral += th[b] * dw; ok &= ty[b] <= th[b] + 1e-20 * (1 + 1e-12); }
   CU_ASSERT(ok);
   QB_ASSERT_CLOSE(integral, mean_rule, 1e-12);
   CU_ASSERT_EQUAL(S->count, k);
-  qb_specfn_free(S);
+  qb_eigobs_specfn_free(S);
   qb_free(M);
   qb_eigs_result_free(r);
   qb_op_free(O);
@@ -424,26 +424,26 @@ static void test_specfn_typical_shift(void) {
   double M[9] = {0, 0.5, 0, 0.5, 0, 0.25, 0, 0.25, 0};
   qb_specfn *S = NULL;
   const double shift = 1e-20;
-  QB_ASSERT_OK(qb_specfn_create(8, -4, 4, shift, &S, &e), &e); /* dw = 1 */
-  QB_ASSERT_OK(qb_specfn_add(S, &r, M, QB_REAL, 0, 2, &e), &e); /* states 0 and 1 */
+  QB_ASSERT_OK(qb_eigobs_specfn_create(8, -4, 4, shift, &S, &e), &e); /* dw = 1 */
+  QB_ASSERT_OK(qb_eigobs_specfn_add(S, &r, M, QB_REAL, 0, 2, &e), &e); /* states 0 and 1 */
   double ty[8], th[8];
-  QB_ASSERT_OK(qb_specfn_typical(S, ty, &e), &e);
-  QB_ASSERT_OK(qb_specfn_thermal(S, th, &e), &e);
+  QB_ASSERT_OK(qb_eigobs_specfn_typical(S, ty, &e), &e);
+  QB_ASSERT_OK(qb_eigobs_specfn_thermal(S, th, &e), &e);
   /* w = +1 (bin 5): state 0 has pi 0.25, state 1 has nothing there */
   double r0 = M_PI * 0.25;
   QB_ASSERT_CLOSE(ty[5], sqrt((r0 + shift) * shift), 1e-12 * sqrt(r0 * shift));
   QB_ASSERT_CLOSE(th[5], r0 / 2, 1e-15);
   /* w = +2 (bin 6): state 1 -> 2 has pi 0.0625 */
   QB_ASSERT_CLOSE(th[6], M_PI * 0.0625 / 2, 1e-15);
-  qb_specfn_free(S);
-  QB_ASSERT_OK(qb_specfn_create(8, -4, 4, shift, &S, &e), &e);
-  QB_ASSERT_OK(qb_specfn_add(S, &r, M, QB_REAL, 0, 1, &e), &e);
-  QB_ASSERT_OK(qb_specfn_add(S, &r, M, QB_REAL, 0, 1, &e), &e);
-  QB_ASSERT_OK(qb_specfn_typical(S, ty, &e), &e);
+  qb_eigobs_specfn_free(S);
+  QB_ASSERT_OK(qb_eigobs_specfn_create(8, -4, 4, shift, &S, &e), &e);
+  QB_ASSERT_OK(qb_eigobs_specfn_add(S, &r, M, QB_REAL, 0, 1, &e), &e);
+  QB_ASSERT_OK(qb_eigobs_specfn_add(S, &r, M, QB_REAL, 0, 1, &e), &e);
+  QB_ASSERT_OK(qb_eigobs_specfn_typical(S, ty, &e), &e);
   QB_ASSERT_CLOSE(ty[5], r0 + shift, 1e-15);
-  CU_ASSERT_EQUAL(qb_specfn_add(S, &r, M, QB_REAL, 2, 4, &e), QB_ERR_INPUT);
-  qb_specfn_free(S);
-  CU_ASSERT_EQUAL(qb_specfn_create(0, 0, 1, 0, &S, &e), QB_ERR_INPUT);
+  CU_ASSERT_EQUAL(qb_eigobs_specfn_add(S, &r, M, QB_REAL, 2, 4, &e), QB_ERR_INPUT);
+  qb_eigobs_specfn_free(S);
+  CU_ASSERT_EQUAL(qb_eigobs_specfn_create(0, 0, 1, 0, &S, &e), QB_ERR_INPUT);
 }
 
 int main(void) {

@@ -15,7 +15,7 @@
 #include "qbath/spin.h"
 
 /* Random-field Heisenberg chain (open), h_j = W U[-1, 1], in the convention of
- * qb_pauli_sum_heisenberg (J/4 (XX + YY + ZZ) + h_j/2 Z), written with XX + YY =
+ * qb_spin_sum_heisenberg (J/4 (XX + YY + ZZ) + h_j/2 Z), written with XX + YY =
  * 2 (+- + -+) so that every term conserves S^z (the builder checks term by term); plus an
  * optional DM term D (X_j Y_{j+1} - Y_j X_{j+1}) = 2iD (+- - -+), which makes H complex. */
 static qb_csr *chain(int L, double W, double D, uint64_t realization) {
@@ -25,20 +25,20 @@ static qb_csr *chain(int L, double W, double D, uint64_t realization) {
   qb_pauli_sum *H = NULL;
   qb_spin_basis *B = NULL;
   qb_csr *A = NULL;
-  QB_ASSERT_OK(qb_pauli_sum_create(L, &H, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_create(L, &H, &e), &e);
   for (int j = 0; j < L; j++) {
     double h = W * (2 * qb_rng_uniform(&rng) - 1);
-    QB_ASSERT_OK(qb_pauli_sum_add(H, h / 2, "Z", &j, &e), &e);
+    QB_ASSERT_OK(qb_spin_sum_add(H, h / 2, "Z", &j, &e), &e);
   }
   for (int j = 0; j + 1 < L; j++) {
     int s[2] = {j, j + 1};
-    QB_ASSERT_OK(qb_pauli_sum_add(H, 0.5 + 2 * I * D, "+-", s, &e), &e);
-    QB_ASSERT_OK(qb_pauli_sum_add(H, 0.5 - 2 * I * D, "-+", s, &e), &e);
-    QB_ASSERT_OK(qb_pauli_sum_add(H, 0.25, "ZZ", s, &e), &e);
+    QB_ASSERT_OK(qb_spin_sum_add(H, 0.5 + 2 * I * D, "+-", s, &e), &e);
+    QB_ASSERT_OK(qb_spin_sum_add(H, 0.5 - 2 * I * D, "-+", s, &e), &e);
+    QB_ASSERT_OK(qb_spin_sum_add(H, 0.25, "ZZ", s, &e), &e);
   }
   QB_ASSERT_OK(qb_spin_basis_create(L, L / 2, &B, &e), &e);
-  QB_ASSERT_OK(qb_pauli_sum_to_csr(H, B, &A, &e), &e);
-  qb_pauli_sum_free(H);
+  QB_ASSERT_OK(qb_spin_sum_to_csr(H, B, &A, &e), &e);
+  qb_spin_sum_free(H);
   qb_spin_basis_free(B);
   return A;
 }
@@ -222,14 +222,14 @@ static void test_missing_diagonal(void) {
   qb_pauli_sum *H = NULL;
   qb_spin_basis *B = NULL;
   qb_csr *A = NULL;
-  QB_ASSERT_OK(qb_pauli_sum_create(10, &H, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_create(10, &H, &e), &e);
   for (int j = 0; j < 9; j++) {
     int s[2] = {j, j + 1};
-    QB_ASSERT_OK(qb_pauli_sum_add(H, 0.5 + 0.1 * j, "+-", s, &e), &e);
-    QB_ASSERT_OK(qb_pauli_sum_add(H, 0.5 + 0.1 * j, "-+", s, &e), &e);
+    QB_ASSERT_OK(qb_spin_sum_add(H, 0.5 + 0.1 * j, "+-", s, &e), &e);
+    QB_ASSERT_OK(qb_spin_sum_add(H, 0.5 + 0.1 * j, "-+", s, &e), &e);
   }
   QB_ASSERT_OK(qb_spin_basis_create(10, 5, &B, &e), &e);
-  QB_ASSERT_OK(qb_pauli_sum_to_csr(H, B, &A, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_to_csr(H, B, &A, &e), &e);
   qb_eigs_opts o;
   qb_eigs_opts_default(&o);
   o.nev = 6;
@@ -244,7 +244,7 @@ static void test_missing_diagonal(void) {
   qb_eigs_result_free(si);
   qb_eigs_result_free(de);
   qb_csr_free(A);
-  qb_pauli_sum_free(H);
+  qb_spin_sum_free(H);
   qb_spin_basis_free(B);
 }
 

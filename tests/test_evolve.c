@@ -12,7 +12,7 @@
 
 #include "evolve_fixtures.h"
 #include "harness.h"
-#include "qbath/evolve.h"
+#include "qbath/prop.h"
 
 /* ---- Bessel functions and Chebyshev orders ----------------------------------------- */
 
@@ -23,14 +23,14 @@ static void test_bessel_vs_libm(void) {
     const double z = zs[i];
     const int n = (int)(z + 60);
     double J[1400];
-    QB_ASSERT_OK(qb_bessel_j_seq(z, n, J, &e), &e);
+    QB_ASSERT_OK(qb_prop_bessel_j_seq(z, n, J, &e), &e);
     double worst = 0;
     for (int k = 0; k <= n; k++) worst = fmax(worst, fabs(J[k] - jn(k, z)));
     /* libm's jn is itself accurate to ~1e-15 absolute for these orders */
     if (worst > 1e-13) printf("\n  z = %g: max |J - jn| = %.3g\n", z, worst);
     CU_ASSERT(worst <= 1e-13);
   }
-  CU_ASSERT_EQUAL(qb_bessel_j_seq(-1.0, 3, (double[4]){0}, &e), QB_ERR_INPUT);
+  CU_ASSERT_EQUAL(qb_prop_bessel_j_seq(-1.0, 3, (double[4]){0}, &e), QB_ERR_INPUT);
 }
 
 /* The truncated series sum_{k<=K} (2-d_k0)(-i)^k J_k(z) T_k(x) on scalars x in [-1, 1]
@@ -42,12 +42,12 @@ static void test_cheb_order_scalar(void) {
   for (size_t i = 0; i < 4; i++) {
     int prevK = -1;
     for (size_t t = 0; t < 3; t++) {
-      const int K = qb_cheb_exp_order(zs[i], tols[t]);
+      const int K = qb_prop_cheb_exp_order(zs[i], tols[t]);
       CU_ASSERT(K >= prevK);
       CU_ASSERT(K >= (int)floor(zs[i]) - 1); /* below z the series has not converged */
       prevK = K;
       double J[1200];
-      QB_ASSERT_OK(qb_bessel_j_seq(zs[i], K, J, &e), &e);
+      QB_ASSERT_OK(qb_prop_bessel_j_seq(zs[i], K, J, &e), &e);
       double worst = 0;
       for (double x = -1.0; x <= 1.0; x += 0.0173) {
         qb_cplx s = 0, mi = 1;
@@ -58,8 +58,8 @@ static void test_cheb_order_scalar(void) {
       QB_ASSERT_CLOSE(worst, 0.0, tols[t] + 4 * (K + 1) * 2.3e-16);
     }
   }
-  CU_ASSERT_EQUAL(qb_cheb_exp_order(0.0, 1e-10), 0);
-  CU_ASSERT_EQUAL(qb_cheb_exp_order(1.0, 0.0), -1);
+  CU_ASSERT_EQUAL(qb_prop_cheb_exp_order(0.0, 1e-10), 0);
+  CU_ASSERT_EQUAL(qb_prop_cheb_exp_order(1.0, 0.0), -1);
 }
 
 /* ---- bounds ----------------------------------------------------------------------------- */
@@ -82,7 +82,7 @@ static void test_bounds_enclose(void) {
            lo_ex, hi_ex, lo, hi, info.steps, info.res_min, info.res_max);
     CU_ASSERT(lo <= lo_ex && hi >= hi_ex);
     CU_ASSERT(lo_ex - lo <= 0.05 * w && hi - hi_ex <= 0.05 * w);
-    QB_ASSERT_OK(qb_csr_gershgorin(H->impl, &glo, &ghi, &e), &e);
+    QB_ASSERT_OK(qb_bounds_gershgorin(H->impl, &glo, &ghi, &e), &e);
     CU_ASSERT(glo <= lo_ex && ghi >= hi_ex);
     CU_ASSERT(lo >= glo && hi <= ghi); /* clipped by the proof */
     qb_bounds_params bp = qb_bounds_defaults();
@@ -91,7 +91,7 @@ static void test_bounds_enclose(void) {
     QB_ASSERT_OK(qb_bounds_compute(H, &bp, &a, &b, NULL, &e), &e);
     CU_ASSERT(a == glo && b == ghi);
     H->emin = -123.0; /* the cache is returned as is */
-    QB_ASSERT_OK(qb_op_bounds(H, NULL, &a, &b, &e), &e);
+    QB_ASSERT_OK(qb_bounds_op(H, NULL, &a, &b, &e), &e);
     CU_ASSERT(a == -123.0);
     fx_eig_free(&x);
     qb_op_free(H);
@@ -218,7 +218,7 @@ static void test_violated_bounds(void) {
   qb_op *H;
   QB_ASSERT_OK(fx_chain(8, 1.0, 7, &H, &e), &e);
   double lo, hi;
-  QB_ASSERT_OK(qb_op_bounds(H, NULL, &lo, &hi, &e), &e);
+  QB_ASSERT_OK(qb_bounds_op(H, NULL, &lo, &hi, &e), &e);
   H->emin = lo + 0.3 * (hi - lo); /* a wrong cache */
   qb_prop *P;
   QB_ASSERT_OK(qb_prop_create(qb_prop_chebyshev, H, NULL, &P, &e), &e);
@@ -254,11 +254,11 @@ static void test_input_errors(void) {
   qb_prop_free(P);
   qb_op_free(H);
   double t[5];
-  QB_ASSERT_OK(qb_time_grid_log(0.1, 1000.0, 5, t, &e), &e);
+  QB_ASSERT_OK(qb_prop_time_grid_log(0.1, 1000.0, 5, t, &e), &e);
   for (int j = 0; j < 5; j++) QB_ASSERT_CLOSE(t[j], 0.1 * pow(10.0, j), 1e-12 * t[j]);
-  QB_ASSERT_OK(qb_time_grid_linear(0.0, 2.0, 5, t, &e), &e);
+  QB_ASSERT_OK(qb_prop_time_grid_linear(0.0, 2.0, 5, t, &e), &e);
   QB_ASSERT_CLOSE(t[3], 1.5, 1e-15);
-  CU_ASSERT_EQUAL(qb_time_grid_log(0.0, 1.0, 3, t, &e), QB_ERR_INPUT);
+  CU_ASSERT_EQUAL(qb_prop_time_grid_log(0.0, 1.0, 3, t, &e), QB_ERR_INPUT);
 }
 
 /* Every allocation of create + a step fails cleanly (ASan checks for leaks). */

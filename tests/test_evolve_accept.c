@@ -12,7 +12,7 @@
 
 #include "evolve_fixtures.h"
 #include "harness.h"
-#include "qbath/evolve.h"
+#include "qbath/prop.h"
 
 /* ---- acceptance 1 ------------------------------------------------------------------- */
 

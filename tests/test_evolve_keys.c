@@ -15,7 +15,7 @@
 #include "harness.h"
 #include "qbath/campaign.h"
 #include "models/shared/evolve_keys.h"
-#include "qbath/evolve.h"
+#include "qbath/prop.h"
 
 static const char *chain_head =
     "[run]\nrealizations = 2\nseed = 5\n[model]\ntype = spin_chain\nL = 8\nn_up = 4\n"
@@ -35,30 +35,30 @@ static void test_config(void) {
   QB_ASSERT_OK(load("[evolve]\nmethod = Krylov\ntol = 1e-9\ngrid = log\nt_min = 0.1\nt_max = 100\n"
                     "samples = 4\nkrylov_dim = 25\n", &c, &e), &e);
   qb_evolve_config cfg;
-  QB_ASSERT_OK(qb_evolve_config_from_params(qb_campaign_point(c, 0), &cfg, &e), &e);
+  QB_ASSERT_OK(qb_evolve_keys_read(qb_campaign_point(c, 0), &cfg, &e), &e);
   CU_ASSERT(cfg.type == qb_prop_krylov);
   QB_ASSERT_CLOSE(cfg.prop.tol, 1e-9, 0);
   CU_ASSERT_EQUAL(cfg.prop.krylov_dim, 25);
   CU_ASSERT_EQUAL(cfg.ntimes, 4);
   for (int j = 0; j < 4; j++) QB_ASSERT_CLOSE(cfg.times[j], 0.1 * pow(10.0, j), 1e-12 * cfg.times[j]);
-  qb_evolve_config_clear(&cfg);
+  qb_evolve_keys_clear(&cfg);
   qb_campaign_free(c);
   QB_ASSERT_OK(load("[evolve]\ntimes = 0.5, 2, 2, 7\n", &c, &e), &e);
-  QB_ASSERT_OK(qb_evolve_config_from_params(qb_campaign_point(c, 0), &cfg, &e), &e);
+  QB_ASSERT_OK(qb_evolve_keys_read(qb_campaign_point(c, 0), &cfg, &e), &e);
   CU_ASSERT(cfg.type == qb_prop_chebyshev); /* the default */
   CU_ASSERT(cfg.ntimes == 4 && cfg.times[3] == 7.0);
-  qb_evolve_config_clear(&cfg);
+  qb_evolve_keys_clear(&cfg);
   qb_campaign_free(c);
   /* refused: unknown method, times with a grid key, descending times, log from 0 */
   CU_ASSERT_EQUAL(load("[evolve]\nmethod = euler\n", &c, &e), QB_ERR_INPUT);
   CU_ASSERT(strstr(e.msg, "method") != NULL);
   CU_ASSERT_EQUAL(load("[evolve]\ntimes = 1, 2\nt_max = 3\n", &c, &e), QB_ERR_INPUT);
   QB_ASSERT_OK(load("[evolve]\ntimes = 3, 2\n", &c, &e), &e);
-  CU_ASSERT_EQUAL(qb_evolve_config_from_params(qb_campaign_point(c, 0), &cfg, &e), QB_ERR_INPUT);
+  CU_ASSERT_EQUAL(qb_evolve_keys_read(qb_campaign_point(c, 0), &cfg, &e), QB_ERR_INPUT);
   CU_ASSERT(strstr(e.msg, "times") != NULL);
   qb_campaign_free(c);
   QB_ASSERT_OK(load("[evolve]\ngrid = log\n", &c, &e), &e);
-  CU_ASSERT_EQUAL(qb_evolve_config_from_params(qb_campaign_point(c, 0), &cfg, &e), QB_ERR_INPUT);
+  CU_ASSERT_EQUAL(qb_evolve_keys_read(qb_campaign_point(c, 0), &cfg, &e), QB_ERR_INPUT);
   CU_ASSERT(strstr(e.msg, "t_min") != NULL);
   qb_campaign_free(c);
 }

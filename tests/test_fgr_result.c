@@ -10,7 +10,7 @@
 #include "campaign_test_util.h"
 #include "harness.h"
 #include "qbath/campaign.h"
-#include "qbath/theory.h"
+#include "qbath/fgr.h"
 
 static qb_status run_input(const char *name, const char *text, const char *h5, qb_err *err) {
   char in[600], buf[4096];

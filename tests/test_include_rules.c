@@ -5,7 +5,9 @@
  *     or the campaign);
  *  2. a private header (one under src/) is included only from its own layer;
  *  3. inside one layer the files' calls form no circle (file A calls a qb_ function
- *     defined in B and B calls one defined in A, directly or around a longer loop).
+ *     defined in B and B calls one defined in A, directly or around a longer loop);
+ *  4. header = module = prefix: every function a header X.h (or X_internal.h) declares is
+ *     named qb_X_... (the few libc mirrors of alloc.h excepted).
  * A public header qbath/X.h belongs to the layer whose folder holds the module X.c
  * (header = module); the few headers that name no single file are listed in
  * header_layer_table. A new header that is neither is reported here: name it after its
@@ -29,10 +31,10 @@ enum { NLAYERS = sizeof layers / sizeof layers[0], MAXF = 512, MAXDEF = 8192, PA
 static const struct {
   const char *header, *layer;
 } header_layer_table[] = {
-    {"types.h", "core"},     {"spin.h", "core"},        {"qbath.h", "app"},
-    {"evolve.h", "solve"},   {"eigobs.h", "observe"},   {"theory.h", "theory"},
-    {"model.h", "params"},   {"level_dot.h", "physics"}, {"grain.h", "physics"}, {"two_dot.h", "physics"},
-    {"campaign.h", "campaign"}, {"capi.h", "api"},
+    {"types.h", "core"},     {"spin.h", "core"},          {"qbath.h", "app"},
+    {"eigobs.h", "observe"}, {"model.h", "params"},       {"level_dot.h", "physics"},
+    {"grain.h", "physics"},  {"two_dot.h", "physics"},    {"campaign.h", "campaign"},
+    {"api.h", "api"},
 };
 
 static char root[PATHLEN];
@@ -315,6 +317,83 @@ static void test_call_circles(void) {
   CU_ASSERT_EQUAL(circles, 0);
 }
 
+/* ------------------------------------------------------- rule 4: header = module = prefix */
+
+/* Functions a header may declare outside its prefix: alloc.h's wrappers mirror the libc
+ * calls they replace (qb_malloc for malloc), so a reader sees which allocation it is. */
+static const char *const prefix_exceptions[] = {"alloc.h:qb_malloc", "alloc.h:qb_calloc",
+                                                "alloc.h:qb_realloc", "alloc.h:qb_free"};
+
+/* Every function declared in header `rel` (text `code`, non-code blanked) is named
+ * qb_<module>_... (or qb_<module>), module = the header's name without .h and _internal. */
+static void check_prefixes(const char *rel, const char *code) {
+  const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+  char module[96], want[100];
+  snprintf(module, sizeof module, "%.*s", (int)(strlen(base) - 2), base);
+  char *in = strstr(module, "_internal");
+  if (in && !in[9]) *in = 0;
+  snprintf(want, sizeof want, "qb_%s_", module);
+  const char *decl = code;
+  int depth = 0;
+  for (const char *p = code; *p; p++) {
+    if (*p == '{') depth++;
+    if (*p == '}') depth--;
+    if (depth == 0 && (*p == ';' || *p == '}')) decl = p + 1;
+    if (depth || strncmp(p, "qb_", 3) || (p > code && ident_char(p[-1]))) continue;
+    const char *e = p;
+    while (ident_char(*e)) e++;
+    const char *q = e;
+    while (isspace((unsigned char)*q)) q++;
+    char name[96], head[PATHLEN], key[200];
+    snprintf(name, sizeof name, "%.*s", (int)(e - p), p);
+    snprintf(head, sizeof head, "%.*s", (int)(p - decl), decl);
+    p = e - 1;
+    if (*q != '(' || strstr(head, "static") || strstr(head, "typedef")) continue;
+    if (!strncmp(name, want, strlen(want)) || !strcmp(name, want) ||
+        (strlen(name) + 1 == strlen(want) && !strncmp(name, want, strlen(name))))
+      continue;
+    snprintf(key, sizeof key, "%s:%s", base, name);
+    int excused = 0;
+    for (size_t k = 0; k < sizeof prefix_exceptions / sizeof *prefix_exceptions; k++)
+      excused |= !strcmp(key, prefix_exceptions[k]);
+    if (!excused)
+      violation("%s declares %s, outside its prefix %s (header = module = prefix)", rel, name,
+                want);
+  }
+}
+
+static void test_prefixes(void) {
+  violations = 0;
+  for (int i = 0; i < nfiles; i++) {
+    size_t n = strlen(files[i].rel);
+    if (n < 2 || strcmp(files[i].rel + n - 2, ".h")) continue;
+    char path[PATHLEN * 2];
+    snprintf(path, sizeof path, "%s/%s", root, files[i].rel);
+    char *text = read_file(path);
+    if (text) blank_noncode(text), check_prefixes(files[i].rel, text);
+    free(text);
+  }
+  char dir[PATHLEN + 32];
+  snprintf(dir, sizeof dir, "%s/include/qbath", root);
+  DIR *d = opendir(dir);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+  struct dirent *e;
+  int nheaders = 0;
+  while ((e = readdir(d))) {
+    size_t n = strlen(e->d_name);
+    if (e->d_name[0] == '.' || n < 3 || strcmp(e->d_name + n - 2, ".h")) continue;
+    char path[PATHLEN * 2], rel[PATHLEN];
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    snprintf(rel, sizeof rel, "include/qbath/%s", e->d_name);
+    char *text = read_file(path);
+    if (text) blank_noncode(text), check_prefixes(rel, text), nheaders++;
+    free(text);
+  }
+  closedir(d);
+  CU_ASSERT(nheaders > 30); /* the scan found the public headers */
+  CU_ASSERT_EQUAL(violations, 0);
+}
+
 int main(void) {
   const char *src = getenv("QBATH_SOURCE_DIR");
   snprintf(root, sizeof root, "%s", src ? src : "..");
@@ -323,6 +402,7 @@ int main(void) {
   collect(dir, "src", -1);
   const qb_test_case cases[] = {{"includes follow the layer order", test_layers},
                                 {"no call circle inside a layer", test_call_circles},
+                                {"header = module = prefix", test_prefixes},
                                 {NULL, NULL}};
   return qb_test_main("include_rules", cases);
 }

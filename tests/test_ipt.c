@@ -24,9 +24,9 @@ static void test_pph_direct(void) {
   for (int i = 0; i < n; i++) a[i] = qb_rng_uniform(&r), b[i] = qb_rng_uniform(&r) - 0.3;
   qb_err e;
   qb_fftconv *c = NULL;
-  QB_ASSERT_OK(qb_fftconv_create(n, &c, &e), &e);
+  QB_ASSERT_OK(qb_fft_convolve_create(n, &c, &e), &e);
   double h = 0.37;
-  qb_fftconv_pph(c, a, b, h, out);
+  qb_fft_convolve_pph(c, a, b, h, out);
   double worst = 0, scale = 0;
   for (int i = 0; i < n; i++) {
     double s = 0;
@@ -40,23 +40,23 @@ static void test_pph_direct(void) {
     scale = fmax(scale, fabs(s));
   }
   QB_ASSERT_CLOSE(worst, 0, 64 * n * DBL_EPSILON * scale);
-  qb_fftconv_free(c);
+  qb_fft_convolve_free(c);
 }
 
 /* Kramers-Kronig of the semicircle's Im G gives its Re G, converging under refinement. */
 static double kk_semicircle_error(qb_idx n, double wmax) {
   qb_err e;
   qb_fftconv *c = NULL;
-  QB_ASSERT_OK(qb_fftconv_create(n, &c, &e), &e);
+  QB_ASSERT_OK(qb_fft_convolve_create(n, &c, &e), &e);
   double *y = malloc(sizeof(double) * (size_t)n), *re = malloc(sizeof(double) * (size_t)n);
   double h = wmax / (double)((n - 1) / 2), worst = 0;
   for (qb_idx i = 0; i < n; i++) y[i] = cimag(qb_ipt_semicircle(1.3, (double)(i - (n - 1) / 2) * h));
-  qb_fftconv_kk(c, y, re);
+  qb_fft_convolve_kk(c, y, re);
   for (qb_idx i = 0; i < n; i++)
     worst = fmax(worst, fabs(re[i] - creal(qb_ipt_semicircle(1.3, (double)(i - (n - 1) / 2) * h))));
   free(y);
   free(re);
-  qb_fftconv_free(c);
+  qb_fft_convolve_free(c);
   return worst;
 }
 

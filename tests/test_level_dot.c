@@ -16,13 +16,13 @@
 #include "qbath/level_dot.h"
 #include "qbath/model.h"
 #include "qbath/survival.h"
-#include "qbath/theory.h"
+#include "qbath/fgr.h"
 #include "qbath/rng.h"
 #include "physics/level_dot_internal.h"
 
 static const qb_ensemble all_ens[] = {QB_GUE, QB_GOE, QB_GSE, QB_POISSON};
 
-static qb_level_dot model(qb_ensemble e, qb_idx N, double gamma, qb_ld_repr r) {
+static qb_level_dot model(qb_ensemble e, qb_idx N, double gamma, qb_level_dot_repr r) {
   qb_level_dot m = {e, N, gamma, 1.3, 0.0, r, 0, 1e-10};
   return m;
 }
@@ -33,7 +33,7 @@ static void test_chain_vs_its_dense_ed(void) {
   for (int k = 0; k < 4; k++) {
     qb_level_dot m = model(all_ens[k], 40, 2.7, QB_LD_CHAIN);
     m.eig_tol = 1e-13;
-    qb_ld_key key = {11, 2, 3};
+    qb_level_dot_key key = {11, 2, 3};
     qb_idx n = qb_level_dot_measure_size(&m), cnt;
     double *E = qb_malloc(sizeof(double) * n), *w = qb_malloc(sizeof(double) * n);
     QB_ASSERT_OK(qb_level_dot_measure(&m, key, 2, E, w, &cnt, &e), &e);
@@ -62,7 +62,7 @@ static void test_dense_structure(void) {
   qb_err e;
   for (int k = 0; k < 4; k++) {
     qb_level_dot m = model(all_ens[k], 30, 1.9, QB_LD_DENSE);
-    qb_ld_key key = {5, 0, 1};
+    qb_level_dot_key key = {5, 0, 1};
     qb_csr *A;
     double lo, hi, defect;
     QB_ASSERT_OK(qb_level_dot_csr(&m, key, &A, &lo, &hi, &e), &e);
@@ -96,7 +96,7 @@ static void test_window_bound(void) {
   win.window = 60;
   double E[301], w[301], Ew[60], ww[60], t[40], P[40], Pw[40];
   qb_idx n, nw;
-  qb_ld_key key = {3, 1, 4};
+  qb_level_dot_key key = {3, 1, 4};
   QB_ASSERT_OK(qb_level_dot_measure(&full, key, 1, E, w, &n, &e), &e);
   QB_ASSERT_OK(qb_level_dot_measure(&win, key, 1, Ew, ww, &nw, &e), &e);
   CU_ASSERT_EQUAL(nw, 60);
@@ -116,7 +116,7 @@ static void test_propagation_equals_eigenpairs(void) {
     for (int k = 0; k < 4; k++) {
       qb_level_dot m = model(all_ens[k], 80, 3.3, r ? QB_LD_CHAIN : QB_LD_DENSE);
       m.eig_tol = 1e-14; /* weights 1/F'(E) inherit the eigenvalue error */
-      qb_ld_key key = {9, 0, (uint64_t)k};
+      qb_level_dot_key key = {9, 0, (uint64_t)k};
       enum { NT = 25 };
       double t[NT], P[NT], Pp[NT], E[81], w[81];
       for (int j = 0; j < NT; j++) t[j] = 0.13 * j * qb_level_dot_time_unit(&m);
@@ -150,7 +150,7 @@ static void sample(qb_level_dot m, int R, uint64_t seed, const double *tau, stat
   QB_ASSERT_OK(qb_level_dot_continuum(&m, tl, LATE_NT, phil, &e), &e);
   memset(S, 0, sizeof *S);
   for (int r = 0; r < R; r++) {
-    qb_ld_key key = {seed, 0, (uint64_t)r};
+    qb_level_dot_key key = {seed, 0, (uint64_t)r};
     QB_ASSERT_OK(qb_level_dot_measure(&m, key, 1, E, w, &cnt, &e), &e);
     double ipr = qb_survival_ipr(w, cnt), tail = 1;
     for (qb_idx a = 0; a < cnt; a++) tail -= w[a];
@@ -224,13 +224,13 @@ static void test_unfolded_secular_roots(void) {
   qb_rng_init(&r, 77, 0, 0, 0);
   double u[K], c[K], x[K + 1], w[K + 1];
   for (int pass = 0; pass < 3; pass++) {
-    qb_ld_window W = {K, 1.0, 0.5 * K + 2.0, 0.0, u, c};
+    qb_level_dot_window W = {K, 1.0, 0.5 * K + 2.0, 0.0, u, c};
     for (int k = 0; k < K; k++) {
       u[k] = -0.5 * K + k + 0.8 * qb_rng_uniform(&r);
       c[k] = (pass == 0 ? 0.02 : pass == 1 ? 1e-10 : 0.9) * qb_rng_gamma(&r, 1.0);
     }
     if (pass < 2) {
-      qb_ld_secular_roots(&W, 2, x, w);
+      qb_level_dot_secular_roots(&W, 2, x, w);
       double *H = qb_calloc((K + 1) * (K + 1), sizeof(double)), ev[K + 1];
       for (int k = 0; k < K; k++) {
         H[(k + 1) * (K + 1) + k + 1] = u[k];
@@ -246,7 +246,7 @@ static void test_unfolded_secular_roots(void) {
       qb_free(H);
     } else {
       W.v = 0.9 / (M_PI * M_PI) * 3;
-      qb_ld_secular_roots(&W, 1, x, w);
+      qb_level_dot_secular_roots(&W, 1, x, w);
       for (int a = 0; a <= K; a++) {
         double f = x[a] - W.v * log((W.A - x[a]) / (W.A + x[a])), fp = 1 + W.v * (1 / (W.A - x[a]) + 1 / (W.A + x[a]));
         for (int k = 0; k < K; k++) {
@@ -306,7 +306,7 @@ static void test_unfolded_agrees_with_chain(void) {
 }
 
 static void test_registered_and_checked(void) {
-  CU_ASSERT_PTR_NOT_NULL(qb_model_find("level_dot"));
+  CU_ASSERT_PTR_NOT_NULL(qb_campaign_model_find("level_dot"));
   qb_err e;
   qb_level_dot m = model(QB_GSE, 41, 1, QB_LD_DENSE);
   CU_ASSERT_EQUAL(qb_level_dot_check(&m, &e), QB_ERR_INPUT);
@@ -320,7 +320,7 @@ static void test_registered_and_checked(void) {
   m.window = 20;
   qb_csr *A = NULL;
   double lo, hi;
-  CU_ASSERT_EQUAL(qb_level_dot_csr(&m, (qb_ld_key){1, 0, 0}, &A, &lo, &hi, &e), QB_ERR_UNSUPPORTED);
+  CU_ASSERT_EQUAL(qb_level_dot_csr(&m, (qb_level_dot_key){1, 0, 0}, &A, &lo, &hi, &e), QB_ERR_UNSUPPORTED);
   CU_ASSERT_PTR_NULL(A);
 }
 

@@ -11,35 +11,35 @@
 #include "qbath/linewidth.h"
 
 /* The paper's Fig. 8 parameters: gamma = 0.1, s = 0.5, N = 10, d = 1, K = 3. */
-static qb_lw_params fig8(double eps, qb_lw_method m) {
-  qb_lw_params p = qb_lw_params_default();
-  p.Xi = qb_lw_xi(eps, p.K);
+static qb_linewidth_params fig8(double eps, qb_linewidth_method m) {
+  qb_linewidth_params p = qb_linewidth_params_default();
+  p.Xi = qb_linewidth_xi(eps, p.K);
   p.method = m;
   return p;
 }
 
 static void test_nfast_branches(void) {
-  qb_lw_params p = fig8(0.5, QB_LW_SUM);
+  qb_linewidth_params p = fig8(0.5, QB_LW_SUM);
   double sN = p.s * p.N;
   /* t = K^m < 1/gamma: 1 */
-  QB_ASSERT_CLOSE(qb_lw_nfast(&p, 2, 1e-6), 1, 0);
+  QB_ASSERT_CLOSE(qb_linewidth_nfast(&p, 2, 1e-6), 1, 0);
   /* 1/gamma << t << 1/Gamma: s N ln(gamma K^m) */
-  QB_ASSERT_CLOSE(qb_lw_nfast(&p, 7, 1e-6), sN * log(0.1 * pow(3, 7)), 1e-12);
+  QB_ASSERT_CLOSE(qb_linewidth_nfast(&p, 7, 1e-6), sN * log(0.1 * pow(3, 7)), 1e-12);
   /* t >= 1/Gamma: s N ln(gamma/Gamma) */
-  QB_ASSERT_CLOSE(qb_lw_nfast(&p, 15, 1e-6), sN * log(0.1 / 1e-6), 1e-12);
+  QB_ASSERT_CLOSE(qb_linewidth_nfast(&p, 15, 1e-6), sN * log(0.1 / 1e-6), 1e-12);
   /* the switch to the log form sits at N_0 = (1 + s N ln(1/gamma))/(s N ln K) (App. E) */
   double n0 = (1 + sN * log(1 / p.gamma)) / (sN * log(p.K));
-  QB_ASSERT_CLOSE(qb_lw_nfast(&p, n0 + 1e-9, 0), 1, 1e-8);
-  QB_ASSERT_CLOSE(qb_lw_nfast(&p, n0 + 0.5, 0), sN * log(p.gamma * pow(p.K, n0 + 0.5)), 1e-12);
-  QB_ASSERT_CLOSE(qb_lw_eps(qb_lw_xi(0.37, 5), 5), 0.37, 1e-14);
+  QB_ASSERT_CLOSE(qb_linewidth_nfast(&p, n0 + 1e-9, 0), 1, 1e-8);
+  QB_ASSERT_CLOSE(qb_linewidth_nfast(&p, n0 + 0.5, 0), sN * log(p.gamma * pow(p.K, n0 + 0.5)), 1e-12);
+  QB_ASSERT_CLOSE(qb_linewidth_eps(qb_linewidth_xi(0.37, 5), 5), 0.37, 1e-14);
 }
 
 /* Eq. (19) as printed, summed over n and p separately. */
-static double eq19(const qb_lw_params *p, double G) {
+static double eq19(const qb_linewidth_params *p, double G) {
   double S = 0;
   for (int n = 1; n <= (int)p->N; n++)
     for (int q = 1; q <= (int)p->N; q++) {
-      double nf = qb_lw_nfast(p, n + q, G), Km = pow(p->K, n + q);
+      double nf = qb_linewidth_nfast(p, n + q, G), Km = pow(p->K, n + q);
       double x = G * nf * Km;
       S += exp(-2.0 * (n + q) * (1 / p->Xi - log(p->K))) * nf / (1 + x * x);
     }
@@ -47,9 +47,9 @@ static double eq19(const qb_lw_params *p, double G) {
 }
 
 static void test_sum_is_eq19(void) {
-  qb_lw_params p = fig8(0.42, QB_LW_SUM);
+  qb_linewidth_params p = fig8(0.42, QB_LW_SUM);
   for (double G = 1e-9; G < 0.1; G *= 7.3) {
-    double a = qb_lw_rhs(&p, G), b = eq19(&p, G);
+    double a = qb_linewidth_rhs(&p, G), b = eq19(&p, G);
     QB_ASSERT_CLOSE(a / b, 1, 1e-12);
   }
   /* (E3): weights m - 1, nf = s N ln(gamma K^m) at every m */
@@ -59,31 +59,31 @@ static void test_sum_is_eq19(void) {
     double nf = p.s * p.N * log(p.gamma * pow(p.K, m)), Km = pow(p.K, m);
     S += (m - 1) * pow(p.K, 2 * m * eps) * nf / (1 + G * G * Km * Km * nf * nf);
   }
-  QB_ASSERT_CLOSE(qb_lw_rhs(&p, G) / (p.gamma * p.gamma * S), 1, 1e-12);
+  QB_ASSERT_CLOSE(qb_linewidth_rhs(&p, G) / (p.gamma * p.gamma * S), 1, 1e-12);
 }
 
 static void test_root_and_bracket(void) {
   qb_err e;
-  qb_lw_result r;
-  qb_lw_params p = fig8(0.3, QB_LW_SUM);
-  QB_ASSERT_OK(qb_lw_solve(&p, &r, &e), &e);
+  qb_linewidth_result r;
+  qb_linewidth_params p = fig8(0.3, QB_LW_SUM);
+  QB_ASSERT_OK(qb_linewidth_solve(&p, &r, &e), &e);
   CU_ASSERT_EQUAL(r.found, 1);
   /* the root: gamma^2 S = 1 within the bracket tolerance (slope times lnG_tol) */
-  double slope = (qb_lw_rhs(&p, r.Gamma * 1.001) - qb_lw_rhs(&p, r.Gamma / 1.001)) / (2 * 0.001);
-  QB_ASSERT_CLOSE(qb_lw_rhs(&p, r.Gamma), 1, 2 * fabs(slope) * p.lnG_tol);
+  double slope = (qb_linewidth_rhs(&p, r.Gamma * 1.001) - qb_linewidth_rhs(&p, r.Gamma / 1.001)) / (2 * 0.001);
+  QB_ASSERT_CLOSE(qb_linewidth_rhs(&p, r.Gamma), 1, 2 * fabs(slope) * p.lnG_tol);
   /* deep in the localized regime (1/Xi >> ln K, gamma << 1): only Gamma = 0 */
   p = fig8(-3, QB_LW_SUM);
   p.gamma = 1e-3;
-  QB_ASSERT_OK(qb_lw_solve(&p, &r, &e), &e);
+  QB_ASSERT_OK(qb_linewidth_solve(&p, &r, &e), &e);
   CU_ASSERT_EQUAL(r.found, 0);
   CU_ASSERT(r.rhs_low < 1);
   CU_ASSERT_EQUAL(r.Gamma, 0);
   /* strong coupling far on the metallic side: Gamma would exceed gamma */
   p = fig8(0.95, QB_LW_SUM);
-  QB_ASSERT_OK(qb_lw_solve(&p, &r, &e), &e);
+  QB_ASSERT_OK(qb_linewidth_solve(&p, &r, &e), &e);
   CU_ASSERT_EQUAL(r.found, -1);
   p.gamma = 2;
-  CU_ASSERT_EQUAL(qb_lw_solve(&p, &r, &e), QB_ERR_INPUT);
+  CU_ASSERT_EQUAL(qb_linewidth_solve(&p, &r, &e), QB_ERR_INPUT);
 }
 
 /* Direct sum vs integral where the saddle point is controlled (C7: eps > 1/(2 ln K)).
@@ -93,15 +93,15 @@ static void test_root_and_bracket(void) {
 static void test_sum_vs_integral(void) {
   qb_err e;
   for (double eps = 0.47; eps < 0.62; eps += 0.05) {
-    qb_lw_params ps = fig8(eps, QB_LW_SUM), pi = fig8(eps, QB_LW_INTEGRAL);
-    CU_ASSERT(qb_lw_saddle_valid(&ps));
-    qb_lw_result rs, ri;
-    QB_ASSERT_OK(qb_lw_solve(&ps, &rs, &e), &e);
-    QB_ASSERT_OK(qb_lw_solve(&pi, &ri, &e), &e);
+    qb_linewidth_params ps = fig8(eps, QB_LW_SUM), pi = fig8(eps, QB_LW_INTEGRAL);
+    CU_ASSERT(qb_linewidth_saddle_valid(&ps));
+    qb_linewidth_result rs, ri;
+    QB_ASSERT_OK(qb_linewidth_solve(&ps, &rs, &e), &e);
+    QB_ASSERT_OK(qb_linewidth_solve(&pi, &ri, &e), &e);
     CU_ASSERT_EQUAL_FATAL(rs.found, 1);
     CU_ASSERT_EQUAL_FATAL(ri.found, 1);
     double a = 2 * eps * log(ps.K), bound = 2 * log(sinh(a / 2) / (a / 2));
-    double kappa = -(log(qb_lw_rhs(&ps, rs.Gamma * 1.01)) - log(qb_lw_rhs(&ps, rs.Gamma / 1.01))) /
+    double kappa = -(log(qb_linewidth_rhs(&ps, rs.Gamma * 1.01)) - log(qb_linewidth_rhs(&ps, rs.Gamma / 1.01))) /
                    (2 * log(1.01));
     printf("\n  eps %.2f: Gamma sum %.5g, integral %.5g; |d ln Gamma| %.3g <= %.3g", eps,
            rs.Gamma, ri.Gamma, fabs(rs.lnGamma - ri.lnGamma), bound / kappa);
@@ -117,17 +117,17 @@ static void test_saddle_vs_e3(void) {
   qb_err e;
   double nc = 5, prev_ratio = 0;
   for (double eps = 0.75; eps > 0.05; eps -= 0.05) {
-    qb_lw_params p = fig8(eps, QB_LW_SUM_E3);
-    qb_lw_result r;
-    QB_ASSERT_OK(qb_lw_solve(&p, &r, &e), &e);
+    qb_linewidth_params p = fig8(eps, QB_LW_SUM_E3);
+    qb_linewidth_result r;
+    QB_ASSERT_OK(qb_linewidth_solve(&p, &r, &e), &e);
     CU_ASSERT_EQUAL_FATAL(r.found, 1);
-    double G5 = qb_lw_saddle(&p), y = -1 / log(nc * r.Gamma), y5 = -1 / log(nc * G5);
+    double G5 = qb_linewidth_saddle(&p), y = -1 / log(nc * r.Gamma), y5 = -1 / log(nc * G5);
     double L = -log(nc * r.Gamma), tol = log(L) / L, rel = fabs(y5 - y) / y;
     printf("\n  eps %.2f valid %d: y(E3) %.4f y(C5) %.4f rel %.3f (log accuracy %.3f)", eps,
-           qb_lw_saddle_valid(&p), y, y5, rel, tol);
+           qb_linewidth_saddle_valid(&p), y, y5, rel, tol);
     CU_ASSERT(G5 < r.Gamma);
-    if (qb_lw_saddle_valid(&p)) CU_ASSERT(rel < tol);
-    if (!qb_lw_saddle_valid(&p)) CU_ASSERT(y5 / y < prev_ratio); /* worse and worse */
+    if (qb_linewidth_saddle_valid(&p)) CU_ASSERT(rel < tol);
+    if (!qb_linewidth_saddle_valid(&p)) CU_ASSERT(y5 / y < prev_ratio); /* worse and worse */
     if (eps < 0.12) CU_ASSERT(rel > tol);
     prev_ratio = y5 / y;
   }
@@ -135,24 +135,24 @@ static void test_saddle_vs_e3(void) {
 
 static void test_critical_gamma(void) {
   qb_err e;
-  qb_lw_params p = fig8(0, QB_LW_INTEGRAL);
+  qb_linewidth_params p = fig8(0, QB_LW_INTEGRAL);
   p.Xi = 0.8 / log(p.K); /* Xi ln K - 1 = -0.2: a single dot would be localized */
   double gc;
-  QB_ASSERT_OK(qb_lw_critical_gamma(&p, 1e-6, 0.5, &gc, &e), &e);
-  qb_lw_result r;
+  QB_ASSERT_OK(qb_linewidth_critical_gamma(&p, 1e-6, 0.5, &gc, &e), &e);
+  qb_linewidth_result r;
   p.gamma = gc * 1.01;
-  QB_ASSERT_OK(qb_lw_solve(&p, &r, &e), &e);
+  QB_ASSERT_OK(qb_linewidth_solve(&p, &r, &e), &e);
   CU_ASSERT_EQUAL(r.found, 1);
   p.gamma = gc / 1.01;
-  QB_ASSERT_OK(qb_lw_solve(&p, &r, &e), &e);
+  QB_ASSERT_OK(qb_linewidth_solve(&p, &r, &e), &e);
   CU_ASSERT_EQUAL(r.found, 0);
   printf("\n  gamma_c(Xi ln K - 1 = -0.2) = %.5g", gc);
-  CU_ASSERT_EQUAL(qb_lw_critical_gamma(&p, 0.4, 0.5, &gc, &e), QB_ERR_NUMERIC);
+  CU_ASSERT_EQUAL(qb_linewidth_critical_gamma(&p, 0.4, 0.5, &gc, &e), QB_ERR_NUMERIC);
 }
 
 /* The paper's Fig. 7 parameters: N = 10, K = 10, gamma = 1e-3, the integral, n, p <= N. */
-static qb_lw_params fig7(void) {
-  qb_lw_params p = qb_lw_params_default();
+static qb_linewidth_params fig7(void) {
+  qb_linewidth_params p = qb_linewidth_params_default();
   p.N = 10, p.K = 10, p.gamma = 1e-3, p.method = QB_LW_INTEGRAL;
   return p;
 }
@@ -161,23 +161,23 @@ static qb_lw_params fig7(void) {
  * gamma^2 S(0+) crosses 1 there; parameters without a metal at any Xi are reported. */
 static void test_critical_xi_auto(void) {
   qb_err e;
-  qb_lw_params p = fig7();
+  qb_linewidth_params p = fig7();
   double ref, a, b;
-  QB_ASSERT_OK(qb_lw_critical_xi(&p, 0.2, 1, &ref, &e), &e);
+  QB_ASSERT_OK(qb_linewidth_critical_xi(&p, 0.2, 1, &ref, &e), &e);
   p.Xi = 0.05;
-  QB_ASSERT_OK(qb_lw_critical_xi_auto(&p, &a, &e), &e);
+  QB_ASSERT_OK(qb_linewidth_critical_xi_auto(&p, &a, &e), &e);
   p.Xi = 7;
-  QB_ASSERT_OK(qb_lw_critical_xi_auto(&p, &b, &e), &e);
+  QB_ASSERT_OK(qb_linewidth_critical_xi_auto(&p, &b, &e), &e);
   QB_ASSERT_CLOSE(a, ref, 1e-12);
   QB_ASSERT_CLOSE(b, ref, 1e-12);
   p.Xi = ref * (1 - 1e-9);
-  CU_ASSERT(qb_lw_rhs(&p, 0) < 1);
+  CU_ASSERT(qb_linewidth_rhs(&p, 0) < 1);
   p.Xi = ref * (1 + 1e-9);
-  CU_ASSERT(qb_lw_rhs(&p, 0) > 1);
+  CU_ASSERT(qb_linewidth_rhs(&p, 0) > 1);
   /* one level pair (m = 2): gamma^2 K^{4 eps} n_f < gamma^2 K^4 = 8.1e-5 for every Xi */
-  p = qb_lw_params_default();
+  p = qb_linewidth_params_default();
   p.N = 1, p.gamma = 1e-3;
-  CU_ASSERT_EQUAL(qb_lw_critical_xi_auto(&p, &a, &e), QB_ERR_NUMERIC);
+  CU_ASSERT_EQUAL(qb_linewidth_critical_xi_auto(&p, &a, &e), QB_ERR_NUMERIC);
 }
 
 /* Near Xi_c at finite N there is no power law in -1/ln Gamma: once Gamma < K^{-(2N+1)} no
@@ -187,13 +187,13 @@ static void test_critical_xi_auto(void) {
  * Xi - Xi_c, are all below 1e-4 at Xi - Xi_c = 1e-9 ... 1e-7. */
 static void test_critical_asymptote(void) {
   qb_err e;
-  qb_lw_params p = fig7();
+  qb_linewidth_params p = fig7();
   double xc, lnG[2];
-  QB_ASSERT_OK(qb_lw_critical_xi_auto(&p, &xc, &e), &e);
+  QB_ASSERT_OK(qb_linewidth_critical_xi_auto(&p, &xc, &e), &e);
   for (int k = 0; k < 2; k++) {
-    qb_lw_result r;
+    qb_linewidth_result r;
     p.Xi = xc + (k ? 1e-7 : 1e-9);
-    QB_ASSERT_OK(qb_lw_solve(&p, &r, &e), &e);
+    QB_ASSERT_OK(qb_linewidth_solve(&p, &r, &e), &e);
     CU_ASSERT_EQUAL_FATAL(r.found, 1);
     CU_ASSERT(r.lnGamma < -(2 * p.N + 1) * log(p.K)); /* the premise: nothing saturated */
     lnG[k] = r.lnGamma;
@@ -205,7 +205,7 @@ static void test_critical_asymptote(void) {
 }
 
 /* Fig. 7: -1/ln Gamma = A (Xi - Xi_c)^beta with Xi_c fixed at its computed value, fitted
- * where the mean-field equations apply (qb_lw_mf_valid: Eq. (27) Gamma >= f N K^{-N} and
+ * where the mean-field equations apply (qb_linewidth_mf_valid: Eq. (27) Gamma >= f N K^{-N} and
  * Eq. (26) (Gamma/gamma) ln^2(gamma/Gamma) <= u). The paper's "<<" is a choice, so the
  * exponent is fitted on nine windows, f = 0.1, 1, 10 and u = 0.03, 0.1, 0.3 (the
  * least-squares s.e. of deterministic data measures no error). An effective exponent is
@@ -216,16 +216,16 @@ static void test_critical_asymptote(void) {
  * windows must agree (sd < 0.03: a power law does describe the region). */
 static void test_critical_exponent(void) {
   qb_err e;
-  qb_lw_params p = fig7();
+  qb_linewidth_params p = fig7();
   double xc;
-  QB_ASSERT_OK(qb_lw_critical_xi_auto(&p, &xc, &e), &e);
+  QB_ASSERT_OK(qb_linewidth_critical_xi_auto(&p, &xc, &e), &e);
   enum { NPTS = 61, PER_DECADE = 40 };
   double dx[NPTS], y[NPTS], G[NPTS];
   for (int i = 0; i < NPTS; i++) { /* Xi - Xi_c = 10^-1.5 ... 10^0 */
-    qb_lw_result r;
+    qb_linewidth_result r;
     dx[i] = pow(10, -1.5 + (double)i / PER_DECADE);
     p.Xi = xc + dx[i];
-    QB_ASSERT_OK(qb_lw_solve(&p, &r, &e), &e);
+    QB_ASSERT_OK(qb_linewidth_solve(&p, &r, &e), &e);
     CU_ASSERT_EQUAL_FATAL(r.found, 1);
     G[i] = r.Gamma, y[i] = -1 / r.lnGamma;
   }
@@ -235,13 +235,13 @@ static void test_critical_exponent(void) {
     double xs[NPTS], ys[NPTS], se, A;
     int n = 0, first = -1, last = -1;
     for (int i = 0; i < NPTS; i++)
-      if (qb_lw_mf_valid(&p, G[i], f[w / 3], u[w % 3])) {
+      if (qb_linewidth_mf_valid(&p, G[i], f[w / 3], u[w % 3])) {
         xs[n] = dx[i], ys[n++] = y[i];
         if (first < 0) first = i;
         last = i;
       }
     CU_ASSERT_FATAL(first > 0 && last < NPTS - 1); /* the grid covers every window */
-    QB_ASSERT_OK(qb_lw_fit_power_fixed(xs, ys, n, 0, &beta[w], &se, &A, &e), &e);
+    QB_ASSERT_OK(qb_linewidth_fit_power_fixed(xs, ys, n, 0, &beta[w], &se, &A, &e), &e);
     mean += beta[w] / 9;
     printf("\n  window f = %4g, u = %.2f: Xi in [%.3f, %.3f], %2d points, beta = %.4f", f[w / 3],
            u[w % 3], xc + xs[0], xc + xs[n - 1], n, beta[w]);
@@ -266,11 +266,11 @@ static void test_fit_power_fixed(void) {
   qb_err e;
   double x[6], y[6], beta, se, A;
   for (int i = 0; i < 6; i++) x[i] = 0.5 + 0.3 * i, y[i] = 2 * pow(x[i] - 0.3, 0.4);
-  QB_ASSERT_OK(qb_lw_fit_power_fixed(x, y, 6, 0.3, &beta, &se, &A, &e), &e);
+  QB_ASSERT_OK(qb_linewidth_fit_power_fixed(x, y, 6, 0.3, &beta, &se, &A, &e), &e);
   QB_ASSERT_CLOSE(beta, 0.4, 1e-12);
   QB_ASSERT_CLOSE(A, 2, 1e-12);
   CU_ASSERT(se < 1e-12);
-  CU_ASSERT_EQUAL(qb_lw_fit_power_fixed(x, y, 6, 0.5, &beta, &se, &A, &e), QB_ERR_INPUT);
+  CU_ASSERT_EQUAL(qb_linewidth_fit_power_fixed(x, y, 6, 0.5, &beta, &se, &A, &e), QB_ERR_INPUT);
 }
 
 int main(void) {

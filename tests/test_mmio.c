@@ -54,13 +54,13 @@ static qb_csr *random_matrix(qb_idx n, qb_dtype t, int herm) {
   return A;
 }
 
-static void round_trip(qb_dtype t, qb_mm_symmetry sym) {
+static void round_trip(qb_dtype t, qb_mmio_symmetry sym) {
   char path[256];
   tmp_path(path, sizeof path, "rt");
   qb_csr *A = random_matrix(23, t, sym == QB_MM_SYMMETRIC), *B;
   qb_err e;
-  QB_ASSERT_OK(qb_mm_write(path, A, sym, &e), &e);
-  QB_ASSERT_OK(qb_mm_read(path, &B, &e), &e);
+  QB_ASSERT_OK(qb_mmio_write(path, A, sym, &e), &e);
+  QB_ASSERT_OK(qb_mmio_read(path, &B, &e), &e);
   CU_ASSERT(same_csr(A, B)); /* bit for bit */
   qb_csr_free(A);
   qb_csr_free(B);
@@ -106,7 +106,7 @@ static void check_scipy_file(const char *name, qb_dtype expect_type) {
   CU_ASSERT_PTR_NOT_NULL_FATAL(want);
   qb_csr *A;
   qb_err e;
-  QB_ASSERT_OK(qb_mm_read(mtx, &A, &e), &e);
+  QB_ASSERT_OK(qb_mmio_read(mtx, &A, &e), &e);
   CU_ASSERT_EQUAL(A->nrows, nr);
   CU_ASSERT_EQUAL(A->ncols, nc);
   CU_ASSERT_EQUAL(A->dtype, expect_type);
@@ -146,7 +146,7 @@ static void expect_bad(const char *text, int line) {
   qb_csr *A = (qb_csr *)1;
   qb_err e;
   qb_err_clear(&e);
-  CU_ASSERT_EQUAL(qb_mm_read(path, &A, &e), QB_ERR_INPUT);
+  CU_ASSERT_EQUAL(qb_mmio_read(path, &A, &e), QB_ERR_INPUT);
   CU_ASSERT_PTR_NULL(A);
   snprintf(want, sizeof want, "%s:%d:", path, line);
   if (!strstr(e.msg, want)) printf("\n  message '%s' lacks '%s'\n", e.msg, want);
@@ -186,9 +186,9 @@ static void test_malformed(void) {
   expect_bad("%%MatrixMarket matrix array real general\n4000000000 4000000000\n", 2);
   qb_csr *A;
   qb_err e;
-  CU_ASSERT_EQUAL(qb_mm_read("/dev/zero", &A, &e), QB_ERR_INPUT); /* would never end */
+  CU_ASSERT_EQUAL(qb_mmio_read("/dev/zero", &A, &e), QB_ERR_INPUT); /* would never end */
   CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "/dev/zero: not a regular file"));
-  CU_ASSERT_EQUAL(qb_mm_read("/nonexistent/x.mtx", &A, &e), QB_ERR_IO);
+  CU_ASSERT_EQUAL(qb_mmio_read("/nonexistent/x.mtx", &A, &e), QB_ERR_IO);
   CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "/nonexistent/x.mtx"));
 }
 
@@ -201,7 +201,7 @@ static void test_symmetries(void) {
   fclose(f);
   qb_csr *A;
   qb_err e;
-  QB_ASSERT_OK(qb_mm_read(path, &A, &e), &e);
+  QB_ASSERT_OK(qb_mmio_read(path, &A, &e), &e);
   double d[9], want[9] = {0, -5, 0, 5, 0, 2, 0, -2, 0};
   qb_csr_to_dense(A, d, &e);
   CU_ASSERT(!memcmp(d, want, sizeof d));
@@ -215,11 +215,11 @@ static void test_alloc_failures(void) {
   tmp_path(path, sizeof path, "nomem");
   qb_csr *A = random_matrix(9, QB_COMPLEX, 1), *B = NULL;
   qb_err e;
-  QB_ASSERT_OK(qb_mm_write(path, A, QB_MM_SYMMETRIC, &e), &e);
+  QB_ASSERT_OK(qb_mmio_write(path, A, QB_MM_SYMMETRIC, &e), &e);
   qb_status st = QB_ERR_NOMEM;
   for (long k = 0; k < 100 && st != QB_OK; k++) {
     qb_alloc_fail_after(k);
-    st = qb_mm_read(path, &B, &e);
+    st = qb_mmio_read(path, &B, &e);
     qb_alloc_fail_after(-1);
     if (st != QB_OK) CU_ASSERT_EQUAL(st, QB_ERR_NOMEM);
   }

@@ -18,7 +18,7 @@ static void test_huge_entry_count(void) {
            "1 1 1 0\n2 1 0.5 0.25\n3 2 1 1\n3 3 2 0\n");
   qb_csr *A = NULL;
   qb_err e;
-  CU_ASSERT_EQUAL(qb_mm_read(path, &A, &e), QB_ERR_INPUT);
+  CU_ASSERT_EQUAL(qb_mmio_read(path, &A, &e), QB_ERR_INPUT);
   CU_ASSERT_PTR_NULL(A);
   CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "huge.mtx:6: end of file after 4 of 2305843009213693953"));
 }

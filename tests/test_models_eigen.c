@@ -11,7 +11,7 @@
 #include "harness.h"
 #include "qbath/campaign.h"
 #include "qbath/eigs.h"
-#include "qbath/h5out.h"
+#include "qbath/h5.h"
 
 /* Random-field Heisenberg chain, L = 10, Sz = 0 (dimension 252). */
 static const char *CHAIN =

@@ -35,11 +35,11 @@ static void test_parse(void) {
   const char *names[] = {"GOE", "gue", "Gse", "POISSON"};
   const qb_ensemble want[] = {QB_GOE, QB_GUE, QB_GSE, QB_POISSON};
   for (int i = 0; i < 4; ++i) {
-    QB_ASSERT_OK(qb_ensemble_parse(names[i], &e, &err), &err);
+    QB_ASSERT_OK(qb_rmt_ensemble_parse(names[i], &e, &err), &err);
     CU_ASSERT_EQUAL(e, want[i]);
-    CU_ASSERT_EQUAL(strcasecmp(qb_ensemble_name(e), names[i]), 0);
+    CU_ASSERT_EQUAL(strcasecmp(qb_rmt_ensemble_name(e), names[i]), 0);
   }
-  CU_ASSERT_EQUAL(qb_ensemble_parse("GOOE", &e, &err), QB_ERR_INPUT);
+  CU_ASSERT_EQUAL(qb_rmt_ensemble_parse("GOOE", &e, &err), QB_ERR_INPUT);
   CU_ASSERT(strstr(err.msg, "GOOE") != NULL);
   double H[4];
   qb_rng r;
@@ -189,7 +189,7 @@ typedef struct {
 static void add_spectrum(spectrum_stats *st, const double *E, qb_idx n, qb_idx stride,
                          double R) {
   qb_idx cnt;
-  double r = qb_gap_ratio_mean(E, n, stride, n / 4, n - n / 4, &cnt);
+  double r = qb_level_stats_gap_ratio_mean(E, n, stride, n / 4, n - n / 4, &cnt);
   CU_ASSERT(cnt > 0);
   qb_stat_add(&st->r, r);
   double s2 = 0.0;
@@ -231,7 +231,7 @@ static void check_dense(qb_ensemble e, qb_idx n, int M, double r_expected) {
     add_spectrum(&st, w, n, e == QB_GSE ? 2 : 1, R);
   }
   char what[64];
-  snprintf(what, sizeof what, "dense %s n=%ld", qb_ensemble_name(e), (long)n);
+  snprintf(what, sizeof what, "dense %s n=%ld", qb_rmt_ensemble_name(e), (long)n);
   check_stats(what, &st, r_expected, exact_sum_e2(e, n, SCALE) / (double)n);
   qb_free(H);
   qb_free(w);
@@ -261,7 +261,7 @@ static void check_tridiag(int beta, qb_idx n, int M, double r_expected) {
     qb_rng_init(&r, 2027, (uint64_t)beta, (uint64_t)k, 0);
     double *dk = d + (size_t)k * (size_t)n, *ek = e + (size_t)k * (size_t)n;
     fails[k] = qb_rmt_beta_hermite(&r, beta, n, SCALE, dk, ek, &err) != QB_OK ||
-               qb_tridiag_eigh(n, dk, ek, NULL, &err) != QB_OK;
+               qb_dense_tridiag_eigh(n, dk, ek, NULL, &err) != QB_OK;
   }
   for (int k = 0; k < M; ++k) {
     CU_ASSERT_EQUAL(fails[k], 0);
@@ -385,17 +385,17 @@ static void test_ratio_poisson(void) {
 static void test_gap_ratio_exact(void) {
   const double E[] = {0, 1, 3, 7, 8};
   qb_idx cnt;
-  QB_ASSERT_CLOSE(qb_gap_ratio_mean(E, 5, 1, 0, 5, &cnt), (0.5 + 0.5 + 0.25) / 3, 1e-15);
+  QB_ASSERT_CLOSE(qb_level_stats_gap_ratio_mean(E, 5, 1, 0, 5, &cnt), (0.5 + 0.5 + 0.25) / 3, 1e-15);
   CU_ASSERT_EQUAL(cnt, 3);
   /* stride 2 over {0, 3, 8}: gaps 3, 5 */
-  QB_ASSERT_CLOSE(qb_gap_ratio_mean(E, 3, 2, 0, 3, &cnt), 0.6, 1e-15);
+  QB_ASSERT_CLOSE(qb_level_stats_gap_ratio_mean(E, 3, 2, 0, 3, &cnt), 0.6, 1e-15);
   CU_ASSERT_EQUAL(cnt, 1);
   /* window [1, 4): levels 1, 3, 7 */
-  QB_ASSERT_CLOSE(qb_gap_ratio_mean(E, 5, 1, 1, 4, &cnt), 0.5, 1e-15);
-  CU_ASSERT(isnan(qb_gap_ratio_mean(E, 5, 1, 2, 4, &cnt)));
+  QB_ASSERT_CLOSE(qb_level_stats_gap_ratio_mean(E, 5, 1, 1, 4, &cnt), 0.5, 1e-15);
+  CU_ASSERT(isnan(qb_level_stats_gap_ratio_mean(E, 5, 1, 2, 4, &cnt)));
   CU_ASSERT_EQUAL(cnt, 0);
   const double D[] = {1, 1, 1, 2}; /* first ratio 0/0 skipped, second 0/1 */
-  QB_ASSERT_CLOSE(qb_gap_ratio_mean(D, 4, 1, 0, 4, &cnt), 0.0, 0.0);
+  QB_ASSERT_CLOSE(qb_level_stats_gap_ratio_mean(D, 4, 1, 0, 4, &cnt), 0.0, 0.0);
   CU_ASSERT_EQUAL(cnt, 1);
 }
 

@@ -29,12 +29,12 @@ static void chain_make(chain *c) {
   qb_spin_basis *B;
   qb_csr *A;
   const int site = SITE;
-  QB_ASSERT_OK(qb_pauli_sum_create(L, &P, &e), &e);
-  QB_ASSERT_OK(qb_pauli_sum_add(P, 1.0, "Z", &site, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_create(L, &P, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_add(P, 1.0, "Z", &site, &e), &e);
   QB_ASSERT_OK(qb_spin_basis_create(L, L / 2, &B, &e), &e);
-  QB_ASSERT_OK(qb_pauli_sum_to_csr(P, B, &A, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_to_csr(P, B, &A, &e), &e);
   QB_ASSERT_OK(qb_op_from_csr(A, 1, &c->Z, &e), &e);
-  qb_pauli_sum_free(P);
+  qb_spin_sum_free(P);
   qb_spin_basis_free(B);
   qb_eigs_opts o;
   qb_eigs_opts_default(&o);
@@ -89,7 +89,7 @@ static double moment(const qb_spectrum *s, int p) {
 }
 
 static qb_spec_params grid(qb_spec_method m) {
-  qb_spec_params p = qb_spec_defaults();
+  qb_spec_params p = qb_spectral_defaults();
   p.method = m;
   p.wmin = -9.0;
   p.wmax = 9.0;
@@ -156,7 +156,7 @@ static void test_eigenstate(void) {
   printf("\n  signal vs Gaussian-broadened sticks: max diff %.2e of peak %.3g", worst, peak);
   CU_ASSERT(worst <= 1e-2 * peak);
   qb_free(a2);
-  for (int m = 0; m < 3; m++) qb_spectrum_free(s[m]);
+  for (int m = 0; m < 3; m++) qb_spectral_free(s[m]);
   qb_free(psi), qb_free(zp), qb_free(hz);
   chain_free(&c);
 }
@@ -198,14 +198,14 @@ static void test_infinite_temperature(void) {
     QB_ASSERT_WITHIN_SE(sig->S[i], g, sig->S_err[i] + 0.02 * g, 5.0);
   }
   assert_within_broadening(sig, leh, 4.0, 2e-2, "infinite T: signal vs Lehmann");
-  qb_spectrum_free(sig);
-  qb_spectrum_free(leh);
+  qb_spectral_free(sig);
+  qb_spectral_free(leh);
   chain_free(&c);
 }
 
 static void test_jackson_and_errors(void) {
   double g[64];
-  qb_kpm_jackson(64, g);
+  qb_spectral_kpm_jackson(64, g);
   QB_ASSERT_CLOSE(g[0], 1.0, 1e-14);
   for (int k = 1; k < 64; k++) CU_ASSERT(g[k] <= g[k - 1] && g[k] > 0);
   qb_err e;
@@ -250,7 +250,7 @@ static void test_alloc_failures(void) {
         CU_ASSERT(st == QB_OK || st == QB_ERR_NOMEM);
         CU_ASSERT((st == QB_OK) == (s != NULL));
         saw_ok = st == QB_OK;
-        qb_spectrum_free(s);
+        qb_spectral_free(s);
       }
       CU_ASSERT(saw_ok);
     }

@@ -72,22 +72,22 @@ static void test_strings_vs_tensor_products(void) {
   };
   int nt = sizeof terms / sizeof terms[0];
   qb_pauli_sum *H;
-  QB_ASSERT_OK(qb_pauli_sum_create(L, &H, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_create(L, &H, &e), &e);
   qb_idx dim = 16;
   qb_cplx *ref = qb_calloc(dim * dim, sizeof *ref);
   for (int t = 0; t < nt; t++) {
-    QB_ASSERT_OK(qb_pauli_sum_add(H, terms[t].c, terms[t].ops, terms[t].sites, &e), &e);
+    QB_ASSERT_OK(qb_spin_sum_add(H, terms[t].c, terms[t].ops, terms[t].sites, &e), &e);
     add_dense_term(L, terms[t].c, terms[t].ops, terms[t].sites, ref);
   }
   qb_spin_basis *B;
   QB_ASSERT_OK(qb_spin_basis_create(L, -1, &B, &e), &e);
   qb_csr *A;
-  QB_ASSERT_OK(qb_pauli_sum_to_csr(H, B, &A, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_to_csr(H, B, &A, &e), &e);
   CU_ASSERT_EQUAL(A->dtype, QB_COMPLEX);
   qb_cplx *got = csr_dense_complex(A);
   QB_ASSERT_CLOSE(max_diff_c(got, ref, dim * dim), 0, 8 * 1e-15);
   qb_free(got); qb_free(ref);
-  qb_csr_free(A); qb_spin_basis_free(B); qb_pauli_sum_free(H);
+  qb_csr_free(A); qb_spin_basis_free(B); qb_spin_sum_free(H);
 }
 
 /* H = J/4 sum (XX+YY+ZZ) + sum h/2 Z written out element by element: the diagonal is
@@ -97,11 +97,11 @@ static void test_heisenberg_handwritten(void) {
   const int L = 4;
   const double J = 1.37, h[4] = {0.3, -1.1, 0.77, 2.05};
   qb_pauli_sum *H;
-  QB_ASSERT_OK(qb_pauli_sum_heisenberg(L, J, h, 0, &H, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_heisenberg(L, J, h, 0, &H, &e), &e);
   qb_spin_basis *B;
   QB_ASSERT_OK(qb_spin_basis_create(L, -1, &B, &e), &e);
   qb_csr *A;
-  QB_ASSERT_OK(qb_pauli_sum_to_csr(H, B, &A, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_to_csr(H, B, &A, &e), &e);
   CU_ASSERT_EQUAL(A->dtype, QB_REAL);
   double ref[16][16] = {{0}};
   for (int s = 0; s < 16; s++) {
@@ -120,7 +120,7 @@ static void test_heisenberg_handwritten(void) {
   /* nnz: 16 diagonal + 2 per antiparallel bond per state = 16 + 3 bonds * 8 states */
   CU_ASSERT_EQUAL(qb_csr_nnz(A), 16 + 3 * 8);
   qb_free(got);
-  qb_csr_free(A); qb_spin_basis_free(B); qb_pauli_sum_free(H);
+  qb_csr_free(A); qb_spin_basis_free(B); qb_spin_sum_free(H);
 }
 
 /* A random magnetization-conserving Hamiltonian with complex hoppings on L = 8. */
@@ -128,19 +128,19 @@ static qb_pauli_sum *random_conserving(int L, uint64_t seed, qb_err *e) {
   qb_rng r;
   qb_rng_init(&r, seed, 0, 0, 0);
   qb_pauli_sum *H;
-  qb_pauli_sum_create(L, &H, e);
+  qb_spin_sum_create(L, &H, e);
   for (int j = 0; j < L; j++) {
     int k = (j + 1 + (int)(qb_rng_uniform(&r) * (L - 1))) % L; /* a random partner != j */
     int bond[2] = {j, k}, site[1] = {j};
     qb_cplx t = qb_rng_cnormal(&r);
-    qb_pauli_sum_add(H, t, "+-", bond, e);
-    qb_pauli_sum_add(H, conj(t), "-+", bond, e);
-    qb_pauli_sum_add(H, qb_rng_normal(&r), "ZZ", bond, e);
+    qb_spin_sum_add(H, t, "+-", bond, e);
+    qb_spin_sum_add(H, conj(t), "-+", bond, e);
+    qb_spin_sum_add(H, qb_rng_normal(&r), "ZZ", bond, e);
     /* XX + YY conserves the magnetization only as a sum: each alone leaves the sector */
     double g = qb_rng_normal(&r);
-    qb_pauli_sum_add(H, g, "XX", bond, e);
-    qb_pauli_sum_add(H, g, "YY", bond, e);
-    qb_pauli_sum_add(H, qb_rng_normal(&r), "Z", site, e);
+    qb_spin_sum_add(H, g, "XX", bond, e);
+    qb_spin_sum_add(H, g, "YY", bond, e);
+    qb_spin_sum_add(H, qb_rng_normal(&r), "Z", site, e);
   }
   return H;
 }
@@ -152,7 +152,7 @@ static void test_sectors_vs_full(void) {
   qb_spin_basis *F;
   QB_ASSERT_OK(qb_spin_basis_create(L, -1, &F, &e), &e);
   qb_csr *AF;
-  QB_ASSERT_OK(qb_pauli_sum_to_csr(H, F, &AF, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_to_csr(H, F, &AF, &e), &e);
   qb_cplx *full = csr_dense_complex(AF);
   qb_idx total = 0;
   double worst = 0;
@@ -160,7 +160,7 @@ static void test_sectors_vs_full(void) {
     qb_spin_basis *B;
     qb_csr *A;
     QB_ASSERT_OK(qb_spin_basis_create(L, nup, &B, &e), &e);
-    QB_ASSERT_OK(qb_pauli_sum_to_csr(H, B, &A, &e), &e);
+    QB_ASSERT_OK(qb_spin_sum_to_csr(H, B, &A, &e), &e);
     qb_cplx *blk = csr_dense_complex(A);
     for (qb_idx i = 0; i < B->dim; i++)
       for (qb_idx j = 0; j < B->dim; j++) {
@@ -178,7 +178,7 @@ static void test_sectors_vs_full(void) {
     for (int b = 0; b < 256; b++)
       if (__builtin_popcount(a) != __builtin_popcount(b)) leak = fmax(leak, cabs(full[a * 256 + b]));
   QB_ASSERT_CLOSE(leak, 0, 0);
-  qb_free(full); qb_csr_free(AF); qb_spin_basis_free(F); qb_pauli_sum_free(H);
+  qb_free(full); qb_csr_free(AF); qb_spin_basis_free(F); qb_spin_sum_free(H);
 }
 
 static void test_basis_rank(void) {
@@ -209,23 +209,23 @@ static void test_basis_rank(void) {
 static void test_bad_input(void) {
   qb_err e;
   qb_pauli_sum *H;
-  QB_ASSERT_OK(qb_pauli_sum_create(6, &H, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_create(6, &H, &e), &e);
   int s2[2] = {0, 6}, s1[1] = {2};
-  CU_ASSERT_EQUAL(qb_pauli_sum_add(H, 1, "XX", s2, &e), QB_ERR_INPUT);
+  CU_ASSERT_EQUAL(qb_spin_sum_add(H, 1, "XX", s2, &e), QB_ERR_INPUT);
   CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "site 6"));
-  CU_ASSERT_EQUAL(qb_pauli_sum_add(H, 1, "Q", s1, &e), QB_ERR_INPUT);
+  CU_ASSERT_EQUAL(qb_spin_sum_add(H, 1, "Q", s1, &e), QB_ERR_INPUT);
   CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "'Q'"));
-  QB_ASSERT_OK(qb_pauli_sum_add(H, 1, "X", s1, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_add(H, 1, "X", s1, &e), &e);
   qb_spin_basis *B;
   QB_ASSERT_OK(qb_spin_basis_create(6, 3, &B, &e), &e);
   qb_csr *A = (qb_csr *)&e; /* must come back NULL */
-  CU_ASSERT_EQUAL(qb_pauli_sum_to_csr(H, B, &A, &e), QB_ERR_INPUT);
+  CU_ASSERT_EQUAL(qb_spin_sum_to_csr(H, B, &A, &e), QB_ERR_INPUT);
   CU_ASSERT_PTR_NULL(A);
   CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "sector"));
   qb_spin_basis_free(B);
   CU_ASSERT_EQUAL(qb_spin_basis_create(41, -1, &B, &e), QB_ERR_INPUT);
   qb_spin_basis_free(NULL);
-  qb_pauli_sum_free(H);
+  qb_spin_sum_free(H);
 }
 
 /* Every allocation of the builder failing in turn gives QB_ERR_NOMEM, no leak (ASan). */
@@ -239,7 +239,7 @@ static void test_allocation_failures(void) {
   for (k = 0; k < 200 && st == QB_ERR_NOMEM; k++) {
     qb_csr *A = NULL;
     qb_alloc_fail_after(k);
-    st = qb_pauli_sum_to_csr(H, B, &A, &e);
+    st = qb_spin_sum_to_csr(H, B, &A, &e);
     qb_alloc_fail_after(-1);
     if (st == QB_OK) qb_csr_free(A);
     else CU_ASSERT_PTR_NULL(A);
@@ -247,7 +247,7 @@ static void test_allocation_failures(void) {
   CU_ASSERT_EQUAL(st, QB_OK);
   CU_ASSERT(k > 2);
   qb_spin_basis_free(B);
-  qb_pauli_sum_free(H);
+  qb_spin_sum_free(H);
 }
 
 static void test_same_matrix_any_threads(void) {
@@ -258,16 +258,16 @@ static void test_same_matrix_any_threads(void) {
   qb_csr *A1, *A2;
   int saved = omp_get_max_threads();
   omp_set_num_threads(1);
-  QB_ASSERT_OK(qb_pauli_sum_to_csr(H, B, &A1, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_to_csr(H, B, &A1, &e), &e);
   omp_set_num_threads(2);
-  QB_ASSERT_OK(qb_pauli_sum_to_csr(H, B, &A2, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_to_csr(H, B, &A2, &e), &e);
   omp_set_num_threads(saved);
   qb_idx nnz = qb_csr_nnz(A1);
   CU_ASSERT_EQUAL(nnz, qb_csr_nnz(A2));
   CU_ASSERT(!memcmp(A1->rowptr, A2->rowptr, (B->dim + 1) * sizeof(qb_idx)));
   CU_ASSERT(!memcmp(A1->colind, A2->colind, nnz * sizeof(qb_idx)));
   CU_ASSERT(!memcmp(A1->val, A2->val, nnz * qb_dtype_size(A1->dtype)));
-  qb_csr_free(A1); qb_csr_free(A2); qb_spin_basis_free(B); qb_pauli_sum_free(H);
+  qb_csr_free(A1); qb_csr_free(A2); qb_spin_basis_free(B); qb_spin_sum_free(H);
 }
 
 /* Mean gap ratio of the middle half of the L = 14, Sz = 0 random-field Heisenberg chain,
@@ -286,13 +286,13 @@ static void chain_gap_ratios(double W, int realizations, qb_stat *st) {
     for (int j = 0; j < L; j++) h[j] = W * (2 * qb_rng_uniform(&r) - 1);
     qb_pauli_sum *H;
     qb_csr *A;
-    QB_ASSERT_OK(qb_pauli_sum_heisenberg(L, 1.0, h, 0, &H, &e), &e);
-    QB_ASSERT_OK(qb_pauli_sum_to_csr(H, B, &A, &e), &e);
+    QB_ASSERT_OK(qb_spin_sum_heisenberg(L, 1.0, h, 0, &H, &e), &e);
+    QB_ASSERT_OK(qb_spin_sum_to_csr(H, B, &A, &e), &e);
     QB_ASSERT_OK(qb_csr_to_dense(A, D, &e), &e);
     QB_ASSERT_OK(qb_dense_eigh(QB_REAL, n, D, w, 0, &e), &e);
-    qb_stat_add(st, qb_gap_ratio_mean(w, n, 1, n / 4, 3 * n / 4, NULL));
+    qb_stat_add(st, qb_level_stats_gap_ratio_mean(w, n, 1, n / 4, 3 * n / 4, NULL));
     qb_csr_free(A);
-    qb_pauli_sum_free(H);
+    qb_spin_sum_free(H);
   }
   qb_free(D); qb_free(w); qb_spin_basis_free(B);
 }

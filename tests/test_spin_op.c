@@ -34,35 +34,35 @@ static void conserving_sum(int L, int periodic, int complex_c, uint64_t seed, qb
   qb_err e;
   qb_rng r;
   qb_rng_init(&r, seed, (uint64_t)L, (uint64_t)periodic, (uint64_t)complex_c);
-  QB_ASSERT_OK(qb_pauli_sum_create(L, out, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_create(L, out, &e), &e);
   qb_pauli_sum *H = *out;
   const int nb = periodic ? L : L - 1;
   for (int b = 0; b <= nb; b++) {
     const int j = b < nb ? b : 0, k = b < nb ? (b + 1) % L : L - 1; /* b = nb: long range */
     const int s[3] = {j, k, (k + 1) % L}, sr[2] = {k, j};
     const qb_cplx c = coupling(&r, complex_c), xy = coupling(&r, 0);
-    QB_ASSERT_OK(qb_pauli_sum_add(H, coupling(&r, 0), "ZZ", s, &e), &e);
-    QB_ASSERT_OK(qb_pauli_sum_add(H, c, "+-", s, &e), &e);
-    QB_ASSERT_OK(qb_pauli_sum_add(H, conj(c), "-+", s, &e), &e);
-    QB_ASSERT_OK(qb_pauli_sum_add(H, xy, "XX", s, &e), &e);
-    QB_ASSERT_OK(qb_pauli_sum_add(H, xy, "YY", s, &e), &e);
+    QB_ASSERT_OK(qb_spin_sum_add(H, coupling(&r, 0), "ZZ", s, &e), &e);
+    QB_ASSERT_OK(qb_spin_sum_add(H, c, "+-", s, &e), &e);
+    QB_ASSERT_OK(qb_spin_sum_add(H, conj(c), "-+", s, &e), &e);
+    QB_ASSERT_OK(qb_spin_sum_add(H, xy, "XX", s, &e), &e);
+    QB_ASSERT_OK(qb_spin_sum_add(H, xy, "YY", s, &e), &e);
     if (L >= 3 && s[2] != j) {
       const int z3[3] = {s[2], j, k};
       const double g = coupling(&r, 0);
-      QB_ASSERT_OK(qb_pauli_sum_add(H, g, "ZXX", z3, &e), &e);
-      QB_ASSERT_OK(qb_pauli_sum_add(H, g, "ZYY", z3, &e), &e);
+      QB_ASSERT_OK(qb_spin_sum_add(H, g, "ZXX", z3, &e), &e);
+      QB_ASSERT_OK(qb_spin_sum_add(H, g, "ZYY", z3, &e), &e);
     }
     if (complex_c) {
       const double g = coupling(&r, 0);
-      QB_ASSERT_OK(qb_pauli_sum_add(H, g, "XY", s, &e), &e);
-      QB_ASSERT_OK(qb_pauli_sum_add(H, -g, "XY", sr, &e), &e);
+      QB_ASSERT_OK(qb_spin_sum_add(H, g, "XY", s, &e), &e);
+      QB_ASSERT_OK(qb_spin_sum_add(H, -g, "XY", sr, &e), &e);
     }
   }
   for (int j = 0; j < L; j++) {
     const int jj[2] = {j, j};
-    QB_ASSERT_OK(qb_pauli_sum_add(H, coupling(&r, 0), "Z", &j, &e), &e);
-    QB_ASSERT_OK(qb_pauli_sum_add(H, coupling(&r, 0), "ZZ", jj, &e), &e);
-    QB_ASSERT_OK(qb_pauli_sum_add(H, coupling(&r, complex_c), "+-", jj, &e), &e);
+    QB_ASSERT_OK(qb_spin_sum_add(H, coupling(&r, 0), "Z", &j, &e), &e);
+    QB_ASSERT_OK(qb_spin_sum_add(H, coupling(&r, 0), "ZZ", jj, &e), &e);
+    QB_ASSERT_OK(qb_spin_sum_add(H, coupling(&r, complex_c), "+-", jj, &e), &e);
   }
 }
 
@@ -72,7 +72,7 @@ static void random_strings(int L, int complex_c, uint64_t seed, qb_pauli_sum **o
   qb_err e;
   qb_rng r;
   qb_rng_init(&r, seed, (uint64_t)L, 7, (uint64_t)complex_c);
-  QB_ASSERT_OK(qb_pauli_sum_create(L, out, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_create(L, out, &e), &e);
   static const char letters[] = "XYZ+-I";
   for (int t = 0; t < 6 * L; t++) {
     char ops[5] = {0};
@@ -82,7 +82,7 @@ static void random_strings(int L, int complex_c, uint64_t seed, qb_pauli_sum **o
       ops[q] = letters[(int)(6 * qb_rng_uniform(&r)) % 6];
       sites[q] = (int)(L * qb_rng_uniform(&r)) % L;
     }
-    QB_ASSERT_OK(qb_pauli_sum_add(*out, coupling(&r, complex_c), ops, sites, &e), &e);
+    QB_ASSERT_OK(qb_spin_sum_add(*out, coupling(&r, complex_c), ops, sites, &e), &e);
   }
 }
 
@@ -102,9 +102,9 @@ static double compare(const qb_pauli_sum *H, const qb_spin_basis *B) {
   qb_err e;
   qb_csr *A = NULL;
   qb_op *C = NULL, *M = NULL;
-  QB_ASSERT_OK(qb_pauli_sum_to_csr(H, B, &A, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_to_csr(H, B, &A, &e), &e);
   QB_ASSERT_OK(qb_op_from_csr(A, 1, &C, &e), &e);
-  QB_ASSERT_OK(qb_pauli_sum_to_op(H, B, 0, &M, &e), &e);
+  QB_ASSERT_OK(qb_spin_op_from_sum(H, B, 0, &M, &e), &e);
   if (A->dtype == QB_COMPLEX) CU_ASSERT_EQUAL(M->dtype, QB_COMPLEX);
   const size_t n = (size_t)B->dim;
   double *x = qb_malloc(2 * n * sizeof *x), *y1 = qb_malloc(2 * n * sizeof *y1);
@@ -151,7 +151,7 @@ static double all_sectors(int L, int sector_step) {
         worst = fmax(worst, d);
         qb_spin_basis_free(B);
       }
-      qb_pauli_sum_free(H);
+      qb_spin_sum_free(H);
     }
   return worst;
 }
@@ -182,7 +182,7 @@ static void test_every_letter_full_space(void) {
       QB_ASSERT_OK(qb_spin_basis_create(L, -1, &B, &e), &e);
       worst = fmax(worst, compare(H, B));
       qb_spin_basis_free(B);
-      qb_pauli_sum_free(H);
+      qb_spin_sum_free(H);
     }
   printf("\n  random strings of X Y Z + - I, L = 4..10, 13: max relative difference %.2e\n", worst);
   CU_ASSERT(worst <= REL_TOL);
@@ -199,7 +199,7 @@ static void test_heisenberg(void) {
     for (int n_up = -1; n_up <= 8; n_up += 9) {
       qb_pauli_sum *H = NULL;
       qb_spin_basis *B = NULL;
-      QB_ASSERT_OK(qb_pauli_sum_heisenberg(16, 1.0, h, periodic, &H, &e), &e);
+      QB_ASSERT_OK(qb_spin_sum_heisenberg(16, 1.0, h, periodic, &H, &e), &e);
       QB_ASSERT_OK(qb_spin_basis_create(16, n_up, &B, &e), &e);
       worst = fmax(worst, compare(H, B));
       /* the estimate of the CSR's entries per row is exact in the full space for the
@@ -207,14 +207,14 @@ static void test_heisenberg(void) {
       if (n_up < 0) {
         qb_csr *A = NULL;
         double per_row;
-        QB_ASSERT_OK(qb_pauli_sum_to_csr(H, B, &A, &e), &e);
-        QB_ASSERT_OK(qb_pauli_sum_nnz_per_row(H, B, &per_row, NULL, &e), &e);
+        QB_ASSERT_OK(qb_spin_sum_to_csr(H, B, &A, &e), &e);
+        QB_ASSERT_OK(qb_spin_op_nnz_per_row(H, B, &per_row, NULL, &e), &e);
         const double nnz = (double)qb_csr_nnz(A), half = 0.5 * (double)B->dim;
         QB_ASSERT_CLOSE(per_row * (double)B->dim, nnz + (periodic ? half : 0.0), 0.0);
         qb_csr_free(A);
       }
       qb_spin_basis_free(B);
-      qb_pauli_sum_free(H);
+      qb_spin_sum_free(H);
     }
   CU_ASSERT(worst <= REL_TOL);
 }
@@ -229,7 +229,7 @@ static void test_thread_independence(void) {
       qb_op *M = NULL;
       conserving_sum(15, 1, cc, 31, &H);
       QB_ASSERT_OK(qb_spin_basis_create(15, n_up, &B, &e), &e);
-      QB_ASSERT_OK(qb_pauli_sum_to_op(H, B, 1, &M, &e), &e);
+      QB_ASSERT_OK(qb_spin_op_from_sum(H, B, 1, &M, &e), &e);
       const size_t nd = 2 * (size_t)B->dim;
       double *x = qb_malloc(nd * sizeof *x), *y[3];
       qb_rng r;
@@ -246,7 +246,7 @@ static void test_thread_independence(void) {
       qb_free(x);
       qb_op_free(M);
       qb_spin_basis_free(B);
-      qb_pauli_sum_free(H);
+      qb_spin_sum_free(H);
     }
 }
 
@@ -259,14 +259,14 @@ static void test_sector_leaks(void) {
   qb_op *M = NULL;
   const int bond[2] = {3, 4}, wide[2] = {0, 13};
   QB_ASSERT_OK(qb_spin_basis_create(14, 7, &B, &e), &e);
-  QB_ASSERT_OK(qb_pauli_sum_create(14, &H, &e), &e);
-  QB_ASSERT_OK(qb_pauli_sum_add(H, 1.0, "XX", bond, &e), &e);
-  CU_ASSERT_EQUAL(qb_pauli_sum_to_op(H, B, 0, &M, &e), QB_ERR_INPUT);
+  QB_ASSERT_OK(qb_spin_sum_create(14, &H, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_add(H, 1.0, "XX", bond, &e), &e);
+  CU_ASSERT_EQUAL(qb_spin_op_from_sum(H, B, 0, &M, &e), QB_ERR_INPUT);
   CU_ASSERT_PTR_NULL(M);
-  qb_pauli_sum_free(H);
-  QB_ASSERT_OK(qb_pauli_sum_create(14, &H, &e), &e);
-  QB_ASSERT_OK(qb_pauli_sum_add(H, 1.0, "XX", wide, &e), &e);
-  QB_ASSERT_OK(qb_pauli_sum_to_op(H, B, 0, &M, &e), &e);
+  qb_spin_sum_free(H);
+  QB_ASSERT_OK(qb_spin_sum_create(14, &H, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_add(H, 1.0, "XX", wide, &e), &e);
+  QB_ASSERT_OK(qb_spin_op_from_sum(H, B, 0, &M, &e), &e);
   qb_cplx *x = qb_calloc((size_t)B->dim, sizeof *x), *y = qb_calloc((size_t)B->dim, sizeof *y);
   x[0] = 1;
   CU_ASSERT_EQUAL(qb_op_apply(M, x, y, &e), QB_ERR_INPUT);
@@ -274,7 +274,7 @@ static void test_sector_leaks(void) {
   qb_free(x);
   qb_free(y);
   qb_op_free(M);
-  qb_pauli_sum_free(H);
+  qb_spin_sum_free(H);
   qb_spin_basis_free(B);
 }
 

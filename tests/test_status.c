@@ -5,7 +5,7 @@
 
 #include "harness.h"
 #include "qbath/alloc.h"
-#include "qbath/status.h"
+#include "qbath/err.h"
 
 static void test_err_message(void) {
   qb_err e;
@@ -17,7 +17,7 @@ static void test_err_message(void) {
   CU_ASSERT_STRING_EQUAL(e.msg, "model.N: N = -3 must be positive");
   CU_ASSERT(e.line > 0);
   CU_ASSERT_EQUAL(QB_FAIL(NULL, QB_ERR_IO, "x"), QB_ERR_IO); /* NULL err is allowed */
-  CU_ASSERT_STRING_EQUAL(qb_status_name(QB_ERR_NOMEM), "out of memory");
+  CU_ASSERT_STRING_EQUAL(qb_err_name(QB_ERR_NOMEM), "out of memory");
 }
 
 static void test_alloc_hook(void) {

@@ -16,7 +16,7 @@ static const qb_terms_names names = {3, names_, values_};
 
 static void parse_one(const char *text, int L, int periodic, qb_term *t) {
   qb_err err;
-  QB_ASSERT_OK(qb_term_parse(text, L, periodic, &names, t, &err), &err);
+  QB_ASSERT_OK(qb_terms_parse_one(text, L, periodic, &names, t, &err), &err);
 }
 
 static void test_amp_forms(void) {
@@ -74,7 +74,7 @@ static void test_build(void) {
   p++;
   /* the periodic wrap: XX starting at the last site couples sites 8 and 0 */
   CU_ASSERT(p->sites[0] == 8 && p->sites[1] == 0);
-  qb_pauli_sum_free(H);
+  qb_spin_sum_free(H);
 }
 
 /* "I" is a spacer: ZIZ on 3 sites is sigma^z_0 sigma^z_2, diagonal with entries
@@ -89,7 +89,7 @@ static void test_identity_spacer(void) {
   qb_csr *A = NULL;
   QB_ASSERT_OK(qb_terms_build(&T, 1, 0, 0, 1, &H, &err), &err);
   QB_ASSERT_OK(qb_spin_basis_create(3, -1, &B, &err), &err);
-  QB_ASSERT_OK(qb_pauli_sum_to_csr(H, B, &A, &err), &err);
+  QB_ASSERT_OK(qb_spin_sum_to_csr(H, B, &A, &err), &err);
   CU_ASSERT_EQUAL_FATAL(qb_csr_nnz(A), 8);
   CU_ASSERT_EQUAL_FATAL(A->dtype, QB_REAL);
   for (qb_idx s = 0; s < 8; s++) {
@@ -98,14 +98,14 @@ static void test_identity_spacer(void) {
   }
   qb_csr_free(A);
   qb_spin_basis_free(B);
-  qb_pauli_sum_free(H);
+  qb_spin_sum_free(H);
 }
 
 static void expect_refused(const char *text, int periodic, const char *part) {
   qb_term t;
   qb_err err;
   qb_err_clear(&err);
-  qb_status st = qb_term_parse(text, 6, periodic, &names, &t, &err);
+  qb_status st = qb_terms_parse_one(text, 6, periodic, &names, &t, &err);
   CU_ASSERT_EQUAL(st, QB_ERR_INPUT);
   if (strstr(err.msg, part) == NULL) printf("\n  '%s': message '%s' lacks '%s'\n", text, err.msg, part);
   CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, part));

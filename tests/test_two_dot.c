@@ -16,7 +16,7 @@
 #include "harness.h"
 #include "qbath/campaign.h"
 #include "qbath/dense.h"
-#include "qbath/evolve.h"
+#include "qbath/prop.h"
 #include "qbath/level_dot.h"
 #include "qbath/survival.h"
 #include "qbath/two_dot.h"
@@ -33,7 +33,7 @@ static void test_n1_hamiltonian_is_level_dot(void) {
     qb_level_dot l = qb_two_dot_level_part(&m);
     CU_ASSERT_EQUAL(l.N, 60);
     QB_ASSERT_CLOSE(l.gamma, 0.7 * 60, 1e-13);
-    qb_ld_key key = {17, 3, (uint64_t)k};
+    qb_level_dot_key key = {17, 3, (uint64_t)k};
     qb_csr *A, *B;
     double lo, hi;
     QB_ASSERT_OK(qb_two_dot_csr(&m, key, &A, &lo, &hi, &e), &e);
@@ -61,7 +61,7 @@ static void test_n1_equals_level_dot(void) {
     qb_two_dot m = {ens3[k], 1, N, 0.05, 1.0, 0.0};
     qb_level_dot l = qb_two_dot_level_part(&m);
     l.eig_tol = 1e-14;
-    qb_ld_key key = {5, 0, (uint64_t)(10 + k)};
+    qb_level_dot_key key = {5, 0, (uint64_t)(10 + k)};
     double t[NT], P1[NT], P2[NT], Pp1[NT], Pp2[NT], E[N + 1], w[N + 1];
     qb_cplx c[N + 1];
     for (int j = 0; j < NT; j++) t[j] = 0.1 * j * qb_two_dot_time_unit(&m);
@@ -142,7 +142,7 @@ static void test_prop_equals_eig_and_krylov(void) {
   enum { NT = 21 };
   for (int k = 0; k < 3; k++) {
     qb_two_dot m = {ens3[k], 12, 150, 0.4, 1.0, 0.0};
-    qb_ld_key key = {21, 1, (uint64_t)k};
+    qb_level_dot_key key = {21, 1, (uint64_t)k};
     qb_idx n = m.N1 + m.N2;
     double t[NT], P[NT], Pc[NT], Pk[NT], *E = qb_malloc(sizeof(double) * (size_t)n);
     qb_cplx *c = qb_malloc(sizeof(qb_cplx) * (size_t)(m.N1 * n));

@@ -16,7 +16,7 @@
 #include "campaign_test_util.h"
 #include "harness.h"
 #include "qbath/campaign.h"
-#include "qbath/theory.h"
+#include "qbath/fgr.h"
 
 static const char *GR = "[run]\nseed = 2024\nrealizations = 192\n[model]\ntype = two_dot\nensemble = GUE\n"
                         "N1 = 4\nN2 = 400\ng = 0.1\ntheory_eq5 = false\nlate_tau_min = 5\nlate_tau_max = 10\n"

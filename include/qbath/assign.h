@@ -4,7 +4,7 @@
 #ifndef QBATH_ASSIGN_H
 #define QBATH_ASSIGN_H
 
-#include "qbath/status.h"
+#include "qbath/err.h"
 #include "qbath/types.h"
 
 /* Minimum-cost perfect matching of n rows to n columns on a sparse cost matrix in CSC

@@ -10,6 +10,6 @@
 
 /* Sets the BLAS thread count (n >= 1) and returns the previous one; a no-op returning 1
  * when the BLAS library has no such control. */
-int qb_blas_set_threads(int n);
+int qb_blas_threads_set(int n);
 
 #endif

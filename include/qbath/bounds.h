@@ -22,7 +22,7 @@
  * A Chebyshev propagator that meets a violated bound notices (the norm runs away) and
  * reports an error instead of a wrong state.
  *
- * The result is cached in the operator (H->have_bounds, emin, emax); qb_op_bounds
+ * The result is cached in the operator (H->have_bounds, emin, emax); qb_bounds_op
  * returns the cache when present. Results are bitwise reproducible on any thread count. */
 #ifndef QBATH_BOUNDS_H
 #define QBATH_BOUNDS_H
@@ -67,11 +67,11 @@ qb_status qb_bounds_compute(qb_op *H, const qb_bounds_params *params, double *em
                             double *emax, qb_bounds_info *info, qb_err *err);
 
 /* The cached bounds if H has them, else qb_bounds_compute. */
-qb_status qb_op_bounds(qb_op *H, const qb_bounds_params *params, double *emin, double *emax,
+qb_status qb_bounds_op(qb_op *H, const qb_bounds_params *params, double *emin, double *emax,
                        qb_err *err);
 
 /* Gershgorin enclosure of a Hermitian CSR matrix: min_i (A_ii - sum_{j!=i} |A_ij|) and
  * max_i (A_ii + sum_{j!=i} |A_ij|). */
-qb_status qb_csr_gershgorin(const qb_csr *A, double *lo, double *hi, qb_err *err);
+qb_status qb_bounds_gershgorin(const qb_csr *A, double *lo, double *hi, qb_err *err);
 
 #endif

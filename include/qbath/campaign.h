@@ -20,9 +20,9 @@
 #include <signal.h>
 #include <stdio.h>
 
-#include "qbath/keys.h"
+#include "qbath/param.h"
 #include "qbath/model.h"
-#include "qbath/status.h"
+#include "qbath/err.h"
 
 typedef struct qb_campaign qb_campaign;
 
@@ -105,8 +105,8 @@ int qb_campaign_result(const qb_campaign *c, qb_idx p, const char *col, double *
 const char *qb_campaign_point_label(const qb_campaign *c, qb_idx p, char *buf, size_t n);
 
 /* The registry of the built-in models (src/campaign/registry.c): NULL-terminated. */
-const qb_model *const *qb_model_registry(void);
+const qb_model *const *qb_campaign_registry(void);
 /* The model named name (case-sensitive), or NULL. */
-const qb_model *qb_model_find(const char *name);
+const qb_model *qb_campaign_model_find(const char *name);
 
 #endif

@@ -9,7 +9,7 @@
 #ifndef QBATH_CSR_H
 #define QBATH_CSR_H
 
-#include "qbath/status.h"
+#include "qbath/err.h"
 #include "qbath/types.h"
 
 typedef struct qb_csr {

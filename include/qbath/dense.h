@@ -7,7 +7,7 @@
 #ifndef QBATH_DENSE_H
 #define QBATH_DENSE_H
 
-#include "qbath/status.h"
+#include "qbath/err.h"
 #include <stddef.h> /* size_t, used by types.h */
 #include "qbath/types.h"
 
@@ -17,6 +17,6 @@ qb_status qb_dense_eigh(qb_dtype dtype, qb_idx n, void *A, double *w, int want_v
 /* Eigenvalues (ascending, in d) of the symmetric tridiagonal matrix with diagonal d[n]
  * and off-diagonal e[n-1]; d and e are overwritten (LAPACK dstev). With z != NULL the
  * eigenvectors are written as columns of the row-major n x n array z. */
-qb_status qb_tridiag_eigh(qb_idx n, double *d, double *e, double *z, qb_err *err);
+qb_status qb_dense_tridiag_eigh(qb_idx n, double *d, double *e, double *z, qb_err *err);
 
 #endif

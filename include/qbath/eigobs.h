@@ -4,7 +4,7 @@
  *
  * A window of k eigenpairs (shift-invert) is not the whole spectrum; every quantity that
  * sums over eigenstates says what the window cuts off. The consecutive-gap ratio is in
- * qbath/level_stats.h (qb_gap_ratio_mean on result->E).
+ * qbath/level_stats.h (qb_level_stats_gap_ratio_mean on result->E).
  *
  * Potirniche, Banerjee, Altman, "On the stability of many-body localization in d > 1"
  * (PRB 99, 205149 (2019)): Eq. (5)/(S2) the eigenstate spectral function, (S3) typical
@@ -30,38 +30,38 @@ typedef struct qb_bipartition {
 /* Spin sites in `sites` (bit j = site j) form A; B is a spin basis (full or an S^z sector,
  * whose states then cover only part of the product space — fine: missing states have zero
  * amplitude). A must be a non-empty proper subset of the L sites. */
-qb_status qb_bipartition_sites(const qb_spin_basis *B, uint64_t sites, qb_bipartition **out,
+qb_status qb_eigobs_bipartition_sites(const qb_spin_basis *B, uint64_t sites, qb_bipartition **out,
                                qb_err *err);
 
 /* Tensor factors: the space is dims[0] x dims[1] x ... (factor 0 slowest, as in
  * qbath/kron.h: psi[g * d_r + r]); factors in `factors` (bit f = factor f) form A. */
-qb_status qb_bipartition_factors(int nfactors, const qb_idx *dims, uint64_t factors,
+qb_status qb_eigobs_bipartition_factors(int nfactors, const qb_idx *dims, uint64_t factors,
                                  qb_bipartition **out, qb_err *err);
 
-qb_bipartition *qb_bipartition_free(qb_bipartition *P);
+qb_bipartition *qb_eigobs_bipartition_free(qb_bipartition *P);
 
 /* von Neumann S = -tr rho_A log rho_A and Renyi-2 S_2 = -log tr rho_A^2 of the normalized
  * state psi (dtype, length P->dim). Either output may be NULL. */
-qb_status qb_entanglement(const qb_bipartition *P, qb_dtype dtype, const void *psi,
+qb_status qb_eigobs_entanglement(const qb_bipartition *P, qb_dtype dtype, const void *psi,
                           double *s_vn, double *s_2, qb_err *err);
 
 /* ---- Participation -------------------------------------------------------------------- */
 
 /* ipr[j] = sum_i |v_j(i)|^4 in the computational basis, for each pair of r. */
-qb_status qb_eig_ipr(const qb_eigs_result *r, double *ipr, qb_err *err);
+qb_status qb_eigobs_ipr(const qb_eigs_result *r, double *ipr, qb_err *err);
 
 /* For a normalized state psi0 (of r's dtype, or real when r is real): sum4 = sum_alpha
  * |<psi0|alpha>|^4 and weight = sum_alpha |<psi0|alpha>|^2 over the window's eigenstates.
  * weight < 1 is the part of psi0 outside the window: sum4 is the full-spectrum value only
  * when weight = 1 (all eigenstates, or psi0 inside the window's span). */
-qb_status qb_eig_overlap_ipr(const qb_eigs_result *r, const void *psi0, double *sum4,
+qb_status qb_eigobs_overlap_ipr(const qb_eigs_result *r, const void *psi0, double *sum4,
                              double *weight, qb_err *err);
 
 /* ---- Matrix elements -------------------------------------------------------------------
  * O_nm = <n|O|m> between the k eigenvectors of r, as a k x k matrix (column-major,
  * O_nm at M[n + m*k]), double for real r and real O, else qb_cplx (*mdtype says which).
  * k applies of O and one GEMM. O may be real or complex. */
-qb_status qb_eig_matrix_elements(const qb_eigs_result *r, const qb_op *O, void **M,
+qb_status qb_eigobs_matrix_elements(const qb_eigs_result *r, const qb_op *O, void **M,
                                  qb_dtype *mdtype, qb_err *err);
 
 /* ---- Thouless parameter (Potirniche et al. Eq. (8), after Serbyn, Papic, Abanin) -----
@@ -71,7 +71,7 @@ qb_status qb_eig_matrix_elements(const qb_eigs_result *r, const qb_op *O, void *
  * neighbour pair of the full spectrum only where the window is wide compared to the spread
  * of <n|O|n> (always with dense ED of the whole spectrum; for a window of k levels, take
  * k so that k * (level spacing) >> max |<n|O|n> - <m|O|m>|, or use interior pairs). */
-qb_status qb_eig_thouless(const qb_eigs_result *r, const qb_op *O, double *G, qb_err *err);
+qb_status qb_eigobs_thouless(const qb_eigs_result *r, const qb_op *O, double *G, qb_err *err);
 
 /* ---- Eigenstate spectral function (Potirniche et al. Eq. (S2)) ------------------------
  * rho_n(w) = pi sum_{m != n} |<n|O|m>|^2 delta(w - (E_m - E_n)), histogrammed on nbins
@@ -91,18 +91,18 @@ typedef struct qb_specfn {
   qb_idx count;       /* number of eigenstates added */
 } qb_specfn;
 
-qb_status qb_specfn_create(int nbins, double wmin, double wmax, double shift, qb_specfn **out,
+qb_status qb_eigobs_specfn_create(int nbins, double wmin, double wmax, double shift, qb_specfn **out,
                            qb_err *err);
-qb_specfn *qb_specfn_free(qb_specfn *S);
+qb_specfn *qb_eigobs_specfn_free(qb_specfn *S);
 
 /* Adds rho_n for the states n in [first, last) of r (indices into r's ascending list),
- * with matrix elements M from qb_eig_matrix_elements (k x k, mdtype). */
-qb_status qb_specfn_add(qb_specfn *S, const qb_eigs_result *r, const void *M, qb_dtype mdtype,
+ * with matrix elements M from qb_eigobs_matrix_elements (k x k, mdtype). */
+qb_status qb_eigobs_specfn_add(qb_specfn *S, const qb_eigs_result *r, const void *M, qb_dtype mdtype,
                         qb_idx first, qb_idx last, qb_err *err);
 
 /* Thermal rho_th(w_b) = mean of rho_n(w_b); typical rho_typ(w_b) = exp(mean log(rho_n +
  * shift)). out has nbins entries. QB_ERR_INPUT when nothing was added. */
-qb_status qb_specfn_thermal(const qb_specfn *S, double *out, qb_err *err);
-qb_status qb_specfn_typical(const qb_specfn *S, double *out, qb_err *err);
+qb_status qb_eigobs_specfn_thermal(const qb_specfn *S, double *out, qb_err *err);
+qb_status qb_eigobs_specfn_typical(const qb_specfn *S, double *out, qb_err *err);
 
 #endif

@@ -38,7 +38,7 @@ qb_eigs_cache *qb_eigs_cache_free(qb_eigs_cache *c);
  * auto up to dense_max_dim). */
 int qb_eigs_cache_dense(const qb_eigs_cache *c);
 /* The dense-path rule for options o and dimension dim, before any cache exists. */
-int qb_eigs_uses_dense(const qb_eigs_opts *o, double dim);
+int qb_eigs_cache_uses_dense(const qb_eigs_opts *o, double dim);
 
 /* The dimension of the cache's matrix. */
 qb_idx qb_eigs_cache_dim(const qb_eigs_cache *c);

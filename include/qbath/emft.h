@@ -41,7 +41,7 @@
 #include <stddef.h> /* size_t, used by types.h */
 
 #include "qbath/rng.h"
-#include "qbath/status.h"
+#include "qbath/err.h"
 #include "qbath/types.h"
 
 /* ---------------------------------------------------------------- p_{g_a} shapes */

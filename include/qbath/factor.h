@@ -116,6 +116,6 @@ qb_status qb_factor_solve(qb_factor *F, const void *b, void *x, qb_err *err);
 qb_factor *qb_factor_free(qb_factor *F);
 
 /* Hash of a CSR pattern (dimension, row pointers, column indices). */
-uint64_t qb_csr_pattern_hash(const qb_csr *A);
+uint64_t qb_factor_pattern_hash(const qb_csr *A);
 
 #endif

@@ -31,7 +31,7 @@
 #ifndef QBATH_IPT_H
 #define QBATH_IPT_H
 
-#include "qbath/status.h"
+#include "qbath/err.h"
 #include "qbath/types.h"
 
 typedef struct qb_ipt qb_ipt;

@@ -60,10 +60,10 @@
 
 #include "qbath/csr.h"
 #include "qbath/rmt.h"
-#include "qbath/status.h"
+#include "qbath/err.h"
 #include "qbath/types.h"
 
-typedef enum { QB_LD_DENSE = 0, QB_LD_CHAIN = 1, QB_LD_UNFOLDED = 2 } qb_ld_repr;
+typedef enum { QB_LD_DENSE = 0, QB_LD_CHAIN = 1, QB_LD_UNFOLDED = 2 } qb_level_dot_repr;
 
 enum { QB_LD_PURPOSE_DOT = 0, QB_LD_PURPOSE_COUPLING = 1 };
 
@@ -73,15 +73,15 @@ typedef struct qb_level_dot {
   double gamma;      /* g N */
   double lambda;     /* energy scale (semicircle radius 2 lambda) */
   double eps0;       /* level energy */
-  qb_ld_repr repr;   /* dense or chain */
+  qb_level_dot_repr repr;   /* dense or chain */
   qb_idx window;     /* chain: eigenpairs around eps0 (0: all N+1); unfolded: dot levels */
   double eig_tol;    /* chain: absolute eigenvalue tolerance in units of lambda */
 } qb_level_dot;
 
 /* Realization key. */
-typedef struct qb_ld_key {
+typedef struct qb_level_dot_key {
   uint64_t seed, point, realization;
-} qb_ld_key;
+} qb_level_dot_key;
 
 /* 2 pi nu = 2 N / lambda: t = tau * qb_level_dot_time_unit(m). */
 double qb_level_dot_time_unit(const qb_level_dot *m);
@@ -94,12 +94,12 @@ qb_idx qb_level_dot_measure_size(const qb_level_dot *m);
 
 /* The unfolded representation's mean number of dot levels K in its window (`window`, or
  * 2000 when 0; GSE: Kramers levels). */
-qb_idx qb_ld_unfolded_window(const qb_level_dot *m);
+qb_idx qb_level_dot_unfolded_window(const qb_level_dot *m);
 
 /* The level's spectral measure: distinct eigenvalues E[k] (ascending) and weights
  * w[k] = sum over the eigenspace of |<0|a>|^2, k < *count <= qb_level_dot_measure_size.
  * Uses up to nthreads threads (results identical on any count). */
-qb_status qb_level_dot_measure(const qb_level_dot *m, qb_ld_key key, int nthreads, double *E,
+qb_status qb_level_dot_measure(const qb_level_dot *m, qb_level_dot_key key, int nthreads, double *E,
                                double *w, qb_idx *count, qb_err *err);
 
 /* The continuum's normalized amplitude phi(t_j) (phi(0) = 1): the level's amplitude is
@@ -111,14 +111,14 @@ qb_status qb_level_dot_continuum(const qb_level_dot *m, const double *t, qb_idx 
 /* The Hamiltonian of the same realization as a CSR matrix (the level is row 0), for
  * propagation; *emin, *emax an enclosure of its spectrum (chain: Gershgorin; dense: NaN,
  * the propagator then computes Lanczos bounds). */
-qb_status qb_level_dot_csr(const qb_level_dot *m, qb_ld_key key, qb_csr **A, double *emin,
+qb_status qb_level_dot_csr(const qb_level_dot *m, qb_level_dot_key key, qb_csr **A, double *emin,
                            double *emax, qb_err *err);
 
-struct qb_prop_type; /* qbath/evolve.h */
+struct qb_prop_type; /* qbath/prop.h */
 
 /* P(t_j) = sum_{i < nres} |<i| e^{-i H t_j} |0>|^2 (level_dot: nres = 1, the survival
  * probability; two_dot: the dot-1 sites) by propagation of |0> (adapter around
- * qbath/evolve.h; method: qb_prop_chebyshev (also for NULL) or qb_prop_krylov; tol: the
+ * qbath/prop.h; method: qb_prop_chebyshev (also for NULL) or qb_prop_krylov; tol: the
  * propagator's relative 2-norm tolerance; emin/emax used when finite). Takes ownership of A. */
 qb_status qb_level_dot_propagate(qb_csr *A, double emin, double emax, const double *t,
                                  qb_idx nt, const struct qb_prop_type *method, double tol,

@@ -14,7 +14,7 @@
  * Levels must be ascending. A ratio with both gaps exactly 0 is undefined and skipped.
  * Returns NaN when fewer than 3 levels remain. *count gets the number of
  * ratios averaged (may be NULL). */
-double qb_gap_ratio_mean(const double *E, qb_idx n, qb_idx stride, qb_idx lo, qb_idx hi,
+double qb_level_stats_gap_ratio_mean(const double *E, qb_idx n, qb_idx stride, qb_idx lo, qb_idx hi,
                          qb_idx *count);
 
 #endif

@@ -25,11 +25,11 @@
 #ifndef QBATH_LINEWIDTH_H
 #define QBATH_LINEWIDTH_H
 
-#include "qbath/status.h"
+#include "qbath/err.h"
 
-typedef enum { QB_LW_SUM = 0, QB_LW_SUM_E3 = 1, QB_LW_INTEGRAL = 2 } qb_lw_method;
+typedef enum { QB_LW_SUM = 0, QB_LW_SUM_E3 = 1, QB_LW_INTEGRAL = 2 } qb_linewidth_method;
 
-typedef struct qb_lw_params {
+typedef struct qb_linewidth_params {
   double gamma;         /* inter-dot coupling gamma / delta_m (0 < gamma < 1) */
   double K;             /* Cayley-tree branching K > 1 */
   double Xi;            /* Fock-space localization length */
@@ -37,27 +37,27 @@ typedef struct qb_lw_params {
   double N;             /* single-particle levels per dot: nf ~ s N, and n, p <= N */
   double nmax;          /* upper limit of n and p when > 0 (0: N, as the paper) */
   int d;                /* spatial dimension (power of the log in n_fast) */
-  qb_lw_method method;
+  qb_linewidth_method method;
   double lnG_min;       /* bracket's lower end in ln Gamma (below it: "no solution") */
   double lnG_tol;       /* root tolerance in ln Gamma */
   int quad_per_unit;    /* QB_LW_INTEGRAL: Simpson panels per unit of m */
-} qb_lw_params;
+} qb_linewidth_params;
 
 /* Defaults: gamma = 0.1, K = 3, Xi = 2/ln 3, s = 0.5, N = 10, nmax = 0, d = 1, QB_LW_SUM,
  * lnG_min = -700, lnG_tol = 1e-10, quad_per_unit = 64. */
-qb_lw_params qb_lw_params_default(void);
+qb_linewidth_params qb_linewidth_params_default(void);
 
 /* eps = (Xi ln K - 1)/(Xi ln K) and its inverse Xi = 1/(ln K (1 - eps)). */
-double qb_lw_eps(double Xi, double K);
-double qb_lw_xi(double eps, double K);
+double qb_linewidth_eps(double Xi, double K);
+double qb_linewidth_xi(double eps, double K);
 
 /* n_fast(K^m) of Eq. (20) at linewidth Gamma (continuous form above; Gamma = 0: no cap). */
-double qb_lw_nfast(const qb_lw_params *p, double m, double Gamma);
+double qb_linewidth_nfast(const qb_linewidth_params *p, double m, double Gamma);
 
 /* gamma^2 S(Gamma) by p->method: the right side of 1 = gamma^2 S. Gamma = 0 allowed. */
-double qb_lw_rhs(const qb_lw_params *p, double Gamma);
+double qb_linewidth_rhs(const qb_linewidth_params *p, double Gamma);
 
-typedef struct qb_lw_result {
+typedef struct qb_linewidth_result {
   int found;        /* 1: a non-trivial Gamma in [e^lnG_min, gamma e^{-1/2}]; 0: only
                        Gamma = 0 (localized); -1: gamma^2 S > 1 even at gamma e^{-1/2} (a
                        linewidth beyond the theory's range Gamma << gamma) */
@@ -66,7 +66,7 @@ typedef struct qb_lw_result {
   double rhs_low;   /* gamma^2 S at the bracket's lower end (< 1: no solution, localized) */
   double rhs_high;  /* gamma^2 S at Gamma = gamma e^{-1/2} */
   int evaluations;  /* evaluations of gamma^2 S */
-} qb_lw_result;
+} qb_linewidth_result;
 
 /* The non-trivial linewidth by bisection in ln Gamma on [lnG_min, ln gamma - 1/2], where
  * gamma^2 S decreases with Gamma: unsaturated terms n/(1 + (Gamma K^m n)^2) have n fixed,
@@ -74,19 +74,19 @@ typedef struct qb_lw_result {
  * decreases for Gamma < gamma e^{-1/2} (the theory needs Gamma << gamma anyway). So the
  * bracket's ends decide: found = 0 when gamma^2 S < 1 at the lower end (no solution besides
  * Gamma = 0: localized), found = -1 when gamma^2 S > 1 at Gamma = gamma e^{-1/2}. */
-qb_status qb_lw_solve(const qb_lw_params *p, qb_lw_result *r, qb_err *err);
+qb_status qb_linewidth_solve(const qb_linewidth_params *p, qb_linewidth_result *r, qb_err *err);
 
 /* Saddle-point solution (C5) and its validity window (C7): 1 inside, 0 outside. */
-double qb_lw_saddle(const qb_lw_params *p);
-int qb_lw_saddle_valid(const qb_lw_params *p);
+double qb_linewidth_saddle(const qb_linewidth_params *p);
+int qb_linewidth_saddle_valid(const qb_linewidth_params *p);
 
 /* Phase boundary: the critical coupling gamma_c (for the other parameters of p) above which
  * a non-trivial solution exists, gamma^2 S(0+) = 1, by bisection in ln gamma on
  * [gamma_lo, gamma_hi]. QB_ERR_NUMERIC when the root is not bracketed. */
-qb_status qb_lw_critical_gamma(const qb_lw_params *p, double gamma_lo, double gamma_hi,
+qb_status qb_linewidth_critical_gamma(const qb_linewidth_params *p, double gamma_lo, double gamma_hi,
                                double *gamma_c, qb_err *err);
 /* Critical localization length Xi_c: gamma^2 S(0+) = 1 as a function of Xi on [lo, hi]. */
-qb_status qb_lw_critical_xi(const qb_lw_params *p, double lo, double hi, double *Xi_c,
+qb_status qb_linewidth_critical_xi(const qb_linewidth_params *p, double lo, double hi, double *Xi_c,
                             qb_err *err);
 
 /* Xi_c for the other parameters of p, bracketed automatically outward from p->Xi:
@@ -98,27 +98,27 @@ qb_status qb_lw_critical_xi(const qb_lw_params *p, double lo, double hi, double 
  * term is saturated and gamma^2 S(Gamma) = gamma^2 S(0) - c Gamma^2 + O(Gamma^4), so
  * Gamma ~ (Xi - Xi_c)^{1/2} and -1/ln Gamma vanishes only logarithmically. The paper's
  * -1/ln Gamma ~ (Xi - Xi_c)^{1/3} (Fig. 7) is an effective exponent of the window where the
- * equations apply, qb_lw_mf_valid (docs/bath-theories.md). */
-qb_status qb_lw_critical_xi_auto(const qb_lw_params *p, double *Xi_c, qb_err *err);
+ * equations apply, qb_linewidth_mf_valid (docs/bath-theories.md). */
+qb_status qb_linewidth_critical_xi_auto(const qb_linewidth_params *p, double *Xi_c, qb_err *err);
 
 /* The mean-field equations' own validity window at linewidth Gamma (Sec. V B):
  * Eq. (27) Gamma >= level_factor N K^{-N} (above the dot's many-body level spacing) and
  * Eq. (26) (Gamma/gamma) ln^{2d}(gamma/Gamma) <= typ_max (typical, not averaged, bath
  * spectra; needs Gamma < gamma). The paper's "<<" is the user's choice of level_factor
  * and typ_max. 1 inside, 0 outside. */
-int qb_lw_mf_valid(const qb_lw_params *p, double Gamma, double level_factor, double typ_max);
+int qb_linewidth_mf_valid(const qb_linewidth_params *p, double Gamma, double level_factor, double typ_max);
 
 /* Fit y = A (x - xc)^beta at a fixed xc: least-squares line ln y = ln A + beta ln(x - xc).
  * beta_se is the line's standard error (residuals are systematic for deterministic data:
  * quote window-to-window spreads as the error instead). Needs n >= 3, x > xc, y > 0. */
-qb_status qb_lw_fit_power_fixed(const double *x, const double *y, int n, double xc,
+qb_status qb_linewidth_fit_power_fixed(const double *x, const double *y, int n, double xc,
                                 double *beta, double *beta_se, double *A, qb_err *err);
 
 /* Fit y = A (x - x_c)^beta to n points by least squares in y (damped Gauss-Newton on
  * A, x_c, beta, started from the log-log line at the best x_c in [xc_lo, xc_hi]; x_c must
  * stay below min x). beta_se is the standard error from the covariance s^2 (J^T J)^{-1},
  * which includes beta's correlation with x_c and A. n >= 4. */
-qb_status qb_lw_fit_power(const double *x, const double *y, int n, double xc_lo, double xc_hi,
+qb_status qb_linewidth_fit_power(const double *x, const double *y, int n, double xc_lo, double xc_hi,
                           double *beta, double *beta_se, double *A, double *xc, qb_err *err);
 
 #endif

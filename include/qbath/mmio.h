@@ -14,15 +14,15 @@
 
 #include "qbath/csr.h"
 
-typedef enum { QB_MM_GENERAL = 0, QB_MM_SYMMETRIC = 1 } qb_mm_symmetry;
+typedef enum { QB_MM_GENERAL = 0, QB_MM_SYMMETRIC = 1 } qb_mmio_symmetry;
 
-qb_status qb_mm_read(const char *path, qb_csr **out, qb_err *err);
-/* qb_mm_read, then checks that the matrix is square and Hermitian: the largest
+qb_status qb_mmio_read(const char *path, qb_csr **out, qb_err *err);
+/* qb_mmio_read, then checks that the matrix is square and Hermitian: the largest
  * |A_ij - conj(A_ji)| over max |A_ij| at most tol. A failure is QB_ERR_INPUT naming the
  * file, the line of the worst entry and both values. */
-qb_status qb_mm_read_hermitian(const char *path, double tol, qb_csr **out, qb_err *err);
+qb_status qb_mmio_read_hermitian(const char *path, double tol, qb_csr **out, qb_err *err);
 /* QB_MM_SYMMETRIC writes "symmetric" for a real and "hermitian" for a complex matrix,
  * storing only entries with row >= col; the caller asserts that symmetry. */
-qb_status qb_mm_write(const char *path, const qb_csr *A, qb_mm_symmetry sym, qb_err *err);
+qb_status qb_mmio_write(const char *path, const qb_csr *A, qb_mmio_symmetry sym, qb_err *err);
 
 #endif

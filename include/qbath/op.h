@@ -15,7 +15,7 @@
 #define QBATH_OP_H
 
 #include "qbath/csr.h"
-#include "qbath/status.h"
+#include "qbath/err.h"
 #include "qbath/types.h"
 
 /* The behaviour of one operator implementation (the GSL "type object" pattern). */

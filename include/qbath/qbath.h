@@ -2,7 +2,7 @@
 #ifndef QBATH_H
 #define QBATH_H
 #include "qbath/alloc.h"
-#include "qbath/capi.h"
+#include "qbath/api.h"
 #include "qbath/csr.h"
 #include "qbath/dense.h"
 #include "qbath/kron.h"
@@ -13,6 +13,6 @@
 #include "qbath/rng.h"
 #include "qbath/spin.h"
 #include "qbath/spin_op.h"
-#include "qbath/status.h"
+#include "qbath/err.h"
 #include "qbath/types.h"
 #endif

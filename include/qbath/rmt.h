@@ -27,15 +27,15 @@
 #define QBATH_RMT_H
 
 #include "qbath/rng.h"
-#include "qbath/status.h"
+#include "qbath/err.h"
 #include <stddef.h> /* size_t, used by types.h */
 #include "qbath/types.h"
 
 typedef enum { QB_GOE = 1, QB_GUE = 2, QB_GSE = 4, QB_POISSON = 0 } qb_ensemble;
 
 /* Parses "GOE", "GUE", "GSE", "Poisson" (case-insensitive); QB_ERR_INPUT otherwise. */
-qb_status qb_ensemble_parse(const char *name, qb_ensemble *out, qb_err *err);
-const char *qb_ensemble_name(qb_ensemble e);
+qb_status qb_rmt_ensemble_parse(const char *name, qb_ensemble *out, qb_err *err);
+const char *qb_rmt_ensemble_name(qb_ensemble e);
 
 qb_status qb_rmt_goe(const qb_rng *r, qb_idx n, double s, double *H, qb_err *err);
 qb_status qb_rmt_gue(const qb_rng *r, qb_idx n, double s, qb_cplx *H, qb_err *err);

@@ -45,8 +45,8 @@ double qb_rng_gamma(qb_rng *r, double shape);
  * used this way should not overlap those drawn sequentially from the same stream. */
 void qb_rng_block(const qb_rng *r, uint64_t b, uint64_t out[4]);
 /* Converts a 64-bit word to a uniform in (0, 1), as qb_rng_uniform does. */
-double qb_u64_to_uniform(uint64_t w);
+double qb_rng_u64_to_uniform(uint64_t w);
 /* Two independent N(0,1) from two words (Box-Muller), for by-address filling. */
-void qb_u64_to_normal2(uint64_t w0, uint64_t w1, double *z0, double *z1);
+void qb_rng_u64_to_normal2(uint64_t w0, uint64_t w1, double *z0, double *z1);
 
 #endif

@@ -13,7 +13,7 @@
  *
  * Methods (qb_spec_params.method):
  *   QB_SPEC_SIGNAL   C(t) on t_j = j dt, j < N = t_max/dt + 1, by a propagator (qbath/
- *                    evolve.h), multiplied by a window W(t), zero-padded to pad*N points
+ *                    prop.h), multiplied by a window W(t), zero-padded to pad*N points
  *                    and transformed by FFTW: with C(-t) = conj C(t),
  *                      S(w_k) = (dt / pi) Re[sum_j c_j W_j C_j e^{i w_k t_j}],  c_0 = 1/2,
  *                    w_k = 2 pi k / (pad N dt) (trapezoid rule on [0, t_max]). dt = 0 picks
@@ -45,7 +45,7 @@
 #include <stdint.h>
 
 #include "qbath/eigs.h"
-#include "qbath/evolve.h"
+#include "qbath/prop.h"
 
 typedef enum { QB_SPEC_SIGNAL = 0, QB_SPEC_KPM = 1, QB_SPEC_LEHMANN = 2 } qb_spec_method;
 typedef enum { QB_WINDOW_GAUSS = 0, QB_WINDOW_HANN = 1, QB_WINDOW_NONE = 2 } qb_window;
@@ -70,7 +70,7 @@ typedef struct qb_spec_params {
   uint64_t seed;          /* Philox seed of the random vectors (default 1) */
 } qb_spec_params;
 
-qb_spec_params qb_spec_defaults(void);
+qb_spec_params qb_spectral_defaults(void);
 
 /* The result: S on the output grid and what to judge it by. */
 typedef struct qb_spectrum {
@@ -85,7 +85,7 @@ typedef struct qb_spectrum {
   long matvecs;         /* operator applications */
 } qb_spectrum;
 
-qb_spectrum *qb_spectrum_free(qb_spectrum *s);
+qb_spectrum *qb_spectral_free(qb_spectrum *s);
 
 /* S(w) of phi = A psi at reference E0 (A NULL: phi = psi). eig: the eigenpairs for
  * QB_SPEC_LEHMANN (ignored otherwise; all pairs for a complete sum rule). */
@@ -101,6 +101,6 @@ qb_status qb_spectral_infinite_t(qb_op *H, const qb_op *A, const qb_spec_params 
                                  const qb_eigs_result *eig, qb_spectrum **out, qb_err *err);
 
 /* Jackson kernel g_0 .. g_{N-1} (Weisse et al. Eq. (71)). */
-void qb_kpm_jackson(int N, double *g);
+void qb_spectral_kpm_jackson(int N, double *g);
 
 #endif

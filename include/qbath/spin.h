@@ -41,13 +41,13 @@ typedef struct qb_spin_basis {
   uint64_t binom[QB_SPIN_MAX_SITES + 1][QB_SPIN_MAX_SITES + 1]; /* Pascal table for ranks */
 } qb_spin_basis;
 
-qb_status qb_pauli_sum_create(int nsites, qb_pauli_sum **out, qb_err *err);
-qb_pauli_sum *qb_pauli_sum_free(qb_pauli_sum *H);
+qb_status qb_spin_sum_create(int nsites, qb_pauli_sum **out, qb_err *err);
+qb_pauli_sum *qb_spin_sum_free(qb_pauli_sum *H);
 
 /* Appends coupling * ops[0](sites[0]) ... ops[nops-1](sites[nops-1]); ops is a string of
  * nops letters from "XYZ+-I" (e.g. "XX" with sites {3, 4}). Bad letters or sites out of
  * range are QB_ERR_INPUT naming them. */
-qb_status qb_pauli_sum_add(qb_pauli_sum *H, qb_cplx coupling, const char *ops,
+qb_status qb_spin_sum_add(qb_pauli_sum *H, qb_cplx coupling, const char *ops,
                            const int *sites, qb_err *err);
 
 /* Full space (n_up = -1) or magnetization sector; L <= 40, and for the full space the
@@ -67,7 +67,7 @@ qb_idx qb_spin_basis_index(const qb_spin_basis *B, uint64_t state);
  * when every matrix element is real, else complex. A term that leaves the sector (e.g. a
  * single sigma^x in an Sz sector) is QB_ERR_INPUT. Entries that cancel to exactly zero
  * are dropped. */
-qb_status qb_pauli_sum_to_csr(const qb_pauli_sum *H, const qb_spin_basis *B, qb_csr **out,
+qb_status qb_spin_sum_to_csr(const qb_pauli_sum *H, const qb_spin_basis *B, qb_csr **out,
                               qb_err *err);
 
 /* Convenience: the random-field Heisenberg chain in the convention of the MBL literature
@@ -75,7 +75,7 @@ qb_status qb_pauli_sum_to_csr(const qb_pauli_sum *H, const qb_spin_basis *B, qb_
  *   H = J sum_j S_j . S_{j+1} + sum_j h_j S^z_j
  *     = (J/4) sum_j (X_j X_{j+1} + Y_j Y_{j+1} + Z_j Z_{j+1}) + sum_j (h_j/2) Z_j,
  * open (periodic = 0) or periodic boundaries, fields h given by the caller (length L). */
-qb_status qb_pauli_sum_heisenberg(int nsites, double J, const double *h, int periodic,
+qb_status qb_spin_sum_heisenberg(int nsites, double J, const double *h, int periodic,
                                   qb_pauli_sum **out, qb_err *err);
 
 #endif

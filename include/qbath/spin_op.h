@@ -30,16 +30,16 @@
  * without its state list works) into a matrix-free operator. nthreads > 0 fixes the
  * OpenMP team of every apply (0: omp_get_max_threads() at apply time). The operator is
  * real when every compiled coefficient is real, else complex. In a sector, a group whose
- * amplitude leads out of it is QB_ERR_INPUT (as qb_pauli_sum_to_csr) — found here for
+ * amplitude leads out of it is QB_ERR_INPUT (as qb_spin_sum_to_csr) — found here for
  * tabulated groups, at the first apply for the others. H and B may be freed after. */
-qb_status qb_pauli_sum_to_op(const qb_pauli_sum *H, const qb_spin_basis *B, int nthreads,
+qb_status qb_spin_op_from_sum(const qb_pauli_sum *H, const qb_spin_basis *B, int nthreads,
                              qb_op **out, qb_err *err);
 
 /* Expected stored entries per row of the CSR form of H on B (diagonal included): exact in
  * the full space for tabulated groups (the fraction of window configurations with a
  * nonzero amplitude), an upper bound of 1 per group otherwise; used by memory estimates.
  * *is_complex (may be NULL): some coefficient is complex (the CSR may hold complex values). */
-qb_status qb_pauli_sum_nnz_per_row(const qb_pauli_sum *H, const qb_spin_basis *B,
+qb_status qb_spin_op_nnz_per_row(const qb_pauli_sum *H, const qb_spin_basis *B,
                                    double *per_row, int *is_complex, qb_err *err);
 
 /* One diagonal Pauli string in closed form: on basis label s its value is
@@ -52,7 +52,7 @@ typedef struct qb_pauli_diag_term {
 /* The closed forms of O's terms into terms[0 .. *n - 1] (room for O->nterms; terms that
  * are identically zero are dropped). A term that flips a spin, or a diagonal term with a
  * complex value, is QB_ERR_INPUT naming it (O is then not a real diagonal observable). */
-qb_status qb_pauli_sum_diagonal(const qb_pauli_sum *O, qb_pauli_diag_term *terms, qb_idx *n,
+qb_status qb_spin_op_diagonal(const qb_pauli_sum *O, qb_pauli_diag_term *terms, qb_idx *n,
                                 qb_err *err);
 
 /* Sets the OpenMP team size of a matrix-free spin operator's applies (0: the runtime's

@@ -59,7 +59,7 @@ typedef struct qb_terms_names {
 } qb_terms_names;
 
 /* Parses one term "OPS:AMP[:DIST][@SITES]" into *t. names may be NULL (numbers only). */
-qb_status qb_term_parse(const char *text, int nsites, int periodic, const qb_terms_names *names,
+qb_status qb_terms_parse_one(const char *text, int nsites, int periodic, const qb_terms_names *names,
                         qb_term *t, qb_err *err);
 
 /* Parses n texts (1..QB_TERMS_MAX) into *out. */
@@ -79,7 +79,7 @@ qb_status qb_terms_add(const qb_terms *T, uint64_t seed, uint64_t point, uint64_
                        uint64_t stream0, qb_pauli_sum *H, qb_err *err);
 
 /* Convenience: a new Pauli sum holding qb_terms_add's placements; *out is NULL on failure
- * and owned by the caller (qb_pauli_sum_free) on success. */
+ * and owned by the caller (qb_spin_sum_free) on success. */
 qb_status qb_terms_build(const qb_terms *T, uint64_t seed, uint64_t point, uint64_t realization,
                          uint64_t stream0, qb_pauli_sum **out, qb_err *err);
 

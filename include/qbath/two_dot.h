@@ -35,7 +35,7 @@
 #include "qbath/csr.h"
 #include "qbath/level_dot.h"
 #include "qbath/rmt.h"
-#include "qbath/status.h"
+#include "qbath/err.h"
 #include "qbath/types.h"
 
 enum { QB_TD_PURPOSE_DOT1 = 2, QB_TD_PURPOSE_ROWS = 3 };
@@ -61,13 +61,13 @@ qb_status qb_two_dot_check(const qb_two_dot *m, qb_err *err);
 
 /* The (N1 + N2)-dimensional Hamiltonian of realization key (sites above; real for GOE and
  * for N1 = 1, complex otherwise); *emin, *emax: NaN (the propagator's Lanczos bounds). */
-qb_status qb_two_dot_csr(const qb_two_dot *m, qb_ld_key key, qb_csr **A, double *emin, double *emax,
+qb_status qb_two_dot_csr(const qb_two_dot *m, qb_level_dot_key key, qb_csr **A, double *emin, double *emax,
                          qb_err *err);
 
 /* Eigenpair path. The spectral data of the same Hamiltonian by dense ED: n = N1 + N2
  * eigenvalues E[a] and the amplitudes c[i * n + a] = V_ia conj(V_0a), i < N1, so that
  * P_res(t) = sum_i |sum_a c_ia e^{-i E_a t}|^2. E: n doubles, c: N1 n complex. */
-qb_status qb_two_dot_spectrum(const qb_two_dot *m, qb_ld_key key, double *E, qb_cplx *c, qb_err *err);
+qb_status qb_two_dot_spectrum(const qb_two_dot *m, qb_level_dot_key key, double *E, qb_cplx *c, qb_err *err);
 
 /* P_res(t_j) from the spectral data (threads over times; identical on any count). */
 qb_status qb_two_dot_pres(const qb_two_dot *m, const double *E, const qb_cplx *c, const double *t, qb_idx nt,

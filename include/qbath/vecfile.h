@@ -7,7 +7,7 @@
 #ifndef QBATH_VECFILE_H
 #define QBATH_VECFILE_H
 
-#include "qbath/status.h"
+#include "qbath/err.h"
 #include "qbath/types.h"
 
 /* 1 when spec names a vector file (ends in .npy, or holds ".h5:" / ".hdf5:"). */

@@ -1,11 +1,11 @@
 """_capi.py — loads libqbath.so with cffi in ABI mode (dlopen: no compiler at import).
 
-The declarations are read from the C header include/qbath/capi.h itself (comments and
+The declarations are read from the C header include/qbath/api.h itself (comments and
 preprocessor lines stripped), so the header stays the one description of the API. Where
 the library and header are looked for, first match wins:
-  1. $QBATH_LIBRARY (a path to libqbath.so) and $QBATH_HEADER (a path to capi.h);
+  1. $QBATH_LIBRARY (a path to libqbath.so) and $QBATH_HEADER (a path to api.h);
   2. the copies a pip install put next to this file (qbath/_lib/);
-  3. the source tree this package sits in: ../../build/libqbath.so, ../../include/qbath/capi.h.
+  3. the source tree this package sits in: ../../build/libqbath.so, ../../include/qbath/api.h.
 """
 import os
 import re
@@ -15,7 +15,7 @@ import cffi
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _TREE = os.path.dirname(os.path.dirname(_HERE))
 
-# Types capi.h takes from the library's other headers (qbath/status.h, qbath/types.h).
+# Types api.h takes from the library's other headers (qbath/err.h, qbath/types.h).
 _PREAMBLE = """
 typedef int qb_status;
 typedef int64_t qb_idx;
@@ -71,7 +71,7 @@ def _declarations(header):
 
 
 ffi = cffi.FFI()
-ffi.cdef(_declarations(_find("QBATH_HEADER", "capi.h", os.path.join("include", "qbath", "capi.h"))))
+ffi.cdef(_declarations(_find("QBATH_HEADER", "api.h", os.path.join("include", "qbath", "api.h"))))
 _lib = None
 
 

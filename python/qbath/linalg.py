@@ -182,7 +182,7 @@ class Operator:
 
     def evolve(self, psi, times, tol=1e-10, method="chebyshev", return_matvecs=False):
         """psi(t) = exp(-i H t) psi for each of the ascending times (>= 0), with relative
-        2-norm error <= tol over the run (Chebyshev or Krylov, qbath/evolve.h; "dense"
+        2-norm error <= tol over the run (Chebyshev or Krylov, qbath/prop.h; "dense"
         is the exact reference). Returns complex [len(times), dim]; psi is not changed."""
         times = np.ascontiguousarray(np.atleast_1d(times), dtype=np.float64)
         state = self._vec(psi, True).copy()

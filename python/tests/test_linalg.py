@@ -91,7 +91,7 @@ def test_evolve_equals_expm_multiply(method, tol):
     out = H.evolve(psi, times, tol=tol, method=method)
     for t, s in zip(times, out):
         ref = sla.expm_multiply(-1j * t * A, psi)     # scipy: double-precision accurate
-        # qbath's contract: relative 2-norm error <= tol over the run (evolve.h)
+        # qbath's contract: relative 2-norm error <= tol over the run (prop.h)
         assert np.linalg.norm(s - ref) <= tol, (method, tol, t, np.linalg.norm(s - ref))
     assert np.linalg.norm(out[-1]) == pytest.approx(1, abs=tol)
 

@@ -1,5 +1,5 @@
 /* api_campaign.c — input keys, validation and result layouts of the flat C API
- * (qbath/capi.h): what the Python package needs to discover keys, validate a campaign
+ * (qbath/api.h): what the Python package needs to discover keys, validate a campaign
  * with the CLI's messages, and read a running campaign's journal. */
 #include <string.h>
 
@@ -13,11 +13,11 @@
 static qb_status find_model(const char *model, const qb_model **m, qb_err *err) {
   *m = NULL;
   if (model == NULL || !*model) return QB_OK;
-  *m = qb_model_find(model);
+  *m = qb_campaign_model_find(model);
   if (*m) return QB_OK;
   char names[1024] = "";
   size_t n = 0;
-  for (const qb_model *const *r = qb_model_registry(); *r && n < sizeof names; r++)
+  for (const qb_model *const *r = qb_campaign_registry(); *r && n < sizeof names; r++)
     n += (size_t)snprintf(names + n, sizeof names - n, " %s", (*r)->name);
   return QB_FAIL(err, QB_ERR_INPUT, "unknown model '%s'; models:%s", model, names);
 }
@@ -45,7 +45,7 @@ qb_status qb_api_key_get(const char *model, int i, qb_api_key *out, qb_err *err)
   QB_TRY(find_model(model, &m, err));
   const qb_key *k = i >= 0 ? key_at(m, i) : NULL;
   if (k == NULL) return QB_FAIL(err, QB_ERR_INPUT, "key index %d out of range", i);
-  *out = (qb_api_key){.section = k->section, .name = k->name, .type = qb_key_type_name(k->type),
+  *out = (qb_api_key){.section = k->section, .name = k->name, .type = qb_param_type_name(k->type),
                       .def = k->def, .min = k->min, .max = k->max, .choices = k->choices,
                       .unit = k->unit ? k->unit : "", .doc = k->doc, .sweepable = k->sweepable};
   return QB_OK;
@@ -56,7 +56,7 @@ const char *const *qb_api_models(void) {
   static const char *names[64];
   if (names[0] == NULL) {
     int n = 0;
-    for (const qb_model *const *r = qb_model_registry(); *r && n < 63; r++) names[n++] = (*r)->name;
+    for (const qb_model *const *r = qb_campaign_registry(); *r && n < 63; r++) names[n++] = (*r)->name;
   }
   return names;
 }

@@ -2,7 +2,7 @@
 #ifndef QBATH_API_INTERNAL_H
 #define QBATH_API_INTERNAL_H
 
-#include "qbath/capi.h"
+#include "qbath/api.h"
 #include "qbath/csr.h"
 #include "qbath/op.h"
 #include "qbath/spin.h"

@@ -1,10 +1,10 @@
-/* api_op.c — operators of the flat C API (qbath/capi.h): a Hermitian CSR matrix built
+/* api_op.c — operators of the flat C API (qbath/api.h): a Hermitian CSR matrix built
  * from Pauli strings or copied from a caller's CSR arrays, applied, exported. */
 #include <string.h>
 
 #include "api/api_internal.h"
 #include "qbath/alloc.h"
-#include "qbath/capi.h"
+#include "qbath/api.h"
 #include "qbath/op.h"
 
 /* Hermiticity the API accepts: the relative defect of a matrix assembled in floating
@@ -35,7 +35,7 @@ qb_status qb_api_op_from_sum(const qb_pauli_sum *S, int n_up, qb_api_op **out, q
   qb_spin_basis *B = NULL;
   qb_csr *A = NULL;
   QB_TRY(qb_spin_basis_create(S->nsites, n_up, &B, err));
-  qb_status st = qb_pauli_sum_to_csr(S, B, &A, err);
+  qb_status st = qb_spin_sum_to_csr(S, B, &A, err);
   if (st != QB_OK) {
     qb_spin_basis_free(B);
     return st;
@@ -48,7 +48,7 @@ qb_status qb_api_op_pauli(int nsites, int n_up, qb_idx nterms, const char *ops,
                           qb_err *err) {
   *out = NULL;
   qb_pauli_sum *S = NULL;
-  QB_TRY(qb_pauli_sum_create(nsites, &S, err));
+  QB_TRY(qb_spin_sum_create(nsites, &S, err));
   qb_status st = QB_OK;
   const char *s = ops;
   for (qb_idx t = 0; t < nterms && st == QB_OK; t++) {
@@ -61,7 +61,7 @@ qb_status qb_api_op_pauli(int nsites, int n_up, qb_idx nterms, const char *ops,
     }
     memcpy(word, s, k);
     word[k] = '\0';
-    st = qb_pauli_sum_add(S, coupling[2 * t] + I * coupling[2 * t + 1], word, sites, err);
+    st = qb_spin_sum_add(S, coupling[2 * t] + I * coupling[2 * t + 1], word, sites, err);
     sites += k;
     s += k + (s[k] == ',');
   }
@@ -69,7 +69,7 @@ qb_status qb_api_op_pauli(int nsites, int n_up, qb_idx nterms, const char *ops,
     st = QB_FAIL(err, QB_ERR_INPUT, "more Pauli strings than the %lld terms given: '%s'",
                  (long long)nterms, s);
   if (st == QB_OK) st = qb_api_op_from_sum(S, n_up, out, err);
-  qb_pauli_sum_free(S);
+  qb_spin_sum_free(S);
   return st;
 }
 

@@ -1,5 +1,5 @@
 /* api_random.c — entanglement entropy and random-matrix samplers of the flat C API
- * (qbath/capi.h). */
+ * (qbath/api.h). */
 #include <string.h>
 
 #include "api/api_internal.h"
@@ -16,10 +16,10 @@ qb_status qb_api_entanglement(int nsites, int n_up, uint64_t sites_mask, int is_
   qb_spin_basis *B = NULL;
   qb_bipartition *P = NULL;
   QB_TRY(qb_spin_basis_create(nsites, n_up, &B, err));
-  qb_status st = qb_bipartition_sites(B, sites_mask, &P, err);
+  qb_status st = qb_eigobs_bipartition_sites(B, sites_mask, &P, err);
   if (st == QB_OK)
-    st = qb_entanglement(P, is_complex ? QB_COMPLEX : QB_REAL, psi, s_vn, s_2, err);
-  qb_bipartition_free(P);
+    st = qb_eigobs_entanglement(P, is_complex ? QB_COMPLEX : QB_REAL, psi, s_vn, s_2, err);
+  qb_eigobs_bipartition_free(P);
   qb_spin_basis_free(B);
   return st;
 }
@@ -27,7 +27,7 @@ qb_status qb_api_entanglement(int nsites, int n_up, uint64_t sites_mask, int is_
 qb_status qb_api_rmt_dense(const char *ensemble, qb_idx n, double scale, uint64_t seed,
                            uint64_t stream, void *H, qb_err *err) {
   qb_ensemble e;
-  QB_TRY(qb_ensemble_parse(ensemble, &e, err));
+  QB_TRY(qb_rmt_ensemble_parse(ensemble, &e, err));
   qb_rng r;
   qb_rng_init(&r, seed, 0, stream, PURPOSE_DENSE);
   switch (e) {

@@ -1,10 +1,10 @@
-/* api_solve.c — time evolution and eigenpairs of the flat C API (qbath/capi.h). */
+/* api_solve.c — time evolution and eigenpairs of the flat C API (qbath/api.h). */
 #include <string.h>
 
 #include "api/api_internal.h"
 #include "qbath/alloc.h"
 #include "qbath/eigs.h"
-#include "qbath/evolve.h"
+#include "qbath/prop.h"
 
 /* Copies each output time's state into out[j * dim ...]. */
 typedef struct record_ctx {

@@ -1,12 +1,12 @@
 /* api_terms.c — operators from the `terms` language (qbath/terms.h) for the flat C API
- * (qbath/capi.h): the same parser and the same Philox streams as the spin_chain model,
+ * (qbath/api.h): the same parser and the same Philox streams as the spin_chain model,
  * so that Python builds the operator the CLI builds for a realization. */
 #include <string.h>
 
 #include "api/api_internal.h"
 #include "qbath/alloc.h"
 #include "qbath/campaign.h"
-#include "qbath/keys.h"
+#include "qbath/param.h"
 #include "qbath/terms.h"
 
 /* spin_chain draws term t's couplings from stream purpose 1 + t (models/spin_chain.c). */
@@ -24,7 +24,7 @@ qb_status qb_api_op_terms(int nsites, int n_up, int periodic, int nterms,
   qb_status st = qb_terms_parse((char *const *)terms, nterms, nsites, periodic, &nm, T, err);
   if (st == QB_OK) st = qb_terms_build(T, seed, point, realization, SPIN_CHAIN_STREAM0, &S, err);
   if (st == QB_OK) st = qb_api_op_from_sum(S, n_up, out, err);
-  qb_pauli_sum_free(S);
+  qb_spin_sum_free(S);
   qb_free(T);
   return st;
 }

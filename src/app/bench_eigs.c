@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "commands.h"
+#include "bench.h"
 #include "qbath/eigs.h"
 #include "qbath/mmio.h"
 #include "qbath/rng.h"
@@ -28,7 +28,7 @@ typedef struct bench_args {
   const char *backend;       /* "umfpack" or "mumps" */
 } bench_args;
 
-/* The random-field Heisenberg chain (qb_pauli_sum_heisenberg, J = 1), h_j = W U[-1, 1]
+/* The random-field Heisenberg chain (qb_spin_sum_heisenberg, J = 1), h_j = W U[-1, 1]
  * from the qbath RNG, in the Sz = 0 sector. */
 static qb_status build_chain(const bench_args *a, uint64_t realization, qb_csr **out, qb_err *e) {
   qb_rng rng;
@@ -37,10 +37,10 @@ static qb_status build_chain(const bench_args *a, uint64_t realization, qb_csr *
   for (int j = 0; j < a->L; j++) h[j] = a->W * (2 * qb_rng_uniform(&rng) - 1);
   qb_pauli_sum *H = NULL;
   qb_spin_basis *B = NULL;
-  qb_status st = qb_pauli_sum_heisenberg(a->L, 1.0, h, 0, &H, e);
+  qb_status st = qb_spin_sum_heisenberg(a->L, 1.0, h, 0, &H, e);
   if (st == QB_OK) st = qb_spin_basis_create(a->L, a->L / 2, &B, e);
-  if (st == QB_OK) st = qb_pauli_sum_to_csr(H, B, out, e);
-  qb_pauli_sum_free(H);
+  if (st == QB_OK) st = qb_spin_sum_to_csr(H, B, out, e);
+  qb_spin_sum_free(H);
   qb_spin_basis_free(B);
   return st;
 }
@@ -117,7 +117,7 @@ int qb_bench_eigs(int argc, char **argv) {
     qb_csr *A = NULL;
     qb_eigs_result *r = NULL;
     qb_status st = build_chain(&a, (uint64_t)rep, &A, &e);
-    if (st == QB_OK && a.export_path && rep == 0) st = qb_mm_write(a.export_path, A, QB_MM_SYMMETRIC, &e);
+    if (st == QB_OK && a.export_path && rep == 0) st = qb_mmio_write(a.export_path, A, QB_MM_SYMMETRIC, &e);
     if (st == QB_OK) st = qb_eigs_csr(A, &o, &cache, &r, &e);
     if (st == QB_OK) report(A, r, rep);
     else { fprintf(stderr, "bench eigs: %s\n", e.msg); rc = 1; }

@@ -20,10 +20,10 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "commands.h"
+#include "bench.h"
 #include "qbath/alloc.h"
 #include "qbath/bounds.h"
-#include "qbath/evolve.h"
+#include "qbath/prop.h"
 #include "qbath/mmio.h"
 #include "qbath/rng.h"
 #include "qbath/spin.h"
@@ -104,11 +104,11 @@ static qb_status build_chain(const bench_args *a, qb_csr **A, qb_op **M, qb_err 
   for (int j = 0; j < a->L; j++) h[j] = a->W * (2.0 * qb_rng_uniform(&r) - 1.0);
   qb_pauli_sum *H = NULL;
   qb_spin_basis *B = NULL;
-  qb_status st = qb_pauli_sum_heisenberg(a->L, 1.0, h, 0, &H, err);
+  qb_status st = qb_spin_sum_heisenberg(a->L, 1.0, h, 0, &H, err);
   if (st == QB_OK) st = qb_spin_basis_create(a->L, -1, &B, err);
-  if (st == QB_OK) st = qb_pauli_sum_to_csr(H, B, A, err);
-  if (st == QB_OK) st = qb_pauli_sum_to_op(H, B, 0, M, err);
-  qb_pauli_sum_free(H);
+  if (st == QB_OK) st = qb_spin_sum_to_csr(H, B, A, err);
+  if (st == QB_OK) st = qb_spin_op_from_sum(H, B, 0, M, err);
+  qb_spin_sum_free(H);
   qb_spin_basis_free(B);
   return st;
 }
@@ -252,7 +252,7 @@ int qb_bench_evolve(int argc, char **argv) {
   if (st == QB_OK && a.export_dir) {
     char path[1024];
     snprintf(path, sizeof path, "%s/H.mtx", a.export_dir);
-    st = qb_mm_write(path, A, QB_MM_SYMMETRIC, &err);
+    st = qb_mmio_write(path, A, QB_MM_SYMMETRIC, &err);
   }
   /* ---- reference: Chebyshev at a tighter tolerance (untimed) ---- */
   double errn = NAN;
@@ -285,8 +285,8 @@ int qb_bench_evolve(int argc, char **argv) {
   const qb_prop_stats s = qb_prop_get_stats(P);
   const double nnz = (double)qb_csr_nnz(A), half = 0.5 * (emax - emin);
   const double ritz_half = 0.5 * (bi.ritz_max - bi.ritz_min);
-  const int kmin = qb_cheb_exp_order(ritz_half * a.t, a.tol);
-  const int kbound = qb_cheb_exp_order(half * a.t, a.tol);
+  const int kmin = qb_prop_cheb_exp_order(ritz_half * a.t, a.tol);
+  const int kbound = qb_prop_cheb_exp_order(half * a.t, a.tol);
   const long mv = s.matvecs + bi.steps;
   /* bytes per Chebyshev order: the SpMV (values, 64-bit column indices, row pointers,
    * x gathered once, y read and written) and the accumulation (T_k read, sum read+write) */

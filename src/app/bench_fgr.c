@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "commands.h"
+#include "bench.h"
 #include "qbath/alloc.h"
 #include "qbath/level_dot.h"
 #include "qbath/survival.h"
@@ -38,7 +38,7 @@ static double now_s(void) {
 /* One realization by the chosen path; *weight the eigenpair window's weight (or 1). */
 static qb_status one(const qb_level_dot *m, int prop, uint64_t r, const double *t, int nt, int nthreads,
                      double *P, double *weight, qb_err *err) {
-  qb_ld_key k = {777, 0, r};
+  qb_level_dot_key k = {777, 0, r};
   *weight = 1;
   if (prop) {
     qb_csr *A;

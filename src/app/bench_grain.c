@@ -17,7 +17,7 @@
 
 #include <cblas.h>
 
-#include "commands.h"
+#include "bench.h"
 #include "qbath/qbath.h"
 #include "qbath/grain.h"
 #include "qbath/kron.h"

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "commands.h"
+#include "bench.h"
 #include "qbath/alloc.h"
 #include "qbath/campaign.h"
 

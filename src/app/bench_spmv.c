@@ -22,7 +22,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "commands.h"
+#include "bench.h"
 #include "qbath/qbath.h"
 
 /* SpMVs timed per triad pass (the triad takes ~20x longer than one SpMV). */
@@ -113,11 +113,11 @@ static qb_status build_chain(const bench_opts *o, qb_csr **A, qb_op **M, qb_err 
   for (int j = 0; j < o->sites; j++) h[j] = o->W * (2.0 * qb_rng_uniform(&r) - 1.0);
   qb_pauli_sum *H = NULL;
   qb_spin_basis *B = NULL;
-  qb_status st = qb_pauli_sum_heisenberg(o->sites, 1.0, h, 0, &H, err);
+  qb_status st = qb_spin_sum_heisenberg(o->sites, 1.0, h, 0, &H, err);
   if (st == QB_OK) st = qb_spin_basis_create(o->sites, o->n_up, &B, err);
-  if (st == QB_OK && !o->no_csr) st = qb_pauli_sum_to_csr(H, B, A, err);
-  if (st == QB_OK) st = qb_pauli_sum_to_op(H, B, 0, M, err);
-  qb_pauli_sum_free(H);
+  if (st == QB_OK && !o->no_csr) st = qb_spin_sum_to_csr(H, B, A, err);
+  if (st == QB_OK) st = qb_spin_op_from_sum(H, B, 0, M, err);
+  qb_spin_sum_free(H);
   qb_spin_basis_free(B);
   return st;
 }

@@ -2,7 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "commands.h"
+#include "bench.h"
+#include "cmd.h"
 
 typedef struct {
   const char *name;

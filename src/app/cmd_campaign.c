@@ -12,7 +12,7 @@
 #include <mpi.h>
 #endif
 
-#include "commands.h"
+#include "cmd.h"
 #include "qbath/campaign.h"
 #include "run_guard.h"
 
@@ -154,7 +154,7 @@ static int do_run(int argc, char **argv) {
     qb_campaign_free(c);
     return exit_status(st);
   }
-  int go = rank == 0 ? qb_run_confirm(c, o.threads, o.yes || nranks > 1) : 0;
+  int go = rank == 0 ? qb_run_guard_confirm(c, o.threads, o.yes || nranks > 1) : 0;
 #ifdef QBATH_HAVE_MPI
   if (nranks > 1) MPI_Bcast(&go, 1, MPI_INT, 0, MPI_COMM_WORLD);
 #endif
@@ -164,7 +164,7 @@ static int do_run(int argc, char **argv) {
   }
   progress_user pu = {.tty = isatty(2)};
   qb_run_opts ro = {.resume = o.resume, .nthreads = o.threads, .user = &pu,
-                    .stop = qb_run_catch_signals(),
+                    .stop = qb_run_guard_catch_signals(),
                     .progress = (o.quiet || rank != 0) ? NULL : progress,
                     .progress_seconds = pu.tty ? QB_TTY_REFRESH
                                                : qb_param_real(qb_campaign_point(c, 0), "run",
@@ -173,7 +173,7 @@ static int do_run(int argc, char **argv) {
   st = qb_campaign_run(c, &ro, &stats, &err);
   if (rank == 0) {
     if (st != QB_OK) {
-      qb_run_report_failure(c, st, &err, o.nsets, o.sets, o.file);
+      qb_run_guard_report_failure(c, st, &err, o.nsets, o.sets, o.file);
     } else if (stats.already_complete) {
       if (!o.quiet) fprintf(stderr, "qbath: %s is already complete\n", qb_campaign_output(c));
     } else {
@@ -185,7 +185,7 @@ static int do_run(int argc, char **argv) {
     }
   }
   qb_campaign_free(c);
-  return qb_run_exit_status(st);
+  return qb_run_guard_exit_status(st);
 }
 
 int qb_cmd_run(int argc, char **argv) {
@@ -218,7 +218,7 @@ int qb_cmd_validate(int argc, char **argv) {
 static void print_model_keys(const qb_model *m, int markdown) {
   if (markdown) printf("\n### Model `%s`\n\n%s.\n", m->name, m->doc);
   else printf("\nmodel %s — %s\n", m->name, m->doc);
-  for (const qb_key *const *t = m->keys; t && *t; t++) qb_keys_print(stdout, *t, markdown);
+  for (const qb_key *const *t = m->keys; t && *t; t++) qb_param_keys_print(stdout, *t, markdown);
 }
 
 int qb_cmd_help(int argc, char **argv) {
@@ -233,22 +233,22 @@ int qb_cmd_help(int argc, char **argv) {
     if (!strcmp(argv[i], "--markdown")) markdown = 1;
     else model = argv[i];
   }
-  const qb_model *m = model ? qb_model_find(model) : NULL;
+  const qb_model *m = model ? qb_campaign_model_find(model) : NULL;
   if (model && m == NULL) {
     fprintf(stderr, "qbath: unknown model '%s'; models:", model);
-    for (const qb_model *const *r = qb_model_registry(); *r; r++) fprintf(stderr, " %s", (*r)->name);
+    for (const qb_model *const *r = qb_campaign_registry(); *r; r++) fprintf(stderr, " %s", (*r)->name);
     fprintf(stderr, "\n");
     return 2;
   }
   if (markdown) printf("### Runner keys (every model)\n");
   else printf("runner keys (every model)\n");
-  qb_keys_print(stdout, qb_campaign_keys, markdown);
+  qb_param_keys_print(stdout, qb_campaign_keys, markdown);
   if (markdown) printf("\n### [model] type\n\nOne of:");
   else printf("\n[model]\n  %-16s %-11s required: one of", "type", "choice");
-  for (const qb_model *const *r = qb_model_registry(); *r; r++) printf(" %s", (*r)->name);
+  for (const qb_model *const *r = qb_campaign_registry(); *r; r++) printf(" %s", (*r)->name);
   printf("\n");
   if (m) print_model_keys(m, markdown);
   else
-    for (const qb_model *const *r = qb_model_registry(); *r; r++) print_model_keys(*r, markdown);
+    for (const qb_model *const *r = qb_campaign_registry(); *r; r++) print_model_keys(*r, markdown);
   return 0;
 }

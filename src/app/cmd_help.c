@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "commands.h"
+#include "cmd.h"
 #include "qbath/campaign.h"
 #include "qbath/model.h"
 #include "qbath_build_info.h"
@@ -110,7 +110,7 @@ static void print_command(FILE *f, const command_help *c) {
   for (const option *o = c->opts; o->flag; o++) fprintf(f, "  %-26s %s\n", o->flag, o->meaning);
 }
 
-int qb_help_command(const char *name) {
+int qb_cmd_help_command(const char *name) {
   const command_help *c = find_command(name);
   if (c == NULL) return 0;
   print_command(stdout, c);
@@ -118,7 +118,7 @@ int qb_help_command(const char *name) {
 }
 
 static void print_models(FILE *f) {
-  for (const qb_model *const *m = qb_model_registry(); *m; m++)
+  for (const qb_model *const *m = qb_campaign_registry(); *m; m++)
     fprintf(f, "  %-16s %s\n", (*m)->name, (*m)->doc);
   fprintf(f, "\n'qbath help keys MODEL' lists a model's keys.\n");
 }
@@ -170,7 +170,7 @@ static void man_page(FILE *f) {
     }
   }
   fputs(".SH MODELS\n", f);
-  for (const qb_model *const *m = qb_model_registry(); *m; m++) {
+  for (const qb_model *const *m = qb_campaign_registry(); *m; m++) {
     fprintf(f, ".TP\n.B %s\n", (*m)->name);
     roff(f, (*m)->doc);
     fputs("\n", f);
@@ -200,7 +200,7 @@ int qb_cmd_help_topics(int argc, char **argv) {
   if (!strcmp(t, "models")) return print_models(stdout), 0;
   if (!strcmp(t, "observables")) return print_observables(stdout), 0;
   if (!strcmp(t, "--man")) return man_page(stdout), 0;
-  if (qb_help_command(t)) return 0;
+  if (qb_cmd_help_command(t)) return 0;
   fprintf(stderr, "qbath help: unknown topic '%s' (commands, models, observables, keys, --man)\n", t);
   return 2;
 }

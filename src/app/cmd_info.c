@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <umfpack.h>
 
-#include "commands.h"
+#include "cmd.h"
 #include "qbath_build_info.h"
 
 /* OpenBLAS reports its build (version, core, threading) through this call. */

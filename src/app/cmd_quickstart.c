@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands.h"
+#include "cmd.h"
 #include "qbath/qbath.h"
 #include "qbath/campaign.h"
-#include "qbath/theory.h"
+#include "qbath/fgr.h"
 
 static void progress(void *user, const qb_progress *p) {
   (void)user;

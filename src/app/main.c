@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "commands.h"
+#include "cmd.h"
 
 typedef struct {
   const char *name;
@@ -44,7 +44,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   /* qbath COMMAND --help: the command's long help from cmd_help.c's table */
-  if (argc == 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h")) && qb_help_command(argv[1]))
+  if (argc == 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h")) && qb_cmd_help_command(argv[1]))
     return 0;
   for (int i = 0; i < NCOMMANDS; i++)
     if (!strcmp(argv[1], commands[i].name)) return commands[i].fn(argc - 1, argv + 1);

@@ -18,7 +18,7 @@ static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig) { stop_signal = sig; }
 
-volatile sig_atomic_t *qb_run_catch_signals(void) {
+volatile sig_atomic_t *qb_run_guard_catch_signals(void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
@@ -38,7 +38,7 @@ static void human(double b, double s, char *buf, size_t n) {
   else snprintf(buf, n, "peak memory %.3g %s, about %.3g h", b, u[i], s / 3600);
 }
 
-int qb_run_confirm(const qb_campaign *c, int nthreads, int yes) {
+int qb_run_guard_confirm(const qb_campaign *c, int nthreads, int yes) {
   double bytes = 0, seconds = 0;
   qb_err err;
   if (qb_campaign_estimate(c, nthreads, &bytes, &seconds, &err) != QB_OK) {
@@ -59,7 +59,7 @@ int qb_run_confirm(const qb_campaign *c, int nthreads, int yes) {
   return 1;
 }
 
-void qb_run_report_failure(const qb_campaign *c, qb_status st, const qb_err *err, int nsets,
+void qb_run_guard_report_failure(const qb_campaign *c, qb_status st, const qb_err *err, int nsets,
                            char *const *sets, const char *file) {
   if (st == QB_INTERRUPTED)
     fprintf(stderr, "\nqbath: %s: %s\n", strsignal(stop_signal ? stop_signal : SIGINT), err->msg);
@@ -74,7 +74,7 @@ void qb_run_report_failure(const qb_campaign *c, qb_status st, const qb_err *err
   fprintf(stderr, " %s\n", file);
 }
 
-int qb_run_exit_status(qb_status st) {
+int qb_run_guard_exit_status(qb_status st) {
   if (st == QB_INTERRUPTED) return 128 + (stop_signal ? stop_signal : SIGINT);
   return st == QB_OK ? 0 : st == QB_ERR_INPUT ? 2 : 1;
 }

@@ -14,7 +14,7 @@
 #include "qbath/alloc.h"
 #include "qbath_build_info.h"
 
-uint64_t qb_hash64(uint64_t h, const void *data, size_t n) {
+uint64_t qb_identity_hash64(uint64_t h, const void *data, size_t n) {
   const unsigned char *p = data;
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -36,7 +36,7 @@ static int hash_file(const char *path, uint64_t *out) {
   unsigned char *buf = qb_malloc(CHUNK);
   uint64_t h = QB_HASH64_BASIS ^ (uint64_t)sb.st_size;
   ssize_t n = 0;
-  while (buf && (n = read(fd, buf, CHUNK)) > 0) h = qb_hash64(h, buf, (size_t)n);
+  while (buf && (n = read(fd, buf, CHUNK)) > 0) h = qb_identity_hash64(h, buf, (size_t)n);
   close(fd);
   qb_free(buf);
   *out = h;

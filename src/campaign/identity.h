@@ -17,7 +17,7 @@
 #include "campaign_internal.h"
 
 /* 64-bit FNV-1a over 8-byte words, then the tail bytes, continuing from h. */
-uint64_t qb_hash64(uint64_t h, const void *data, size_t n);
+uint64_t qb_identity_hash64(uint64_t h, const void *data, size_t n);
 #define QB_HASH64_BASIS 1469598103934665603ull
 
 /* Builds c's identity (qb_free it). Files that cannot be read are skipped (the run

@@ -153,7 +153,7 @@ static int handler(void *user, const char *section, const char *name, const char
  * error comes first in the file is reported. */
 static qb_status parse_entries(reader *r) {
   qb_err serr;
-  r->stop_line = qb_input_check_lines(r->file, r->text, &serr);
+  r->stop_line = qb_input_text_check_lines(r->file, r->text, &serr);
   if (r->stop_line < 0) return QB_FAIL(r->err, QB_ERR_NOMEM, "%s", serr.msg);
   int ret = ini_parse_stream(read_line, r, handler, r);
   if (r->st != QB_OK && (ret <= 0 || ret >= r->err_line)) return r->st;
@@ -215,7 +215,7 @@ static const char *closest(const char *name, const char *const *cand, int n) {
   if (bestd < 2) bestd = 2;
   bestd++;
   for (int i = 0; i < n; i++) {
-    int d = qb_edit_distance(name, cand[i]);
+    int d = qb_param_edit_distance(name, cand[i]);
     if (d < bestd) bestd = d, best = cand[i];
   }
   return best;
@@ -223,10 +223,10 @@ static const char *closest(const char *name, const char *const *cand, int n) {
 
 /* The model (if any) other than m that declares section.name. */
 static const qb_model *other_owner(const qb_model *m, const char *section, const char *name) {
-  for (const qb_model *const *o = qb_model_registry(); *o; o++) {
+  for (const qb_model *const *o = qb_campaign_registry(); *o; o++) {
     if (*o == m) continue;
     for (const qb_key *const *t = (*o)->keys; t && *t; t++)
-      if (qb_keys_find(*t, section, name)) return *o;
+      if (qb_param_keys_find(*t, section, name)) return *o;
   }
   return NULL;
 }
@@ -250,7 +250,7 @@ static int model_declares(const qb_campaign *c, const char *section, const char 
 
 static qb_status unknown_key(const qb_campaign *c, const entry *e, qb_err *err) {
   char wb[300];
-  qb_where_str(&e->where, wb, sizeof wb);
+  qb_param_where_str(&e->where, wb, sizeof wb);
   for (size_t i = 0; i < sizeof moved_keys / sizeof moved_keys[0]; i++)
     if (!strcmp(e->section, moved_keys[i].section) && !strcmp(e->name, moved_keys[i].name) &&
         model_declares(c, moved_keys[i].to_section, moved_keys[i].to_name))
@@ -295,7 +295,7 @@ static int expand_space(const qb_key *k, const char *text, const qb_where *w, ch
   int lg = !strncmp(text, "logspace(", 9), ln = !strncmp(text, "linspace(", 9);
   if (!lg && !ln) return 0;
   char wb[300];
-  qb_where_str(w, wb, sizeof wb);
+  qb_param_where_str(w, wb, sizeof wb);
   double a, b;
   long long n;
   int end = -1; /* offset just past ')'; only whitespace may follow */
@@ -343,7 +343,7 @@ static qb_status parse_alternatives(qb_ckey *ck, const char *text, qb_err *err) 
   int n = 0, sep = k->type >= QB_KEY_INT_LIST ? '|' : ',';
   qb_status st = QB_OK;
   char wb[300];
-  qb_where_str(&ck->where, wb, sizeof wb);
+  qb_param_where_str(&ck->where, wb, sizeof wb);
   int sp = (k->type == QB_KEY_INT || k->type == QB_KEY_REAL)
                ? expand_space(k, text, &ck->where, &parts, &n, err) : 0;
   if (sp < 0) return err ? err->code : QB_ERR_INPUT;
@@ -389,7 +389,7 @@ static qb_status parse_alternatives(qb_ckey *ck, const char *text, qb_err *err) 
     goto done;
   }
   for (int i = 0; i < n && st == QB_OK; i++) {
-    st = qb_value_parse(k, parts[i], &ck->where, &ck->alts[i], err);
+    st = qb_param_value_parse(k, parts[i], &ck->where, &ck->alts[i], err);
     if (st == QB_OK) ck->nalt = i + 1;
   }
 done:
@@ -431,7 +431,7 @@ static qb_status find_model(qb_campaign *c, const entry *e, int n, qb_err *err) 
   char names[1024] = "";
   const char *cand[128];
   int nc = 0;
-  for (const qb_model *const *m = qb_model_registry(); *m && nc < 128; m++) {
+  for (const qb_model *const *m = qb_campaign_registry(); *m && nc < 128; m++) {
     cand[nc++] = (*m)->name;
     size_t l = strlen(names);
     snprintf(names + l, sizeof names - l, "%s%s", l ? ", " : "", (*m)->name);
@@ -440,13 +440,13 @@ static qb_status find_model(qb_campaign *c, const entry *e, int n, qb_err *err) 
     return QB_FAIL(err, QB_ERR_INPUT, "%s: [model] type: missing required key (models: %s)",
                    c->path, names);
   char wb[300], val[128];
-  qb_where_str(&t->where, wb, sizeof wb);
+  qb_param_where_str(&t->where, wb, sizeof wb);
   size_t len = strlen(t->value);
   const char *v = t->value;
   while (isspace((unsigned char)*v)) v++, len--;
   while (len > 0 && isspace((unsigned char)v[len - 1])) len--;
   snprintf(val, sizeof val, "%.*s", (int)len, v);
-  c->model = qb_model_find(val);
+  c->model = qb_campaign_model_find(val);
   if (c->model) return QB_OK;
   const char *s = closest(val, cand, nc);
   return QB_FAIL(err, QB_ERR_INPUT, "%s: [model] type = '%s': unknown model%s%s%s (models: %s)",
@@ -459,7 +459,7 @@ static qb_status find_model(qb_campaign *c, const entry *e, int n, qb_err *err) 
 static int template_key(qb_campaign *c, const char *section, const char *name, qb_err *err) {
   const qb_key *tpl = NULL;
   for (const qb_key *const *t = c->model->keys; t && *t && !tpl; t++)
-    tpl = qb_keys_find(*t, section, "*");
+    tpl = qb_param_keys_find(*t, section, "*");
   if (tpl == NULL) return -1;
   qb_key *k = qb_malloc(sizeof *k + strlen(name) + 1);
   qb_ckey *ck = qb_realloc(c->ckeys, (size_t)c->nkeys * sizeof *ck, (size_t)(c->nkeys + 1) * sizeof *ck);
@@ -506,8 +506,8 @@ static qb_status assign_values(qb_campaign *c, const entry *e, int n, qb_err *er
     if (o >= 0 && c->ckeys[o].is_set && (ck->where.line == 0 || ck->where.line > c->ckeys[o].where.line)) {
       char wb[300], wb2[300];
       return QB_FAIL(err, QB_ERR_INPUT, "%s: [%s] %s: conflicts with %s set at %s; give one of them",
-                     qb_where_str(&ck->where, wb, sizeof wb), ck->key->section, ck->key->name,
-                     ck->key->excludes, qb_where_str(&c->ckeys[o].where, wb2, sizeof wb2));
+                     qb_param_where_str(&ck->where, wb, sizeof wb), ck->key->section, ck->key->name,
+                     ck->key->excludes, qb_param_where_str(&c->ckeys[o].where, wb2, sizeof wb2));
     }
   }
   return QB_OK;
@@ -519,7 +519,7 @@ static qb_status build_axes(qb_campaign *c, qb_err *err) {
   int z = find_ckey(c, "run", "zip");
   const qb_value *zv = &c->ckeys[z].alts[0];
   char wb[300];
-  qb_where_str(&c->ckeys[z].where, wb, sizeof wb);
+  qb_param_where_str(&c->ckeys[z].where, wb, sizeof wb);
   for (qb_idx g = 0; g < zv->n; g++) {
     if (c->naxes == 64) return QB_FAIL(err, QB_ERR_INPUT, "%s: [run] zip: too many groups", wb);
     qb_axis_def *ax = &c->axes[c->naxes];
@@ -672,7 +672,7 @@ qb_status qb_campaign_load(const char *path, int nsets, char *const *sets, qb_ca
   qb_status st = QB_OK;
   reader r;
   memset(&r, 0, sizeof r);
-  char *text = qb_input_read(path, err);
+  char *text = qb_input_text_read(path, err);
   if (text == NULL) return err ? err->code : QB_ERR_IO;
   qb_campaign *c = qb_calloc(1, sizeof *c);
   if (c == NULL || (c->path = qb_malloc(strlen(path) + 1)) == NULL) {
@@ -707,7 +707,7 @@ fail:
 qb_campaign *qb_campaign_free(qb_campaign *c) {
   if (c == NULL) return NULL;
   for (int j = 0; c->ckeys && j < c->nkeys; j++) {
-    for (int a = 0; a < c->ckeys[j].nalt; a++) qb_value_clear(&c->ckeys[j].alts[a]);
+    for (int a = 0; a < c->ckeys[j].nalt; a++) qb_param_value_clear(&c->ckeys[j].alts[a]);
     qb_free(c->ckeys[j].alts);
     qb_free(c->ckeys[j].owned);
   }

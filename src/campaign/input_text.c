@@ -44,7 +44,7 @@ static char *slurp(FILE *f, const char *path, size_t *len, qb_err *err) {
   return qb_free(buf);
 }
 
-char *qb_input_read(const char *path, qb_err *err) {
+char *qb_input_text_read(const char *path, qb_err *err) {
   FILE *f = fopen(path, "rb");
   if (f == NULL) {
     QB_FAIL(err, QB_ERR_IO, "%s: cannot read the input file: %s", path, strerror(errno));
@@ -94,7 +94,7 @@ static int check_header(const char *path, int line, const char *s, const char *e
   return 0;
 }
 
-int qb_input_check_lines(const char *path, const char *text, qb_err *err) {
+int qb_input_text_check_lines(const char *path, const char *text, qb_err *err) {
   qb_strset seen = {0};
   int line = 0, bad = 0, in_section = 0;
   const char *p = text;

@@ -42,8 +42,8 @@ struct qb_journal {
   qb_idx nappended;   /* records appended since */
 };
 
-/* FNV-1a (qb_hash64): cheap, and a torn or stale record fails it with high probability. */
-#define fnv1a qb_hash64
+/* FNV-1a (qb_identity_hash64): cheap, and a torn or stale record fails it with high probability. */
+#define fnv1a qb_identity_hash64
 #define FNV_BASIS QB_HASH64_BASIS
 
 static uint64_t record_sum(const rec_header *h, const double *row) {

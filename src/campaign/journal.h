@@ -16,7 +16,7 @@
 
 #include <stdint.h>
 
-#include "qbath/status.h"
+#include "qbath/err.h"
 #include "qbath/types.h"
 
 typedef struct qb_journal qb_journal;

@@ -32,9 +32,9 @@ static const qb_model *const registry[] = {
     NULL,
 };
 
-const qb_model *const *qb_model_registry(void) { return registry; }
+const qb_model *const *qb_campaign_registry(void) { return registry; }
 
-const qb_model *qb_model_find(const char *name) {
+const qb_model *qb_campaign_model_find(const char *name) {
   for (const qb_model *const *m = registry; *m; m++)
     if (!strcmp((*m)->name, name)) return *m;
   return NULL;

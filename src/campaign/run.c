@@ -25,7 +25,7 @@
 #include "output.h"
 #include "qbath/alloc.h"
 #include "qbath/blas_threads.h"
-#include "qbath/h5out.h"
+#include "qbath/h5.h"
 #include "qbath_build_info.h"
 
 /* Everything the loop over one point's realizations shares. */
@@ -184,7 +184,7 @@ static void compute(loop_state *s, const qb_idx *todo, qb_idx ntodo, int mode, i
   if (mode == QB_PAR_OPERATOR || nthreads == 1) {
     batch b;
     batch_init(s, &b);
-    int blas_before = qb_blas_set_threads(nthreads); /* all threads inside the operator */
+    int blas_before = qb_blas_threads_set(nthreads); /* all threads inside the operator */
     /* and exactly the given number in the model's OpenMP loops (the SpMV's team is the
      * runtime default otherwise: --threads 1 would still run on every core) */
     const int omp_before = omp_get_max_threads();
@@ -192,13 +192,13 @@ static void compute(loop_state *s, const qb_idx *todo, qb_idx ntodo, int mode, i
     for (qb_idx i = 0; i < ntodo && !s->abort && !stop_requested(s); i++)
       realize_one(s, m, todo[i], nthreads, &b);
     omp_set_num_threads(omp_before);
-    qb_blas_set_threads(blas_before);
+    qb_blas_threads_set(blas_before);
     commit(s, &b, omp_get_wtime());
     qb_free(b.recs);
     return;
   }
   /* One realization per thread: each BLAS call stays on its thread (blas_threads.h). */
-  int blas_before = qb_blas_set_threads(1);
+  int blas_before = qb_blas_threads_set(1);
   /* Chunks small enough for load balance (~1000 per thread), large enough that the
    * shared loop counter is not contended for cheap realizations. */
   qb_idx chunk = ntodo / (1000 * (qb_idx)nthreads);
@@ -217,7 +217,7 @@ static void compute(loop_state *s, const qb_idx *todo, qb_idx ntodo, int mode, i
     commit(s, &b, omp_get_wtime());
     qb_free(b.recs);
   }
-  qb_blas_set_threads(blas_before);
+  qb_blas_threads_set(blas_before);
 }
 
 /* Mean and standard error of each row element over nreal rows, in realization order

@@ -6,7 +6,7 @@
 void openblas_set_num_threads(int n) __attribute__((weak));
 int openblas_get_num_threads(void) __attribute__((weak));
 
-int qb_blas_set_threads(int n) {
+int qb_blas_threads_set(int n) {
   if (!openblas_set_num_threads || !openblas_get_num_threads) return 1;
   int old = openblas_get_num_threads();
   openblas_set_num_threads(n < 1 ? 1 : n);

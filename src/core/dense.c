@@ -40,10 +40,10 @@ qb_status qb_dense_eigh(qb_dtype dtype, qb_idx n, void *A, double *w, int want_v
 
 /* T = Z diag(d) Z^T for symmetric tridiagonal T: dsterf (values only, O(n^2) root-free
  * QR) or dstev (with vectors). */
-qb_status qb_tridiag_eigh(qb_idx n, double *d, double *e, double *z, qb_err *err) {
+qb_status qb_dense_tridiag_eigh(qb_idx n, double *d, double *e, double *z, qb_err *err) {
   QB_TRY(check_n(n, err));
   if (n == 0) return QB_OK;
-  if (!d || (n > 1 && !e)) return QB_FAIL(err, QB_ERR_INPUT, "qb_tridiag_eigh: NULL d or e");
+  if (!d || (n > 1 && !e)) return QB_FAIL(err, QB_ERR_INPUT, "qb_dense_tridiag_eigh: NULL d or e");
   const lapack_int ln = (lapack_int)n;
   lapack_int info = z ? LAPACKE_dstev(LAPACK_ROW_MAJOR, 'V', ln, d, e, z, ln)
                       : LAPACKE_dsterf(ln, d, e);

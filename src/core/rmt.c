@@ -15,7 +15,7 @@ static const struct {
 } ensemble_table[] = {{QB_GOE, "GOE"}, {QB_GUE, "GUE"}, {QB_GSE, "GSE"}, {QB_POISSON, "Poisson"}};
 #define N_ENSEMBLES (sizeof ensemble_table / sizeof ensemble_table[0])
 
-qb_status qb_ensemble_parse(const char *name, qb_ensemble *out, qb_err *err) {
+qb_status qb_rmt_ensemble_parse(const char *name, qb_ensemble *out, qb_err *err) {
   for (size_t i = 0; name && i < N_ENSEMBLES; ++i)
     if (strcasecmp(name, ensemble_table[i].name) == 0) {
       *out = ensemble_table[i].e;
@@ -25,7 +25,7 @@ qb_status qb_ensemble_parse(const char *name, qb_ensemble *out, qb_err *err) {
                  name ? name : "(null)");
 }
 
-const char *qb_ensemble_name(qb_ensemble e) {
+const char *qb_rmt_ensemble_name(qb_ensemble e) {
   for (size_t i = 0; i < N_ENSEMBLES; ++i)
     if (ensemble_table[i].e == e) return ensemble_table[i].name;
   return "unknown";
@@ -55,7 +55,7 @@ qb_status qb_rmt_goe(const qb_rng *r, qb_idx n, double s, double *H, qb_err *err
       uint64_t w[4];
       double z0, z1;
       qb_rng_block(r, triu_index(n, i, j), w);
-      qb_u64_to_normal2(w[0], w[1], &z0, &z1);
+      qb_rng_u64_to_normal2(w[0], w[1], &z0, &z1);
       const double h = (i == j ? sd : s) * z0;
       H[i * n + j] = h;
       H[j * n + i] = h;
@@ -67,7 +67,7 @@ qb_status qb_rmt_goe(const qb_rng *r, qb_idx n, double s, double *H, qb_err *err
  * re, im ~ N(0, s^2/2). */
 static inline qb_cplx gue_entry(uint64_t w0, uint64_t w1, int diag, double s) {
   double z0, z1;
-  qb_u64_to_normal2(w0, w1, &z0, &z1);
+  qb_rng_u64_to_normal2(w0, w1, &z0, &z1);
   if (diag) return s * z0;
   return s * M_SQRT1_2 * (z0 + I * z1);
 }

@@ -45,16 +45,16 @@ uint64_t qb_rng_u64(qb_rng *r) {
 /* u = k 2^-53 with k the top 53 bits: the 53-bit grid [0, 1 - 2^-53], with the one
  * point k = 0 moved to 2^-54 so that 0 < u < 1 and Box-Muller's logarithm stays finite.
  * (Grid midpoints (k + 1/2) 2^-53 would round to 1.0 at the top.) */
-double qb_u64_to_uniform(uint64_t w) {
+double qb_rng_u64_to_uniform(uint64_t w) {
   const uint64_t k = w >> 11;
   return k ? (double)k * QB_RNG_TWO_M53 : 0.5 * QB_RNG_TWO_M53;
 }
 
-double qb_rng_uniform(qb_rng *r) { return qb_u64_to_uniform(qb_rng_u64(r)); }
+double qb_rng_uniform(qb_rng *r) { return qb_rng_u64_to_uniform(qb_rng_u64(r)); }
 
 /* Box-Muller: z0 + i z1 = sqrt(-2 ln u1) exp(2 pi i u2). */
-void qb_u64_to_normal2(uint64_t w0, uint64_t w1, double *z0, double *z1) {
-  double u1 = qb_u64_to_uniform(w0), u2 = qb_u64_to_uniform(w1);
+void qb_rng_u64_to_normal2(uint64_t w0, uint64_t w1, double *z0, double *z1) {
+  double u1 = qb_rng_u64_to_uniform(w0), u2 = qb_rng_u64_to_uniform(w1);
   double rad = sqrt(-2.0 * log(u1)), ph = 2.0 * M_PI * u2;
   *z0 = rad * cos(ph);
   *z1 = rad * sin(ph);
@@ -67,7 +67,7 @@ double qb_rng_normal(qb_rng *r) {
   }
   uint64_t w0 = qb_rng_u64(r), w1 = qb_rng_u64(r);
   double z0, z1;
-  qb_u64_to_normal2(w0, w1, &z0, &z1);
+  qb_rng_u64_to_normal2(w0, w1, &z0, &z1);
   r->cached_normal = z1;
   r->have_cached = 1;
   return z0;

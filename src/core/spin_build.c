@@ -160,7 +160,7 @@ static qb_status fill_rows(const adjoint_term *adj, qb_idx nterms, const qb_spin
   return QB_OK;
 }
 
-qb_status qb_pauli_sum_to_csr(const qb_pauli_sum *H, const qb_spin_basis *B, qb_csr **out,
+qb_status qb_spin_sum_to_csr(const qb_pauli_sum *H, const qb_spin_basis *B, qb_csr **out,
                               qb_err *err) {
   *out = NULL;
   if (H->nsites != B->nsites)

@@ -12,8 +12,8 @@
  * there, so each factor's amplitude is a constant times (-1)^{column bit} (Z, Y) or a
  * condition on the column bit (+, -). Returns 0 when two conditions contradict (the
  * term is identically zero, e.g. sigma^+ sigma^+ on one site). */
-static int compile_term(const qb_pauli_term *t, qb_mf_term *m) {
-  *m = (qb_mf_term){t->coupling, 0, 0, 0, 0};
+static int compile_term(const qb_pauli_term *t, qb_spin_op_term *m) {
+  *m = (qb_spin_op_term){t->coupling, 0, 0, 0, 0};
   for (int k = t->nops - 1; k >= 0; k--) {
     const uint64_t b = (uint64_t)1 << t->sites[k];
     const int flipped = (m->flip & b) != 0;
@@ -34,7 +34,7 @@ static int compile_term(const qb_pauli_term *t, qb_mf_term *m) {
 }
 
 /* Bits a term's amplitude and sector change depend on. */
-static uint64_t term_support(const qb_mf_term *t) { return t->sign | t->cond | t->flip; }
+static uint64_t term_support(const qb_spin_op_term *t) { return t->sign | t->cond | t->flip; }
 
 static int span_lo(uint64_t d) { return d ? __builtin_ctzll(d) : 0; }
 static int span_width(uint64_t d) { return d ? 64 - __builtin_clzll(d) - __builtin_ctzll(d) : 0; }
@@ -42,7 +42,7 @@ static int span_width(uint64_t d) { return d ? 64 - __builtin_clzll(d) - __built
 /* Fills w (lo, width already chosen) with the summed amplitude of terms[idx[0..n-1]].
  * flip != 0 and n_up >= 0: amplitudes leading out of the sector must cancel (to roundoff
  * of their magnitude, then set to exact zero), else QB_ERR_INPUT. */
-static qb_status fill_window(qb_mf_window *w, int width, const qb_mf_term *terms,
+static qb_status fill_window(qb_spin_op_window *w, int width, const qb_spin_op_term *terms,
                              const qb_idx *idx, qb_idx n, uint64_t flip, int sector,
                              int is_complex, qb_err *err) {
   w->mask = width ? (((uint64_t)1 << width) - 1) : 0;
@@ -57,7 +57,7 @@ static qb_status fill_window(qb_mf_window *w, int width, const qb_mf_term *terms
     qb_cplx a = 0;
     double mag = 0;
     for (qb_idx k = 0; k < n; k++) {
-      a += qb_mf_term_amp(&terms[idx[k]], c);
+      a += qb_spin_op_term_amp(&terms[idx[k]], c);
       mag += cabs(terms[idx[k]].coef);
     }
     const int leaves = sector && flip && (__builtin_popcountll(c & flip) != half ||
@@ -75,7 +75,7 @@ static qb_status fill_window(qb_mf_window *w, int width, const qb_mf_term *terms
   return QB_OK;
 }
 
-static void free_window(qb_mf_window *w) {
+static void free_window(qb_spin_op_window *w) {
   w->re = qb_free(w->re);
   w->im = qb_free(w->im);
 }
@@ -95,7 +95,7 @@ static void spin_op_free(void *impl) {
 
 /* Diagonal terms into windows of QB_SPIN_OP_WINDOW bits: each goes to the first window
  * that covers its support, else opens one at its lowest bit; wider ones stay terms. */
-static qb_status compile_diagonal(qb_spin_op *S, const qb_mf_term *terms, qb_idx n,
+static qb_status compile_diagonal(qb_spin_op *S, const qb_spin_op_term *terms, qb_idx n,
                                   qb_idx *scratch, qb_err *err) {
   int *where = qb_malloc((size_t)(n ? n : 1) * sizeof *where);
   int lo[64];
@@ -137,7 +137,7 @@ done:
 }
 
 /* Off-diagonal groups by flip mask, in order of first appearance (the summation order). */
-static qb_status compile_groups(qb_spin_op *S, const qb_mf_term *terms, qb_idx n,
+static qb_status compile_groups(qb_spin_op *S, const qb_spin_op_term *terms, qb_idx n,
                                 qb_idx *scratch, qb_err *err) {
   S->groups = qb_calloc((size_t)(n ? n : 1), sizeof *S->groups);
   S->terms = qb_malloc((size_t)(n ? n : 1) * sizeof *S->terms);
@@ -148,7 +148,7 @@ static qb_status compile_groups(qb_spin_op *S, const qb_mf_term *terms, qb_idx n
     int seen = 0;
     for (int g = 0; g < S->ngroups && !seen; g++) seen = S->groups[g].flip == terms[t].flip;
     if (seen) continue;
-    qb_mf_group *G = &S->groups[S->ngroups++];
+    qb_spin_op_group *G = &S->groups[S->ngroups++];
     G->flip = terms[t].flip;
     qb_idx m = 0;
     uint64_t d = 0;
@@ -195,7 +195,7 @@ static qb_status compile_ranks(qb_spin_op *S, qb_err *err) {
   return QB_OK;
 }
 
-static size_t window_bytes(const qb_mf_window *w) {
+static size_t window_bytes(const qb_spin_op_window *w) {
   return ((size_t)w->mask + 1) * sizeof(double) * (w->im ? 2 : 1);
 }
 
@@ -203,15 +203,15 @@ static size_t spin_op_bytes(const void *impl) {
   const qb_spin_op *S = impl;
   size_t b = sizeof *S;
   for (int i = 0; i < S->ndiag; i++) b += window_bytes(&S->diag[i]);
-  for (int g = 0; g < S->ngroups; g++) b += window_bytes(&S->groups[g].win) + sizeof(qb_mf_group);
+  for (int g = 0; g < S->ngroups; g++) b += window_bytes(&S->groups[g].win) + sizeof(qb_spin_op_group);
   b += (size_t)S->nchunks * (size_t)(S->n_up + 1) * ((size_t)1 << QB_SPIN_OP_CHUNK) * sizeof(qb_idx);
   return b;
 }
 
-static const qb_op_type qb_spin_op_type = {"spin_mfree", qb_mf_apply, spin_op_bytes, spin_op_free};
+static const qb_op_type qb_spin_op_type = {"spin_mfree", qb_spin_op_apply, spin_op_bytes, spin_op_free};
 
 /* Closed-form terms of H (zero terms dropped) and whether any coefficient is complex. */
-static qb_status compile_terms(const qb_pauli_sum *H, qb_mf_term **out, qb_idx *n, int *cplx,
+static qb_status compile_terms(const qb_pauli_sum *H, qb_spin_op_term **out, qb_idx *n, int *cplx,
                                qb_err *err) {
   *out = qb_malloc((size_t)(H->nterms ? H->nterms : 1) * sizeof **out);
   if (!*out) return QB_FAIL(err, QB_ERR_NOMEM, "%lld compiled terms", (long long)H->nterms);
@@ -228,7 +228,7 @@ static qb_status spin_op_compile(const qb_pauli_sum *H, const qb_spin_basis *B, 
   if (H->nsites != B->nsites)
     return QB_FAIL(err, QB_ERR_DIM, "Hamiltonian on %d sites, basis on %d", H->nsites, B->nsites);
   qb_spin_op *S = qb_calloc(1, sizeof *S);
-  qb_mf_term *terms = NULL;
+  qb_spin_op_term *terms = NULL;
   qb_idx *scratch = qb_malloc((size_t)(H->nterms ? H->nterms : 1) * sizeof *scratch);
   qb_idx n = 0;
   qb_status st = QB_OK;
@@ -253,7 +253,7 @@ done:
   return st;
 }
 
-qb_status qb_pauli_sum_to_op(const qb_pauli_sum *H, const qb_spin_basis *B, int nthreads,
+qb_status qb_spin_op_from_sum(const qb_pauli_sum *H, const qb_spin_basis *B, int nthreads,
                              qb_op **out, qb_err *err) {
   *out = NULL;
   qb_spin_op *S;
@@ -272,13 +272,13 @@ qb_status qb_spin_op_set_threads(qb_op *H, int nthreads, qb_err *err) {
 }
 
 /* Fraction of a window's configurations with a nonzero amplitude. */
-static double window_fill(const qb_mf_window *w) {
+static double window_fill(const qb_spin_op_window *w) {
   size_t nz = 0;
   for (size_t v = 0; v <= w->mask; v++) nz += w->re[v] != 0 || (w->im && w->im[v] != 0);
   return (double)nz / ((double)w->mask + 1);
 }
 
-qb_status qb_pauli_sum_nnz_per_row(const qb_pauli_sum *H, const qb_spin_basis *B,
+qb_status qb_spin_op_nnz_per_row(const qb_pauli_sum *H, const qb_spin_basis *B,
                                    double *per_row, int *is_complex, qb_err *err) {
   qb_spin_op *S;
   QB_TRY(spin_op_compile(H, B, 1, &S, err));
@@ -290,11 +290,11 @@ qb_status qb_pauli_sum_nnz_per_row(const qb_pauli_sum *H, const qb_spin_basis *B
   return QB_OK;
 }
 
-qb_status qb_pauli_sum_diagonal(const qb_pauli_sum *O, qb_pauli_diag_term *terms, qb_idx *n,
+qb_status qb_spin_op_diagonal(const qb_pauli_sum *O, qb_pauli_diag_term *terms, qb_idx *n,
                                 qb_err *err) {
   *n = 0;
   for (qb_idx t = 0; t < O->nterms; t++) {
-    qb_mf_term m;
+    qb_spin_op_term m;
     if (!compile_term(&O->terms[t], &m)) continue;
     if (m.flip || cimag(m.coef) != 0)
       return QB_FAIL(err, QB_ERR_INPUT, "term %lld ('%.*s') is not a real diagonal operator "

@@ -35,10 +35,10 @@ static uint64_t unrank(const qb_spin_op *S, qb_idx r) {
 
 /* The amplitude of a term list on column c, and whether it leads out of the sector by
  * more than the roundoff of its magnitude (then *leak is set and 0 returned). */
-static qb_cplx terms_amp(const qb_mf_term *t, qb_idx n, uint64_t c, int n_up, double mag,
+static qb_cplx terms_amp(const qb_spin_op_term *t, qb_idx n, uint64_t c, int n_up, double mag,
                          int *leak) {
   qb_cplx a = 0;
-  for (qb_idx k = 0; k < n; k++) a += qb_mf_term_amp(&t[k], c);
+  for (qb_idx k = 0; k < n; k++) a += qb_spin_op_term_amp(&t[k], c);
   if (n_up >= 0 && a != 0 && __builtin_popcountll(c) != n_up) {
     if (cabs(a) > 4.0 * (double)n * DBL_EPSILON * mag) *leak = 1;
     return 0;
@@ -59,7 +59,7 @@ static inline __attribute__((always_inline)) void block_diagonal(
     double *restrict di, int *leak, const int aligned, const int camp) {
   for (int i = 0; i < n; i++) dr[i] = 0.0, di[i] = 0.0;
   for (int w = 0; w < S->ndiag; w++) {
-    const qb_mf_window *W = &S->diag[w];
+    const qb_spin_op_window *W = &S->diag[w];
     const int lo = W->lo;
     const uint64_t mask = W->mask;
     const double *restrict re = W->re, *restrict im = W->im;
@@ -98,7 +98,7 @@ static inline __attribute__((always_inline)) void accumulate(
  * full space every column exists and a zero amplitude adds an exact zero (no branch);
  * in a sector only nonzero amplitudes have a column inside it. */
 static inline __attribute__((always_inline)) void block_group_tab(
-    const qb_spin_op *S, const qb_mf_group *G, int n, const uint64_t *restrict c,
+    const qb_spin_op *S, const qb_spin_op_group *G, int n, const uint64_t *restrict c,
     const double *restrict x, double *restrict sr, double *restrict si, const int sector,
     const int cvec, const int camp) {
   const uint64_t flip = G->flip, mask = G->win.mask;
@@ -117,7 +117,7 @@ static inline __attribute__((always_inline)) void block_group_tab(
     const uint64_t col = c[i] ^ flip;
     const double ar = re[(col >> lo) & mask], ai = camp ? im[(col >> lo) & mask] : 0.0;
     if (sector && ar == 0.0 && (!camp || ai == 0.0)) continue;
-    const size_t j = sector ? (size_t)qb_mf_rank(S, col) : (size_t)col;
+    const size_t j = sector ? (size_t)qb_spin_op_rank(S, col) : (size_t)col;
     accumulate(x, j, ar, ai, &sr[i], &si[i], cvec, camp);
   }
 }
@@ -128,7 +128,7 @@ static inline __attribute__((always_inline)) void block_group_tab(
  * streaming loop without gathers, skipped where a = 0 (half the chunks of a Heisenberg
  * bond). The arithmetic per row is the same as block_group_tab's. */
 static inline __attribute__((always_inline)) void block_group_chunks(
-    const qb_mf_group *G, qb_idx r0, const double *restrict x, double *restrict sr,
+    const qb_spin_op_group *G, qb_idx r0, const double *restrict x, double *restrict sr,
     double *restrict si, const int cvec, const int camp) {
   const int lo = G->win.lo, cs = 1 << (lo < QB_MF_BLOCK_BITS ? lo : QB_MF_BLOCK_BITS);
   for (int i0 = 0; i0 < QB_MF_BLOCK; i0 += cs) {
@@ -151,14 +151,14 @@ static inline __attribute__((always_inline)) void block_group_chunks(
 }
 
 /* A group too wide for a table: its terms one by one. */
-static void block_group_terms(const qb_spin_op *S, const qb_mf_group *G, int n,
+static void block_group_terms(const qb_spin_op *S, const qb_spin_op_group *G, int n,
                               const uint64_t *restrict c, const double *restrict x,
                               double *restrict sr, double *restrict si, int *leak, int cvec) {
   for (int i = 0; i < n; i++) {
     const uint64_t col = c[i] ^ G->flip;
     const qb_cplx a = terms_amp(S->terms + G->t0, G->t1 - G->t0, col, S->n_up, G->magnitude, leak);
     if (a == 0) continue;
-    const size_t j = S->n_up >= 0 ? (size_t)qb_mf_rank(S, col) : (size_t)col;
+    const size_t j = S->n_up >= 0 ? (size_t)qb_spin_op_rank(S, col) : (size_t)col;
     if (cvec) accumulate(x, j, creal(a), cimag(a), &sr[i], &si[i], 1, 1);
     else accumulate(x, j, creal(a), 0.0, &sr[i], &si[i], 0, 0);
   }
@@ -187,7 +187,7 @@ static inline __attribute__((always_inline)) void block_kernel(
     }
   }
   for (int g = 0; g < S->ngroups; g++) {
-    const qb_mf_group *G = &S->groups[g];
+    const qb_spin_op_group *G = &S->groups[g];
     if (aligned && G->tabulated && G->win.lo >= 2)
       block_group_chunks(G, r0, x, sr, si, cvec, camp);
     else if (G->tabulated) block_group_tab(S, G, n, c, x, sr, si, sector, cvec, camp);
@@ -240,7 +240,7 @@ static void rows_dispatch(const qb_spin_op *S, qb_idx r0, qb_idx r1, const doubl
  * rows only (every row does the same work). */
 enum { QB_MF_BLOCKS_PER_THREAD = 4, QB_MF_MIN_ROWS_PER_THREAD = 4096 };
 
-qb_status qb_mf_apply(void *impl, qb_dtype vtype, double alpha, double shift, const void *x,
+qb_status qb_spin_op_apply(void *impl, qb_dtype vtype, double alpha, double shift, const void *x,
                       double beta, void *y, qb_err *err) {
   const qb_spin_op *S = impl;
   if (S->is_complex && vtype != QB_COMPLEX)

@@ -4,7 +4,7 @@
 #include "qbath/alloc.h"
 #include "qbath/spin.h"
 
-qb_status qb_pauli_sum_create(int nsites, qb_pauli_sum **out, qb_err *err) {
+qb_status qb_spin_sum_create(int nsites, qb_pauli_sum **out, qb_err *err) {
   *out = NULL;
   if (nsites < 1 || nsites > QB_SPIN_MAX_SITES)
     return QB_FAIL(err, QB_ERR_INPUT, "number of sites L = %d outside 1..%d", nsites,
@@ -16,7 +16,7 @@ qb_status qb_pauli_sum_create(int nsites, qb_pauli_sum **out, qb_err *err) {
   return QB_OK;
 }
 
-qb_pauli_sum *qb_pauli_sum_free(qb_pauli_sum *H) {
+qb_pauli_sum *qb_spin_sum_free(qb_pauli_sum *H) {
   if (!H) return NULL;
   qb_free(H->terms);
   return qb_free(H);
@@ -24,7 +24,7 @@ qb_pauli_sum *qb_pauli_sum_free(qb_pauli_sum *H) {
 
 static int is_pauli_letter(char c) { return c && strchr("XYZ+-I", c) != NULL; }
 
-qb_status qb_pauli_sum_add(qb_pauli_sum *H, qb_cplx coupling, const char *ops,
+qb_status qb_spin_sum_add(qb_pauli_sum *H, qb_cplx coupling, const char *ops,
                            const int *sites, qb_err *err) {
   int nops = (int)strlen(ops);
   if (nops < 1 || nops > QB_PAULI_MAX_OPS)
@@ -54,9 +54,9 @@ qb_status qb_pauli_sum_add(qb_pauli_sum *H, qb_cplx coupling, const char *ops,
   return QB_OK;
 }
 
-qb_status qb_pauli_sum_heisenberg(int nsites, double J, const double *h, int periodic,
+qb_status qb_spin_sum_heisenberg(int nsites, double J, const double *h, int periodic,
                                   qb_pauli_sum **out, qb_err *err) {
-  QB_TRY(qb_pauli_sum_create(nsites, out, err));
+  QB_TRY(qb_spin_sum_create(nsites, out, err));
   qb_pauli_sum *H = *out;
   qb_status st = QB_OK;
   int nbonds = periodic && nsites > 2 ? nsites : nsites - 1;
@@ -64,10 +64,10 @@ qb_status qb_pauli_sum_heisenberg(int nsites, double J, const double *h, int per
   /* S.S = (XX + YY + ZZ)/4 and S^z = Z/2: see spin.h. */
   for (int j = 0; j < nbonds && st == QB_OK; j++) {
     int bond[2] = {j, (j + 1) % nsites};
-    for (int a = 0; a < 3 && st == QB_OK; a++) st = qb_pauli_sum_add(H, J / 4, bond_ops[a], bond, err);
+    for (int a = 0; a < 3 && st == QB_OK; a++) st = qb_spin_sum_add(H, J / 4, bond_ops[a], bond, err);
   }
   for (int j = 0; j < nsites && st == QB_OK; j++)
-    if (h && h[j] != 0) st = qb_pauli_sum_add(H, h[j] / 2, "Z", &j, err);
-  if (st != QB_OK) *out = qb_pauli_sum_free(H);
+    if (h && h[j] != 0) st = qb_spin_sum_add(H, h[j] / 2, "Z", &j, err);
+  if (st != QB_OK) *out = qb_spin_sum_free(H);
   return st;
 }

@@ -74,7 +74,7 @@ static int parse_sites(const char *at, int maxstart, int *first, int *last) {
   return 1;
 }
 
-qb_status qb_term_parse(const char *text, int nsites, int periodic, const qb_terms_names *names,
+qb_status qb_terms_parse_one(const char *text, int nsites, int periodic, const qb_terms_names *names,
                         qb_term *t, qb_err *err) {
   char buf[128];
   if (strlen(text) >= sizeof buf) return QB_FAIL(err, QB_ERR_INPUT, "term '%s' is too long", text);
@@ -117,7 +117,7 @@ qb_status qb_terms_parse(char *const *texts, int64_t n, int nsites, int periodic
   if (n < 1 || n > QB_TERMS_MAX) return QB_FAIL(err, QB_ERR_INPUT, "give 1..%d terms", QB_TERMS_MAX);
   out->nsites = nsites, out->periodic = periodic;
   for (int64_t i = 0; i < n; i++)
-    QB_TRY(qb_term_parse(texts[i], nsites, periodic, names, &out->t[i], err));
+    QB_TRY(qb_terms_parse_one(texts[i], nsites, periodic, names, &out->t[i], err));
   out->n = (int)n;
   return QB_OK;
 }
@@ -158,7 +158,7 @@ qb_status qb_terms_add(const qb_terms *T, uint64_t seed, uint64_t point, uint64_
     for (int j = tm->first; j <= tm->last; j++) {
       int sites[QB_PAULI_MAX_OPS];
       for (int q = 0; q < tm->k; q++) sites[q] = (j + q) % T->nsites;
-      QB_TRY(qb_pauli_sum_add(H, coupling(tm, j, &r), tm->ops, sites, err));
+      QB_TRY(qb_spin_sum_add(H, coupling(tm, j, &r), tm->ops, sites, err));
     }
   }
   return QB_OK;
@@ -166,8 +166,8 @@ qb_status qb_terms_add(const qb_terms *T, uint64_t seed, uint64_t point, uint64_
 
 qb_status qb_terms_build(const qb_terms *T, uint64_t seed, uint64_t point, uint64_t realization,
                          uint64_t stream0, qb_pauli_sum **out, qb_err *err) {
-  QB_TRY(qb_pauli_sum_create(T->nsites, out, err));
+  QB_TRY(qb_spin_sum_create(T->nsites, out, err));
   qb_status st = qb_terms_add(T, seed, point, realization, stream0, *out, err);
-  if (st != QB_OK) *out = qb_pauli_sum_free(*out);
+  if (st != QB_OK) *out = qb_spin_sum_free(*out);
   return st;
 }

@@ -254,7 +254,7 @@ static qb_status assemble(mm_reader *r, qb_csr **out, qb_err *err) {
   return st;
 }
 
-qb_status qb_mm_read(const char *path, qb_csr **out, qb_err *err) {
+qb_status qb_mmio_read(const char *path, qb_csr **out, qb_err *err) {
   *out = NULL;
   mm_reader r = {.path = path};
   r.f = fopen(path, "r");
@@ -279,7 +279,7 @@ qb_status qb_mm_read(const char *path, qb_csr **out, qb_err *err) {
 /* ---- writing ----------------------------------------------------------------------- */
 
 /* Entries written: all, or those with row >= col for the symmetric form. */
-static qb_idx count_written(const qb_csr *A, qb_mm_symmetry sym) {
+static qb_idx count_written(const qb_csr *A, qb_mmio_symmetry sym) {
   if (sym == QB_MM_GENERAL) return qb_csr_nnz(A);
   qb_idx n = 0;
   for (qb_idx i = 0; i < A->nrows; i++)
@@ -287,7 +287,7 @@ static qb_idx count_written(const qb_csr *A, qb_mm_symmetry sym) {
   return n;
 }
 
-static void write_entries(FILE *f, const qb_csr *A, qb_mm_symmetry sym) {
+static void write_entries(FILE *f, const qb_csr *A, qb_mmio_symmetry sym) {
   for (qb_idx i = 0; i < A->nrows; i++)
     for (qb_idx k = A->rowptr[i]; k < A->rowptr[i + 1]; k++) {
       qb_idx j = A->colind[k];
@@ -303,7 +303,7 @@ static void write_entries(FILE *f, const qb_csr *A, qb_mm_symmetry sym) {
     }
 }
 
-qb_status qb_mm_write(const char *path, const qb_csr *A, qb_mm_symmetry sym, qb_err *err) {
+qb_status qb_mmio_write(const char *path, const qb_csr *A, qb_mmio_symmetry sym, qb_err *err) {
   if (sym == QB_MM_SYMMETRIC && A->nrows != A->ncols)
     return QB_FAIL(err, QB_ERR_DIM, "'%s': symmetric form of a non-square %lld x %lld matrix",
                    path, (long long)A->nrows, (long long)A->ncols);

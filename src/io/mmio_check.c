@@ -64,10 +64,10 @@ static long locate(const char *path, qb_idx nrows, qb_idx i, qb_idx j) {
   return exact ? exact : mirror;
 }
 
-qb_status qb_mm_read_hermitian(const char *path, double tol, qb_csr **out, qb_err *err) {
+qb_status qb_mmio_read_hermitian(const char *path, double tol, qb_csr **out, qb_err *err) {
   *out = NULL;
   qb_csr *A = NULL;
-  QB_TRY(qb_mm_read(path, &A, err));
+  QB_TRY(qb_mmio_read(path, &A, err));
   if (A->nrows != A->ncols) {
     qb_status st = QB_FAIL(err, QB_ERR_INPUT, "%s: matrix is %lld x %lld, not square", path,
                            (long long)A->nrows, (long long)A->ncols);

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "qbath/alloc.h"
-#include "qbath/h5out.h"
+#include "qbath/h5.h"
 #include "qbath/vecfile.h"
 
 static const char *h5_sep(const char *spec) {

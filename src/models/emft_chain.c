@@ -50,7 +50,7 @@ static qb_status ch_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
 static void ch_free(void *ctx) {
   ch_ctx *c = ctx;
   if (!c) return;
-  qb_emft_release(c->t);
+  qb_emft_common_release(c->t);
   qb_free(c->axis_n);
   qb_free(c->axis_S);
   qb_free(c);
@@ -69,7 +69,7 @@ static qb_status ch_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   if (!(c->g10 > 0)) st = qb_param_fail(p, err, "model", "g10", "must be positive");
   if (st == QB_OK && !c->symmetric && !(c->alpha > 0))
     st = qb_param_fail(p, err, "model", "alpha", "alpha = %g must be positive", c->alpha);
-  if (st == QB_OK) st = qb_emft_setup(p, &c->t, &c->o, err);
+  if (st == QB_OK) st = qb_emft_common_setup(p, &c->t, &c->o, err);
   if (st == QB_OK) {
     c->axis_n = qb_malloc(sizeof(double) * (size_t)c->n);
     c->axis_S = qb_malloc(sizeof(double) * (size_t)c->bins);

@@ -114,7 +114,7 @@ static qb_status la_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
 static void la_free(void *ctx) {
   la_ctx *c = ctx;
   if (!c) return;
-  qb_emft_release(c->t);
+  qb_emft_common_release(c->t);
   qb_free(c->n1);
   qb_free(c->n2);
   qb_free(c->axis_site);
@@ -143,7 +143,7 @@ static qb_status la_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   if (!(c->g0 > 0)) st = qb_param_fail(p, err, "model", "g0", "must be positive");
   if (st == QB_OK && c->random && qb_param_is_set(p, "model", "theta0"))
     st = qb_param_fail(p, err, "model", "theta0", "is for the quasiperiodic potential only");
-  if (st == QB_OK) st = qb_emft_setup(p, &c->t, &c->o, err);
+  if (st == QB_OK) st = qb_emft_common_setup(p, &c->t, &c->o, err);
   if (st == QB_OK) {
     c->n1 = qb_malloc(sizeof(int) * (size_t)c->n);
     c->n2 = qb_malloc(sizeof(int) * (size_t)c->n);

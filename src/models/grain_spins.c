@@ -197,8 +197,8 @@ static void gs_free(void *ctx) {
   qb_free(c->ax_s);
   qb_free(c->ax_g);
   qb_free(c->ax_w);
-  qb_bipartition_free(c->cut_last);
-  qb_bipartition_free(c->cut_bath);
+  qb_eigobs_bipartition_free(c->cut_last);
+  qb_eigobs_bipartition_free(c->cut_bath);
   qb_spin_basis_free(c->basis);
   qb_free(c);
 }
@@ -249,9 +249,9 @@ static qb_status gs_create(const qb_params *p, void **out, qb_layout *L, qb_err 
     if (!c->ax_s || !c->ax_g || !c->ax_w) st = QB_FAIL(err, QB_ERR_NOMEM, "grain_spins: out of memory");
   }
   if (st == QB_OK) st = qb_spin_basis_create(sites, -1, &c->basis, err);
-  if (st == QB_OK) st = qb_bipartition_sites(c->basis, (uint64_t)1 << (c->s.m - 1), &c->cut_last, err);
+  if (st == QB_OK) st = qb_eigobs_bipartition_sites(c->basis, (uint64_t)1 << (c->s.m - 1), &c->cut_last, err);
   if (st == QB_OK)
-    st = qb_bipartition_sites(c->basis, (uint64_t)1 << (c->s.m + c->s.coupled_qubit), &c->cut_bath, err);
+    st = qb_eigobs_bipartition_sites(c->basis, (uint64_t)1 << (c->s.m + c->s.coupled_qubit), &c->cut_bath, err);
   if (st != QB_OK) {
     gs_free(c);
     return st;
@@ -316,8 +316,8 @@ static qb_status entropies(const gs_ctx *c, const qb_eigs_result *w, double *row
   for (qb_idx j = 0; j < w->nev; j++) {
     const double *v = (const double *)w->V + j * w->dim;
     double a, b;
-    QB_TRY(qb_entanglement(c->cut_last, QB_REAL, v, &a, NULL, err));
-    QB_TRY(qb_entanglement(c->cut_bath, QB_REAL, v, &b, NULL, err));
+    QB_TRY(qb_eigobs_entanglement(c->cut_last, QB_REAL, v, &a, NULL, err));
+    QB_TRY(qb_eigobs_entanglement(c->cut_bath, QB_REAL, v, &b, NULL, err));
     sl += a, sb += b;
     int bin = (int)(a / log(2.0) * c->s_bins);
     bin = bin < 0 ? 0 : bin >= c->s_bins ? c->s_bins - 1 : bin; /* S = log 2 in the last bin */
@@ -334,7 +334,7 @@ static qb_status thouless(const gs_ctx *c, const qb_eigs_result *w, double *row,
   double *G = qb_malloc(sizeof(double) * (size_t)w->nev);
   if (G == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "grain_spins: out of memory");
   qb_status st = qb_grain_local_op(&c->s, 'Z', c->s.m + c->probe, &O, err);
-  if (st == QB_OK) st = qb_eig_thouless(w, O, G, err);
+  if (st == QB_OK) st = qb_eigobs_thouless(w, O, G, err);
   if (st == QB_OK) {
     double *pg = row + c->off[C_PG], sum = 0, dg = (c->g_max - c->g_min) / c->g_bins;
     qb_idx n = 0;
@@ -362,7 +362,7 @@ static qb_status observables(const gs_ctx *c, const gs_pairs *P, double eps_m, d
   double dE = c->spacing_window ? (w->E[w->nev - 1] - w->E[0]) / (double)(w->nev - 1)
                                 : (P->emax - P->emin) / (double)(c->dim - 1);
   row[c->off[C_DE]] = dE;
-  row[c->off[C_R]] = qb_gap_ratio_mean(w->E, w->nev, 1, 0, w->nev, NULL);
+  row[c->off[C_R]] = qb_level_stats_gap_ratio_mean(w->E, w->nev, 1, 0, w->nev, NULL);
   row[c->off[C_RES]] = fmax(P->w0.max_resid, P->wp.max_resid);
   QB_TRY(entropies(c, w, row, err));
   QB_TRY(thouless(c, w, row, err));

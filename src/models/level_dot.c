@@ -22,7 +22,7 @@
 #include "qbath/level_dot.h"
 #include "qbath/model.h"
 #include "qbath/survival.h"
-#include "qbath/theory.h"
+#include "qbath/fgr.h"
 
 #include "models/shared/fgr_times.h"
 
@@ -81,7 +81,7 @@ static void read_model(const qb_params *p, qb_level_dot *m) {
                                               : qb_param_real(p, "model", "gamma");
   m->lambda = qb_param_real(p, "model", "lambda");
   m->eps0 = qb_param_real(p, "model", "eps0");
-  static const qb_ld_repr repr_code[] = {QB_LD_DENSE, QB_LD_CHAIN, QB_LD_UNFOLDED};
+  static const qb_level_dot_repr repr_code[] = {QB_LD_DENSE, QB_LD_CHAIN, QB_LD_UNFOLDED};
   m->repr = repr_code[qb_param_enum(p, "model", "representation")];
   m->window = qb_param_int(p, "model", "window");
   m->eig_tol = qb_param_real(p, "model", "eig_tol");
@@ -104,7 +104,7 @@ static qb_status ld_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   double M = m.window > 0 && m.window < n ? (double)m.window : n;
   if (m.repr == QB_LD_UNFOLDED) {
     /* dsterf of 1.5 K levels and K + 1 secular roots of ~6 O(K) sweeps each. */
-    double K = (double)qb_ld_unfolded_window(&m);
+    double K = (double)qb_level_dot_unfolded_window(&m);
     M = K;
     e->bytes = 8 * K * 12;
     e->flops = 30 * 2.25 * K * K + 6 * 8 * K * K;
@@ -118,7 +118,7 @@ static qb_status ld_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   if (paths != PATH_PROP) e->flops += 20 * M * nt;
   if (paths != PATH_EIG) {
     /* Chebyshev order ~ spectral half-width (2 lambda) x t_max, t_max = 2 N tau_max / lambda. */
-    double order = 4 * n * qb_fgr_tau_max(p, qb_level_dot_time_unit(&m)) + 100;
+    double order = 4 * n * qb_fgr_times_tau_max(p, qb_level_dot_time_unit(&m)) + 100;
     double nnz = m.repr == QB_LD_DENSE ? n * n : 3 * n;
     e->flops += order * nnz * 8 * (paths == PATH_PROP ? 2 : 1);
   }
@@ -187,7 +187,7 @@ static qb_status ld_create(const qb_params *p, void **out, qb_layout *L, qb_err 
 }
 
 /* Eigenpair path: P on both grids, P_res two ways, the window's weight. */
-static qb_status realize_eig(const ld_ctx *c, qb_ld_key k, int nt, double *row, qb_err *err) {
+static qb_status realize_eig(const ld_ctx *c, qb_level_dot_key k, int nt, double *row, qb_err *err) {
   qb_idx M = qb_level_dot_measure_size(&c->m), cnt = 0;
   double *E = qb_malloc(sizeof(double) * (size_t)M), *w = qb_malloc(sizeof(double) * (size_t)M);
   qb_status st = E && w ? qb_level_dot_measure(&c->m, k, nt, E, w, &cnt, err)
@@ -209,7 +209,7 @@ static qb_status realize_eig(const ld_ctx *c, qb_ld_key k, int nt, double *row, 
 
 static qb_status ld_realize(const void *ctx, const qb_task *t, double *row, qb_err *err) {
   const ld_ctx *c = ctx;
-  qb_ld_key k = {t->seed, t->point, t->realization};
+  qb_level_dot_key k = {t->seed, t->point, t->realization};
   int nt = t->nthreads > 0 ? t->nthreads : 1;
   if (c->paths != PATH_PROP) QB_TRY(realize_eig(c, k, nt, row, err));
   if (c->paths == PATH_EIG) return QB_OK;

@@ -48,7 +48,7 @@ static const qb_key lw_keys[] = {
 static const qb_key *const lw_tables[] = {lw_keys, NULL};
 
 typedef struct lw_ctx {
-  qb_lw_params p;
+  qb_linewidth_params p;
   int find_gamma_c;
   double gc_lo, gc_hi;
   double Xi_c; /* critical Xi of the other parameters (NaN: none, or find = gamma_c) */
@@ -76,26 +76,26 @@ static qb_status lw_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   QB_TRY(lw_estimate(p, &est, err));
   lw_ctx *c = qb_calloc(1, sizeof *c);
   if (c == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "linewidth_mft: context");
-  c->p = qb_lw_params_default();
+  c->p = qb_linewidth_params_default();
   c->p.gamma = qb_param_real(p, "model", "gamma");
   c->p.K = qb_param_real(p, "model", "K");
   c->p.N = qb_param_real(p, "model", "N");
   c->p.nmax = qb_param_real(p, "model", "nmax");
   c->p.s = qb_param_real(p, "model", "s");
   c->p.d = (int)qb_param_int(p, "model", "d");
-  c->p.method = (qb_lw_method)qb_param_enum(p, "model", "method");
+  c->p.method = (qb_linewidth_method)qb_param_enum(p, "model", "method");
   c->p.quad_per_unit = (int)qb_param_int(p, "model", "quad_per_unit");
   c->p.lnG_min = qb_param_real(p, "model", "lnGamma_min");
   if (qb_param_is_set(p, "model", "Xi")) c->p.Xi = qb_param_real(p, "model", "Xi");
-  if (qb_param_is_set(p, "model", "eps")) c->p.Xi = qb_lw_xi(qb_param_real(p, "model", "eps"), c->p.K);
+  if (qb_param_is_set(p, "model", "eps")) c->p.Xi = qb_linewidth_xi(qb_param_real(p, "model", "eps"), c->p.K);
   if (qb_param_is_set(p, "model", "x")) c->p.Xi = (1 + qb_param_real(p, "model", "x")) / log(c->p.K);
   c->find_gamma_c = qb_param_enum(p, "model", "find") == 1;
   c->Xi_c = NAN;
   if (!c->find_gamma_c || qb_param_is_set(p, "model", "dXi")) {
-    qb_lw_params q = c->p;
+    qb_linewidth_params q = c->p;
     if (!(q.Xi > 0)) q.Xi = 1 / log(q.K); /* dXi: start the bracket at eps = 0 */
     qb_err tmp;
-    if (qb_lw_critical_xi_auto(&q, &c->Xi_c, &tmp) != QB_OK) c->Xi_c = NAN;
+    if (qb_linewidth_critical_xi_auto(&q, &c->Xi_c, &tmp) != QB_OK) c->Xi_c = NAN;
   }
   if (qb_param_is_set(p, "model", "dXi")) {
     if (!isfinite(c->Xi_c)) {
@@ -129,30 +129,30 @@ static void lw_free(void *ctx) { qb_free(ctx); }
 static qb_status lw_realize(const void *ctx, const qb_task *task, double *row, qb_err *err) {
   const lw_ctx *c = ctx;
   (void)task;
-  qb_lw_result r = {0};
+  qb_linewidth_result r = {0};
   row[7] = NAN;
   if (c->find_gamma_c) {
     /* Outside the bracket the boundary is reported, not failed: gamma_c = +inf when even
      * gamma_c_max gives no solution, 0 when gamma_c_min already has one. */
-    qb_lw_params q = c->p;
+    qb_linewidth_params q = c->p;
     q.gamma = c->gc_hi;
-    double hi = qb_lw_rhs(&q, 0);
+    double hi = qb_linewidth_rhs(&q, 0);
     q.gamma = c->gc_lo;
-    double lo = qb_lw_rhs(&q, 0);
+    double lo = qb_linewidth_rhs(&q, 0);
     if (hi < 1) row[7] = INFINITY;
     else if (lo > 1) row[7] = 0;
-    else QB_TRY(qb_lw_critical_gamma(&c->p, c->gc_lo, c->gc_hi, &row[7], err));
+    else QB_TRY(qb_linewidth_critical_gamma(&c->p, c->gc_lo, c->gc_hi, &row[7], err));
     r.lnGamma = -INFINITY;
   } else {
-    QB_TRY(qb_lw_solve(&c->p, &r, err));
+    QB_TRY(qb_linewidth_solve(&c->p, &r, err));
   }
   row[0] = r.Gamma;
   row[1] = r.lnGamma;
   row[2] = r.found;
-  row[3] = qb_lw_saddle(&c->p);
-  row[4] = qb_lw_saddle_valid(&c->p);
+  row[3] = qb_linewidth_saddle(&c->p);
+  row[4] = qb_linewidth_saddle_valid(&c->p);
   row[5] = c->p.Xi;
-  row[6] = qb_lw_eps(c->p.Xi, c->p.K);
+  row[6] = qb_linewidth_eps(c->p.Xi, c->p.K);
   row[8] = c->Xi_c;
   return QB_OK;
 }

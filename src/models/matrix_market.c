@@ -41,7 +41,7 @@ typedef struct mm_ctx {
  * so that `qbath validate` and the run's load refuse a bad file before any work starts
  * and before an output or journal exists. */
 static qb_status read_checked(const qb_params *p, qb_csr **A, qb_err *err) {
-  qb_status st = qb_mm_read_hermitian(qb_param_str(p, "model", "file"),
+  qb_status st = qb_mmio_read_hermitian(qb_param_str(p, "model", "file"),
                                       qb_param_real(p, "model", "hermitian_tol"), A, err);
   if (st == QB_OK) return QB_OK;
   char msg[sizeof err->msg];
@@ -70,10 +70,10 @@ static qb_status mm_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   QB_TRY(qb_spectrum_obs_estimate(p, n, nnz, is_complex, e, err)); /* nnz: both triangles */
   e->ctx_bytes = 24 * nnz + 8 * n;
   qb_dyn dyn;
-  QB_TRY(qb_dyn_read(p, 0, (qb_idx)n, NULL, &dyn, err));
-  qb_dyn_estimate(&dyn, n, nnz, e);
-  const int dynamics = qb_dyn_any(&dyn);
-  qb_dyn_clear(&dyn);
+  QB_TRY(qb_dynamics_read(p, 0, (qb_idx)n, NULL, &dyn, err));
+  qb_dynamics_estimate(&dyn, n, nnz, e);
+  const int dynamics = qb_dynamics_any(&dyn);
+  qb_dynamics_clear(&dyn);
   if (!eigen && !dynamics)
     return qb_param_fail(p, err, "eigen", "method", "nothing to compute: method = none and no [evolve] observe");
   return QB_OK;
@@ -84,7 +84,7 @@ static void mm_free(void *ctx) {
   if (c == NULL) return;
   qb_csr_free(c->A);
   qb_spectrum_obs_clear(&c->obs);
-  qb_dyn_clear(&c->dyn);
+  qb_dynamics_clear(&c->dyn);
   qb_free(c);
 }
 
@@ -94,8 +94,8 @@ static qb_status mm_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   qb_status st = read_checked(p, &c->A, err);
   if (st == QB_OK) st = qb_spectrum_obs_init(p, 0, c->A->nrows, c->A->dtype == QB_COMPLEX, NULL,
                                              &c->obs, L, err);
-  if (st == QB_OK) st = qb_dyn_read(p, 0, c->A->nrows, NULL, &c->dyn, err);
-  if (st == QB_OK) st = qb_dyn_layout(&c->dyn, L, err);
+  if (st == QB_OK) st = qb_dynamics_read(p, 0, c->A->nrows, NULL, &c->dyn, err);
+  if (st == QB_OK) st = qb_dynamics_layout(&c->dyn, L, err);
   if (st != QB_OK) {
     mm_free(c);
     return st;
@@ -110,12 +110,12 @@ static qb_status mm_realize(const void *ctx, const qb_task *t, double *row, qb_e
   qb_eigs_cache *E = qb_eigs_cache_create(c->A, &c->obs.opts, err);
   if (!E) return QB_ERR_NOMEM;
   qb_spectrum_obs_need(&c->obs, E);
-  qb_dyn_need(&c->dyn, E);
+  qb_dynamics_need(&c->dyn, E);
   qb_status st = qb_spectrum_obs_compute(&c->obs, E, NULL, NULL, row, err);
-  if (st == QB_OK && qb_dyn_any(&c->dyn)) { /* a private copy: the SpMV partitions its matrix */
+  if (st == QB_OK && qb_dynamics_any(&c->dyn)) { /* a private copy: the SpMV partitions its matrix */
     qb_csr *A = NULL;
     st = qb_csr_copy(c->A, &A, err);
-    if (st == QB_OK) st = qb_dyn_realize(&c->dyn, A, NULL, NULL, t, t->nthreads, E, row, err);
+    if (st == QB_OK) st = qb_dynamics_realize(&c->dyn, A, NULL, NULL, t, t->nthreads, E, row, err);
     qb_csr_free(A);
   }
   qb_eigs_cache_free(E);

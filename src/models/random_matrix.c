@@ -68,11 +68,11 @@ static qb_status rm_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   }
   e->ctx_bytes = 8.0 * (double)qb_param_int(p, "model", "bins");
   qb_dyn dyn;
-  QB_TRY(qb_dyn_read(p, 0, (qb_idx)dim, NULL, &dyn, err));
+  QB_TRY(qb_dynamics_read(p, 0, (qb_idx)dim, NULL, &dyn, err));
   const double nnz = ens == QB_POISSON ? dim : dim * dim;
-  if (qb_dyn_any(&dyn)) e->bytes += 24 * nnz;
-  qb_dyn_estimate(&dyn, dim, nnz, e);
-  qb_dyn_clear(&dyn);
+  if (qb_dynamics_any(&dyn)) e->bytes += 24 * nnz;
+  qb_dynamics_estimate(&dyn, dim, nnz, e);
+  qb_dynamics_clear(&dyn);
   return QB_OK;
 }
 
@@ -101,10 +101,10 @@ static qb_status rm_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   qb_layout_add(L, "density", c->bins, "E", "level-density histogram (normalized per level)", 0);
   qb_layout_add_theory(L, "gap_ratio", 1, NULL, "large-N <r> (Atas et al. 2013)");
   qb_layout_add_theory(L, "density", c->bins, "E", "semicircle or flat Poisson density at the bin centres");
-  qb_status st = qb_dyn_read(p, 0, c->dim, NULL, &c->dyn, err);
-  if (st == QB_OK) st = qb_dyn_layout(&c->dyn, L, err);
+  qb_status st = qb_dynamics_read(p, 0, c->dim, NULL, &c->dyn, err);
+  if (st == QB_OK) st = qb_dynamics_layout(&c->dyn, L, err);
   if (st != QB_OK) {
-    qb_dyn_clear(&c->dyn);
+    qb_dynamics_clear(&c->dyn);
     qb_free(c->centres);
     qb_free(c);
     return st;
@@ -117,7 +117,7 @@ static void rm_free(void *ctx) {
   rm_ctx *c = ctx;
   if (c == NULL) return;
   qb_free(c->centres);
-  qb_dyn_clear(&c->dyn);
+  qb_dynamics_clear(&c->dyn);
   qb_free(c);
 }
 
@@ -141,7 +141,7 @@ static qb_status spectrum(const rm_ctx *c, const qb_task *t, double *E, qb_err *
  * its time-domain observables. */
 static qb_status rm_dynamics(const rm_ctx *c, const qb_task *t, const double *E, double *row,
                              qb_err *err) {
-  if (!qb_dyn_any(&c->dyn)) return QB_OK;
+  if (!qb_dynamics_any(&c->dyn)) return QB_OK;
   const qb_idx d = c->dim, nnz = c->ens == QB_POISSON ? d : d * d;
   const qb_dtype dt = c->ens == QB_GOE || c->ens == QB_POISSON ? QB_REAL : QB_COMPLEX;
   void *H = qb_malloc(qb_dtype_size(dt) * (size_t)nnz);
@@ -161,7 +161,7 @@ static qb_status rm_dynamics(const rm_ctx *c, const qb_task *t, const double *E,
   }
   if (st == QB_OK) st = qb_csr_from_triplets(d, d, nnz, ri, ci, H, dt, &A, err);
   qb_free(H), qb_free(ri), qb_free(ci);
-  if (st == QB_OK) st = qb_dyn_realize(&c->dyn, A, NULL, NULL, t, t->nthreads, NULL, row, err); /* no [eigen]: survival only */
+  if (st == QB_OK) st = qb_dynamics_realize(&c->dyn, A, NULL, NULL, t, t->nthreads, NULL, row, err); /* no [eigen]: survival only */
   qb_csr_free(A);
   return st;
 }
@@ -173,7 +173,7 @@ static qb_status rm_realize(const void *ctx, const qb_task *t, double *row, qb_e
   qb_status st = spectrum(c, t, E, err);
   if (st == QB_OK) {
     qb_idx stride = c->ens == QB_GSE ? 2 : 1, lo = (qb_idx)floor(0.5 * (1 - c->window) * (double)c->n);
-    row[0] = qb_gap_ratio_mean(E, c->n, stride, lo, c->n - lo, NULL);
+    row[0] = qb_level_stats_gap_ratio_mean(E, c->n, stride, lo, c->n - lo, NULL);
     double *h = row + 1, w = 2 * c->range / (double)c->bins;
     memset(h, 0, sizeof(double) * (size_t)c->bins);
     for (qb_idx k = 0; k < c->n; k++) {

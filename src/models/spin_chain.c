@@ -109,9 +109,9 @@ static void choose_operator(const qb_params *p, sc_ctx *c, double csr_bytes) {
   c->need_csr = c->eigen || c->dyn.survival_eig || (c->dyn.spectral && c->dyn.sp.method == QB_SPEC_LEHMANN);
   const int mode = qb_param_enum(p, "model", "operator");
   const double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
-  c->matrix_free = qb_dyn_any(&c->dyn) &&
+  c->matrix_free = qb_dynamics_any(&c->dyn) &&
                    (mode == OP_MATRIX_FREE || (mode == OP_AUTO && !c->need_csr && csr_bytes > 0.5 * phys));
-  if (!c->matrix_free && qb_dyn_any(&c->dyn)) c->need_csr = 1;
+  if (!c->matrix_free && qb_dynamics_any(&c->dyn)) c->need_csr = 1;
 }
 
 /* Entries per row of the CSR, from realization 0's terms (the pattern does not depend on
@@ -124,9 +124,9 @@ static qb_status csr_size(const sc_ctx *c, int n_up, double dim, double *nnz, do
   int is_complex = 0;
   qb_status st = qb_terms_build(&c->terms, 0, 0, 0, 1, &H, err); /* realization 0 */
   if (st == QB_OK) st = qb_spin_basis_create_lean(c->L, n_up, &B, err);
-  if (st == QB_OK) st = qb_pauli_sum_nnz_per_row(H, B, &per_row, &is_complex, err);
+  if (st == QB_OK) st = qb_spin_op_nnz_per_row(H, B, &per_row, &is_complex, err);
   qb_spin_basis_free(B);
-  qb_pauli_sum_free(H);
+  qb_spin_sum_free(H);
   *nnz = per_row * dim;
   *bytes = *nnz * (8.0 + (is_complex ? 16.0 : 8.0)) + 8.0 * (dim + 1);
   return st;
@@ -143,24 +143,24 @@ static qb_status sc_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   if (qb_spectrum_obs_enabled(p) && (double)qb_param_int(p, "eigen", "nev") > dim)
     return qb_param_fail(p, err, "eigen", "nev", "exceeds the Hilbert-space dimension %.0f", dim);
   QB_TRY(csr_size(&c, n_up, dim, &nnz, &csr_bytes, err));
-  qb_status st = qb_dyn_read(p, c.L, (qb_idx)dim, &c.ops, &c.dyn, err);
+  qb_status st = qb_dynamics_read(p, c.L, (qb_idx)dim, &c.ops, &c.dyn, err);
   if (st == QB_OK) choose_operator(p, &c, csr_bytes);
   if (st == QB_OK && c.eigen)
     st = qb_spectrum_obs_estimate(p, dim, nnz, qb_terms_complex(&c.terms), e, err);
   if (st == QB_OK) {
     qb_estimate dyn;
     memset(&dyn, 0, sizeof dyn);
-    qb_dyn_estimate(&c.dyn, dim, nnz, &dyn);
+    qb_dynamics_estimate(&c.dyn, dim, nnz, &dyn);
     /* the peak: the stored matrix where one is needed (its builder's temporary row
      * pointers are fewer bytes than the state vectors that follow) and the propagation's
      * state vectors; matrix-free, the vectors alone (the tables are kilobytes) */
     const double op = c.need_csr ? csr_bytes : 0.0;
-    e->bytes += op + qb_dyn_vectors(&c.dyn) * 16.0 * dim;
+    e->bytes += op + qb_dynamics_vectors(&c.dyn) * 16.0 * dim;
     e->flops += c.matrix_free ? 2.0 * dyn.flops : dyn.flops; /* elements recomputed: ~2x */
     e->ctx_bytes = c.need_csr && n_up >= 0 ? 8.0 * dim : 0.0; /* the sector's state list */
   }
-  const int dynamics = qb_dyn_any(&c.dyn);
-  qb_dyn_clear(&c.dyn);
+  const int dynamics = qb_dynamics_any(&c.dyn);
+  qb_dynamics_clear(&c.dyn);
   if (st != QB_OK) return st;
   if (!c.eigen && !dynamics)
     return qb_param_fail(p, err, "eigen", "method", "nothing to compute: method = none and no [evolve] observe");
@@ -171,9 +171,9 @@ static void sc_free(void *ctx) {
   sc_ctx *c = ctx;
   if (c == NULL) return;
   qb_spin_basis_free(c->basis);
-  qb_bipartition_free(c->half);
+  qb_eigobs_bipartition_free(c->half);
   qb_spectrum_obs_clear(&c->obs);
-  qb_dyn_clear(&c->dyn);
+  qb_dynamics_clear(&c->dyn);
   qb_free(c);
 }
 
@@ -183,7 +183,7 @@ static qb_status sc_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   qb_status st = parse_all(p, c, err);
   const int n_up = (int)qb_param_int(p, "model", "n_up");
   double nnz, csr_bytes;
-  if (st == QB_OK) st = qb_dyn_read(p, c->L, (qb_idx)sector_dim(c->L, n_up), &c->ops, &c->dyn, err);
+  if (st == QB_OK) st = qb_dynamics_read(p, c->L, (qb_idx)sector_dim(c->L, n_up), &c->ops, &c->dyn, err);
   if (st == QB_OK) st = csr_size(c, n_up, sector_dim(c->L, n_up), &nnz, &csr_bytes, err);
   if (st == QB_OK) choose_operator(p, c, csr_bytes);
   /* matrix-free runs hold state vectors only: no sector state list */
@@ -191,10 +191,10 @@ static qb_status sc_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   else if (st == QB_OK) st = qb_spin_basis_create_lean(c->L, n_up, &c->basis, err);
   int entropy = qb_param_bool(p, "eigen", "entanglement");
   if (st == QB_OK && entropy)
-    st = qb_bipartition_sites(c->basis, (UINT64_C(1) << (c->L / 2)) - 1, &c->half, err);
+    st = qb_eigobs_bipartition_sites(c->basis, (UINT64_C(1) << (c->L / 2)) - 1, &c->half, err);
   if (st == QB_OK) st = qb_spectrum_obs_init(p, entropy, c->basis->dim, qb_terms_complex(&c->terms),
                                                  &c->ops, &c->obs, L, err);
-  if (st == QB_OK) st = qb_dyn_layout(&c->dyn, L, err);
+  if (st == QB_OK) st = qb_dynamics_layout(&c->dyn, L, err);
   if (st != QB_OK) {
     sc_free(c);
     return st;
@@ -216,9 +216,9 @@ static qb_status probe_hermitian(qb_op *H, double *defect, qb_err *err) {
   if (st == QB_OK) {
     qb_rng r;
     qb_rng_init(&r, 0x5eed, 0, 0, 0x4E);
-    qb_random_state(&r, (qb_idx)n, u);
+    qb_dynobs_random_state(&r, (qb_idx)n, u);
     qb_rng_init(&r, 0x5eed, 0, 0, 0x4F);
-    qb_random_state(&r, (qb_idx)n, v);
+    qb_dynobs_random_state(&r, (qb_idx)n, v);
     st = qb_op_apply(H, u, w, err);
   }
   for (size_t i = 0; st == QB_OK && i < n; i++) {
@@ -241,31 +241,31 @@ static qb_status sc_realize(const void *ctx, const qb_task *t, double *row, qb_e
   double defect = 0;
   /* term t draws from the Philox stream (seed, point, realization, 1 + t) */
   qb_status st = qb_terms_build(&c->terms, t->seed, t->point, t->realization, 1, &H, err);
-  if (st == QB_OK && c->need_csr) st = qb_pauli_sum_to_csr(H, c->basis, &A, err);
+  if (st == QB_OK && c->need_csr) st = qb_spin_sum_to_csr(H, c->basis, &A, err);
   if (st == QB_OK && A) st = qb_csr_hermiticity(A, &defect, err);
-  if (st == QB_OK && c->matrix_free) st = qb_pauli_sum_to_op(H, c->basis, t->nthreads, &Hop, err);
+  if (st == QB_OK && c->matrix_free) st = qb_spin_op_from_sum(H, c->basis, t->nthreads, &Hop, err);
   if (st == QB_OK && !A && Hop) st = probe_hermitian(Hop, &defect, err);
   if (st == QB_OK && defect > 1e-12)
     st = QB_FAIL(err, QB_ERR_INPUT, "spin_chain: the terms give a non-Hermitian H (relative defect "
                  "%.3g); add the Hermitian conjugate of each sigma^+/- term", defect);
   /* the named operators matrix-free too when H is (no state list to build a CSR on) */
-  if (st == QB_OK) st = qb_named_set_build(&c->ops, c->basis, t, c->matrix_free, &O, err);
+  if (st == QB_OK) st = qb_named_ops_set_build(&c->ops, c->basis, t, c->matrix_free, &O, err);
   /* one eigendecomposition of A serves every observable that needs eigenpairs; none
    * without a stored matrix (matrix-free evolution only) */
   qb_eigs_cache *E = NULL;
   if (st == QB_OK && A && !(E = qb_eigs_cache_create(A, &c->obs.opts, err))) st = QB_ERR_NOMEM;
   if (st == QB_OK && E) {
     qb_spectrum_obs_need(&c->obs, E);
-    qb_dyn_need(&c->dyn, E);
+    qb_dynamics_need(&c->dyn, E);
     st = qb_spectrum_obs_compute(&c->obs, E, c->half, &O, row, err);
   }
-  if (st == QB_OK && !Hop && qb_dyn_any(&c->dyn)) st = qb_op_from_csr(A, 0, &Hop, err);
-  if (st == QB_OK) st = qb_dyn_realize_op(&c->dyn, Hop, c->basis, &O, t, t->nthreads, E, row, err);
+  if (st == QB_OK && !Hop && qb_dynamics_any(&c->dyn)) st = qb_op_from_csr(A, 0, &Hop, err);
+  if (st == QB_OK) st = qb_dynamics_realize_op(&c->dyn, Hop, c->basis, &O, t, t->nthreads, E, row, err);
   qb_op_free(Hop);
-  qb_named_set_clear(&O);
+  qb_named_ops_set_clear(&O);
   qb_eigs_cache_free(E);
   qb_csr_free(A);
-  qb_pauli_sum_free(H);
+  qb_spin_sum_free(H);
   return st;
 }
 

@@ -17,7 +17,7 @@
 
 #include "qbath/alloc.h"
 #include "qbath/model.h"
-#include "qbath/theory.h"
+#include "qbath/fgr.h"
 #include "qbath/two_dot.h"
 
 #include "models/shared/fgr_times.h"
@@ -81,7 +81,7 @@ static qb_status td_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   }
   if (paths != PATH_EIG) {
     /* Chebyshev order ~ half-width (~2 lambda) x t_max = 2 N2 tau_max / lambda; O(N1 N2) per matvec. */
-    double order = 4 * (double)m.N2 * qb_fgr_tau_max(p, qb_two_dot_time_unit(&m)) + 100;
+    double order = 4 * (double)m.N2 * qb_fgr_times_tau_max(p, qb_two_dot_time_unit(&m)) + 100;
     e->flops += order * nnz * 8 * (paths == PATH_PROP ? 2 : 1);
   }
   e->ctx_bytes = 8 * 6 * nt;
@@ -124,7 +124,7 @@ static qb_status td_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   return QB_OK;
 }
 
-static qb_status realize_eig(const td_ctx *c, qb_ld_key k, int nt, double *row, qb_err *err) {
+static qb_status realize_eig(const td_ctx *c, qb_level_dot_key k, int nt, double *row, qb_err *err) {
   qb_idx n = c->m.N1 + c->m.N2;
   double *E = qb_malloc(sizeof(double) * (size_t)n), *late = qb_malloc(sizeof(double) * (size_t)c->tm.nlate);
   qb_cplx *amp = qb_malloc(sizeof(qb_cplx) * (size_t)(c->m.N1 * n));
@@ -147,7 +147,7 @@ static qb_status realize_eig(const td_ctx *c, qb_ld_key k, int nt, double *row, 
 
 static qb_status td_realize(const void *ctx, const qb_task *t, double *row, qb_err *err) {
   const td_ctx *c = ctx;
-  qb_ld_key k = {t->seed, t->point, t->realization};
+  qb_level_dot_key k = {t->seed, t->point, t->realization};
   int nt = t->nthreads > 0 ? t->nthreads : 1;
   if (c->paths != PATH_PROP) QB_TRY(realize_eig(c, k, nt, row, err));
   if (c->paths == PATH_EIG) return QB_OK;

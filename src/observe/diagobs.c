@@ -12,33 +12,33 @@
 #include "qbath/alloc.h"
 #include "qbath/spin_op.h"
 
-struct qb_diag_obs {
+struct qb_diagobs {
   int nsites;
   int nops;
   qb_idx *first;            /* size nops + 1: operator k has terms first[k] .. first[k+1]-1 */
   qb_pauli_diag_term *terms;
 };
 
-qb_diag_obs *qb_diag_obs_free(qb_diag_obs *D) {
+qb_diagobs *qb_diagobs_free(qb_diagobs *D) {
   if (!D) return NULL;
   qb_free(D->first);
   qb_free(D->terms);
   return qb_free(D);
 }
 
-int qb_diag_obs_count(const qb_diag_obs *D) { return D->nops; }
+int qb_diagobs_count(const qb_diagobs *D) { return D->nops; }
 
-qb_status qb_diag_obs_create(int nops, const qb_pauli_sum *const *O, qb_diag_obs **out,
+qb_status qb_diagobs_create(int nops, const qb_pauli_sum *const *O, qb_diagobs **out,
                              qb_err *err) {
   *out = NULL;
   if (nops < 1) return QB_FAIL(err, QB_ERR_INPUT, "diagonal observables: %d operators", nops);
-  qb_diag_obs *D = qb_calloc(1, sizeof *D);
+  qb_diagobs *D = qb_calloc(1, sizeof *D);
   qb_idx total = 0;
   for (int k = 0; k < nops; k++) total += O[k]->nterms;
   if (D) D->first = qb_malloc(((size_t)nops + 1) * sizeof *D->first);
   if (D) D->terms = qb_malloc((size_t)(total ? total : 1) * sizeof *D->terms);
   if (!D || !D->first || !D->terms) {
-    qb_diag_obs_free(D);
+    qb_diagobs_free(D);
     return QB_FAIL(err, QB_ERR_NOMEM, "%d diagonal observables", nops);
   }
   D->nsites = O[0]->nsites;
@@ -51,7 +51,7 @@ qb_status qb_diag_obs_create(int nops, const qb_pauli_sum *const *O, qb_diag_obs
     if (O[k]->nsites != D->nsites)
       st = QB_FAIL(err, QB_ERR_DIM, "diagonal observable %d on %d sites, the first on %d", k,
                    O[k]->nsites, D->nsites);
-    else st = qb_pauli_sum_diagonal(O[k], D->terms + n, &nk, err);
+    else st = qb_spin_op_diagonal(O[k], D->terms + n, &nk, err);
     if (st != QB_OK && err) {
       char msg[sizeof err->msg];
       snprintf(msg, sizeof msg, "%s", err->msg);
@@ -60,22 +60,22 @@ qb_status qb_diag_obs_create(int nops, const qb_pauli_sum *const *O, qb_diag_obs
     n += nk;
   }
   D->first[nops] = n;
-  if (st != QB_OK) D = qb_diag_obs_free(D);
+  if (st != QB_OK) D = qb_diagobs_free(D);
   *out = D;
   return st;
 }
 
-qb_status qb_diag_obs_magnetizations(int nsites, qb_diag_obs **out, qb_err *err) {
+qb_status qb_diagobs_magnetizations(int nsites, qb_diagobs **out, qb_err *err) {
   *out = NULL;
   qb_pauli_sum *Z[QB_SPIN_MAX_SITES] = {0};
   qb_status st = nsites >= 1 && nsites <= QB_SPIN_MAX_SITES ? QB_OK
                  : QB_FAIL(err, QB_ERR_INPUT, "magnetizations of %d sites", nsites);
   for (int j = 0; j < nsites && st == QB_OK; j++) {
-    st = qb_pauli_sum_create(nsites, &Z[j], err);
-    if (st == QB_OK) st = qb_pauli_sum_add(Z[j], 1.0, "Z", &j, err);
+    st = qb_spin_sum_create(nsites, &Z[j], err);
+    if (st == QB_OK) st = qb_spin_sum_add(Z[j], 1.0, "Z", &j, err);
   }
-  if (st == QB_OK) st = qb_diag_obs_create(nsites, (const qb_pauli_sum *const *)Z, out, err);
-  for (int j = 0; j < nsites; j++) qb_pauli_sum_free(Z[j]);
+  if (st == QB_OK) st = qb_diagobs_create(nsites, (const qb_pauli_sum *const *)Z, out, err);
+  for (int j = 0; j < nsites; j++) qb_spin_sum_free(Z[j]);
   return st;
 }
 
@@ -86,7 +86,7 @@ static inline uint64_t next_same_popcount(uint64_t v) {
 }
 
 /* Partial sums of block b into part[0..nops-1]. */
-static void block_sums(const qb_diag_obs *D, const qb_spin_basis *B, const qb_cplx *psi,
+static void block_sums(const qb_diagobs *D, const qb_spin_basis *B, const qb_cplx *psi,
                        qb_idx b, double *part) {
   const qb_idx i0 = b * QB_DIAG_BLOCK;
   const qb_idx i1 = i0 + QB_DIAG_BLOCK < B->dim ? i0 + QB_DIAG_BLOCK : B->dim;
@@ -107,7 +107,7 @@ static void block_sums(const qb_diag_obs *D, const qb_spin_basis *B, const qb_cp
   }
 }
 
-qb_status qb_diag_obs_expect(const qb_diag_obs *D, const qb_spin_basis *B, const qb_cplx *psi,
+qb_status qb_diagobs_expect(const qb_diagobs *D, const qb_spin_basis *B, const qb_cplx *psi,
                              double *out, qb_err *err) {
   if (B->nsites != D->nsites)
     return QB_FAIL(err, QB_ERR_DIM, "diagonal observables on %d sites, basis on %d", D->nsites,
@@ -125,7 +125,7 @@ qb_status qb_diag_obs_expect(const qb_diag_obs *D, const qb_spin_basis *B, const
   return QB_OK;
 }
 
-double qb_imbalance(int nsites, uint64_t s0, const double *mz) {
+double qb_diagobs_imbalance(int nsites, uint64_t s0, const double *mz) {
   double imb = 0.0;
   for (int j = 0; j < nsites; j++) imb += ((s0 >> j) & 1) ? mz[j] : -mz[j];
   return imb / nsites;

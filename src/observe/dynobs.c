@@ -13,17 +13,17 @@
 /* Philox purpose of the typical states (sample s uses purpose base + s). */
 static const uint64_t QB_TYPICAL_PURPOSE = 0x7E00000000ull;
 
-qb_cplx qb_overlap(qb_idx n, const qb_cplx *a, const qb_cplx *b) {
+qb_cplx qb_dynobs_overlap(qb_idx n, const qb_cplx *a, const qb_cplx *b) {
   return qb_vec_cdot((size_t)n, a, b);
 }
 
-qb_status qb_expect(const qb_op *O, const qb_cplx *psi, qb_cplx *work, double *out, qb_err *err) {
+qb_status qb_dynobs_expect(const qb_op *O, const qb_cplx *psi, qb_cplx *work, double *out, qb_err *err) {
   QB_TRY(qb_op_apply(O, psi, work, err));
   *out = creal(qb_vec_cdot((size_t)O->dim, psi, work));
   return QB_OK;
 }
 
-void qb_random_state(const qb_rng *r, qb_idx n, qb_cplx *psi) {
+void qb_dynobs_random_state(const qb_rng *r, qb_idx n, qb_cplx *psi) {
   const size_t nblocks = ((size_t)n + 1) / 2; /* a block of 4 words: 2 complex normals */
   double *d = (double *)psi;
 #pragma omp parallel for default(none) shared(r, n, d, nblocks) schedule(static)
@@ -31,7 +31,7 @@ void qb_random_state(const qb_rng *r, qb_idx n, qb_cplx *psi) {
     uint64_t w[4];
     qb_rng_block(r, b, w);
     for (size_t u = 0; u < 2 && 2 * b + u < (size_t)n; u++)
-      qb_u64_to_normal2(w[2 * u], w[2 * u + 1], &d[4 * b + 2 * u], &d[4 * b + 2 * u + 1]);
+      qb_rng_u64_to_normal2(w[2 * u], w[2 * u + 1], &d[4 * b + 2 * u], &d[4 * b + 2 * u + 1]);
   }
   qb_vec_scal(2 * (size_t)n, 1.0 / qb_vec_nrm2(2 * (size_t)n, d), d);
 }
@@ -59,7 +59,7 @@ static qb_cplx *copy_state(const qb_cplx *psi0, qb_idx n, qb_err *err) {
   return psi;
 }
 
-qb_status qb_survival(qb_prop *P, const qb_cplx *psi0, const double *times, size_t nt,
+qb_status qb_dynobs_survival(qb_prop *P, const qb_cplx *psi0, const double *times, size_t nt,
                       qb_cplx *amp, qb_err *err) {
   const qb_idx n = qb_prop_dim(P);
   qb_cplx *psi = copy_state(psi0, n, err);
@@ -81,11 +81,11 @@ static qb_status expect_obs(void *ctx, size_t j, double t, int ns, qb_cplx *cons
   (void)t, (void)ns;
   expect_ctx *c = ctx;
   for (int k = 0; k < c->nops; k++)
-    QB_TRY(qb_expect(c->O[k], psi[0], c->work, &c->out[j * (size_t)c->nops + k], err));
+    QB_TRY(qb_dynobs_expect(c->O[k], psi[0], c->work, &c->out[j * (size_t)c->nops + k], err));
   return QB_OK;
 }
 
-qb_status qb_expect_run(qb_prop *P, int nops, const qb_op *const *O, const qb_cplx *psi0,
+qb_status qb_dynobs_expect_run(qb_prop *P, int nops, const qb_op *const *O, const qb_cplx *psi0,
                         const double *times, size_t nt, double *out, qb_err *err) {
   const qb_idx n = qb_prop_dim(P);
   qb_cplx *psi = copy_state(psi0, n, err), *work = qb_malloc((size_t)n * sizeof *work);
@@ -115,7 +115,7 @@ static qb_status corr_obs(void *ctx, size_t j, double t, int ns, qb_cplx *const 
   return QB_OK;
 }
 
-qb_status qb_corr_state(qb_prop *P, const qb_op *A, const qb_op *B, const qb_cplx *psi,
+qb_status qb_dynobs_corr_state(qb_prop *P, const qb_op *A, const qb_op *B, const qb_cplx *psi,
                         const double *times, size_t nt, qb_cplx *C, qb_err *err) {
   const qb_idx n = qb_prop_dim(P);
   if (A->dim != n || (B && B->dim != n))
@@ -172,13 +172,13 @@ static qb_status filter_coefs(double a, double c, double E, double sigma, double
   return QB_OK;
 }
 
-qb_status qb_energy_filter(qb_op *H, double E, double sigma, double tol, qb_cplx *psi,
+qb_status qb_dynobs_energy_filter(qb_op *H, double E, double sigma, double tol, qb_cplx *psi,
                            qb_cplx *w1, qb_cplx *w2, long *matvecs, qb_err *err) {
   if (!(sigma > 0.0) || !(tol > 0.0 && tol < 1.0))
     return QB_FAIL(err, QB_ERR_INPUT, "energy filter: sigma = %g must be > 0, tol = %g in (0, 1)",
                    sigma, tol);
   double emin, emax;
-  QB_TRY(qb_op_bounds(H, NULL, &emin, &emax, err));
+  QB_TRY(qb_bounds_op(H, NULL, &emin, &emax, err));
   const double c = 0.5 * (emax + emin), a = 0.5 * (emax - emin);
   double *ck = NULL;
   int K = 0;
@@ -205,8 +205,8 @@ qb_status qb_energy_filter(qb_op *H, double E, double sigma, double tol, qb_cplx
 
 /* ---- typicality ------------------------------------------------------------------------ */
 
-qb_typical_params qb_typical_defaults(void) {
-  return (qb_typical_params){8, 1, 0, 0, 0, 0.0, 1.0, 1e-12};
+qb_dynobs_typical_params qb_dynobs_typical_defaults(void) {
+  return (qb_dynobs_typical_params){8, 1, 0, 0, 0, 0.0, 1.0, 1e-12};
 }
 
 /* Mean and standard error of the ratio sum x / sum y over n samples (first order):
@@ -225,10 +225,10 @@ static void ratio_stats(int n, const double *x, const double *y, double *mean, d
   *se = n > 1 ? sqrt(v / ((double)n * (n - 1))) / fabs(my) : NAN;
 }
 
-qb_status qb_corr_typical(qb_prop *P, const qb_op *A, const qb_op *B, const double *times,
-                          size_t nt, const qb_typical_params *tp, qb_cplx *C, double *err_re,
+qb_status qb_dynobs_corr_typical(qb_prop *P, const qb_op *A, const qb_op *B, const double *times,
+                          size_t nt, const qb_dynobs_typical_params *tp, qb_cplx *C, double *err_re,
                           double *err_im, qb_err *err) {
-  const qb_typical_params p = tp ? *tp : qb_typical_defaults();
+  const qb_dynobs_typical_params p = tp ? *tp : qb_dynobs_typical_defaults();
   if (p.samples < 1) return QB_FAIL(err, QB_ERR_INPUT, "typicality with %d samples", p.samples);
   const qb_idx n = qb_prop_dim(P);
   const size_t ns = (size_t)p.samples;
@@ -246,11 +246,11 @@ qb_status qb_corr_typical(qb_prop *P, const qb_op *A, const qb_op *B, const doub
   for (size_t s = 0; st == QB_OK && s < ns; s++) {
     qb_rng g;
     qb_rng_init(&g, p.seed, p.point, p.realization, QB_TYPICAL_PURPOSE + s);
-    qb_random_state(&g, n, r);
+    qb_dynobs_random_state(&g, n, r);
     if (p.filter)
-      st = qb_energy_filter(qb_prop_op(P), p.energy, p.sigma, p.filter_tol, r, w1, w2, NULL, err);
+      st = qb_dynobs_energy_filter(qb_prop_op(P), p.energy, p.sigma, p.filter_tol, r, w1, w2, NULL, err);
     y[s] = p.filter ? qb_vec_dot(2 * (size_t)n, (const double *)r, (const double *)r) : 1.0;
-    if (st == QB_OK) st = qb_corr_state(P, A, B, r, times, nt, cs + s * nt, err);
+    if (st == QB_OK) st = qb_dynobs_corr_state(P, A, B, r, times, nt, cs + s * nt, err);
   }
   for (size_t j = 0; st == QB_OK && j < nt; j++) { /* statistics per time, sample order */
     double mr, sr, mi, si;

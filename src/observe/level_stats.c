@@ -6,7 +6,7 @@
 /* <r> over x_i = E[stride i], i in [lo, hi): r_i = min(s_i, s_{i-1}) / max(s_i, s_{i-1})
  * with s_i = x_{i+1} - x_i (Oganesyan & Huse, PRB 75, 155111 (2007), eq. 1; Atas et al.,
  * PRL 110, 084101 (2013)). */
-double qb_gap_ratio_mean(const double *E, qb_idx n, qb_idx stride, qb_idx lo, qb_idx hi,
+double qb_level_stats_gap_ratio_mean(const double *E, qb_idx n, qb_idx stride, qb_idx lo, qb_idx hi,
                          qb_idx *count) {
   if (count) *count = 0;
   if (lo < 0) lo = 0;

@@ -14,7 +14,7 @@
 /* Philox purpose of the random vectors of the typicality average (sample k: + k). */
 static const uint64_t QB_SPEC_TYPICAL_PURPOSE = 0x5BEC000000ull;
 
-qb_spec_params qb_spec_defaults(void) {
+qb_spec_params qb_spectral_defaults(void) {
   qb_spec_params p = {0};
   p.method = QB_SPEC_KPM;
   p.wmin = -4.0;
@@ -34,7 +34,7 @@ qb_spec_params qb_spec_defaults(void) {
   return p;
 }
 
-qb_spectrum *qb_spectrum_free(qb_spectrum *s) {
+qb_spectrum *qb_spectral_free(qb_spectrum *s) {
   if (!s) return NULL;
   qb_free(s->w);
   qb_free(s->S);
@@ -69,7 +69,7 @@ static qb_status spectrum_alloc(const qb_spec_params *p, int with_err, qb_spectr
     if (with_err) s->S_err = qb_calloc((size_t)p->points, sizeof *s->S_err);
   }
   if (!s || !s->w || !s->S || (with_err && !s->S_err)) {
-    qb_spectrum_free(s);
+    qb_spectral_free(s);
     return QB_FAIL(err, QB_ERR_NOMEM, "spectrum of %d points", p->points);
   }
   s->points = p->points;
@@ -132,7 +132,7 @@ static double window_broadening(const qb_spec_params *p) {
 static qb_status signal_grid(qb_op *H, double E0, const qb_spec_params *p, double *dt, size_t *N,
                              qb_err *err) {
   double emin, emax;
-  QB_TRY(qb_op_bounds(H, &p->prop.bounds, &emin, &emax, err));
+  QB_TRY(qb_bounds_op(H, &p->prop.bounds, &emin, &emax, err));
   const double wabs = fmax(fabs(emax - E0), fabs(E0 - emin));
   const double wout = fmax(fabs(p->wmin), fabs(p->wmax));
   /* |w| < pi/dt: no aliasing, and the output range inside the FFT's axis */
@@ -207,7 +207,7 @@ static qb_status spec_signal_state(qb_op *H, const qb_cplx *phi, double E0, cons
   qb_status st = (t && C) ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "time signal of %zu points", N);
   for (size_t j = 0; st == QB_OK && j < N; j++) t[j] = dt * (double)j;
   if (st == QB_OK) st = qb_prop_create(signal_prop(p), H, &p->prop, &P, err);
-  if (st == QB_OK) st = qb_survival(P, phi, t, N, C, err);
+  if (st == QB_OK) st = qb_dynobs_survival(P, phi, t, N, C, err);
   for (size_t j = 0; st == QB_OK && j < N; j++) C[j] *= cexp(I * E0 * t[j]); /* H - E0 */
   if (st == QB_OK) st = signal_to_spectrum(C, N, dt, p, s, s->S, &s->weight_all, err);
   if (P) s->matvecs = qb_prop_get_stats(P).matvecs;
@@ -220,7 +220,7 @@ static qb_status spec_signal_state(qb_op *H, const qb_cplx *phi, double E0, cons
 
 /* ---- KPM ------------------------------------------------------------------------------------ */
 
-void qb_kpm_jackson(int N, double *g) {
+void qb_spectral_kpm_jackson(int N, double *g) {
   const double q = M_PI / (N + 1);
   for (int k = 0; k < N; k++) /* Weisse et al. Eq. (71) */
     g[k] = ((N - k + 1) * cos(q * k) + sin(q * k) / tan(q)) / (N + 1);
@@ -260,7 +260,7 @@ static qb_status kpm_moments(qb_op *H, const qb_cplx *phi, double c, double a, i
 static qb_status spec_kpm_state(qb_op *H, const qb_cplx *phi, double E0, const qb_spec_params *p,
                                 qb_spectrum *s, qb_err *err) {
   double emin, emax;
-  QB_TRY(qb_op_bounds(H, &p->prop.bounds, &emin, &emax, err));
+  QB_TRY(qb_bounds_op(H, &p->prop.bounds, &emin, &emax, err));
   const double c = 0.5 * (emax + emin), a = 0.5 * (emax - emin);
   const int N = p->moments, M = p->kpm_points ? p->kpm_points : 4 * N;
   double *mu = qb_malloc((size_t)N * sizeof *mu), *g = qb_malloc((size_t)N * sizeof *g);
@@ -270,7 +270,7 @@ static qb_status spec_kpm_state(qb_op *H, const qb_cplx *phi, double E0, const q
   if (st == QB_OK) st = kpm_moments(H, phi, c, a, N, mu, &s->matvecs, err);
   fftw_plan plan = NULL;
   if (st == QB_OK) {
-    qb_kpm_jackson(N, g);
+    qb_spectral_kpm_jackson(N, g);
     for (int k = 0; k < M; k++) y[k] = k < N ? g[k] * mu[k] : 0.0;
 #pragma omp critical(qb_fftw_planner)
     plan = fftw_plan_r2r_1d(M, y, y, FFTW_REDFT01, FFTW_ESTIMATE); /* DCT-III, Eq. (83) */
@@ -341,7 +341,7 @@ qb_status qb_spectral_state(qb_op *H, const qb_op *A, const qb_cplx *psi, double
                             const qb_spec_params *params, const qb_eigs_result *eig,
                             qb_spectrum **out, qb_err *err) {
   *out = NULL;
-  const qb_spec_params p = params ? *params : qb_spec_defaults();
+  const qb_spec_params p = params ? *params : qb_spectral_defaults();
   QB_TRY(check_params(&p, err));
   if (A && A->dim != H->dim)
     return QB_FAIL(err, QB_ERR_DIM, "spectral function: A of dimension %lld, H %lld",
@@ -360,7 +360,7 @@ qb_status qb_spectral_state(qb_op *H, const qb_op *A, const qb_cplx *psi, double
   }
   if (st == QB_OK) grid_weight(s);
   qb_free(phi);
-  if (st != QB_OK) s = qb_spectrum_free(s);
+  if (st != QB_OK) s = qb_spectral_free(s);
   *out = s;
   return st;
 }
@@ -389,12 +389,12 @@ static qb_status spec_signal_inf(qb_op *H, const qb_op *A, const qb_spec_params 
   for (int k = 0; st == QB_OK && k < ns; k++) {
     qb_rng g;
     qb_rng_init(&g, p->seed, 0, 0, QB_SPEC_TYPICAL_PURPOSE + (uint64_t)k);
-    qb_random_state(&g, n, r);
+    qb_dynobs_random_state(&g, n, r);
     double a2;
     st = qb_op_apply(A, r, work, err);
     if (st == QB_OK) a2 = qb_vec_dot(2 * (size_t)n, (const double *)work, (const double *)work);
     if (st == QB_OK) norm += a2;
-    if (st == QB_OK) st = qb_corr_state(P, A, NULL, r, t, N, C, err);
+    if (st == QB_OK) st = qb_dynobs_corr_state(P, A, NULL, r, t, N, C, err);
     if (st == QB_OK) st = signal_to_spectrum(C, N, dt, p, s, Ss + (size_t)k * np, &wall[k], err);
   }
   if (st == QB_OK) {
@@ -429,11 +429,11 @@ static qb_status spec_lehmann_inf(const qb_op *A, const qb_eigs_result *r, qb_sp
   qb_specfn *F = NULL;
   double *th = qb_malloc((size_t)s->points * sizeof *th);
   qb_status st = th ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "Lehmann spectrum of %d points", s->points);
-  if (st == QB_OK) st = qb_eig_matrix_elements(r, A, &M, &mdt, err);
-  if (st == QB_OK) st = qb_specfn_create(s->points, s->w[0] - 0.5 * dw, s->w[s->points - 1] + 0.5 * dw,
+  if (st == QB_OK) st = qb_eigobs_matrix_elements(r, A, &M, &mdt, err);
+  if (st == QB_OK) st = qb_eigobs_specfn_create(s->points, s->w[0] - 0.5 * dw, s->w[s->points - 1] + 0.5 * dw,
                                          0.0, &F, err);
-  if (st == QB_OK) st = qb_specfn_add(F, r, M, mdt, 0, r->nev, err);
-  if (st == QB_OK) st = qb_specfn_thermal(F, th, err);
+  if (st == QB_OK) st = qb_eigobs_specfn_add(F, r, M, mdt, 0, r->nev, err);
+  if (st == QB_OK) st = qb_eigobs_specfn_thermal(F, th, err);
   if (st == QB_OK) {
     const qb_idx k = r->nev;
     double diag = 0.0, all = 0.0;
@@ -450,14 +450,14 @@ static qb_status spec_lehmann_inf(const qb_op *A, const qb_eigs_result *r, qb_sp
   }
   qb_free(M);
   qb_free(th);
-  qb_specfn_free(F);
+  qb_eigobs_specfn_free(F);
   return st;
 }
 
 qb_status qb_spectral_infinite_t(qb_op *H, const qb_op *A, const qb_spec_params *params,
                                  const qb_eigs_result *eig, qb_spectrum **out, qb_err *err) {
   *out = NULL;
-  const qb_spec_params p = params ? *params : qb_spec_defaults();
+  const qb_spec_params p = params ? *params : qb_spectral_defaults();
   QB_TRY(check_params(&p, err));
   if (p.method == QB_SPEC_KPM)
     return QB_FAIL(err, QB_ERR_UNSUPPORTED, "infinite-temperature KPM needs two-dimensional "
@@ -469,7 +469,7 @@ qb_status qb_spectral_infinite_t(qb_op *H, const qb_op *A, const qb_spec_params 
   qb_status st = p.method == QB_SPEC_SIGNAL ? spec_signal_inf(H, A, &p, s, err)
                                             : spec_lehmann_inf(A, eig, s, err);
   if (st == QB_OK) grid_weight(s);
-  else s = qb_spectrum_free(s);
+  else s = qb_spectral_free(s);
   *out = s;
   return st;
 }

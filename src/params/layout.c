@@ -1,7 +1,8 @@
 /* layout.c — building a model's result layout (row columns, derived, theory, axes). */
+#include <stdio.h>
 #include <string.h>
 
-#include "qbath/model.h"
+#include "qbath/layout.h"
 
 static qb_idx add(qb_column *cols, int *n, const char *name, qb_idx len, const char *axis,
                   const char *doc, int main) {

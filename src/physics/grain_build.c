@@ -73,9 +73,9 @@ static qb_status spin_terms(const qb_grain_spec *s, const double *eps, qb_pauli_
   for (int a = 1; a <= s->m; a++) {
     int site = a - 1, pair[2] = {g, site};
     double v = qb_grain_coupling_strength(s, a);
-    QB_TRY(qb_pauli_sum_add(P, eps[a - 1], "Z", &site, err));
-    QB_TRY(qb_pauli_sum_add(P, v, "XX", pair, err));
-    if (s->coupling == QB_GRAIN_COUPLE_XY) QB_TRY(qb_pauli_sum_add(P, v, "YY", pair, err));
+    QB_TRY(qb_spin_sum_add(P, eps[a - 1], "Z", &site, err));
+    QB_TRY(qb_spin_sum_add(P, v, "XX", pair, err));
+    if (s->coupling == QB_GRAIN_COUPLE_XY) QB_TRY(qb_spin_sum_add(P, v, "YY", pair, err));
   }
   return QB_OK;
 }
@@ -89,14 +89,14 @@ qb_status qb_grain_op(const qb_grain_spec *s, const double *A, const double *eps
   qb_pauli_sum *P = NULL;
   qb_spin_basis *B = NULL;
   qb_csr *S = NULL;
-  qb_status st = qb_pauli_sum_create(s->m + s->n, &P, err);
+  qb_status st = qb_spin_sum_create(s->m + s->n, &P, err);
   if (st == QB_OK) st = spin_terms(s, eps, P, err);
   if (st == QB_OK) st = qb_spin_basis_create(s->m + s->n, -1, &B, err);
-  if (st == QB_OK) st = qb_pauli_sum_to_csr(P, B, &S, err);
+  if (st == QB_OK) st = qb_spin_sum_to_csr(P, B, &S, err);
   if (st == QB_OK) st = qb_kron_op_create((qb_idx)1 << s->n, (qb_idx)1 << s->m, QB_REAL, A, S, H, err);
   if (st != QB_OK) qb_csr_free(S); /* on success the op owns S */
   qb_spin_basis_free(B);
-  qb_pauli_sum_free(P);
+  qb_spin_sum_free(P);
   return st;
 }
 
@@ -107,14 +107,14 @@ qb_status qb_grain_local_op(const qb_grain_spec *s, char pauli, int site, qb_op 
   qb_pauli_sum *P = NULL;
   qb_spin_basis *B = NULL;
   qb_csr *C = NULL;
-  qb_status st = qb_pauli_sum_create(s->m + s->n, &P, err);
-  if (st == QB_OK) st = qb_pauli_sum_add(P, 1.0, ops, &site, err);
+  qb_status st = qb_spin_sum_create(s->m + s->n, &P, err);
+  if (st == QB_OK) st = qb_spin_sum_add(P, 1.0, ops, &site, err);
   if (st == QB_OK) st = qb_spin_basis_create(s->m + s->n, -1, &B, err);
-  if (st == QB_OK) st = qb_pauli_sum_to_csr(P, B, &C, err);
+  if (st == QB_OK) st = qb_spin_sum_to_csr(P, B, &C, err);
   if (st == QB_OK) st = qb_op_from_csr(C, 1, O, err);
   if (st != QB_OK) qb_csr_free(C);
   qb_spin_basis_free(B);
-  qb_pauli_sum_free(P);
+  qb_spin_sum_free(P);
   return st;
 }
 

@@ -6,7 +6,7 @@
 
 #include "qbath/alloc.h"
 #include "qbath/dense.h"
-#include "qbath/evolve.h"
+#include "qbath/prop.h"
 #include "qbath/level_dot.h"
 #include "qbath/op.h"
 #include "qbath/rng.h"
@@ -28,8 +28,8 @@ static double dot_scale(const qb_level_dot *m) { return m->lambda / sqrt((double
 /* ---- dense representation ------------------------------------------------------- */
 
 /* The (dim x dim) row-major matrix, real for GOE, complex otherwise (level = row 0). */
-static qb_status dense_matrix(const qb_level_dot *m, qb_ld_key k, void **out, qb_dtype *dt, qb_err *err) {
-  qb_idx N = qb_ld_dot_levels(m), D = qb_ld_dense_dim(m), nd = m->ens == QB_GSE ? 2 * N : N;
+static qb_status dense_matrix(const qb_level_dot *m, qb_level_dot_key k, void **out, qb_dtype *dt, qb_err *err) {
+  qb_idx N = qb_level_dot_levels(m), D = qb_level_dot_dense_dim(m), nd = m->ens == QB_GSE ? 2 * N : N;
   *dt = m->ens == QB_GOE ? QB_REAL : QB_COMPLEX;
   size_t el = qb_dtype_size(*dt);
   void *H = qb_calloc((size_t)(D * D), el), *Hd = qb_calloc((size_t)(nd * nd), el);
@@ -96,12 +96,12 @@ done:
 
 /* Spectral measure from a dense diagonalization: weights |V_0a|^2; for GSE each Kramers
  * pair (consecutive equal eigenvalues) is one level with the pair's summed weight. */
-static qb_status dense_measure(const qb_level_dot *m, qb_ld_key k, double *E, double *w, qb_idx *count,
+static qb_status dense_measure(const qb_level_dot *m, qb_level_dot_key k, double *E, double *w, qb_idx *count,
                                qb_err *err) {
   void *H;
   qb_dtype dt;
   QB_TRY(dense_matrix(m, k, &H, &dt, err));
-  qb_idx D = qb_ld_dense_dim(m);
+  qb_idx D = qb_level_dot_dense_dim(m);
   double *ev = qb_malloc(sizeof(double) * (size_t)D);
   qb_status st = ev ? qb_dense_eigh(dt, D, H, ev, 1, err)
                     : QB_FAIL(err, QB_ERR_NOMEM, "level_dot: out of memory (dimension %lld)", (long long)D);
@@ -146,8 +146,8 @@ static void chain_free(chain *c) {
   memset(c, 0, sizeof *c);
 }
 
-static qb_status chain_build(const qb_level_dot *m, qb_ld_key k, chain *c, qb_err *err) {
-  qb_idx N = qb_ld_dot_levels(m);
+static qb_status chain_build(const qb_level_dot *m, qb_level_dot_key k, chain *c, qb_err *err) {
+  qb_idx N = qb_level_dot_levels(m);
   memset(c, 0, sizeof *c);
   c->n = N + 1;
   c->eps0 = m->eps0;
@@ -165,7 +165,7 @@ static qb_status chain_build(const qb_level_dot *m, qb_ld_key k, chain *c, qb_er
     /* |W_k|^2 of a complex Gaussian: exponential with mean v. */
     for (qb_idx i = 0; i < N && st == QB_OK; i++) c->w2[i] = v * qb_rng_gamma(&rc, 1.0);
   } else {
-    int beta = qb_ld_beta(m->ens);
+    int beta = qb_level_dot_beta(m->ens);
     c->a = qb_malloc(sizeof(double) * (size_t)(N + 1));
     c->b = qb_malloc(sizeof(double) * (size_t)N);
     if (!c->a || !c->b) goto nomem;
@@ -349,13 +349,13 @@ static qb_status full_chain_measure(const chain *c, int nthreads, double *E, dou
   qb_idx n = c->n;
   memcpy(E, c->a, sizeof(double) * (size_t)n);
   memcpy(w, c->b, sizeof(double) * (size_t)(n - 1)); /* w doubles as dsterf's scratch */
-  QB_TRY(qb_tridiag_eigh(n, E, w, NULL, err));
+  QB_TRY(qb_dense_tridiag_eigh(n, E, w, NULL, err));
 #pragma omp parallel for default(none) shared(c, E, w, work, n) schedule(static) num_threads(nthreads)
   for (qb_idx j = 0; j < n; j++) w[j] = chain_weight(c, E[j], work + (qb_idx)omp_get_thread_num() * n);
   return QB_OK;
 }
 
-static qb_status chain_measure(const qb_level_dot *m, qb_ld_key k, int nthreads, double *E, double *w,
+static qb_status chain_measure(const qb_level_dot *m, qb_level_dot_key k, int nthreads, double *E, double *w,
                                qb_idx *count, qb_err *err) {
   chain c;
   QB_TRY(chain_build(m, k, &c, err));
@@ -406,11 +406,11 @@ static qb_status chain_measure(const qb_level_dot *m, qb_ld_key k, int nthreads,
   return QB_OK;
 }
 
-qb_status qb_level_dot_measure(const qb_level_dot *m, qb_ld_key key, int nthreads, double *E, double *w,
+qb_status qb_level_dot_measure(const qb_level_dot *m, qb_level_dot_key key, int nthreads, double *E, double *w,
                                qb_idx *count, qb_err *err) {
   QB_TRY(qb_level_dot_check(m, err));
   if (m->repr == QB_LD_DENSE) return dense_measure(m, key, E, w, count, err);
-  if (m->repr == QB_LD_UNFOLDED) return qb_ld_unfolded_measure(m, key, nthreads, E, w, count, err);
+  if (m->repr == QB_LD_UNFOLDED) return qb_level_dot_unfolded_measure(m, key, nthreads, E, w, count, err);
   return chain_measure(m, key, nthreads, E, w, count, err);
 }
 
@@ -445,12 +445,12 @@ static qb_status chain_csr(const chain *c, qb_csr **A, qb_err *err) {
 
 /* Dense CSR; no enclosure is returned (NaN): Gershgorin discs of a dense random matrix
  * are ~sqrt(N) times too wide, so the propagator's Lanczos bounds are used instead. */
-static qb_status dense_csr(const qb_level_dot *m, qb_ld_key k, qb_csr **A, double *emin, double *emax,
+static qb_status dense_csr(const qb_level_dot *m, qb_level_dot_key k, qb_csr **A, double *emin, double *emax,
                            qb_err *err) {
   void *H;
   qb_dtype dt;
   QB_TRY(dense_matrix(m, k, &H, &dt, err));
-  qb_idx D = qb_ld_dense_dim(m), nnz = D * D;
+  qb_idx D = qb_level_dot_dense_dim(m), nnz = D * D;
   qb_idx *ri = qb_malloc(sizeof(qb_idx) * (size_t)nnz), *ci = qb_malloc(sizeof(qb_idx) * (size_t)nnz);
   qb_status st;
   *emin = *emax = NAN;
@@ -470,7 +470,7 @@ static qb_status dense_csr(const qb_level_dot *m, qb_ld_key k, qb_csr **A, doubl
   return st;
 }
 
-qb_status qb_level_dot_csr(const qb_level_dot *m, qb_ld_key key, qb_csr **A, double *emin, double *emax,
+qb_status qb_level_dot_csr(const qb_level_dot *m, qb_level_dot_key key, qb_csr **A, double *emin, double *emax,
                            qb_err *err) {
   QB_TRY(qb_level_dot_check(m, err));
   if (m->repr == QB_LD_DENSE) return dense_csr(m, key, A, emin, emax, err);
@@ -502,7 +502,7 @@ static qb_status record_survival(void *ctx, size_t j, double t, int nstates, qb_
   return QB_OK;
 }
 
-/* The one place that calls the propagator API (qbath/evolve.h). */
+/* The one place that calls the propagator API (qbath/prop.h). */
 qb_status qb_level_dot_propagate(qb_csr *A, double emin, double emax, const double *t, qb_idx nt,
                                  const qb_prop_type *method, double tol, qb_idx nres, double *P, qb_err *err) {
   qb_op *H = NULL;

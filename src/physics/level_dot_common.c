@@ -9,7 +9,7 @@
 
 #include "physics/level_dot_internal.h"
 
-qb_idx qb_ld_unfolded_window(const qb_level_dot *m) {
+qb_idx qb_level_dot_unfolded_window(const qb_level_dot *m) {
   return m->window > 0 ? m->window : QB_LD_UNFOLDED_DEFAULT_WINDOW;
 }
 
@@ -24,17 +24,17 @@ qb_status qb_level_dot_check(const qb_level_dot *m, qb_err *err) {
   if (m->ens == QB_GSE && m->N % 2)
     return QB_FAIL(err, QB_ERR_INPUT, "level_dot: GSE needs an even N (= 2 x Kramers pairs), got %lld", (long long)m->N);
   if (m->window < 0) return QB_FAIL(err, QB_ERR_INPUT, "level_dot: window = %lld must be >= 0", (long long)m->window);
-  if (m->repr == QB_LD_UNFOLDED && qb_ld_unfolded_window(m) < 8)
+  if (m->repr == QB_LD_UNFOLDED && qb_level_dot_unfolded_window(m) < 8)
     return QB_FAIL(err, QB_ERR_INPUT, "level_dot: the unfolded window needs >= 8 levels, got %lld", (long long)m->window);
   return QB_OK;
 }
 
 qb_idx qb_level_dot_measure_size(const qb_level_dot *m) {
-  qb_idx n = qb_ld_dot_levels(m) + 1;
+  qb_idx n = qb_level_dot_levels(m) + 1;
   if (m->repr == QB_LD_DENSE) return n;
   if (m->repr == QB_LD_UNFOLDED) {
     /* Levels in the window fluctuate around K (number variance ~ ln K / pi^2); roots K + 1. */
-    qb_idx K = qb_ld_unfolded_window(m);
+    qb_idx K = qb_level_dot_unfolded_window(m);
     return K + K / 8 + 64;
   }
   return m->window > 0 && m->window < n ? m->window : n;

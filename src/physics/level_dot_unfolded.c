@@ -43,16 +43,16 @@
 #include "qbath/dense.h"
 #include "qbath/level_dot.h"
 #include "qbath/rng.h"
-#include "qbath/theory.h"
+#include "qbath/quad.h"
 
 #include "physics/level_dot_internal.h"
 
 #include <omp.h>
 
-static double sigma_out(const qb_ld_window *W, double u) { return W->v * log((W->A - u) / (W->A + u)); }
+static double sigma_out(const qb_level_dot_window *W, double u) { return W->v * log((W->A - u) / (W->A + u)); }
 
 /* -Sigma_out'(u) > 0 */
-static double sigma_out_slope(const qb_ld_window *W, double u) { return W->v * (1.0 / (W->A - u) + 1.0 / (W->A + u)); }
+static double sigma_out_slope(const qb_level_dot_window *W, double u) { return W->v * (1.0 / (W->A - u) + 1.0 / (W->A + u)); }
 
 /* Semicircle counting function: the fraction of n levels below x R, x in [-1, 1]. */
 static double semicircle_fraction(double x) {
@@ -60,15 +60,15 @@ static double semicircle_fraction(double x) {
   return 0.5 + (x * sqrt(1.0 - x * x) + asin(x)) / M_PI;
 }
 
-static void window_free(qb_ld_window *W) {
+static void window_free(qb_level_dot_window *W) {
   qb_free(W->u);
   qb_free(W->c);
   memset(W, 0, sizeof *W);
 }
 
-static qb_status window_build(const qb_level_dot *m, qb_ld_key k, qb_ld_window *W, qb_err *err) {
-  qb_idx K = qb_ld_unfolded_window(m), cap = qb_level_dot_measure_size(m) - 1;
-  int beta = qb_ld_beta(m->ens);
+static qb_status window_build(const qb_level_dot *m, qb_level_dot_key k, qb_level_dot_window *W, qb_err *err) {
+  qb_idx K = qb_level_dot_unfolded_window(m), cap = qb_level_dot_measure_size(m) - 1;
+  int beta = qb_level_dot_beta(m->ens);
   memset(W, 0, sizeof *W);
   W->s = m->ens == QB_GSE ? 2.0 : 1.0;
   W->A = 0.5 * (double)K * W->s;
@@ -93,7 +93,7 @@ static qb_status window_build(const qb_level_dot *m, qb_ld_key k, qb_ld_window *
     b = qb_malloc(sizeof(double) * (size_t)nbig);
     if (!a || !b) goto nomem;
     st = qb_rmt_beta_hermite(&rd, beta, nbig, 1.0, a, b, err);
-    if (st == QB_OK) st = qb_tridiag_eigh(nbig, a, b, NULL, err);
+    if (st == QB_OK) st = qb_dense_tridiag_eigh(nbig, a, b, NULL, err);
     double R = qb_rmt_semicircle_radius(m->ens, nbig, 1.0);
     /* Level i of nbig sits on average at counting coordinate i + 1/2; the window is the
      * fixed interval (-A, A) of the unfolded axis around its centre nbig / 2, and holds
@@ -132,7 +132,7 @@ typedef struct secular_eval {
   double f, D0, D1;
 } secular_eval;
 
-static secular_eval secular_at(const qb_ld_window *W, double p0, double d1, double x) {
+static secular_eval secular_at(const qb_level_dot_window *W, double p0, double d1, double x) {
   double u = p0 + x, s = 0, D0 = 0, D1 = 0;
   for (qb_idx k = 0; k < W->K; k++) {
     double q = (W->u[k] - p0), r = x - q, t = W->c[k] / r;
@@ -150,7 +150,7 @@ static secular_eval secular_at(const qb_ld_window *W, double p0, double d1, doub
  * 1 / f'. Iteration: the two-pole rational model C - B0/y - B1/(y - d1) matching f and the
  * split f' at the iterate (LAPACK dlaed4's idea), solved exactly; a step outside the
  * bracket kept from the signs of f is replaced by bisection. */
-static void secular_root(const qb_ld_window *W, double p0, double d1, double *x_out, double *w_out) {
+static void secular_root(const qb_level_dot_window *W, double p0, double d1, double *x_out, double *w_out) {
   double lo = fmin(0.0, d1), hi = fmax(0.0, d1), x = 0.5 * d1;
   secular_eval e = secular_at(W, p0, d1, x);
   for (int it = 0; it < 200; it++) {
@@ -177,7 +177,7 @@ static void secular_root(const qb_ld_window *W, double p0, double d1, double *x_
   *w_out = 1.0 / (e.D0 + e.D1);
 }
 
-void qb_ld_secular_roots(const qb_ld_window *W, int nthreads, double *x, double *w) {
+void qb_level_dot_secular_roots(const qb_level_dot_window *W, int nthreads, double *x, double *w) {
   qb_idx K = W->K;
   if (nthreads < 1) nthreads = 1;
   /* Root j lies between boundary j - 1 and j: boundaries -A, u_0 .. u_{K-1}, A. Each
@@ -196,12 +196,12 @@ void qb_ld_secular_roots(const qb_ld_window *W, int nthreads, double *x, double 
   }
 }
 
-qb_status qb_ld_unfolded_measure(const qb_level_dot *m, qb_ld_key key, int nthreads, double *E, double *w,
+qb_status qb_level_dot_unfolded_measure(const qb_level_dot *m, qb_level_dot_key key, int nthreads, double *E, double *w,
                                  qb_idx *count, qb_err *err) {
-  qb_ld_window W;
+  qb_level_dot_window W;
   QB_TRY(window_build(m, key, &W, err));
   double nu = (double)m->N / (M_PI * m->lambda);
-  qb_ld_secular_roots(&W, nthreads, E, w);
+  qb_level_dot_secular_roots(&W, nthreads, E, w);
   for (qb_idx j = 0; j <= W.K; j++) E[j] = m->eps0 + E[j] / nu; /* u = nu (E - eps0) */
   *count = W.K + 1;
   window_free(&W);
@@ -234,7 +234,7 @@ qb_status qb_level_dot_continuum(const qb_level_dot *m, const double *t, qb_idx 
     for (qb_idx j = 0; j < nt; j++) phi[j] = 0;
     return QB_OK;
   }
-  double nu = (double)m->N / (M_PI * m->lambda), K = (double)qb_ld_unfolded_window(m);
+  double nu = (double)m->N / (M_PI * m->lambda), K = (double)qb_level_dot_unfolded_window(m);
   /* Physical units: half-width a = A / nu, Lorentzian half-width c = Gamma/2 = g lambda. */
   double a = 0.5 * K * (m->ens == QB_GSE ? 2.0 : 1.0) / nu, c = m->gamma / (double)m->N * m->lambda;
   double norm = atan(c / a) / c; /* I(0) */

@@ -35,7 +35,7 @@ qb_status qb_two_dot_check(const qb_two_dot *m, qb_err *err) {
 
 /* Dot 1's N1 levels, sorted, shifted so that the one nearest the band centre sits at eps0;
  * that level is returned first (lev[0]), the others follow in ascending order. */
-static qb_status dot1_levels(const qb_two_dot *m, qb_ld_key k, double *lev, qb_err *err) {
+static qb_status dot1_levels(const qb_two_dot *m, qb_level_dot_key k, double *lev, qb_err *err) {
   qb_idx n = m->N1;
   qb_rng r;
   qb_rng_init(&r, k.seed, k.point, k.realization, QB_TD_PURPOSE_DOT1);
@@ -45,8 +45,8 @@ static qb_status dot1_levels(const qb_two_dot *m, qb_ld_key k, double *lev, qb_e
     double *off = qb_malloc(sizeof(double) * (size_t)(n > 1 ? n - 1 : 1));
     if (off == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "two_dot: no memory for dot 1");
     /* The same scale as level_dot's dot: semicircle radius 2 lambda. */
-    qb_status st = qb_rmt_beta_hermite(&r, qb_ld_beta(m->ens), n, m->lambda / sqrt((double)n), lev, off, err);
-    if (st == QB_OK && n > 1) st = qb_tridiag_eigh(n, lev, off, NULL, err);
+    qb_status st = qb_rmt_beta_hermite(&r, qb_level_dot_beta(m->ens), n, m->lambda / sqrt((double)n), lev, off, err);
+    if (st == QB_OK && n > 1) st = qb_dense_tridiag_eigh(n, lev, off, NULL, err);
     qb_free(off);
     QB_TRY(st);
   }
@@ -60,7 +60,7 @@ static qb_status dot1_levels(const qb_two_dot *m, qb_ld_key k, double *lev, qb_e
   return QB_OK;
 }
 
-qb_status qb_two_dot_csr(const qb_two_dot *m, qb_ld_key key, qb_csr **A, double *emin, double *emax, qb_err *err) {
+qb_status qb_two_dot_csr(const qb_two_dot *m, qb_level_dot_key key, qb_csr **A, double *emin, double *emax, qb_err *err) {
   QB_TRY(qb_two_dot_check(m, err));
   qb_level_dot l = qb_two_dot_level_part(m);
   qb_csr *B = NULL;
@@ -118,7 +118,7 @@ done:
   return st;
 }
 
-qb_status qb_two_dot_spectrum(const qb_two_dot *m, qb_ld_key key, double *E, qb_cplx *c, qb_err *err) {
+qb_status qb_two_dot_spectrum(const qb_two_dot *m, qb_level_dot_key key, double *E, qb_cplx *c, qb_err *err) {
   qb_csr *A;
   double lo, hi;
   QB_TRY(qb_two_dot_csr(m, key, &A, &lo, &hi, err));

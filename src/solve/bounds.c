@@ -18,7 +18,7 @@ qb_bounds_params qb_bounds_defaults(void) {
   return (qb_bounds_params){QB_BOUNDS_LANCZOS, 60, 0.002, 1, 0.02};
 }
 
-qb_status qb_csr_gershgorin(const qb_csr *A, double *lo, double *hi, qb_err *err) {
+qb_status qb_bounds_gershgorin(const qb_csr *A, double *lo, double *hi, qb_err *err) {
   if (A->nrows != A->ncols || A->nrows == 0)
     return QB_FAIL(err, QB_ERR_DIM, "Gershgorin discs of a %lld x %lld matrix",
                    (long long)A->nrows, (long long)A->ncols);
@@ -52,7 +52,7 @@ static void random_start(const qb_rng *r, size_t nd, double *v) {
   for (size_t b = 0; b < nblocks; b++) {
     uint64_t w[4];
     qb_rng_block(r, b, w);
-    for (size_t u = 0; u < 4 && 4 * b + u < nd; u++) v[4 * b + u] = qb_u64_to_uniform(w[u]) - 0.5;
+    for (size_t u = 0; u < 4 && 4 * b + u < nd; u++) v[4 * b + u] = qb_rng_u64_to_uniform(w[u]) - 0.5;
   }
 }
 
@@ -68,7 +68,7 @@ static qb_status ritz_extremes(int k, const double *alpha, const double *beta,
   }
   memcpy(d, alpha, (size_t)k * sizeof *d);
   memcpy(e, beta, (size_t)k * sizeof *e);
-  st = qb_tridiag_eigh(k, d, e, z, err);
+  st = qb_dense_tridiag_eigh(k, d, e, z, err);
   if (st != QB_OK) goto done;
   info->ritz_min = d[0];
   info->ritz_max = d[k - 1];
@@ -174,7 +174,7 @@ qb_status qb_bounds_compute(qb_op *H, const qb_bounds_params *params, double *em
   QB_TRY(check_params(H, &p, err));
   qb_bounds_info in = {NAN, NAN, NAN, NAN, NAN, NAN, 0};
   const int is_csr = !strcmp(H->type->name, "csr");
-  if (is_csr) QB_TRY(qb_csr_gershgorin(H->impl, &in.gersh_min, &in.gersh_max, err));
+  if (is_csr) QB_TRY(qb_bounds_gershgorin(H->impl, &in.gersh_min, &in.gersh_max, err));
   double lo, hi;
   if (p.method == QB_BOUNDS_GERSHGORIN) {
     lo = in.gersh_min;
@@ -204,7 +204,7 @@ qb_status qb_bounds_compute(qb_op *H, const qb_bounds_params *params, double *em
   return QB_OK;
 }
 
-qb_status qb_op_bounds(qb_op *H, const qb_bounds_params *params, double *emin, double *emax,
+qb_status qb_bounds_op(qb_op *H, const qb_bounds_params *params, double *emin, double *emax,
                        qb_err *err) {
   if (!H->have_bounds) return qb_bounds_compute(H, params, emin, emax, NULL, err);
   if (emin) *emin = H->emin;

@@ -18,7 +18,7 @@ struct qb_eigs_cache {
   int have_window;
 };
 
-int qb_eigs_uses_dense(const qb_eigs_opts *o, double dim) {
+int qb_eigs_cache_uses_dense(const qb_eigs_opts *o, double dim) {
   return o->method == QB_EIGS_DENSE || (o->method == QB_EIGS_AUTO && dim <= (double)o->dense_max_dim);
 }
 
@@ -42,7 +42,7 @@ qb_eigs_cache *qb_eigs_cache_free(qb_eigs_cache *c) {
 
 qb_idx qb_eigs_cache_dim(const qb_eigs_cache *c) { return c->A->nrows; }
 
-int qb_eigs_cache_dense(const qb_eigs_cache *c) { return qb_eigs_uses_dense(&c->o, (double)c->A->nrows); }
+int qb_eigs_cache_dense(const qb_eigs_cache *c) { return qb_eigs_cache_uses_dense(&c->o, (double)c->A->nrows); }
 
 void qb_eigs_cache_need(qb_eigs_cache *c, unsigned need) { c->need |= need; }
 

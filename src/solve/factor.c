@@ -31,7 +31,7 @@ void qb_factor_opts_default(qb_factor_opts *o) {
 }
 
 /* FNV-1a over the dimension, row pointers and column indices. */
-uint64_t qb_csr_pattern_hash(const qb_csr *A) {
+uint64_t qb_factor_pattern_hash(const qb_csr *A) {
   uint64_t h = 1469598103934665603ull;
   const uint64_t prime = 1099511628211ull;
   h = (h ^ (uint64_t)A->nrows) * prime;
@@ -43,7 +43,7 @@ uint64_t qb_csr_pattern_hash(const qb_csr *A) {
 
 int qb_factor_matches(const qb_factor *F, const qb_csr *A) {
   return F && A->nrows == F->n && A->ncols == F->n && A->dtype == F->dtype &&
-         qb_csr_pattern_hash(A) == F->pattern_hash;
+         qb_factor_pattern_hash(A) == F->pattern_hash;
 }
 
 /* Entries of S = pattern(A) U diag: counts per row, then a merge of each row with i. */
@@ -116,7 +116,7 @@ qb_status qb_factor_create(const qb_factor_type *type, const qb_csr *A,
   if (o) F->opts = *o; else qb_factor_opts_default(&F->opts);
   F->n = A->nrows;
   F->dtype = A->dtype;
-  F->pattern_hash = qb_csr_pattern_hash(A);
+  F->pattern_hash = qb_factor_pattern_hash(A);
   qb_status st = build_pattern(F, A, err);
   if (st == QB_OK) {
     load_values(F, A);

@@ -1,11 +1,11 @@
 /* prop.c — the propagator object shared by every method: lifecycle, steps, runs over
- * output times with observers, time grids (qbath/evolve.h). */
+ * output times with observers, time grids (qbath/prop.h). */
 #include <math.h>
 #include <string.h>
 #include <strings.h>
 
 #include "qbath/alloc.h"
-#include "qbath/evolve.h"
+#include "qbath/prop.h"
 
 struct qb_prop {
   const qb_prop_type *type; /* method */
@@ -124,14 +124,14 @@ qb_op *qb_prop_op(const qb_prop *P) { return P->H; }
 
 qb_idx qb_prop_dim(const qb_prop *P) { return P->H->dim; }
 
-qb_status qb_time_grid_linear(double t0, double t1, size_t n, double *t, qb_err *err) {
+qb_status qb_prop_time_grid_linear(double t0, double t1, size_t n, double *t, qb_err *err) {
   if (n < 1 || !isfinite(t0) || !isfinite(t1) || t1 < t0)
     return QB_FAIL(err, QB_ERR_INPUT, "linear time grid [%g, %g] with %zu points", t0, t1, n);
   for (size_t j = 0; j < n; j++) t[j] = n == 1 ? t0 : t0 + (t1 - t0) * (double)j / (double)(n - 1);
   return QB_OK;
 }
 
-qb_status qb_time_grid_log(double t0, double t1, size_t n, double *t, qb_err *err) {
+qb_status qb_prop_time_grid_log(double t0, double t1, size_t n, double *t, qb_err *err) {
   if (n < 1 || !(t0 > 0.0) || !isfinite(t1) || t1 < t0)
     return QB_FAIL(err, QB_ERR_INPUT, "log time grid [%g, %g] with %zu points (need 0 < t0 <= t1)",
                    t0, t1, n);

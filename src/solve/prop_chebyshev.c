@@ -1,5 +1,5 @@
 /* prop_chebyshev.c — the Chebyshev propagator exp(-i H dt) psi with Bessel coefficients
- * (Tal-Ezer & Kosloff 1984), plan cached per (dt, tol) (qbath/evolve.h).
+ * (Tal-Ezer & Kosloff 1984), plan cached per (dt, tol) (qbath/prop.h).
  *
  *   exp(-i H dt) = exp(-i c dt) sum_{k=0}^{K} (2 - delta_k0) (-i)^k J_k(a dt) T_k(X),
  *   X = (H - c)/a,  T_0 psi = psi, T_1 psi = X psi, T_{k+1} = 2 X T_k - T_{k-1}.
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "qbath/alloc.h"
-#include "qbath/evolve.h"
+#include "qbath/prop.h"
 #include "qbath/vec.h"
 
 typedef struct {
@@ -43,7 +43,7 @@ static void cheb_free(void *s_) {
 static qb_status cheb_create(qb_op *H, const qb_prop_params *p, void **out, qb_err *err) {
   *out = NULL;
   double emin, emax;
-  QB_TRY(qb_op_bounds(H, &p->bounds, &emin, &emax, err));
+  QB_TRY(qb_bounds_op(H, &p->bounds, &emin, &emax, err));
   cheb_state *s = qb_calloc(1, sizeof *s);
   if (!s) return QB_FAIL(err, QB_ERR_NOMEM, "Chebyshev propagator");
   s->H = H;
@@ -81,7 +81,7 @@ static qb_status cheb_plan(cheb_state *s, double dt, double tol, qb_err *err) {
   if (dt == s->plan_dt && tol == s->plan_tol) return QB_OK;
   int sub = 1, K = -1;
   for (;;) { /* the fewest equal substeps whose order fits max_order */
-    K = qb_cheb_exp_order(s->a * dt / sub, tol / sub);
+    K = qb_prop_cheb_exp_order(s->a * dt / sub, tol / sub);
     if (K < 0) return QB_FAIL(err, QB_ERR_NOMEM, "Chebyshev order for a dt = %g", dt);
     if (K <= s->max_order) break;
     sub = sub * 2 > sub + (int)(s->a * dt / s->max_order) ? sub * 2 : sub + 1;
@@ -89,7 +89,7 @@ static qb_status cheb_plan(cheb_state *s, double dt, double tol, qb_err *err) {
   const double h = dt / sub, z = s->a * h;
   const int nb = K + 1 + (int)(12.0 * cbrt(z)) + 40; /* tail terms for the bound */
   QB_TRY(ensure_cap(s, nb, err));
-  QB_TRY(qb_bessel_j_seq(z, nb, s->bes, err));
+  QB_TRY(qb_prop_bessel_j_seq(z, nb, s->bes, err));
   const qb_cplx phase = cexp(-I * s->c * h);
   qb_cplx mi = 1.0; /* (-i)^k */
   for (int k = 0; k <= K; k++, mi *= -I) s->coef[k] = (k ? 2.0 : 1.0) * mi * s->bes[k] * phase;

@@ -1,12 +1,12 @@
 /* prop_dense.c — exact evolution by dense eigendecomposition, the reference
- * (qbath/evolve.h): H = V diag(E) V^dagger, exp(-i H dt) psi = V diag(e^{-i E dt}) V^dagger psi.
+ * (qbath/prop.h): H = V diag(E) V^dagger, exp(-i H dt) psi = V diag(e^{-i E dt}) V^dagger psi.
  * D^2 memory; BLAS gemm/gemv per step. */
 #include <cblas.h>
 #include <math.h>
 
 #include "qbath/alloc.h"
 #include "qbath/dense.h"
-#include "qbath/evolve.h"
+#include "qbath/prop.h"
 
 typedef struct {
   size_t n;

@@ -1,5 +1,5 @@
 /* prop_krylov.c — the Lanczos (Krylov) propagator with an a-posteriori error estimate and
- * an adaptive step (qbath/evolve.h).
+ * an adaptive step (qbath/prop.h).
  *
  *   exp(-i H tau) psi ~ ||psi|| V_k exp(-i T_k tau) e_1,   V_k = [v_0 .. v_{k-1}],
  *   error estimate  beta_k |e_k^T exp(-i T_k tau) e_1| ||psi||
@@ -16,7 +16,7 @@
 
 #include "qbath/alloc.h"
 #include "qbath/dense.h"
-#include "qbath/evolve.h"
+#include "qbath/prop.h"
 #include "qbath/vec.h"
 
 /* Bisection steps on log(tau) when the basis is exhausted; the largest number of Taylor
@@ -92,7 +92,7 @@ static qb_status krylov_create(qb_op *H, const qb_prop_params *p, void **out, qb
 static qb_status tri_eig(krylov_state *s, int k, qb_err *err) {
   memcpy(s->d, s->alpha, (size_t)k * sizeof *s->d);
   memcpy(s->e, s->beta, (size_t)k * sizeof *s->e);
-  return qb_tridiag_eigh(k, s->d, s->e, s->z, err);
+  return qb_dense_tridiag_eigh(k, s->d, s->e, s->z, err);
 }
 
 /* u = exp(-i T_k tau) e_1 from the eigenpairs: u_i = sum_l z_il exp(-i d_l tau) z_0l. */

@@ -18,7 +18,7 @@ qb_status qb_emft_sample_goe(const qb_rng *r0, qb_idx d, double shift_spacings,
   if (!e) return QB_FAIL(err, QB_ERR_NOMEM, "emft sample: out of memory (d = %lld)", (long long)d);
   double *off = e + d;
   qb_status st = qb_rmt_beta_hermite(&r, 1, d, 1.0, e, off, err);
-  if (st == QB_OK) st = qb_tridiag_eigh(d, e, off, NULL, err);
+  if (st == QB_OK) st = qb_dense_tridiag_eigh(d, e, off, NULL, err);
   if (st != QB_OK) {
     qb_free(e);
     return st;

@@ -46,7 +46,7 @@ static void make_plans(qb_fftconv *c, int *ok) {
   *ok = c->fwd != NULL && c->inv != NULL;
 }
 
-/* Spectrum of the kernel K_r = -phi(r - (n-1))/pi, r = 0..2n-2 (see qb_fftconv_kk). */
+/* Spectrum of the kernel K_r = -phi(r - (n-1))/pi, r = 0..2n-2 (see qb_fft_convolve_kk). */
 static void make_kk_kernel(qb_fftconv *c) {
   memset(c->x, 0, sizeof(double) * (size_t)c->L);
   for (qb_idx r = 0; r <= 2 * (c->n - 1); r++)
@@ -54,7 +54,7 @@ static void make_kk_kernel(qb_fftconv *c) {
   fftw_execute_dft_r2c(c->fwd, c->x, c->kk);
 }
 
-qb_status qb_fftconv_create(qb_idx n, qb_fftconv **out, qb_err *err) {
+qb_status qb_fft_convolve_create(qb_idx n, qb_fftconv **out, qb_err *err) {
   *out = NULL;
   if (n < 3 || n % 2 == 0 || n > (qb_idx)1 << 28)
     return QB_FAIL(err, QB_ERR_INPUT, "fft convolution: grid points n = %lld must be odd, in "
@@ -74,7 +74,7 @@ qb_status qb_fftconv_create(qb_idx n, qb_fftconv **out, qb_err *err) {
   int ok = c->x && c->fa && c->fb && c->far && c->fbr && c->kk;
   if (ok) make_plans(c, &ok);
   if (!ok) {
-    qb_fftconv_free(c);
+    qb_fft_convolve_free(c);
     return QB_FAIL(err, QB_ERR_NOMEM, "fft convolution of %lld points (transform length %lld)",
                    (long long)n, (long long)good_size(2 * n - 1));
   }
@@ -83,7 +83,7 @@ qb_status qb_fftconv_create(qb_idx n, qb_fftconv **out, qb_err *err) {
   return QB_OK;
 }
 
-qb_fftconv *qb_fftconv_free(qb_fftconv *c) {
+qb_fftconv *qb_fft_convolve_free(qb_fftconv *c) {
   if (c == NULL) return NULL;
 #pragma omp critical(qb_fftw_planner)
   {
@@ -99,7 +99,7 @@ qb_fftconv *qb_fftconv_free(qb_fftconv *c) {
   return qb_free(c);
 }
 
-qb_idx qb_fftconv_n(const qb_fftconv *c) { return c->n; }
+qb_idx qb_fft_convolve_n(const qb_fftconv *c) { return c->n; }
 
 /* Spectrum of y (reversed when rev) zero-padded to L. */
 static void forward(qb_fftconv *c, const double *y, int rev, fftw_complex *spec) {
@@ -114,7 +114,7 @@ static void backward_window(qb_fftconv *c, fftw_complex *spec, double scale, dou
   for (qb_idx i = 0; i < c->n; i++) out[i] = scale * c->x[i + c->n - 1];
 }
 
-void qb_fftconv_pph(qb_fftconv *c, const double *a, const double *b, double h, double *out) {
+void qb_fft_convolve_pph(qb_fftconv *c, const double *a, const double *b, double h, double *out) {
   /* sum_{j+k-l=i} a_j a_k b_l = ((a*a) * rev b)_{i+n-1}: rev b_q = b_{n-1-q}. */
   forward(c, a, 0, c->fa);
   forward(c, b, 0, c->fb);
@@ -126,7 +126,7 @@ void qb_fftconv_pph(qb_fftconv *c, const double *a, const double *b, double h, d
   backward_window(c, c->fa, h * h / (double)c->L, out);
 }
 
-void qb_fftconv_kk(qb_fftconv *c, const double *y, double *out) {
+void qb_fft_convolve_kk(qb_fftconv *c, const double *y, double *out) {
   forward(c, y, 0, c->fa);
   for (qb_idx k = 0; k < c->nc; k++) c->fa[k] *= c->kk[k];
   backward_window(c, c->fa, 1.0, out);

@@ -12,28 +12,28 @@
 #ifndef QBATH_THEORY_FFT_CONVOLVE_H
 #define QBATH_THEORY_FFT_CONVOLVE_H
 
-#include "qbath/status.h"
+#include "qbath/err.h"
 #include "qbath/types.h"
 
 typedef struct qb_fftconv qb_fftconv;
 
 /* Plans for grids of n points (n odd, n >= 3). *out = NULL on failure. */
-qb_status qb_fftconv_create(qb_idx n, qb_fftconv **out, qb_err *err);
+qb_status qb_fft_convolve_create(qb_idx n, qb_fftconv **out, qb_err *err);
 /* Destroys plans and work arrays; NULL-safe; returns NULL. */
-qb_fftconv *qb_fftconv_free(qb_fftconv *c);
+qb_fftconv *qb_fft_convolve_free(qb_fftconv *c);
 /* Grid points the object was made for. */
-qb_idx qb_fftconv_n(const qb_fftconv *c);
+qb_idx qb_fft_convolve_n(const qb_fftconv *c);
 
 /* Particle-particle-hole triple convolution of the IPT self-energy:
  *   out_i = h^2 sum_{j+k-l=i} [ a_j a_k b_l + b_j b_k a_l ],
  * the discretization of int de1 de2 [a(e1) a(e2) b(e1+e2-w) + b(e1) b(e2) a(e1+e2-w)].
  * Points outside the grid count as zero. a, b, out: n doubles (out may not alias). */
-void qb_fftconv_pph(qb_fftconv *c, const double *a, const double *b, double h, double *out);
+void qb_fft_convolve_pph(qb_fftconv *c, const double *a, const double *b, double h, double *out);
 
 /* Kramers-Kronig: for the piecewise-linear interpolant y(w) of y_j on the grid (zero
  * outside), out_i = (1/pi) P int y(w') / (w' - w_i) dw' ... exactly; so that for a causal
  * F with Im F = y, Re F(w_i) = -(1/pi) P int y(w')/(w_i - w') dw' = out_i. Independent of h.
  * y, out: n doubles (out may alias y). */
-void qb_fftconv_kk(qb_fftconv *c, const double *y, double *out);
+void qb_fft_convolve_kk(qb_fftconv *c, const double *y, double *out);
 
 #endif

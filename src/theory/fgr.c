@@ -1,9 +1,9 @@
 /* fgr.c — closed forms of "Emergence of Fermi's Golden Rule" (Micklitz et al. 2022):
  * P_res (Eqs. 4, 21), P(tau) (Eq. 5 and its large-gamma form), Eq. (6) with the form
- * factors of Eqs. (27)-(29). Conventions in qbath/theory.h. */
+ * factors of Eqs. (27)-(29). Conventions in qbath/fgr.h. */
 #include <math.h>
 
-#include "qbath/theory.h"
+#include "qbath/fgr.h"
 
 /* Above this gamma, e^g erfc(sqrt g) comes from the continued fraction (no overflow). */
 #define EQ4_DIRECT_MAX 25.0
@@ -11,7 +11,7 @@
 /* FGR paper Eq. (4). */
 double qb_fgr_pres_eq4(double g) {
   if (g <= 0) return 1.0;
-  double ex = g < EQ4_DIRECT_MAX ? exp(g) * erfc(sqrt(g)) : qb_erfcx(sqrt(g));
+  double ex = g < EQ4_DIRECT_MAX ? exp(g) * erfc(sqrt(g)) : qb_quad_erfcx(sqrt(g));
   return 1 - g - sqrt(M_PI * g) * (0.5 - g) * ex;
 }
 
@@ -56,7 +56,7 @@ static double eq5_inner(double s, void *vctx) {
   if (x <= 0) return 0;
   double lb = 1 + s * s, mb = s * sqrt(2 + s * s), z = 2 * q->gamma * x * mb;
   double i0e, i1e;
-  qb_bessel_i01_scaled(z, &i0e, &i1e);
+  qb_quad_bessel_i01_scaled(z, &i0e, &i1e);
   /* lambda_b I_0 - mu_b I_1 = e^z [(lambda_b - mu_b) i0e + mu_b (i0e - i1e)], and
    * lambda_b - mu_b = 1 / (lambda_b + mu_b): both terms positive, exponent <= 0. */
   double lmm = 1 / (lb + mb);

@@ -49,7 +49,7 @@ qb_status qb_ipt_create(qb_idx n, double wmax, qb_ipt **out, qb_err *err) {
     qb_ipt_free(s);
     return QB_FAIL(err, QB_ERR_NOMEM, "ipt solver of %lld points", (long long)n);
   }
-  qb_status st = qb_fftconv_create(n, &s->conv, err);
+  qb_status st = qb_fft_convolve_create(n, &s->conv, err);
   if (st != QB_OK) {
     qb_ipt_free(s);
     return st;
@@ -61,7 +61,7 @@ qb_status qb_ipt_create(qb_idx n, double wmax, qb_ipt **out, qb_err *err) {
 
 qb_ipt *qb_ipt_free(qb_ipt *s) {
   if (s == NULL) return NULL;
-  qb_fftconv_free(s->conv);
+  qb_fft_convolve_free(s->conv);
   qb_free(s->w);
   qb_free(s->a);
   qb_free(s->b);
@@ -116,9 +116,9 @@ void qb_ipt_sigma2(qb_ipt *s, double U, double T, const qb_cplx *G0, qb_cplx *S2
     s->a[i] = rho0 * f;       /* occupied */
     s->b[i] = rho0 * (1 - f); /* empty */
   }
-  qb_fftconv_pph(s->conv, s->a, s->b, s->h, s->y);
+  qb_fft_convolve_pph(s->conv, s->a, s->b, s->h, s->y);
   for (qb_idx i = 0; i < s->n; i++) s->y[i] *= -M_PI * U * U; /* Im S2, Eq. (19) */
-  qb_fftconv_kk(s->conv, s->y, s->a);                          /* Re S2 */
+  qb_fft_convolve_kk(s->conv, s->y, s->a);                          /* Re S2 */
   for (qb_idx i = 0; i < s->n; i++) S2[i] = s->a[i] + I * s->y[i];
 }
 

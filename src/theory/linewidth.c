@@ -5,21 +5,21 @@
 
 #include <math.h>
 
-qb_lw_params qb_lw_params_default(void) {
-  return (qb_lw_params){.gamma = 0.1, .K = 3, .Xi = 2 / log(3.0), .s = 0.5, .N = 10, .d = 1,
+qb_linewidth_params qb_linewidth_params_default(void) {
+  return (qb_linewidth_params){.gamma = 0.1, .K = 3, .Xi = 2 / log(3.0), .s = 0.5, .N = 10, .d = 1,
                         .nmax = 0, .method = QB_LW_SUM, .lnG_min = -700, .lnG_tol = 1e-10,
                         .quad_per_unit = 64};
 }
 
-double qb_lw_eps(double Xi, double K) { return (Xi * log(K) - 1) / (Xi * log(K)); }
-double qb_lw_xi(double eps, double K) { return 1 / (log(K) * (1 - eps)); }
+double qb_linewidth_eps(double Xi, double K) { return (Xi * log(K) - 1) / (Xi * log(K)); }
+double qb_linewidth_xi(double eps, double K) { return 1 / (log(K) * (1 - eps)); }
 
 /* s N ln^d(x) (the intermediate-time form of Eq. (20)). */
-static double nfast_log(const qb_lw_params *p, double lnx) {
+static double nfast_log(const qb_linewidth_params *p, double lnx) {
   return p->s * p->N * pow(lnx, p->d);
 }
 
-double qb_lw_nfast(const qb_lw_params *p, double m, double Gamma) {
+double qb_linewidth_nfast(const qb_linewidth_params *p, double m, double Gamma) {
   double lnK = log(p->K), lnt = m * lnK; /* t = K^m / delta_m */
   if (Gamma > 0 && lnt >= -log(Gamma)) /* t >= 1/Gamma: saturated */
     return fmax(1, nfast_log(p, log(p->gamma / Gamma)));
@@ -29,7 +29,7 @@ double qb_lw_nfast(const qb_lw_params *p, double m, double Gamma) {
 
 /* The summand of Eq. (19)/Gamma at m = n + p (without the pair count), in logs so that
  * K^{2m eps} and (Gamma nf K^m)^2 may each overflow while their ratio does not. */
-static double summand(const qb_lw_params *p, double m, double Gamma, double eps, double nf) {
+static double summand(const qb_linewidth_params *p, double m, double Gamma, double eps, double nf) {
   double lnK = log(p->K), lnum = 2 * m * eps * lnK + log(fabs(nf));
   double lnx = Gamma > 0 ? log(Gamma * fabs(nf)) + m * lnK : -INFINITY;
   double lden = lnx > 0 ? 2 * lnx + log1p(exp(-2 * lnx)) : log1p(exp(2 * lnx));
@@ -37,20 +37,20 @@ static double summand(const qb_lw_params *p, double m, double Gamma, double eps,
 }
 
 /* Upper limit of n and p: nmax, or N when nmax = 0. */
-static double nmax(const qb_lw_params *p) { return p->nmax > 0 ? p->nmax : p->N; }
+static double nmax(const qb_linewidth_params *p) { return p->nmax > 0 ? p->nmax : p->N; }
 
-static double rhs_sum(const qb_lw_params *p, double Gamma, double eps) {
+static double rhs_sum(const qb_linewidth_params *p, double Gamma, double eps) {
   long N = (long)nmax(p);
   double S = 0;
   for (long m = 2; m <= 2 * N; m++) {
     double count = (double)(m - 1 < 2 * N + 1 - m ? m - 1 : 2 * N + 1 - m);
-    S += count * summand(p, (double)m, Gamma, eps, qb_lw_nfast(p, (double)m, Gamma));
+    S += count * summand(p, (double)m, Gamma, eps, qb_linewidth_nfast(p, (double)m, Gamma));
   }
   return S;
 }
 
 /* Eq. (E3) as printed: weights (m - 1), nf = s N ln^d(gamma K^m) for all m. */
-static double rhs_e3(const qb_lw_params *p, double Gamma, double eps) {
+static double rhs_e3(const qb_linewidth_params *p, double Gamma, double eps) {
   long N = (long)nmax(p);
   double S = 0;
   for (long m = 2; m <= 2 * N; m++) {
@@ -66,12 +66,12 @@ static double tent(double m, double N) {
   return m <= N + 1 ? m - 1 : 2 * N + 1 - m;
 }
 
-static double integrand(const qb_lw_params *p, double m, double Gamma, double eps) {
-  return tent(m, nmax(p)) * summand(p, m, Gamma, eps, qb_lw_nfast(p, m, Gamma));
+static double integrand(const qb_linewidth_params *p, double m, double Gamma, double eps) {
+  return tent(m, nmax(p)) * summand(p, m, Gamma, eps, qb_linewidth_nfast(p, m, Gamma));
 }
 
 /* Composite Simpson on [a, b] with about quad_per_unit panels per unit length. */
-static double simpson(const qb_lw_params *p, double a, double b, double Gamma, double eps) {
+static double simpson(const qb_linewidth_params *p, double a, double b, double Gamma, double eps) {
   if (!(b > a)) return 0;
   long k = (long)ceil((b - a) * p->quad_per_unit);
   if (k < 1) k = 1;
@@ -82,7 +82,7 @@ static double simpson(const qb_lw_params *p, double a, double b, double Gamma, d
 
 /* The integral over m in [1, 2N + 1], split at the integrand's kinks (N_0, N + 1, the
  * saturation point) so that Simpson sees smooth pieces. */
-static double rhs_integral(const qb_lw_params *p, double Gamma, double eps) {
+static double rhs_integral(const qb_linewidth_params *p, double Gamma, double eps) {
   double lnK = log(p->K), N = nmax(p);
   double cuts[5] = {1, 2 * N + 1, N + 1, 0, 0};
   int nc = 3;
@@ -103,8 +103,8 @@ static double rhs_integral(const qb_lw_params *p, double Gamma, double eps) {
   return S;
 }
 
-double qb_lw_rhs(const qb_lw_params *p, double Gamma) {
-  double eps = qb_lw_eps(p->Xi, p->K), S;
+double qb_linewidth_rhs(const qb_linewidth_params *p, double Gamma) {
+  double eps = qb_linewidth_eps(p->Xi, p->K), S;
   switch (p->method) {
     case QB_LW_SUM_E3: S = rhs_e3(p, Gamma, eps); break;
     case QB_LW_INTEGRAL: S = rhs_integral(p, Gamma, eps); break;
@@ -113,7 +113,7 @@ double qb_lw_rhs(const qb_lw_params *p, double Gamma) {
   return p->gamma * p->gamma * S;
 }
 
-static qb_status check(const qb_lw_params *p, qb_err *err) {
+static qb_status check(const qb_linewidth_params *p, qb_err *err) {
   if (!(p->gamma > 0 && p->gamma < 1) || !(p->K > 1) || !(p->Xi > 0) || !(p->s > 0) ||
       !(p->N >= 1) || !(p->nmax == 0 || p->nmax >= 1) || p->d < 1 || !(p->lnG_tol > 0) || p->quad_per_unit < 1 ||
       !(p->lnG_min < log(p->gamma) - 1))
@@ -124,13 +124,13 @@ static qb_status check(const qb_lw_params *p, qb_err *err) {
   return QB_OK;
 }
 
-qb_status qb_lw_solve(const qb_lw_params *p, qb_lw_result *r, qb_err *err) {
+qb_status qb_linewidth_solve(const qb_linewidth_params *p, qb_linewidth_result *r, qb_err *err) {
   QB_TRY(check(p, err));
   /* F(L) = gamma^2 S(e^L) - 1 decreases with L on [lnG_min, ln gamma] (see the header). */
   double lo = p->lnG_min, hi = log(p->gamma) - 0.5;
-  *r = (qb_lw_result){.found = 0, .Gamma = 0, .lnGamma = -INFINITY};
-  r->rhs_low = qb_lw_rhs(p, exp(lo));
-  r->rhs_high = qb_lw_rhs(p, exp(hi));
+  *r = (qb_linewidth_result){.found = 0, .Gamma = 0, .lnGamma = -INFINITY};
+  r->rhs_low = qb_linewidth_rhs(p, exp(lo));
+  r->rhs_high = qb_linewidth_rhs(p, exp(hi));
   r->evaluations = 2;
   if (!isfinite(r->rhs_low) || !isfinite(r->rhs_high))
     return QB_FAIL(err, QB_ERR_NUMERIC, "linewidth: gamma^2 S is %g at ln Gamma = %g and %g "
@@ -142,7 +142,7 @@ qb_status qb_lw_solve(const qb_lw_params *p, qb_lw_result *r, qb_err *err) {
   }
   while (hi - lo > p->lnG_tol) {
     double mid = 0.5 * (lo + hi);
-    if (qb_lw_rhs(p, exp(mid)) > 1) lo = mid; else hi = mid;
+    if (qb_linewidth_rhs(p, exp(mid)) > 1) lo = mid; else hi = mid;
     r->evaluations++;
   }
   r->found = 1;
@@ -151,25 +151,25 @@ qb_status qb_lw_solve(const qb_lw_params *p, qb_lw_result *r, qb_err *err) {
   return QB_OK;
 }
 
-double qb_lw_saddle(const qb_lw_params *p) {
-  double eps = qb_lw_eps(p->Xi, p->K), nc = p->s * p->N * pow(p->d, p->d);
+double qb_linewidth_saddle(const qb_linewidth_params *p) {
+  double eps = qb_linewidth_eps(p->Xi, p->K), nc = p->s * p->N * pow(p->d, p->d);
   return pow(p->gamma * sqrt(nc), 1 / eps) / nc; /* Eq. (C5), delta = 1 */
 }
 
-int qb_lw_saddle_valid(const qb_lw_params *p) {
-  double eps = qb_lw_eps(p->Xi, p->K);
+int qb_linewidth_saddle_valid(const qb_linewidth_params *p) {
+  double eps = qb_linewidth_eps(p->Xi, p->K);
   return eps > 1 / (2 * log(p->K)) && eps < 1; /* Eq. (C7) */
 }
 
 /* Bisection in u for g(u) = ln(gamma^2 S(0+)) changing sign on [lo, hi]; set(u) writes u
  * into a copy of the parameters. */
-static qb_status bisect_critical(qb_lw_params q, int which, double lo, double hi, double *out,
+static qb_status bisect_critical(qb_linewidth_params q, int which, double lo, double hi, double *out,
                                  qb_err *err) {
   double v[2];
   for (int k = 0; k < 2; k++) {
     double u = k ? hi : lo;
     if (which == 0) q.gamma = exp(u); else q.Xi = u;
-    v[k] = qb_lw_rhs(&q, 0) - 1;
+    v[k] = qb_linewidth_rhs(&q, 0) - 1;
   }
   if (!(v[0] * v[1] < 0))
     return QB_FAIL(err, QB_ERR_NUMERIC, "linewidth: critical point not bracketed: gamma^2 S(0) "
@@ -177,14 +177,14 @@ static qb_status bisect_critical(qb_lw_params q, int which, double lo, double hi
   for (int it = 0; it < 200 && hi - lo > 1e-13 * fmax(1, fabs(hi)); it++) {
     double mid = 0.5 * (lo + hi);
     if (which == 0) q.gamma = exp(mid); else q.Xi = mid;
-    double vm = qb_lw_rhs(&q, 0) - 1;
+    double vm = qb_linewidth_rhs(&q, 0) - 1;
     if ((vm < 0) == (v[0] < 0)) lo = mid, v[0] = vm; else hi = mid;
   }
   *out = 0.5 * (lo + hi);
   return QB_OK;
 }
 
-qb_status qb_lw_critical_gamma(const qb_lw_params *p, double gamma_lo, double gamma_hi,
+qb_status qb_linewidth_critical_gamma(const qb_linewidth_params *p, double gamma_lo, double gamma_hi,
                                double *gamma_c, qb_err *err) {
   if (!(gamma_lo > 0 && gamma_hi > gamma_lo && gamma_hi < 1))
     return QB_FAIL(err, QB_ERR_INPUT, "linewidth: gamma bracket [%g, %g]", gamma_lo, gamma_hi);
@@ -194,26 +194,26 @@ qb_status qb_lw_critical_gamma(const qb_lw_params *p, double gamma_lo, double ga
   return QB_OK;
 }
 
-qb_status qb_lw_critical_xi(const qb_lw_params *p, double lo, double hi, double *Xi_c,
+qb_status qb_linewidth_critical_xi(const qb_linewidth_params *p, double lo, double hi, double *Xi_c,
                             qb_err *err) {
   if (!(lo > 0 && hi > lo))
     return QB_FAIL(err, QB_ERR_INPUT, "linewidth: Xi bracket [%g, %g]", lo, hi);
   return bisect_critical(*p, 1, lo, hi, Xi_c, err);
 }
 
-qb_status qb_lw_critical_xi_auto(const qb_lw_params *p, double *Xi_c, qb_err *err) {
+qb_status qb_linewidth_critical_xi_auto(const qb_linewidth_params *p, double *Xi_c, qb_err *err) {
   QB_TRY(check(p, err));
   /* gamma^2 S(0+) increases with Xi: walk outward from p->Xi until the sign changes.
    * Doubling Xi halves 1 - eps, so max_steps doublings reach eps = 1 to rounding;
    * halving Xi sends eps -> -infinity, where every K^{2 m eps} underflows. */
   const int max_steps = 1100;
-  qb_lw_params q = *p;
+  qb_linewidth_params q = *p;
   double lo = p->Xi, hi = p->Xi;
-  int up = qb_lw_rhs(&q, 0) < 1, k = 0;
+  int up = qb_linewidth_rhs(&q, 0) < 1, k = 0;
   for (; k < max_steps; k++) {
     q.Xi = up ? (hi *= 2) : (lo *= 0.5);
     if (!(q.Xi > 1e-300) || !isfinite(q.Xi)) break;
-    double v = qb_lw_rhs(&q, 0);
+    double v = qb_linewidth_rhs(&q, 0);
     if (up ? v > 1 : v < 1) break;
     if (up) lo = hi; else hi = lo;
   }
@@ -223,7 +223,7 @@ qb_status qb_lw_critical_xi_auto(const qb_lw_params *p, double *Xi_c, qb_err *er
   return bisect_critical(*p, 1, lo, hi, Xi_c, err);
 }
 
-int qb_lw_mf_valid(const qb_lw_params *p, double Gamma, double level_factor, double typ_max) {
+int qb_linewidth_mf_valid(const qb_linewidth_params *p, double Gamma, double level_factor, double typ_max) {
   if (!(Gamma > 0 && Gamma < p->gamma)) return 0;
   double ln_level = log(level_factor * p->N) - p->N * log(p->K); /* N K^{-N}, Eq. (27) */
   double typ = Gamma / p->gamma * pow(log(p->gamma / Gamma), 2 * p->d); /* Eq. (26) */
@@ -308,7 +308,7 @@ static void normal_eq(const double *x, const double *y, int n, const double q[3]
   }
 }
 
-qb_status qb_lw_fit_power_fixed(const double *x, const double *y, int n, double xc,
+qb_status qb_linewidth_fit_power_fixed(const double *x, const double *y, int n, double xc,
                                 double *beta, double *beta_se, double *A, qb_err *err) {
   if (n < 3) return QB_FAIL(err, QB_ERR_INPUT, "power fit: need n >= 3 points (got %d)", n);
   for (int i = 0; i < n; i++)
@@ -321,7 +321,7 @@ qb_status qb_lw_fit_power_fixed(const double *x, const double *y, int n, double 
   return QB_OK;
 }
 
-qb_status qb_lw_fit_power(const double *x, const double *y, int n, double xc_lo, double xc_hi,
+qb_status qb_linewidth_fit_power(const double *x, const double *y, int n, double xc_lo, double xc_hi,
                           double *beta, double *beta_se, double *A, double *xc, qb_err *err) {
   double xmin = INFINITY;
   for (int i = 0; i < n; i++) {

@@ -3,7 +3,7 @@
 #include <float.h>
 #include <math.h>
 
-#include "qbath/theory.h"
+#include "qbath/quad.h"
 
 /* Kronrod nodes (descending, last = 0) and weights of the 15-point rule; the 7-point Gauss
  * rule uses the odd-indexed nodes (QUADPACK qk15). */
@@ -88,7 +88,7 @@ qb_status qb_quad_adaptive(qb_quad_fn f, void *ctx, double a, double b, const qb
 /* Below this argument the power series is used (all terms positive, no cancellation). */
 #define BESSEL_SERIES_MAX 25.0
 
-void qb_bessel_i01_scaled(double z, double *i0e, double *i1e) {
+void qb_quad_bessel_i01_scaled(double z, double *i0e, double *i1e) {
   if (z < BESSEL_SERIES_MAX) {
     /* I_0 = sum (z^2/4)^k / (k!)^2, I_1 = (z/2) sum (z^2/4)^k / (k! (k+1)!). */
     double q = 0.25 * z * z, t0 = 1, t1 = 1, s0 = 1, s1 = 1;
@@ -126,7 +126,7 @@ void qb_bessel_i01_scaled(double z, double *i0e, double *i1e) {
 #define ERFCX_CF_TERMS 80
 #define ERFCX_DIRECT_MAX 5.0
 
-double qb_erfcx(double x) {
+double qb_quad_erfcx(double x) {
   if (x < ERFCX_DIRECT_MAX) return exp(x * x) * erfc(x);
   /* erfc(x) e^{x^2} = (1/sqrt(pi)) / (x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))). */
   double t = x;

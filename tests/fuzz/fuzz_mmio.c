@@ -10,6 +10,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (path == NULL) return 0;
   qb_csr *A = NULL;
   qb_err err;
-  if (qb_mm_read_hermitian(path, 1e-12, &A, &err) == QB_OK) qb_csr_free(A);
+  if (qb_mmio_read_hermitian(path, 1e-12, &A, &err) == QB_OK) qb_csr_free(A);
   return 0;
 }

@@ -130,7 +130,7 @@ static qb_status dyn_read(const qb_params *p, int nsites, qb_idx dim, const qb_n
     if (nsites == 0 || qb_param_find(p, "spectral", "method") < 0)
       return qb_param_fail(p, err, "evolve", "observe", "spectral needs spins and [spectral] keys "
                            "(spin_chain)");
-    QB_TRY(qb_spectral_config_from_params(p, &d->sp, err));
+    QB_TRY(qb_evolve_keys_read_spectral(p, &d->sp, err));
     if (d->sp.method == QB_SPEC_KPM)
       return qb_param_fail(p, err, "spectral", "method", "the infinite-temperature spectral function "
                            "has no KPM method here (signal or lehmann)");
@@ -162,21 +162,21 @@ static qb_status dyn_read(const qb_params *p, int nsites, qb_idx dim, const qb_n
   if (d->site < 0) d->site = nsites / 2;
   if (nsites > 0 && d->site >= nsites)
     return qb_param_fail(p, err, "evolve", "site", "must be below L = %d", nsites);
-  if (!qb_dyn_any(d)) return QB_OK;
-  return qb_evolve_config_from_params(p, &d->ev, err);
+  if (!qb_dynamics_any(d)) return QB_OK;
+  return qb_evolve_keys_read(p, &d->ev, err);
 }
 
 /* On failure d owns nothing (a vector file read before a later key fails is freed), so
  * callers that only validate (estimate) need not clear it. */
-qb_status qb_dyn_read(const qb_params *p, int nsites, qb_idx dim, const qb_named_ops *ops,
+qb_status qb_dynamics_read(const qb_params *p, int nsites, qb_idx dim, const qb_named_ops *ops,
                       qb_dyn *d, qb_err *err) {
   memset(d, 0, sizeof *d);
   qb_status st = dyn_read(p, nsites, dim, ops, d, err);
-  if (st != QB_OK) qb_dyn_clear(d);
+  if (st != QB_OK) qb_dynamics_clear(d);
   return st;
 }
 
-int qb_dyn_any(const qb_dyn *d) {
+int qb_dynamics_any(const qb_dyn *d) {
   return d->survival || d->survival_eig || d->autocorr || d->spectral || d->expect || d->diagonal ||
          d->imbalance || d->magnetization;
 }
@@ -217,8 +217,8 @@ static void late_fill(const qb_dyn *d, double *row) {
   }
 }
 
-qb_status qb_dyn_layout(qb_dyn *d, qb_layout *L, qb_err *err) {
-  if (!qb_dyn_any(d)) return QB_OK;
+qb_status qb_dynamics_layout(qb_dyn *d, qb_layout *L, qb_err *err) {
+  if (!qb_dynamics_any(d)) return QB_OK;
   const qb_idx nt = (qb_idx)d->ev.ntimes;
   if (qb_layout_add_axis(L, "t", nt, d->ev.times, "output times of [evolve] (hbar = 1)") < 0)
     return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for the time axis");
@@ -278,23 +278,23 @@ qb_status qb_dyn_layout(qb_dyn *d, qb_layout *L, qb_err *err) {
   return late_layout(d, L, err); /* after every curve */
 }
 
-double qb_dyn_vectors(const qb_dyn *d) {
-  if (!qb_dyn_any(d)) return 0;
+double qb_dynamics_vectors(const qb_dyn *d) {
+  if (!qb_dynamics_any(d)) return 0;
   /* Chebyshev: the initial state, the evolving copy and two work vectors; Krylov: its
    * basis instead of the work vectors; correlations evolve two states and a typical one */
   const double work = d->ev.type == qb_prop_chebyshev ? 2 : d->ev.prop.krylov_dim + 1;
   return (d->autocorr ? 5 : 2) + work;
 }
 
-void qb_dyn_estimate(const qb_dyn *d, double dim, double nnz, qb_estimate *e) {
-  if (!qb_dyn_any(d)) return;
+void qb_dynamics_estimate(const qb_dyn *d, double dim, double nnz, qb_estimate *e) {
+  if (!qb_dynamics_any(d)) return;
   /* ~ t_max * width matvecs (width ~ nnz/dim as a rough scale) */
-  e->bytes += qb_dyn_vectors(d) * 16 * dim + 24 * nnz;
+  e->bytes += qb_dynamics_vectors(d) * 16 * dim + 24 * nnz;
   const double tmax = d->ev.ntimes ? d->ev.times[d->ev.ntimes - 1] : 0;
   const double mv = (tmax * fmax(1.0, nnz / dim) + 100) * (d->survival + (d->imbalance || d->magnetization) * !d->survival + d->expect + 2.0 * d->samples * d->autocorr);
   if (d->survival_eig || d->diagonal) { /* the eigenpairs, all of them with vectors when dense */
     qb_eigs_opts o = d->eo;
-    if (qb_eigs_uses_dense(&o, dim)) o.nev = (qb_idx)dim;
+    if (qb_eigs_cache_uses_dense(&o, dim)) o.nev = (qb_idx)dim;
     qb_spectrum_obs_eigs_cost(&o, dim, nnz, e);
     e->flops += 8.0 * (double)o.nev * (dim + (double)d->ev.ntimes);
   }
@@ -311,10 +311,10 @@ void qb_dyn_estimate(const qb_dyn *d, double dim, double nnz, qb_estimate *e) {
  * no state list needed), on nthreads threads. */
 static qb_status sigmaz(const qb_spin_basis *B, int site, int nthreads, qb_op **out, qb_err *err) {
   qb_pauli_sum *P = NULL;
-  qb_status st = qb_pauli_sum_create(B->nsites, &P, err);
-  if (st == QB_OK) st = qb_pauli_sum_add(P, 1.0, "Z", &site, err);
-  if (st == QB_OK) st = qb_pauli_sum_to_op(P, B, nthreads, out, err);
-  qb_pauli_sum_free(P);
+  qb_status st = qb_spin_sum_create(B->nsites, &P, err);
+  if (st == QB_OK) st = qb_spin_sum_add(P, 1.0, "Z", &site, err);
+  if (st == QB_OK) st = qb_spin_op_from_sum(P, B, nthreads, out, err);
+  qb_spin_sum_free(P);
   return st;
 }
 
@@ -329,7 +329,7 @@ static qb_status initial_state(const qb_dyn *d, const qb_spin_basis *B, const qb
   if (d->initial == QB_INIT_RANDOM) {
     qb_rng r;
     qb_rng_init(&r, t->seed, t->point, t->realization, PURPOSE_INITIAL);
-    qb_random_state(&r, n, psi);
+    qb_dynobs_random_state(&r, n, psi);
     return QB_OK;
   }
   qb_idx i = d->basis_state;
@@ -391,7 +391,7 @@ static qb_status diagonal_col(const qb_named_set *O, const qb_eigs_result *r, co
   qb_status st = QB_OK;
   for (int k = 0; k < O->n; k++) col[k] = 0;
   for (qb_idx a = 0; st == QB_OK && a < r->nev; a++) {
-    st = qb_named_set_expect(O, r->dtype, (const char *)r->V + (size_t)a * vsize, r->dim, work, ev, err);
+    st = qb_named_ops_set_expect(O, r->dtype, (const char *)r->V + (size_t)a * vsize, r->dim, work, ev, err);
     for (int k = 0; st == QB_OK && k < O->n; k++) col[k] += w[a] * ev[k];
     total += w[a];
   }
@@ -440,7 +440,7 @@ static qb_status spectral_col(const qb_dyn *d, qb_op *Hop, qb_eigs_cache *E, con
     memcpy(col, s->S, (size_t)s->points * sizeof *col);
     col[s->points] = s->weight;
   }
-  qb_spectrum_free(s);
+  qb_spectral_free(s);
   qb_op_free(Z);
   return st;
 }
@@ -450,7 +450,7 @@ typedef struct {
   const qb_cplx *psi0;
   qb_idx n;
   qb_cplx *amp;            /* survival amplitudes (NULL: not wanted) */
-  const qb_diag_obs *mz;   /* the magnetizations (NULL: not wanted) */
+  const qb_diagobs *mz;   /* the magnetizations (NULL: not wanted) */
   const qb_spin_basis *B;
   double *mzt;             /* nt x L */
 } traj_ctx;
@@ -458,8 +458,8 @@ typedef struct {
 static qb_status traj_obs(void *ctx, size_t j, double t, int ns, qb_cplx *const *psi, qb_err *err) {
   (void)t, (void)ns;
   traj_ctx *c = ctx;
-  if (c->amp) c->amp[j] = qb_overlap(c->n, c->psi0, psi[0]);
-  if (c->mz) return qb_diag_obs_expect(c->mz, c->B, psi[0], c->mzt + j * (size_t)c->B->nsites, err);
+  if (c->amp) c->amp[j] = qb_dynobs_overlap(c->n, c->psi0, psi[0]);
+  if (c->mz) return qb_diagobs_expect(c->mz, c->B, psi[0], c->mzt + j * (size_t)c->B->nsites, err);
   return QB_OK;
 }
 
@@ -471,12 +471,12 @@ static qb_status trajectory_cols(const qb_dyn *d, qb_prop *P, const qb_spin_basi
   const qb_idx n = qb_prop_dim(P);
   const int L = B ? B->nsites : 0, want_mz = d->imbalance || d->magnetization;
   traj_ctx c = {psi0, n, d->survival ? amp : NULL, NULL, B, NULL};
-  qb_diag_obs *mz = NULL;
+  qb_diagobs *mz = NULL;
   qb_cplx *psi = qb_malloc((size_t)n * sizeof *psi);
   qb_status st = psi ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "evolved state, dimension %lld", (long long)n);
   if (st == QB_OK && want_mz) {
     c.mzt = qb_malloc(nt * (size_t)L * sizeof *c.mzt);
-    st = c.mzt ? qb_diag_obs_magnetizations(L, &mz, err)
+    st = c.mzt ? qb_diagobs_magnetizations(L, &mz, err)
                : QB_FAIL(err, QB_ERR_NOMEM, "magnetizations of %zu times", nt);
     c.mz = mz;
   }
@@ -492,14 +492,14 @@ static qb_status trajectory_cols(const qb_dyn *d, qb_prop *P, const qb_spin_basi
     qb_idx i0 = 0; /* the initial basis state */
     while (i0 < n && psi0[i0] == 0) i0++;
     const uint64_t s0 = qb_spin_basis_state(B, i0);
-    for (size_t j = 0; j < nt; j++) (*col)[j] = qb_imbalance(L, s0, c.mzt + j * (size_t)L);
+    for (size_t j = 0; j < nt; j++) (*col)[j] = qb_diagobs_imbalance(L, s0, c.mzt + j * (size_t)L);
     *col += nt;
   }
   if (st == QB_OK && d->magnetization) {
     memcpy(*col, c.mzt, nt * (size_t)L * sizeof **col);
     *col += nt * (size_t)L;
   }
-  qb_diag_obs_free(mz);
+  qb_diagobs_free(mz);
   qb_free(c.mzt);
   qb_free(psi);
   return st;
@@ -511,33 +511,33 @@ static qb_status expect_cols(const qb_dyn *d, qb_prop *P, const qb_named_set *O,
   const size_t nt = d->ev.ntimes;
   double *v = qb_malloc(nt * (size_t)O->n * sizeof *v);
   if (!v) return QB_FAIL(err, QB_ERR_NOMEM, "expect: %zu values", nt * (size_t)O->n);
-  qb_status st = qb_expect_run(P, O->n, (const qb_op *const *)O->op, psi, d->ev.times, nt, v, err);
+  qb_status st = qb_dynobs_expect_run(P, O->n, (const qb_op *const *)O->op, psi, d->ev.times, nt, v, err);
   for (int k = 0; st == QB_OK && k < O->n; k++)
     for (size_t j = 0; j < nt; j++) col[(size_t)k * nt + j] = v[j * (size_t)O->n + k];
   qb_free(v);
   return st;
 }
 
-void qb_dyn_need(const qb_dyn *d, qb_eigs_cache *E) {
+void qb_dynamics_need(const qb_dyn *d, qb_eigs_cache *E) {
   if (d->survival_eig || d->diagonal) qb_eigs_cache_need(E, survival_eig_need(E));
   if (d->spectral && d->sp.method == QB_SPEC_LEHMANN) qb_eigs_cache_need(E, QB_EIGS_NEED_ALL);
 }
 
-qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
+qb_status qb_dynamics_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
                          const qb_named_set *O, const qb_task *t, int nthreads,
                          qb_eigs_cache *E, double *row, qb_err *err) {
-  if (!qb_dyn_any(d)) return QB_OK;
+  if (!qb_dynamics_any(d)) return QB_OK;
   qb_op *Hop = NULL;
   qb_status st = qb_op_from_csr(H, 0, &Hop, err); /* a fresh op: its own bounds cache */
-  if (st == QB_OK) st = qb_dyn_realize_op(d, Hop, B, O, t, nthreads, E, row, err);
+  if (st == QB_OK) st = qb_dynamics_realize_op(d, Hop, B, O, t, nthreads, E, row, err);
   qb_op_free(Hop);
   return st;
 }
 
-qb_status qb_dyn_realize_op(const qb_dyn *d, qb_op *Hop, const qb_spin_basis *B,
+qb_status qb_dynamics_realize_op(const qb_dyn *d, qb_op *Hop, const qb_spin_basis *B,
                             const qb_named_set *O, const qb_task *t, int nthreads,
                             qb_eigs_cache *E, double *row, qb_err *err) {
-  if (!qb_dyn_any(d)) return QB_OK;
+  if (!qb_dynamics_any(d)) return QB_OK;
   /* the propagators' loops use the team the runner gives this thread; nthreads only
    * splits survival_eig's independent output times */
   const size_t nt = d->ev.ntimes;
@@ -578,12 +578,12 @@ qb_status qb_dyn_realize_op(const qb_dyn *d, qb_op *Hop, const qb_spin_basis *B,
     st = eig_cols(d, E, O, psi, nthreads, col_surv, col, err);
   if (d->diagonal) col += nops + 1;
   if (st == QB_OK && d->autocorr) {
-    qb_typical_params tp = qb_typical_defaults();
+    qb_dynobs_typical_params tp = qb_dynobs_typical_defaults();
     tp.samples = d->samples;
     tp.seed = t->seed, tp.point = t->point, tp.realization = t->realization;
     if (d->op < 0) st = sigmaz(B, d->site, nthreads, &Z, err);
     const qb_op *A = d->op >= 0 ? O->op[d->op] : Z;
-    if (st == QB_OK) st = qb_corr_typical(P, A, NULL, d->ev.times, nt, &tp, amp, NULL, NULL, err);
+    if (st == QB_OK) st = qb_dynobs_corr_typical(P, A, NULL, d->ev.times, nt, &tp, amp, NULL, NULL, err);
     for (size_t j = 0; st == QB_OK && j < nt; j++) col[j] = creal(amp[j]), col[nt + j] = cimag(amp[j]);
     col += 2 * nt;
   }
@@ -596,8 +596,8 @@ qb_status qb_dyn_realize_op(const qb_dyn *d, qb_op *Hop, const qb_spin_basis *B,
   return st;
 }
 
-void qb_dyn_clear(qb_dyn *d) {
-  qb_evolve_config_clear(&d->ev);
+void qb_dynamics_clear(qb_dyn *d) {
+  qb_evolve_keys_clear(&d->ev);
   d->psi_file = qb_free(d->psi_file);
   d->w = qb_free(d->w);
 }

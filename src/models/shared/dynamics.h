@@ -7,7 +7,7 @@
 #include "qbath/csr.h"
 #include "qbath/eigs.h"
 #include "qbath/eigs_cache.h"
-#include "qbath/evolve.h"
+#include "qbath/prop.h"
 #include "qbath/model.h"
 #include "qbath/spectral.h"
 #include "models/shared/evolve_keys.h"
@@ -51,35 +51,35 @@ enum { QB_INIT_RANDOM = 0, QB_INIT_NEEL, QB_INIT_BASIS, QB_INIT_PRODUCT, QB_INIT
 /* Reads the keys; nsites = 0 for a model without spins (neel, products, autocorr and named
  * operators refused). dim is the Hilbert-space dimension (basis_state and a vector file
  * checked against it). ops (NULL: none) are the model's [observables]; d keeps the pointer. */
-qb_status qb_dyn_read(const qb_params *p, int nsites, qb_idx dim, const qb_named_ops *ops,
+qb_status qb_dynamics_read(const qb_params *p, int nsites, qb_idx dim, const qb_named_ops *ops,
                       qb_dyn *d, qb_err *err);
 /* 1 when any observable is selected. */
-int qb_dyn_any(const qb_dyn *d);
+int qb_dynamics_any(const qb_dyn *d);
 /* Adds the axis "t" and the selected columns; records their offset. */
-qb_status qb_dyn_layout(qb_dyn *d, qb_layout *L, qb_err *err);
+qb_status qb_dynamics_layout(qb_dyn *d, qb_layout *L, qb_err *err);
 /* Complex state vectors held at the peak of one realization's evolution. */
-double qb_dyn_vectors(const qb_dyn *d);
+double qb_dynamics_vectors(const qb_dyn *d);
 /* Bytes and flops of one realization (for estimate), operator with nnz nonzeros. */
-void qb_dyn_estimate(const qb_dyn *d, double dim, double nnz, qb_estimate *e);
+void qb_dynamics_estimate(const qb_dyn *d, double dim, double nnz, qb_estimate *e);
 /* Evaluates the observables of one realization for H (borrowed), basis B (NULL without
  * spins) and the realization's named operators O (NULL: none), writing row + d->offset.
  * H is used by this thread only (the SpMV may partition it). E is the realization's
- * eigendecomposition of H (qb_dyn_need declared to it first; NULL when neither
+ * eigendecomposition of H (qb_dynamics_need declared to it first; NULL when neither
  * survival_eig, diagonal nor a Lehmann spectral function is on). */
-qb_status qb_dyn_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
+qb_status qb_dynamics_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B,
                          const qb_named_set *O, const qb_task *t, int nthreads,
                          qb_eigs_cache *E, double *row, qb_err *err);
-/* Declares the eigenpairs qb_dyn_realize will take from the realization's cache E
+/* Declares the eigenpairs qb_dynamics_realize will take from the realization's cache E
  * (survival_eig, diagonal, Lehmann spectral function). */
-void qb_dyn_need(const qb_dyn *d, qb_eigs_cache *E);
+void qb_dynamics_need(const qb_dyn *d, qb_eigs_cache *E);
 /* The same for an operator Hop of any kind (borrowed; its bounds cache is filled); E as
  * above (NULL matrix-free: survival_eig, diagonal and the lehmann spectral function then
  * fail). The
  * first column is the number of Lanczos steps of the Chebyshev bounds when the method is
  * chebyshev. */
-qb_status qb_dyn_realize_op(const qb_dyn *d, qb_op *Hop, const qb_spin_basis *B,
+qb_status qb_dynamics_realize_op(const qb_dyn *d, qb_op *Hop, const qb_spin_basis *B,
                             const qb_named_set *O, const qb_task *t, int nthreads,
                             qb_eigs_cache *E, double *row, qb_err *err);
-void qb_dyn_clear(qb_dyn *d);
+void qb_dynamics_clear(qb_dyn *d);
 
 #endif

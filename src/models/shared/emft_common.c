@@ -76,12 +76,12 @@ static qb_status table_for(const table_key *k, qb_emft_table **table, qb_err *er
   return QB_OK;
 }
 
-void qb_emft_release(qb_emft_table *table) {
+void qb_emft_common_release(qb_emft_table *table) {
   if (table && table == cached.t) cached.users--; /* kept for the next point */
   else qb_emft_table_free(table);
 }
 
-qb_status qb_emft_setup(const qb_params *p, qb_emft_table **table, qb_emft_mf_opts *o,
+qb_status qb_emft_common_setup(const qb_params *p, qb_emft_table **table, qb_emft_mf_opts *o,
                         qb_err *err) {
   table_key k;
   memset(&k, 0, sizeof k); /* padding too: keys are compared with memcmp */

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "qbath/alloc.h"
-#include "qbath/evolve.h"
+#include "qbath/prop.h"
 #include "qbath/spectral.h"
 #include "models/shared/evolve_keys.h"
 
@@ -57,11 +57,11 @@ static qb_status read_times(const qb_params *p, qb_evolve_config *c, qb_err *err
     return qb_param_fail(p, err, "evolve", "t_min", "a log grid needs t_min > 0");
   c->times = qb_malloc(c->ntimes * sizeof *c->times);
   if (!c->times) return QB_FAIL(err, QB_ERR_NOMEM, "[evolve] %zu times", c->ntimes);
-  return is_log ? qb_time_grid_log(t0, t1, c->ntimes, c->times, err)
-                : qb_time_grid_linear(t0, t1, c->ntimes, c->times, err);
+  return is_log ? qb_prop_time_grid_log(t0, t1, c->ntimes, c->times, err)
+                : qb_prop_time_grid_linear(t0, t1, c->ntimes, c->times, err);
 }
 
-qb_status qb_evolve_config_from_params(const qb_params *p, qb_evolve_config *c, qb_err *err) {
+qb_status qb_evolve_keys_read(const qb_params *p, qb_evolve_config *c, qb_err *err) {
   memset(c, 0, sizeof *c);
   QB_TRY(qb_prop_type_find(qb_param_str(p, "evolve", "method"), &c->type, err));
   c->prop = qb_prop_defaults();
@@ -72,11 +72,11 @@ qb_status qb_evolve_config_from_params(const qb_params *p, qb_evolve_config *c, 
   c->prop.bounds.steps = (int)qb_param_int(p, "evolve", "bounds_steps");
   c->prop.bounds.margin = qb_param_real(p, "evolve", "bounds_margin");
   qb_status st = read_times(p, c, err);
-  if (st != QB_OK) qb_evolve_config_clear(c);
+  if (st != QB_OK) qb_evolve_keys_clear(c);
   return st;
 }
 
-void qb_evolve_config_clear(qb_evolve_config *c) {
+void qb_evolve_keys_clear(qb_evolve_config *c) {
   c->times = qb_free(c->times);
   c->ntimes = 0;
 }
@@ -104,8 +104,8 @@ const qb_key qb_spectral_keys[] = {
      "random vectors of the typicality average (infinite temperature)", 1},
     QB_KEY_END};
 
-qb_status qb_spectral_config_from_params(const qb_params *p, qb_spec_params *sp, qb_err *err) {
-  *sp = qb_spec_defaults();
+qb_status qb_evolve_keys_read_spectral(const qb_params *p, qb_spec_params *sp, qb_err *err) {
+  *sp = qb_spectral_defaults();
   sp->method = (qb_spec_method)qb_param_enum(p, "spectral", "method");
   sp->wmin = qb_param_real(p, "spectral", "w_min");
   sp->wmax = qb_param_real(p, "spectral", "w_max");

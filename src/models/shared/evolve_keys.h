@@ -1,13 +1,13 @@
 /* models/shared/evolve_keys.h — the [evolve] and [spectral] key tables shared by every
  * model that evolves states or computes spectral functions, and their reading into the
- * solver's (qbath/evolve.h) and observer's (qbath/spectral.h) option structs. These live
+ * solver's (qbath/prop.h) and observer's (qbath/spectral.h) option structs. These live
  * with the models, not in solve/ or observe/, because reading keys needs the params
  * layer's qb_params: the propagators and spectral transforms never see an input key. */
 #ifndef QBATH_MODELS_EVOLVE_KEYS_H
 #define QBATH_MODELS_EVOLVE_KEYS_H
 
-#include "qbath/evolve.h"
-#include "qbath/keys.h"
+#include "qbath/prop.h"
+#include "qbath/param.h"
 #include "qbath/spectral.h"
 
 /* ---- [evolve] input keys -------------------------------------------------------------
@@ -33,14 +33,14 @@ typedef struct qb_evolve_config {
   const qb_prop_type *type; /* the method */
   qb_prop_params prop;      /* tolerance and method parameters */
   size_t ntimes;            /* output times */
-  double *times;            /* ntimes ascending times (owned; qb_evolve_config_clear) */
+  double *times;            /* ntimes ascending times (owned; qb_evolve_keys_clear) */
 } qb_evolve_config;
 
 /* Reads the [evolve] keys of p (the model must list qb_evolve_keys) into c; cross-key
  * errors (t_min > t_max, log grid from 0, times with grid keys) name file:line and key. */
-qb_status qb_evolve_config_from_params(const qb_params *p, qb_evolve_config *c, qb_err *err);
+qb_status qb_evolve_keys_read(const qb_params *p, qb_evolve_config *c, qb_err *err);
 /* Frees c's times; c may be zeroed or filled. */
-void qb_evolve_config_clear(qb_evolve_config *c);
+void qb_evolve_keys_clear(qb_evolve_config *c);
 
 /* ---- [spectral] input keys -----------------------------------------------------------
  *   method   signal | kpm | lehmann          w_min, w_max, points   output grid
@@ -50,6 +50,6 @@ void qb_evolve_config_clear(qb_evolve_config *c);
 extern const qb_key qb_spectral_keys[];
 /* Reads the [spectral] keys (and, for SIGNAL, the [evolve] method and tol when the model
  * lists qb_evolve_keys too) into *sp. */
-qb_status qb_spectral_config_from_params(const qb_params *p, qb_spec_params *sp, qb_err *err);
+qb_status qb_evolve_keys_read_spectral(const qb_params *p, qb_spec_params *sp, qb_err *err);
 
 #endif

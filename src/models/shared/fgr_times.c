@@ -26,7 +26,7 @@ const qb_key qb_fgr_time_keys[] = {
     {"model", "late_samples", QB_KEY_INT, "100", 1, 1e7, NULL, "", NULL, "late-time average: equally spaced times", 0},
     QB_KEY_END};
 
-double qb_fgr_tau_max(const qb_params *p, double unit) {
+double qb_fgr_times_tau_max(const qb_params *p, double unit) {
   return qb_param_is_set(p, "evolve", "t_max") ? qb_param_real(p, "evolve", "t_max") / unit
                                                : qb_param_real(p, "evolve", "tau_max");
 }
@@ -34,7 +34,7 @@ double qb_fgr_tau_max(const qb_params *p, double unit) {
 qb_status qb_fgr_times_check(const qb_params *p, double unit, qb_err *err) {
   if (qb_param_real(p, "model", "late_tau_max") < qb_param_real(p, "model", "late_tau_min"))
     return qb_param_fail(p, err, "model", "late_tau_max", "must be >= late_tau_min");
-  double tmax = qb_fgr_tau_max(p, unit);
+  double tmax = qb_fgr_times_tau_max(p, unit);
   if (qb_param_is_set(p, "evolve", "t_max") && !(tmax > 0))
     return qb_param_fail(p, err, "evolve", "t_max", "must be > 0");
   if (qb_param_real(p, "evolve", "log_tau_min") >= tmax)
@@ -60,7 +60,7 @@ qb_status qb_fgr_times_create(const qb_params *p, double unit, qb_fgr_times *g, 
   memset(g, 0, sizeof *g);
   QB_TRY(qb_prop_type_find(qb_param_str(p, "evolve", "method"), &g->method, err));
   g->tol = qb_param_real(p, "evolve", "tol");
-  double tmax = qb_fgr_tau_max(p, unit);
+  double tmax = qb_fgr_times_tau_max(p, unit);
   double l0 = qb_param_real(p, "model", "late_tau_min"), l1 = qb_param_real(p, "model", "late_tau_max");
   g->nlin = qb_param_int(p, "evolve", "samples");
   g->nlog = qb_param_int(p, "evolve", "log_samples");

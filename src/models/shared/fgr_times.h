@@ -6,8 +6,8 @@
 #ifndef QBATH_MODELS_SHARED_FGR_TIMES_H
 #define QBATH_MODELS_SHARED_FGR_TIMES_H
 
-#include "qbath/evolve.h"
-#include "qbath/keys.h"
+#include "qbath/prop.h"
+#include "qbath/param.h"
 
 /* [evolve] method, tol, tau_max | t_max, samples, log_tau_min, log_samples;
  * [model] late_tau_min, late_tau_max, late_samples. */
@@ -21,7 +21,7 @@ typedef struct qb_fgr_times {
 } qb_fgr_times;
 
 /* tau_max from [evolve] tau_max, or t_max / unit when t_max is set. */
-double qb_fgr_tau_max(const qb_params *p, double unit);
+double qb_fgr_times_tau_max(const qb_params *p, double unit);
 
 /* The cross-key checks of the grids (exit-2 messages naming the key). */
 qb_status qb_fgr_times_check(const qb_params *p, double unit, qb_err *err);

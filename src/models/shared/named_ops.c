@@ -52,22 +52,22 @@ qb_status qb_named_ops_build(const qb_named_ops *ops, int k, const qb_spin_basis
   *out = NULL;
   qb_status st = qb_terms_build(&ops->terms[k], t->seed, t->point, t->realization,
                                 QB_NAMED_OPS_STREAM + 64 * (uint64_t)k, &S, err);
-  if (st == QB_OK && matrix_free) st = qb_pauli_sum_to_op(S, B, t->nthreads, out, err);
-  else if (st == QB_OK) st = qb_pauli_sum_to_csr(S, B, &A, err);
+  if (st == QB_OK && matrix_free) st = qb_spin_op_from_sum(S, B, t->nthreads, out, err);
+  else if (st == QB_OK) st = qb_spin_sum_to_csr(S, B, &A, err);
   if (st == QB_OK && !matrix_free) st = qb_op_from_csr(A, 1, out, err);
   else qb_csr_free(A);
-  qb_pauli_sum_free(S);
+  qb_spin_sum_free(S);
   if (st != QB_OK) qb_err_prefix(err, "[observables] %s", ops->name[k]);
   return st;
 }
 
-qb_status qb_named_set_build(const qb_named_ops *ops, const qb_spin_basis *B, const qb_task *t,
+qb_status qb_named_ops_set_build(const qb_named_ops *ops, const qb_spin_basis *B, const qb_task *t,
                              int matrix_free, qb_named_set *out, qb_err *err) {
   memset(out, 0, sizeof *out);
   for (int k = 0; ops && k < ops->n; k++) {
     qb_status st = qb_named_ops_build(ops, k, B, t, matrix_free, &out->op[k], err);
     if (st != QB_OK) {
-      qb_named_set_clear(out);
+      qb_named_ops_set_clear(out);
       return st;
     }
     out->n = k + 1;
@@ -75,16 +75,16 @@ qb_status qb_named_set_build(const qb_named_ops *ops, const qb_spin_basis *B, co
   return QB_OK;
 }
 
-void qb_named_set_clear(qb_named_set *s) {
+void qb_named_ops_set_clear(qb_named_set *s) {
   for (int k = 0; k < s->n; k++) s->op[k] = qb_op_free(s->op[k]);
   s->n = 0;
 }
 
-qb_status qb_named_set_expect(const qb_named_set *s, qb_dtype dtype, const void *v, qb_idx dim,
+qb_status qb_named_ops_set_expect(const qb_named_set *s, qb_dtype dtype, const void *v, qb_idx dim,
                               qb_cplx *work, double *out, qb_err *err) {
   qb_cplx *psi = work, *w = work + dim;
   for (qb_idx i = 0; i < dim; i++)
     psi[i] = dtype == QB_REAL ? ((const double *)v)[i] : ((const qb_cplx *)v)[i];
-  for (int k = 0; k < s->n; k++) QB_TRY(qb_expect(s->op[k], psi, w, &out[k], err));
+  for (int k = 0; k < s->n; k++) QB_TRY(qb_dynobs_expect(s->op[k], psi, w, &out[k], err));
   return QB_OK;
 }

@@ -53,13 +53,13 @@ typedef struct qb_named_set {
 
 /* Builds every operator of ops for realization t on basis B into *out (cleared first),
  * matrix-free when matrix_free is set (as qb_named_ops_build). */
-qb_status qb_named_set_build(const qb_named_ops *ops, const qb_spin_basis *B, const qb_task *t,
+qb_status qb_named_ops_set_build(const qb_named_ops *ops, const qb_spin_basis *B, const qb_task *t,
                              int matrix_free, qb_named_set *out, qb_err *err);
-void qb_named_set_clear(qb_named_set *s);
+void qb_named_ops_set_clear(qb_named_set *s);
 
 /* <psi|O|psi> of each operator of s for the normalized vector v (dtype, length dim) into
  * out[0 .. s->n-1]; work holds 2 dim complex entries. */
-qb_status qb_named_set_expect(const qb_named_set *s, qb_dtype dtype, const void *v, qb_idx dim,
+qb_status qb_named_ops_set_expect(const qb_named_set *s, qb_dtype dtype, const void *v, qb_idx dim,
                               qb_cplx *work, double *out, qb_err *err);
 
 #endif

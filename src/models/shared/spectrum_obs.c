@@ -73,7 +73,7 @@ qb_status qb_spectrum_obs_init(const qb_params *p, int entropy, qb_idx dim, int 
 void qb_spectrum_obs_clear(qb_spectrum_obs *s) { qb_state_out_clear(&s->states); }
 
 void qb_spectrum_obs_eigs_cost(const qb_eigs_opts *o, double dim, double nnz, qb_estimate *e) {
-  if (qb_eigs_uses_dense(o, dim)) {
+  if (qb_eigs_cache_uses_dense(o, dim)) {
     e->bytes += 16 * dim * dim * 1.1 + 24 * nnz;
     e->flops += 16.0 / 3.0 * dim * dim * dim;
   } else {
@@ -137,13 +137,13 @@ qb_status qb_spectrum_obs_compute(const qb_spectrum_obs *s, qb_eigs_cache *c,
   if (qb_eigs_cache_dense(c)) {
     QB_TRY(qb_eigs_cache_get(c, QB_EIGS_NEED_VALUES, &r, err));
     qb_idx lo = (qb_idx)floor(0.5 * (1 - s->window) * (double)n);
-    row[s->col_r] = qb_gap_ratio_mean(r->E, n, 1, lo, n - lo, NULL);
+    row[s->col_r] = qb_level_stats_gap_ratio_mean(r->E, n, 1, lo, n - lo, NULL);
     const double sigma = r->E[0] + s->opts.target * (r->E[n - 1] - r->E[0]);
     const qb_idx w = nearest_window(r->E, n, s->opts.nev, sigma);
-    row[s->col_rnev] = qb_gap_ratio_mean(r->E + w, s->opts.nev, 1, 0, s->opts.nev, NULL);
+    row[s->col_rnev] = qb_level_stats_gap_ratio_mean(r->E + w, s->opts.nev, 1, 0, s->opts.nev, NULL);
   } else {
     QB_TRY(qb_eigs_cache_get(c, QB_EIGS_NEED_TARGET, &r, err));
-    row[s->col_r] = qb_gap_ratio_mean(r->E, r->nev, 1, 0, r->nev, NULL);
+    row[s->col_r] = qb_level_stats_gap_ratio_mean(r->E, r->nev, 1, 0, r->nev, NULL);
     row[s->col_rnev] = row[s->col_r];
   }
   row[s->col_emin] = r->emin;

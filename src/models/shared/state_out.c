@@ -106,7 +106,7 @@ static qb_status fill_ops(const qb_state_out *s, const qb_eigs_result *r, const 
   double ev[QB_NAMED_OPS_MAX];
   qb_status st = QB_OK;
   for (qb_idx n = 0; st == QB_OK && n < r->nev; n++) {
-    st = qb_named_set_expect(O, r->dtype, (const char *)r->V + (size_t)n * vsize, r->dim, work, ev, err);
+    st = qb_named_ops_set_expect(O, r->dtype, (const char *)r->V + (size_t)n * vsize, r->dim, work, ev, err);
     for (int k = 0; st == QB_OK && k < s->nops; k++) row[s->col_ops + k * s->nev + n] = ev[k];
   }
   qb_free(work);
@@ -128,7 +128,7 @@ qb_status qb_state_out_fill(const qb_state_out *s, const qb_eigs_result *r,
   double a = 0, b = 0; /* summed in state order: the means keep their bits */
   for (qb_idx j = 0; j < r->nev; j++) {
     double v, w;
-    QB_TRY(qb_entanglement(bip, r->dtype, (const char *)r->V + (size_t)j * vsize, &v, &w, err));
+    QB_TRY(qb_eigobs_entanglement(bip, r->dtype, (const char *)r->V + (size_t)j * vsize, &v, &w, err));
     row[s->col_svn + j] = v, row[s->col_s2 + j] = w;
     a += v, b += w;
   }

@@ -1,4 +1,4 @@
-/* qbath/keys.h — input keys declared once in tables, their parsed values, and the
+/* qbath/param.h — input keys declared once in tables, their parsed values, and the
  * per-point parameter set a model reads.
  *
  * Every input key (runner, layer or model) is one qb_key row in a table terminated by
@@ -20,7 +20,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "qbath/status.h"
+#include "qbath/err.h"
 #include "qbath/types.h"
 
 typedef enum {
@@ -68,26 +68,26 @@ typedef struct qb_where {
 } qb_where;
 
 /* Formats a qb_where into buf as "file:line" (or "command line --set", "default"). */
-const char *qb_where_str(const qb_where *w, char *buf, size_t n);
+const char *qb_param_where_str(const qb_where *w, char *buf, size_t n);
 
 /* Parses text as one value of key k; on failure fills err with
  * "WHERE: [section] name = 'text': why" and returns QB_ERR_INPUT. v owns its memory
- * afterwards (release with qb_value_clear). */
-qb_status qb_value_parse(const qb_key *k, const char *text, const qb_where *where,
+ * afterwards (release with qb_param_value_clear). */
+qb_status qb_param_value_parse(const qb_key *k, const char *text, const qb_where *where,
                          qb_value *v, qb_err *err);
-void qb_value_clear(qb_value *v);
+void qb_param_value_clear(qb_value *v);
 
 /* Name of a key type ("int", "real list", ...). */
-const char *qb_key_type_name(qb_key_type t);
+const char *qb_param_type_name(qb_key_type t);
 
 /* Finds section.name in a table (NULL if absent). */
-const qb_key *qb_keys_find(const qb_key *table, const char *section, const char *name);
+const qb_key *qb_param_keys_find(const qb_key *table, const char *section, const char *name);
 
 /* Levenshtein distance between a and b (case-insensitive), for "did you mean". */
-int qb_edit_distance(const char *a, const char *b);
+int qb_param_edit_distance(const char *a, const char *b);
 
 /* Prints a table as text (help) or as Markdown (markdown != 0) for the reference. */
-void qb_keys_print(FILE *f, const qb_key *table, int markdown);
+void qb_param_keys_print(FILE *f, const qb_key *table, int markdown);
 
 /* The parameters of one sweep point, as the runner hands them to a model. keys[i] and
  * vals[i] belong together; the arrays are owned by the campaign and live as long as it. */

@@ -1,4 +1,4 @@
-/* qbath/h5out.h — a small writer and reader for qbath's HDF5 result files.
+/* qbath/h5.h — a small writer and reader for qbath's HDF5 result files.
  *
  * Hides hid_t so that callers need not include hdf5.h. Paths are absolute inside the
  * file ("/points/p000001/mean/gap_ratio"); groups along a path are created as needed.
@@ -8,7 +8,7 @@
 #ifndef QBATH_H5OUT_H
 #define QBATH_H5OUT_H
 
-#include "qbath/status.h"
+#include "qbath/err.h"
 #include "qbath/types.h"
 
 typedef struct qb_h5 qb_h5;

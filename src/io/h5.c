@@ -1,5 +1,5 @@
-/* h5out.c — HDF5 result-file writer/reader behind qbath/h5out.h (HDF5 1.10 C API). */
-#include "qbath/h5out.h"
+/* h5.c — HDF5 result-file writer/reader behind qbath/h5.h (HDF5 1.10 C API). */
+#include "qbath/h5.h"
 
 #include <errno.h>
 #include <hdf5.h>

@@ -1,10 +1,10 @@
-/* bessel.c — Bessel functions J_k(z), k = 0..n, by Miller's backward recurrence, and the
- * Chebyshev order of exp(-i x z) they imply (qbath/evolve.h). */
+/* prop_bessel.c — Bessel functions J_k(z), k = 0..n, by Miller's backward recurrence, and the
+ * Chebyshev order of exp(-i x z) they imply (qbath/prop.h). */
 #include <float.h>
 #include <math.h>
 
 #include "qbath/alloc.h"
-#include "qbath/evolve.h"
+#include "qbath/prop.h"
 
 /* Rescaling threshold of the backward recurrence (values grow like (2k/z)^k). */
 static const double QB_MILLER_BIG = 0x1p+600;
@@ -42,7 +42,7 @@ static void miller(double z, int n, double *J) {
   for (int k = 0; k <= n; k++) J[k] /= norm;
 }
 
-qb_status qb_bessel_j_seq(double z, int n, double *J, qb_err *err) {
+qb_status qb_prop_bessel_j_seq(double z, int n, double *J, qb_err *err) {
   if (!(z >= 0.0) || !isfinite(z) || n < 0)
     return QB_FAIL(err, QB_ERR_INPUT, "Bessel J_k(z) for z = %g, n = %d", z, n);
   if (z == 0.0) {
@@ -53,7 +53,7 @@ qb_status qb_bessel_j_seq(double z, int n, double *J, qb_err *err) {
   return QB_OK;
 }
 
-int qb_cheb_exp_order(double z, double tol) {
+int qb_prop_cheb_exp_order(double z, double tol) {
   if (!(z >= 0.0) || !isfinite(z) || !(tol > 0.0)) return -1;
   if (z == 0.0) return 0;
   const int n = miller_start(z, 0);

@@ -1,4 +1,4 @@
-/* eig_specfn.c — eigenstate spectral functions by a Lehmann sum over the window, and their
+/* eigobs_specfn.c — eigenstate spectral functions by a Lehmann sum over the window, and their
  * thermal and typical averages (Potirniche et al. Eqs. (S2), (S3), (S5); qbath/eigobs.h). */
 #include <math.h>
 #include <string.h>
@@ -6,7 +6,7 @@
 #include "qbath/alloc.h"
 #include "qbath/eigobs.h"
 
-qb_status qb_specfn_create(int nbins, double wmin, double wmax, double shift, qb_specfn **out,
+qb_status qb_eigobs_specfn_create(int nbins, double wmin, double wmax, double shift, qb_specfn **out,
                            qb_err *err) {
   *out = NULL;
   if (nbins < 1 || !(wmax > wmin) || !(shift >= 0))
@@ -18,7 +18,7 @@ qb_status qb_specfn_create(int nbins, double wmin, double wmax, double shift, qb
     S->sumlog = qb_calloc((size_t)nbins, sizeof *S->sumlog);
   }
   if (!S || !S->sum || !S->sumlog) {
-    qb_specfn_free(S);
+    qb_eigobs_specfn_free(S);
     return QB_FAIL(err, QB_ERR_NOMEM, "spectral function of %d bins", nbins);
   }
   S->nbins = nbins;
@@ -29,7 +29,7 @@ qb_status qb_specfn_create(int nbins, double wmin, double wmax, double shift, qb
   return QB_OK;
 }
 
-qb_specfn *qb_specfn_free(qb_specfn *S) {
+qb_specfn *qb_eigobs_specfn_free(qb_specfn *S) {
   if (!S) return NULL;
   qb_free(S->sum);
   qb_free(S->sumlog);
@@ -54,7 +54,7 @@ static void one_state(const qb_specfn *S, const qb_eigs_result *r, const void *M
   }
 }
 
-qb_status qb_specfn_add(qb_specfn *S, const qb_eigs_result *r, const void *M, qb_dtype mdtype,
+qb_status qb_eigobs_specfn_add(qb_specfn *S, const qb_eigs_result *r, const void *M, qb_dtype mdtype,
                         qb_idx first, qb_idx last, qb_err *err) {
   if (first < 0 || last > r->nev || first > last)
     return QB_FAIL(err, QB_ERR_INPUT, "spectral function: states [%ld, %ld) outside the window "
@@ -73,13 +73,13 @@ qb_status qb_specfn_add(qb_specfn *S, const qb_eigs_result *r, const void *M, qb
   return QB_OK;
 }
 
-qb_status qb_specfn_thermal(const qb_specfn *S, double *out, qb_err *err) {
+qb_status qb_eigobs_specfn_thermal(const qb_specfn *S, double *out, qb_err *err) {
   if (S->count == 0) return QB_FAIL(err, QB_ERR_INPUT, "spectral function: no states added");
   for (int b = 0; b < S->nbins; b++) out[b] = S->sum[b] / (double)S->count; /* Eq. (S5) */
   return QB_OK;
 }
 
-qb_status qb_specfn_typical(const qb_specfn *S, double *out, qb_err *err) {
+qb_status qb_eigobs_specfn_typical(const qb_specfn *S, double *out, qb_err *err) {
   if (S->count == 0) return QB_FAIL(err, QB_ERR_INPUT, "spectral function: no states added");
   for (int b = 0; b < S->nbins; b++) out[b] = exp(S->sumlog[b] / (double)S->count); /* (S3) */
   return QB_OK;

@@ -1,5 +1,5 @@
-/* status.c — recording error messages (qbath/status.h). */
-#include "qbath/status.h"
+/* err.c — recording error messages (qbath/err.h). */
+#include "qbath/err.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -43,7 +43,7 @@ void qb_err_clear(qb_err *err) {
   err->msg[0] = '\0';
 }
 
-const char *qb_status_name(qb_status code) {
+const char *qb_err_name(qb_status code) {
   /* A table, not a switch chain, indexed by the enum value. */
   static const char *const names[] = {
       [QB_OK] = "ok",

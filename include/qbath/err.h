@@ -1,4 +1,4 @@
-/* qbath/status.h — error reporting: a status code plus a message naming what went wrong.
+/* qbath/err.h — error reporting: a status code plus a message naming what went wrong.
  *
  * Library functions return qb_status and, when given a non-NULL qb_err*, fill it with a
  * message that names the offending value (and the input file:line and key when known).
@@ -40,7 +40,7 @@ void qb_err_prefix(qb_err *err, const char *fmt, ...) __attribute__((format(prin
 void qb_err_clear(qb_err *err);
 
 /* Short name of a status code ("out of memory", "bad input", ...). */
-const char *qb_status_name(qb_status code);
+const char *qb_err_name(qb_status code);
 
 /* Usage: return QB_FAIL(err, QB_ERR_INPUT, "N = %ld must be positive", n); */
 #define QB_FAIL(err, code, ...) qb_err_set((err), (code), __FILE__, __LINE__, __VA_ARGS__)

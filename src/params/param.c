@@ -1,5 +1,5 @@
-/* keys.c — key tables: parsing and checking one value, lookup, suggestions, printing. */
-#include "qbath/keys.h"
+/* param.c — key tables: parsing and checking one value, lookup, suggestions, printing. */
+#include "qbath/param.h"
 
 #include <assert.h>
 #include <ctype.h>
@@ -11,7 +11,7 @@
 
 #include "qbath/alloc.h"
 
-const char *qb_where_str(const qb_where *w, char *buf, size_t n) {
+const char *qb_param_where_str(const qb_where *w, char *buf, size_t n) {
   if (w == NULL || w->file[0] == '\0')
     snprintf(buf, n, "default");
   else if (w->line > 0)
@@ -21,7 +21,7 @@ const char *qb_where_str(const qb_where *w, char *buf, size_t n) {
   return buf;
 }
 
-const char *qb_key_type_name(qb_key_type t) {
+const char *qb_param_type_name(qb_key_type t) {
   static const char *const names[] = {"int",    "real",      "bool",      "string",
                                       "choice", "int list",  "real list", "string list"};
   return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
@@ -85,7 +85,7 @@ static int find_choice(const char *choices, const char *t) {
     char wb_[300];                                                                        \
     char msg_[700];                                                                       \
     snprintf(msg_, sizeof msg_, __VA_ARGS__);                                             \
-    st = QB_FAIL(err, QB_ERR_INPUT, "%s: [%s] %s = '%s': %s", qb_where_str(where, wb_, sizeof wb_), \
+    st = QB_FAIL(err, QB_ERR_INPUT, "%s: [%s] %s = '%s': %s", qb_param_where_str(where, wb_, sizeof wb_), \
                  k->section, k->name, text, msg_);                                        \
     goto fail;                                                                            \
   } while (0)
@@ -113,7 +113,7 @@ static qb_idx count_elements(const char *t) {
   return n;
 }
 
-qb_status qb_value_parse(const qb_key *k, const char *text, const qb_where *where,
+qb_status qb_param_value_parse(const qb_key *k, const char *text, const qb_where *where,
                          qb_value *v, qb_err *err) {
   qb_status st = QB_OK;
   char why[400];
@@ -123,7 +123,7 @@ qb_status qb_value_parse(const qb_key *k, const char *text, const qb_where *wher
   const char *t = v->text;
   int is_list = k->type >= QB_KEY_INT_LIST;
   int may_be_empty = k->type == QB_KEY_STRING && k->def && k->def[0] == '\0';
-  if (!is_list && !may_be_empty && t[0] == '\0') WHERE_FAIL("empty value (expected %s)", qb_key_type_name(k->type));
+  if (!is_list && !may_be_empty && t[0] == '\0') WHERE_FAIL("empty value (expected %s)", qb_param_type_name(k->type));
   switch (k->type) {
     case QB_KEY_INT:
     case QB_KEY_REAL:
@@ -180,11 +180,11 @@ qb_status qb_value_parse(const qb_key *k, const char *text, const qb_where *wher
   }
   return QB_OK;
 fail:
-  qb_value_clear(v);
+  qb_param_value_clear(v);
   return st;
 }
 
-void qb_value_clear(qb_value *v) {
+void qb_param_value_clear(qb_value *v) {
   if (v == NULL) return;
   if (v->strs)
     for (qb_idx e = 0; e < v->n; e++) qb_free(v->strs[e]);
@@ -194,13 +194,13 @@ void qb_value_clear(qb_value *v) {
   memset(v, 0, sizeof *v);
 }
 
-const qb_key *qb_keys_find(const qb_key *table, const char *section, const char *name) {
+const qb_key *qb_param_keys_find(const qb_key *table, const char *section, const char *name) {
   for (const qb_key *k = table; k && k->name; k++)
     if (!strcmp(k->section, section) && !strcmp(k->name, name)) return k;
   return NULL;
 }
 
-int qb_edit_distance(const char *a, const char *b) {
+int qb_param_edit_distance(const char *a, const char *b) {
   /* Two-row dynamic programme; keys are short, so a fixed bound suffices. */
   enum { MAXL = 64 };
   size_t la = strlen(a), lb = strlen(b);
@@ -237,7 +237,7 @@ static void range_text(const qb_key *k, char *buf, size_t n, int markdown) {
   else snprintf(buf, n, "[%g, %g]", k->min, k->max);
 }
 
-void qb_keys_print(FILE *f, const qb_key *table, int markdown) {
+void qb_param_keys_print(FILE *f, const qb_key *table, int markdown) {
   const char *section = "";
   for (const qb_key *k = table; k && k->name; k++) {
     char range[160];
@@ -253,12 +253,12 @@ void qb_keys_print(FILE *f, const qb_key *table, int markdown) {
     }
     if (markdown)
       fprintf(f, "| `%s` | %s | `%s` | %s | %s | %s | %s%s%s%s |\n", k->name,
-              qb_key_type_name(k->type), def, range, k->unit && *k->unit ? k->unit : "-",
+              qb_param_type_name(k->type), def, range, k->unit && *k->unit ? k->unit : "-",
               k->sweepable ? "yes" : "no", k->doc, k->excludes ? ". Not with `" : "",
               k->excludes ? k->excludes : "", k->excludes ? "`." : "");
     else
       fprintf(f, "  %-16s %-11s default %-12s range %-14s %s%s%s%s\n", k->name,
-              qb_key_type_name(k->type), def, range, k->doc,
+              qb_param_type_name(k->type), def, range, k->doc,
               k->unit && *k->unit ? " [" : "", k->unit && *k->unit ? k->unit : "",
               k->unit && *k->unit ? "]" : "");
   }
@@ -329,6 +329,6 @@ qb_status qb_param_fail(const qb_params *p, qb_err *err, const char *section,
   int i = qb_param_find(p, section, name);
   if (i < 0) return QB_FAIL(err, QB_ERR_INPUT, "[%s] %s: %s", section, name, msg);
   return QB_FAIL(err, QB_ERR_INPUT, "%s: [%s] %s = '%s': %s",
-                 qb_where_str(p->where ? p->where[i] : NULL, wb, sizeof wb), section, name,
+                 qb_param_where_str(p->where ? p->where[i] : NULL, wb, sizeof wb), section, name,
                  p->vals[i]->text, msg);
 }

@@ -1,4 +1,4 @@
-/* qbath/capi.h — the flat C API behind the Python package (python/qbath, cffi ABI mode).
+/* qbath/api.h — the flat C API behind the Python package (python/qbath, cffi ABI mode).
  *
  * Why a separate surface: Python loads libqbath.so with dlopen and declares these
  * functions itself (python/qbath/_capi.py repeats this header's declarations), so every
@@ -8,7 +8,7 @@
  *
  * Conventions:
  *  - Every function that can fail returns qb_status (0 = QB_OK) and fills err's message
- *    (qbath/status.h); Python raises an exception carrying err.msg.
+ *    (qbath/err.h); Python raises an exception carrying err.msg.
  *  - Arrays are the caller's: the library reads or writes them in place and never keeps
  *    a pointer after the call returns (except an operator's own copy of its matrix).
  *    Complex vectors are interleaved (re, im) doubles, C99 double complex; dense
@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "qbath/status.h"
+#include "qbath/err.h"
 #include "qbath/types.h"
 
 /* "qbath VERSION (commit COMMIT)" */
@@ -67,7 +67,7 @@ qb_status qb_api_op_apply(const qb_api_op *H, int is_complex, const void *x, voi
                           qb_err *err);
 
 /* psi <- exp(-i H t) psi through the ascending times[ntimes] (times[0] >= 0), method
- * "chebyshev", "krylov" or "dense" (qbath/evolve.h), relative 2-norm error <= tol over
+ * "chebyshev", "krylov" or "dense" (qbath/prop.h), relative 2-norm error <= tol over
  * the run. psi is complex[dim], left at times[ntimes-1]; out (NULL or complex
  * [ntimes][dim]) receives the state at each time. *matvecs counts operator applications. */
 qb_status qb_api_evolve(qb_api_op *H, const char *method, double tol, void *psi,

@@ -1,4 +1,4 @@
-/* qbath/evolve.h — time evolution |psi(t)> = exp(-i H t) |psi(0)> (hbar = 1).
+/* qbath/prop.h — time evolution |psi(t)> = exp(-i H t) |psi(0)> (hbar = 1).
  *
  * Propagators are interchangeable type objects (the GSL itersolve pattern):
  *   qb_prop_chebyshev  Chebyshev expansion with Bessel-function coefficients
@@ -114,16 +114,16 @@ qb_idx qb_prop_dim(const qb_prop *P);
 /* Chebyshev order K that exp(-i x z), x in [-1, 1], needs for tail bound
  * 2 sum_{k>K} |J_k(z)| <= tol (the minimal order for a time step dt on a spectrum of
  * half-width a: z = a dt). */
-int qb_cheb_exp_order(double z, double tol);
+int qb_prop_cheb_exp_order(double z, double tol);
 
 /* Bessel functions J_0(z) .. J_n(z) (z >= 0) by Miller's backward recurrence normalized
  * with J_0 + 2 sum J_2k = 1 (Abramowitz & Stegun 9.1.87, 9.12); accurate to a few ulps of
  * max_k |J_k|. J has n+1 entries. */
-qb_status qb_bessel_j_seq(double z, int n, double *J, qb_err *err);
+qb_status qb_prop_bessel_j_seq(double z, int n, double *J, qb_err *err);
 
 /* Time grids: n points t_j = t0 + j (t1 - t0)/(n-1) (linear) or geometric between t0 > 0
  * and t1 (log). n >= 2 (n = 1 gives t0). */
-qb_status qb_time_grid_linear(double t0, double t1, size_t n, double *t, qb_err *err);
-qb_status qb_time_grid_log(double t0, double t1, size_t n, double *t, qb_err *err);
+qb_status qb_prop_time_grid_linear(double t0, double t1, size_t n, double *t, qb_err *err);
+qb_status qb_prop_time_grid_log(double t0, double t1, size_t n, double *t, qb_err *err);
 
 #endif

@@ -1,6 +1,6 @@
-/* qbath/theory.h — closed forms of the FGR paper (Micklitz, Morningstar, Altland, Huse,
+/* qbath/fgr.h — closed forms of the FGR paper (Micklitz, Morningstar, Altland, Huse,
  * "Emergence of Fermi's Golden Rule", PRL 129, 140402 (2022); equation numbers of the
- * preprint with supplement) and the small numerical tools they need.
+ * preprint with supplement).
  *
  * Conventions (the level-dot model, Eq. (1)): a level at the band centre coupled with
  * <|W_k|^2> = g lambda^2 / N to an N-level dot of central density nu = N / (pi lambda);
@@ -15,46 +15,13 @@
  *   qb_fgr_P_eq6           e^{-4 g tau} + (a_X + b_X K_X) / (2 g), Eq. (6) (GSE: see below)
  *   qb_fgr_golden_rule     the FGR value P_res = 1 / gamma
  *
- * Numerical tools: an adaptive Gauss-Kronrod (7, 15) quadrature and the exponentially
- * scaled modified Bessel functions e^{-z} I_0(z), e^{-z} I_1(z). Everything is pure and
- * thread-safe (no state besides the arguments). */
-#ifndef QBATH_THEORY_H
-#define QBATH_THEORY_H
+ * Everything is pure and thread-safe (no state besides the arguments); the numerical
+ * tools they need are qbath/quad.h. */
+#ifndef QBATH_FGR_H
+#define QBATH_FGR_H
 
-#include "qbath/status.h"
-
-/* ---- quadrature ----------------------------------------------------------------- */
-
-/* Integrand f(x, ctx). */
-typedef double (*qb_quad_fn)(double x, void *ctx);
-
-/* Controls of qb_quad_adaptive: the integral is refined (bisecting the interval with the
- * largest Kronrod error estimate) until the summed estimate is below
- * max(abs_tol, rel_tol |I|) or max_intervals intervals are in use. */
-typedef struct qb_quad_params {
-  double abs_tol;      /* default 1e-14 */
-  double rel_tol;      /* default 1e-10 */
-  int max_intervals;   /* default 400; at most QB_QUAD_MAX_INTERVALS */
-} qb_quad_params;
-
-enum { QB_QUAD_MAX_INTERVALS = 4096 };
-
-qb_quad_params qb_quad_defaults(void);
-
-/* I = int_a^b f(x) dx (a < b, finite), *abserr its error estimate. Returns
- * QB_NOT_CONVERGED (with the best estimate in *result) when max_intervals did not suffice,
- * QB_ERR_NUMERIC when f returned a non-finite value (naming x). */
-qb_status qb_quad_adaptive(qb_quad_fn f, void *ctx, double a, double b,
-                           const qb_quad_params *p, double *result, double *abserr, qb_err *err);
-
-/* e^{-z} I_0(z) and e^{-z} I_1(z) for z >= 0, to a few ulps: the power series below
- * z = 25, the Hankel asymptotic series above (its smallest term there is ~e^{-2z}). */
-void qb_bessel_i01_scaled(double z, double *i0e, double *i1e);
-
-/* e^{x^2} erfc(x) for x >= 0 without overflow (continued fraction for large x). */
-double qb_erfcx(double x);
-
-/* ---- the FGR paper --------------------------------------------------------------- */
+#include "qbath/err.h"
+#include "qbath/quad.h"
 
 /* Symmetry classes of Eq. (6): U (GUE), O (GOE), S (GSE). */
 typedef enum { QB_FGR_U = 0, QB_FGR_O = 1, QB_FGR_S = 2 } qb_fgr_class;

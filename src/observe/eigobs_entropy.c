@@ -1,4 +1,4 @@
-/* eig_entropy.c — entanglement entropy of a subsystem (qbath/eigobs.h): bipartitions of a
+/* eigobs_entropy.c — entanglement entropy of a subsystem (qbath/eigobs.h): bipartitions of a
  * spin basis by sites or of a tensor-product space by factors, and von Neumann / Renyi-2
  * entropies from the reduced density matrix of the smaller side. */
 #include <cblas.h>
@@ -12,7 +12,7 @@
 /* Largest side of a bipartition we allow: the dense M is da * db entries. */
 #define QB_BIPART_MAX_BITS 62
 
-qb_bipartition *qb_bipartition_free(qb_bipartition *P) {
+qb_bipartition *qb_eigobs_bipartition_free(qb_bipartition *P) {
   if (!P) return NULL;
   qb_free(P->ia);
   qb_free(P->ib);
@@ -27,7 +27,7 @@ static qb_status bipart_alloc(qb_idx dim, qb_bipartition **out, qb_err *err) {
     P->ib = qb_malloc((size_t)dim * sizeof *P->ib);
   }
   if (!P || !P->ia || !P->ib) {
-    qb_bipartition_free(P);
+    qb_eigobs_bipartition_free(P);
     return QB_FAIL(err, QB_ERR_NOMEM, "bipartition of dimension %ld", (long)dim);
   }
   *out = P;
@@ -43,7 +43,7 @@ static uint64_t extract_bits(uint64_t s, uint64_t mask, int nbits) {
   return r;
 }
 
-qb_status qb_bipartition_sites(const qb_spin_basis *B, uint64_t sites, qb_bipartition **out,
+qb_status qb_eigobs_bipartition_sites(const qb_spin_basis *B, uint64_t sites, qb_bipartition **out,
                                qb_err *err) {
   *out = NULL;
   int L = B->nsites;
@@ -64,7 +64,7 @@ qb_status qb_bipartition_sites(const qb_spin_basis *B, uint64_t sites, qb_bipart
   return QB_OK;
 }
 
-qb_status qb_bipartition_factors(int nf, const qb_idx *dims, uint64_t factors,
+qb_status qb_eigobs_bipartition_factors(int nf, const qb_idx *dims, uint64_t factors,
                                  qb_bipartition **out, qb_err *err) {
   *out = NULL;
   uint64_t all = nf >= 64 ? ~0ull : ((uint64_t)1 << nf) - 1;
@@ -110,7 +110,7 @@ static void entropies(const double *w, qb_idx n, double *s_vn, double *s_2) {
   if (s_2) *s_2 = -log(p2);
 }
 
-qb_status qb_entanglement(const qb_bipartition *P, qb_dtype dtype, const void *psi,
+qb_status qb_eigobs_entanglement(const qb_bipartition *P, qb_dtype dtype, const void *psi,
                           double *s_vn, double *s_2, qb_err *err) {
   /* rows = the smaller side, so that rho is the smaller reduced density matrix */
   int a_rows = P->da <= P->db;

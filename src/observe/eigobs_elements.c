@@ -1,4 +1,4 @@
-/* eig_elements.c — eigenstate observables built on matrix elements (qbath/eigobs.h):
+/* eigobs_elements.c — eigenstate observables built on matrix elements (qbath/eigobs.h):
  * IPR, overlap IPR of a state, <n|O|m> in the window, and the Thouless parameter. */
 #include <cblas.h>
 #include <math.h>
@@ -7,7 +7,7 @@
 #include "qbath/alloc.h"
 #include "qbath/eigobs.h"
 
-qb_status qb_eig_ipr(const qb_eigs_result *r, double *ipr, qb_err *err) {
+qb_status qb_eigobs_ipr(const qb_eigs_result *r, double *ipr, qb_err *err) {
   if (!r->V) return QB_FAIL(err, QB_ERR_INPUT, "IPR: the eigs result has no eigenvectors");
   qb_idx n = r->dim;
   for (qb_idx j = 0; j < r->nev; j++) {
@@ -22,7 +22,7 @@ qb_status qb_eig_ipr(const qb_eigs_result *r, double *ipr, qb_err *err) {
   return QB_OK;
 }
 
-qb_status qb_eig_overlap_ipr(const qb_eigs_result *r, const void *psi0, double *sum4,
+qb_status qb_eigobs_overlap_ipr(const qb_eigs_result *r, const void *psi0, double *sum4,
                              double *weight, qb_err *err) {
   if (!r->V) return QB_FAIL(err, QB_ERR_INPUT, "overlap IPR: the eigs result has no eigenvectors");
   qb_idx n = r->dim;
@@ -53,7 +53,7 @@ static qb_cplx *complex_vectors(const qb_eigs_result *r) {
   return C;
 }
 
-qb_status qb_eig_matrix_elements(const qb_eigs_result *r, const qb_op *O, void **Mout,
+qb_status qb_eigobs_matrix_elements(const qb_eigs_result *r, const qb_op *O, void **Mout,
                                  qb_dtype *mdtype, qb_err *err) {
   *Mout = NULL;
   if (!r->V) return QB_FAIL(err, QB_ERR_INPUT, "matrix elements: the eigs result has no eigenvectors");
@@ -99,12 +99,12 @@ static double element_abs(const void *M, qb_dtype dt, qb_idx k, qb_idx a, qb_idx
 }
 
 /* Potirniche et al. Eq. (8): G = log |<n|O|n+1>| / (E'_{n+1} - E'_n), E' = E + <n|O|n>. */
-qb_status qb_eig_thouless(const qb_eigs_result *r, const qb_op *O, double *G, qb_err *err) {
+qb_status qb_eigobs_thouless(const qb_eigs_result *r, const qb_op *O, double *G, qb_err *err) {
   qb_idx k = r->nev;
   if (k < 2) return QB_FAIL(err, QB_ERR_INPUT, "Thouless parameter needs >= 2 states, got %ld", (long)k);
   void *M = NULL;
   qb_dtype dt;
-  QB_TRY(qb_eig_matrix_elements(r, O, &M, &dt, err));
+  QB_TRY(qb_eigobs_matrix_elements(r, O, &M, &dt, err));
   double *Ep = qb_malloc((size_t)k * sizeof *Ep);
   qb_idx *ord = qb_malloc((size_t)k * sizeof *ord);
   if (!Ep || !ord) {
