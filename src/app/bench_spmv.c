@@ -14,7 +14,11 @@
  *   + 16 * nrows (x read once) + 16 * nrows (y written),
  * i.e. the compulsory traffic (x gathered more than once is not counted, so a ratio
  * near 1 means the gathers are served from cache). Flops: 4 per nonzero (a real times a
- * complex, added to a complex). */
+ * complex, added to a complex).
+ * Chebyshev step: the same two operators in the fused form of one Chebyshev order,
+ * y <- alpha (H - shift) x + beta y with beta = -1 (y read too: 16 * nrows more bytes),
+ * timed the same way (the time per order of the propagators). Matrix-free bytes count
+ * only x read and y written (read): its tables stay in cache. */
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -125,8 +129,19 @@ static qb_status build_chain(const bench_opts *o, qb_csr **A, qb_op **M, qb_err 
 /* Best times of the triad, of y <- A x (CSR) and of y <- H x (matrix-free), complex
  * vectors, interleaved rep by rep so that all see the same machine conditions (other
  * load, frequency). x and y are first touched in the row blocks of a static schedule. */
-static qb_status time_all(qb_csr *A, qb_op *M, triad_arrays *tr, int reps, double *best_triad,
-                          double *best_spmv, double *best_mf, qb_err *err) {
+typedef struct {
+  double triad, spmv, mf, cheb_csr, cheb_mf; /* best seconds of each */
+} bench_times;
+
+/* One y <- alpha (H - shift) x - y on A (CSR) or M (matrix-free): a Chebyshev order. */
+static qb_status cheb_step(qb_csr *A, qb_op *M, const double *x, double *y, qb_err *err) {
+  const double alpha = 0.0731, shift = 0.217; /* any scale: the same work */
+  if (A) return qb_csr_spmv(A, QB_COMPLEX, alpha, shift, x, -1.0, y, err);
+  return qb_op_apply_fused(M, QB_COMPLEX, alpha, shift, x, -1.0, y, err);
+}
+
+static qb_status time_all(qb_csr *A, qb_op *M, triad_arrays *tr, int reps, bench_times *bt,
+                          qb_err *err) {
   const qb_idx n = M->dim;
   double *x = qb_malloc(2 * (size_t)n * sizeof *x), *y = qb_malloc(2 * (size_t)n * sizeof *y);
   qb_status st = QB_OK;
@@ -137,20 +152,26 @@ static qb_status time_all(qb_csr *A, qb_op *M, triad_arrays *tr, int reps, doubl
     x[2 * i + 1] = sin(0.3 * (double)i);
     y[2 * i] = y[2 * i + 1] = 0.0;
   }
-  *best_triad = *best_spmv = *best_mf = INFINITY;
+  *bt = (bench_times){INFINITY, INFINITY, INFINITY, INFINITY, INFINITY};
   if (A) st = qb_csr_spmv(A, QB_COMPLEX, 1.0, 0.0, x, 0.0, y, err); /* warm-up */
   if (st == QB_OK) st = qb_op_apply(M, (const qb_cplx *)x, (qb_cplx *)y, err);
   for (int r = 0; r < reps && st == QB_OK; r++) {
     double t = triad_once(tr, 0.42 + r);
-    if (t < *best_triad) *best_triad = t;
+    if (t < bt->triad) bt->triad = t;
     for (int s = 0; s < QB_BENCH_SPMV_PER_TRIAD && st == QB_OK; s++) {
       double t0 = now_seconds();
       if (A) st = qb_csr_spmv(A, QB_COMPLEX, 1.0, 0.0, x, 0.0, y, err);
       double t1 = now_seconds();
       if (st == QB_OK) st = qb_op_apply(M, (const qb_cplx *)x, (qb_cplx *)y, err);
       double t2 = now_seconds();
-      if (A && t1 - t0 < *best_spmv) *best_spmv = t1 - t0;
-      if (t2 - t1 < *best_mf) *best_mf = t2 - t1;
+      if (A && t1 - t0 < bt->spmv) bt->spmv = t1 - t0;
+      if (t2 - t1 < bt->mf) bt->mf = t2 - t1;
+      if (A && st == QB_OK) st = cheb_step(A, NULL, x, y, err);
+      double t3 = now_seconds();
+      if (st == QB_OK) st = cheb_step(NULL, M, x, y, err);
+      double t4 = now_seconds();
+      if (A && t3 - t2 < bt->cheb_csr) bt->cheb_csr = t3 - t2;
+      if (t4 - t3 < bt->cheb_mf) bt->cheb_mf = t4 - t3;
     }
   }
 done:
@@ -170,11 +191,11 @@ int qb_bench_spmv(int argc, char **argv) {
   qb_csr *A = NULL;
   qb_op *M = NULL;
   triad_arrays tr = {0};
-  double t_triad = 0, t_spmv = 0, t_mf = 0;
+  bench_times bt = {0};
   qb_status st = build_chain(&o, &A, &M, &err);
   if (st == QB_OK && !triad_alloc(&tr, (size_t)o.triad_mdoubles << 20))
     st = QB_FAIL(&err, QB_ERR_NOMEM, "triad arrays of %ld Mi doubles", o.triad_mdoubles);
-  if (st == QB_OK) st = time_all(A, M, &tr, o.reps, &t_triad, &t_spmv, &t_mf, &err);
+  if (st == QB_OK) st = time_all(A, M, &tr, o.reps, &bt, &err);
   if (st != QB_OK) {
     fprintf(stderr, "bench spmv: %s\n", err.msg);
     triad_free(&tr);
@@ -182,7 +203,7 @@ int qb_bench_spmv(int argc, char **argv) {
     qb_op_free(M);
     return 1;
   }
-  const double triad = 24.0 * (double)tr.n / t_triad * 1e-9;
+  const double triad = 24.0 * (double)tr.n / bt.triad * 1e-9, t_spmv = bt.spmv, t_mf = bt.mf;
   const double n = (double)M->dim;
   printf("sites %d\nn_up %d\nn %.0f\nthreads %d\n", o.sites, o.n_up, n, threads);
   printf("triad_bandwidth_GBps %.3f\n", triad);
@@ -202,6 +223,16 @@ int qb_bench_spmv(int argc, char **argv) {
   printf("mfree_bandwidth_GBps %.3f\n", bw_mf);
   printf("mfree_bandwidth_ratio %.3f\n", bw_mf / triad);
   if (A) printf("mfree_over_csr_time %.3f\n", t_mf / t_spmv);
+  printf("mfree_table_bytes %zu\n", qb_op_bytes(M));
+  if (A) { /* one Chebyshev order each */
+    const double nnz = (double)qb_csr_nnz(A);
+    const double bytes = nnz * (8 + 8) + (n + 1) * 8 + 48 * n;
+    printf("cheb_csr_seconds %.6f\n", bt.cheb_csr);
+    printf("cheb_csr_bandwidth_ratio %.3f\n", bytes / bt.cheb_csr * 1e-9 / triad);
+  }
+  printf("cheb_mfree_seconds %.6f\n", bt.cheb_mf);
+  printf("cheb_mfree_bandwidth_ratio %.3f\n", 48.0 * n / bt.cheb_mf * 1e-9 / triad);
+  if (A) printf("cheb_mfree_over_csr_time %.3f\n", bt.cheb_mf / bt.cheb_csr);
   triad_free(&tr);
   qb_csr_free(A);
   qb_op_free(M);

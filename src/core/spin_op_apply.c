@@ -163,6 +163,19 @@ static inline __attribute__((always_inline)) void sec_cross(const qb_spin_op *S,
                                                             int *leak, const int cvec, const int camp) {
   const qb_spin_op_split *P = S->split;
   const uint64_t lmask = ((uint64_t)1 << P->m) - 1;
+  if (G->tabulated && !camp) { /* branch-free: half the amplitudes of a bond are zero */
+    const double *restrict re = G->win.re;
+    const qb_idx *restrict hi = P->hi_off;
+    const uint32_t *restrict lo = P->lo_rank;
+    for (int i = 0; i < n; i++) {
+      const uint64_t col = (hc | ls[i]) ^ G->flip;
+      const double ar = re[(col >> G->win.lo) & G->win.mask];
+      /* a zero amplitude's column may lie outside the sector: read x[0] times 0 instead */
+      const size_t j = ar != 0.0 ? (size_t)(hi[col >> P->m] + lo[col & lmask]) : 0;
+      sec_acc(x, j, ar, 0.0, cvec ? w->s + 2 * i : w->s + i, cvec, 0);
+    }
+    return;
+  }
   for (int i = 0; i < n; i++) {
     const uint64_t col = (hc | ls[i]) ^ G->flip;
     double ar, ai;

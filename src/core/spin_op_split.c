@@ -15,10 +15,12 @@
 #include "core/spin_op_internal.h"
 #include "qbath/alloc.h"
 
-/* Low bits of the split: blocks of at most 2^12 rows (their x, y and accumulators stay
- * in L2; 12 measured best of 10..14 at L = 22, 24), high tables of at most 2^22 entries. */
+/* Low bits of the split: 12 from L = 20 on (blocks of at most 2^12 rows, whose x, y and
+ * accumulators stay in L2; 12 measured best of 10..14 at L = 20, 22, 24: 10 at L = 20 was
+ * 20% slower), half the sites below (so that small chains exercise every class of group
+ * in the tests), high tables of at most 2^22 entries. */
 static int split_bits(int L) {
-  const int m = (L + 1) / 2 < 12 ? (L + 1) / 2 : 12;
+  const int half = (L + 1) / 2, m = half > L - 8 ? half : L - 8 < 12 ? L - 8 : 12;
   return L - m > 22 ? L - 22 : m;
 }
 
