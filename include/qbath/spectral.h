@@ -45,6 +45,7 @@
 #include <stdint.h>
 
 #include "qbath/eigs.h"
+#include "qbath/fft.h"
 #include "qbath/prop.h"
 
 typedef enum { QB_SPEC_SIGNAL = 0, QB_SPEC_KPM = 1, QB_SPEC_LEHMANN = 2 } qb_spec_method;
@@ -68,6 +69,10 @@ typedef struct qb_spec_params {
   /* infinite temperature (SIGNAL) */
   int samples;            /* random vectors (default 8) */
   uint64_t seed;          /* Philox seed of the random vectors (default 1) */
+  /* FFT plans by length (SIGNAL, KPM), owned by the caller, who frees it after the last
+   * call (so a campaign plans each length once per point, not once per realization);
+   * NULL: each call makes and destroys its own plan (default NULL). */
+  qb_fft_cache *fft;
 } qb_spec_params;
 
 qb_spec_params qb_spectral_defaults(void);
