@@ -31,7 +31,8 @@ typedef struct ch_ctx {
   qb_idx n, bins;
   int symmetric;
   double g10, alpha;
-  qb_emft_table *t;
+  const qb_emft_table *t; /* the campaign's table (borrowed), or own_t */
+  qb_emft_table *own_t;   /* the table when no campaign state holds it (owned) */
   qb_emft_mf_opts o;
   double *axis_n, *axis_S; /* n = 1..N, bin centres */
 } ch_ctx;
@@ -50,7 +51,7 @@ static qb_status ch_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
 static void ch_free(void *ctx) {
   ch_ctx *c = ctx;
   if (!c) return;
-  qb_emft_common_release(c->t);
+  qb_emft_table_free(c->own_t);
   qb_free(c->axis_n);
   qb_free(c->axis_S);
   qb_free(c);
@@ -69,7 +70,7 @@ static qb_status ch_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   if (!(c->g10 > 0)) st = qb_param_fail(p, err, "model", "g10", "must be positive");
   if (st == QB_OK && !c->symmetric && !(c->alpha > 0))
     st = qb_param_fail(p, err, "model", "alpha", "alpha = %g must be positive", c->alpha);
-  if (st == QB_OK) st = qb_emft_common_setup(p, &c->t, &c->o, err);
+  if (st == QB_OK) st = qb_emft_common_setup(p, &c->t, &c->own_t, &c->o, err);
   if (st == QB_OK) {
     c->axis_n = qb_malloc(sizeof(double) * (size_t)c->n);
     c->axis_S = qb_malloc(sizeof(double) * (size_t)c->bins);
@@ -152,4 +153,6 @@ const qb_model qb_model_emft_chain = {
     .point_free = ch_free,
     .realize = ch_realize,
     .theory = ch_theory,
+    .state_create = qb_emft_common_state_create,
+    .state_free = qb_emft_common_state_free,
 };

@@ -78,7 +78,8 @@ typedef struct la_ctx {
   double W, hop, g0, theta0, cut, floor, d_g, eps;
   int *n1, *n2;       /* site coordinates (full lattice; the sub-lattice is its prefix
                          in the order of increasing |n|_1... see site order below) */
-  qb_emft_table *t;
+  const qb_emft_table *t; /* the campaign's table (borrowed), or own_t */
+  qb_emft_table *own_t;   /* the table when no campaign state holds it (owned) */
   qb_emft_mf_opts o;
   double *axis_site;
 } la_ctx;
@@ -114,7 +115,7 @@ static qb_status la_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
 static void la_free(void *ctx) {
   la_ctx *c = ctx;
   if (!c) return;
-  qb_emft_common_release(c->t);
+  qb_emft_table_free(c->own_t);
   qb_free(c->n1);
   qb_free(c->n2);
   qb_free(c->axis_site);
@@ -143,7 +144,7 @@ static qb_status la_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   if (!(c->g0 > 0)) st = qb_param_fail(p, err, "model", "g0", "must be positive");
   if (st == QB_OK && c->random && qb_param_is_set(p, "model", "theta0"))
     st = qb_param_fail(p, err, "model", "theta0", "is for the quasiperiodic potential only");
-  if (st == QB_OK) st = qb_emft_common_setup(p, &c->t, &c->o, err);
+  if (st == QB_OK) st = qb_emft_common_setup(p, &c->t, &c->own_t, &c->o, err);
   if (st == QB_OK) {
     c->n1 = qb_malloc(sizeof(int) * (size_t)c->n);
     c->n2 = qb_malloc(sizeof(int) * (size_t)c->n);
@@ -343,4 +344,6 @@ const qb_model qb_model_emft_lattice = {
     .point_create = la_create,
     .point_free = la_free,
     .realize = la_realize,
+    .state_create = qb_emft_common_state_create,
+    .state_free = qb_emft_common_state_free,
 };
