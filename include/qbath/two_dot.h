@@ -27,8 +27,10 @@
  * streams QB_LD_PURPOSE_DOT and QB_LD_PURPOSE_COUPLING), so at N1 = 1 the Hamiltonian is
  * level_dot's chain Hamiltonian of the same key, entry for entry. Dot 1's levels and the
  * other rows come from two further streams. Ensembles: GUE (complex W), GOE (real W),
- * Poisson (both dots iid uniform levels, complex W); GSE is not built (a quaternion W).
- * Sites: 0 the initial level, 1 .. N1-1 the other dot-1 levels, N1 .. N1+N2-1 dot 2. */
+ * GSE (N1, N2 count states, even; quaternion W; the chain twice, once per member of the
+ * Kramers pairs: layout and why in two_dot_build.c), Poisson (both dots iid uniform
+ * levels, complex W). Sites (not GSE): 0 the initial level, 1 .. N1-1 the other dot-1
+ * levels, N1 .. N1+N2-1 dot 2; always dot 1 first (sites 0 .. N1-1). */
 #ifndef QBATH_TWO_DOT_H
 #define QBATH_TWO_DOT_H
 
@@ -41,7 +43,7 @@
 enum { QB_TD_PURPOSE_DOT1 = 2, QB_TD_PURPOSE_ROWS = 3 };
 
 typedef struct qb_two_dot {
-  qb_ensemble ens; /* GUE, GOE, Poisson (both dots) */
+  qb_ensemble ens; /* GUE, GOE, GSE, Poisson (both dots) */
   qb_idx N1, N2;   /* levels of dot 1 (holding the initial level) and dot 2 */
   double g;        /* g = <tr W W^+> / lambda^2 */
   double lambda;   /* energy scale of both dots (semicircle radius 2 lambda) */

@@ -23,8 +23,8 @@
 #include "models/shared/fgr_times.h"
 
 static const qb_key td_keys[] = {
-    {"model", "ensemble", QB_KEY_ENUM, "GUE", 0, -1, "GUE|GOE|Poisson", "", NULL,
-     "symmetry class of both dots (Poisson: iid uniform levels, complex W)", 1},
+    {"model", "ensemble", QB_KEY_ENUM, "GUE", 0, -1, "GUE|GOE|GSE|Poisson", "", NULL,
+     "symmetry class of both dots (GSE: N1, N2 count states, even; Poisson: iid uniform levels, complex W)", 1},
     {"model", "N1", QB_KEY_INT, NULL, 1, 1e6, NULL, "", NULL, "levels of dot 1 (holds the initial level; 1: level_dot)", 1},
     {"model", "N2", QB_KEY_INT, NULL, 2, 1e8, NULL, "", NULL, "levels of dot 2 (the bath; nu_2 sets tau)", 1},
     {"model", "gamma", QB_KEY_REAL, "1", 0, 1e12, NULL, "", "g", "gamma = g N2 / N1 (decay e^{-4 gamma tau})", 1},
@@ -38,7 +38,7 @@ static const qb_key td_keys[] = {
     QB_KEY_END};
 static const qb_key *const td_tables[] = {td_keys, qb_fgr_time_keys, NULL};
 
-static const qb_ensemble ens_code[] = {QB_GUE, QB_GOE, QB_POISSON};
+static const qb_ensemble ens_code[] = {QB_GUE, QB_GOE, QB_GSE, QB_POISSON};
 enum { PATH_EIG = 0, PATH_PROP = 1, PATH_BOTH = 2 };
 
 typedef struct td_ctx {
@@ -68,6 +68,10 @@ static void read_model(const qb_params *p, qb_two_dot *m) {
 static qb_status td_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   qb_two_dot m;
   read_model(p, &m);
+  /* validate and --dry-run refuse what a run would, naming the key. */
+  if (m.ens == QB_GSE && (m.N1 % 2 || m.N2 % 2))
+    return qb_param_fail(p, err, "model", m.N1 % 2 ? "N1" : "N2", "GSE counts states in Kramers pairs: must be even");
+  QB_TRY(qb_two_dot_check(&m, err));
   QB_TRY(qb_fgr_times_check(p, qb_two_dot_time_unit(&m), err));
   double n = (double)(m.N1 + m.N2), N1 = (double)m.N1, nt = qb_fgr_times_count(p);
   int paths = qb_param_enum(p, "model", "paths");

@@ -26,17 +26,19 @@ qb_level_dot qb_two_dot_level_part(const qb_two_dot *m) {
 qb_status qb_two_dot_check(const qb_two_dot *m, qb_err *err) {
   if (m->N1 < 1) return QB_FAIL(err, QB_ERR_INPUT, "two_dot: N1 = %lld must be >= 1", (long long)m->N1);
   if (m->N2 < 2) return QB_FAIL(err, QB_ERR_INPUT, "two_dot: N2 = %lld must be >= 2", (long long)m->N2);
-  if (m->ens == QB_GSE)
-    return QB_FAIL(err, QB_ERR_INPUT, "two_dot: GSE is not built (it needs a quaternion coupling block)");
+  if (m->ens == QB_GSE && (m->N1 % 2 || m->N2 % 2))
+    return QB_FAIL(err, QB_ERR_INPUT, "two_dot: GSE counts states in Kramers pairs: N1 = %lld and N2 = %lld must be even",
+                   (long long)m->N1, (long long)m->N2);
   if (!(m->g >= 0) || !isfinite(m->g)) return QB_FAIL(err, QB_ERR_INPUT, "two_dot: g = %g must be finite and >= 0", m->g);
   if (!(m->lambda > 0)) return QB_FAIL(err, QB_ERR_INPUT, "two_dot: lambda = %g must be > 0", m->lambda);
   return QB_OK;
 }
 
-/* Dot 1's N1 levels, sorted, shifted so that the one nearest the band centre sits at eps0;
- * that level is returned first (lev[0]), the others follow in ascending order. */
+/* Dot 1's levels (N1; GSE: N1/2 Kramers levels), sorted, shifted so that the one nearest
+ * the band centre sits at eps0; that level is returned first (lev[0]), the others follow in
+ * ascending order. */
 static qb_status dot1_levels(const qb_two_dot *m, qb_level_dot_key k, double *lev, qb_err *err) {
-  qb_idx n = m->N1;
+  qb_idx n = m->ens == QB_GSE ? m->N1 / 2 : m->N1;
   qb_rng r;
   qb_rng_init(&r, k.seed, k.point, k.realization, QB_TD_PURPOSE_DOT1);
   if (m->ens == QB_POISSON) {
@@ -44,8 +46,8 @@ static qb_status dot1_levels(const qb_two_dot *m, qb_level_dot_key k, double *le
   } else {
     double *off = qb_malloc(sizeof(double) * (size_t)(n > 1 ? n - 1 : 1));
     if (off == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "two_dot: no memory for dot 1");
-    /* The same scale as level_dot's dot: semicircle radius 2 lambda. */
-    qb_status st = qb_rmt_beta_hermite(&r, qb_level_dot_beta(m->ens), n, m->lambda / sqrt((double)n), lev, off, err);
+    /* The same scale as level_dot's dot: semicircle radius 2 lambda (s = lambda / sqrt(states)). */
+    qb_status st = qb_rmt_beta_hermite(&r, qb_level_dot_beta(m->ens), n, m->lambda / sqrt((double)m->N1), lev, off, err);
     if (st == QB_OK && n > 1) st = qb_dense_tridiag_eigh(n, lev, off, NULL, err);
     qb_free(off);
     QB_TRY(st);
@@ -60,12 +62,74 @@ static qb_status dot1_levels(const qb_two_dot *m, qb_level_dot_key k, double *le
   return QB_OK;
 }
 
+/* GSE: both dots self-dual (Kramers pairs), W a quaternion matrix; N1, N2 count states.
+ * Sites: 0, 1 the initial level's pair (up, its time reverse); 2k, 2k+1 dot-1 pair k
+ * (k = 1 .. N1/2 - 1); N1 + 2(j-1), N1 + 2(j-1) + 1 dot-2 chain site j = 1 .. N2/2 and its
+ * time reverse. Why this is the dense model's law: Lanczos from the level's up state on a
+ * self-dual H gives vectors e_j whose time reverses Te_j are orthogonal to every e_i
+ * (<T psi|A|psi> = 0 for T^2 = -1 and self-dual A = P(H)), so {e_j, Te_j} is a symplectic
+ * basis in which dot 2 is T2 (+) T2 with level_dot's real GSE chain T2 (B, N2/2 sites), the
+ * level's down state couples to Te_1 with the same b0, and the other pairs' rows of W,
+ * independent of that basis, stay iid quaternion Gaussian (symplectic invariance). H
+ * commutes with T, which fixes the block of pair k and chain site j to
+ * [[a, b], [-conj(b), conj(a)]], a and b complex with <|a|^2> = g lambda^2 / (N1 N2). */
+static qb_status gse_csr(const qb_two_dot *m, qb_level_dot_key key, const qb_csr *B, qb_csr **A, qb_err *err) {
+  qb_idx N1 = m->N1, N2 = m->N2, n = N1 + N2, pairs = N1 / 2, sites = N2 / 2, nb = qb_csr_nnz(B);
+  qb_idx nnz = 2 * nb + (pairs - 1) * (2 + 4 * N2);
+  qb_idx *ri = qb_malloc(sizeof(qb_idx) * (size_t)nnz), *ci = qb_malloc(sizeof(qb_idx) * (size_t)nnz);
+  qb_cplx *v = qb_malloc(sizeof(qb_cplx) * (size_t)nnz);
+  double *lev = qb_malloc(sizeof(double) * (size_t)pairs);
+  qb_status st = QB_OK;
+  if (!ri || !ci || !v || !lev) {
+    st = QB_FAIL(err, QB_ERR_NOMEM, "two_dot: no memory for %lld couplings", (long long)nnz);
+    goto done;
+  }
+  qb_idx t = 0;
+#define TD_PUT(r, c, x) (ri[t] = (r), ci[t] = (c), v[t++] = (x))
+  /* level_dot's chain twice: site 0 -> 0 (up) / 1 (down), site i >= 1 -> N1 + 2(i-1) (+1). */
+  for (int down = 0; down < 2; down++)
+    for (qb_idx i = 0; i < B->nrows; i++)
+      for (qb_idx q = B->rowptr[i]; q < B->rowptr[i + 1]; q++) {
+        qb_idx c = B->colind[q];
+        TD_PUT(i ? N1 + 2 * (i - 1) + down : down, c ? N1 + 2 * (c - 1) + down : down, ((const double *)B->val)[q]);
+      }
+  if (pairs > 1) st = dot1_levels(m, key, lev, err);
+  if (st != QB_OK) goto done;
+  qb_rng r;
+  qb_rng_init(&r, key.seed, key.point, key.realization, QB_TD_PURPOSE_ROWS);
+  double s = sqrt(m->g / ((double)N1 * (double)N2)) * m->lambda;
+  for (qb_idx k = 1; k < pairs; k++) {
+    qb_idx up = 2 * k, dn = up + 1;
+    TD_PUT(up, up, lev[k]);
+    TD_PUT(dn, dn, lev[k]);
+    for (qb_idx j = 0; j < sites; j++) {
+      qb_idx u = N1 + 2 * j, d = u + 1;
+      qb_cplx a = s * qb_rng_cnormal(&r), b = s * qb_rng_cnormal(&r);
+      TD_PUT(up, u, a), TD_PUT(up, d, b), TD_PUT(dn, u, -conj(b)), TD_PUT(dn, d, conj(a));
+      TD_PUT(u, up, conj(a)), TD_PUT(d, up, conj(b)), TD_PUT(u, dn, -b), TD_PUT(d, dn, a);
+    }
+  }
+#undef TD_PUT
+  st = qb_csr_from_triplets(n, n, t, ri, ci, v, QB_COMPLEX, A, err);
+done:
+  qb_free(ri);
+  qb_free(ci);
+  qb_free(v);
+  qb_free(lev);
+  return st;
+}
+
 qb_status qb_two_dot_csr(const qb_two_dot *m, qb_level_dot_key key, qb_csr **A, double *emin, double *emax, qb_err *err) {
   QB_TRY(qb_two_dot_check(m, err));
   qb_level_dot l = qb_two_dot_level_part(m);
   qb_csr *B = NULL;
   QB_TRY(qb_level_dot_csr(&l, key, &B, emin, emax, err));
   *emin = *emax = NAN; /* the dense rows widen the chain's enclosure: Lanczos bounds instead */
+  if (m->ens == QB_GSE) {
+    qb_status sg = gse_csr(m, key, B, A, err);
+    qb_csr_free(B);
+    return sg;
+  }
   qb_idx N1 = m->N1, N2 = m->N2, n = N1 + N2, nb = qb_csr_nnz(B);
   qb_idx nnz = nb + (N1 - 1) * (2 * N2 + 1);
   int cplx = m->ens != QB_GOE && N1 > 1;
@@ -166,7 +230,9 @@ qb_status qb_two_dot_pres(const qb_two_dot *m, const double *E, const qb_cplx *c
 double qb_two_dot_pres_ipr(const qb_two_dot *m, const qb_cplx *c) {
   qb_idx n = m->N1 + m->N2;
   double s = 0;
-  /* |c_ia|^2 = |V_ia|^2 |V_0a|^2, summed over i < N1 and a. */
+  /* |c_ia|^2 = |V_ia|^2 |V_0a|^2, summed over i < N1 and a. GSE levels are Kramers pairs
+   * (a, Ta), but the cross terms of a pair vanish, <Ta|P_1|a> = 0 for the self-dual
+   * projector P_1 on dot 1, so the sum over eigenvectors is the sum over levels. */
   for (qb_idx q = 0; q < m->N1 * n; q++) s += creal(c[q]) * creal(c[q]) + cimag(c[q]) * cimag(c[q]);
   return s;
 }
