@@ -1,14 +1,14 @@
 /* emft_chain.c — model `emft_chain`: entanglement mean-field theory of a grain coupled to
  * N l-bits with bare reduced couplings g_{n,0} = g10 alpha^{n-1} (the DRH model, Eqs.
- * (12)-(13)) or all equal to g10 (the symmetric model, Eq. (21)). Deterministic: each
+ * (12)-(13)) or all equal to g10 (the symmetric model, Crowley & Chandran 2022 Eq. (21)). Deterministic: each
  * realization gives the same row (run with realizations = 1); sweep alpha / delta_alpha
- * / N / g10 for Figs. 2, 3 and Eq. (22).
+ * / N / g10 for Figs. 2, 3 and Crowley & Chandran 2022 Eq. (22).
  *
- * Row: eta_tot (Eq. (14)), n_star (l-bits with [S_n] >= therm_frac log 2), avalanched,
+ * Row: eta_tot (Crowley & Chandran 2022 Eq. (14)), n_star (l-bits with [S_n] >= therm_frac log 2), avalanched,
  * S_end = [S_N], Czz_end, iterations; the profiles S_n = [S_n] and log_g_n on axis n;
  * pS_end, the distribution p(S_end) (A12) on `bins` bins of [0, log 2] (probabilities
  * divided by the bin width). Theory: for the symmetric profile, the critical bare
- * coupling g0_c of Eq. (21)-(22) and the coupling g* there (constant columns). */
+ * coupling g0_c of Crowley & Chandran 2022 Eq. (21)-(22) and the coupling g* there (constant columns). */
 #include <math.h>
 #include <string.h>
 

@@ -7,14 +7,14 @@
  * q = pi (1 + sqrt 5, 1 + sqrt 3) (quasiperiodic; theta0 uniform per realization unless
  * set) or theta_n iid uniform on [0, 2 pi) (random).
  *
- * Hopping (key t): Eq. (15) as printed has 1, but the paper's W scale (Fig. 4's failed
+ * Hopping (key t): Crowley & Chandran 2022 Eq. (15) as printed has 1, but the paper's W scale (Fig. 4's failed
  * avalanche at W = 45, the threshold of Fig. 5) is that of t = 1/2, so the default is 1/2,
  * the one convention of the EMFT inputs, plots and docs (docs/emft.md); H(t, W) =
- * 2t H(1/2, W/(2t)), so t = 1 reproduces Eq. (15) literally with W doubled.
+ * 2t H(1/2, W/(2t)), so t = 1 reproduces Crowley & Chandran 2022 Eq. (15) literally with W doubled.
  *
  * Per realization: dense eigh of H_2D; orbitals labelled by sites through the assignment
  * maximizing prod |phi_nn| (qb_assign_sparse on -log|phi| over the entries |phi| >=
- * assign_cut max|phi| of each orbital); g_{n,0} = g0 |phi_{n0}| (Eq. (18)); the mean-field solution (Eq. (11)).
+ * assign_cut max|phi| of each orbital); g_{n,0} = g0 |phi_{n0}| (Crowley & Chandran 2022 Eq. (18)); the mean-field solution (Eq. (11)).
  *
  * Roundoff. Dense eigenvectors carry absolute errors ~ N eps ~ 1e-13 in every component,
  * so |phi_{n0}| below phi_floor (default 1e-12) is not resolved. The mean-field fixed
@@ -34,7 +34,7 @@
  * full lattice by scripts/bench/emft.
  *
  * Row: eta_tot, avalanched, eta_tot_lo/hi, aval_lo/hi, n_therm, theta0, R20 (the radius
- * of Eq. (20): smallest R' with d_g e^{eta_tot} sum_{|n|_1 > R'} g_n <= collar_eps; NAN
+ * of Crowley & Chandran 2022 Eq. (20): smallest R' with d_g e^{eta_tot} sum_{|n|_1 > R'} g_n <= collar_eps; NAN
  * when avalanched), n_unresolved; with map = true the per-site [S_n] (sites in the order
  * n1 = -R..R, n2 = -(R-|n1|)..(R-|n1|)). */
 #include <math.h>
@@ -249,7 +249,7 @@ done:
   return st;
 }
 
-/* Eq. (20): smallest R' with d_g e^{eta_tot} sum_{|n|_1 > R'} g_n <= eps. */
+/* Crowley & Chandran 2022 Eq. (20): smallest R' with d_g e^{eta_tot} sum_{|n|_1 > R'} g_n <= eps. */
 static double collar_radius(const la_ctx *c, const double *l, double eta_tot) {
   double lim = c->eps / (c->d_g * exp(eta_tot)), tail = 0;
   int Rp = c->R;

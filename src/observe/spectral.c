@@ -219,7 +219,7 @@ void qb_spectral_kpm_jackson(int N, double *g) {
     g[k] = ((N - k + 1) * cos(q * k) + sin(q * k) / tan(q)) / (N + 1);
 }
 
-/* mu_k = <phi|T_k(X)|phi>, k < N, X = (H - c)/a, two moments per matvec (Eq. (34)). */
+/* mu_k = <phi|T_k(X)|phi>, k < N, X = (H - c)/a, two moments per matvec (Weisse et al. 2006 Eq. (34)). */
 static qb_status kpm_moments(qb_op *H, const qb_cplx *phi, double c, double a, int N, double *mu,
                              long *matvecs, qb_err *err) {
   const size_t n = (size_t)H->dim;
