@@ -16,8 +16,9 @@
  * are real; the phase (sign) of each vector is fixed so that its largest-magnitude
  * component is real positive, which makes outputs comparable between methods.
  *
- * ARPACK's start vector is drawn from qb_rng with opts.seed, so a result does not depend
- * on what ran before in the process. UMFPACK's dense kernels use the BLAS; with a threaded
+ * ARPACK's start vector, and each new one it needs after a breakdown, is drawn from qb_rng
+ * with opts.seed, and factor analyses run one at a time (METIS draws from rand()), so a
+ * result does not depend on what ran before in the process or beside it. UMFPACK's dense kernels use the BLAS; with a threaded
  * BLAS bitwise reproducibility across thread counts is that BLAS's (OpenBLAS: same
  * results for the same thread count). */
 #ifndef QBATH_EIGS_H

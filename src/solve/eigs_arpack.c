@@ -39,6 +39,28 @@ static void ws_free(arp_ws *w) {
   memset(w, 0, sizeof *w);
 }
 
+/* Fills v (n entries of dt) with uniforms in [-0.5, 0.5) from stream `stream` of seed. */
+static void fill_random(void *v, qb_dtype dt, qb_idx n, uint64_t seed, uint64_t stream) {
+  qb_rng rng;
+  qb_rng_init(&rng, seed, 0, stream, QB_EIGS_RNG_PURPOSE);
+  for (qb_idx i = 0; i < n * (dt == QB_REAL ? 1 : 2); i++) ((double *)v)[i] = qb_rng_uniform(&rng) - 0.5;
+}
+
+/* ARPACK 3.8 asks for OP x with ido = -1 only from [dz]getv0: first for our start vector,
+ * then after each breakdown (an invariant Krylov subspace: a spectrum with fewer distinct
+ * levels than the basis holds, as in a classical Ising chain) for a random vector that it
+ * drew with LAPACK's [dz]larnv from a seed it sets once per process (a SAVE variable;
+ * arpack-ng issue #218, reseeded at every call from 3.9 on). That vector, and the
+ * degenerate eigenvectors built from it, depended on how many breakdowns earlier runs in
+ * the process had had: on the order in which threads took qb_arpack_lock, and on resume.
+ * x is a copy that getv0 replaces by OP x, so each later request gets a vector of ours
+ * instead, from the seed and the restart count. (getv0 uses its own vector unasked only
+ * when OP x lies in the basis's span, which an invertible OP never gives before the
+ * basis spans the space.) tests/test_thread_bits.c */
+static void own_restart_vector(a_int ido, int *requests, void *x, const arp_ws *w, uint64_t seed) {
+  if (ido == -1 && (*requests)++ > 0) fill_random(x, w->dtype, w->n, seed, (uint64_t)*requests - 1);
+}
+
 /* Allocates the arrays and fills resid with a seeded random start vector. */
 static qb_status ws_alloc(arp_ws *w, qb_dtype dt, qb_idx n, qb_idx nev, qb_idx ncv, int want_z,
                           uint64_t seed, qb_err *err) {
@@ -63,10 +85,7 @@ static qb_status ws_alloc(arp_ws *w, qb_dtype dt, qb_idx n, qb_idx nev, qb_idx n
     ws_free(w);
     return QB_FAIL(err, QB_ERR_NOMEM, "ARPACK workspace: n = %ld, ncv = %ld", (long)n, (long)ncv);
   }
-  qb_rng rng;
-  qb_rng_init(&rng, seed, 0, 0, QB_EIGS_RNG_PURPOSE);
-  for (qb_idx i = 0; i < n * (dt == QB_REAL ? 1 : 2); i++)
-    ((double *)w->resid)[i] = qb_rng_uniform(&rng) - 0.5;
+  fill_random(w->resid, dt, n, seed, 0);
   return QB_OK;
 }
 
@@ -86,6 +105,7 @@ static qb_status extremal(const qb_csr *A, const char *which, double tol, uint64
   arp_ws w;
   QB_TRY(ws_alloc(&w, A->dtype, n, 1, ncv, 0, seed, err));
   a_int ido = 0, info = 1, iparam[11] = {0}, ipntr[14] = {0};
+  int requests = 0;
   iparam[0] = 1;
   iparam[2] = QB_BOUNDS_MAXITER;
   iparam[6] = 1;
@@ -100,8 +120,9 @@ static qb_status extremal(const qb_csr *A, const char *which, double tol, uint64
       znaupd_c(&ido, "I", w.n, which, 1, tol, w.resid, w.ncv, w.v, w.n, iparam, ipntr, w.workd,
                w.workl, w.lworkl, w.rwork, &info);
     if (ido != -1 && ido != 1) break;
-    const void *x = (char *)w.workd + es * (size_t)(ipntr[0] - 1);
+    void *x = (char *)w.workd + es * (size_t)(ipntr[0] - 1);
     void *y = (char *)w.workd + es * (size_t)(ipntr[1] - 1);
+    own_restart_vector(ido, &requests, x, &w, seed);
     st = qb_csr_spmv((qb_csr *)A, A->dtype, 1.0, 0.0, x, 0.0, y, err);
     if (st != QB_OK) break;
   }
@@ -152,6 +173,7 @@ static qb_status get_factor(const qb_csr *A, const qb_eigs_opts *o, qb_factor **
 static qb_status iterate(qb_factor *F, arp_ws *w, const qb_eigs_opts *o, a_int *iparam,
                          a_int *ipntr, qb_err *err) {
   a_int ido = 0, info = 1;
+  int requests = 0;
   size_t es = qb_dtype_size(w->dtype);
   for (;;) {
     if (w->dtype == QB_REAL)
@@ -161,8 +183,9 @@ static qb_status iterate(qb_factor *F, arp_ws *w, const qb_eigs_opts *o, a_int *
       znaupd_c(&ido, "I", w->n, "LM", w->nev, o->tol, w->resid, w->ncv, w->v, w->n, iparam,
                ipntr, w->workd, w->workl, w->lworkl, w->rwork, &info);
     if (ido != -1 && ido != 1) break;
-    const void *x = (char *)w->workd + es * (size_t)(ipntr[0] - 1);
+    void *x = (char *)w->workd + es * (size_t)(ipntr[0] - 1);
     void *y = (char *)w->workd + es * (size_t)(ipntr[1] - 1);
+    own_restart_vector(ido, &requests, x, w, o->seed);
     QB_TRY(qb_factor_solve(F, x, y, err));
   }
   return arpack_info(info, w->dtype == QB_REAL ? "dsaupd" : "znaupd", err);

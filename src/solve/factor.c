@@ -3,6 +3,7 @@
 #include "qbath/factor.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "qbath/alloc.h"
@@ -11,6 +12,17 @@
  * factorization is refused. Measured for the Sz = 0 Heisenberg chain, L = 14..18 (peak
  * estimate ratios 1.9-2.1 per factor of ~3.7 in n give p ~ 2); stated in the message. */
 #define QB_FACTOR_MEM_EXPONENT 2.0
+
+/* METIS, the default fill-reducing ordering of both backends (UMFPACK through CHOLMOD, and
+ * MUMPS), draws its random numbers from the C library's rand(), one state for the whole
+ * process (Debian's libmetis 5.1.0 is built without GKlib's own generator): every
+ * METIS_NodeND call reseeds it with srand(4321) and then draws from it. Two analyses
+ * running at once on two threads (realizations mode) interleaved their draws, so the
+ * ordering, and with it the factor's rounding and the shift-invert eigenpairs' last bits
+ * (1e-15 to 1e-12), depended on the timing between threads. One analysis at a time makes
+ * each METIS call draw its own seeded sequence; the numeric factorization, the expensive
+ * part, stays parallel. qbath itself never calls rand(). (tests/test_thread_bits.c) */
+static pthread_mutex_t qb_ordering_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void qb_factor_opts_default(qb_factor_opts *o) {
   o->strategy = QB_STRATEGY_SYMMETRIC;
@@ -108,7 +120,9 @@ qb_status qb_factor_create(const qb_factor_type *type, const qb_csr *A,
   qb_status st = build_pattern(F, A, err);
   if (st == QB_OK) {
     load_values(F, A);
+    pthread_mutex_lock(&qb_ordering_lock);
     st = F->type->analyze(F->S, &F->opts, &F->impl, &F->info, err);
+    pthread_mutex_unlock(&qb_ordering_lock);
   }
   if (st == QB_OK && F->opts.mem_limit > 0 && F->info.peak_bytes_estimate > F->opts.mem_limit)
     st = refuse(F, err);
