@@ -138,11 +138,63 @@ static void test_estimate_vs_peak(void) {
   CU_ASSERT_TRUE(est > rss / 1.5 && est < rss * 1.5);
 }
 
+/* random_matrix rows: gap_ratio, a density histogram of `bins` and the survival curve of
+ * `samples` times with its late-time mean and Chebyshev's bounds_steps: 1 + bins +
+ * samples + 2 values. */
+static const char *RM_ROWS =
+    "[run]\nseed = 3\nrealizations = %s\nmemory_limit = %s\n[model]\ntype = random_matrix\n"
+    "N = 4\nbins = %s\n[evolve]\nobserve = survival\nsamples = %s\n[output]\nfile = %s\n";
+
+static void make_rm_input(char *in, size_t n, const char *name, const char *real, const char *limit,
+                          const char *bins, const char *samples) {
+  char out[700], buf[2048], file[64];
+  snprintf(out, sizeof out, "%s/%s.h5", ct_tmpdir(), name);
+  snprintf(buf, sizeof buf, RM_ROWS, real, limit, bins, samples, out);
+  snprintf(file, sizeof file, "%s.ini", name);
+  ct_write(ct_path(in, n, file), "%s", buf);
+}
+
+/* A model other than toy counts its rows: 10^5 realizations x ~10^4 values are 8 GB of
+ * rows, over 1 GiB, whether the histogram or the survival curve (the shared dynamics
+ * columns) makes them long; they were counted as one value each (1.6 MB). */
+static void test_model_rows_counted(void) {
+  char in[600], outf[600], errf[600];
+  ct_path(outf, sizeof outf, "rm_out.txt");
+  ct_path(errf, sizeof errf, "rm_err.txt");
+  char *val[] = {"qbath", "validate", in, NULL};
+  make_rm_input(in, sizeof in, "rm_bins", "100000", "1", "10000", "101");
+  CU_ASSERT_EQUAL(run_limited(val, 0, outf, errf, NULL), 2);
+  CU_ASSERT_TRUE(ct_file_contains(errf, "rows and journal"));
+  make_rm_input(in, sizeof in, "rm_curve", "100000", "1", "1", "10000");
+  CU_ASSERT_EQUAL(run_limited(val, 0, outf, errf, NULL), 2);
+  CU_ASSERT_TRUE(ct_file_contains(errf, "rows and journal"));
+}
+
+/* Its estimate against the measured peak of a run dominated by rows (600 x 10104 values:
+ * 48 MB of rows, the same again gathered for HDF5). */
+static void test_model_estimate_vs_peak(void) {
+  SKIP_UNDER_ASAN();
+  char in[600], outf[600], errf[600];
+  ct_path(outf, sizeof outf, "rm_peak_out.txt");
+  ct_path(errf, sizeof errf, "rm_peak_err.txt");
+  make_rm_input(in, sizeof in, "rm_peak", "600", "0", "10000", "101");
+  char *dry[] = {"qbath", "run", "--dry-run", "--threads", "2", in, NULL};
+  CU_ASSERT_EQUAL_FATAL(run_limited(dry, 0, outf, errf, NULL), 0);
+  double est = peak_from(outf), rss = 0;
+  char *run[] = {"qbath", "run", "--quiet", "--threads", "2", in, NULL};
+  CU_ASSERT_EQUAL_FATAL(run_limited(run, 0, outf, errf, &rss), 0);
+  printf("\n  random_matrix: estimate %.1f MiB, measured peak RSS %.1f MiB\n", est / 1048576,
+         rss / 1048576);
+  CU_ASSERT_TRUE(est > rss / 1.5 && est < rss * 1.5);
+}
+
 int main(void) {
   const qb_test_case cases[] = {{"rows and journal counted", test_rows_counted},
                                 {"realizations = 1e12 refused", test_absurd_realizations},
                                 {"estimate above ulimit -v refused", test_ulimit_v},
                                 {"estimate within 1.5x of peak", test_estimate_vs_peak},
+                                {"random_matrix rows counted", test_model_rows_counted},
+                                {"random_matrix estimate within 1.5x of peak", test_model_estimate_vs_peak},
                                 {NULL, NULL}};
   return qb_test_main("campaign_limits", cases);
 }
