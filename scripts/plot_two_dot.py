@@ -39,12 +39,18 @@ def fit_rate(t, y, g0):
 
 
 def golden_rule(p, key):
+    """Jackknifed rate of the mean rows of key on t in [0.2, 3] / G_GR, from the linear grid
+    and, where the file has it (key + "_log"), the log grid too: at gamma = 10 the decay
+    e^{-4 gamma tau} is over by tau ~ 0.1, where the linear grid has a handful of points."""
     a, th = p["attrs"], p["theory"]
     unit = 2 * float(a["model.N2"]) / float(a["model.lambda"])
-    t = p["axes"]["tau"] * unit
+    t, rows = p["axes"]["tau"] * unit, p["rows"][key]
+    if key + "_log" in p["rows"]:
+        t = np.concatenate([t, p["axes"]["tau_log"] * unit])
+        rows = np.concatenate([rows, p["rows"][key + "_log"]], 1)
     g0 = th["rate_golden_rule"][0]
     sel = (t >= 0.2 / g0) & (t <= 3 / g0)
-    R = p["rows"][key][:, sel]
+    R = rows[:, sel]
     n = len(R)
     if sel.sum() < 8 or n < 3:
         return None

@@ -9,6 +9,7 @@
 
 #include "campaign_test_util.h"
 #include "harness.h"
+#include "qbath/alloc.h"
 #include "qbath/campaign.h"
 #include "qbath/eigs.h"
 #include "qbath/h5.h"
@@ -103,11 +104,12 @@ static void test_nev_too_large(void) {
 
 /* One spin_chain realization with level statistics, entanglement, survival_eig and a
  * Lehmann spectral function diagonalizes its H exactly once (issue 17: the observables
- * share the realization's eigendecomposition, qbath/eigs_cache.h). qb_eigs_count counts
- * every eigendecomposition in the process; the run has one realization and nothing else
- * runs meanwhile. Dense path (dimension 252 <= dense_max_dim), Chebyshev propagation. */
+ * share the realization's eigendecomposition, qbath/eigs_cache.h). The realization runs
+ * through the model's plug-in interface with a task that collects the count of its eigs
+ * cache (qb_task.eigs_count); the same input then runs through the runner for the rows.
+ * Dense path (dimension 252 <= dense_max_dim), Chebyshev propagation. */
 static void test_one_diagonalization(void) {
-  char out[512], text[2048];
+  char in[600], out[512], text[2048];
   ct_path(out, sizeof out, "one_eig.h5");
   snprintf(text, sizeof text,
            "[run]\nseed = 5\nrealizations = 1\n[model]\ntype = spin_chain\nL = 10\nn_up = 5\n"
@@ -116,11 +118,23 @@ static void test_one_diagonalization(void) {
            "[evolve]\nt_max = 2\nsamples = 5\nobserve = survival_eig, spectral\n"
            "[spectral]\nmethod = lehmann\npoints = 21\n[output]\nfile = %s\n", out);
   qb_err err;
-  long before = qb_eigs_count();
-  QB_ASSERT_OK(run_text("one_eig.ini", text, &err), &err);
-  long diagonalizations = qb_eigs_count() - before;
+  qb_campaign *c = NULL;
+  ct_write(ct_path(in, sizeof in, "one_eig.ini"), "%s", text);
+  QB_ASSERT_OK(qb_campaign_load(in, 0, NULL, &c, &err), &err);
+  const qb_model *m = qb_campaign_model(c);
+  void *ctx = NULL;
+  qb_layout L = {0};
+  QB_ASSERT_OK(m->point_create(qb_campaign_point(c, 0), &ctx, &L, &err), &err);
+  double *row = qb_calloc((size_t)qb_layout_row_len(&L), sizeof *row);
+  long diagonalizations = 0;
+  qb_task t = {.seed = 5, .nthreads = 1, .eigs_count = &diagonalizations};
+  QB_ASSERT_OK(m->realize(ctx, &t, row, &err), &err);
   printf("\n  diagonalizations in one realization: %ld\n", diagonalizations);
   CU_ASSERT_EQUAL(diagonalizations, 1);
+  qb_free(row);
+  m->point_free(ctx);
+  qb_campaign_free(c);
+  QB_ASSERT_OK(run_text("one_eig.ini", text, &err), &err);
   qb_idx n = 0;
   double *r = read_rows(out, "gap_ratio", &n), *s = read_rows(out, "s_vn", &n),
          *w = read_rows(out, "survival_eig_weight", &n), *sw = read_rows(out, "spectral_weight", &n);

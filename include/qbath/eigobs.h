@@ -8,7 +8,7 @@
  *
  * Potirniche, Banerjee, Altman, "On the stability of many-body localization in d > 1"
  * (PRB 99, 205149 (2019)): Eq. (5)/(S2) the eigenstate spectral function, (S3) typical
- * and (S5) thermal averages with the 1e-20 shift of Sec. S1 c, Eq. (8) Thouless parameter. */
+ * and (S5) thermal averages with the 1e-20 shift of Sec. S1 c, Potirniche et al. 2019 Eq. (8) Thouless parameter. */
 #ifndef QBATH_EIGOBS_H
 #define QBATH_EIGOBS_H
 
@@ -79,7 +79,7 @@ qb_status qb_eigobs_thouless(const qb_eigs_result *r, const qb_op *O, double *G,
  * sum runs over the window's states only: rho_n is complete for |w| below the distance
  * from E_n to the window's edges and misses the weight beyond (it is the exact rho_n
  * with dense ED of all eigenstates). An accumulator sums rho_n over eigenstates and
- * realizations for the thermal (arithmetic, Eq. (S5)) and typical (geometric, Eq. (S3))
+ * realizations for the thermal (arithmetic, Potirniche et al. 2019 Eq. (S5)) and typical (geometric, Eq. (S3))
  * averages; the typical one averages log(rho_n + shift), shift = 1e-20 in the paper
  * (Sec. S1 c), so that isolated empty bins do not send it to zero. */
 typedef struct qb_specfn {

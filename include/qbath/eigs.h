@@ -75,11 +75,6 @@ typedef struct qb_eigs_result {
 
 qb_eigs_result *qb_eigs_result_free(qb_eigs_result *r);
 
-/* Eigendecompositions of a matrix performed so far in this process (every qb_eigs_csr
- * call and the values-only path of qbath/eigs_cache.h): a diagnostic counter, like
- * qb_alloc_count, that lets a test prove a realization diagonalizes its H once. */
-long qb_eigs_count(void);
-
 /* The nev pairs of the Hermitian CSR matrix A nearest the target. For shift-invert, *cache
  * (may be NULL) carries a qb_factor across calls: when it holds an analysis of A's pattern
  * by the requested backend it is reused (only the numeric factorization is redone; the

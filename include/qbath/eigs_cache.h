@@ -12,7 +12,7 @@
  *                                     anybody declared QB_EIGS_NEED_VECTORS); an observable
  *                                     needing all pairs (Lehmann) adds one dense ED.
  * A get for something not declared computes it then (a second diagonalization, counted
- * by qb_eigs_count: declare first). The cache owns every result it hands out; they live
+ * by qb_eigs_cache_count: declare first). The cache owns every result it hands out; they live
  * until qb_eigs_cache_free. One thread uses a cache. */
 #ifndef QBATH_EIGS_CACHE_H
 #define QBATH_EIGS_CACHE_H
@@ -50,5 +50,8 @@ void qb_eigs_cache_need(qb_eigs_cache *c, unsigned need);
  * computing on first use. *r is owned by the cache. */
 qb_status qb_eigs_cache_get(qb_eigs_cache *c, unsigned need, const qb_eigs_result **r,
                             qb_err *err);
+
+/* Diagonalizations the cache has made (what a test of "one per realization" counts). */
+long qb_eigs_cache_count(const qb_eigs_cache *c);
 
 #endif

@@ -2,8 +2,8 @@
  * (Crowley & Chandran, PRB 106, 184208 (2022), "Mean-field theory of failed thermalizing
  * avalanches"; equation numbers below refer to that paper, (A..) to its Appendix).
  *
- * Conventions. g_1 = rho [|V_ab|] is the reduced coupling (Eq. (3)); the first-order norm
- * g_a of Eq. (5) has the distribution p_{g_a}(g) = p~(g / g_1) / g_1 (A3) whose tail is
+ * Conventions. g_1 = rho [|V_ab|] is the reduced coupling (Crowley & Chandran 2022 Eq. (3)); the first-order norm
+ * g_a of Crowley & Chandran 2022 Eq. (5) has the distribution p_{g_a}(g) = p~(g / g_1) / g_1 (A3) whose tail is
  * 2 g_1 / g^2 (A4). Two normalized shapes p~ are offered:
  *   QB_EMFT_PG_A3    the form (A3), 2/x^2 exp(-pi^3/(4 x^2)) (1 + c1/x + c2/x^2), which is
  *                    asymptotic and as printed integrates to Z = 1.78 (c1 = 5.3,
@@ -14,7 +14,7 @@
  *                    opposite sector are uncorrelated with E_a (a one-sided Levy-stable
  *                    law for g_a^2; normalized, same tail). Its front is softer than the
  *                    GOE front exp(-pi^3/(4x^2)) of (A3), which comes from level rigidity.
- * qb_emft_sample_goe draws g_a / g_1 directly from Eq. (5) in a GOE grain (x) spin so the
+ * qb_emft_sample_goe draws g_a / g_1 directly from Crowley & Chandran 2022 Eq. (5) in a GOE grain (x) spin so the
  * shapes can be compared (tests and scripts/plot_emft_pg.py).
  *
  * Two-level resonance functions (A10), (A11): P(g) = (1 - 1/sqrt(1 + 4 g^2))/2,
@@ -32,9 +32,9 @@
  * so the region where either x exceeds X = g_sat / g_1 contributes (sqrt 2 - 1)(1 -
  * F(X)^2) with the closed-form CDF F of p~.
  *
- * Mean field (Eqs. (11), (13)): g_n = g_{n,0} exp( (1/2) sum_{m != n} eta(g_m) ), solved
+ * Mean field (Crowley & Chandran 2022 Eqs. (11), (13)): g_n = g_{n,0} exp( (1/2) sum_{m != n} eta(g_m) ), solved
  * in l_n = log g_n (an avalanche makes g_n ~ 2^{N/2}, far beyond double range) with eta
- * from a spline table in l. eta_tot = sum_n eta(g_n) (Eq. (14)). */
+ * from a spline table in l. eta_tot = sum_n eta(g_n) (Crowley & Chandran 2022 Eq. (14)). */
 #ifndef QBATH_EMFT_H
 #define QBATH_EMFT_H
 
@@ -148,7 +148,7 @@ const qb_emft_pg *qb_emft_table_pg(const qb_emft_table *t);
 
 typedef enum {
   QB_EMFT_MF_REDUCED = 0, /* 1D fixed point in T = sum eta, each l_n solved exactly */
-  QB_EMFT_MF_JACOBI = 1   /* Eq. (13) literally, with damping */
+  QB_EMFT_MF_JACOBI = 1   /* Crowley & Chandran 2022 Eq. (13) literally, with damping */
 } qb_emft_mf_method;
 
 typedef struct qb_emft_mf_opts {
@@ -168,7 +168,7 @@ typedef struct qb_emft_mf_opts {
 qb_emft_mf_opts qb_emft_mf_opts_default(void);
 
 typedef struct qb_emft_mf_result {
-  double eta_tot;   /* Eq. (14) */
+  double eta_tot;   /* Crowley & Chandran 2022 Eq. (14) */
   long iterations;
   int converged;    /* 1 when tol was met */
   int avalanched;   /* 1: the avalanching branch (all coupled spins thermalized) */
@@ -176,27 +176,27 @@ typedef struct qb_emft_mf_result {
   double S_sum;     /* sum_n [S_n] */
 } qb_emft_mf_result;
 
-/* Minimal solution of Eq. (11) reached by the monotone iteration from g_{n,0} (the
- * physical one: Eq. (13) started at the bare couplings). l0[n] = log g_{n,0} (may be
+/* Minimal solution of Crowley & Chandran 2022 Eq. (11) reached by the monotone iteration from g_{n,0} (the
+ * physical one: Crowley & Chandran 2022 Eq. (13) started at the bare couplings). l0[n] = log g_{n,0} (may be
  * -INFINITY for a decoupled spin); on return l[n] = log g_n. Returns QB_NOT_CONVERGED
  * (result filled) when max_iter is reached. O(N) memory besides l. */
 qb_status qb_emft_mf_solve(const qb_emft_table *t, qb_idx n, const double *l0, double *l,
                            const qb_emft_mf_opts *o, qb_emft_mf_result *res, qb_err *err);
 
-/* Symmetric model (Eq. (21)): g = g0 e^{(N-1) eta(g)/2} for N identical spins
- * (all m != n; Eq. (21) writes N for N - 1). Returns the minimal solution's log g. */
+/* Symmetric model (Crowley & Chandran 2022 Eq. (21)): g = g0 e^{(N-1) eta(g)/2} for N identical spins
+ * (all m != n; Crowley & Chandran 2022 Eq. (21) writes N for N - 1). Returns the minimal solution's log g. */
 qb_status qb_emft_mf_symmetric(const qb_emft_table *t, qb_idx n, double l0, double *l,
                                qb_err *err);
 /* Critical bare coupling of the symmetric model: the largest g0 whose minimal solution
- * is not avalanching (the saddle-node of Eq. (21)); gstar (may be NULL) receives the
+ * is not avalanching (the saddle-node of Crowley & Chandran 2022 Eq. (21)); gstar (may be NULL) receives the
  * enhanced coupling g at that point. Asymptotically gstar ~ (4 N log N)^{-1} (the
- * scale of Eq. (22)) and g0c = gstar e^{-1 - O(1/log N)}. */
+ * scale of Crowley & Chandran 2022 Eq. (22)) and g0c = gstar e^{-1 - O(1/log N)}. */
 qb_status qb_emft_symmetric_gc(const qb_emft_table *t, qb_idx n, double *g0c, double *gstar,
                                qb_err *err);
 
 /* ----------------------------------------------------------- GOE sampling */
 
-/* Direct sampling of Eq. (5) in a GOE grain (x) spin: H_0 = H_g + h sigma^z with a
+/* Direct sampling of Crowley & Chandran 2022 Eq. (5) in a GOE grain (x) spin: H_0 = H_g + h sigma^z with a
  * coupling V = O (x) sigma^x, O an independent GOE (so in the H_g eigenbasis O_ab are iid
  * N(0, s^2) by rotation invariance). For grain states alpha in the middle `window`
  * fraction of the spectrum, g_a^2 = sum_beta O_ab^2 / (e_a - e_b + 2h)^2 and the output

@@ -111,10 +111,10 @@ typedef struct qb_grain_peak {
 qb_status qb_grain_peak_width(const qb_eigs_result *a, const qb_eigs_result *b, int site,
                               double dE, qb_grain_peak *out, qb_err *err);
 
-/* Eigenstate spectral functions rho_n(omega) (Eq. (S2)) of X_site for the states n of
+/* Eigenstate spectral functions rho_n(omega) (Potirniche et al. 2019 Eq. (S2)) of X_site for the states n of
  * window a against all states of `all` (the full spectrum: dense ED), histogrammed on
  * nbins bins of [-wmax, wmax): th[b] += mean_n rho_n, lg[b] += mean_n log(rho_n + shift)
- * (Eqs. (S3), (S5) before the disorder average). a_lo is the index of a's first state in
+ * (Potirniche et al. 2019 Eqs. (S3), (S5) before the disorder average). a_lo is the index of a's first state in
  * `all` (the m = n term is excluded). */
 qb_status qb_grain_specfn(const qb_eigs_result *a, qb_idx a_lo, const qb_eigs_result *all,
                           int site, int nbins, double wmax, double shift, double *th,

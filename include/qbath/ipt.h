@@ -1,18 +1,18 @@
 /* qbath/ipt.h — the Hubbard bubble coupled to an Anderson insulator at large N (Potirniche
  * et al. 2019, Sec. IV): the saddle point Eqs. (16a)-(16b) with the impurity solved by
- * iterated perturbation theory at half filling (Eqs. (17)-(19)) on the real-frequency axis.
+ * iterated perturbation theory at half filling (Potirniche et al. 2019 Eqs. (17)-(19)) on the real-frequency axis.
  *
  * Equations (retarded functions of w + i0; units of the hopping t):
- *   LIOM:       G_a(w) = 1 / (w + eps_a + i eta - V_a^2 sqrt(N) G(w))         [Eq. (14)]
- *   bath:       Delta(w) = t^2 G(w) + N^{-1/2} sum_a V_a^2 G_a(w)             [Eq. (16b)]
- *   Weiss:      G0(w) = 1 / (w - Delta(w))                                    [Eq. (17)]
+ *   LIOM:       G_a(w) = 1 / (w + eps_a + i eta - V_a^2 sqrt(N) G(w))         [Potirniche et al. 2019 Eq. (14)]
+ *   bath:       Delta(w) = t^2 G(w) + N^{-1/2} sum_a V_a^2 G_a(w)             [Potirniche et al. 2019 Eq. (16b)]
+ *   Weiss:      G0(w) = 1 / (w - Delta(w))                                    [Potirniche et al. 2019 Eq. (17)]
  *   IPT:        Im S2(w) = -pi U^2 int de1 de2 [a(e1) a(e2) b(e1+e2-w) + b b a],
  *               a = rho0 f, b = rho0 (1 - f), rho0 = -Im G0/pi, f the Fermi function
- *               at temperature T; Re S2 by Kramers-Kronig                    [Eq. (19)]
- *   impurity:   G(w) = 1 / (w - Delta(w) - S2(w))                            [Eqs. (16a), (17)]
+ *               at temperature T; Re S2 by Kramers-Kronig                    [Potirniche et al. 2019 Eq. (19)]
+ *   impurity:   G(w) = 1 / (w - Delta(w) - S2(w))                            [Potirniche et al. 2019 Eqs. (16a), (17)]
  * Iteration: G -> G_new, G_new solving the last line with t^2 G_new in Delta (see
  * newton_steps), then G += mix (G_new - G) until max |G_new - G| < tol.
- * At half filling the Hartree shift U/2 of Eq. (18) cancels the chemical potential U/2,
+ * At half filling the Hartree shift U/2 of Potirniche et al. 2019 Eq. (18) cancels the chemical potential U/2,
  * so neither appears. The Bose factor of the usual "bubble" form of S2 is eliminated
  * exactly: n_B(v)[f(e) - f(e+v)] = f(e+v)[1 - f(e)], which leaves products of Fermi
  * factors and avoids the 0/0 at v = 0.
@@ -22,7 +22,7 @@
  * Kramers-Kronig transform are FFT convolutions (piecewise-linear interpolants, so the
  * Kramers-Kronig pair is exact for the interpolant). Spectral weight outside [-wmax, wmax]
  * is dropped: wmax must cover the tails (checked by the sum rule, qb_ipt_info.sum_rule).
- * eta broadens the LIOM poles (the i0 of Eq. (14)); it must exceed a few h for the poles
+ * eta broadens the LIOM poles (the i0 of Potirniche et al. 2019 Eq. (14)); it must exceed a few h for the poles
  * to be resolved on the grid, and it is the only place a broadening enters.
  *
  * Geometry (2D concentric circles): circle k = 1, 2, ... holds k LIOMs at radius
@@ -83,12 +83,12 @@ double qb_ipt_step(const qb_ipt *s);
 qb_status qb_ipt_solve(qb_ipt *s, const qb_ipt_params *p, qb_idx M, const double *eps,
                        const double *V2, qb_cplx *G, int warm, qb_ipt_info *info, qb_err *err);
 
-/* G_a(w_i) of one LIOM (Eq. (14)) given the bubble G: n complex into Ga. */
+/* G_a(w_i) of one LIOM (Potirniche et al. 2019 Eq. (14)) given the bubble G: n complex into Ga. */
 void qb_ipt_liom_green(const qb_ipt *s, const qb_ipt_params *p, double eps_a, double V2_a,
                        const qb_cplx *G, qb_cplx *Ga);
 
 /* The second-order self-energy S2(w_i) of the Weiss function G0 (n complex each) at
- * interaction U and temperature T (Eq. (19)). */
+ * interaction U and temperature T (Potirniche et al. 2019 Eq. (19)). */
 void qb_ipt_sigma2(qb_ipt *s, double U, double T, const qb_cplx *G0, qb_cplx *S2);
 
 /* Trapezoid integral of f (n doubles) over the grid. */

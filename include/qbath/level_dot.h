@@ -12,7 +12,7 @@
  *        W real Gaussian.
  *   GSE  N dot states = N/2 Kramers pairs (N even); nu = N / (pi lambda) counts states
  *        with their degeneracy (the paper's convention: it makes P_pl = 3/(2 gamma) and
- *        P_pl/P_off = 3, text after Eq. (5)). H from qb_rmt_gse(N/2, s = lambda/sqrt(N))
+ *        P_pl/P_off = 3, text after Micklitz et al. 2022 Eq. (5)). H from qb_rmt_gse(N/2, s = lambda/sqrt(N))
  *        (semicircle radius 2 lambda). The level is a Kramers pair (0 up, 0 down); W is a
  *        quaternion vector: in the layout [[A', B'], [-conj B', conj A']] of the (N+2)-
  *        dimensional matrix, A' = [[eps0, p^+], [p, A]] and B' = [[0, -r^T], [r, B]] with p,
@@ -40,7 +40,7 @@
  *                w_a = 1 / F'(E_a), F(E) = E - eps0 - b0^2 [(E - T)^{-1}]_{11}, in O(N)
  *                per eigenvalue. The weight outside the window, 1 - sum w_a, is reported
  *                (the truncation error: |P_window(t) - P(t)| <= 2 (1 - sum w_a)).
- *   QB_LD_UNFOLDED  the N -> infinity limit at fixed gamma that Eqs. (4)-(6) describe
+ *   QB_LD_UNFOLDED  the N -> infinity limit at fixed gamma that Micklitz et al. 2022 Eqs. (4)-(6) describe
  *                (src/physics/level_dot_unfolded.c): a window of `window` (default 2000)
  *                dot levels of constant density nu, unfolded from the bulk of a larger
  *                beta-Hermite spectrum (Poisson: iid uniform), iid couplings, and the

@@ -2,11 +2,11 @@
  * (Gopalakrishnan & Nandkishore 2015, Sec. IV-V and Appendices C-E).
  *
  * Energies are in units of the accessible level spacing delta_m (= 1). A non-trivial
- * linewidth Gamma > 0 solves Eq. (19) divided by Gamma:
+ * linewidth Gamma > 0 solves Gopalakrishnan et al. 2015 Eq. (19) divided by Gamma:
  *   1 = gamma^2 S(Gamma),
  *   S(Gamma) = sum_{n,p=1}^{N} K^{2 m eps} nf(m) / (1 + [Gamma nf(m) K^m]^2),  m = n + p,
  * with K^{2 m eps} = exp(-2m (1/Xi - ln K)), eps = (Xi ln K - 1)/(Xi ln K) (App. E), and
- * nf(m) = n_fast(K^m) of Eq. (20) written continuously:
+ * nf(m) = n_fast(K^m) of Gopalakrishnan et al. 2015 Eq. (20) written continuously:
  *   nf = max(1, s N ln^d(gamma K^m))   for K^m < 1/Gamma,
  *   nf = max(1, s N ln^d(gamma/Gamma)) for K^m >= 1/Gamma (saturation),
  * so the switch from 1 to s N ln^d sits at N_0 where s N ln^d(gamma K^{N_0}) = 1 (App. E).
@@ -14,9 +14,9 @@
  * so there is at most one non-trivial root, found by bracketing in ln Gamma.
  *
  * Methods:
- *   QB_LW_SUM      the direct double sum over n, p = 1..N (Eq. (19) + (20); App. E Eq. (E1)
+ *   QB_LW_SUM      the direct double sum over n, p = 1..N (Gopalakrishnan et al. 2015 Eq. (19) + (20); App. E Eq. (E1)
  *                  with the exact count min(m - 1, 2N + 1 - m) of pairs with n + p = m);
- *   QB_LW_SUM_E3   Eq. (E3) as printed: weights (m - 1), m = 2..2N, nf = s N ln^d(gamma K^m)
+ *   QB_LW_SUM_E3   Gopalakrishnan et al. 2015 Eq. (E3) as printed: weights (m - 1), m = 2..2N, nf = s N ln^d(gamma K^m)
  *                  for every m (the paper's Fig. 8);
  *   QB_LW_INTEGRAL the sum as an integral over n, p in [1/2, N + 1/2] (midpoint cells), i.e.
  *                  int_1^{2N+1} w(m) (summand)(m) dm with the tent weight w (Sec. V A);
@@ -51,7 +51,7 @@ qb_linewidth_params qb_linewidth_params_default(void);
 double qb_linewidth_eps(double Xi, double K);
 double qb_linewidth_xi(double eps, double K);
 
-/* n_fast(K^m) of Eq. (20) at linewidth Gamma (continuous form above; Gamma = 0: no cap). */
+/* n_fast(K^m) of Gopalakrishnan et al. 2015 Eq. (20) at linewidth Gamma (continuous form above; Gamma = 0: no cap). */
 double qb_linewidth_nfast(const qb_linewidth_params *p, double m, double Gamma);
 
 /* gamma^2 S(Gamma) by p->method: the right side of 1 = gamma^2 S. Gamma = 0 allowed. */
@@ -102,8 +102,8 @@ qb_status qb_linewidth_critical_xi(const qb_linewidth_params *p, double lo, doub
 qb_status qb_linewidth_critical_xi_auto(const qb_linewidth_params *p, double *Xi_c, qb_err *err);
 
 /* The mean-field equations' own validity window at linewidth Gamma (Sec. V B):
- * Eq. (27) Gamma >= level_factor N K^{-N} (above the dot's many-body level spacing) and
- * Eq. (26) (Gamma/gamma) ln^{2d}(gamma/Gamma) <= typ_max (typical, not averaged, bath
+ * Gopalakrishnan et al. 2015 Eq. (27) Gamma >= level_factor N K^{-N} (above the dot's many-body level spacing) and
+ * Gopalakrishnan et al. 2015 Eq. (26) (Gamma/gamma) ln^{2d}(gamma/Gamma) <= typ_max (typical, not averaged, bath
  * spectra; needs Gamma < gamma). The paper's "<<" is the user's choice of level_factor
  * and typ_max. 1 inside, 0 outside. */
 int qb_linewidth_mf_valid(const qb_linewidth_params *p, double Gamma, double level_factor, double typ_max);

@@ -47,6 +47,8 @@ typedef struct qb_task {
   uint64_t point;       /* sweep point index (global, 0-based) */
   uint64_t realization; /* realization index within the point (0-based) */
   int nthreads;         /* threads the model may use inside (1 in realization mode) */
+  long *eigs_count;     /* diagnostics (tests): when non-NULL, the realization adds the
+                         * diagonalizations its eigs cache made (the runner: NULL) */
 } qb_task;
 
 typedef struct qb_model {
@@ -63,6 +65,13 @@ typedef struct qb_model {
                       double *err_out, qb_err *err);
   /* Optional: fill qb_layout_theory_len doubles. */
   qb_status (*theory)(const void *ctx, double *out, qb_err *err);
+  /* Optional: state the model keeps across the points of one campaign (a cache of what
+   * several points can share, e.g. a table that depends on keys no sweep varies). The
+   * campaign creates it once with its points and frees it with itself (after every
+   * point_free); point_create finds it as p->model_state. It must be safe to use from
+   * point_create calls of several threads. */
+  qb_status (*state_create)(void **state, qb_err *err);
+  void (*state_free)(void *state);
 } qb_model;
 
 #endif

@@ -98,6 +98,8 @@ typedef struct qb_params {
   const int *is_set;             /* 1 where the input set the key */
   const qb_where *const *where;  /* where each value was set (file:line) */
   qb_idx point;                  /* sweep point index */
+  void *model_state;             /* qb_model.state_create's state, owned by the campaign
+                                  * (NULL: the model keeps none) */
 } qb_params;
 
 /* Accessors; the key must be in the model's tables (a programmer error otherwise, caught

@@ -26,10 +26,10 @@
  *                    mu_{2k+1} = 2<t_{k+1}|t_k> - mu_1; Weisse et al., Rev. Mod. Phys. 78,
  *                    275 (2006), Eq. (34)), Jackson kernel g_k (Eq. (71)), reconstructed
  *                    on the Chebyshev nodes x_i = cos(pi (i + 1/2)/M) by a DCT-III through
- *                    FFTW (Eqs. (81)-(83)): rho(x_i) = [g_0 mu_0 + 2 sum_k g_k mu_k
+ *                    FFTW (Weisse et al. 2006 Eqs. (81)-(83)): rho(x_i) = [g_0 mu_0 + 2 sum_k g_k mu_k
  *                    cos(k pi (i+1/2)/M)] / (pi sqrt(1 - x_i^2)), S(w) = rho(x)/a at
  *                    x = (w + E0 - c)/a. Jackson broadening at x: sigma = pi a / N
- *                    (Eq. (73), near the band centre).
+ *                    (Weisse et al. 2006 Eq. (73), near the band centre).
  *   QB_SPEC_LEHMANN  from eigenpairs (a qb_eigs_result, e.g. dense ED of all states):
  *                    the sticks |<m|phi>|^2 at E_m - E0 binned on the output grid;
  *                    the infinite-temperature average reuses the eigenstate spectral
@@ -45,6 +45,7 @@
 #include <stdint.h>
 
 #include "qbath/eigs.h"
+#include "qbath/fft.h"
 #include "qbath/prop.h"
 
 typedef enum { QB_SPEC_SIGNAL = 0, QB_SPEC_KPM = 1, QB_SPEC_LEHMANN = 2 } qb_spec_method;
@@ -68,6 +69,10 @@ typedef struct qb_spec_params {
   /* infinite temperature (SIGNAL) */
   int samples;            /* random vectors (default 8) */
   uint64_t seed;          /* Philox seed of the random vectors (default 1) */
+  /* FFT plans by length (SIGNAL, KPM), owned by the caller, who frees it after the last
+   * call (so a campaign plans each length once per point, not once per realization);
+   * NULL: each call makes and destroys its own plan (default NULL). */
+  qb_fft_cache *fft;
 } qb_spec_params;
 
 qb_spec_params qb_spectral_defaults(void);

@@ -10,11 +10,14 @@
  * every y_r summed by one thread in a fixed order (diagonal windows, then groups in order
  * of first appearance), so the result is bitwise the same on any thread count.
  *
- * Sector states are never stored: a thread generates its rows' states in ascending order
- * (Gosper's next-same-popcount from the unranked first row), and a column's index is its
- * colex rank summed over split lookup tables of QB_SPIN_OP_CHUNK bits (one lookup per
- * chunk, indexed by the number of up spins below it): no per-state hash or table.
- * Memory: the tables only (kilobytes), so time evolution holds just state vectors. */
+ * Sector states are never stored: the L bits are split at about L/2 into a high and a
+ * low part, the states sharing a high part are one contiguous block of rows, and a
+ * column's index is a sum of two table lookups (high part, low part). Terms living in the
+ * low bits form one small sparse matrix per low popcount, shared by every block; terms in
+ * the high bits move whole blocks (contiguous segments of x); the rest are evaluated per
+ * row (spin_op_split.c, spin_op_apply.c). No per-state hash or list.
+ * Memory: the tables only (kilobytes to a few megabytes), so time evolution holds just
+ * state vectors. */
 #ifndef QBATH_SPIN_OP_H
 #define QBATH_SPIN_OP_H
 
@@ -23,8 +26,6 @@
 
 /* Widest bit window a group's amplitude is tabulated over (2^10 complex entries). */
 #define QB_SPIN_OP_WINDOW 10
-/* Bits per split lookup table of the sector ranks. */
-#define QB_SPIN_OP_CHUNK 10
 
 /* Compiles H for basis B (only B's L, n_up and dim are used: a basis created with or
  * without its state list works) into a matrix-free operator. nthreads > 0 fixes the

@@ -5,14 +5,14 @@
  * g = <tr W W^+> / lambda^2. The campaign model `two_dot` (src/models/two_dot.c) wraps it; the builder is src/physics/two_dot_build.c.
  *
  * Initial state: the level of dot 1 nearest its band centre (an eigenstate of H_1, not a
- * random state of dot 1): the supplement's P_res(t) of Eq. (9) starts from one level |mu>
+ * random state of dot 1): the supplement's P_res(t) of Micklitz et al. 2022 Eq. (9) starts from one level |mu>
  * of dot 1, and its closed forms use the densities at the band centre, nu_i = N_i /
  * (pi lambda). Dot 1 is shifted so that this level sits at eps0 (default 0, the centre of
- * dot 2): Eq. (1)'s eps0 = 0 (at N1 = 1 the model is level_dot), and for N1 >> 1 the shift
+ * dot 2): Micklitz et al. 2022 Eq. (1)'s eps0 = 0 (at N1 = 1 the model is level_dot), and for N1 >> 1 the shift
  * is below one dot-1 level spacing pi lambda / N1.
- * Observable: P_res(t) = sum over the N1 dot-1 states of |<nu|mu(t)>|^2 (Eq. (9)).
+ * Observable: P_res(t) = sum over the N1 dot-1 states of |<nu|mu(t)>|^2 (Micklitz et al. 2022 Eq. (9)).
  * Units: tau = t / (2 pi nu_2) with nu_2 = N2 / (pi lambda), the density of dot 2 (the
- * bath; supplement Eq. (18)), and gamma = g nu_2 / nu_1 = g N2 / N1 (Eq. (18)); the golden-
+ * bath; Micklitz et al. 2022 supplement Eq. (18)), and gamma = g nu_2 / nu_1 = g N2 / N1 (Eq. (18)); the golden-
  * rule decay of the initial level is e^{-4 gamma tau}, rate 2 pi nu_2 <|W|^2> = 2 g lambda/N1.
  *
  * Representation (same law as the dense model, O(N1 N2) memory and matvec): dot 1 in its
@@ -50,7 +50,7 @@ typedef struct qb_two_dot {
   double eps0;     /* energy of the initial level (dot 1 shifted to put it there) */
 } qb_two_dot;
 
-/* gamma = g N2 / N1 (supplement Eq. (18)). */
+/* gamma = g N2 / N1 (Micklitz et al. 2022 supplement Eq. (18)). */
 double qb_two_dot_gamma(const qb_two_dot *m);
 
 /* 2 pi nu_2 = 2 N2 / lambda: t = tau * qb_two_dot_time_unit(m). */

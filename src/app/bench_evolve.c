@@ -207,6 +207,110 @@ static qb_idx neel_index(int L) {
   return s;
 }
 
+/* What the timed run measured. */
+typedef struct {
+  double t_run, t_bounds, emin, emax; /* wall times (s) and the bounds used */
+  double rss0, rss1;      /* peak RSS after building H and after the run (MB) */
+  double rss_now, hwm_run; /* RSS before the run, VmHWM after it (MB; NAN: unknown) */
+  int hwm_reset;          /* 1: the high-water mark was reset before the run */
+  double errn;            /* |psi - psi_ref| */
+  qb_bounds_info bi;      /* the bounds' Lanczos run */
+  qb_prop_stats s;        /* the propagator's counts */
+} evolve_measure;
+
+/* The timed run: bounds + propagator + exp(-iHt) psi0, psi0 = the Neel state i0. */
+static qb_status timed_main(qb_op *H, const qb_prop_type *T, const qb_prop_params *p, double t,
+                            qb_idx i0, qb_cplx *psi, evolve_measure *m, qb_err *err) {
+  qb_prop *P = NULL;
+  psi[i0] = 1.0;
+  const double t0 = now_s();
+  qb_status st = qb_bounds_compute(H, &p->bounds, &m->emin, &m->emax, &m->bi, err);
+  m->t_bounds = now_s() - t0;
+  if (st == QB_OK) st = qb_prop_create(T, H, p, &P, err);
+  if (st == QB_OK) st = qb_prop_run(P, 1, &psi, &t, 1, NULL, NULL, err);
+  m->t_run = now_s() - t0;
+  m->rss1 = peak_rss_mb();
+  m->hwm_run = proc_status_mb("VmHWM");
+  if (P) m->s = qb_prop_get_stats(P);
+  qb_prop_free(P);
+  return st;
+}
+
+/* The reference (untimed): Chebyshev at a tighter tolerance, its distance to psi in
+ * m->errn; with --export also psi0 and the reference state for the peers. */
+static qb_status reference_run(qb_op *H, const qb_prop_params *p, const bench_args *a, qb_idx i0,
+                               const qb_cplx *psi, evolve_measure *m, qb_err *err) {
+  const qb_idx n = H->dim;
+  qb_cplx *ref = qb_calloc((size_t)n, sizeof *ref);
+  qb_prop *R = NULL;
+  qb_status st = ref ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "reference state");
+  qb_prop_params pr = *p;
+  pr.tol = a->ref_tol;
+  if (st == QB_OK) {
+    ref[i0] = 1.0;
+    if (a->export_dir && !write_vec(a->export_dir, "psi0.bin", ref, n))
+      st = QB_FAIL(err, QB_ERR_IO, "cannot write %s/psi0.bin", a->export_dir);
+  }
+  double t = a->t;
+  if (st == QB_OK) st = qb_prop_create(qb_prop_chebyshev, H, &pr, &R, err);
+  if (st == QB_OK) st = qb_prop_run(R, 1, &ref, &t, 1, NULL, NULL, err);
+  if (st == QB_OK) {
+    m->errn = diff_norm(psi, ref, n);
+    if (a->export_dir && !write_vec(a->export_dir, "ref.bin", ref, n))
+      st = QB_FAIL(err, QB_ERR_IO, "cannot write %s/ref.bin", a->export_dir);
+  }
+  qb_prop_free(R);
+  qb_free(ref);
+  return st;
+}
+
+/* The report: times, matvecs against the minimal Chebyshev order, bandwidth against a
+ * triad measured now, memory against the operator + 5 vectors. */
+static void report(const bench_args *a, const qb_prop_type *T, const qb_csr *A, const qb_op *H,
+                   const evolve_measure *m) {
+  const qb_prop_stats s = m->s;
+  const qb_bounds_info bi = m->bi;
+  const double n = (double)A->nrows, nnz = (double)qb_csr_nnz(A), half = 0.5 * (m->emax - m->emin);
+  const double ritz_half = 0.5 * (bi.ritz_max - bi.ritz_min), t_run = m->t_run;
+  const int kmin = qb_prop_cheb_exp_order(ritz_half * a->t, a->tol);
+  const int kbound = qb_prop_cheb_exp_order(half * a->t, a->tol);
+  const long mv = s.matvecs + bi.steps;
+  /* bytes per Chebyshev order: the SpMV (values, 64-bit column indices, row pointers,
+   * x gathered once, y read and written) and the accumulation (T_k read, sum read+write) */
+  const double bytes_iter = nnz * 16.0 + 8.0 * n + 16.0 * 3 * n + 16.0 * 3 * n;
+  const double triad = triad_gbps((size_t)16 << 20, 5); /* 384 MB: past the caches */
+  /* over the propagation alone (the bounds' Lanczos steps move other vectors) */
+  const double t_prop = t_run - m->t_bounds;
+  const double gbps = bytes_iter * (double)s.matvecs / t_prop * 1e-9;
+  /* the operator's own stream only: a lower bound on the traffic (vectors kept in cache) */
+  const double gbps_op = (nnz * 16.0 + 8.0 * n) * (double)s.matvecs / t_prop * 1e-9;
+  const double vec_mb = 16.0 * n / 1048576.0, op_mb = (double)qb_op_bytes(H) / 1048576.0;
+  printf("bench evolve: L = %d, n = %lld, nnz = %.0f, W = %g, t = %g, tol = %.1e, method %s, "
+         "%d threads\n", a->L, (long long)n, nnz, a->W, a->t, a->tol, T->name, omp_get_max_threads());
+  printf("bounds [%.6f, %.6f] (Ritz [%.6f, %.6f], %d Lanczos steps)\n", m->emin, m->emax,
+         bi.ritz_min, bi.ritz_max, bi.steps);
+  printf("qbath: time %.3f s, error %.2e (vs Chebyshev at tol %.0e), matvecs %ld (bounds %d + "
+         "propagation %ld)\n", t_run, m->errn, a->ref_tol, mv, bi.steps, s.matvecs);
+  printf("time split: bounds %.3f s (real Lanczos vectors), propagation %.3f s, %.3f ms per "
+         "Chebyshev order\n", m->t_bounds, t_prop,
+         1e3 * t_prop / (double)(s.matvecs > 0 ? s.matvecs : 1));
+  printf("minimal Chebyshev order: %d for the Ritz width, %d for the bounds used; matvecs / "
+         "minimal = %.3f\n", kmin, kbound, (double)mv / (double)kmin);
+  printf("bandwidth (propagation): %.2f GB/s effective (%.0f bytes per order, no cache reuse), "
+         "triad %.2f GB/s, fraction %.3f; operator stream alone %.2f GB/s, fraction %.3f\n",
+         gbps, bytes_iter, triad, gbps / triad, gbps_op, gbps_op / triad);
+  printf("memory: peak RSS %.1f MB (after building H %.1f MB); operator %.1f MB, one state "
+         "%.2f MB; state vectors held %d (+ the state): budget operator + 5 vectors = %.1f MB\n",
+         m->rss1, m->rss0, op_mb, vec_mb, s.state_vectors, op_mb + 5 * vec_mb);
+  const double rise = m->hwm_run - m->rss_now;
+  if (m->hwm_reset && isfinite(m->hwm_run) && isfinite(m->rss_now))
+    printf("memory during the run: peak %.1f MB over %.1f MB before it (the operator and the "
+           "process) = %.1f MB = %.2f state vectors of %.2f MB (budget 5 besides the "
+           "operator)\n", m->hwm_run, m->rss_now, rise, rise / vec_mb, vec_mb);
+  else
+    printf("memory during the run: peak RSS reset not available here\n");
+}
+
 int qb_bench_evolve(int argc, char **argv) {
   bench_args a;
   int rc = parse(argc, argv, &a);
@@ -216,37 +320,25 @@ int qb_bench_evolve(int argc, char **argv) {
   const qb_prop_type *T;
   qb_csr *A = NULL;
   qb_op *H = NULL, *M = NULL;
-  qb_prop *P = NULL, *R = NULL;
-  qb_cplx *psi = NULL, *ref = NULL;
+  qb_cplx *psi = NULL;
+  evolve_measure m = {.errn = NAN};
   qb_status st = qb_prop_type_find(a.method, &T, &err);
   if (st == QB_OK) st = build_chain(&a, &A, &M, &err);
   const qb_idx n = A ? A->nrows : 0, i0 = neel_index(a.L);
   if (st == QB_OK) st = qb_op_from_csr(A, 1, &H, &err);
   else qb_csr_free(A);
-  const double rss0 = peak_rss_mb(); /* the operator (+ build temporaries) */
+  m.rss0 = peak_rss_mb(); /* the operator (+ build temporaries) */
   /* the run's own peak: RSS now, then the high-water mark reset so that VmHWM after the
    * run is the peak during it (the state allocated here counts as one vector) */
-  const double rss_now = proc_status_mb("VmRSS");
-  const int hwm_reset = reset_peak_rss();
+  m.rss_now = proc_status_mb("VmRSS");
+  m.hwm_reset = reset_peak_rss();
   psi = qb_calloc((size_t)n, sizeof *psi);
   if (st == QB_OK && !psi) st = QB_FAIL(&err, QB_ERR_NOMEM, "state of dimension %lld", (long long)n);
-  /* ---- the timed run: bounds + propagator + exp(-iHt) psi0 ---- */
   qb_prop_params p = qb_prop_defaults();
   p.tol = a.tol;
   if (a.bounds_steps > 0) p.bounds.steps = a.bounds_steps;
   if (a.bounds_converge >= 0) p.bounds.converge = a.bounds_converge;
-  double t_run = 0, t_bounds = 0, emin = 0, emax = 0;
-  qb_bounds_info bi = {0};
-  if (st == QB_OK) {
-    psi[i0] = 1.0;
-    const double t0 = now_s();
-    st = qb_bounds_compute(H, &p.bounds, &emin, &emax, &bi, &err);
-    t_bounds = now_s() - t0;
-    if (st == QB_OK) st = qb_prop_create(T, H, &p, &P, &err);
-    if (st == QB_OK) st = qb_prop_run(P, 1, &psi, &a.t, 1, NULL, NULL, &err);
-    t_run = now_s() - t0;
-  }
-  const double rss1 = peak_rss_mb(), hwm_run = proc_status_mb("VmHWM");
+  if (st == QB_OK) st = timed_main(H, T, &p, a.t, i0, psi, &m, &err);
   /* the export after the timed run: the kernel's write-back of a ~60 MB text file would
    * otherwise share the cores and the memory bus with it */
   if (st == QB_OK && a.export_dir) {
@@ -254,74 +346,10 @@ int qb_bench_evolve(int argc, char **argv) {
     snprintf(path, sizeof path, "%s/H.mtx", a.export_dir);
     st = qb_mmio_write(path, A, QB_MM_SYMMETRIC, &err);
   }
-  /* ---- reference: Chebyshev at a tighter tolerance (untimed) ---- */
-  double errn = NAN;
-  if (st == QB_OK) {
-    ref = qb_calloc((size_t)n, sizeof *ref);
-    if (!ref) st = QB_FAIL(&err, QB_ERR_NOMEM, "reference state");
-    qb_prop_params pr = p;
-    pr.tol = a.ref_tol;
-    if (st == QB_OK) {
-      ref[i0] = 1.0;
-      if (a.export_dir && !write_vec(a.export_dir, "psi0.bin", ref, n))
-        st = QB_FAIL(&err, QB_ERR_IO, "cannot write %s/psi0.bin", a.export_dir);
-    }
-    if (st == QB_OK) st = qb_prop_create(qb_prop_chebyshev, H, &pr, &R, &err);
-    if (st == QB_OK) st = qb_prop_run(R, 1, &ref, &a.t, 1, NULL, NULL, &err);
-    if (st == QB_OK) {
-      double d = 0;
-      for (qb_idx i = 0; i < n; i++) d += creal((psi[i] - ref[i]) * conj(psi[i] - ref[i]));
-      errn = sqrt(d);
-      if (a.export_dir && !write_vec(a.export_dir, "ref.bin", ref, n))
-        st = QB_FAIL(&err, QB_ERR_IO, "cannot write %s/ref.bin", a.export_dir);
-    }
-  }
+  if (st == QB_OK) st = reference_run(H, &p, &a, i0, psi, &m, &err);
   if (st == QB_OK && a.compare) st = compare_runs(H, M, T, p, i0, a.t, psi, &err);
-  if (st != QB_OK) {
-    fprintf(stderr, "bench evolve: %s\n", err.msg);
-    qb_prop_free(P), qb_prop_free(R), qb_op_free(H), qb_op_free(M), qb_free(psi), qb_free(ref);
-    return 1;
-  }
-  const qb_prop_stats s = qb_prop_get_stats(P);
-  const double nnz = (double)qb_csr_nnz(A), half = 0.5 * (emax - emin);
-  const double ritz_half = 0.5 * (bi.ritz_max - bi.ritz_min);
-  const int kmin = qb_prop_cheb_exp_order(ritz_half * a.t, a.tol);
-  const int kbound = qb_prop_cheb_exp_order(half * a.t, a.tol);
-  const long mv = s.matvecs + bi.steps;
-  /* bytes per Chebyshev order: the SpMV (values, 64-bit column indices, row pointers,
-   * x gathered once, y read and written) and the accumulation (T_k read, sum read+write) */
-  const double bytes_iter = nnz * 16.0 + 8.0 * (double)n + 16.0 * 3 * (double)n + 16.0 * 3 * (double)n;
-  const double triad = triad_gbps((size_t)16 << 20, 5); /* 384 MB: past the caches */
-  /* over the propagation alone (the bounds' Lanczos steps move other vectors) */
-  const double t_prop = t_run - t_bounds;
-  const double gbps = bytes_iter * (double)s.matvecs / t_prop * 1e-9;
-  /* the operator's own stream only: a lower bound on the traffic (vectors kept in cache) */
-  const double gbps_op = (nnz * 16.0 + 8.0 * (double)n) * (double)s.matvecs / t_prop * 1e-9;
-  const double vec_mb = 16.0 * (double)n / 1048576.0, op_mb = (double)qb_op_bytes(H) / 1048576.0;
-  printf("bench evolve: L = %d, n = %lld, nnz = %.0f, W = %g, t = %g, tol = %.1e, method %s, "
-         "%d threads\n", a.L, (long long)n, nnz, a.W, a.t, a.tol, T->name, omp_get_max_threads());
-  printf("bounds [%.6f, %.6f] (Ritz [%.6f, %.6f], %d Lanczos steps)\n", emin, emax, bi.ritz_min,
-         bi.ritz_max, bi.steps);
-  printf("qbath: time %.3f s, error %.2e (vs Chebyshev at tol %.0e), matvecs %ld (bounds %d + "
-         "propagation %ld)\n", t_run, errn, a.ref_tol, mv, bi.steps, s.matvecs);
-  printf("time split: bounds %.3f s (real Lanczos vectors), propagation %.3f s, %.3f ms per "
-         "Chebyshev order\n", t_bounds, t_run - t_bounds,
-         1e3 * (t_run - t_bounds) / (double)(s.matvecs > 0 ? s.matvecs : 1));
-  printf("minimal Chebyshev order: %d for the Ritz width, %d for the bounds used; matvecs / "
-         "minimal = %.3f\n", kmin, kbound, (double)mv / (double)kmin);
-  printf("bandwidth (propagation): %.2f GB/s effective (%.0f bytes per order, no cache reuse), "
-         "triad %.2f GB/s, fraction %.3f; operator stream alone %.2f GB/s, fraction %.3f\n",
-         gbps, bytes_iter, triad, gbps / triad, gbps_op, gbps_op / triad);
-  printf("memory: peak RSS %.1f MB (after building H %.1f MB); operator %.1f MB, one state "
-         "%.2f MB; state vectors held %d (+ the state): budget operator + 5 vectors = %.1f MB\n",
-         rss1, rss0, op_mb, vec_mb, s.state_vectors, op_mb + 5 * vec_mb);
-  if (hwm_reset && isfinite(hwm_run) && isfinite(rss_now))
-    printf("memory during the run: peak %.1f MB over %.1f MB before it (the operator and the "
-           "process) = %.1f MB = %.2f state vectors of %.2f MB (budget 5 besides the "
-           "operator)\n", hwm_run, rss_now, hwm_run - rss_now, (hwm_run - rss_now) / vec_mb,
-           vec_mb);
-  else
-    printf("memory during the run: peak RSS reset not available here\n");
-  qb_prop_free(P), qb_prop_free(R), qb_op_free(H), qb_op_free(M), qb_free(psi), qb_free(ref);
-  return 0;
+  if (st == QB_OK) report(&a, T, A, H, &m);
+  else fprintf(stderr, "bench evolve: %s\n", err.msg);
+  qb_op_free(H), qb_op_free(M), qb_free(psi);
+  return st == QB_OK ? 0 : 1;
 }

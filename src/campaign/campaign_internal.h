@@ -46,6 +46,7 @@ struct qb_campaign {
   qb_idx npoints;
   const qb_value **vals;      /* npoints x nkeys */
   qb_params *params;          /* npoints */
+  void *model_state;          /* the model's state across points (qb_model.state_create) */
   /* [run] and [output] values, resolved */
   char name[256];
   char output[4096];

@@ -612,6 +612,15 @@ static qb_status build_points(qb_campaign *c, qb_err *err) {
   return QB_OK;
 }
 
+/* The model's state across points, handed to every point's parameters; freed by
+ * qb_campaign_free (the campaign outlives its points). */
+static qb_status create_model_state(qb_campaign *c, qb_err *err) {
+  if (!c->model->state_create) return QB_OK;
+  QB_TRY(c->model->state_create(&c->model_state, err));
+  for (qb_idx p = 0; p < c->npoints; p++) c->params[p].model_state = c->model_state;
+  return QB_OK;
+}
+
 static void resolve_run_keys(qb_campaign *c) {
   const qb_params *p = &c->params[0];
   const char *name = qb_param_str(p, "run", "name");
@@ -691,6 +700,7 @@ qb_status qb_campaign_load(const char *path, int nsets, char *const *sets, qb_ca
   if ((st = assign_values(c, r.e, r.n, err)) != QB_OK) goto fail;
   if ((st = build_axes(c, err)) != QB_OK) goto fail;
   if ((st = build_points(c, err)) != QB_OK) goto fail;
+  if ((st = create_model_state(c, err)) != QB_OK) goto fail;
   resolve_run_keys(c);
   if ((st = effective_text(c, text, nsets, sets, err)) != QB_OK) goto fail;
   if ((st = check_model_points(c, err)) != QB_OK) goto fail;
@@ -706,6 +716,7 @@ fail:
 
 qb_campaign *qb_campaign_free(qb_campaign *c) {
   if (c == NULL) return NULL;
+  if (c->model_state) c->model->state_free(c->model_state);
   for (int j = 0; c->ckeys && j < c->nkeys; j++) {
     for (int a = 0; a < c->ckeys[j].nalt; a++) qb_param_value_clear(&c->ckeys[j].alts[a]);
     qb_free(c->ckeys[j].alts);

@@ -9,7 +9,11 @@
 /* Alignment for SIMD loads and to keep threads' blocks on separate cache lines. */
 enum { QB_ALIGN = 64 };
 
-/* Test hook state (see alloc.h): the only process-wide mutable state of the library. */
+/* Test hook state (see alloc.h). Process-wide on purpose: the hook must see every
+ * allocation of a whole run, whichever object or thread makes it, so that a test can fail
+ * the k-th one; no result depends on it (a run without the hook never reads it). Besides
+ * it the library's only process-wide state are two locks that guard libraries whose own
+ * state is process-wide: ARPACK's (solve/eigs_arpack.c) and FFTW's planner (core/fft.c). */
 static atomic_long fail_countdown = -1;
 static atomic_long alloc_counter = 0;
 

@@ -1,5 +1,6 @@
 /* spin_op.c — compiles a Pauli sum into the matrix-free operator of qbath/spin_op.h:
- * closed-form terms, groups by flip mask, window tables, sector rank tables. */
+ * closed-form terms, groups by flip mask, window tables; the split tables of the apply
+ * are spin_op_split.c's. */
 #include <float.h>
 #include <math.h>
 #include <string.h>
@@ -89,7 +90,7 @@ static void spin_op_free(void *impl) {
   qb_free(S->diag_terms);
   qb_free(S->groups);
   qb_free(S->terms);
-  qb_free(S->rank_tab);
+  qb_spin_op_split_free(S->split);
   qb_free(S);
 }
 
@@ -172,29 +173,6 @@ static qb_status compile_groups(qb_spin_op *S, const qb_spin_op_term *terms, qb_
   return QB_OK;
 }
 
-/* Split rank tables: entry (ch, k, v) = sum over the set bits of chunk value v, taken in
- * ascending order with ordinals k + 1, k + 2, ..., of binom(position, ordinal). */
-static qb_status compile_ranks(qb_spin_op *S, qb_err *err) {
-  if (S->n_up < 0) return QB_OK;
-  S->nchunks = (S->nsites + QB_SPIN_OP_CHUNK - 1) / QB_SPIN_OP_CHUNK;
-  const size_t per = (size_t)1 << QB_SPIN_OP_CHUNK, nk = (size_t)S->n_up + 1;
-  S->rank_tab = qb_malloc((size_t)S->nchunks * nk * per * sizeof *S->rank_tab);
-  if (!S->rank_tab) return QB_FAIL(err, QB_ERR_NOMEM, "sector rank tables");
-  for (int ch = 0; ch < S->nchunks; ch++)
-    for (size_t k = 0; k < nk; k++)
-      for (size_t v = 0; v < per; v++) {
-        uint64_t r = 0;
-        size_t ord = k;
-        for (int q = 0; q < QB_SPIN_OP_CHUNK; q++) {
-          const int p = ch * QB_SPIN_OP_CHUNK + q;
-          if (!((v >> q) & 1) || p >= QB_SPIN_MAX_SITES) continue;
-          if (++ord <= QB_SPIN_MAX_SITES) r += S->binom[p][ord];
-        }
-        S->rank_tab[((size_t)ch * nk + k) * per + v] = (qb_idx)r;
-      }
-  return QB_OK;
-}
-
 static size_t window_bytes(const qb_spin_op_window *w) {
   return ((size_t)w->mask + 1) * sizeof(double) * (w->im ? 2 : 1);
 }
@@ -204,7 +182,7 @@ static size_t spin_op_bytes(const void *impl) {
   size_t b = sizeof *S;
   for (int i = 0; i < S->ndiag; i++) b += window_bytes(&S->diag[i]);
   for (int g = 0; g < S->ngroups; g++) b += window_bytes(&S->groups[g].win) + sizeof(qb_spin_op_group);
-  b += (size_t)S->nchunks * (size_t)(S->n_up + 1) * ((size_t)1 << QB_SPIN_OP_CHUNK) * sizeof(qb_idx);
+  b += qb_spin_op_split_bytes(S->split);
   return b;
 }
 
@@ -222,8 +200,9 @@ static qb_status compile_terms(const qb_pauli_sum *H, qb_spin_op_term **out, qb_
   return QB_OK;
 }
 
+/* with_split: also the tables of the apply (not needed to count entries). */
 static qb_status spin_op_compile(const qb_pauli_sum *H, const qb_spin_basis *B, int nthreads,
-                                 qb_spin_op **out, qb_err *err) {
+                                 int with_split, qb_spin_op **out, qb_err *err) {
   *out = NULL;
   if (H->nsites != B->nsites)
     return QB_FAIL(err, QB_ERR_DIM, "Hamiltonian on %d sites, basis on %d", H->nsites, B->nsites);
@@ -244,7 +223,7 @@ static qb_status spin_op_compile(const qb_pauli_sum *H, const qb_spin_basis *B, 
   st = compile_terms(H, &terms, &n, &S->is_complex, err);
   if (st == QB_OK) st = compile_diagonal(S, terms, n, scratch, err);
   if (st == QB_OK) st = compile_groups(S, terms, n, scratch, err);
-  if (st == QB_OK) st = compile_ranks(S, err);
+  if (st == QB_OK && with_split) st = qb_spin_op_split_create(S, err);
 done:
   qb_free(terms);
   qb_free(scratch);
@@ -257,7 +236,7 @@ qb_status qb_spin_op_from_sum(const qb_pauli_sum *H, const qb_spin_basis *B, int
                              qb_op **out, qb_err *err) {
   *out = NULL;
   qb_spin_op *S;
-  QB_TRY(spin_op_compile(H, B, nthreads, &S, err));
+  QB_TRY(spin_op_compile(H, B, nthreads, 1, &S, err));
   qb_status st = qb_op_create(&qb_spin_op_type, S, 1, S->dim, S->is_complex ? QB_COMPLEX : QB_REAL,
                               out, err);
   if (st != QB_OK) spin_op_free(S);
@@ -281,7 +260,7 @@ static double window_fill(const qb_spin_op_window *w) {
 qb_status qb_spin_op_nnz_per_row(const qb_pauli_sum *H, const qb_spin_basis *B,
                                    double *per_row, int *is_complex, qb_err *err) {
   qb_spin_op *S;
-  QB_TRY(spin_op_compile(H, B, 1, &S, err));
+  QB_TRY(spin_op_compile(H, B, 1, 0, &S, err));
   double r = S->ndiag || S->ndiag_terms ? 1.0 : 0.0;
   for (int g = 0; g < S->ngroups; g++) r += S->groups[g].tabulated ? window_fill(&S->groups[g].win) : 1.0;
   if (is_complex) *is_complex = S->is_complex;

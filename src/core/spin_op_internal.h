@@ -3,6 +3,9 @@
 #ifndef QBATH_SPIN_OP_INTERNAL_H
 #define QBATH_SPIN_OP_INTERNAL_H
 
+#include <float.h>
+#include <math.h>
+
 #include "qbath/spin_op.h"
 
 /* One Pauli string in closed form:
@@ -29,6 +32,33 @@ typedef struct {
   double magnitude;  /* sum |coef| of the group: the scale of a cancellation's roundoff */
 } qb_spin_op_group;
 
+/* Where a diagonal window or a group lives relative to the split (spin_op_split.c). */
+enum { QB_MF_LOW = 0, QB_MF_HIGH = 1, QB_MF_CROSS = 2 };
+
+/* The split at bit m: state c = h << m | l. The sector's states with one high part h are
+ * contiguous (ascending states = colex order), rank(c) = hi_off[h] + lo_rank[l], and
+ * their low parts are the m-bit values of popcount k = n_up - popcount(h), ascending:
+ * lo_states[lo_start[k] ...] (the full space: one class k = 0 of all 2^m values, both
+ * tables the identity's). Groups whose flip and window lie in the low bits act alike
+ * in every block of the same k: their entries are tabulated once per low state (lo_ptr,
+ * lo_col, lo_re/lo_im: a small CSR on ranks within the block); groups living in the high
+ * bits move whole blocks (one amplitude per block, a contiguous x segment); the rest
+ * (crossing m, or too wide for a table) are evaluated per row. */
+typedef struct qb_spin_op_split {
+  int m;                       /* low bits */
+  int kmin, kmax;              /* low popcounts that occur in the sector */
+  qb_idx *hi_off;              /* 2^(L-m) + 1: sector states whose high part is < h */
+  uint32_t *lo_rank;           /* 2^m: rank of l among the m-bit values of its popcount */
+  uint32_t *lo_states;         /* 2^m: m-bit values by popcount, then ascending */
+  uint32_t lo_start[QB_SPIN_MAX_SITES + 2]; /* first lo_states index of popcount k */
+  double *dlo_re, *dlo_im;     /* 2^m, by lo_states index: the low diagonal windows summed */
+  uint32_t *lo_ptr;            /* 2^m + 1, by lo_states index: entries of the low groups */
+  uint16_t *lo_col;            /* their column: rank within the block */
+  double *lo_re, *lo_im;       /* their amplitudes (lo_im: complex operators only) */
+  int *diag_class, *group_class; /* QB_MF_LOW / HIGH / CROSS per window and per group */
+  qb_idx max_block;            /* rows of the largest block */
+} qb_spin_op_split;
+
 typedef struct qb_spin_op {
   int nsites, n_up;       /* L; -1 for the full space */
   qb_idx dim;
@@ -42,10 +72,7 @@ typedef struct qb_spin_op {
   int ngroups;            /* off-diagonal groups, in order of first appearance */
   qb_spin_op_group *groups;
   qb_spin_op_term *terms;      /* the untabulated groups' terms, by group */
-  /* sector ranks: rank(c) = sum_ch rank_tab[(ch * (n_up + 1) + k_ch) << CHUNK | chunk_ch(c)],
-   * k_ch = up spins below chunk ch (colex rank = sum_k binom(p_k, k)) */
-  int nchunks;
-  qb_idx *rank_tab;
+  qb_spin_op_split *split;     /* the split tables of the apply (NULL when only compiled to count) */
   uint64_t binom[QB_SPIN_MAX_SITES + 1][QB_SPIN_MAX_SITES + 1];
 } qb_spin_op;
 
@@ -55,18 +82,23 @@ static inline qb_cplx qb_spin_op_term_amp(const qb_spin_op_term *t, uint64_t c) 
   return (__builtin_popcountll(c & t->sign) & 1) ? -t->coef : t->coef;
 }
 
-/* Colex rank of a sector state by the split tables. */
-static inline qb_idx qb_spin_op_rank(const qb_spin_op *S, uint64_t c) {
-  const uint64_t cm = ((uint64_t)1 << QB_SPIN_OP_CHUNK) - 1;
-  qb_idx r = 0;
-  int k = 0;
-  for (int ch = 0; ch < S->nchunks; ch++) {
-    const uint64_t v = (c >> (ch * QB_SPIN_OP_CHUNK)) & cm;
-    r += S->rank_tab[((size_t)ch * (size_t)(S->n_up + 1) + (size_t)k) << QB_SPIN_OP_CHUNK | v];
-    k += __builtin_popcountll(v);
+/* The amplitude of a term list on column c, and whether it leads out of the sector by
+ * more than the roundoff of its magnitude (then *leak is set and 0 returned). */
+static inline qb_cplx qb_spin_op_terms_amp(const qb_spin_op_term *t, qb_idx n, uint64_t c, int n_up,
+                                      double mag, int *leak) {
+  qb_cplx a = 0;
+  for (qb_idx k = 0; k < n; k++) a += qb_spin_op_term_amp(&t[k], c);
+  if (n_up >= 0 && a != 0 && __builtin_popcountll(c) != n_up) {
+    if (cabs(a) > 4.0 * (double)n * DBL_EPSILON * mag) *leak = 1;
+    return 0;
   }
-  return r;
+  return a;
 }
+
+/* Builds S->split from the compiled diagonal and groups (spin_op_split.c). */
+qb_status qb_spin_op_split_create(qb_spin_op *S, qb_err *err);
+qb_spin_op_split *qb_spin_op_split_free(qb_spin_op_split *P);
+size_t qb_spin_op_split_bytes(const qb_spin_op_split *P);
 
 /* The apply of the qb_op type (spin_op_apply.c). */
 qb_status qb_spin_op_apply(void *impl, qb_dtype vtype, double alpha, double shift, const void *x,

@@ -1,14 +1,14 @@
 /* emft_chain.c — model `emft_chain`: entanglement mean-field theory of a grain coupled to
  * N l-bits with bare reduced couplings g_{n,0} = g10 alpha^{n-1} (the DRH model, Eqs.
- * (12)-(13)) or all equal to g10 (the symmetric model, Eq. (21)). Deterministic: each
+ * (12)-(13)) or all equal to g10 (the symmetric model, Crowley & Chandran 2022 Eq. (21)). Deterministic: each
  * realization gives the same row (run with realizations = 1); sweep alpha / delta_alpha
- * / N / g10 for Figs. 2, 3 and Eq. (22).
+ * / N / g10 for Figs. 2, 3 and Crowley & Chandran 2022 Eq. (22).
  *
- * Row: eta_tot (Eq. (14)), n_star (l-bits with [S_n] >= therm_frac log 2), avalanched,
+ * Row: eta_tot (Crowley & Chandran 2022 Eq. (14)), n_star (l-bits with [S_n] >= therm_frac log 2), avalanched,
  * S_end = [S_N], Czz_end, iterations; the profiles S_n = [S_n] and log_g_n on axis n;
  * pS_end, the distribution p(S_end) (A12) on `bins` bins of [0, log 2] (probabilities
  * divided by the bin width). Theory: for the symmetric profile, the critical bare
- * coupling g0_c of Eq. (21)-(22) and the coupling g* there (constant columns). */
+ * coupling g0_c of Crowley & Chandran 2022 Eq. (21)-(22) and the coupling g* there (constant columns). */
 #include <math.h>
 #include <string.h>
 
@@ -31,7 +31,8 @@ typedef struct ch_ctx {
   qb_idx n, bins;
   int symmetric;
   double g10, alpha;
-  qb_emft_table *t;
+  const qb_emft_table *t; /* the campaign's table (borrowed), or own_t */
+  qb_emft_table *own_t;   /* the table when no campaign state holds it (owned) */
   qb_emft_mf_opts o;
   double *axis_n, *axis_S; /* n = 1..N, bin centres */
 } ch_ctx;
@@ -50,7 +51,7 @@ static qb_status ch_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
 static void ch_free(void *ctx) {
   ch_ctx *c = ctx;
   if (!c) return;
-  qb_emft_common_release(c->t);
+  qb_emft_table_free(c->own_t);
   qb_free(c->axis_n);
   qb_free(c->axis_S);
   qb_free(c);
@@ -69,7 +70,7 @@ static qb_status ch_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   if (!(c->g10 > 0)) st = qb_param_fail(p, err, "model", "g10", "must be positive");
   if (st == QB_OK && !c->symmetric && !(c->alpha > 0))
     st = qb_param_fail(p, err, "model", "alpha", "alpha = %g must be positive", c->alpha);
-  if (st == QB_OK) st = qb_emft_common_setup(p, &c->t, &c->o, err);
+  if (st == QB_OK) st = qb_emft_common_setup(p, &c->t, &c->own_t, &c->o, err);
   if (st == QB_OK) {
     c->axis_n = qb_malloc(sizeof(double) * (size_t)c->n);
     c->axis_S = qb_malloc(sizeof(double) * (size_t)c->bins);
@@ -152,4 +153,6 @@ const qb_model qb_model_emft_chain = {
     .point_free = ch_free,
     .realize = ch_realize,
     .theory = ch_theory,
+    .state_create = qb_emft_common_state_create,
+    .state_free = qb_emft_common_state_free,
 };

@@ -7,14 +7,14 @@
  * q = pi (1 + sqrt 5, 1 + sqrt 3) (quasiperiodic; theta0 uniform per realization unless
  * set) or theta_n iid uniform on [0, 2 pi) (random).
  *
- * Hopping (key t): Eq. (15) as printed has 1, but the paper's W scale (Fig. 4's failed
+ * Hopping (key t): Crowley & Chandran 2022 Eq. (15) as printed has 1, but the paper's W scale (Fig. 4's failed
  * avalanche at W = 45, the threshold of Fig. 5) is that of t = 1/2, so the default is 1/2,
  * the one convention of the EMFT inputs, plots and docs (docs/emft.md); H(t, W) =
- * 2t H(1/2, W/(2t)), so t = 1 reproduces Eq. (15) literally with W doubled.
+ * 2t H(1/2, W/(2t)), so t = 1 reproduces Crowley & Chandran 2022 Eq. (15) literally with W doubled.
  *
  * Per realization: dense eigh of H_2D; orbitals labelled by sites through the assignment
  * maximizing prod |phi_nn| (qb_assign_sparse on -log|phi| over the entries |phi| >=
- * assign_cut max|phi| of each orbital); g_{n,0} = g0 |phi_{n0}| (Eq. (18)); the mean-field solution (Eq. (11)).
+ * assign_cut max|phi| of each orbital); g_{n,0} = g0 |phi_{n0}| (Crowley & Chandran 2022 Eq. (18)); the mean-field solution (Eq. (11)).
  *
  * Roundoff. Dense eigenvectors carry absolute errors ~ N eps ~ 1e-13 in every component,
  * so |phi_{n0}| below phi_floor (default 1e-12) is not resolved. The mean-field fixed
@@ -34,7 +34,7 @@
  * full lattice by scripts/bench/emft.
  *
  * Row: eta_tot, avalanched, eta_tot_lo/hi, aval_lo/hi, n_therm, theta0, R20 (the radius
- * of Eq. (20): smallest R' with d_g e^{eta_tot} sum_{|n|_1 > R'} g_n <= collar_eps; NAN
+ * of Crowley & Chandran 2022 Eq. (20): smallest R' with d_g e^{eta_tot} sum_{|n|_1 > R'} g_n <= collar_eps; NAN
  * when avalanched), n_unresolved; with map = true the per-site [S_n] (sites in the order
  * n1 = -R..R, n2 = -(R-|n1|)..(R-|n1|)). */
 #include <math.h>
@@ -78,7 +78,8 @@ typedef struct la_ctx {
   double W, hop, g0, theta0, cut, floor, d_g, eps;
   int *n1, *n2;       /* site coordinates (full lattice; the sub-lattice is its prefix
                          in the order of increasing |n|_1... see site order below) */
-  qb_emft_table *t;
+  const qb_emft_table *t; /* the campaign's table (borrowed), or own_t */
+  qb_emft_table *own_t;   /* the table when no campaign state holds it (owned) */
   qb_emft_mf_opts o;
   double *axis_site;
 } la_ctx;
@@ -114,7 +115,7 @@ static qb_status la_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
 static void la_free(void *ctx) {
   la_ctx *c = ctx;
   if (!c) return;
-  qb_emft_common_release(c->t);
+  qb_emft_table_free(c->own_t);
   qb_free(c->n1);
   qb_free(c->n2);
   qb_free(c->axis_site);
@@ -143,7 +144,7 @@ static qb_status la_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   if (!(c->g0 > 0)) st = qb_param_fail(p, err, "model", "g0", "must be positive");
   if (st == QB_OK && c->random && qb_param_is_set(p, "model", "theta0"))
     st = qb_param_fail(p, err, "model", "theta0", "is for the quasiperiodic potential only");
-  if (st == QB_OK) st = qb_emft_common_setup(p, &c->t, &c->o, err);
+  if (st == QB_OK) st = qb_emft_common_setup(p, &c->t, &c->own_t, &c->o, err);
   if (st == QB_OK) {
     c->n1 = qb_malloc(sizeof(int) * (size_t)c->n);
     c->n2 = qb_malloc(sizeof(int) * (size_t)c->n);
@@ -248,7 +249,7 @@ done:
   return st;
 }
 
-/* Eq. (20): smallest R' with d_g e^{eta_tot} sum_{|n|_1 > R'} g_n <= eps. */
+/* Crowley & Chandran 2022 Eq. (20): smallest R' with d_g e^{eta_tot} sum_{|n|_1 > R'} g_n <= eps. */
 static double collar_radius(const la_ctx *c, const double *l, double eta_tot) {
   double lim = c->eps / (c->d_g * exp(eta_tot)), tail = 0;
   int Rp = c->R;
@@ -343,4 +344,6 @@ const qb_model qb_model_emft_lattice = {
     .point_create = la_create,
     .point_free = la_free,
     .realize = la_realize,
+    .state_create = qb_emft_common_state_create,
+    .state_free = qb_emft_common_state_free,
 };

@@ -15,17 +15,17 @@
  *   S_last, pS  entanglement entropy of spin M, mean and histogram over window 0 (Fig. S3,
  *               S4; the DRH [S_end] and p(S_end) of Crowley-Chandran Fig. 2);
  *   S_bath      the same for the coupled grain qubit (Sec. S1 f: log 2 expected);
- *   G_mean, pG  Thouless parameter Eq. (8) with O = sigma^z of grain qubit `probe_qubit`
+ *   G_mean, pG  Thouless parameter Potirniche et al. 2019 Eq. (8) with O = sigma^z of grain qubit `probe_qubit`
  *               (default the last, sigma_N), pairs of window 0 (Fig. 5); Delta n_absorbed
- *               of Eq. (9) follows from G_mean of successive M (scripts/plot_grain.py);
+ *               of Potirniche et al. 2019 Eq. (9) follows from G_mean of successive M (scripts/plot_grain.py);
  *   gamma, gamma_over_dE, gamma_clipped, peak_weight, omega_peak_over_2eps: the tau_M^x
- *               peak near +2 eps_M at bin width delta_E (Eq. (5), Figs. 3-4; width as
+ *               peak near +2 eps_M at bin width delta_E (Potirniche et al. 2019 Eq. (5), Figs. 3-4; width as
  *               defined in qbath/grain.h);
  *   max_resid   largest eigenpair residual.
  * With specfn = true (dense ED only: the Lehmann sums need every state) also the thermal
  * and log-averaged eigenstate spectral functions of sigma_1^x and tau_M^x on a fixed grid
- * (Eqs. (S3), (S5); rho_typ = exp(mean logrho), I = integral of rho_typ: Fig. S2).
- * Theory: Eq. (6)/(7) for gamma/delta_E with gamma_1/delta_b from `gamma1_over_deltab`
+ * (Potirniche et al. 2019 Eqs. (S3), (S5); rho_typ = exp(mean logrho), I = integral of rho_typ: Fig. S2).
+ * Theory: Potirniche et al. 2019 Eq. (6)/(7) for gamma/delta_E with gamma_1/delta_b from `gamma1_over_deltab`
  * (0: the golden-rule estimate V_1^2 2^N / (w^2 N) of Sec. III A). */
 #include <math.h>
 #include <string.h>

@@ -10,7 +10,7 @@
  * paths = prop the mean of P over tau >= plateau_tau) and P_pl/P_off with a delta-method
  * error from the rows. Theory ("Emergence of Fermi's Golden Rule", Micklitz et al. 2022):
  * P_res from Eq. (4) and from the supplement's Eq. (21) (quadrature), 1/gamma, Eq. (5)
- * (GUE), the large-gamma form and Eq. (6) (class of the ensemble; Poisson drawn with U) on
+ * (GUE), the large-gamma form and Micklitz et al. 2022 Eq. (6) (class of the ensemble; Poisson drawn with U) on
  * the data's grids (linear and log).
  * representation = unfolded (the N -> infinity limit, level_dot.h): the continuum's
  * amplitude phi(t) is computed once per point on the three time grids and added, with the
@@ -307,7 +307,7 @@ static qb_status ld_theory(const void *ctx, double *out, qb_err *err) {
       lg[c->tm.nlin + 1 + (j - c->tm.nlin)] = qb_fgr_P_large_gamma(g, tau);
     }
   }
-  /* Eq. (21), the supplement's integral form of P_res: an independent evaluation of Eq. (4). */
+  /* Micklitz et al. 2022 Eq. (21), the supplement's integral form of P_res: an independent evaluation of Eq. (4). */
   qb_quad_params q = {1e-16, 1e-13, 2000}; /* well inside the 1e-10 at which it is compared */
   return qb_fgr_pres_eq21(g, &q, lg + c->tm.nlin, err);
 }

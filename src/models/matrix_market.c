@@ -118,6 +118,7 @@ static qb_status mm_realize(const void *ctx, const qb_task *t, double *row, qb_e
     if (st == QB_OK) st = qb_dynamics_realize(&c->dyn, A, NULL, NULL, t, t->nthreads, E, row, err);
     qb_csr_free(A);
   }
+  if (E && t->eigs_count) *t->eigs_count += qb_eigs_cache_count(E); /* diagnostics */
   qb_eigs_cache_free(E);
   return st;
 }

@@ -264,6 +264,7 @@ static qb_status sc_realize(const void *ctx, const qb_task *t, double *row, qb_e
   if (st == QB_OK) st = qb_dynamics_realize_op(&c->dyn, Hop, c->basis, &O, t, t->nthreads, E, row, err);
   qb_op_free(Hop);
   qb_named_ops_set_clear(&O);
+  if (E && t->eigs_count) *t->eigs_count += qb_eigs_cache_count(E); /* diagnostics */
   qb_eigs_cache_free(E);
   qb_csr_free(A);
   qb_spin_sum_free(H);

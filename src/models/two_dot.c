@@ -1,17 +1,17 @@
 /* two_dot.c — model `two_dot`: the supplement's two chaotic dots of "Emergence of Fermi's
  * Golden Rule" (Micklitz et al. 2022, supplement Eqs. (7)-(11); conventions and the
  * representation in qbath/two_dot.h). The initial state is the dot-1 level nearest the
- * band centre; the observable is P_res(t) of Eq. (9), the probability to be in dot 1.
+ * band centre; the observable is P_res(t) of Micklitz et al. 2022 Eq. (9), the probability to be in dot 1.
  *
  * Per realization (one row): P_res(tau) on the linear and log grids ([evolve] keys, as
  * level_dot), from eigenpairs of a dense ED ("eig") and/or by propagation ("prop", [evolve]
  * method chebyshev|krylov); eig also gives the infinite-time average over eigenpairs
  * (P_res_ipr) and the mean over the late window (P_res_late).
- * Theory on the data's axes, at gamma = g N2 / N1 (supplement Eq. (18)): P_res from
- * Eq. (4) and Eq. (21) (the supplement's long-time limit, derived for one resolved dot-1
+ * Theory on the data's axes, at gamma = g N2 / N1 (Micklitz et al. 2022 supplement Eq. (18)): P_res from
+ * Micklitz et al. 2022 Eq. (4) and Eq. (21) (the supplement's long-time limit, derived for one resolved dot-1
  * level, t >> 2 pi nu_1), 1/gamma, the ergodic N1/(N1 + N2), the golden-rule decay
- * e^{-4 gamma tau} and its rate 2 pi nu_2 <|W|^2> = 2 g lambda / N1, Eq. (5) (GUE) and the
- * large-gamma form (supplement Eq. (22)). */
+ * e^{-4 gamma tau} and its rate 2 pi nu_2 <|W|^2> = 2 g lambda / N1, Micklitz et al. 2022 Eq. (5) (GUE) and the
+ * large-gamma form (Micklitz et al. 2022 supplement Eq. (22)). */
 #include <math.h>
 #include <string.h>
 

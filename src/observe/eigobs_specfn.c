@@ -36,7 +36,7 @@ qb_specfn *qb_eigobs_specfn_free(qb_specfn *S) {
   return qb_free(S);
 }
 
-/* Eq. (S2) for one state n, histogrammed: rho[b] += pi |O_nm|^2 / dw. */
+/* Potirniche et al. 2019 Eq. (S2) for one state n, histogrammed: rho[b] += pi |O_nm|^2 / dw. */
 static void one_state(const qb_specfn *S, const qb_eigs_result *r, const void *M, qb_dtype dt,
                       qb_idx n, double *rho) {
   qb_idx k = r->nev;
@@ -75,7 +75,7 @@ qb_status qb_eigobs_specfn_add(qb_specfn *S, const qb_eigs_result *r, const void
 
 qb_status qb_eigobs_specfn_thermal(const qb_specfn *S, double *out, qb_err *err) {
   if (S->count == 0) return QB_FAIL(err, QB_ERR_INPUT, "spectral function: no states added");
-  for (int b = 0; b < S->nbins; b++) out[b] = S->sum[b] / (double)S->count; /* Eq. (S5) */
+  for (int b = 0; b < S->nbins; b++) out[b] = S->sum[b] / (double)S->count; /* Potirniche et al. 2019 Eq. (S5) */
   return QB_OK;
 }
 

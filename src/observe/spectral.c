@@ -2,13 +2,13 @@
  * FFT, KPM, or Lehmann sum from eigenpairs (qbath/spectral.h). */
 #include "qbath/spectral.h"
 
-#include <fftw3.h>
 #include <math.h>
 #include <string.h>
 
 #include "qbath/alloc.h"
 #include "qbath/dynobs.h"
 #include "qbath/eigobs.h"
+#include "qbath/fft.h"
 #include "qbath/vec.h"
 
 /* Philox purpose of the random vectors of the typicality average (sample k: + k). */
@@ -154,23 +154,19 @@ static qb_status signal_grid(qb_op *H, double E0, const qb_spec_params *p, doubl
 static qb_status signal_to_spectrum(const qb_cplx *C, size_t N, double dt, const qb_spec_params *p,
                                     const qb_spectrum *s, double *S, double *wall, qb_err *err) {
   const size_t nf = N * (size_t)p->pad;
-  fftw_complex *buf = fftw_alloc_complex(nf);
+  qb_cplx *buf = qb_fft_alloc_complex(nf);
   double *wk = qb_malloc(nf * sizeof *wk), *sk = qb_malloc(nf * sizeof *sk);
   qb_status st = QB_OK;
-  fftw_plan plan = NULL;
+  const qb_fft_plan *plan = NULL;
+  qb_fft_plan *own = NULL; /* the plan when the caller gave no cache */
   if (!buf || !wk || !sk) st = QB_FAIL(err, QB_ERR_NOMEM, "FFT of %zu points", nf);
+  if (st == QB_OK && p->fft) st = qb_fft_cache_get(p->fft, QB_FFT_C2C_BACKWARD, (qb_idx)nf, &plan, err);
+  if (st == QB_OK && !p->fft) st = qb_fft_plan_create(QB_FFT_C2C_BACKWARD, (qb_idx)nf, &own, err);
+  if (own) plan = own;
   if (st == QB_OK) {
-    /* FFTW's planner is not thread-safe and realizations run concurrently */
-#pragma omp critical(qb_fftw_planner)
-    plan = fftw_plan_dft_1d((int)nf, buf, buf, FFTW_BACKWARD, FFTW_ESTIMATE);
-    if (!plan) st = QB_FAIL(err, QB_ERR_NUMERIC, "FFTW plan of %zu points", nf);
-  }
-  if (st == QB_OK) {
-    for (size_t j = 0; j < nf; j++) {
-      const qb_cplx v = j < N ? (j ? 1.0 : 0.5) * window_at(p, j * dt) * C[j] : 0.0;
-      buf[j] = v; /* fftw_complex is C99 double complex (complex.h comes first) */
-    }
-    fftw_execute(plan);
+    for (size_t j = 0; j < nf; j++)
+      buf[j] = j < N ? (j ? 1.0 : 0.5) * window_at(p, j * dt) * C[j] : 0.0;
+    qb_fft_execute(plan, buf, buf);
     const double dw = 2.0 * M_PI / ((double)nf * dt);
     double sum = 0.0;
     for (size_t q = 0; q < nf; q++) { /* ascending frequencies: k = nf/2 .. nf-1, 0 .. */
@@ -182,11 +178,8 @@ static qb_status signal_to_spectrum(const qb_cplx *C, size_t N, double dt, const
     *wall = sum;
     for (int i = 0; i < s->points; i++) S[i] = interp((int)nf, wk, sk, s->w[i]);
   }
-  if (plan) {
-#pragma omp critical(qb_fftw_planner)
-    fftw_destroy_plan(plan);
-  }
-  fftw_free(buf);
+  qb_fft_plan_free(own);
+  qb_fft_free(buf);
   qb_free(wk);
   qb_free(sk);
   return st;
@@ -226,7 +219,7 @@ void qb_spectral_kpm_jackson(int N, double *g) {
     g[k] = ((N - k + 1) * cos(q * k) + sin(q * k) / tan(q)) / (N + 1);
 }
 
-/* mu_k = <phi|T_k(X)|phi>, k < N, X = (H - c)/a, two moments per matvec (Eq. (34)). */
+/* mu_k = <phi|T_k(X)|phi>, k < N, X = (H - c)/a, two moments per matvec (Weisse et al. 2006 Eq. (34)). */
 static qb_status kpm_moments(qb_op *H, const qb_cplx *phi, double c, double a, int N, double *mu,
                              long *matvecs, qb_err *err) {
   const size_t n = (size_t)H->dim;
@@ -265,19 +258,19 @@ static qb_status spec_kpm_state(qb_op *H, const qb_cplx *phi, double E0, const q
   const int N = p->moments, M = p->kpm_points ? p->kpm_points : 4 * N;
   double *mu = qb_malloc((size_t)N * sizeof *mu), *g = qb_malloc((size_t)N * sizeof *g);
   double *xw = qb_malloc((size_t)M * sizeof *xw), *rho = qb_malloc((size_t)M * sizeof *rho);
-  double *y = fftw_alloc_real((size_t)M);
+  double *y = qb_fft_alloc_real((size_t)M);
   qb_status st = (mu && g && xw && rho && y) ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "KPM, %d moments", N);
   if (st == QB_OK) st = kpm_moments(H, phi, c, a, N, mu, &s->matvecs, err);
-  fftw_plan plan = NULL;
+  const qb_fft_plan *plan = NULL;
+  qb_fft_plan *own = NULL; /* the plan when the caller gave no cache */
+  if (st == QB_OK && p->fft) st = qb_fft_cache_get(p->fft, QB_FFT_DCT3, M, &plan, err);
+  if (st == QB_OK && !p->fft) st = qb_fft_plan_create(QB_FFT_DCT3, M, &own, err);
+  if (own) plan = own;
   if (st == QB_OK) {
     qb_spectral_kpm_jackson(N, g);
     for (int k = 0; k < M; k++) y[k] = k < N ? g[k] * mu[k] : 0.0;
-#pragma omp critical(qb_fftw_planner)
-    plan = fftw_plan_r2r_1d(M, y, y, FFTW_REDFT01, FFTW_ESTIMATE); /* DCT-III, Eq. (83) */
-    if (!plan) st = QB_FAIL(err, QB_ERR_NUMERIC, "FFTW DCT plan of %d points", M);
-  }
-  if (st == QB_OK) {
-    fftw_execute(plan); /* y_i = g_0 mu_0 + 2 sum_k g_k mu_k cos(pi k (i + 1/2) / M) */
+    /* DCT-III, Weisse et al. Eq. (83): y_i = g_0 mu_0 + 2 sum_k g_k mu_k cos(pi k (i + 1/2) / M) */
+    qb_fft_execute(plan, y, y);
     double sum = 0.0;
     for (int i = 0; i < M; i++) { /* ascending w: node i = M-1 .. 0 */
       const int q = M - 1 - i;
@@ -290,12 +283,9 @@ static qb_status spec_kpm_state(qb_op *H, const qb_cplx *phi, double E0, const q
     for (int i = 0; i < s->points; i++) s->S[i] = interp(M, xw, rho, s->w[i]);
     s->broadening = M_PI * a / N;
   }
-  if (plan) {
-#pragma omp critical(qb_fftw_planner)
-    fftw_destroy_plan(plan);
-  }
+  qb_fft_plan_free(own);
   qb_free(mu), qb_free(g), qb_free(xw), qb_free(rho);
-  fftw_free(y);
+  qb_fft_free(y);
   return st;
 }
 

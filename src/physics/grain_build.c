@@ -121,7 +121,7 @@ qb_status qb_grain_local_op(const qb_grain_spec *s, char pauli, int site, qb_op 
 double qb_grain_eq6(const qb_grain_spec *s, double g1) {
   /* Potirniche Eqs. (6)-(7): gamma/delta_E = max[2, (gamma_1/delta_b) N/(N+M-1)
    * exp((M-1) log 2 - 2 x_M / xi)], x_M = r_M (exponential) or sqrt(r_M) (stretched:
-   * V_M^2 = V_1^2 e^{-2 sqrt(r_M)/xi}; the paper's Eq. (7) prints 2 sqrt(r_M/xi), which
+   * V_M^2 = V_1^2 e^{-2 sqrt(r_M)/xi}; Potirniche et al. 2019 Eq. (7) prints 2 sqrt(r_M/xi), which
    * does not follow from its own V_a — we use the V_M^2 form). */
   double r = qb_grain_distance(s->geometry, s->m);
   double x = s->geometry == QB_GRAIN_STRETCHED1D ? sqrt(r) : r;

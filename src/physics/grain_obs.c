@@ -85,7 +85,7 @@ qb_status qb_grain_peak_width(const qb_eigs_result *a, const qb_eigs_result *b, 
   if (st == QB_OK) st = qb_grain_flip_elements(a, b, site, C, err);
   if (st == QB_OK) {
     double wsum = 0;
-    /* Eq. (5): each |<m|X|n>|^2 adds pi |.|^2 / dE to the bin of E_m - E_n; mean over n. */
+    /* Potirniche et al. 2019 Eq. (5): each |<m|X|n>|^2 adds pi |.|^2 / dE to the bin of E_m - E_n; mean over n. */
     for (qb_idx n = 0; n < ka; n++)
       for (qb_idx m = 0; m < kb; m++) {
         double c2 = C[m + n * kb] * C[m + n * kb];
@@ -109,7 +109,7 @@ static void add_state(const double *Cn, const double *E, qb_idx dim, qb_idx self
   double dw = 2 * wmax / nbins;
   memset(rho, 0, sizeof(double) * (size_t)nbins);
   for (qb_idx m = 0; m < dim; m++) {
-    if (m == self) continue; /* Eq. (S2): m != n */
+    if (m == self) continue; /* Potirniche et al. 2019 Eq. (S2): m != n */
     double x = (E[m] - En + wmax) / dw;
     if (x >= 0 && x < nbins) rho[(int)x] += M_PI * Cn[m] * Cn[m] / dw;
   }

@@ -1,5 +1,5 @@
 /* level_dot_unfolded.c — the N -> infinity limit at fixed gamma of the FGR level-dot model
- * (qbath/level_dot.h, representation QB_LD_UNFOLDED): the limit that Eqs. (4)-(6) of
+ * (qbath/level_dot.h, representation QB_LD_UNFOLDED): the limit that Micklitz et al. 2022 Eqs. (4)-(6) of
  * Micklitz et al. (2022) describe.
  *
  * Why: at finite N the semicircle's curvature and finite width shift the decay (the

@@ -92,7 +92,6 @@ qb_status qb_eigs_csr(const qb_csr *A, const qb_eigs_opts *o, qb_factor **cache,
   qb_status st = m == QB_EIGS_DENSE ? eigs_dense(A, o, out, err)
                                     : qb_eigs_shift_invert(A, o, cache, out, err);
   if (st == QB_OK) (*out)->t_total = qb_eigs_now() - t0;
-  if (st == QB_OK) qb_eigs_count_add();
   return st;
 }
 

@@ -16,6 +16,7 @@ struct qb_eigs_cache {
   qb_eigs_result *si;    /* shift-invert: the nev pairs nearest the target */
   qb_eigs_result window; /* dense path: a view of the nev pairs of `all` nearest the target */
   int have_window;
+  long count;            /* diagonalizations made (diagnostics: qb_eigs_cache_count) */
 };
 
 int qb_eigs_cache_uses_dense(const qb_eigs_opts *o, double dim) {
@@ -61,7 +62,7 @@ static qb_status values_only(qb_eigs_cache *c, qb_err *err) {
     c->all = qb_eigs_result_free(c->all);
     return st;
   }
-  qb_eigs_count_add();
+  c->count++;
   c->all->method = QB_EIGS_DENSE;
   c->all->emin = c->all->E[0];
   c->all->emax = c->all->E[n - 1];
@@ -76,7 +77,9 @@ static qb_status all_pairs(qb_eigs_cache *c, qb_err *err) {
   o.method = QB_EIGS_DENSE;
   o.nev = c->A->nrows;
   o.want_vectors = 1;
-  return qb_eigs_csr(c->A, &o, NULL, &c->all, err);
+  QB_TRY(qb_eigs_csr(c->A, &o, NULL, &c->all, err));
+  c->count++;
+  return QB_OK;
 }
 
 /* The nev pairs of `all` nearest the target, as a view (the window dense ED keeps). */
@@ -98,8 +101,12 @@ static qb_status shift_invert(qb_eigs_cache *c, int vectors, qb_err *err) {
   qb_eigs_opts o = c->o;
   o.method = QB_EIGS_SHIFT_INVERT;
   o.want_vectors = vectors;
-  return qb_eigs_csr(c->A, &o, NULL, &c->si, err);
+  QB_TRY(qb_eigs_csr(c->A, &o, NULL, &c->si, err));
+  c->count++;
+  return QB_OK;
 }
+
+long qb_eigs_cache_count(const qb_eigs_cache *c) { return c->count; }
 
 qb_status qb_eigs_cache_get(qb_eigs_cache *c, unsigned need, const qb_eigs_result **r,
                             qb_err *err) {

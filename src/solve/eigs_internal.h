@@ -5,8 +5,6 @@
 #include "qbath/eigs.h"
 
 double qb_eigs_now(void);
-/* Adds one to qb_eigs_count (atomic: realizations run on many threads). */
-void qb_eigs_count_add(void);
 qb_status qb_eigs_result_alloc(qb_idx dim, qb_idx nev, qb_dtype dtype, int vectors,
                                qb_eigs_result **out, qb_err *err);
 /* First index of the nev consecutive values of ascending w[n] nearest sigma. */

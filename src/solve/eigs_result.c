@@ -11,12 +11,6 @@
 #include "qbath/eigs.h"
 #include "solve/eigs_internal.h"
 
-static _Atomic long eigs_count; /* diagnostics only: no result depends on it */
-
-long qb_eigs_count(void) { return eigs_count; }
-
-void qb_eigs_count_add(void) { eigs_count++; }
-
 double qb_eigs_now(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);

@@ -1,5 +1,5 @@
 /* emft_mf.c — the mean-field self-consistency g_n = g_{n,0} exp((1/2) sum_{m != n}
- * eta(g_m)) (Eq. (11)), solved in l_n = log g_n, and the symmetric model (Eqs. (21),
+ * eta(g_m)) (Crowley & Chandran 2022 Eq. (11)), solved in l_n = log g_n, and the symmetric model (Eqs. (21),
  * (22)).
  *
  * Both methods converge monotonically upward from the bare couplings to the minimal
@@ -9,7 +9,7 @@
  *            (left side strictly increasing: one root, safeguarded Newton), and
  *            T <- F(T) = sum_n eta(l_n(T)) from T = 0. Stops when the extrapolated
  *            remaining change dT / (1 - r) (r = ratio of successive changes) is below tol.
- *   JACOBI   Eq. (13) with damping: l <- (1 - d) l + d (l_0 + (T - eta(l))/2). */
+ *   JACOBI   Crowley & Chandran 2022 Eq. (13) with damping: l <- (1 - d) l + d (l_0 + (T - eta(l))/2). */
 #include <math.h>
 #include <omp.h>
 #include <string.h>
@@ -187,7 +187,7 @@ qb_status qb_emft_mf_symmetric(const qb_emft_table *t, qb_idx n, double l0, doub
   return QB_OK;
 }
 
-/* g0_c: the local maximum of m(l) = l - (N - 1) eta(l)/2 (the saddle-node of Eq. (21));
+/* g0_c: the local maximum of m(l) = l - (N - 1) eta(l)/2 (the saddle-node of Crowley & Chandran 2022 Eq. (21));
  * for g0 above it the minimal root jumps to the avalanching branch. Found as the first
  * zero of m'(l) = 1 - (N - 1) eta'(l)/2 scanning up from l = -60, refined by bisection.
  * *gc = e^{m(l_c)}; *g_at_c (may be NULL) = e^{l_c}, the enhanced coupling there. */

@@ -1,5 +1,5 @@
-/* emft_sample.c — direct sampling of the first-order norm g_a of Eq. (5) in a GOE grain
- * (x) spin, in units of the local reduced coupling g_1 (Eq. (3)), to compare with the
+/* emft_sample.c — direct sampling of the first-order norm g_a of Crowley & Chandran 2022 Eq. (5) in a GOE grain
+ * (x) spin, in units of the local reduced coupling g_1 (Crowley & Chandran 2022 Eq. (3)), to compare with the
  * shapes of p_{g_a} (A3)-(A4). Setting and conventions: include/qbath/emft.h. */
 #include <math.h>
 

@@ -1,7 +1,7 @@
 /* emft_table.c — eta(g), [S](g) and C^zz(g) tabulated on a uniform grid in l = log g
  * with natural cubic splines, and their asymptotic continuations outside the grid:
- *   below l_min:  eta = g (8 log(1/g) + b)   (-8 g log g, Eq. (8c) text; b matched),
- *                 [S] = a_S g, 1 - C^zz = a_C g            (Eq. (7b): linear in g),
+ *   below l_min:  eta = g (8 log(1/g) + b)   (-8 g log g, Crowley & Chandran 2022 Eq. (8c) text; b matched),
+ *                 [S] = a_S g, 1 - C^zz = a_C g            (Crowley & Chandran 2022 Eq. (7b): linear in g),
  *   above l_max:  eta = log 2 - c e^{-4l}                  (log 2 + O(g^-4)),
  *                 [S] = log 2 - c_S e^{-2l}, C^zz = c_C e^{-2l}  (saturated spin:
  *                 S = log 2 - 1/(8 g^2), (P - Q)^2 = 1/(1 + 4 g^2)),

@@ -2,21 +2,21 @@
  * triple convolution and the Kramers-Kronig transform (see fft_convolve.h). */
 #include "fft_convolve.h"
 
-#include <fftw3.h>
 #include <math.h>
 #include <string.h>
 
 #include "qbath/alloc.h"
+#include "qbath/fft.h"
 
 struct qb_fftconv {
   qb_idx n;            /* grid points (odd) */
   qb_idx L;            /* transform length, >= 2n - 1 */
   qb_idx nc;           /* complex half-spectrum length L/2 + 1 */
   double *x;           /* L real work array */
-  fftw_complex *fa, *fb, *far, *fbr; /* nc spectra of a, b, reversed a, reversed b */
-  fftw_complex *kk;    /* nc spectrum of the Kramers-Kronig kernel (scaled by 1/L) */
-  fftw_plan fwd;       /* r2c on (x -> fa), executed with new arrays */
-  fftw_plan inv;       /* c2r on (fa -> x), executed with new arrays */
+  qb_cplx *fa, *fb, *far, *fbr; /* nc spectra of a, b, reversed a, reversed b */
+  qb_cplx *kk;         /* nc spectrum of the Kramers-Kronig kernel (scaled by 1/L) */
+  qb_fft_plan *fwd;    /* r2c of length L (x -> a spectrum) */
+  qb_fft_plan *inv;    /* c2r of length L (a spectrum -> x) */
 };
 
 /* Smallest L >= m of the form 2^a 3^b 5^c (fast FFTW sizes). */
@@ -36,22 +36,12 @@ static double xlogx(double x) { return x == 0 ? 0 : x * log(fabs(x)); }
 /* phi(m) = P int tent(u - m)/u du for the unit tent centred at integer m. */
 static double tent_hilbert(double m) { return xlogx(m + 1) - 2 * xlogx(m) + xlogx(m - 1); }
 
-static void make_plans(qb_fftconv *c, int *ok) {
-  unsigned flags = FFTW_ESTIMATE | FFTW_UNALIGNED | FFTW_DESTROY_INPUT;
-#pragma omp critical(qb_fftw_planner)
-  {
-    c->fwd = fftw_plan_dft_r2c_1d((int)c->L, c->x, c->fa, flags);
-    c->inv = fftw_plan_dft_c2r_1d((int)c->L, c->fa, c->x, flags);
-  }
-  *ok = c->fwd != NULL && c->inv != NULL;
-}
-
 /* Spectrum of the kernel K_r = -phi(r - (n-1))/pi, r = 0..2n-2 (see qb_fft_convolve_kk). */
 static void make_kk_kernel(qb_fftconv *c) {
   memset(c->x, 0, sizeof(double) * (size_t)c->L);
   for (qb_idx r = 0; r <= 2 * (c->n - 1); r++)
     c->x[r] = -tent_hilbert((double)(r - (c->n - 1))) / M_PI / (double)c->L;
-  fftw_execute_dft_r2c(c->fwd, c->x, c->kk);
+  qb_fft_execute(c->fwd, c->x, c->kk);
 }
 
 qb_status qb_fft_convolve_create(qb_idx n, qb_fftconv **out, qb_err *err) {
@@ -64,7 +54,7 @@ qb_status qb_fft_convolve_create(qb_idx n, qb_fftconv **out, qb_err *err) {
   c->n = n;
   c->L = good_size(2 * n - 1);
   c->nc = c->L / 2 + 1;
-  size_t cb = sizeof(fftw_complex) * (size_t)c->nc;
+  size_t cb = sizeof(qb_cplx) * (size_t)c->nc;
   c->x = qb_malloc(sizeof(double) * (size_t)c->L);
   c->fa = qb_malloc(cb);
   c->fb = qb_malloc(cb);
@@ -72,7 +62,8 @@ qb_status qb_fft_convolve_create(qb_idx n, qb_fftconv **out, qb_err *err) {
   c->fbr = qb_malloc(cb);
   c->kk = qb_malloc(cb);
   int ok = c->x && c->fa && c->fb && c->far && c->fbr && c->kk;
-  if (ok) make_plans(c, &ok);
+  ok = ok && qb_fft_plan_create(QB_FFT_R2C, c->L, &c->fwd, err) == QB_OK &&
+       qb_fft_plan_create(QB_FFT_C2R, c->L, &c->inv, err) == QB_OK;
   if (!ok) {
     qb_fft_convolve_free(c);
     return QB_FAIL(err, QB_ERR_NOMEM, "fft convolution of %lld points (transform length %lld)",
@@ -85,11 +76,8 @@ qb_status qb_fft_convolve_create(qb_idx n, qb_fftconv **out, qb_err *err) {
 
 qb_fftconv *qb_fft_convolve_free(qb_fftconv *c) {
   if (c == NULL) return NULL;
-#pragma omp critical(qb_fftw_planner)
-  {
-    if (c->fwd) fftw_destroy_plan(c->fwd);
-    if (c->inv) fftw_destroy_plan(c->inv);
-  }
+  qb_fft_plan_free(c->fwd);
+  qb_fft_plan_free(c->inv);
   qb_free(c->x);
   qb_free(c->fa);
   qb_free(c->fb);
@@ -102,15 +90,15 @@ qb_fftconv *qb_fft_convolve_free(qb_fftconv *c) {
 qb_idx qb_fft_convolve_n(const qb_fftconv *c) { return c->n; }
 
 /* Spectrum of y (reversed when rev) zero-padded to L. */
-static void forward(qb_fftconv *c, const double *y, int rev, fftw_complex *spec) {
+static void forward(qb_fftconv *c, const double *y, int rev, qb_cplx *spec) {
   memset(c->x, 0, sizeof(double) * (size_t)c->L);
   for (qb_idx i = 0; i < c->n; i++) c->x[i] = rev ? y[c->n - 1 - i] : y[i];
-  fftw_execute_dft_r2c(c->fwd, c->x, spec);
+  qb_fft_execute(c->fwd, c->x, spec);
 }
 
 /* out_i = scale * (inverse of spec)_{i + n - 1}; spec is destroyed. */
-static void backward_window(qb_fftconv *c, fftw_complex *spec, double scale, double *out) {
-  fftw_execute_dft_c2r(c->inv, spec, c->x);
+static void backward_window(qb_fftconv *c, qb_cplx *spec, double scale, double *out) {
+  qb_fft_execute(c->inv, spec, c->x);
   for (qb_idx i = 0; i < c->n; i++) out[i] = scale * c->x[i + c->n - 1];
 }
 
@@ -120,7 +108,6 @@ void qb_fft_convolve_pph(qb_fftconv *c, const double *a, const double *b, double
   forward(c, b, 0, c->fb);
   forward(c, a, 1, c->far);
   forward(c, b, 1, c->fbr);
-  /* <complex.h> comes first (qbath/types.h), so fftw_complex is double complex. */
   for (qb_idx k = 0; k < c->nc; k++)
     c->fa[k] = c->fa[k] * c->fa[k] * c->fbr[k] + c->fb[k] * c->fb[k] * c->far[k];
   backward_window(c, c->fa, h * h / (double)c->L, out);

@@ -4,10 +4,9 @@
  * The grid has n points (n odd), w_i = (i - c) h with c = (n - 1)/2. One plan pair (r2c and
  * c2r of a length L >= 2n - 1) is made at creation and reused for every transform: linear
  * convolutions have support [0, 3n - 3], and only the window [n - 1, 2n - 2] is read, which
- * circular aliasing cannot reach when L >= 2n - 1. Plans are made with FFTW_ESTIMATE (the
- * algorithm, hence every bit of the result, does not depend on timing) and FFTW_UNALIGNED
- * (arrays come from qb_malloc). Planning runs inside the named OpenMP critical section
- * `qb_fftw_planner`, since FFTW's planner is not thread-safe; execution is.
+ * circular aliasing cannot reach when L >= 2n - 1. The plans come from qbath/fft.h
+ * (QB_FFT_R2C / QB_FFT_C2R: any alignment, so the arrays come from qb_malloc), which
+ * plans under FFTW's planner lock.
  * An object holds work arrays, so one object serves one thread at a time. */
 #ifndef QBATH_THEORY_FFT_CONVOLVE_H
 #define QBATH_THEORY_FFT_CONVOLVE_H

@@ -1,6 +1,6 @@
 /* fgr.c — closed forms of "Emergence of Fermi's Golden Rule" (Micklitz et al. 2022):
  * P_res (Eqs. 4, 21), P(tau) (Eq. 5 and its large-gamma form), Eq. (6) with the form
- * factors of Eqs. (27)-(29). Conventions in qbath/fgr.h. */
+ * factors of Micklitz et al. 2022 Eqs. (27)-(29). Conventions in qbath/fgr.h. */
 #include <math.h>
 
 #include "qbath/fgr.h"
@@ -19,7 +19,7 @@ typedef struct eq21_ctx {
   double gamma, c;
 } eq21_ctx;
 
-/* Eq. (21) integrand after t = c v^2 / (1 - v)^2, dt = 2 c v / (1 - v)^3 dv: finite at
+/* Micklitz et al. 2022 Eq. (21) integrand after t = c v^2 / (1 - v)^2, dt = 2 c v / (1 - v)^3 dv: finite at
  * v -> 1 even for gamma = 0, where (1 + t/4)(1 + t)^{-5/2} ~ t^{-3/2} / 4. */
 static double eq21_integrand(double v, void *vctx) {
   const eq21_ctx *q = vctx;
@@ -38,7 +38,7 @@ qb_status qb_fgr_pres_eq21(double gamma, const qb_quad_params *p, double *out, q
   return st;
 }
 
-/* ---- Eq. (5) ---------------------------------------------------------------------- */
+/* ---- Micklitz et al. 2022 Eq. (5) ---------------------------------------------------------------------- */
 
 typedef struct eq5_ctx {
   double gamma, tau, u;           /* u: outer variable, lambda_f = 1 - u^2 */
@@ -96,13 +96,13 @@ qb_status qb_fgr_P_eq5(double gamma, double tau, const qb_quad_params *p, double
   return QB_OK;
 }
 
-/* The large-gamma evaluation of Eq. (5) (text after Eq. (5); supplement Eq. (22)). */
+/* The large-gamma evaluation of Micklitz et al. 2022 Eq. (5) (text after Eq. (5); supplement Eq. (22)). */
 double qb_fgr_P_large_gamma(double gamma, double tau) {
   double d = exp(-4 * gamma * tau);
   return tau < 1 ? d + (1 + tau) / (2 * gamma) : d + 1 / gamma;
 }
 
-/* Eqs. (27)-(29). */
+/* Micklitz et al. 2022 Eqs. (27)-(29). */
 double qb_fgr_form_factor(qb_fgr_class X, double tau) {
   switch (X) {
     case QB_FGR_U:

@@ -117,7 +117,7 @@ void qb_ipt_sigma2(qb_ipt *s, double U, double T, const qb_cplx *G0, qb_cplx *S2
     s->b[i] = rho0 * (1 - f); /* empty */
   }
   qb_fft_convolve_pph(s->conv, s->a, s->b, s->h, s->y);
-  for (qb_idx i = 0; i < s->n; i++) s->y[i] *= -M_PI * U * U; /* Im S2, Eq. (19) */
+  for (qb_idx i = 0; i < s->n; i++) s->y[i] *= -M_PI * U * U; /* Im S2, Potirniche et al. 2019 Eq. (19) */
   qb_fft_convolve_kk(s->conv, s->y, s->a);                          /* Re S2 */
   for (qb_idx i = 0; i < s->n; i++) S2[i] = s->a[i] + I * s->y[i];
 }
@@ -126,10 +126,10 @@ void qb_ipt_liom_green(const qb_ipt *s, const qb_ipt_params *p, double eps_a, do
                        const qb_cplx *G, qb_cplx *Ga) {
   double sqN = sqrt(p->N);
   for (qb_idx i = 0; i < s->n; i++)
-    Ga[i] = 1 / (s->w[i] + eps_a + I * p->eta - V2_a * sqN * G[i]); /* Eq. (14) */
+    Ga[i] = 1 / (s->w[i] + eps_a + I * p->eta - V2_a * sqN * G[i]); /* Potirniche et al. 2019 Eq. (14) */
 }
 
-/* Delta(w) = t^2 G + N^{-1/2} sum_a V_a^2 G_a (Eq. (16b)); each frequency sums the LIOMs
+/* Delta(w) = t^2 G + N^{-1/2} sum_a V_a^2 G_a (Potirniche et al. 2019 Eq. (16b)); each frequency sums the LIOMs
  * in index order, so the bits do not depend on the thread count. */
 static void bath_function(qb_ipt *s, const qb_ipt_params *p, qb_idx M, const double *eps,
                           const double *V2, const qb_cplx *G) {
@@ -149,7 +149,7 @@ static void bath_function(qb_ipt *s, const qb_ipt_params *p, qb_idx M, const dou
 
 /* Solves the local Dyson equation at one frequency for fixed self-energy sig,
  *   F(g) = w - t^2 g - N^{-1/2} sum_a V2_a/(w + eps_a + i eta - V2_a sqrt(N) g) - sig - 1/g = 0,
- * by Newton from g (Eqs. (14), (16b), (17) with the bath's dependence on G itself). Plain
+ * by Newton from g (Potirniche et al. 2019 Eqs. (14), (16b), (17) with the bath's dependence on G itself). Plain
  * iteration of g -> 1/(w - Delta(g) - sig) is neutral (|t^2 g^2| = 1) at the band edges and
  * never settles there; Newton converges (at worst linearly, ratio 1/2, at a double root).
  * Falls back to g when Newton leaves the causal half plane or does not converge. */

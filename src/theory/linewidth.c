@@ -14,7 +14,7 @@ qb_linewidth_params qb_linewidth_params_default(void) {
 double qb_linewidth_eps(double Xi, double K) { return (Xi * log(K) - 1) / (Xi * log(K)); }
 double qb_linewidth_xi(double eps, double K) { return 1 / (log(K) * (1 - eps)); }
 
-/* s N ln^d(x) (the intermediate-time form of Eq. (20)). */
+/* s N ln^d(x) (the intermediate-time form of Gopalakrishnan et al. 2015 Eq. (20)). */
 static double nfast_log(const qb_linewidth_params *p, double lnx) {
   return p->s * p->N * pow(lnx, p->d);
 }
@@ -27,7 +27,7 @@ double qb_linewidth_nfast(const qb_linewidth_params *p, double m, double Gamma) 
   return lgt > 0 ? fmax(1, nfast_log(p, lgt)) : 1;
 }
 
-/* The summand of Eq. (19)/Gamma at m = n + p (without the pair count), in logs so that
+/* The summand of Gopalakrishnan et al. 2015 Eq. (19)/Gamma at m = n + p (without the pair count), in logs so that
  * K^{2m eps} and (Gamma nf K^m)^2 may each overflow while their ratio does not. */
 static double summand(const qb_linewidth_params *p, double m, double Gamma, double eps, double nf) {
   double lnK = log(p->K), lnum = 2 * m * eps * lnK + log(fabs(nf));
@@ -49,7 +49,7 @@ static double rhs_sum(const qb_linewidth_params *p, double Gamma, double eps) {
   return S;
 }
 
-/* Eq. (E3) as printed: weights (m - 1), nf = s N ln^d(gamma K^m) for all m. */
+/* Gopalakrishnan et al. 2015 Eq. (E3) as printed: weights (m - 1), nf = s N ln^d(gamma K^m) for all m. */
 static double rhs_e3(const qb_linewidth_params *p, double Gamma, double eps) {
   long N = (long)nmax(p);
   double S = 0;
@@ -153,12 +153,12 @@ qb_status qb_linewidth_solve(const qb_linewidth_params *p, qb_linewidth_result *
 
 double qb_linewidth_saddle(const qb_linewidth_params *p) {
   double eps = qb_linewidth_eps(p->Xi, p->K), nc = p->s * p->N * pow(p->d, p->d);
-  return pow(p->gamma * sqrt(nc), 1 / eps) / nc; /* Eq. (C5), delta = 1 */
+  return pow(p->gamma * sqrt(nc), 1 / eps) / nc; /* Gopalakrishnan et al. 2015 Eq. (C5), delta = 1 */
 }
 
 int qb_linewidth_saddle_valid(const qb_linewidth_params *p) {
   double eps = qb_linewidth_eps(p->Xi, p->K);
-  return eps > 1 / (2 * log(p->K)) && eps < 1; /* Eq. (C7) */
+  return eps > 1 / (2 * log(p->K)) && eps < 1; /* Gopalakrishnan et al. 2015 Eq. (C7) */
 }
 
 /* Bisection in u for g(u) = ln(gamma^2 S(0+)) changing sign on [lo, hi]; set(u) writes u
@@ -225,8 +225,8 @@ qb_status qb_linewidth_critical_xi_auto(const qb_linewidth_params *p, double *Xi
 
 int qb_linewidth_mf_valid(const qb_linewidth_params *p, double Gamma, double level_factor, double typ_max) {
   if (!(Gamma > 0 && Gamma < p->gamma)) return 0;
-  double ln_level = log(level_factor * p->N) - p->N * log(p->K); /* N K^{-N}, Eq. (27) */
-  double typ = Gamma / p->gamma * pow(log(p->gamma / Gamma), 2 * p->d); /* Eq. (26) */
+  double ln_level = log(level_factor * p->N) - p->N * log(p->K); /* N K^{-N}, Gopalakrishnan et al. 2015 Eq. (27) */
+  double typ = Gamma / p->gamma * pow(log(p->gamma / Gamma), 2 * p->d); /* Gopalakrishnan et al. 2015 Eq. (26) */
   return log(Gamma) >= ln_level && typ <= typ_max;
 }
 

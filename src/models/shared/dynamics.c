@@ -274,6 +274,8 @@ qb_status qb_dynamics_layout(qb_dyn *d, qb_layout *L, qb_err *err) {
                       "sigma^z_site)", 0) < 0 ||
         qb_layout_add(L, "spectral_weight", 1, NULL, "sum rule: its integral (exact 1)", 0) < 0)
       return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for spectral");
+    /* the signal's FFT plan, made once for the point and shared by its realizations */
+    if (d->sp.method == QB_SPEC_SIGNAL) QB_TRY(qb_fft_cache_create(&d->sp.fft, err));
   }
   return late_layout(d, L, err); /* after every curve */
 }
@@ -616,4 +618,5 @@ void qb_dynamics_clear(qb_dyn *d) {
   qb_evolve_keys_clear(&d->ev);
   d->psi_file = qb_free(d->psi_file);
   d->w = qb_free(d->w);
+  d->sp.fft = qb_fft_cache_free(d->sp.fft);
 }

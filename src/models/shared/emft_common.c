@@ -8,6 +8,8 @@
 
 #include "models/shared/emft_common.h"
 
+#include "qbath/alloc.h"
+
 const qb_key qb_emft_keys[] = {
     {"emft", "pg", QB_KEY_ENUM, "a3", 0, -1, "a3|levy|a3div", "", NULL,
      "shape of p_{g_a}: a3 = (A3) rescaled to be normalized with the exact tail; levy = "
@@ -37,52 +39,91 @@ const qb_key qb_emft_keys[] = {
      "an orbital counts as thermalized when [S_n] >= therm_frac log 2", 1},
     QB_KEY_END};
 
-/* The keys a table is built from, and the last table built (owned here while no point
- * uses it; `users` points hold it). */
+/* The keys a table is built from (compared with memcmp: padding zeroed). */
 typedef struct table_key {
   int kind;
   double c1, c2, lmin, lmax, step, panel;
 } table_key;
 
-static struct {
+/* One table per distinct key set, kept until the campaign ends: a campaign sweeping W, R
+ * or g0 builds its table once (a table is a few thousand doubles). */
+typedef struct table_entry {
   table_key key;
   qb_emft_table *t;
-  int users;
-} cached;
+  struct table_entry *next;
+} table_entry;
 
-static qb_status table_for(const table_key *k, qb_emft_table **table, qb_err *err) {
-  if (cached.t && memcmp(&cached.key, k, sizeof *k) == 0) {
-    cached.users++;
-    *table = cached.t;
-    return QB_OK;
+struct qb_emft_common_state {
+  table_entry *head;
+#ifdef _OPENMP
+  omp_lock_t lock; /* points may be created from several threads (the Python API) */
+#endif
+};
+
+qb_status qb_emft_common_state_create(void **out, qb_err *err) {
+  qb_emft_common_state *s = qb_calloc(1, sizeof *s);
+  if (!s) return QB_FAIL(err, QB_ERR_NOMEM, "[emft] table cache");
+#ifdef _OPENMP
+  omp_init_lock(&s->lock);
+#endif
+  *out = s;
+  return QB_OK;
+}
+
+void qb_emft_common_state_free(void *state) {
+  qb_emft_common_state *s = state;
+  if (!s) return;
+  for (table_entry *e = s->head, *next; e; e = next) {
+    next = e->next;
+    qb_emft_table_free(e->t);
+    qb_free(e);
   }
+#ifdef _OPENMP
+  omp_destroy_lock(&s->lock);
+#endif
+  qb_free(s);
+}
+
+static qb_emft_table *table_build(const table_key *k, qb_err *err) {
   static const qb_emft_pg_kind kinds[] = {QB_EMFT_PG_A3, QB_EMFT_PG_LEVY, QB_EMFT_PG_A3_DIV};
   qb_emft_pg pg;
-  QB_TRY(qb_emft_pg_init(&pg, kinds[k->kind], k->c1, k->c2, err));
+  if (qb_emft_pg_init(&pg, kinds[k->kind], k->c1, k->c2, err) != QB_OK) return NULL;
   qb_emft_quad q = qb_emft_quad_default();
   q.panel = k->panel;
   int nth = 1;
 #ifdef _OPENMP
   nth = omp_get_max_threads(); /* the table is identical on any thread count */
 #endif
-  *table = qb_emft_table_create(&pg, k->lmin, k->lmax, k->step, &q, nth, err);
-  if (!*table) return err ? err->code : QB_ERR_NUMERIC;
-  if (cached.users == 0) { /* replace the idle cached table (else leave this one uncached) */
-    qb_emft_table_free(cached.t);
-    cached.key = *k;
-    cached.t = *table;
-    cached.users = 1;
+  return qb_emft_table_create(&pg, k->lmin, k->lmax, k->step, &q, nth, err);
+}
+
+/* The state's table of key k, built on first request; under the state's lock. */
+static const qb_emft_table *table_cached(qb_emft_common_state *s, const table_key *k,
+                                         qb_err *err) {
+  const qb_emft_table *t = NULL;
+#ifdef _OPENMP
+  omp_set_lock(&s->lock);
+#endif
+  for (const table_entry *e = s->head; e && !t; e = e->next)
+    if (memcmp(&e->key, k, sizeof *k) == 0) t = e->t;
+  table_entry *e = t ? NULL : qb_calloc(1, sizeof *e);
+  if (!t && !e) QB_FAIL(err, QB_ERR_NOMEM, "[emft] table cache entry");
+  if (e && (e->t = table_build(k, err)) != NULL) {
+    e->key = *k;
+    e->next = s->head;
+    s->head = e;
+    t = e->t;
+  } else if (e) {
+    qb_free(e);
   }
-  return QB_OK;
+#ifdef _OPENMP
+  omp_unset_lock(&s->lock);
+#endif
+  return t;
 }
 
-void qb_emft_common_release(qb_emft_table *table) {
-  if (table && table == cached.t) cached.users--; /* kept for the next point */
-  else qb_emft_table_free(table);
-}
-
-qb_status qb_emft_common_setup(const qb_params *p, qb_emft_table **table, qb_emft_mf_opts *o,
-                        qb_err *err) {
+qb_status qb_emft_common_setup(const qb_params *p, const qb_emft_table **table,
+                               qb_emft_table **own, qb_emft_mf_opts *o, qb_err *err) {
   table_key k;
   memset(&k, 0, sizeof k); /* padding too: keys are compared with memcmp */
   k.kind = qb_param_enum(p, "emft", "pg");
@@ -92,7 +133,10 @@ qb_status qb_emft_common_setup(const qb_params *p, qb_emft_table **table, qb_emf
   k.lmax = qb_param_real(p, "emft", "table_lmax");
   k.step = qb_param_real(p, "emft", "table_step");
   k.panel = qb_param_real(p, "emft", "panel");
-  QB_TRY(table_for(&k, table, err));
+  *own = NULL;
+  if (p->model_state) *table = table_cached(p->model_state, &k, err);
+  else *table = *own = table_build(&k, err); /* no campaign around: the point's own */
+  if (!*table) return err ? err->code : QB_ERR_NUMERIC;
   *o = qb_emft_mf_opts_default();
   o->method = qb_param_enum(p, "emft", "method") == 0 ? QB_EMFT_MF_REDUCED : QB_EMFT_MF_JACOBI;
   o->damping = qb_param_real(p, "emft", "damping");
