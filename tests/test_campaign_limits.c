@@ -3,7 +3,9 @@
  * values are refused under a small [run] memory_limit; realizations = 1e12 is refused
  * by validate; an estimate above the address space left by `ulimit -v` is refused; and
  * the estimate is within 1.5x of the measured peak (resident set) of a rows-dominated
- * run. Checked through the qbath binary (exit statuses, ru_maxrss). */
+ * run; the same for random_matrix, whose rows (histogram, survival curve) were once
+ * counted as one value. Checked through the qbath binary (exit statuses, ru_maxrss). */
+#include <stdarg.h>
 #include <sys/resource.h>
 
 #include "campaign_test_util.h"
@@ -30,16 +32,19 @@
 
 /* toy rows hold samples + 2 values: samples = 30 gives 32 values per realization. */
 static const char *ROWS =
-    "[run]\nseed = 2\nrealizations = %s\nmemory_limit = %s\n[model]\ntype = toy\nsamples = 30\n"
-    "[output]\nfile = %s\n";
+    "[run]\nseed = 2\nrealizations = %s\nmemory_limit = %s\n[model]\ntype = toy\nsamples = 30\n";
 
-static void make_input(char *in, size_t n, const char *name, const char *real, const char *limit) {
-  char out[700], buf[2048];
+/* Writes the input `name`.ini (its path to in): fmt filled with the arguments, then an
+ * [output] section naming `name`.h5 in the test directory. */
+static void make_input(char *in, size_t n, const char *name, const char *fmt, ...) {
+  char out[700], body[2048], file[64];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(body, sizeof body, fmt, ap);
+  va_end(ap);
   snprintf(out, sizeof out, "%s/%s.h5", ct_tmpdir(), name);
-  snprintf(buf, sizeof buf, ROWS, real, limit, out);
-  char file[64];
   snprintf(file, sizeof file, "%s.ini", name);
-  ct_write(ct_path(in, n, file), "%s", buf);
+  ct_write(ct_path(in, n, file), "%s[output]\nfile = %s\n", body, out);
 }
 
 /* Runs qbath args with RLIMIT_AS = as bytes (0: unchanged); stdout to outf, stderr to
@@ -70,12 +75,12 @@ static void test_rows_counted(void) {
   ct_path(outf, sizeof outf, "lim_out.txt");
   ct_path(errf, sizeof errf, "lim_err.txt");
   /* 10^6 x 32 doubles = 256 MB of rows alone: more than 0.25 GiB. */
-  make_input(in, sizeof in, "million", "1000000", "0.25");
+  make_input(in, sizeof in, "million", ROWS, "1000000", "0.25");
   char *val[] = {"qbath", "validate", in, NULL};
   CU_ASSERT_EQUAL(run_limited(val, 0, outf, errf, NULL), 2);
   CU_ASSERT_TRUE(ct_file_contains(errf, "rows and journal"));
   /* 10^4 realizations fit. */
-  make_input(in, sizeof in, "tenk", "10000", "0.25");
+  make_input(in, sizeof in, "tenk", ROWS, "10000", "0.25");
   CU_ASSERT_EQUAL(run_limited(val, 0, outf, errf, NULL), 0);
 }
 
@@ -83,7 +88,7 @@ static void test_absurd_realizations(void) {
   char in[600], outf[600], errf[600];
   ct_path(outf, sizeof outf, "lim_out.txt");
   ct_path(errf, sizeof errf, "lim_err.txt");
-  make_input(in, sizeof in, "absurd", "1000000000000", "0");
+  make_input(in, sizeof in, "absurd", ROWS, "1000000000000", "0");
   char *val[] = {"qbath", "validate", in, NULL};
   CU_ASSERT_EQUAL(run_limited(val, 0, outf, errf, NULL), 2);
   CU_ASSERT_TRUE(ct_file_contains(errf, "memory"));
@@ -96,14 +101,14 @@ static void test_ulimit_v(void) {
   char in[600], outf[600], errf[600];
   ct_path(outf, sizeof outf, "lim_out.txt");
   ct_path(errf, sizeof errf, "lim_err.txt");
-  make_input(in, sizeof in, "big", "10000000", "0");
+  make_input(in, sizeof in, "big", ROWS, "10000000", "0");
   char *val[] = {"qbath", "validate", in, NULL};
   rlim_t as = (rlim_t)1536 << 20;
   CU_ASSERT_EQUAL(run_limited(val, as, outf, errf, NULL), 2);
   CU_ASSERT_TRUE(ct_file_contains(errf, "ulimit -v"));
   if ((double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGE_SIZE) > 8.0 * (1 << 30))
     CU_ASSERT_EQUAL(run_limited(val, 0, outf, errf, NULL), 0);
-  make_input(in, sizeof in, "small", "1000", "0");
+  make_input(in, sizeof in, "small", ROWS, "1000", "0");
   CU_ASSERT_EQUAL(run_limited(val, as, outf, errf, NULL), 0); /* fits: accepted */
 }
 
@@ -128,7 +133,7 @@ static void test_estimate_vs_peak(void) {
   char in[600], outf[600], errf[600];
   ct_path(outf, sizeof outf, "peak_out.txt");
   ct_path(errf, sizeof errf, "peak_err.txt");
-  make_input(in, sizeof in, "peak", "200000", "0");
+  make_input(in, sizeof in, "peak", ROWS, "200000", "0");
   char *dry[] = {"qbath", "run", "--dry-run", "--threads", "2", in, NULL};
   CU_ASSERT_EQUAL_FATAL(run_limited(dry, 0, outf, errf, NULL), 0);
   double est = peak_from(outf), rss = 0;
@@ -143,16 +148,7 @@ static void test_estimate_vs_peak(void) {
  * samples + 2 values. */
 static const char *RM_ROWS =
     "[run]\nseed = 3\nrealizations = %s\nmemory_limit = %s\n[model]\ntype = random_matrix\n"
-    "N = 4\nbins = %s\n[evolve]\nobserve = survival\nsamples = %s\n[output]\nfile = %s\n";
-
-static void make_rm_input(char *in, size_t n, const char *name, const char *real, const char *limit,
-                          const char *bins, const char *samples) {
-  char out[700], buf[2048], file[64];
-  snprintf(out, sizeof out, "%s/%s.h5", ct_tmpdir(), name);
-  snprintf(buf, sizeof buf, RM_ROWS, real, limit, bins, samples, out);
-  snprintf(file, sizeof file, "%s.ini", name);
-  ct_write(ct_path(in, n, file), "%s", buf);
-}
+    "N = 4\nbins = %s\n[evolve]\nobserve = survival\nsamples = %s\n";
 
 /* A model other than toy counts its rows: 10^5 realizations x ~10^4 values are 8 GB of
  * rows, over 1 GiB, whether the histogram or the survival curve (the shared dynamics
@@ -162,10 +158,10 @@ static void test_model_rows_counted(void) {
   ct_path(outf, sizeof outf, "rm_out.txt");
   ct_path(errf, sizeof errf, "rm_err.txt");
   char *val[] = {"qbath", "validate", in, NULL};
-  make_rm_input(in, sizeof in, "rm_bins", "100000", "1", "10000", "101");
+  make_input(in, sizeof in, "rm_bins", RM_ROWS, "100000", "1", "10000", "101");
   CU_ASSERT_EQUAL(run_limited(val, 0, outf, errf, NULL), 2);
   CU_ASSERT_TRUE(ct_file_contains(errf, "rows and journal"));
-  make_rm_input(in, sizeof in, "rm_curve", "100000", "1", "1", "10000");
+  make_input(in, sizeof in, "rm_curve", RM_ROWS, "100000", "1", "1", "10000");
   CU_ASSERT_EQUAL(run_limited(val, 0, outf, errf, NULL), 2);
   CU_ASSERT_TRUE(ct_file_contains(errf, "rows and journal"));
 }
@@ -177,7 +173,7 @@ static void test_model_estimate_vs_peak(void) {
   char in[600], outf[600], errf[600];
   ct_path(outf, sizeof outf, "rm_peak_out.txt");
   ct_path(errf, sizeof errf, "rm_peak_err.txt");
-  make_rm_input(in, sizeof in, "rm_peak", "600", "0", "10000", "101");
+  make_input(in, sizeof in, "rm_peak", RM_ROWS, "600", "0", "10000", "101");
   char *dry[] = {"qbath", "run", "--dry-run", "--threads", "2", in, NULL};
   CU_ASSERT_EQUAL_FATAL(run_limited(dry, 0, outf, errf, NULL), 0);
   double est = peak_from(outf), rss = 0;
