@@ -73,7 +73,7 @@ static void test_hubbard_bubble(void) {
       qb_err e;
       QB_ASSERT_OK(qb_ipt_create(n, 8, &s, &e), &e);
       qb_cplx *G = malloc(sizeof(qb_cplx) * (size_t)n);
-      qb_ipt_params ip = qb_ipt_params_default();
+      qb_ipt_params ip = qb_ipt_defaults();
       ip.eta = 0.08;
       ip.tol = 1e-11;
       ip.mix = 0.5;
@@ -101,7 +101,7 @@ static void test_linewidth_model(void) {
     void *ctx = NULL;
     qb_layout L;
     double *row = realize(c, p, &ctx, &L);
-    qb_linewidth_params q = qb_linewidth_params_default();
+    qb_linewidth_params q = qb_linewidth_defaults();
     q.gamma = 0.05;
     q.method = QB_LW_INTEGRAL;
     q.Xi = (1 + (p ? 0.4 : -0.1)) / log(3.0);
@@ -123,7 +123,7 @@ static void test_linewidth_model(void) {
   qb_layout L;
   double *row = realize(c, 0, &ctx, &L);
   double gc = row[col(&L, "gamma_c")];
-  qb_linewidth_params q = qb_linewidth_params_default();
+  qb_linewidth_params q = qb_linewidth_defaults();
   q.Xi = 0.8 / log(3.0);
   qb_linewidth_result r;
   qb_err e;
@@ -141,7 +141,7 @@ static void test_linewidth_model(void) {
                       "dXi = 0.2\nK = 10\nN = 10\ngamma = 1e-3\nmethod = integral\n"
                       "[output]\nfile = lwd.h5\n");
   row = realize(c, 0, &ctx, &L);
-  q = qb_linewidth_params_default();
+  q = qb_linewidth_defaults();
   q.K = 10, q.gamma = 1e-3, q.method = QB_LW_INTEGRAL;
   double xc;
   QB_ASSERT_OK(qb_linewidth_critical_xi(&q, 0.2, 1, &xc, &e), &e);

@@ -215,7 +215,7 @@ static void test_half_chain_entropy_l14(void) {
   QB_ASSERT_OK(qb_spin_basis_create(14, 7, &B, &e), &e);
   qb_csr *A = chain(B, 2.0, 3);
   qb_eigs_opts o;
-  qb_eigs_opts_default(&o);
+  qb_eigs_defaults(&o);
   o.nev = 16;
   qb_eigs_result *si = NULL, *de = NULL;
   o.method = QB_EIGS_SHIFT_INVERT;
@@ -260,7 +260,7 @@ static void test_ipr_two_level(void) {
   QB_ASSERT_OK(qb_spin_sum_add(H, g, "-+", s01, &e), &e);
   QB_ASSERT_OK(qb_spin_sum_to_csr(H, B, &A, &e), &e);
   qb_eigs_opts o;
-  qb_eigs_opts_default(&o);
+  qb_eigs_defaults(&o);
   o.nev = 2;
   qb_eigs_result *r = NULL;
   QB_ASSERT_OK(qb_eigs_csr(A, &o, NULL, &r, &e), &e);
@@ -287,7 +287,7 @@ static void test_thouless_vs_loops(void) {
   qb_csr *A = chain(B, 1.0, 8);
   qb_op *O = local_op(B, "Z", 9);
   qb_eigs_opts o;
-  qb_eigs_opts_default(&o);
+  qb_eigs_defaults(&o);
   o.nev = B->dim; /* the whole spectrum: every pair is a true neighbour pair */
   qb_eigs_result *r = NULL;
   QB_ASSERT_OK(qb_eigs_csr(A, &o, NULL, &r, &e), &e);
@@ -334,7 +334,7 @@ static double mean_thouless(double W) {
   QB_ASSERT_OK(qb_spin_basis_create(10, 5, &B, &e), &e);
   qb_op *O = local_op(B, "Z", 9);
   qb_eigs_opts o;
-  qb_eigs_opts_default(&o);
+  qb_eigs_defaults(&o);
   o.nev = B->dim;
   qb_stat s = {0};
   double *G = qb_malloc((size_t)B->dim * sizeof *G);
@@ -368,7 +368,7 @@ static void test_specfn_sum_rule(void) {
   qb_csr *A = chain(B, 1.3, 2);
   qb_op *O = local_op(B, "X", 2);
   qb_eigs_opts o;
-  qb_eigs_opts_default(&o);
+  qb_eigs_defaults(&o);
   o.nev = B->dim;
   qb_eigs_result *r = NULL;
   QB_ASSERT_OK(qb_eigs_csr(A, &o, NULL, &r, &e), &e);

@@ -63,7 +63,7 @@ static double overlap(const qb_eigs_result *a, qb_idx i, const qb_eigs_result *b
 static void compare_methods(const qb_csr *A, qb_idx nev, double eps, const qb_factor_type *backend) {
   qb_err e;
   qb_eigs_opts o;
-  qb_eigs_opts_default(&o);
+  qb_eigs_defaults(&o);
   o.backend = backend;
   o.nev = nev;
   o.target = eps;
@@ -140,7 +140,7 @@ static void test_window_is_nearest(void) {
   qb_err e;
   qb_csr *A = chain(10, 1.5, 0.0, 11);
   qb_eigs_opts o;
-  qb_eigs_opts_default(&o);
+  qb_eigs_defaults(&o);
   o.method = QB_EIGS_DENSE;
   o.nev = A->nrows;
   qb_eigs_result *all = NULL, *r = NULL;
@@ -168,7 +168,7 @@ static void test_factor_reuse(void) {
   qb_err e;
   qb_factor *cache = NULL;
   qb_eigs_opts o;
-  qb_eigs_opts_default(&o);
+  qb_eigs_defaults(&o);
   o.method = QB_EIGS_SHIFT_INVERT;
   o.nev = 10;
   for (uint64_t real = 0; real < 2; real++) {
@@ -197,7 +197,7 @@ static void test_memory_refusal(void) {
   qb_err e;
   qb_csr *A = chain(12, 1.0, 0.0, 5);
   qb_eigs_opts o;
-  qb_eigs_opts_default(&o);
+  qb_eigs_defaults(&o);
   o.method = QB_EIGS_SHIFT_INVERT;
   o.nev = 5;
   o.factor.mem_limit = 1e5;
@@ -231,7 +231,7 @@ static void test_missing_diagonal(void) {
   QB_ASSERT_OK(qb_spin_basis_create(10, 5, &B, &e), &e);
   QB_ASSERT_OK(qb_spin_sum_to_csr(H, B, &A, &e), &e);
   qb_eigs_opts o;
-  qb_eigs_opts_default(&o);
+  qb_eigs_defaults(&o);
   o.nev = 6;
   o.target_is_density = 0;
   o.target = 0.123; /* not an eigenvalue */
@@ -252,7 +252,7 @@ static void test_input_errors(void) {
   qb_err e;
   qb_csr *A = chain(8, 1.0, 0.0, 1);
   qb_eigs_opts o;
-  qb_eigs_opts_default(&o);
+  qb_eigs_defaults(&o);
   qb_eigs_result *r = NULL;
   o.nev = A->nrows + 1;
   CU_ASSERT_EQUAL(qb_eigs_csr(A, &o, NULL, &r, &e), QB_ERR_INPUT);
@@ -268,7 +268,7 @@ static void test_alloc_failures(void) {
   qb_err e;
   qb_csr *A = chain(8, 2.0, 0.0, 2);
   qb_eigs_opts o;
-  qb_eigs_opts_default(&o);
+  qb_eigs_defaults(&o);
   o.method = QB_EIGS_SHIFT_INVERT;
   o.nev = 4;
   qb_eigs_result *r = NULL;
@@ -293,7 +293,7 @@ static void test_alloc_failures(void) {
 static void gap_ratio_at(double W, double expected) {
   qb_err e;
   qb_eigs_opts o;
-  qb_eigs_opts_default(&o);
+  qb_eigs_defaults(&o);
   o.method = QB_EIGS_SHIFT_INVERT;
   o.nev = 60;
   qb_factor *cache = NULL;

@@ -114,7 +114,7 @@ static void test_small_g_limits(void) {
    * 2 g1/g^2 (A4): [S] -> 2 pi g1 and 1 - C^zz -> 2 pi g1 (k = 2 pi in Eq. (7b)). */
   double integ = simpson(s_over_g2, NULL, 0, 1, 1e-12);
   QB_ASSERT_CLOSE(integ, M_PI, 1e-8);
-  qb_emft_quad q = qb_emft_quad_default();
+  qb_emft_quad q = qb_emft_quad_defaults();
   qb_err err;
   for (int k = 0; k < 2; k++) {
     qb_emft_pg pg = shape((qb_emft_pg_kind)k);
@@ -127,7 +127,7 @@ static void test_small_g_limits(void) {
 }
 
 static void test_averages_vs_simpson(void) {
-  qb_emft_quad q = qb_emft_quad_default();
+  qb_emft_quad q = qb_emft_quad_defaults();
   qb_err err;
   double gs[] = {3e-5, 0.0123, 0.4, 2.385, 300};
   for (int k = 0; k < 2; k++) {
@@ -172,7 +172,7 @@ static double outer2(double s, void *vc) {
 }
 
 static void test_eta_vs_nested_simpson(void) {
-  qb_emft_quad q = qb_emft_quad_default();
+  qb_emft_quad q = qb_emft_quad_defaults();
   qb_err err;
   qb_emft_pg pg = shape(QB_EMFT_PG_A3);
   double gs[] = {0.02, 0.3, 2.385};
@@ -186,7 +186,7 @@ static void test_eta_vs_nested_simpson(void) {
 }
 
 static void test_eta_limits_and_shape(void) {
-  qb_emft_quad q = qb_emft_quad_default(), fine = q;
+  qb_emft_quad q = qb_emft_quad_defaults(), fine = q;
   fine.panel = 0.25;
   fine.order = 32;
   fine.g_sat = 1e9;
@@ -263,7 +263,7 @@ static void test_pS(void) {
   }
   /* mean of S from the bins agrees with [S] (A13) to the bin width */
   double mS, m = 0;
-  qb_emft_quad q = qb_emft_quad_default();
+  qb_emft_quad q = qb_emft_quad_defaults();
   QB_ASSERT_OK(qb_emft_mean_S(&pg, g1, &q, &mS, &err), &err);
   for (int k = 0; k < 24; k++) m += prob[k] * M_LN2 * (k + 0.5) / 24;
   QB_ASSERT_CLOSE(m, mS, 0.5 * M_LN2 / 24);
@@ -274,7 +274,7 @@ static void test_pS(void) {
 static void test_goe_sampling(void) {
   /* Samples from a seed other than the one used to fit QB_EMFT_C*_GOE. */
   qb_emft_pg pg = shape(QB_EMFT_PG_A3);
-  qb_emft_quad q = qb_emft_quad_default();
+  qb_emft_quad q = qb_emft_quad_defaults();
   qb_err err;
   qb_idx d = 300, n;
   double *x = qb_malloc(sizeof(double) * (size_t)d);
@@ -306,7 +306,7 @@ static void test_goe_sampling(void) {
 
 static qb_emft_table *make_table(void) {
   qb_emft_pg pg = shape(QB_EMFT_PG_A3);
-  qb_emft_quad q = qb_emft_quad_default();
+  qb_emft_quad q = qb_emft_quad_defaults();
   qb_err err;
   qb_emft_table *t = qb_emft_table_create(&pg, -25, 12, 0.05, &q, 2, &err);
   if (!t) printf("table: %s\n", err.msg);
@@ -321,7 +321,7 @@ static void drh(qb_idx n, double g10, double alpha, double *l0) {
 
 static void test_mf_small(void) {
   qb_err err;
-  qb_emft_mf_opts o = qb_emft_mf_opts_default();
+  qb_emft_mf_opts o = qb_emft_mf_defaults();
   qb_emft_mf_result r;
   /* N = 1: no enhancement (sum over m != n is empty) */
   double l0 = log(0.3), l;
@@ -340,7 +340,7 @@ static void test_mf_small(void) {
   QB_ASSERT_CLOSE(a[1], b[1], 1e-10);
   /* decoupled spins (l0 = -inf) stay decoupled and do not block the avalanche flag */
   double l03[4] = {log(3.0), -INFINITY, log(2.0), -INFINITY}, c3[4];
-  o = qb_emft_mf_opts_default();
+  o = qb_emft_mf_defaults();
   QB_ASSERT_OK(qb_emft_mf_solve(T, 4, l03, c3, &o, &r, &err), &err);
   CU_ASSERT(c3[1] == -INFINITY && c3[3] == -INFINITY);
   CU_ASSERT(r.avalanched);
@@ -349,7 +349,7 @@ static void test_mf_small(void) {
 
 static void test_mf_fig3a(void) {
   qb_err err;
-  qb_emft_mf_opts o = qb_emft_mf_opts_default();
+  qb_emft_mf_opts o = qb_emft_mf_defaults();
   qb_emft_mf_result r, rj;
   double l0[50], l[50], lj[50];
   drh(50, 0.5, M_SQRT1_2 - 0.07, l0);
@@ -382,7 +382,7 @@ static void test_mf_nu(void) {
   /* eta_tot vs |delta alpha| for N >> n_*: least-squares slope of log-log within 10%
    * of -1 (acceptance 2) */
   qb_err err;
-  qb_emft_mf_opts o = qb_emft_mf_opts_default();
+  qb_emft_mf_opts o = qb_emft_mf_defaults();
   qb_emft_mf_result r;
   qb_idx n = 3000;
   double *l0 = qb_malloc(sizeof(double) * (size_t)n), *l = qb_malloc(sizeof(double) * (size_t)n);
@@ -413,7 +413,7 @@ static void test_mf_threads(void) {
   double *l0 = qb_malloc(sizeof(double) * (size_t)n), *l1 = qb_malloc(sizeof(double) * (size_t)n),
          *lk = qb_malloc(sizeof(double) * (size_t)n);
   drh(n, 0.5, M_SQRT1_2 - 0.01, l0);
-  qb_emft_mf_opts o = qb_emft_mf_opts_default();
+  qb_emft_mf_opts o = qb_emft_mf_defaults();
   qb_emft_mf_result r1, rk;
   QB_ASSERT_OK(qb_emft_mf_solve(T, n, l0, l1, &o, &r1, &err), &err);
   CU_ASSERT(r1.eta_tot > 50); /* a long failed avalanche: many spins near the front */
@@ -424,7 +424,7 @@ static void test_mf_threads(void) {
     CU_ASSERT_EQUAL(rk.iterations, r1.iterations);
     CU_ASSERT_EQUAL(memcmp(lk, l1, sizeof(double) * (size_t)n), 0);
   }
-  o = qb_emft_mf_opts_default();
+  o = qb_emft_mf_defaults();
   o.method = QB_EMFT_MF_JACOBI;
   o.tol = 1e-13;
   QB_ASSERT_OK(qb_emft_mf_solve(T, n, l0, lk, &o, &rk, &err), &err);
@@ -437,7 +437,7 @@ static void test_mf_threads(void) {
 static void test_mf_symmetric(void) {
   qb_err err;
   /* the scalar solver equals the N-spin solver for identical spins */
-  qb_emft_mf_opts o = qb_emft_mf_opts_default();
+  qb_emft_mf_opts o = qb_emft_mf_defaults();
   qb_emft_mf_result r;
   double l0[40], l[40], ls;
   for (int k = 0; k < 40; k++) l0[k] = log(0.002);

@@ -109,7 +109,7 @@ static void check_point(qb_idx d, double lambda, int realizations) {
     qb_stat_add(&sg, g1);
   }
   qb_emft_pg pg;
-  qb_emft_quad q = qb_emft_quad_default();
+  qb_emft_quad q = qb_emft_quad_defaults();
   qb_err err;
   QB_ASSERT_OK(qb_emft_pg_init(&pg, QB_EMFT_PG_A3, QB_EMFT_C1_GOE, QB_EMFT_C2_GOE, &err), &err);
   double g1 = qb_stat_mean(&sg), S_a4, S_a15, S_up;

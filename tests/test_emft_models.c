@@ -52,12 +52,12 @@ static void test_chain(void) {
   /* the same solve through the theory layer with the documented defaults */
   qb_emft_pg pg;
   QB_ASSERT_OK(qb_emft_pg_init(&pg, QB_EMFT_PG_A3, QB_EMFT_C1_GOE, QB_EMFT_C2_GOE, &err), &err);
-  qb_emft_quad q = qb_emft_quad_default();
+  qb_emft_quad q = qb_emft_quad_defaults();
   qb_emft_table *t = qb_emft_table_create(&pg, -25, 12, 0.05, &q, 1, &err);
   CU_ASSERT_PTR_NOT_NULL_FATAL(t);
   double l0[50], l[50];
   for (int k = 0; k < 50; k++) l0[k] = log(0.5) + k * log(M_SQRT1_2 - 0.07);
-  qb_emft_mf_opts o = qb_emft_mf_opts_default();
+  qb_emft_mf_opts o = qb_emft_mf_defaults();
   o.max_iter = 1000000;
   qb_emft_mf_result r;
   QB_ASSERT_OK(qb_emft_mf_solve(t, 50, l0, l, &o, &r, &err), &err);

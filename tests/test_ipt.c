@@ -86,7 +86,7 @@ static void test_u0_semicircle(void) {
   const double *w = qb_ipt_omega(s);
   qb_cplx *G = malloc(sizeof(qb_cplx) * (size_t)n);
   for (qb_idx i = 0; i < n; i++) G[i] = 1 / (w[i] + 1.1 * I);
-  qb_ipt_params p = qb_ipt_params_default();
+  qb_ipt_params p = qb_ipt_defaults();
   p.U = 0;
   p.t = 0.9137; /* band edges 2t between grid points, where the contraction is < 1 */
   p.tol = 1e-10;
@@ -144,7 +144,7 @@ static void test_u0_lioms_newton(void) {
   qb_idx n = qb_ipt_n(s);
   const double *w = qb_ipt_omega(s);
   qb_cplx *G = malloc(sizeof(qb_cplx) * (size_t)n);
-  qb_ipt_params p = qb_ipt_params_default();
+  qb_ipt_params p = qb_ipt_defaults();
   p.U = 0;
   p.eta = 0.1;
   p.tol = 1e-13;
@@ -188,7 +188,7 @@ static qb_ipt_info solve(qb_idx n, double wmax, double U, qb_idx M, double V, do
   qb_ipt_info info = {0};
   QB_ASSERT_OK(qb_ipt_create(n, wmax, &s, &e), &e);
   qb_cplx *G = malloc(sizeof(qb_cplx) * (size_t)n);
-  qb_ipt_params p = qb_ipt_params_default();
+  qb_ipt_params p = qb_ipt_defaults();
   p.U = U;
   p.eta = eta;
   p.tol = 1e-11;
@@ -308,7 +308,7 @@ static void test_fig6_trends(void) {
   QB_ASSERT_OK(qb_ipt_create(n, wmax, &s, &e), &e);
   qb_cplx *G = malloc(sizeof(qb_cplx) * (size_t)n), *G0 = malloc(sizeof(qb_cplx) * (size_t)n),
           *Gref = malloc(sizeof(qb_cplx) * (size_t)n);
-  qb_ipt_params p = qb_ipt_params_default();
+  qb_ipt_params p = qb_ipt_defaults();
   p.eta = 2 * h;
   p.tol = 1e-9;
   for (int v = 0; v < 2; v++) {
@@ -351,14 +351,14 @@ static void test_errors(void) {
     CU_ASSERT_PTR_NULL(s);
   }
   qb_cplx G[101];
-  qb_ipt_params p = qb_ipt_params_default();
+  qb_ipt_params p = qb_ipt_defaults();
   p.mix = 0;
   CU_ASSERT_EQUAL(qb_ipt_solve(s, &p, 0, NULL, NULL, G, 0, NULL, &e), QB_ERR_INPUT);
-  p = qb_ipt_params_default();
+  p = qb_ipt_defaults();
   p.max_iter = 2;
   CU_ASSERT_EQUAL(qb_ipt_solve(s, &p, 0, NULL, NULL, G, 0, NULL, &e), QB_NOT_CONVERGED);
   qb_alloc_fail_after(0);
-  p = qb_ipt_params_default();
+  p = qb_ipt_defaults();
   CU_ASSERT_EQUAL(qb_ipt_solve(s, &p, 0, NULL, NULL, G, 0, NULL, &e), QB_ERR_NOMEM);
   qb_alloc_fail_after(-1);
   CU_ASSERT_PTR_NULL(qb_ipt_free(s));

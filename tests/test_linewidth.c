@@ -12,7 +12,7 @@
 
 /* The paper's Fig. 8 parameters: gamma = 0.1, s = 0.5, N = 10, d = 1, K = 3. */
 static qb_linewidth_params fig8(double eps, qb_linewidth_method m) {
-  qb_linewidth_params p = qb_linewidth_params_default();
+  qb_linewidth_params p = qb_linewidth_defaults();
   p.Xi = qb_linewidth_xi(eps, p.K);
   p.method = m;
   return p;
@@ -152,7 +152,7 @@ static void test_critical_gamma(void) {
 
 /* The paper's Fig. 7 parameters: N = 10, K = 10, gamma = 1e-3, the integral, n, p <= N. */
 static qb_linewidth_params fig7(void) {
-  qb_linewidth_params p = qb_linewidth_params_default();
+  qb_linewidth_params p = qb_linewidth_defaults();
   p.N = 10, p.K = 10, p.gamma = 1e-3, p.method = QB_LW_INTEGRAL;
   return p;
 }
@@ -175,7 +175,7 @@ static void test_critical_xi_auto(void) {
   p.Xi = ref * (1 + 1e-9);
   CU_ASSERT(qb_linewidth_rhs(&p, 0) > 1);
   /* one level pair (m = 2): gamma^2 K^{4 eps} n_f < gamma^2 K^4 = 8.1e-5 for every Xi */
-  p = qb_linewidth_params_default();
+  p = qb_linewidth_defaults();
   p.N = 1, p.gamma = 1e-3;
   CU_ASSERT_EQUAL(qb_linewidth_critical_xi_auto(&p, &a, &e), QB_ERR_NUMERIC);
 }

@@ -37,7 +37,7 @@ static void chain_make(chain *c) {
   qb_spin_sum_free(P);
   qb_spin_basis_free(B);
   qb_eigs_opts o;
-  qb_eigs_opts_default(&o);
+  qb_eigs_defaults(&o);
   o.method = QB_EIGS_DENSE;
   o.nev = c->H->dim;
   QB_ASSERT_OK(qb_eigs_op(c->H, &o, NULL, &c->r, &e), &e);

@@ -231,7 +231,7 @@ static qb_eigs_result *degenerate_pairs(qb_dtype dt, qb_idx N, int levels) {
     else ((qb_cplx *)A->val)[i] = (double)(i % levels);
   }
   qb_eigs_opts o;
-  qb_eigs_opts_default(&o);
+  qb_eigs_defaults(&o);
   o.method = QB_EIGS_SHIFT_INVERT;
   o.nev = 3;
   o.target_is_density = 0;

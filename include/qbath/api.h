@@ -17,8 +17,8 @@
  *  - Randomness: Philox streams (qbath/rng.h) keyed by (seed, stream) as (seed, point = 0,
  *    realization = stream, purpose), so a call is reproducible for a seed and independent
  *    of what ran before in the process. */
-#ifndef QBATH_CAPI_H
-#define QBATH_CAPI_H
+#ifndef QBATH_API_H
+#define QBATH_API_H
 
 #include <stddef.h>
 #include <stdint.h>

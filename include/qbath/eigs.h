@@ -53,7 +53,7 @@ typedef struct qb_eigs_opts {
   const qb_factor_type *backend; /* NULL: qb_factor_umfpack */
 } qb_eigs_opts;
 
-void qb_eigs_opts_default(qb_eigs_opts *o);
+void qb_eigs_defaults(qb_eigs_opts *o);
 
 typedef struct qb_eigs_result {
   qb_idx dim;              /* dimension of H */

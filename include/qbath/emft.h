@@ -106,7 +106,7 @@ typedef struct qb_emft_quad {
 } qb_emft_quad;
 
 /* Defaults as documented above. */
-qb_emft_quad qb_emft_quad_default(void);
+qb_emft_quad qb_emft_quad_defaults(void);
 
 /* [S](g1) (A13), C^zz(g1) (A14) and eta(g1) (A27), g1 > 0. */
 qb_status qb_emft_mean_S(const qb_emft_pg *pg, double g1, const qb_emft_quad *q,
@@ -165,7 +165,7 @@ typedef struct qb_emft_mf_opts {
                        does not depend on it (fixed blocks summed in order) */
 } qb_emft_mf_opts;
 
-qb_emft_mf_opts qb_emft_mf_opts_default(void);
+qb_emft_mf_opts qb_emft_mf_defaults(void);
 
 typedef struct qb_emft_mf_result {
   double eta_tot;   /* Crowley & Chandran 2022 Eq. (14) */

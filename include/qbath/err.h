@@ -4,8 +4,8 @@
  * message that names the offending value (and the input file:line and key when known).
  * Only the CLI (src/app) prints messages or exits. QB_NOT_CONVERGED is a status of its own
  * for iterative methods, not an error of the input. */
-#ifndef QBATH_STATUS_H
-#define QBATH_STATUS_H
+#ifndef QBATH_ERR_H
+#define QBATH_ERR_H
 
 #include <stddef.h>
 

@@ -35,14 +35,14 @@ typedef enum {
   QB_STRATEGY_UNSYMMETRIC = 2  /* column ordering (COLAMD), partial pivoting */
 } qb_factor_strategy;
 
-/* Options; qb_factor_opts_default fills the documented defaults. */
+/* Options; qb_factor_defaults fills the documented defaults. */
 typedef struct qb_factor_opts {
   qb_factor_strategy strategy; /* default QB_STRATEGY_SYMMETRIC (AUTO picks it too here) */
   qb_factor_ordering ordering; /* default QB_ORDER_DEFAULT */
   double mem_limit;            /* bytes the factorization may use at its peak; 0 = none */
 } qb_factor_opts;
 
-void qb_factor_opts_default(qb_factor_opts *o);
+void qb_factor_defaults(qb_factor_opts *o);
 
 /* Figures a backend reports after analysis (estimates) and after factorization (actual). */
 typedef struct qb_factor_info {

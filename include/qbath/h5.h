@@ -5,8 +5,8 @@
  * Datasets of doubles are 1-D [n] or 2-D [rows, cols]; 2-D ones are chunked with an
  * unlimited first dimension (rows can be appended). HDF5's own error printing is
  * switched off: failures come back as QB_ERR_IO with the path in the message. */
-#ifndef QBATH_H5OUT_H
-#define QBATH_H5OUT_H
+#ifndef QBATH_H5_H
+#define QBATH_H5_H
 
 #include "qbath/err.h"
 #include "qbath/types.h"

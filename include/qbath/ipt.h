@@ -57,7 +57,7 @@ typedef struct qb_ipt_params {
 
 /* Defaults: t = 1, U = 2, T = 2, N = 30, eta = 0.02, mix = 0.5, tol = 1e-10,
  * max_iter = 2000, newton_steps = 0, nthreads = 1. */
-qb_ipt_params qb_ipt_params_default(void);
+qb_ipt_params qb_ipt_defaults(void);
 
 typedef struct qb_ipt_info {
   int iterations;  /* iterations done */

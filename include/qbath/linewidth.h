@@ -45,7 +45,7 @@ typedef struct qb_linewidth_params {
 
 /* Defaults: gamma = 0.1, K = 3, Xi = 2/ln 3, s = 0.5, N = 10, nmax = 0, d = 1, QB_LW_SUM,
  * lnG_min = -700, lnG_tol = 1e-10, quad_per_unit = 64. */
-qb_linewidth_params qb_linewidth_params_default(void);
+qb_linewidth_params qb_linewidth_defaults(void);
 
 /* eps = (Xi ln K - 1)/(Xi ln K) and its inverse Xi = 1/(ln K (1 - eps)). */
 double qb_linewidth_eps(double Xi, double K);

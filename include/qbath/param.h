@@ -14,8 +14,8 @@
  *   enum              one of the '|'-separated choices, case-insensitive
  *   *_list            comma-separated elements of the base type ("0.1, 1, 10")
  * Ranges apply to numbers and to each element of a numeric list. */
-#ifndef QBATH_KEYS_H
-#define QBATH_KEYS_H
+#ifndef QBATH_PARAM_H
+#define QBATH_PARAM_H
 
 #include <math.h>
 #include <stdio.h>

@@ -29,8 +29,8 @@
  *
  * Thread safety: one qb_prop per thread (it holds work vectors); results are bitwise the
  * same on any thread count (fixed-block reductions, the SpMV's fixed row order). */
-#ifndef QBATH_EVOLVE_H
-#define QBATH_EVOLVE_H
+#ifndef QBATH_PROP_H
+#define QBATH_PROP_H
 
 #include <stddef.h>
 

@@ -49,7 +49,7 @@ qb_status qb_api_eigs(qb_api_op *H, qb_idx nev, double target, int target_is_den
                       const char *method, double tol, uint64_t seed, double *E, void *V,
                       double *resid, qb_err *err) {
   qb_eigs_opts o;
-  qb_eigs_opts_default(&o);
+  qb_eigs_defaults(&o);
   int m = -1;
   for (int i = 0; i < 3; i++)
     if (!strcmp(method, method_names[i])) m = i;

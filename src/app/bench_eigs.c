@@ -100,7 +100,7 @@ int qb_bench_eigs(int argc, char **argv) {
   if (rc) return rc;
   qb_err e;
   qb_eigs_opts o;
-  qb_eigs_opts_default(&o);
+  qb_eigs_defaults(&o);
   o.nev = a.nev;
   o.target = a.eps;
   o.method = QB_EIGS_SHIFT_INVERT;

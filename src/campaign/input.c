@@ -722,15 +722,8 @@ qb_campaign *qb_campaign_free(qb_campaign *c) {
     qb_free(c->ckeys[j].alts);
     qb_free(c->ckeys[j].owned);
   }
-  qb_free(c->ckeys);
-  qb_free(c->vals);
-  qb_free(c->params);
-  qb_free(c->keyptr);
-  qb_free(c->is_set);
-  qb_free(c->whereptr);
-  qb_free(c->results);
-  qb_free(c->text);
-  qb_free(c->path);
+  qb_free(c->ckeys), qb_free(c->vals), qb_free(c->params), qb_free(c->keyptr), qb_free(c->is_set);
+  qb_free(c->whereptr), qb_free(c->results), qb_free(c->text), qb_free(c->path);
   return qb_free(c);
 }
 

@@ -340,10 +340,7 @@ const qb_model qb_model_emft_lattice = {
     .name = "emft_lattice",
     .doc = "entanglement mean-field theory of a grain on the 2D quasiperiodic / random lattice (Eqs. (15)-(20))",
     .keys = la_tables,
-    .estimate = la_estimate,
-    .point_create = la_create,
-    .point_free = la_free,
-    .realize = la_realize,
-    .state_create = qb_emft_common_state_create,
+    .estimate = la_estimate, .point_create = la_create, .point_free = la_free,
+    .realize = la_realize, .state_create = qb_emft_common_state_create,
     .state_free = qb_emft_common_state_free,
 };

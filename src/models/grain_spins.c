@@ -278,7 +278,7 @@ static void pairs_free(gs_pairs *P) {
 static qb_status solve(const gs_ctx *c, const qb_csr *A, double s0, double sp, gs_pairs *P,
                        qb_err *err) {
   qb_eigs_opts o;
-  qb_eigs_opts_default(&o);
+  qb_eigs_defaults(&o);
   o.target_is_density = 0;
   if (c->dense) {
     o.method = QB_EIGS_DENSE;

@@ -98,7 +98,7 @@ static void hb_free(void *ctx) {
 static qb_status hb_create(const qb_params *p, void **out, qb_layout *L, qb_err *err) {
   hb_ctx *c = qb_calloc(1, sizeof *c);
   if (c == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "hubbard_bubble: context");
-  c->ip = qb_ipt_params_default();
+  c->ip = qb_ipt_defaults();
   c->ip.N = qb_param_real(p, "model", "N");
   c->ip.t = qb_param_real(p, "model", "t");
   c->ip.U = qb_param_real(p, "model", "U");

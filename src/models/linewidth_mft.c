@@ -76,7 +76,7 @@ static qb_status lw_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   QB_TRY(lw_estimate(p, &est, err));
   lw_ctx *c = qb_calloc(1, sizeof *c);
   if (c == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "linewidth_mft: context");
-  c->p = qb_linewidth_params_default();
+  c->p = qb_linewidth_defaults();
   c->p.gamma = qb_param_real(p, "model", "gamma");
   c->p.K = qb_param_real(p, "model", "K");
   c->p.N = qb_param_real(p, "model", "N");

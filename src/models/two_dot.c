@@ -149,23 +149,19 @@ static qb_status realize_eig(const td_ctx *c, qb_level_dot_key k, int nt, double
   return st;
 }
 
+static qb_status td_build(const void *m, qb_level_dot_key k, qb_csr **A, double *lo, double *hi,
+                          qb_err *err) {
+  return qb_two_dot_csr(m, k, A, lo, hi, err);
+}
+
 static qb_status td_realize(const void *ctx, const qb_task *t, double *row, qb_err *err) {
   const td_ctx *c = ctx;
   qb_level_dot_key k = {t->seed, t->point, t->realization};
-  int nt = t->nthreads > 0 ? t->nthreads : 1;
-  if (c->paths != PATH_PROP) QB_TRY(realize_eig(c, k, nt, row, err));
+  if (c->paths != PATH_PROP) QB_TRY(realize_eig(c, k, t->nthreads > 0 ? t->nthreads : 1, row, err));
   if (c->paths == PATH_EIG) return QB_OK;
-  qb_csr *A;
-  double lo, hi;
-  QB_TRY(qb_two_dot_csr(&c->m, k, &A, &lo, &hi, err));
-  double *dest = c->paths == PATH_BOTH ? row + c->off_Pprop : row + c->off_P;
-  QB_TRY(qb_level_dot_propagate(A, lo, hi, c->tm.t_lin, c->tm.nlin, c->tm.method, c->tm.tol, c->m.N1, dest, err));
-  if (c->paths == PATH_PROP) {
-    QB_TRY(qb_two_dot_csr(&c->m, k, &A, &lo, &hi, err));
-    QB_TRY(qb_level_dot_propagate(A, lo, hi, c->tm.t_log, c->tm.nlog, c->tm.method, c->tm.tol, c->m.N1,
-                                  row + c->off_Plog, err));
-  }
-  return QB_OK;
+  double *lin = c->paths == PATH_BOTH ? row + c->off_Pprop : row + c->off_P;
+  return qb_fgr_times_propagate(&c->tm, td_build, &c->m, k, c->m.N1, lin,
+                                c->paths == PATH_PROP ? row + c->off_Plog : NULL, err);
 }
 
 static qb_status td_theory(const void *ctx, double *out, qb_err *err) {

@@ -11,7 +11,7 @@
 #include "qbath/dense.h"
 #include "solve/eigs_internal.h"
 
-void qb_eigs_opts_default(qb_eigs_opts *o) {
+void qb_eigs_defaults(qb_eigs_opts *o) {
   memset(o, 0, sizeof *o);
   o->nev = 50;
   o->target_is_density = 1;
@@ -23,7 +23,7 @@ void qb_eigs_opts_default(qb_eigs_opts *o) {
   o->tol = 1e-12;
   o->bounds_tol = 1e-8;
   o->seed = 20240601;
-  qb_factor_opts_default(&o->factor);
+  qb_factor_defaults(&o->factor);
 }
 
 /* Dense ED: all eigenpairs by LAPACK, keep the nev nearest sigma. */
@@ -79,7 +79,7 @@ static qb_status check_request(const qb_csr *A, const qb_eigs_opts *o, qb_err *e
 qb_status qb_eigs_csr(const qb_csr *A, const qb_eigs_opts *o, qb_factor **cache,
                       qb_eigs_result **out, qb_err *err) {
   qb_eigs_opts def;
-  if (!o) { qb_eigs_opts_default(&def); o = &def; }
+  if (!o) { qb_eigs_defaults(&def); o = &def; }
   *out = NULL;
   QB_TRY(check_request(A, o, err));
   double t0 = qb_eigs_now();

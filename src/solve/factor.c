@@ -24,7 +24,7 @@
  * part, stays parallel. qbath itself never calls rand(). (tests/test_thread_bits.c) */
 static pthread_mutex_t qb_ordering_lock = PTHREAD_MUTEX_INITIALIZER;
 
-void qb_factor_opts_default(qb_factor_opts *o) {
+void qb_factor_defaults(qb_factor_opts *o) {
   o->strategy = QB_STRATEGY_SYMMETRIC;
   o->ordering = QB_ORDER_DEFAULT;
   o->mem_limit = 0;
@@ -113,7 +113,7 @@ qb_status qb_factor_create(const qb_factor_type *type, const qb_csr *A,
   qb_factor *F = qb_calloc(1, sizeof *F);
   if (!F) return QB_FAIL(err, QB_ERR_NOMEM, "factor object");
   F->type = type ? type : &qb_factor_umfpack;
-  if (o) F->opts = *o; else qb_factor_opts_default(&F->opts);
+  if (o) F->opts = *o; else qb_factor_defaults(&F->opts);
   F->n = A->nrows;
   F->dtype = A->dtype;
   F->pattern_hash = qb_factor_pattern_hash(A);

@@ -106,7 +106,7 @@ double qb_emft_S_inverse(double s) {
 
 /* ------------------------------------------------------------- quadrature */
 
-qb_emft_quad qb_emft_quad_default(void) {
+qb_emft_quad qb_emft_quad_defaults(void) {
   qb_emft_quad q = {.panel = 0.5, .order = 16, .t_lo = -4.0, .g_sat = 1e7};
   return q;
 }

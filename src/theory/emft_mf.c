@@ -17,7 +17,7 @@
 #include "qbath/alloc.h"
 #include "qbath/emft.h"
 
-qb_emft_mf_opts qb_emft_mf_opts_default(void) {
+qb_emft_mf_opts qb_emft_mf_defaults(void) {
   qb_emft_mf_opts o = {.method = QB_EMFT_MF_REDUCED, .damping = 1.0, .tol = 1e-12,
                        .max_iter = 100000, .aval_frac = 0.5, .therm_frac = 0.5, .nthreads = 1};
   return o;

@@ -78,12 +78,7 @@ qb_fftconv *qb_fft_convolve_free(qb_fftconv *c) {
   if (c == NULL) return NULL;
   qb_fft_plan_free(c->fwd);
   qb_fft_plan_free(c->inv);
-  qb_free(c->x);
-  qb_free(c->fa);
-  qb_free(c->fb);
-  qb_free(c->far);
-  qb_free(c->fbr);
-  qb_free(c->kk);
+  qb_free(c->x), qb_free(c->fa), qb_free(c->fb), qb_free(c->far), qb_free(c->fbr), qb_free(c->kk);
   return qb_free(c);
 }
 

@@ -22,7 +22,7 @@ struct qb_ipt {
   qb_cplx *sig;      /* n: second-order self-energy */
 };
 
-qb_ipt_params qb_ipt_params_default(void) {
+qb_ipt_params qb_ipt_defaults(void) {
   return (qb_ipt_params){.t = 1, .U = 2, .T = 2, .N = 30, .eta = 0.02, .mix = 0.5,
                          .tol = 1e-10, .max_iter = 2000, .newton_steps = 0,
                          .nthreads = 1};
@@ -62,14 +62,8 @@ qb_status qb_ipt_create(qb_idx n, double wmax, qb_ipt **out, qb_err *err) {
 qb_ipt *qb_ipt_free(qb_ipt *s) {
   if (s == NULL) return NULL;
   qb_fft_convolve_free(s->conv);
-  qb_free(s->w);
-  qb_free(s->a);
-  qb_free(s->b);
-  qb_free(s->y);
-  qb_free(s->delta);
-  qb_free(s->lam);
-  qb_free(s->g0);
-  qb_free(s->sig);
+  qb_free(s->w), qb_free(s->a), qb_free(s->b), qb_free(s->y), qb_free(s->delta), qb_free(s->lam);
+  qb_free(s->g0), qb_free(s->sig);
   return qb_free(s);
 }
 

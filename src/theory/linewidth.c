@@ -5,7 +5,7 @@
 
 #include <math.h>
 
-qb_linewidth_params qb_linewidth_params_default(void) {
+qb_linewidth_params qb_linewidth_defaults(void) {
   return (qb_linewidth_params){.gamma = 0.1, .K = 3, .Xi = 2 / log(3.0), .s = 0.5, .N = 10, .d = 1,
                         .nmax = 0, .method = QB_LW_SUM, .lnG_min = -700, .lnG_tol = 1e-10,
                         .quad_per_unit = 64};

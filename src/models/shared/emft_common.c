@@ -88,7 +88,7 @@ static qb_emft_table *table_build(const table_key *k, qb_err *err) {
   static const qb_emft_pg_kind kinds[] = {QB_EMFT_PG_A3, QB_EMFT_PG_LEVY, QB_EMFT_PG_A3_DIV};
   qb_emft_pg pg;
   if (qb_emft_pg_init(&pg, kinds[k->kind], k->c1, k->c2, err) != QB_OK) return NULL;
-  qb_emft_quad q = qb_emft_quad_default();
+  qb_emft_quad q = qb_emft_quad_defaults();
   q.panel = k->panel;
   int nth = 1;
 #ifdef _OPENMP
@@ -137,7 +137,7 @@ qb_status qb_emft_common_setup(const qb_params *p, const qb_emft_table **table,
   if (p->model_state) *table = table_cached(p->model_state, &k, err);
   else *table = *own = table_build(&k, err); /* no campaign around: the point's own */
   if (!*table) return err ? err->code : QB_ERR_NUMERIC;
-  *o = qb_emft_mf_opts_default();
+  *o = qb_emft_mf_defaults();
   o->method = qb_param_enum(p, "emft", "method") == 0 ? QB_EMFT_MF_REDUCED : QB_EMFT_MF_JACOBI;
   o->damping = qb_param_real(p, "emft", "damping");
   o->tol = qb_param_real(p, "emft", "tol");

@@ -87,3 +87,18 @@ qb_status qb_fgr_times_create(const qb_params *p, double unit, qb_fgr_times *g, 
   for (qb_idx j = 0; j < g->nlate; j++) g->t_late[j] = unit * (l0 + (l1 - l0) * ((double)j + 0.5) / (double)g->nlate);
   return QB_OK;
 }
+
+qb_status qb_fgr_times_propagate(const qb_fgr_times *g, qb_fgr_times_build build,
+                                 const void *model, qb_level_dot_key key, qb_idx nres,
+                                 double *lin, double *log, qb_err *err) {
+  for (int grid = 0; grid < 2; grid++) { /* linear, then log */
+    double *P = grid ? log : lin;
+    if (!P) continue;
+    qb_csr *A;
+    double lo, hi;
+    QB_TRY(build(model, key, &A, &lo, &hi, err));
+    QB_TRY(qb_level_dot_propagate(A, lo, hi, grid ? g->t_log : g->t_lin, grid ? g->nlog : g->nlin,
+                                  g->method, g->tol, nres, P, err));
+  }
+  return QB_OK;
+}

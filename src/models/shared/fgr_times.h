@@ -6,8 +6,9 @@
 #ifndef QBATH_MODELS_SHARED_FGR_TIMES_H
 #define QBATH_MODELS_SHARED_FGR_TIMES_H
 
-#include "qbath/prop.h"
+#include "qbath/level_dot.h"
 #include "qbath/param.h"
+#include "qbath/prop.h"
 
 /* [evolve] method, tol, tau_max | t_max, samples, log_tau_min, log_samples;
  * [model] late_tau_min, late_tau_max, late_samples. */
@@ -32,5 +33,17 @@ double qb_fgr_times_count(const qb_params *p);
 /* Builds the grids for time unit 2 pi nu; on failure nothing is left allocated. */
 qb_status qb_fgr_times_create(const qb_params *p, double unit, qb_fgr_times *g, qb_err *err);
 void qb_fgr_times_free(qb_fgr_times *g);
+
+/* Builds realization key's Hamiltonian for the propagation path: the model's
+ * qb_level_dot_csr or qb_two_dot_csr behind its own struct. */
+typedef qb_status (*qb_fgr_times_build)(const void *model, qb_level_dot_key key, qb_csr **A,
+                                        double *emin, double *emax, qb_err *err);
+
+/* The propagation path of the FGR models: P(tau) of the first nres sites on the linear
+ * grid into lin and, when log is non-NULL, on the log grid. Each grid's run builds H
+ * afresh (qb_level_dot_propagate takes ownership of it). */
+qb_status qb_fgr_times_propagate(const qb_fgr_times *g, qb_fgr_times_build build,
+                                 const void *model, qb_level_dot_key key, qb_idx nres,
+                                 double *lin, double *log, qb_err *err);
 
 #endif

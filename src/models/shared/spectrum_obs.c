@@ -30,7 +30,7 @@ int qb_spectrum_obs_enabled(const qb_params *p) {
 }
 
 static void opts_from_params(const qb_params *p, qb_eigs_opts *o, double *window) {
-  qb_eigs_opts_default(o);
+  qb_eigs_defaults(o);
   int m = (int)qb_param_enum(p, "eigen", "method");
   o->method = m == METHOD_NONE ? QB_EIGS_AUTO : methods[m];
   o->nev = (qb_idx)qb_param_int(p, "eigen", "nev");
