@@ -79,12 +79,15 @@ static void test_triplets_hand_built(void) {
   const qb_idx rp[] = {0, 3, 3, 5}, ci[] = {0, 1, 2, 0, 3};
   CU_ASSERT(memcmp(A->rowptr, rp, sizeof rp) == 0);
   CU_ASSERT(memcmp(A->colind, ci, sizeof ci) == 0);
+  for (qb_idx i = 0; i < 3; i++) /* qb_csr_get: stored, stored zero and absent entries */
+    for (qb_idx j = 0; j < 4; j++) CU_ASSERT(qb_csr_get(A, i, j) == expect[i][j]);
   qb_csr *B;
   QB_ASSERT_OK(qb_csr_copy(A, &B, &e), &e);
   QB_ASSERT_OK(qb_csr_make_complex(B, &e), &e);
   qb_cplx z[12];
   QB_ASSERT_OK(qb_csr_to_dense(B, z, &e), &e);
   for (int k = 0; k < 12; k++) CU_ASSERT(z[k] == d[k]);
+  for (int k = 0; k < 12; k++) CU_ASSERT(qb_csr_get(B, k / 4, k % 4) == z[k]);
   qb_csr_free(B);
   qb_csr_free(A);
   const qb_idx badrow[] = {3};

@@ -42,6 +42,10 @@ qb_status qb_csr_from_triplets(qb_idx nrows, qb_idx ncols, qb_idx n, const qb_id
                                const qb_idx *col, const void *val, qb_dtype dtype,
                                qb_csr **out, qb_err *err);
 
+/* A_ij as complex (real matrices promote), by binary search in row i (columns sorted);
+ * 0 when (i, j) is not stored. */
+qb_cplx qb_csr_get(const qb_csr *A, qb_idx i, qb_idx j);
+
 /* Hermiticity (symmetry for real): max |A_ij - conj(A_ji)| over the pattern, relative to
  * max |A_ij|, written to *rel_defect; QB_OK whether or not it is Hermitian. */
 qb_status qb_csr_hermiticity(const qb_csr *A, double *rel_defect, qb_err *err);

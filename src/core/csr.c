@@ -57,8 +57,7 @@ static qb_cplx entry(const qb_csr *A, qb_idx k) {
   return A->dtype == QB_REAL ? ((const double *)A->val)[k] : ((const qb_cplx *)A->val)[k];
 }
 
-/* A_ij by binary search in row i (columns sorted); 0 when (i, j) is not stored. */
-static qb_cplx lookup(const qb_csr *A, qb_idx i, qb_idx j) {
+qb_cplx qb_csr_get(const qb_csr *A, qb_idx i, qb_idx j) {
   qb_idx lo = A->rowptr[i], hi = A->rowptr[i + 1];
   while (lo < hi) {
     qb_idx mid = lo + (hi - lo) / 2;
@@ -80,7 +79,7 @@ qb_status qb_csr_hermiticity(const qb_csr *A, double *rel_defect, qb_err *err) {
   for (qb_idx i = 0; i < Ac->nrows; i++)
     for (qb_idx k = Ac->rowptr[i]; k < Ac->rowptr[i + 1]; k++) {
       qb_cplx a = entry(Ac, k);
-      double d = cabs(a - conj(lookup(Ac, Ac->colind[k], i)));
+      double d = cabs(a - conj(qb_csr_get(Ac, Ac->colind[k], i)));
       if (d > dmax) dmax = d;
       if (cabs(a) > amax) amax = cabs(a);
     }

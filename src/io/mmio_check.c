@@ -7,19 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "qbath/csr.h"
 #include "qbath/mmio.h"
-
-/* A_ij as complex, by binary search in row i (columns sorted); 0 when not stored. */
-static qb_cplx lookup(const qb_csr *A, qb_idx i, qb_idx j) {
-  qb_idx lo = A->rowptr[i], hi = A->rowptr[i + 1];
-  while (lo < hi) {
-    qb_idx mid = lo + (hi - lo) / 2;
-    if (A->colind[mid] < j) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo == A->rowptr[i + 1] || A->colind[lo] != j) return 0;
-  return A->dtype == QB_REAL ? ((const double *)A->val)[lo] : ((const qb_cplx *)A->val)[lo];
-}
 
 /* The stored entry (*wi, *wj) with the largest |A_ij - conj(A_ji)|, in row order so that
  * the one reported does not depend on threads; returns that defect over max |A_ij|. */
@@ -28,8 +17,8 @@ static double worst_pair(const qb_csr *A, qb_idx *wi, qb_idx *wj) {
   for (qb_idx i = 0; i < A->nrows; i++)
     for (qb_idx k = A->rowptr[i]; k < A->rowptr[i + 1]; k++) {
       qb_idx j = A->colind[k];
-      qb_cplx a = lookup(A, i, j);
-      double d = cabs(a - conj(lookup(A, j, i)));
+      qb_cplx a = qb_csr_get(A, i, j);
+      double d = cabs(a - conj(qb_csr_get(A, j, i)));
       if (d > dmax) dmax = d, *wi = i, *wj = j;
       if (cabs(a) > amax) amax = cabs(a);
     }
@@ -77,7 +66,7 @@ qb_status qb_mmio_read_hermitian(const char *path, double tol, qb_csr **out, qb_
   qb_idx i = 0, j = 0;
   double defect = worst_pair(A, &i, &j);
   if (defect > tol) {
-    qb_cplx a = lookup(A, i, j), b = lookup(A, j, i);
+    qb_cplx a = qb_csr_get(A, i, j), b = qb_csr_get(A, j, i);
     long line = locate(path, A->nrows, i, j);
     char where[32] = "";
     if (line > 0) snprintf(where, sizeof where, ":%ld", line);

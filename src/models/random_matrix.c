@@ -67,6 +67,7 @@ static qb_status rm_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
     e->flops = (ens == QB_GOE ? 4.0 / 3.0 : 16.0 / 3.0) * dim * dim * dim;
   }
   e->ctx_bytes = 8.0 * (double)qb_param_int(p, "model", "bins");
+  e->row_values = 1 + (double)qb_param_int(p, "model", "bins"); /* gap_ratio, density */
   qb_dyn dyn;
   QB_TRY(qb_dynamics_read(p, 0, (qb_idx)dim, NULL, &dyn, err));
   const double nnz = ens == QB_POISSON ? dim : dim * dim;

@@ -157,6 +157,7 @@ static qb_status sc_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
     const double op = c.need_csr ? csr_bytes : 0.0;
     e->bytes += op + qb_dynamics_vectors(&c.dyn) * 16.0 * dim;
     e->flops += c.matrix_free ? 2.0 * dyn.flops : dyn.flops; /* elements recomputed: ~2x */
+    e->row_values += dyn.row_values;
     e->ctx_bytes = c.need_csr && n_up >= 0 ? 8.0 * dim : 0.0; /* the sector's state list */
   }
   const int dynamics = qb_dynamics_any(&c.dyn);

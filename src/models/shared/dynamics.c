@@ -288,8 +288,24 @@ double qb_dynamics_vectors(const qb_dyn *d) {
   return (d->autocorr ? 5 : 2) + work;
 }
 
+/* Doubles the observables add to one result row, which the runner keeps for every
+ * realization (qb_estimate.row_values): laid out by the point's own layout code on a copy
+ * of d (its spectral axis, the one allocation, freed). 0 when the layout fails: the
+ * point's creation reports that. */
+static double row_values(const qb_dyn *d) {
+  qb_dyn t = *d;
+  t.w = NULL;
+  qb_layout L;
+  memset(&L, 0, sizeof L);
+  qb_err e;
+  double n = qb_dynamics_layout(&t, &L, &e) == QB_OK ? (double)qb_layout_row_len(&L) : 0;
+  qb_free(t.w);
+  return n;
+}
+
 void qb_dynamics_estimate(const qb_dyn *d, double dim, double nnz, qb_estimate *e) {
   if (!qb_dynamics_any(d)) return;
+  e->row_values += row_values(d);
   /* ~ t_max * width matvecs (width ~ nnz/dim as a rough scale) */
   e->bytes += qb_dynamics_vectors(d) * 16 * dim + 24 * nnz;
   const double tmax = d->ev.ntimes ? d->ev.times[d->ev.ntimes - 1] : 0;
