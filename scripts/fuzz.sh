@@ -6,6 +6,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-60}"
+# libFuzzer reads -max_total_time=0 as "run forever": refuse it rather than hang a CI job.
+if ! [ "$seconds" -gt 0 ] 2>/dev/null; then echo "fuzz.sh: SECONDS must be a positive integer, got '$seconds'" >&2; exit 2; fi
 build="$root/build-fuzz"
 CC=clang cmake -S "$root" -B "$build" -DQBATH_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j "$(nproc)" --target fuzz_input fuzz_mmio

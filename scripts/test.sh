@@ -18,6 +18,6 @@ else
 fi
 "$root/scripts/build.sh" "$build" "${extra[@]}"
 (cd "$build" && ctest --output-on-failure -j "$(nproc)" "$@")
-if [ -n "${QBATH_FUZZ_SECONDS:-}" ]; then
+if [ -n "${QBATH_FUZZ_SECONDS:-}" ] && [ "$QBATH_FUZZ_SECONDS" != 0 ]; then  # 0: no fuzzing (libFuzzer reads 0 as "no limit")
   "$root/scripts/fuzz.sh" "$QBATH_FUZZ_SECONDS"
 fi
