@@ -290,16 +290,18 @@ double qb_dynamics_vectors(const qb_dyn *d) {
 
 /* Doubles the observables add to one result row, which the runner keeps for every
  * realization (qb_estimate.row_values): laid out by the point's own layout code on a copy
- * of d (its spectral axis, the one allocation, freed). 0 when the layout fails: the
- * point's creation reports that. */
+ * of d (its spectral axis and the signal's FFT plan cache, the allocations, freed). 0 when
+ * the layout fails: the point's creation reports that. */
 static double row_values(const qb_dyn *d) {
   qb_dyn t = *d;
   t.w = NULL;
+  t.sp.fft = NULL;
   qb_layout L;
   memset(&L, 0, sizeof L);
   qb_err e;
   double n = qb_dynamics_layout(&t, &L, &e) == QB_OK ? (double)qb_layout_row_len(&L) : 0;
   qb_free(t.w);
+  qb_fft_cache_free(t.sp.fft);
   return n;
 }
 
