@@ -58,34 +58,41 @@ static void test_n1_hamiltonian_is_level_dot(void) {
   }
 }
 
-/* P(t) of two_dot at N1 = 1 (dense ED; propagation) against level_dot's chain (dsterf and
- * 1/F'; propagation) on the same keys, to 1e-10. */
-static void test_n1_equals_level_dot(void) {
+/* P(t) of two_dot m (N1 = 1, or GSE N1 = 2) against level_dot's chain (dsterf and 1/F';
+ * propagation) on the same key, to 1e-10: from two_dot's dense ED and its propagation. */
+static void compare_with_level_dot(const qb_two_dot *m, qb_level_dot_key key) {
   qb_err e;
-  enum { NT = 30, N = 80 };
+  enum { NT = 30, NMAX = 82 };
+  qb_level_dot l = qb_two_dot_level_part(m);
+  l.eig_tol = 1e-14;
+  qb_idx n = m->N1 + m->N2;
+  CU_ASSERT_FATAL(n <= NMAX);
+  double t[NT], P1[NT], P2[NT], Pp1[NT], Pp2[NT], E[NMAX], w[NMAX];
+  qb_cplx c[2 * NMAX];
+  for (int j = 0; j < NT; j++) t[j] = 0.1 * j * qb_two_dot_time_unit(m);
+  qb_idx cnt;
+  QB_ASSERT_OK(qb_level_dot_measure(&l, key, 1, E, w, &cnt, &e), &e);
+  qb_survival_from_measure(E, w, cnt, t, NT, 1, P1);
+  QB_ASSERT_OK(qb_two_dot_spectrum(m, key, E, c, &e), &e);
+  QB_ASSERT_OK(qb_two_dot_pres(m, E, c, t, NT, 2, P2, &e), &e);
+  qb_csr *A;
+  double lo, hi;
+  QB_ASSERT_OK(qb_level_dot_csr(&l, key, &A, &lo, &hi, &e), &e);
+  QB_ASSERT_OK(qb_level_dot_propagate(A, lo, hi, t, NT, NULL, 1e-12, 1, Pp1, &e), &e);
+  QB_ASSERT_OK(qb_two_dot_csr(m, key, &A, &lo, &hi, &e), &e);
+  CU_ASSERT_EQUAL(A->nrows, n);
+  QB_ASSERT_OK(qb_level_dot_propagate(A, lo, hi, t, NT, NULL, 1e-12, m->N1, Pp2, &e), &e);
+  for (int j = 0; j < NT; j++) {
+    QB_ASSERT_CLOSE(P2[j], P1[j], 1e-10);
+    QB_ASSERT_CLOSE(Pp2[j], Pp1[j], 1e-10);
+  }
+  CU_ASSERT(P1[NT - 1] < 0.9); /* it decays */
+}
+
+static void test_n1_equals_level_dot(void) {
   for (int k = 0; k < 3; k++) {
-    qb_two_dot m = {ens3[k], 1, N, 0.05, 1.0, 0.0};
-    qb_level_dot l = qb_two_dot_level_part(&m);
-    l.eig_tol = 1e-14;
-    qb_level_dot_key key = {5, 0, (uint64_t)(10 + k)};
-    double t[NT], P1[NT], P2[NT], Pp1[NT], Pp2[NT], E[N + 1], w[N + 1];
-    qb_cplx c[N + 1];
-    for (int j = 0; j < NT; j++) t[j] = 0.1 * j * qb_two_dot_time_unit(&m);
-    qb_idx cnt;
-    QB_ASSERT_OK(qb_level_dot_measure(&l, key, 1, E, w, &cnt, &e), &e);
-    qb_survival_from_measure(E, w, cnt, t, NT, 1, P1);
-    QB_ASSERT_OK(qb_two_dot_spectrum(&m, key, E, c, &e), &e);
-    QB_ASSERT_OK(qb_two_dot_pres(&m, E, c, t, NT, 2, P2, &e), &e);
-    qb_csr *A;
-    double lo, hi;
-    QB_ASSERT_OK(qb_level_dot_csr(&l, key, &A, &lo, &hi, &e), &e);
-    QB_ASSERT_OK(qb_level_dot_propagate(A, lo, hi, t, NT, NULL, 1e-12, 1, Pp1, &e), &e);
-    QB_ASSERT_OK(qb_two_dot_csr(&m, key, &A, &lo, &hi, &e), &e);
-    QB_ASSERT_OK(qb_level_dot_propagate(A, lo, hi, t, NT, NULL, 1e-12, 1, Pp2, &e), &e);
-    for (int j = 0; j < NT; j++) {
-      QB_ASSERT_CLOSE(P2[j], P1[j], 1e-10);
-      QB_ASSERT_CLOSE(Pp2[j], Pp1[j], 1e-10);
-    }
+    qb_two_dot m = {ens3[k], 1, 80, 0.05, 1.0, 0.0};
+    compare_with_level_dot(&m, (qb_level_dot_key){5, 0, (uint64_t)(10 + k)});
   }
 }
 
@@ -239,32 +246,8 @@ static void test_gse_odd_refused(void) {
 /* GSE, N1 = 2 (one Kramers pair): level_dot's GSE chain on the same keys (the down state
  * of the pair is never reached: <T psi|e^{-iHt}|psi> = 0 for T^2 = -1, so P_res = P). */
 static void test_gse_pair_equals_level_dot(void) {
-  qb_err e;
-  enum { NT = 30, N = 80 };
-  qb_two_dot m = {QB_GSE, 2, N, 0.1, 1.0, 0.0};
-  qb_level_dot l = qb_two_dot_level_part(&m);
-  l.eig_tol = 1e-14;
-  qb_level_dot_key key = {9, 0, 4};
-  double t[NT], P1[NT], P2[NT], Pp1[NT], Pp2[NT], E[N + 2], w[N + 2];
-  qb_cplx c[2 * (N + 2)];
-  for (int j = 0; j < NT; j++) t[j] = 0.1 * j * qb_two_dot_time_unit(&m);
-  qb_idx cnt;
-  QB_ASSERT_OK(qb_level_dot_measure(&l, key, 1, E, w, &cnt, &e), &e);
-  qb_survival_from_measure(E, w, cnt, t, NT, 1, P1);
-  QB_ASSERT_OK(qb_two_dot_spectrum(&m, key, E, c, &e), &e);
-  QB_ASSERT_OK(qb_two_dot_pres(&m, E, c, t, NT, 2, P2, &e), &e);
-  qb_csr *A;
-  double lo, hi;
-  QB_ASSERT_OK(qb_level_dot_csr(&l, key, &A, &lo, &hi, &e), &e);
-  QB_ASSERT_OK(qb_level_dot_propagate(A, lo, hi, t, NT, NULL, 1e-12, 1, Pp1, &e), &e);
-  QB_ASSERT_OK(qb_two_dot_csr(&m, key, &A, &lo, &hi, &e), &e);
-  CU_ASSERT_EQUAL(A->nrows, N + 2);
-  QB_ASSERT_OK(qb_level_dot_propagate(A, lo, hi, t, NT, NULL, 1e-12, 2, Pp2, &e), &e);
-  for (int j = 0; j < NT; j++) {
-    QB_ASSERT_CLOSE(P2[j], P1[j], 1e-10);
-    QB_ASSERT_CLOSE(Pp2[j], Pp1[j], 1e-10);
-  }
-  CU_ASSERT(P1[NT - 1] < 0.9); /* it decays */
+  qb_two_dot m = {QB_GSE, 2, 80, 0.1, 1.0, 0.0};
+  compare_with_level_dot(&m, (qb_level_dot_key){9, 0, 4});
 }
 
 /* GSE, N1 = 8: every level a Kramers pair (H commutes with time reversal: a sign slip in
