@@ -50,7 +50,7 @@ static double address_space_left(void) {
 }
 
 /* Bytes the runner holds for one point besides the model's: every realization's row
- * (twice when rows are written: a column is gathered for HDF5), the done mask and todo
+ * (twice when rows are written: a column is gathered for HDF5), the done mask and pending
  * list, the journal's index of all records (read on resume), its write buffer and the
  * threads' record batches. */
 static double runner_bytes(const qb_campaign *c, const qb_estimate *e, int nthreads) {

@@ -179,7 +179,7 @@ static void realize_one(loop_state *s, const qb_model *m, qb_idx r, int inner, b
 static int stop_requested(const loop_state *s) { return s->opts->stop && *s->opts->stop; }
 
 /* Runs the listed realizations: one per thread, or one at a time with all threads. */
-static void compute(loop_state *s, const qb_idx *todo, qb_idx ntodo, int mode, int nthreads) {
+static void compute(loop_state *s, const qb_idx *pending, qb_idx npending, int mode, int nthreads) {
   const qb_model *m = s->c->model;
   if (mode == QB_PAR_OPERATOR || nthreads == 1) {
     batch b;
@@ -189,8 +189,8 @@ static void compute(loop_state *s, const qb_idx *todo, qb_idx ntodo, int mode, i
      * runtime default otherwise: --threads 1 would still run on every core) */
     const int omp_before = omp_get_max_threads();
     omp_set_num_threads(nthreads);
-    for (qb_idx i = 0; i < ntodo && !s->abort && !stop_requested(s); i++)
-      realize_one(s, m, todo[i], nthreads, &b);
+    for (qb_idx i = 0; i < npending && !s->abort && !stop_requested(s); i++)
+      realize_one(s, m, pending[i], nthreads, &b);
     omp_set_num_threads(omp_before);
     qb_blas_threads_set(blas_before);
     commit(s, &b, omp_get_wtime());
@@ -201,18 +201,18 @@ static void compute(loop_state *s, const qb_idx *todo, qb_idx ntodo, int mode, i
   int blas_before = qb_blas_threads_set(1);
   /* Chunks small enough for load balance (~1000 per thread), large enough that the
    * shared loop counter is not contended for cheap realizations. */
-  qb_idx chunk = ntodo / (1000 * (qb_idx)nthreads);
+  qb_idx chunk = npending / (1000 * (qb_idx)nthreads);
   if (chunk < 1) chunk = 1;
-#pragma omp parallel num_threads(nthreads) default(none) shared(s, m, todo, ntodo, chunk)
+#pragma omp parallel num_threads(nthreads) default(none) shared(s, m, pending, npending, chunk)
   {
     batch b;
     batch_init(s, &b);
 #pragma omp for schedule(dynamic, chunk)
-    for (qb_idx i = 0; i < ntodo; i++) {
+    for (qb_idx i = 0; i < npending; i++) {
       int stop;
 #pragma omp atomic read
       stop = s->abort;
-      if (!stop && !stop_requested(s)) realize_one(s, m, todo[i], 1, &b);
+      if (!stop && !stop_requested(s)) realize_one(s, m, pending[i], 1, &b);
     }
     commit(s, &b, omp_get_wtime());
     qb_free(b.recs);
@@ -383,18 +383,18 @@ static void remember_main(qb_campaign *c, qb_idx p, const qb_layout *L, const do
 }
 
 /* Which realizations this process computes: the undone ones with r % nranks == rank. */
-static qb_idx todo_list(const unsigned char *done, qb_idx R, int rank, int nranks, qb_idx *todo) {
+static qb_idx pending_list(const unsigned char *done, qb_idx R, int rank, int nranks, qb_idx *pending) {
   qb_idx n = 0;
   for (qb_idx r = 0; r < R; r++)
-    if (!done[r] && r % nranks == rank) todo[n++] = r;
+    if (!done[r] && r % nranks == rank) pending[n++] = r;
   return n;
 }
 
 #ifdef QBATH_HAVE_MPI
-/* Rank 0 collects the rows the other ranks computed (each rank's todo list is known to
+/* Rank 0 collects the rows the other ranks computed (each rank's pending list is known to
  * all from the shared done mask), journals them, and all ranks agree on failure. */
 static qb_status mpi_gather_rows(loop_state *s, const unsigned char *done, int rank, int nranks,
-                                 qb_idx *todo) {
+                                 qb_idx *pending) {
   int bad = s->status != QB_OK, anybad = 0;
   MPI_Allreduce(&bad, &anybad, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
   if (anybad) {
@@ -406,18 +406,18 @@ static qb_status mpi_gather_rows(loop_state *s, const unsigned char *done, int r
   qb_idx R = s->c->realizations;
   if (rank == 0) {
     for (int q = 1; q < nranks; q++) {
-      qb_idx n = todo_list(done, R, q, nranks, todo);
+      qb_idx n = pending_list(done, R, q, nranks, pending);
       for (qb_idx i = 0; i < n; i++) {
-        MPI_Recv(s->rows + todo[i] * s->rowlen, (int)s->rowlen, MPI_DOUBLE, q, 7, MPI_COMM_WORLD,
+        MPI_Recv(s->rows + pending[i] * s->rowlen, (int)s->rowlen, MPI_DOUBLE, q, 7, MPI_COMM_WORLD,
                  MPI_STATUS_IGNORE);
-        record(s, todo[i], QB_OK, NULL, NULL);
+        record(s, pending[i], QB_OK, NULL, NULL);
         if (s->status != QB_OK) return s->status;
       }
     }
   } else {
-    qb_idx n = todo_list(done, R, rank, nranks, todo);
+    qb_idx n = pending_list(done, R, rank, nranks, pending);
     for (qb_idx i = 0; i < n; i++)
-      MPI_Send(s->rows + todo[i] * s->rowlen, (int)s->rowlen, MPI_DOUBLE, 0, 7, MPI_COMM_WORLD);
+      MPI_Send(s->rows + pending[i] * s->rowlen, (int)s->rowlen, MPI_DOUBLE, 0, 7, MPI_COMM_WORLD);
   }
   return QB_OK;
 }
@@ -426,14 +426,14 @@ static qb_status mpi_gather_rows(loop_state *s, const unsigned char *done, int r
 /* After the point's realizations: all ranks agree on a stop, rank 0 gathers the other
  * ranks' rows, the journal is flushed (and synced when stopping). */
 static qb_status after_compute(loop_state *s, const unsigned char *done, int rank, int nranks,
-                               qb_idx *todo, qb_err *err) {
+                               qb_idx *pending, qb_err *err) {
   int stopped = stop_requested(s);
 #ifdef QBATH_HAVE_MPI
   /* Every rank stops if one does (rank 0 would otherwise wait for rows never sent). */
   if (nranks > 1) MPI_Allreduce(MPI_IN_PLACE, &stopped, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-  if (nranks > 1 && !stopped) mpi_gather_rows(s, done, rank, nranks, todo);
+  if (nranks > 1 && !stopped) mpi_gather_rows(s, done, rank, nranks, pending);
 #else
-  (void)done, (void)rank, (void)nranks, (void)todo;
+  (void)done, (void)rank, (void)nranks, (void)pending;
 #endif
   if (s->status != QB_OK) {
     *err = s->err;
@@ -487,7 +487,7 @@ static qb_status run_point(loop_state *s, qb_h5 *h, int nthreads, int rank, int 
   memset(&L, 0, sizeof L);
   double *rows = NULL, *red = NULL;
   unsigned char *done = NULL;
-  qb_idx *todo = NULL;
+  qb_idx *pending = NULL;
   qb_estimate e;
   memset(&e, 0, sizeof e);
   if ((st = m->estimate(pp, &e, err)) != QB_OK) goto out;
@@ -497,10 +497,10 @@ static qb_status run_point(loop_state *s, qb_h5 *h, int nthreads, int rank, int 
   if ((st = check_rows(c, &e, rowlen, nthreads, err)) != QB_OK) goto out;
   rows = qb_calloc((size_t)(R * rowlen), sizeof(double));
   done = qb_calloc((size_t)R, 1);
-  todo = qb_calloc((size_t)R, sizeof(qb_idx));
+  pending = qb_calloc((size_t)R, sizeof(qb_idx));
   red = qb_calloc((size_t)(2 * rowlen + 2 * qb_layout_derived_len(&L) + qb_layout_theory_len(&L) + 1),
                   sizeof(double));
-  if (!rows || !done || !todo || !red) {
+  if (!rows || !done || !pending || !red) {
     st = QB_FAIL(err, QB_ERR_NOMEM, "point %lld: out of memory for %lld rows of %lld values",
                  (long long)s->point, (long long)R, (long long)rowlen);
     goto out;
@@ -516,17 +516,17 @@ static qb_status run_point(loop_state *s, qb_h5 *h, int nthreads, int rank, int 
   s->ctx = ctx, s->rows = rows, s->rowlen = rowlen;
   s->done_point = ndone;
   s->done_all += ndone;
-  qb_idx ntodo = todo_list(done, R, rank, nranks, todo);
+  qb_idx npending = pending_list(done, R, rank, nranks, pending);
   double t0 = omp_get_wtime();
-  compute(s, todo, ntodo, mode, nthreads);
+  compute(s, pending, npending, mode, nthreads);
   s->stats->compute += omp_get_wtime() - t0;
-  st = after_compute(s, done, rank, nranks, todo, err);
+  st = after_compute(s, done, rank, nranks, pending, err);
   if (st == QB_OK && rank == 0) st = finish_point(s, h, ctx, &L, done, red, err); /* rank 0 writes */
 out:
   if (ctx) m->point_free(ctx);
   qb_free(rows);
   qb_free(done);
-  qb_free(todo);
+  qb_free(pending);
   qb_free(red);
   s->ctx = NULL, s->rows = NULL;
   return st;
