@@ -8,9 +8,10 @@
  * Disorder: term t draws from the Philox stream (seed, point, realization, 1 + t).
  *
  * Observables (spectrum_obs.h: dense ED or shift-invert by [eigen] method): the gap ratio,
- * the spectrum's bounds e_min, e_max, and with [eigen] entanglement = true the half-chain
- * entanglement entropy (sites 0 .. L/2 - 1) averaged over the nev eigenstates nearest the
- * target energy density. [eigen] method = none skips them. Time domain ([evolve] observe,
+ * the spectrum's bounds e_min, e_max, and with [eigen] entanglement = true the
+ * entanglement entropy of sites 0 .. cut - 1 ([eigen] entanglement_cut, the half chain L/2
+ * by default) averaged over the nev eigenstates nearest the target energy density; in a
+ * sector it is computed block by block and never forms the 2^L space (qbath/eigobs.h). [eigen] method = none skips them. Time domain ([evolve] observe,
  * models/shared/dynamics.h): survival probability of a random, Neel or basis state, its
  * imbalance and local magnetizations, and the infinite-temperature sigma^z autocorrelation
  * on the [evolve] time grid, and its spectral function ([evolve] observe = spectral;
@@ -60,7 +61,9 @@ static const qb_key sc_keys[] = {
     {"model", "W", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "parameter usable in terms (disorder)", 1},
     {"model", "g", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "parameter usable in terms", 1},
     {"eigen", "entanglement", QB_KEY_BOOL, "false", 0, 1, NULL, "", NULL,
-     "half-chain entanglement entropy of the nev eigenstates nearest the target", 1},
+     "entanglement entropy of the nev eigenstates nearest the target (cut: entanglement_cut)", 1},
+    {"eigen", "entanglement_cut", QB_KEY_INT, "0", 0, QB_SPIN_MAX_SITES - 1, NULL, "", NULL,
+     "subsystem A of the entanglement entropy: sites 0 .. cut - 1 (0: the half chain, L/2)", 1},
     QB_KEY_END};
 static const qb_key *const sc_tables[] = {sc_keys, qb_eigen_keys, qb_evolve_keys, qb_dynamics_keys,
                                           qb_spectral_keys, qb_state_out_keys, qb_named_ops_keys,
@@ -71,7 +74,7 @@ typedef struct sc_ctx {
   qb_terms terms;         /* the parsed [model] terms (qbath/terms.h) */
   qb_named_ops ops;       /* [observables] NAME = terms */
   qb_spin_basis *basis;
-  qb_bipartition *half;   /* sites 0 .. L/2 - 1 (NULL without entanglement) */
+  qb_bipartition *half;   /* sites 0 .. cut - 1, cut = L/2 by default (NULL without entanglement) */
   qb_spectrum_obs obs;
   qb_dyn dyn;             /* time-domain observables */
   int eigen;              /* the [eigen] observables are computed */
@@ -132,6 +135,12 @@ static qb_status csr_size(const sc_ctx *c, int n_up, double dim, double *nnz, do
   return st;
 }
 
+/* [eigen] entanglement_cut: sites 0 .. cut - 1 are subsystem A; 0 means the half chain. */
+static int entanglement_cut(const qb_params *p, int L) {
+  int cut = (int)qb_param_int(p, "eigen", "entanglement_cut");
+  return cut > 0 ? cut : L / 2;
+}
+
 static qb_status sc_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   sc_ctx c;
   memset(&c, 0, sizeof c);
@@ -139,6 +148,8 @@ static qb_status sc_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   e->bytes = e->flops = e->ctx_bytes = 0;
   int n_up = (int)qb_param_int(p, "model", "n_up");
   if (n_up > c.L) return qb_param_fail(p, err, "model", "n_up", "must be at most L = %d", c.L);
+  if (qb_param_int(p, "eigen", "entanglement_cut") >= c.L)
+    return qb_param_fail(p, err, "eigen", "entanglement_cut", "must be below L = %d", c.L);
   double dim = sector_dim(c.L, n_up), nnz, csr_bytes;
   if (qb_spectrum_obs_enabled(p) && (double)qb_param_int(p, "eigen", "nev") > dim)
     return qb_param_fail(p, err, "eigen", "nev", "exceeds the Hilbert-space dimension %.0f", dim);
@@ -192,7 +203,8 @@ static qb_status sc_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   else if (st == QB_OK) st = qb_spin_basis_create_lean(c->L, n_up, &c->basis, err);
   int entropy = qb_param_bool(p, "eigen", "entanglement");
   if (st == QB_OK && entropy)
-    st = qb_eigobs_bipartition_sites(c->basis, (UINT64_C(1) << (c->L / 2)) - 1, &c->half, err);
+    st = qb_eigobs_bipartition_sites(c->basis, (UINT64_C(1) << entanglement_cut(p, c->L)) - 1,
+                                     &c->half, err);
   if (st == QB_OK) st = qb_spectrum_obs_init(p, entropy, c->basis->dim, qb_terms_complex(&c->terms),
                                                  &c->ops, &c->obs, L, err);
   if (st == QB_OK) st = qb_dynamics_layout(&c->dyn, L, err);
