@@ -26,30 +26,6 @@ static const char *GRAIN =
     "grain_norm = rms\ncoupling = xy\nalpha = 0.6\nnev = 24\nnev_peak = 80\nmethod = %s\n"
     "[output]\nfile = %s\n";
 
-static qb_status run_text(const char *name, const char *text, qb_err *err) {
-  char in[600];
-  ct_write(ct_path(in, sizeof in, name), "%s", text);
-  qb_campaign *c = NULL;
-  qb_status st = qb_campaign_load(in, 0, NULL, &c, err);
-  qb_run_opts o = {.nthreads = 2, .progress_seconds = 1e9};
-  qb_run_stats s;
-  if (st == QB_OK) st = qb_campaign_run(c, &o, &s, err);
-  qb_campaign_free(c);
-  return st;
-}
-
-static double *read_rows(const char *h5, const char *col, qb_idx *n) {
-  qb_h5 *f = NULL;
-  qb_err err;
-  double *v = NULL;
-  char path[128];
-  snprintf(path, sizeof path, "/points/p000000/rows/%s", col);
-  QB_ASSERT_OK(qb_h5_open(h5, &f, &err), &err);
-  QB_ASSERT_OK(qb_h5_read(f, path, &v, n, &err), &err);
-  qb_h5_close(f);
-  return v;
-}
-
 /* Runs fmt with method si and filter, compares the columns cols[k] to tol[k]. */
 static void same_rows(const char *tag, const char *fmt, int L, const char *const *cols,
                       const double *tol, int ncols, qb_idx rows) {
@@ -62,14 +38,14 @@ static void same_rows(const char *tag, const char *fmt, int L, const char *const
   if (L) snprintf(text, sizeof text, fmt, L, L / 2, "shift_invert", a);
   else snprintf(text, sizeof text, fmt, "shift_invert", a);
   snprintf(name, sizeof name, "%s_si.ini", tag);
-  QB_ASSERT_OK(run_text(name, text, &err), &err);
+  QB_ASSERT_OK(ct_run_text(name, text, &err), &err);
   if (L) snprintf(text, sizeof text, fmt, L, L / 2, "filter", b);
   else snprintf(text, sizeof text, fmt, "filter", b);
   snprintf(name, sizeof name, "%s_filter.ini", tag);
-  QB_ASSERT_OK(run_text(name, text, &err), &err);
+  QB_ASSERT_OK(ct_run_text(name, text, &err), &err);
   for (int c = 0; c < ncols; c++) {
     qb_idx n1, n2;
-    double *x = read_rows(a, cols[c], &n1), *y = read_rows(b, cols[c], &n2);
+    double *x = ct_read_rows(a, cols[c], &n1), *y = ct_read_rows(b, cols[c], &n2);
     CU_ASSERT_EQUAL_FATAL(n1, rows);
     CU_ASSERT_EQUAL_FATAL(n2, rows);
     double worst = 0;
@@ -96,7 +72,7 @@ static void test_grain_filter_equals_shift_invert(void) {
   same_rows("grain", GRAIN, 0, cols, tol, 5, 2);
   char b[600];
   qb_idx n;
-  double *res = read_rows(ct_path(b, sizeof b, "grain_filter.h5"), "max_resid", &n);
+  double *res = ct_read_rows(ct_path(b, sizeof b, "grain_filter.h5"), "max_resid", &n);
   for (qb_idx r = 0; r < n; r++) CU_ASSERT(res[r] <= 1e-9);
   qb_free(res);
 }
