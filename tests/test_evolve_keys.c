@@ -222,11 +222,42 @@ static void test_other_models(void) {
   qb_campaign_free(c);
 }
 
+/* inputs/survival_two_engines.ini at W = 0.5, realizations 0 and 1: with the Lanczos
+ * bounds stopped at residuals of 2% of the width, realization 1's top eigenvalue (3.27453)
+ * lay above the bounds (3.27159) and the Chebyshev step dt = 163 diverged, failing the
+ * run. The run must finish and both engines agree (|P_prop - P_eig| <= 2 tol + roundoff). */
+static void test_survival_two_engines_input(void) {
+  enum { NT = 31, R = 2 };
+  qb_err e;
+  qb_campaign *c;
+  char path[600], out[600];
+  ct_path(path, sizeof path, "two_input.ini");
+  ct_path(out, sizeof out, "two_input.h5");
+  ct_write(path, "[run]\nrealizations = %d\nseed = 2026\n[model]\ntype = spin_chain\nL = 12\n"
+           "n_up = 6\nterms = XX:0.25, YY:0.25, ZZ:0.25, Z:0.5*W:uniform\nW = 0.5\n"
+           "[eigen]\nmethod = dense\n[evolve]\nmethod = chebyshev\ntol = 1e-10\ngrid = log\n"
+           "t_min = 1\nt_max = 1000\nsamples = %d\nobserve = survival, survival_eig\n"
+           "initial = neel\n[output]\nfile = %s\noverwrite = true\n", R, NT, out);
+  QB_ASSERT_OK(qb_campaign_load(path, 0, NULL, &c, &e), &e);
+  qb_run_opts o = {0};
+  qb_run_stats s;
+  QB_ASSERT_OK(qb_campaign_run(c, &o, &s, &e), &e);
+  qb_campaign_free(c);
+  hid_t f = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
+  CU_ASSERT_FATAL(f >= 0);
+  double prop[R * NT], eig[R * NT];
+  CU_ASSERT_FATAL(read_rows(f, 0, "survival", prop, R * NT) == R * NT);
+  CU_ASSERT_FATAL(read_rows(f, 0, "survival_eig", eig, R * NT) == R * NT);
+  for (int k = 0; k < R * NT; k++) QB_ASSERT_CLOSE(prop[k], eig[k], 2e-10 + 1e-12);
+  H5Fclose(f);
+}
+
 int main(void) {
   const qb_test_case cases[] = {
       {"[evolve] keys reach the propagator configuration", test_config},
       {"spin_chain survival and autocorr through the runner", test_spin_chain_dynamics},
       {"survival by the propagator and by the eigenpairs agree", test_survival_two_engines},
+      {"the shipped survival_two_engines input runs", test_survival_two_engines_input},
       {"random_matrix survival through the runner", test_other_models},
       {NULL, NULL}};
   return qb_test_main("evolve_keys", cases);
