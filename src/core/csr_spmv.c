@@ -20,6 +20,7 @@
 
 #include "qbath/alloc.h"
 #include "qbath/csr.h"
+#include "qbath/vec.h"
 
 /* Work of rows 0..r-1: nonzeros plus one per row (the y write and row pointer). */
 static inline qb_idx work_before(const qb_csr *A, qb_idx r) { return A->rowptr[r] + r; }

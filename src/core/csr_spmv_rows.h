@@ -195,6 +195,12 @@ static void QB_ROWS(spmv_run)(const qb_csr *A, const QB_CI *ci, qb_dtype vtype, 
   const int nparts = A->nparts;
   const qb_idx *part = A->part, *rp = A->rowptr;
   const double *v = A->val;
+  /* A small matrix, or a call from inside a running team: no parallel region, whose cost
+   * (a system call even for a team of one, see core/vec.c) dwarfs a tiny product. */
+  if (c.nnz + A->nrows < QB_VEC_TEAM_MIN || nparts == 1 || omp_in_parallel()) {
+    for (int p = 0; p < nparts; p++) kern(part[p], part[p + 1], rp, ci, v, xd, yd, c);
+    return;
+  }
 #pragma omp parallel num_threads(nparts) default(none) \
     shared(kern, c, nparts, part, rp, ci, v, xd, yd)
   {

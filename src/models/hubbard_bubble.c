@@ -58,6 +58,8 @@ typedef struct hb_ctx {
   qb_idx off_rho, off_rho0, off_l1, off_near, off_mean, off_sum, off_sum0, off_it, off_res;
 } hb_ctx;
 
+static void hb_layout(hb_ctx *c, qb_layout *L);
+
 static qb_status hb_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   double n = (double)qb_param_int(p, "model", "omega_points");
   double M = (double)qb_param_int(p, "model", "M");
@@ -67,6 +69,14 @@ static qb_status hb_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   e->bytes = 16 * 12 * n + 8 * M;
   e->ctx_bytes = 8 * (n + M);
   e->flops = solves * 60 * n * (20 * M + 200); /* ~60 iterations: LIOM sum + FFTs */
+  hb_ctx c; /* the point's own layout (no axis values: nothing is read or allocated) */
+  memset(&c, 0, sizeof c);
+  c.n = (qb_idx)n;
+  c.compare = solves == 2;
+  qb_layout L;
+  memset(&L, 0, sizeof L);
+  hb_layout(&c, &L);
+  e->row_values = (double)qb_layout_row_len(&L);
   return QB_OK;
 }
 

@@ -157,19 +157,22 @@ static qb_status sc_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   qb_status st = qb_dynamics_read(p, c.L, (qb_idx)dim, &c.ops, &c.dyn, err);
   if (st == QB_OK) choose_operator(p, &c, csr_bytes);
   if (st == QB_OK && c.eigen)
-    st = qb_spectrum_obs_estimate(p, dim, nnz, qb_terms_complex(&c.terms), e, err);
+    st = qb_spectrum_obs_estimate(p, dim, nnz, qb_terms_complex(&c.terms),
+                                  qb_param_bool(p, "eigen", "entanglement"), &c.ops, e, err);
   if (st == QB_OK) {
     qb_estimate dyn;
     memset(&dyn, 0, sizeof dyn);
-    qb_dynamics_estimate(&c.dyn, dim, nnz, &dyn);
+    qb_dynamics_estimate(&c.dyn, dim, nnz, qb_terms_complex(&c.terms), &dyn);
     /* the peak: the stored matrix where one is needed (its builder's temporary row
      * pointers are fewer bytes than the state vectors that follow) and the propagation's
-     * state vectors; matrix-free, the vectors alone (the tables are kilobytes) */
-    const double op = c.need_csr ? csr_bytes : 0.0, vecs = qb_dynamics_vectors(&c.dyn) * 16.0 * dim;
-    /* without eigenpairs the matrix is narrowed before the vectors exist (4 bytes less per
-     * nonzero): the peak is the larger of the 64-bit build and the narrow matrix + vectors */
-    const double narrow = c.need_csr && !c.eigen ? 4.0 * nnz : 0.0;
-    e->bytes += fmax(op, op - narrow + vecs);
+     * state vectors; matrix-free, the vectors alone (the tables are kilobytes). An eigen
+     * path of the dynamics (survival_eig, diagonal, Lehmann) shares the realization's
+     * diagonalization with [eigen]'s: the larger of the two. Without any eigen path the
+     * matrix is narrowed before the vectors exist (4 bytes less per nonzero): then the
+     * peak is the larger of the 64-bit build and the narrow matrix with the vectors. */
+    const double op = c.need_csr ? csr_bytes : 0.0, vec = qb_dynamics_vectors(&c.dyn) * 16.0 * dim;
+    const double narrow = c.need_csr && !c.eigen && !qb_dynamics_uses_eigen(&c.dyn) ? 4.0 * nnz : 0.0;
+    e->bytes = fmax(e->bytes, dyn.bytes - vec - 24 * nnz) + fmax(op, op - narrow + vec);
     e->flops += c.matrix_free ? 2.0 * dyn.flops : dyn.flops; /* elements recomputed: ~2x */
     e->row_values += dyn.row_values;
     e->ctx_bytes = c.need_csr && n_up >= 0 ? 8.0 * dim : 0.0; /* the sector's state list */
@@ -276,8 +279,10 @@ static qb_status sc_realize(const void *ctx, const qb_task *t, double *row, qb_e
     st = qb_spectrum_obs_compute(&c->obs, E, c->half, &O, row, err);
   }
   /* evolution alone applies A: 32-bit column indices stream 12 instead of 16 bytes per
-   * nonzero (the eigen paths' factorizations need the 64-bit form, kept where E exists) */
-  if (st == QB_OK && A && !E && A->ncols <= (qb_idx)UINT32_MAX) st = qb_csr_narrow(A, err);
+   * nonzero (the eigen paths read the 64-bit form: kept whenever one runs) */
+  if (st == QB_OK && A && !c->eigen && !qb_dynamics_uses_eigen(&c->dyn) &&
+      A->ncols <= (qb_idx)UINT32_MAX)
+    st = qb_csr_narrow(A, err);
   if (st == QB_OK && !Hop && qb_dynamics_any(&c->dyn)) st = qb_op_from_csr(A, 0, &Hop, err);
   if (st == QB_OK) st = qb_dynamics_realize_op(&c->dyn, Hop, c->basis, &O, t, t->nthreads, E, row, err);
   qb_op_free(Hop);
