@@ -15,18 +15,6 @@
 #include "models/shared/emft_common.h"
 #include "qbath/alloc.h"
 
-static const qb_key ch_keys[] = {
-    {"model", "N", QB_KEY_INT, NULL, 1, 1e7, NULL, "", NULL, "number of l-bits", 1},
-    {"model", "profile", QB_KEY_ENUM, "exponential", 0, -1, "exponential|symmetric", "", NULL,
-     "g_{n,0} = g10 alpha^{n-1} (DRH, Eq. (12)) or g10 for every n (Eq. (21))", 1},
-    {"model", "g10", QB_KEY_REAL, "0.5", 0, INFINITY, NULL, "", NULL, "bare reduced coupling of the first l-bit", 1},
-    {"model", "alpha", QB_KEY_REAL, "0.6", 0, 1, NULL, "", "delta_alpha", "coupling decay ratio alpha", 1},
-    {"model", "delta_alpha", QB_KEY_REAL, "0", -0.7071, 0.2928, NULL, "", "alpha",
-     "alpha - 1/sqrt(2) (alternative to alpha)", 1},
-    {"model", "bins", QB_KEY_INT, "40", 1, 10000, NULL, "", NULL, "bins of p(S_end) on [0, log 2]", 1},
-    QB_KEY_END};
-static const qb_key *const ch_tables[] = {ch_keys, qb_emft_keys, NULL};
-
 typedef struct ch_ctx {
   qb_idx n, bins;
   int symmetric;
@@ -37,9 +25,28 @@ typedef struct ch_ctx {
   double *axis_n, *axis_S; /* n = 1..N, bin centres */
 } ch_ctx;
 
+static const qb_key ch_keys[] = {
+    {"model", "N", QB_KEY_INT, NULL, 1, 1e7, NULL, "", NULL, "number of l-bits", 1,
+     QB_FIELD(ch_ctx, n)},
+    {"model", "profile", QB_KEY_ENUM, "exponential", 0, -1, "exponential|symmetric", "", NULL,
+     "g_{n,0} = g10 alpha^{n-1} (DRH, Eq. (12)) or g10 for every n (Eq. (21))", 1,
+     QB_FIELD(ch_ctx, symmetric)},
+    {"model", "g10", QB_KEY_REAL, "0.5", 0, INFINITY, NULL, "", NULL, "bare reduced coupling of the first l-bit", 1,
+     QB_FIELD(ch_ctx, g10)},
+    {"model", "alpha", QB_KEY_REAL, "0.6", 0, 1, NULL, "", "delta_alpha", "coupling decay ratio alpha", 1,
+     QB_FIELD(ch_ctx, alpha)},
+    {"model", "delta_alpha", QB_KEY_REAL, "0", -0.7071, 0.2928, NULL, "", "alpha",
+     "alpha - 1/sqrt(2) (alternative to alpha)", 1},
+    {"model", "bins", QB_KEY_INT, "40", 1, 10000, NULL, "", NULL, "bins of p(S_end) on [0, log 2]", 1,
+     QB_FIELD(ch_ctx, bins)},
+    QB_KEY_END};
+static const qb_key *const ch_tables[] = {ch_keys, qb_emft_keys, NULL};
+
 static qb_status ch_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   (void)err;
-  double n = (double)qb_param_int(p, "model", "N");
+  ch_ctx c = {0};
+  qb_param_fill(p, ch_keys, &c);
+  double n = (double)c.n;
   e->bytes = 8 * 3 * n;
   e->ctx_bytes = 8 * (n + 2000);
   /* ~300 flops per spin per sweep (a safeguarded Newton solve on the spline table) and up
@@ -60,12 +67,9 @@ static void ch_free(void *ctx) {
 static qb_status ch_create(const qb_params *p, void **out, qb_layout *L, qb_err *err) {
   ch_ctx *c = qb_calloc(1, sizeof *c);
   if (!c) return QB_FAIL(err, QB_ERR_NOMEM, "emft_chain: out of memory");
-  c->n = qb_param_int(p, "model", "N");
-  c->bins = qb_param_int(p, "model", "bins");
-  c->symmetric = qb_param_enum(p, "model", "profile") == 1;
-  c->g10 = qb_param_real(p, "model", "g10");
-  c->alpha = qb_param_is_set(p, "model", "delta_alpha") ? M_SQRT1_2 + qb_param_real(p, "model", "delta_alpha")
-                                                        : qb_param_real(p, "model", "alpha");
+  qb_param_fill(p, ch_keys, c);
+  if (qb_param_is_set(p, "model", "delta_alpha"))
+    c->alpha = M_SQRT1_2 + qb_param_real(p, "model", "delta_alpha");
   qb_status st = QB_OK;
   if (!(c->g10 > 0)) st = qb_param_fail(p, err, "model", "g10", "must be positive");
   if (st == QB_OK && !c->symmetric && !(c->alpha > 0))

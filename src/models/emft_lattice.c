@@ -49,28 +49,6 @@
 
 enum { PURPOSE_THETA0 = 0, PURPOSE_THETA = 1 };
 
-static const qb_key la_keys[] = {
-    {"model", "R", QB_KEY_INT, NULL, 1, 1000, NULL, "", NULL, "lattice radius (|n1| + |n2| <= R)", 1},
-    {"model", "W", QB_KEY_REAL, NULL, 0, INFINITY, NULL, "energy", NULL, "potential amplitude", 1},
-    {"model", "t", QB_KEY_REAL, "0.5", 0, INFINITY, NULL, "energy", NULL,
-     "nearest-neighbour hopping (0.5: the paper's W scale; Eq. (15) as printed: 1, W doubled)", 1},
-    {"model", "g0", QB_KEY_REAL, "1", 0, INFINITY, NULL, "", NULL, "grain coupling scale: g_{n,0} = g0 |phi_{n0}|", 1},
-    {"model", "potential", QB_KEY_ENUM, "quasiperiodic", 0, -1, "quasiperiodic|random", "", NULL,
-     "theta_n = q.n + theta0, or iid uniform", 1},
-    {"model", "theta0", QB_KEY_REAL, "-1", -1, 6.283185307179586, NULL, "", NULL,
-     "quasiperiodic phase (-1: uniform random per realization)", 1},
-    {"model", "assign_cut", QB_KEY_REAL, "1e-4", 1e-16, 0.5, NULL, "", NULL,
-     "entries |phi| >= assign_cut max|phi| of an orbital enter the assignment", 0},
-    {"model", "phi_floor", QB_KEY_REAL, "1e-12", 0, 1e-3, NULL, "", NULL,
-     "|phi_{n0}| below this is unresolved by dense roundoff (bracketed)", 1},
-    {"model", "sub_R", QB_KEY_INT, "0", 0, 1000, NULL, "", NULL,
-     "diagonalize only radius sub_R around the grain (0: the whole lattice)", 1},
-    {"model", "d_g", QB_KEY_REAL, "8", 1, INFINITY, NULL, "", NULL, "grain dimension in Eq. (20)", 1},
-    {"model", "collar_eps", QB_KEY_REAL, "0.1", 0, 1, NULL, "", NULL, "the '<<' of Eq. (20)", 1},
-    {"model", "map", QB_KEY_BOOL, "false", 0, 1, NULL, "", NULL, "write the per-site [S_n] map (Fig. 4)", 1},
-    QB_KEY_END};
-static const qb_key *const la_tables[] = {la_keys, qb_emft_keys, NULL};
-
 typedef struct la_ctx {
   int R, Rs;          /* lattice and diagonalized radius */
   qb_idx n, ns;       /* sites of each */
@@ -83,6 +61,38 @@ typedef struct la_ctx {
   qb_emft_mf_opts o;
   double *axis_site;
 } la_ctx;
+
+static const qb_key la_keys[] = {
+    {"model", "R", QB_KEY_INT, NULL, 1, 1000, NULL, "", NULL, "lattice radius (|n1| + |n2| <= R)", 1,
+     QB_FIELD(la_ctx, R)},
+    {"model", "W", QB_KEY_REAL, NULL, 0, INFINITY, NULL, "energy", NULL, "potential amplitude", 1,
+     QB_FIELD(la_ctx, W)},
+    {"model", "t", QB_KEY_REAL, "0.5", 0, INFINITY, NULL, "energy", NULL,
+     "nearest-neighbour hopping (0.5: the paper's W scale; Eq. (15) as printed: 1, W doubled)", 1,
+     QB_FIELD(la_ctx, hop)},
+    {"model", "g0", QB_KEY_REAL, "1", 0, INFINITY, NULL, "", NULL, "grain coupling scale: g_{n,0} = g0 |phi_{n0}|", 1,
+     QB_FIELD(la_ctx, g0)},
+    {"model", "potential", QB_KEY_ENUM, "quasiperiodic", 0, -1, "quasiperiodic|random", "", NULL,
+     "theta_n = q.n + theta0, or iid uniform", 1, QB_FIELD(la_ctx, random)},
+    {"model", "theta0", QB_KEY_REAL, "-1", -1, 6.283185307179586, NULL, "", NULL,
+     "quasiperiodic phase (-1: uniform random per realization)", 1, QB_FIELD(la_ctx, theta0)},
+    {"model", "assign_cut", QB_KEY_REAL, "1e-4", 1e-16, 0.5, NULL, "", NULL,
+     "entries |phi| >= assign_cut max|phi| of an orbital enter the assignment", 0,
+     QB_FIELD(la_ctx, cut)},
+    {"model", "phi_floor", QB_KEY_REAL, "1e-12", 0, 1e-3, NULL, "", NULL,
+     "|phi_{n0}| below this is unresolved by dense roundoff (bracketed)", 1,
+     QB_FIELD(la_ctx, floor)},
+    {"model", "sub_R", QB_KEY_INT, "0", 0, 1000, NULL, "", NULL,
+     "diagonalize only radius sub_R around the grain (0: the whole lattice)", 1,
+     QB_FIELD(la_ctx, Rs)},
+    {"model", "d_g", QB_KEY_REAL, "8", 1, INFINITY, NULL, "", NULL, "grain dimension in Eq. (20)", 1,
+     QB_FIELD(la_ctx, d_g)},
+    {"model", "collar_eps", QB_KEY_REAL, "0.1", 0, 1, NULL, "", NULL, "the '<<' of Eq. (20)", 1,
+     QB_FIELD(la_ctx, eps)},
+    {"model", "map", QB_KEY_BOOL, "false", 0, 1, NULL, "", NULL, "write the per-site [S_n] map (Fig. 4)", 1,
+     QB_FIELD(la_ctx, map)},
+    QB_KEY_END};
+static const qb_key *const la_tables[] = {la_keys, qb_emft_keys, NULL};
 
 static qb_idx sites_of(int R) { return 2 * (qb_idx)R * R + 2 * (qb_idx)R + 1; }
 
@@ -104,7 +114,9 @@ static void enumerate(int R, int *n1, int *n2) {
 
 static qb_status la_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   (void)err;
-  int R = (int)qb_param_int(p, "model", "R"), Rs = (int)qb_param_int(p, "model", "sub_R");
+  la_ctx c = {0};
+  qb_param_fill(p, la_keys, &c);
+  const int R = c.R, Rs = c.Rs;
   double n = (double)sites_of(Rs > 0 && Rs < R ? Rs : R);
   e->bytes = 8 * 3.2 * n * n;
   e->ctx_bytes = 8 * 3 * (double)sites_of(R) + 8 * 2000;
@@ -125,21 +137,10 @@ static void la_free(void *ctx) {
 static qb_status la_create(const qb_params *p, void **out, qb_layout *L, qb_err *err) {
   la_ctx *c = qb_calloc(1, sizeof *c);
   if (!c) return QB_FAIL(err, QB_ERR_NOMEM, "emft_lattice: out of memory");
-  c->R = (int)qb_param_int(p, "model", "R");
-  c->Rs = (int)qb_param_int(p, "model", "sub_R");
+  qb_param_fill(p, la_keys, c);
   if (c->Rs <= 0 || c->Rs > c->R) c->Rs = c->R;
   c->n = sites_of(c->R);
   c->ns = sites_of(c->Rs);
-  c->W = qb_param_real(p, "model", "W");
-  c->hop = qb_param_real(p, "model", "t");
-  c->g0 = qb_param_real(p, "model", "g0");
-  c->random = qb_param_enum(p, "model", "potential") == 1;
-  c->theta0 = qb_param_real(p, "model", "theta0");
-  c->cut = qb_param_real(p, "model", "assign_cut");
-  c->floor = qb_param_real(p, "model", "phi_floor");
-  c->d_g = qb_param_real(p, "model", "d_g");
-  c->eps = qb_param_real(p, "model", "collar_eps");
-  c->map = qb_param_bool(p, "model", "map");
   qb_status st = QB_OK;
   if (!(c->g0 > 0)) st = qb_param_fail(p, err, "model", "g0", "must be positive");
   if (st == QB_OK && c->random && qb_param_is_set(p, "model", "theta0"))

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -317,6 +318,44 @@ int qb_param_is_set(const qb_params *p, const char *section, const char *name) {
   int i = qb_param_find(p, section, name);
   assert(i >= 0 && "model asked for a key it did not declare");
   return p->is_set[i];
+}
+
+int qb_param_field_fits(const qb_key *k) {
+  const int nonneg = k->min >= 0 && k->min <= k->max;
+  const int int_range = k->min >= INT_MIN && k->max <= INT_MAX && k->min <= k->max;
+  switch (k->field) {
+    case QB_FIELD_NONE: return 1;
+    case QB_FIELD_INT: return k->type == QB_KEY_BOOL || k->type == QB_KEY_ENUM ||
+                              (k->type == QB_KEY_INT && int_range);
+    case QB_FIELD_UINT: return k->type == QB_KEY_ENUM ||
+                               (k->type == QB_KEY_INT && int_range && nonneg);
+    case QB_FIELD_LONG: case QB_FIELD_LLONG: return k->type == QB_KEY_INT;
+    case QB_FIELD_ULONG: return k->type == QB_KEY_INT && nonneg;
+    case QB_FIELD_DOUBLE: return k->type == QB_KEY_REAL || k->type == QB_KEY_INT;
+    case QB_FIELD_STR: return k->type == QB_KEY_STRING || k->type == QB_KEY_ENUM;
+  }
+  return 0;
+}
+
+void qb_param_fill(const qb_params *p, const qb_key *table, void *dst) {
+  for (const qb_key *k = table; k->name; k++) {
+    if (k->field == QB_FIELD_NONE) continue;
+    const int i = qb_param_find(p, k->section, k->name);
+    assert(i >= 0 && "a bound key is missing from the point's parameters");
+    assert(qb_param_field_fits(k) && "a key bound to a field that cannot hold it");
+    const qb_value *v = p->vals[i];
+    char *f = (char *)dst + k->field_offset;
+    switch (k->field) {
+      case QB_FIELD_NONE: break;
+      case QB_FIELD_INT: *(int *)f = (int)v->i; break;
+      case QB_FIELD_UINT: *(unsigned *)f = (unsigned)v->i; break;
+      case QB_FIELD_LONG: *(long *)f = (long)v->i; break;
+      case QB_FIELD_ULONG: *(unsigned long *)f = (unsigned long)v->i; break;
+      case QB_FIELD_LLONG: *(long long *)f = v->i; break;
+      case QB_FIELD_DOUBLE: *(double *)f = v->x; break;
+      case QB_FIELD_STR: *(const char **)f = v->text; break;
+    }
+  }
 }
 
 qb_status qb_param_fail(const qb_params *p, qb_err *err, const char *section,
