@@ -37,61 +37,14 @@
 #include "qbath/level_stats.h"
 #include "qbath/model.h"
 
-static const qb_key gs_keys[] = {
-    {"model", "N", QB_KEY_INT, "8", 1, 14, NULL, "", NULL, "grain qubits (d_g = 2^N)", 1},
-    {"model", "M", QB_KEY_INT, NULL, 1, 26, NULL, "", NULL, "localized spins", 1},
-    {"model", "grain_norm", QB_KEY_ENUM, "bandwidth", 0, -1, "bandwidth|rms", "", NULL,
-     "GOE scale: bandwidth = w N (Potirniche) or rms eigenvalue = rms (Crowley-Chandran)", 1},
-    {"model", "w", QB_KEY_REAL, "2.6", 0, INFINITY, NULL, "energy", NULL, "bandwidth per grain qubit", 1},
-    {"model", "rms", QB_KEY_REAL, "1.5", 0, INFINITY, NULL, "energy", NULL, "rms eigenvalue of the grain", 1},
-    {"model", "sample_norm", QB_KEY_BOOL, "false", 0, 1, NULL, "", NULL,
-     "rescale every sample to the exact bandwidth / rms (else the ensemble value)", 1},
-    {"model", "field_min", QB_KEY_REAL, "0.5", QB_ANY, NULL, "energy", NULL, "spin fields eps ~ U[field_min, field_max]", 1},
-    {"model", "field_max", QB_KEY_REAL, "1.5", QB_ANY, NULL, "energy", NULL, "upper end of the field distribution", 1},
-    {"model", "coupling", QB_KEY_ENUM, "xx", 0, -1, "xx|xy", "", NULL,
-     "xx: V sigma_g^x tau^x (Potirniche); xy: J (sigma_g^x tau^x + sigma_g^y tau^y) (DRH)", 1},
-    {"model", "geometry", QB_KEY_ENUM, "exp1d", 0, -1, "exp1d|stretched1d|layers2d", "", NULL,
-     "V_a = V1 e^{-r/xi}, V1 e^{-sqrt(r)/xi} with r = a-1, or 2D layers (layer n: n spins at r = n-1)", 1},
-    {"model", "V1", QB_KEY_REAL, "1", 0, INFINITY, NULL, "energy", NULL, "coupling of the first spin (DRH: J_1)", 1},
-    {"model", "xi", QB_KEY_REAL, "1", 0, INFINITY, NULL, "", "alpha", "localization length", 1},
-    {"model", "alpha", QB_KEY_REAL, "0.5", 0, 1, NULL, "", "xi", "DRH decay J_n = J_1 alpha^{n-1} (xi = -1/log alpha)", 1},
-    {"model", "coupled_qubit", QB_KEY_INT, "0", 0, 13, NULL, "", NULL, "grain qubit the spins couple to (0: sigma_1)", 1},
-    {"model", "probe_qubit", QB_KEY_INT, "-1", -1, 13, NULL, "", NULL,
-     "grain qubit of the Thouless perturbation sigma^z (-1: the last, sigma_N)", 1},
-    {"model", "nev", QB_KEY_INT, "0", 0, 1e6, NULL, "", NULL, "mid-band eigenstates (0: N_A = 2^{N+M}/(N+M))", 1},
-    {"model", "nev_peak", QB_KEY_INT, "0", 0, 1e6, NULL, "", NULL, "eigenstates near sigma_0 + 2 eps_M (0: 2 nev)", 1},
-    {"model", "method", QB_KEY_ENUM, "auto", 0, -1, "auto|dense|shift_invert", "", NULL,
-     "eigenpairs by dense ED, shift-invert, or dense up to dense_max_dim", 1},
-    {"model", "dense_max_dim", QB_KEY_INT, "4096", 1, 65536, NULL, "", NULL, "auto: dense ED up to this dimension", 0},
-    {"model", "S_bins", QB_KEY_INT, "20", 1, 10000, NULL, "", NULL, "bins of p(S) on [0, log 2]", 0},
-    {"model", "G_bins", QB_KEY_INT, "60", 1, 10000, NULL, "", NULL, "bins of p(G)", 0},
-    {"model", "G_min", QB_KEY_REAL, "-20", QB_ANY, NULL, "", NULL, "p(G) range lower end", 0},
-    {"model", "G_max", QB_KEY_REAL, "15", QB_ANY, NULL, "", NULL, "p(G) range upper end", 0},
-    {"model", "specfn", QB_KEY_BOOL, "false", 0, 1, NULL, "", NULL,
-     "full-spectrum spectral functions of sigma_1^x and tau_M^x (dense ED only)", 1},
-    {"model", "spec_bins", QB_KEY_INT, "200", 2, 1e6, NULL, "", NULL, "bins of the spectral functions", 0},
-    {"model", "spec_wmax", QB_KEY_REAL, "25", 0, INFINITY, NULL, "energy", NULL, "spectral functions on [-spec_wmax, spec_wmax)", 0},
-    {"model", "spec_shift", QB_KEY_REAL, "1e-20", 0, INFINITY, NULL, "", NULL,
-     "added to rho_n before the log (Potirniche Sec. S1 c)", 0},
-    {"model", "spacing", QB_KEY_ENUM, "bandwidth", 0, -1, "bandwidth|window", "", NULL,
-     "delta_E (the peak's bin width): (E_max - E_min)/(dim - 1), the paper's bandwidth over "
-     "dimension (Eq. (6)), or the mean spacing of the mid-band window", 1},
-    {"model", "paired", QB_KEY_BOOL, "true", 0, 1, NULL, "", NULL,
-     "realization r draws the same grain and fields at every sweep point (the fields of M "
-     "spins a prefix of those of M' > M), so sizes, xi and alpha compare on common disorder; "
-     "false: independent disorder per point", 1},
-    {"model", "gamma1_over_deltab", QB_KEY_REAL, "0", 0, INFINITY, NULL, "", NULL,
-     "Eq. (6) anchor gamma_1/delta_b (0: golden-rule estimate V1^2 2^N/(w^2 N))", 1},
-    QB_KEY_END};
-static const qb_key *const gs_tables[] = {gs_keys, NULL};
-
 enum { C_DE, C_R, C_S, C_SB, C_PS, C_G, C_PG, C_GAM, C_GDE, C_CLIP, C_PW, C_WP, C_RES,
        C_THX, C_LGX, C_THT, C_LGT, NCOL };
 
 typedef struct gs_ctx {
   qb_grain_spec s;
   int probe, dense, specfn, spacing_window, paired;
-  qb_idx dim, nev, nev_peak;
+  int method;                     /* [model] method index: auto, dense, shift_invert */
+  qb_idx dim, nev, nev_peak, dense_max_dim;
   int s_bins, g_bins, spec_bins;
   double g_min, g_max, spec_wmax, spec_shift, gamma1;
   qb_idx off[NCOL];               /* row offsets of the columns */
@@ -100,21 +53,83 @@ typedef struct gs_ctx {
   qb_bipartition *cut_last, *cut_bath;
 } gs_ctx;
 
-static qb_status parse_spec(const qb_params *p, qb_grain_spec *s, qb_err *err) {
-  memset(s, 0, sizeof *s);
-  s->n = (int)qb_param_int(p, "model", "N");
-  s->m = (int)qb_param_int(p, "model", "M");
-  s->norm = (qb_grain_norm)qb_param_enum(p, "model", "grain_norm");
-  s->w = qb_param_real(p, "model", "w");
-  s->rms = qb_param_real(p, "model", "rms");
-  s->sample_norm = qb_param_bool(p, "model", "sample_norm");
-  s->field_min = qb_param_real(p, "model", "field_min");
-  s->field_max = qb_param_real(p, "model", "field_max");
-  s->coupling = (qb_grain_coupling)qb_param_enum(p, "model", "coupling");
-  s->geometry = (qb_grain_geometry)qb_param_enum(p, "model", "geometry");
-  s->v1 = qb_param_real(p, "model", "V1");
-  s->xi = qb_param_real(p, "model", "xi");
-  s->coupled_qubit = (int)qb_param_int(p, "model", "coupled_qubit");
+static const qb_key gs_keys[] = {
+    {"model", "N", QB_KEY_INT, "8", 1, 14, NULL, "", NULL, "grain qubits (d_g = 2^N)", 1,
+     QB_FIELD(gs_ctx, s.n)},
+    {"model", "M", QB_KEY_INT, NULL, 1, 26, NULL, "", NULL, "localized spins", 1,
+     QB_FIELD(gs_ctx, s.m)},
+    {"model", "grain_norm", QB_KEY_ENUM, "bandwidth", 0, -1, "bandwidth|rms", "", NULL,
+     "GOE scale: bandwidth = w N (Potirniche) or rms eigenvalue = rms (Crowley-Chandran)", 1,
+     QB_FIELD(gs_ctx, s.norm)},
+    {"model", "w", QB_KEY_REAL, "2.6", 0, INFINITY, NULL, "energy", NULL, "bandwidth per grain qubit", 1,
+     QB_FIELD(gs_ctx, s.w)},
+    {"model", "rms", QB_KEY_REAL, "1.5", 0, INFINITY, NULL, "energy", NULL, "rms eigenvalue of the grain", 1,
+     QB_FIELD(gs_ctx, s.rms)},
+    {"model", "sample_norm", QB_KEY_BOOL, "false", 0, 1, NULL, "", NULL,
+     "rescale every sample to the exact bandwidth / rms (else the ensemble value)", 1,
+     QB_FIELD(gs_ctx, s.sample_norm)},
+    {"model", "field_min", QB_KEY_REAL, "0.5", QB_ANY, NULL, "energy", NULL, "spin fields eps ~ U[field_min, field_max]", 1,
+     QB_FIELD(gs_ctx, s.field_min)},
+    {"model", "field_max", QB_KEY_REAL, "1.5", QB_ANY, NULL, "energy", NULL, "upper end of the field distribution", 1,
+     QB_FIELD(gs_ctx, s.field_max)},
+    {"model", "coupling", QB_KEY_ENUM, "xx", 0, -1, "xx|xy", "", NULL,
+     "xx: V sigma_g^x tau^x (Potirniche); xy: J (sigma_g^x tau^x + sigma_g^y tau^y) (DRH)", 1,
+     QB_FIELD(gs_ctx, s.coupling)},
+    {"model", "geometry", QB_KEY_ENUM, "exp1d", 0, -1, "exp1d|stretched1d|layers2d", "", NULL,
+     "V_a = V1 e^{-r/xi}, V1 e^{-sqrt(r)/xi} with r = a-1, or 2D layers (layer n: n spins at r = n-1)", 1,
+     QB_FIELD(gs_ctx, s.geometry)},
+    {"model", "V1", QB_KEY_REAL, "1", 0, INFINITY, NULL, "energy", NULL, "coupling of the first spin (DRH: J_1)", 1,
+     QB_FIELD(gs_ctx, s.v1)},
+    {"model", "xi", QB_KEY_REAL, "1", 0, INFINITY, NULL, "", "alpha", "localization length", 1,
+     QB_FIELD(gs_ctx, s.xi)},
+    {"model", "alpha", QB_KEY_REAL, "0.5", 0, 1, NULL, "", "xi", "DRH decay J_n = J_1 alpha^{n-1} (xi = -1/log alpha)", 1},
+    {"model", "coupled_qubit", QB_KEY_INT, "0", 0, 13, NULL, "", NULL, "grain qubit the spins couple to (0: sigma_1)", 1,
+     QB_FIELD(gs_ctx, s.coupled_qubit)},
+    {"model", "probe_qubit", QB_KEY_INT, "-1", -1, 13, NULL, "", NULL,
+     "grain qubit of the Thouless perturbation sigma^z (-1: the last, sigma_N)", 1,
+     QB_FIELD(gs_ctx, probe)},
+    {"model", "nev", QB_KEY_INT, "0", 0, 1e6, NULL, "", NULL, "mid-band eigenstates (0: N_A = 2^{N+M}/(N+M))", 1,
+     QB_FIELD(gs_ctx, nev)},
+    {"model", "nev_peak", QB_KEY_INT, "0", 0, 1e6, NULL, "", NULL, "eigenstates near sigma_0 + 2 eps_M (0: 2 nev)", 1,
+     QB_FIELD(gs_ctx, nev_peak)},
+    {"model", "method", QB_KEY_ENUM, "auto", 0, -1, "auto|dense|shift_invert", "", NULL,
+     "eigenpairs by dense ED, shift-invert, or dense up to dense_max_dim", 1,
+     QB_FIELD(gs_ctx, method)},
+    {"model", "dense_max_dim", QB_KEY_INT, "4096", 1, 65536, NULL, "", NULL, "auto: dense ED up to this dimension", 0,
+     QB_FIELD(gs_ctx, dense_max_dim)},
+    {"model", "S_bins", QB_KEY_INT, "20", 1, 10000, NULL, "", NULL, "bins of p(S) on [0, log 2]", 0,
+     QB_FIELD(gs_ctx, s_bins)},
+    {"model", "G_bins", QB_KEY_INT, "60", 1, 10000, NULL, "", NULL, "bins of p(G)", 0,
+     QB_FIELD(gs_ctx, g_bins)},
+    {"model", "G_min", QB_KEY_REAL, "-20", QB_ANY, NULL, "", NULL, "p(G) range lower end", 0,
+     QB_FIELD(gs_ctx, g_min)},
+    {"model", "G_max", QB_KEY_REAL, "15", QB_ANY, NULL, "", NULL, "p(G) range upper end", 0,
+     QB_FIELD(gs_ctx, g_max)},
+    {"model", "specfn", QB_KEY_BOOL, "false", 0, 1, NULL, "", NULL,
+     "full-spectrum spectral functions of sigma_1^x and tau_M^x (dense ED only)", 1,
+     QB_FIELD(gs_ctx, specfn)},
+    {"model", "spec_bins", QB_KEY_INT, "200", 2, 1e6, NULL, "", NULL, "bins of the spectral functions", 0,
+     QB_FIELD(gs_ctx, spec_bins)},
+    {"model", "spec_wmax", QB_KEY_REAL, "25", 0, INFINITY, NULL, "energy", NULL, "spectral functions on [-spec_wmax, spec_wmax)", 0,
+     QB_FIELD(gs_ctx, spec_wmax)},
+    {"model", "spec_shift", QB_KEY_REAL, "1e-20", 0, INFINITY, NULL, "", NULL,
+     "added to rho_n before the log (Potirniche Sec. S1 c)", 0, QB_FIELD(gs_ctx, spec_shift)},
+    {"model", "spacing", QB_KEY_ENUM, "bandwidth", 0, -1, "bandwidth|window", "", NULL,
+     "delta_E (the peak's bin width): (E_max - E_min)/(dim - 1), the paper's bandwidth over "
+     "dimension (Eq. (6)), or the mean spacing of the mid-band window", 1,
+     QB_FIELD(gs_ctx, spacing_window)},
+    {"model", "paired", QB_KEY_BOOL, "true", 0, 1, NULL, "", NULL,
+     "realization r draws the same grain and fields at every sweep point (the fields of M "
+     "spins a prefix of those of M' > M), so sizes, xi and alpha compare on common disorder; "
+     "false: independent disorder per point", 1, QB_FIELD(gs_ctx, paired)},
+    {"model", "gamma1_over_deltab", QB_KEY_REAL, "0", 0, INFINITY, NULL, "", NULL,
+     "Eq. (6) anchor gamma_1/delta_b (0: golden-rule estimate V1^2 2^N/(w^2 N))", 1,
+     QB_FIELD(gs_ctx, gamma1)},
+    QB_KEY_END};
+static const qb_key *const gs_tables[] = {gs_keys, NULL};
+
+/* The grain's cross-key checks, after qb_param_fill. */
+static qb_status check_spec(const qb_params *p, qb_grain_spec *s, qb_err *err) {
   if (qb_param_is_set(p, "model", "alpha")) {
     double a = qb_param_real(p, "model", "alpha");
     if (!(a > 0 && a < 1)) return qb_param_fail(p, err, "model", "alpha", "must lie in (0, 1)");
@@ -133,36 +148,23 @@ static qb_status parse_spec(const qb_params *p, qb_grain_spec *s, qb_err *err) {
 
 /* Everything estimate and create share: dimensions, method, window sizes. */
 static qb_status parse_all(const qb_params *p, gs_ctx *c, qb_err *err) {
-  QB_TRY(parse_spec(p, &c->s, err));
+  memset(&c->s, 0, sizeof c->s);
+  qb_param_fill(p, gs_keys, c);
+  QB_TRY(check_spec(p, &c->s, err));
   c->dim = (qb_idx)1 << (c->s.n + c->s.m);
-  int probe = (int)qb_param_int(p, "model", "probe_qubit");
-  c->probe = probe < 0 ? c->s.n - 1 : probe;
+  if (c->probe < 0) c->probe = c->s.n - 1;
   if (c->probe >= c->s.n) return qb_param_fail(p, err, "model", "probe_qubit", "must be below N = %d", c->s.n);
-  c->paired = qb_param_bool(p, "model", "paired");
-  int method = qb_param_enum(p, "model", "method");
-  c->dense = method == 1 || (method == 0 && c->dim <= qb_param_int(p, "model", "dense_max_dim"));
-  c->nev = qb_param_int(p, "model", "nev");
+  c->dense = c->method == 1 || (c->method == 0 && c->dim <= c->dense_max_dim);
   if (c->nev == 0) c->nev = c->dim / (c->s.n + c->s.m); /* N_A of Sec. III A */
-  c->nev_peak = qb_param_int(p, "model", "nev_peak");
   if (c->nev_peak == 0) c->nev_peak = 2 * c->nev;
   if (c->nev_peak > c->dim) c->nev_peak = c->dim;
   if (c->nev < 3 || c->nev > c->dim)
     return qb_param_fail(p, err, "model", "nev", "window of %lld states outside [3, dim = %lld]",
                          (long long)c->nev, (long long)c->dim);
-  c->spacing_window = qb_param_enum(p, "model", "spacing") == 1;
-  c->specfn = qb_param_bool(p, "model", "specfn");
   if (c->specfn && !c->dense)
     return qb_param_fail(p, err, "model", "specfn", "needs the full spectrum: method = dense "
                          "(dimension %lld)", (long long)c->dim);
-  c->s_bins = (int)qb_param_int(p, "model", "S_bins");
-  c->g_bins = (int)qb_param_int(p, "model", "G_bins");
-  c->g_min = qb_param_real(p, "model", "G_min");
-  c->g_max = qb_param_real(p, "model", "G_max");
   if (!(c->g_max > c->g_min)) return qb_param_fail(p, err, "model", "G_max", "must exceed G_min");
-  c->spec_bins = (int)qb_param_int(p, "model", "spec_bins");
-  c->spec_wmax = qb_param_real(p, "model", "spec_wmax");
-  c->spec_shift = qb_param_real(p, "model", "spec_shift");
-  c->gamma1 = qb_param_real(p, "model", "gamma1_over_deltab");
   if (c->gamma1 == 0) {
     double w = c->s.norm == QB_GRAIN_NORM_BANDWIDTH ? c->s.w
                                                     : 4 * qb_grain_goe_scale(&c->s) * sqrt(ldexp(1.0, c->s.n)) / c->s.n;

@@ -26,36 +26,12 @@
 
 #include "models/shared/fgr_times.h"
 
-static const qb_key ld_keys[] = {
-    {"model", "ensemble", QB_KEY_ENUM, "GUE", 0, -1, "GUE|GOE|GSE|Poisson", "", NULL,
-     "dot symmetry class (GSE: N states = N/2 Kramers pairs)", 1},
-    {"model", "N", QB_KEY_INT, NULL, 2, 1e8, NULL, "", NULL, "dot states (the paper's N; N + 1 with the level)", 1},
-    {"model", "gamma", QB_KEY_REAL, "1", 0, 1e12, NULL, "", "g", "gamma = g N (Golden-Rule decay e^{-4 gamma tau})", 1},
-    {"model", "g", QB_KEY_REAL, "0", 0, 1e12, NULL, "", "gamma", "coupling g: <|W_k|^2> = g lambda^2 / N", 1},
-    {"model", "lambda", QB_KEY_REAL, "1", 1e-300, 1e300, NULL, "energy", NULL,
-     "dot energy scale: <|H_kl|^2> = lambda^2 / N, semicircle radius 2 lambda", 1},
-    {"model", "eps0", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "energy of the level", 1},
-    {"model", "representation", QB_KEY_ENUM, "dense", 0, -1, "dense|chain|unfolded", "", NULL,
-     "dense ED (reference), the O(N)-memory chain, or the N -> infinity limit at fixed gamma "
-     "(a window of the unfolded dot plus the continuum; level_dot.h)", 1},
-    {"model", "window", QB_KEY_INT, "0", 0, 1e9, NULL, "", NULL,
-     "chain: eigenpairs around eps0 used by the eig path (0: all); unfolded: dot levels in the "
-     "window (0: 2000)", 1},
-    {"model", "eig_tol", QB_KEY_REAL, "1e-11", 1e-16, 1e-2, NULL, "lambda", NULL,
-     "chain: eigenvalue bisection tolerance in units of lambda", 0},
-    {"model", "paths", QB_KEY_ENUM, "eig", 0, -1, "eig|prop|both", "", NULL,
-     "P(tau) from eigenpairs, by propagation, or both (P and P_prop)", 1},
-    {"model", "plateau_tau", QB_KEY_REAL, "2", 0, 1e12, NULL, "tau", NULL,
-     "paths = prop: P_pl is the mean of P over tau >= plateau_tau", 0},
-    {"model", "theory_eq5", QB_KEY_BOOL, "true", 0, 1, NULL, "", NULL, "write Eq. (5) on the grids (quadrature)", 0},
-    QB_KEY_END};
-static const qb_key *const ld_tables[] = {ld_keys, qb_fgr_time_keys, NULL};
-
 static const qb_ensemble ens_code[] = {QB_GUE, QB_GOE, QB_GSE, QB_POISSON};
 enum { PATH_EIG = 0, PATH_PROP = 1, PATH_BOTH = 2 };
 
 typedef struct ld_ctx {
   qb_level_dot m;
+  int ens_index, repr_index; /* [model] ensemble, representation: indices of their choices */
   int paths, eq5;
   double plateau_tau;
   qb_fgr_times tm;                       /* tau grids, times, [evolve] method and tol */
@@ -63,6 +39,39 @@ typedef struct ld_ctx {
   qb_idx off_P, off_Plog, off_Pprop, off_ipr, off_late, off_weight; /* row offsets (-1: absent) */
   qb_idx row_len;
 } ld_ctx;
+
+static const qb_key ld_keys[] = {
+    {"model", "ensemble", QB_KEY_ENUM, "GUE", 0, -1, "GUE|GOE|GSE|Poisson", "", NULL,
+     "dot symmetry class (GSE: N states = N/2 Kramers pairs)", 1, QB_FIELD(ld_ctx, ens_index)},
+    {"model", "N", QB_KEY_INT, NULL, 2, 1e8, NULL, "", NULL, "dot states (the paper's N; N + 1 with the level)", 1,
+     QB_FIELD(ld_ctx, m.N)},
+    {"model", "gamma", QB_KEY_REAL, "1", 0, 1e12, NULL, "", "g", "gamma = g N (Golden-Rule decay e^{-4 gamma tau})", 1,
+     QB_FIELD(ld_ctx, m.gamma)},
+    {"model", "g", QB_KEY_REAL, "0", 0, 1e12, NULL, "", "gamma", "coupling g: <|W_k|^2> = g lambda^2 / N", 1},
+    {"model", "lambda", QB_KEY_REAL, "1", 1e-300, 1e300, NULL, "energy", NULL,
+     "dot energy scale: <|H_kl|^2> = lambda^2 / N, semicircle radius 2 lambda", 1,
+     QB_FIELD(ld_ctx, m.lambda)},
+    {"model", "eps0", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "energy of the level", 1,
+     QB_FIELD(ld_ctx, m.eps0)},
+    {"model", "representation", QB_KEY_ENUM, "dense", 0, -1, "dense|chain|unfolded", "", NULL,
+     "dense ED (reference), the O(N)-memory chain, or the N -> infinity limit at fixed gamma "
+     "(a window of the unfolded dot plus the continuum; level_dot.h)", 1,
+     QB_FIELD(ld_ctx, repr_index)},
+    {"model", "window", QB_KEY_INT, "0", 0, 1e9, NULL, "", NULL,
+     "chain: eigenpairs around eps0 used by the eig path (0: all); unfolded: dot levels in the "
+     "window (0: 2000)", 1, QB_FIELD(ld_ctx, m.window)},
+    {"model", "eig_tol", QB_KEY_REAL, "1e-11", 1e-16, 1e-2, NULL, "lambda", NULL,
+     "chain: eigenvalue bisection tolerance in units of lambda", 0, QB_FIELD(ld_ctx, m.eig_tol)},
+    {"model", "paths", QB_KEY_ENUM, "eig", 0, -1, "eig|prop|both", "", NULL,
+     "P(tau) from eigenpairs, by propagation, or both (P and P_prop)", 1,
+     QB_FIELD(ld_ctx, paths)},
+    {"model", "plateau_tau", QB_KEY_REAL, "2", 0, 1e12, NULL, "tau", NULL,
+     "paths = prop: P_pl is the mean of P over tau >= plateau_tau", 0,
+     QB_FIELD(ld_ctx, plateau_tau)},
+    {"model", "theory_eq5", QB_KEY_BOOL, "true", 0, 1, NULL, "", NULL, "write Eq. (5) on the grids (quadrature)", 0,
+     QB_FIELD(ld_ctx, eq5)},
+    QB_KEY_END};
+static const qb_key *const ld_tables[] = {ld_keys, qb_fgr_time_keys, NULL};
 
 static void ld_free(void *v) {
   ld_ctx *c = v;
@@ -74,33 +83,30 @@ static void ld_free(void *v) {
   qb_free(c);
 }
 
-static void read_model(const qb_params *p, qb_level_dot *m) {
-  m->ens = ens_code[qb_param_enum(p, "model", "ensemble")];
-  m->N = qb_param_int(p, "model", "N");
-  m->gamma = qb_param_is_set(p, "model", "g") ? qb_param_real(p, "model", "g") * (double)m->N
-                                              : qb_param_real(p, "model", "gamma");
-  m->lambda = qb_param_real(p, "model", "lambda");
-  m->eps0 = qb_param_real(p, "model", "eps0");
+/* The [model] keys into c->m and the path choice. */
+static void read_model(const qb_params *p, ld_ctx *c) {
+  qb_param_fill(p, ld_keys, c);
+  c->m.ens = ens_code[c->ens_index];
+  if (qb_param_is_set(p, "model", "g")) c->m.gamma = qb_param_real(p, "model", "g") * (double)c->m.N;
   static const qb_level_dot_repr repr_code[] = {QB_LD_DENSE, QB_LD_CHAIN, QB_LD_UNFOLDED};
-  m->repr = repr_code[qb_param_enum(p, "model", "representation")];
-  m->window = qb_param_int(p, "model", "window");
-  m->eig_tol = qb_param_real(p, "model", "eig_tol");
+  c->m.repr = repr_code[c->repr_index];
 }
 
 static qb_status ld_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
-  qb_level_dot m;
-  read_model(p, &m);
+  ld_ctx c = {0};
+  read_model(p, &c);
+  const qb_level_dot m = c.m;
   if (m.ens == QB_GSE && m.N % 2) return qb_param_fail(p, err, "model", "N", "GSE needs an even N (2 x Kramers pairs)");
   if (m.repr == QB_LD_DENSE && m.window > 0)
     return qb_param_fail(p, err, "model", "window", "only the chain and unfolded representations use a window");
-  if (m.repr == QB_LD_UNFOLDED && qb_param_enum(p, "model", "paths") != PATH_EIG)
+  if (m.repr == QB_LD_UNFOLDED && c.paths != PATH_EIG)
     return qb_param_fail(p, err, "model", "paths",
                          "the unfolded representation has no finite Hamiltonian to propagate: use paths = eig");
   if (m.repr == QB_LD_UNFOLDED && m.window > 0 && m.window < 8)
     return qb_param_fail(p, err, "model", "window", "the unfolded window needs at least 8 levels");
   QB_TRY(qb_fgr_times_check(p, qb_level_dot_time_unit(&m), err));
   double n = (double)m.N + 2, nt = qb_fgr_times_count(p);
-  int paths = qb_param_enum(p, "model", "paths");
+  const int paths = c.paths;
   double M = m.window > 0 && m.window < n ? (double)m.window : n;
   if (m.repr == QB_LD_UNFOLDED) {
     /* dsterf of 1.5 K levels and K + 1 secular roots of ~6 O(K) sweeps each. */
@@ -143,10 +149,7 @@ static qb_status make_grids(ld_ctx *c, const qb_params *p, qb_err *err) {
 static qb_status ld_create(const qb_params *p, void **out, qb_layout *L, qb_err *err) {
   ld_ctx *c = qb_calloc(1, sizeof *c);
   if (c == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "level_dot: out of memory");
-  read_model(p, &c->m);
-  c->paths = qb_param_enum(p, "model", "paths");
-  c->eq5 = qb_param_bool(p, "model", "theory_eq5");
-  c->plateau_tau = qb_param_real(p, "model", "plateau_tau");
+  read_model(p, c);
   qb_status st = qb_level_dot_check(&c->m, err);
   if (st == QB_OK) st = make_grids(c, p, err);
   if (st != QB_OK) {

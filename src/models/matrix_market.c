@@ -65,7 +65,7 @@ static qb_status mm_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   int is_complex = 0;
   QB_TRY(read_size(p, &n, &nnz, &is_complex, err));
   const int eigen = qb_spectrum_obs_enabled(p);
-  if (eigen && (double)qb_param_int(p, "eigen", "nev") > n)
+  if (eigen && (double)qb_spectrum_obs_nev(p) > n)
     return qb_param_fail(p, err, "eigen", "nev", "exceeds the matrix dimension %.0f", n);
   QB_TRY(qb_spectrum_obs_estimate(p, n, nnz, is_complex, e, err)); /* nnz: both triangles */
   e->ctx_bytes = 24 * nnz + 8 * n;

@@ -29,24 +29,11 @@
 /* Stream purposes of one realization. */
 enum { PURPOSE_MATRIX = 0 };
 
-static const qb_key rm_keys[] = {
-    {"model", "ensemble", QB_KEY_ENUM, "GOE", 0, -1, "GOE|GUE|GSE|Poisson", "", NULL,
-     "symmetry class (GSE: N Kramers pairs, a 2N x 2N matrix)", 1},
-    {"model", "N", QB_KEY_INT, NULL, 3, 1e5, NULL, "", NULL, "number of levels (GSE: Kramers pairs)", 1},
-    {"model", "scale", QB_KEY_REAL, "1", 0, INFINITY, NULL, "energy", NULL,
-     "entry scale s (rmt.h); Poisson: mean level spacing", 1},
-    {"model", "window", QB_KEY_REAL, "0.5", 0, 1, NULL, "", NULL,
-     "middle fraction of the spectrum used for the gap ratio", 1},
-    {"model", "bins", QB_KEY_INT, "40", 1, 1e6, NULL, "", NULL, "bins of the level-density histogram", 1},
-    {"model", "range", QB_KEY_REAL, "0", 0, INFINITY, NULL, "energy", NULL,
-     "histogram covers [-range, range] (0: 1.1 x the semicircle radius or half the Poisson width)", 1},
-    QB_KEY_END};
-static const qb_key *const rm_tables[] = {rm_keys, qb_evolve_keys, qb_dynamics_keys, NULL};
-
 static const qb_ensemble ens_code[] = {QB_GOE, QB_GUE, QB_GSE, QB_POISSON};
 
 typedef struct rm_ctx {
   qb_ensemble ens;
+  int ens_index;     /* [model] ensemble: index into ens_code */
   qb_idx n;          /* levels (Kramers pairs for GSE) */
   qb_idx dim;        /* matrix dimension (2n for GSE) */
   double s, window, range, width;
@@ -55,9 +42,28 @@ typedef struct rm_ctx {
   qb_dyn dyn;        /* time-domain observables */
 } rm_ctx;
 
+static const qb_key rm_keys[] = {
+    {"model", "ensemble", QB_KEY_ENUM, "GOE", 0, -1, "GOE|GUE|GSE|Poisson", "", NULL,
+     "symmetry class (GSE: N Kramers pairs, a 2N x 2N matrix)", 1, QB_FIELD(rm_ctx, ens_index)},
+    {"model", "N", QB_KEY_INT, NULL, 3, 1e5, NULL, "", NULL, "number of levels (GSE: Kramers pairs)", 1,
+     QB_FIELD(rm_ctx, n)},
+    {"model", "scale", QB_KEY_REAL, "1", 0, INFINITY, NULL, "energy", NULL,
+     "entry scale s (rmt.h); Poisson: mean level spacing", 1, QB_FIELD(rm_ctx, s)},
+    {"model", "window", QB_KEY_REAL, "0.5", 0, 1, NULL, "", NULL,
+     "middle fraction of the spectrum used for the gap ratio", 1, QB_FIELD(rm_ctx, window)},
+    {"model", "bins", QB_KEY_INT, "40", 1, 1e6, NULL, "", NULL, "bins of the level-density histogram", 1,
+     QB_FIELD(rm_ctx, bins)},
+    {"model", "range", QB_KEY_REAL, "0", 0, INFINITY, NULL, "energy", NULL,
+     "histogram covers [-range, range] (0: 1.1 x the semicircle radius or half the Poisson width)", 1,
+     QB_FIELD(rm_ctx, range)},
+    QB_KEY_END};
+static const qb_key *const rm_tables[] = {rm_keys, qb_evolve_keys, qb_dynamics_keys, NULL};
+
 static qb_status rm_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
-  qb_ensemble ens = ens_code[qb_param_enum(p, "model", "ensemble")];
-  double n = (double)qb_param_int(p, "model", "N"), dim = ens == QB_GSE ? 2 * n : n;
+  rm_ctx c = {0};
+  qb_param_fill(p, rm_keys, &c);
+  qb_ensemble ens = ens_code[c.ens_index];
+  double n = (double)c.n, dim = ens == QB_GSE ? 2 * n : n;
   double elt = ens == QB_GOE ? 8 : 16;
   if (ens == QB_POISSON) {
     e->bytes = 8 * n;
@@ -66,8 +72,8 @@ static qb_status rm_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
     e->bytes = elt * dim * dim * 1.1 + 64 * dim; /* matrix + LAPACK workspace */
     e->flops = (ens == QB_GOE ? 4.0 / 3.0 : 16.0 / 3.0) * dim * dim * dim;
   }
-  e->ctx_bytes = 8.0 * (double)qb_param_int(p, "model", "bins");
-  e->row_values = 1 + (double)qb_param_int(p, "model", "bins"); /* gap_ratio, density */
+  e->ctx_bytes = 8.0 * (double)c.bins;
+  e->row_values = 1 + (double)c.bins; /* gap_ratio, density */
   qb_dyn dyn;
   QB_TRY(qb_dynamics_read(p, 0, (qb_idx)dim, NULL, &dyn, err));
   const double nnz = ens == QB_POISSON ? dim : dim * dim;
@@ -80,15 +86,11 @@ static qb_status rm_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
 static qb_status rm_create(const qb_params *p, void **out, qb_layout *L, qb_err *err) {
   rm_ctx *c = qb_calloc(1, sizeof *c);
   if (c == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "random_matrix: out of memory");
-  c->ens = ens_code[qb_param_enum(p, "model", "ensemble")];
-  c->n = qb_param_int(p, "model", "N");
+  qb_param_fill(p, rm_keys, c);
+  c->ens = ens_code[c->ens_index];
   c->dim = c->ens == QB_GSE ? 2 * c->n : c->n;
-  c->s = qb_param_real(p, "model", "scale");
-  c->window = qb_param_real(p, "model", "window");
-  c->bins = qb_param_int(p, "model", "bins");
   c->width = (double)c->n * c->s;
   double R = c->ens == QB_POISSON ? 0.5 * c->width : qb_rmt_semicircle_radius(c->ens, c->n, c->s);
-  c->range = qb_param_real(p, "model", "range");
   if (c->range <= 0) c->range = c->ens == QB_POISSON ? R : 1.1 * R;
   c->centres = qb_malloc(sizeof(double) * (size_t)c->bins);
   if (c->centres == NULL) {

@@ -41,33 +41,11 @@ enum { OP_CSR = 0, OP_MATRIX_FREE = 1, OP_AUTO = 2 };
 static const char *const param_names[] = {"J", "Delta", "h", "W", "g", "L"};
 enum { NPARAMS = sizeof param_names / sizeof param_names[0] - 1 };
 
-static const qb_key sc_keys[] = {
-    {"model", "L", QB_KEY_INT, NULL, 2, QB_SPIN_MAX_SITES, NULL, "", NULL, "number of sites", 1},
-    {"model", "terms", QB_KEY_STRING_LIST, NULL, 0, -1, NULL, "", NULL,
-     "Hamiltonian terms OPS:AMP[:fixed|uniform|normal|staggered][@j|@a-b] (docs/terms.md)", 1},
-    {"model", "boundary", QB_KEY_ENUM, "open", 0, -1, "open|periodic", "", NULL,
-     "open or periodic chain", 1},
-    {"model", "n_up", QB_KEY_INT, "-1", -1, QB_SPIN_MAX_SITES, NULL, "", NULL,
-     "magnetization sector: number of up spins (-1: the full 2^L space)", 1},
-    {"model", "operator", QB_KEY_ENUM, "auto", 0, -1, "csr|matrix_free|auto", "", NULL,
-     "how time evolution applies H: csr (stored matrix), matrix_free (recomputed from the "
-     "terms at every apply: only state vectors in memory), auto (matrix_free when no "
-     "[eigen] path needs the matrix and the CSR would take more than half the memory); "
-     "eigenpairs always use the CSR", 1},
-    {"model", "J", QB_KEY_REAL, "1", QB_ANY, NULL, "energy", NULL, "parameter usable in terms", 1},
-    {"model", "Delta", QB_KEY_REAL, "1", QB_ANY, NULL, "", NULL, "parameter usable in terms", 1},
-    {"model", "h", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "parameter usable in terms", 1},
-    {"model", "W", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "parameter usable in terms (disorder)", 1},
-    {"model", "g", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "parameter usable in terms", 1},
-    {"eigen", "entanglement", QB_KEY_BOOL, "false", 0, 1, NULL, "", NULL,
-     "half-chain entanglement entropy of the nev eigenstates nearest the target", 1},
-    QB_KEY_END};
-static const qb_key *const sc_tables[] = {sc_keys, qb_eigen_keys, qb_evolve_keys, qb_dynamics_keys,
-                                          qb_spectral_keys, qb_state_out_keys, qb_named_ops_keys,
-                                          NULL};
-
 typedef struct sc_ctx {
   int L, periodic;
+  int n_up;               /* magnetization sector (-1: the full space) */
+  int op_mode;            /* [model] operator: OP_CSR, OP_MATRIX_FREE, OP_AUTO */
+  int entropy;            /* [eigen] entanglement */
   qb_terms terms;         /* the parsed [model] terms (qbath/terms.h) */
   qb_named_ops ops;       /* [observables] NAME = terms */
   qb_spin_basis *basis;
@@ -79,9 +57,36 @@ typedef struct sc_ctx {
   int matrix_free;        /* time evolution applies H matrix-free */
 } sc_ctx;
 
+static const qb_key sc_keys[] = {
+    {"model", "L", QB_KEY_INT, NULL, 2, QB_SPIN_MAX_SITES, NULL, "", NULL, "number of sites", 1,
+     QB_FIELD(sc_ctx, L)},
+    {"model", "terms", QB_KEY_STRING_LIST, NULL, 0, -1, NULL, "", NULL,
+     "Hamiltonian terms OPS:AMP[:fixed|uniform|normal|staggered][@j|@a-b] (docs/terms.md)", 1},
+    {"model", "boundary", QB_KEY_ENUM, "open", 0, -1, "open|periodic", "", NULL,
+     "open or periodic chain", 1, QB_FIELD(sc_ctx, periodic)},
+    {"model", "n_up", QB_KEY_INT, "-1", -1, QB_SPIN_MAX_SITES, NULL, "", NULL,
+     "magnetization sector: number of up spins (-1: the full 2^L space)", 1,
+     QB_FIELD(sc_ctx, n_up)},
+    {"model", "operator", QB_KEY_ENUM, "auto", 0, -1, "csr|matrix_free|auto", "", NULL,
+     "how time evolution applies H: csr (stored matrix), matrix_free (recomputed from the "
+     "terms at every apply: only state vectors in memory), auto (matrix_free when no "
+     "[eigen] path needs the matrix and the CSR would take more than half the memory); "
+     "eigenpairs always use the CSR", 1, QB_FIELD(sc_ctx, op_mode)},
+    {"model", "J", QB_KEY_REAL, "1", QB_ANY, NULL, "energy", NULL, "parameter usable in terms", 1},
+    {"model", "Delta", QB_KEY_REAL, "1", QB_ANY, NULL, "", NULL, "parameter usable in terms", 1},
+    {"model", "h", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "parameter usable in terms", 1},
+    {"model", "W", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "parameter usable in terms (disorder)", 1},
+    {"model", "g", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "parameter usable in terms", 1},
+    {"eigen", "entanglement", QB_KEY_BOOL, "false", 0, 1, NULL, "", NULL,
+     "half-chain entanglement entropy of the nev eigenstates nearest the target", 1,
+     QB_FIELD(sc_ctx, entropy)},
+    QB_KEY_END};
+static const qb_key *const sc_tables[] = {sc_keys, qb_eigen_keys, qb_evolve_keys, qb_dynamics_keys,
+                                          qb_spectral_keys, qb_state_out_keys, qb_named_ops_keys,
+                                          NULL};
+
 static qb_status parse_all(const qb_params *p, sc_ctx *c, qb_err *err) {
-  c->L = (int)qb_param_int(p, "model", "L");
-  c->periodic = qb_param_enum(p, "model", "boundary") == 1;
+  qb_param_fill(p, sc_keys, c);
   double values[NPARAMS + 1];
   for (int i = 0; i < NPARAMS; i++) values[i] = qb_param_real(p, "model", param_names[i]);
   values[NPARAMS] = c->L;
@@ -107,7 +112,7 @@ static double sector_dim(int L, int n_up) {
 static void choose_operator(const qb_params *p, sc_ctx *c, double csr_bytes) {
   c->eigen = qb_spectrum_obs_enabled(p);
   c->need_csr = c->eigen || c->dyn.survival_eig || (c->dyn.spectral && c->dyn.sp.method == QB_SPEC_LEHMANN);
-  const int mode = qb_param_enum(p, "model", "operator");
+  const int mode = c->op_mode;
   const double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
   c->matrix_free = qb_dynamics_any(&c->dyn) &&
                    (mode == OP_MATRIX_FREE || (mode == OP_AUTO && !c->need_csr && csr_bytes > 0.5 * phys));
@@ -137,10 +142,10 @@ static qb_status sc_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   memset(&c, 0, sizeof c);
   QB_TRY(parse_all(p, &c, err));
   e->bytes = e->flops = e->ctx_bytes = 0;
-  int n_up = (int)qb_param_int(p, "model", "n_up");
+  const int n_up = c.n_up;
   if (n_up > c.L) return qb_param_fail(p, err, "model", "n_up", "must be at most L = %d", c.L);
   double dim = sector_dim(c.L, n_up), nnz, csr_bytes;
-  if (qb_spectrum_obs_enabled(p) && (double)qb_param_int(p, "eigen", "nev") > dim)
+  if (qb_spectrum_obs_enabled(p) && (double)qb_spectrum_obs_nev(p) > dim)
     return qb_param_fail(p, err, "eigen", "nev", "exceeds the Hilbert-space dimension %.0f", dim);
   QB_TRY(csr_size(&c, n_up, dim, &nnz, &csr_bytes, err));
   qb_status st = qb_dynamics_read(p, c.L, (qb_idx)dim, &c.ops, &c.dyn, err);
@@ -182,7 +187,7 @@ static qb_status sc_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   sc_ctx *c = qb_calloc(1, sizeof *c);
   if (c == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "spin_chain: out of memory");
   qb_status st = parse_all(p, c, err);
-  const int n_up = (int)qb_param_int(p, "model", "n_up");
+  const int n_up = c->n_up;
   double nnz, csr_bytes;
   if (st == QB_OK) st = qb_dynamics_read(p, c->L, (qb_idx)sector_dim(c->L, n_up), &c->ops, &c->dyn, err);
   if (st == QB_OK) st = csr_size(c, n_up, sector_dim(c->L, n_up), &nnz, &csr_bytes, err);
@@ -190,7 +195,7 @@ static qb_status sc_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   /* matrix-free runs hold state vectors only: no sector state list */
   if (st == QB_OK && c->need_csr) st = qb_spin_basis_create(c->L, n_up, &c->basis, err);
   else if (st == QB_OK) st = qb_spin_basis_create_lean(c->L, n_up, &c->basis, err);
-  int entropy = qb_param_bool(p, "eigen", "entanglement");
+  const int entropy = c->entropy;
   if (st == QB_OK && entropy)
     st = qb_eigobs_bipartition_sites(c->basis, (UINT64_C(1) << (c->L / 2)) - 1, &c->half, err);
   if (st == QB_OK) st = qb_spectrum_obs_init(p, entropy, c->basis->dim, qb_terms_complex(&c->terms),

@@ -22,31 +22,42 @@
 
 #include "models/shared/fgr_times.h"
 
-static const qb_key td_keys[] = {
-    {"model", "ensemble", QB_KEY_ENUM, "GUE", 0, -1, "GUE|GOE|GSE|Poisson", "", NULL,
-     "symmetry class of both dots (GSE: N1, N2 count states, even; Poisson: iid uniform levels, complex W)", 1},
-    {"model", "N1", QB_KEY_INT, NULL, 1, 1e6, NULL, "", NULL, "levels of dot 1 (holds the initial level; 1: level_dot)", 1},
-    {"model", "N2", QB_KEY_INT, NULL, 2, 1e8, NULL, "", NULL, "levels of dot 2 (the bath; nu_2 sets tau)", 1},
-    {"model", "gamma", QB_KEY_REAL, "1", 0, 1e12, NULL, "", "g", "gamma = g N2 / N1 (decay e^{-4 gamma tau})", 1},
-    {"model", "g", QB_KEY_REAL, "0", 0, 1e12, NULL, "", "gamma", "coupling g = <tr W W^+> / lambda^2", 1},
-    {"model", "lambda", QB_KEY_REAL, "1", 1e-300, 1e300, NULL, "energy", NULL,
-     "energy scale: <|H_i,kl|^2> = lambda^2 / N_i, semicircle radius 2 lambda", 1},
-    {"model", "eps0", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "energy of the initial level (dot 1 shifted)", 1},
-    {"model", "paths", QB_KEY_ENUM, "eig", 0, -1, "eig|prop|both", "", NULL,
-     "P_res(tau) from eigenpairs (dense ED), by propagation, or both (P_res and P_res_prop)", 1},
-    {"model", "theory_eq5", QB_KEY_BOOL, "true", 0, 1, NULL, "", NULL, "write Eq. (5) on the grids (quadrature)", 0},
-    QB_KEY_END};
-static const qb_key *const td_tables[] = {td_keys, qb_fgr_time_keys, NULL};
-
 static const qb_ensemble ens_code[] = {QB_GUE, QB_GOE, QB_GSE, QB_POISSON};
 enum { PATH_EIG = 0, PATH_PROP = 1, PATH_BOTH = 2 };
 
 typedef struct td_ctx {
   qb_two_dot m;
+  int ens_index; /* [model] ensemble: index into ens_code */
+  double gamma;  /* [model] gamma, the coupling when g is not set */
   int paths, eq5;
   qb_fgr_times tm;
   qb_idx off_P, off_Plog, off_Pprop, off_ipr, off_late; /* row offsets (-1: absent) */
 } td_ctx;
+
+static const qb_key td_keys[] = {
+    {"model", "ensemble", QB_KEY_ENUM, "GUE", 0, -1, "GUE|GOE|GSE|Poisson", "", NULL,
+     "symmetry class of both dots (GSE: N1, N2 count states, even; Poisson: iid uniform levels, complex W)", 1,
+     QB_FIELD(td_ctx, ens_index)},
+    {"model", "N1", QB_KEY_INT, NULL, 1, 1e6, NULL, "", NULL, "levels of dot 1 (holds the initial level; 1: level_dot)", 1,
+     QB_FIELD(td_ctx, m.N1)},
+    {"model", "N2", QB_KEY_INT, NULL, 2, 1e8, NULL, "", NULL, "levels of dot 2 (the bath; nu_2 sets tau)", 1,
+     QB_FIELD(td_ctx, m.N2)},
+    {"model", "gamma", QB_KEY_REAL, "1", 0, 1e12, NULL, "", "g", "gamma = g N2 / N1 (decay e^{-4 gamma tau})", 1,
+     QB_FIELD(td_ctx, gamma)},
+    {"model", "g", QB_KEY_REAL, "0", 0, 1e12, NULL, "", "gamma", "coupling g = <tr W W^+> / lambda^2", 1,
+     QB_FIELD(td_ctx, m.g)},
+    {"model", "lambda", QB_KEY_REAL, "1", 1e-300, 1e300, NULL, "energy", NULL,
+     "energy scale: <|H_i,kl|^2> = lambda^2 / N_i, semicircle radius 2 lambda", 1,
+     QB_FIELD(td_ctx, m.lambda)},
+    {"model", "eps0", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "energy of the initial level (dot 1 shifted)", 1,
+     QB_FIELD(td_ctx, m.eps0)},
+    {"model", "paths", QB_KEY_ENUM, "eig", 0, -1, "eig|prop|both", "", NULL,
+     "P_res(tau) from eigenpairs (dense ED), by propagation, or both (P_res and P_res_prop)", 1,
+     QB_FIELD(td_ctx, paths)},
+    {"model", "theory_eq5", QB_KEY_BOOL, "true", 0, 1, NULL, "", NULL, "write Eq. (5) on the grids (quadrature)", 0,
+     QB_FIELD(td_ctx, eq5)},
+    QB_KEY_END};
+static const qb_key *const td_tables[] = {td_keys, qb_fgr_time_keys, NULL};
 
 static void td_free(void *v) {
   td_ctx *c = v;
@@ -55,26 +66,24 @@ static void td_free(void *v) {
   qb_free(c);
 }
 
-static void read_model(const qb_params *p, qb_two_dot *m) {
-  m->ens = ens_code[qb_param_enum(p, "model", "ensemble")];
-  m->N1 = qb_param_int(p, "model", "N1");
-  m->N2 = qb_param_int(p, "model", "N2");
-  m->g = qb_param_is_set(p, "model", "g") ? qb_param_real(p, "model", "g")
-                                          : qb_param_real(p, "model", "gamma") * (double)m->N1 / (double)m->N2;
-  m->lambda = qb_param_real(p, "model", "lambda");
-  m->eps0 = qb_param_real(p, "model", "eps0");
+/* The [model] keys into c->m and the path choice. */
+static void read_model(const qb_params *p, td_ctx *c) {
+  qb_param_fill(p, td_keys, c);
+  c->m.ens = ens_code[c->ens_index];
+  if (!qb_param_is_set(p, "model", "g")) c->m.g = c->gamma * (double)c->m.N1 / (double)c->m.N2;
 }
 
 static qb_status td_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
-  qb_two_dot m;
-  read_model(p, &m);
+  td_ctx c = {0};
+  read_model(p, &c);
+  const qb_two_dot m = c.m;
   /* validate and --dry-run refuse what a run would, naming the key. */
   if (m.ens == QB_GSE && (m.N1 % 2 || m.N2 % 2))
     return qb_param_fail(p, err, "model", m.N1 % 2 ? "N1" : "N2", "GSE counts states in Kramers pairs: must be even");
   QB_TRY(qb_two_dot_check(&m, err));
   QB_TRY(qb_fgr_times_check(p, qb_two_dot_time_unit(&m), err));
   double n = (double)(m.N1 + m.N2), N1 = (double)m.N1, nt = qb_fgr_times_count(p);
-  int paths = qb_param_enum(p, "model", "paths");
+  const int paths = c.paths;
   double el = m.ens == QB_GOE || m.N1 == 1 ? 8 : 16, nnz = 2 * N1 * (double)m.N2 + 3 * n;
   e->bytes = 24 * nnz;
   e->flops = 0;
@@ -98,9 +107,7 @@ static qb_status td_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
 static qb_status td_create(const qb_params *p, void **out, qb_layout *L, qb_err *err) {
   td_ctx *c = qb_calloc(1, sizeof *c);
   if (c == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "two_dot: out of memory");
-  read_model(p, &c->m);
-  c->paths = qb_param_enum(p, "model", "paths");
-  c->eq5 = qb_param_bool(p, "model", "theory_eq5");
+  read_model(p, c);
   qb_status st = qb_two_dot_check(&c->m, err);
   if (st == QB_OK) st = qb_fgr_times_create(p, qb_two_dot_time_unit(&c->m), &c->tm, err);
   if (st != QB_OK) {

@@ -29,6 +29,13 @@
  * disorder streams 0 .. 64; the typical states use qbath/dynobs.h's own purposes). */
 enum { PURPOSE_INITIAL = 0x4000 };
 
+/* What the scalar rows below are bound to (observe, a list, is read by hand). */
+typedef struct dyn_rows {
+  const char *initial, *op; /* [evolve] initial, operator */
+  qb_idx basis_state;
+  int site, samples;
+} dyn_rows;
+
 const qb_key qb_dynamics_keys[] = {
     {"evolve", "observe", QB_KEY_STRING_LIST, "", 0, -1, NULL, "", NULL,
      "time-domain observables: survival (P(t) of the initial state), survival_eig (the same "
@@ -41,22 +48,25 @@ const qb_key qb_dynamics_keys[] = {
     {"evolve", "initial", QB_KEY_STRING, "random", 0, -1, NULL, "", NULL,
      "initial state: random (complex Gaussian), neel (|udud...>, spins), basis (basis_state), "
      "a product state of u/d per site, site 0 first ('uudd...', spins), or a vector file "
-     "(name.npy; name.h5:/dataset of n reals or shape (n, 2) re, im)", 1},
+     "(name.npy; name.h5:/dataset of n reals or shape (n, 2) re, im)", 1,
+     QB_FIELD(dyn_rows, initial)},
     {"evolve", "operator", QB_KEY_STRING, "", 0, -1, NULL, "", NULL,
-     "autocorr and spectral: an operator named in [observables] (default: sigma^z at site)", 1},
+     "autocorr and spectral: an operator named in [observables] (default: sigma^z at site)", 1,
+     QB_FIELD(dyn_rows, op)},
     {"evolve", "basis_state", QB_KEY_INT, "0", 0, 1e18, NULL, "", NULL,
-     "initial = basis: index of the basis state", 1},
+     "initial = basis: index of the basis state", 1, QB_FIELD(dyn_rows, basis_state)},
     {"evolve", "site", QB_KEY_INT, "-1", -1, 1000, NULL, "", NULL,
-     "autocorr: site of sigma^z (-1: the chain's centre L/2)", 1},
+     "autocorr: site of sigma^z (-1: the chain's centre L/2)", 1, QB_FIELD(dyn_rows, site)},
     {"evolve", "typical_samples", QB_KEY_INT, "4", 1, 1e6, NULL, "", NULL,
-     "autocorr: random states of the typicality average per realization", 1},
+     "autocorr: random states of the typicality average per realization", 1,
+     QB_FIELD(dyn_rows, samples)},
     QB_KEY_END};
 
 /* [evolve] operator and the observables that need [observables] operators. */
-static qb_status read_operator(const qb_params *p, const qb_named_ops *ops, qb_dyn *d, qb_err *err) {
+static qb_status read_operator(const qb_params *p, const char *name, const qb_named_ops *ops,
+                               qb_dyn *d, qb_err *err) {
   d->ops = ops;
   d->op = -1;
-  const char *name = qb_param_str(p, "evolve", "operator");
   const int nops = ops ? ops->n : 0;
   if (name[0]) {
     d->op = ops ? qb_named_ops_find(ops, name) : -1;
@@ -74,9 +84,9 @@ static qb_status read_operator(const qb_params *p, const qb_named_ops *ops, qb_d
 
 /* [evolve] initial: a keyword, a product string of u/d, or a vector file (read here:
  * its length and norm are checked before any work). */
-static qb_status read_initial(const qb_params *p, int nsites, qb_idx dim, qb_dyn *d, qb_err *err) {
+static qb_status read_initial(const qb_params *p, const char *s, int nsites, qb_idx dim, qb_dyn *d,
+                              qb_err *err) {
   static const char *const words[] = {"random", "neel", "basis"};
-  const char *s = qb_param_str(p, "evolve", "initial");
   for (int i = 0; i < 3; i++)
     if (!strcmp(s, words[i])) d->initial = i;
   if (!strcmp(s, "random") || !strcmp(s, "basis")) return QB_OK;
@@ -109,6 +119,9 @@ static qb_status read_initial(const qb_params *p, int nsites, qb_idx dim, qb_dyn
 
 static qb_status dyn_read(const qb_params *p, int nsites, qb_idx dim, const qb_named_ops *ops,
                           qb_dyn *d, qb_err *err) {
+  dyn_rows r;
+  memset(&r, 0, sizeof r);
+  qb_param_fill(p, qb_dynamics_keys, &r);
   qb_idx n;
   char *const *obs = qb_param_strs(p, "evolve", "observe", &n);
   for (qb_idx i = 0; i < n; i++) {
@@ -125,7 +138,7 @@ static qb_status dyn_read(const qb_params *p, int nsites, qb_idx dim, const qb_n
                            "spectral, expect, diagonal, imbalance or magnetization",
                            obs[i]);
   }
-  QB_TRY(read_operator(p, ops, d, err));
+  QB_TRY(read_operator(p, r.op, ops, d, err));
   if (d->spectral) {
     if (nsites == 0 || qb_param_find(p, "spectral", "method") < 0)
       return qb_param_fail(p, err, "evolve", "observe", "spectral needs spins and [spectral] keys "
@@ -144,10 +157,10 @@ static qb_status dyn_read(const qb_params *p, int nsites, qb_idx dim, const qb_n
                            "[eigen]: method must be auto, dense or shift_invert, not none", what);
     qb_spectrum_obs_eigs_opts(p, &d->eo);
   }
-  QB_TRY(read_initial(p, nsites, dim, d, err));
-  d->basis_state = qb_param_int(p, "evolve", "basis_state");
-  d->site = (int)qb_param_int(p, "evolve", "site");
-  d->samples = (int)qb_param_int(p, "evolve", "typical_samples");
+  QB_TRY(read_initial(p, r.initial, nsites, dim, d, err));
+  d->basis_state = r.basis_state;
+  d->site = r.site;
+  d->samples = r.samples;
   if (nsites == 0 && d->autocorr)
     return qb_param_fail(p, err, "evolve", "observe", "autocorr needs spins (spin_chain)");
   if (nsites == 0 && (d->imbalance || d->magnetization))

@@ -7,37 +7,53 @@
 #include "qbath/alloc.h"
 #include "qbath/level_stats.h"
 
+/* What the [eigen] rows are bound to. */
+typedef struct eigen_rows {
+  qb_eigs_opts o;
+  int method;    /* index of the method's choice */
+  double window; /* dense path: middle fraction of the levels for <r> */
+} eigen_rows;
+
 const qb_key qb_eigen_keys[] = {
     {"eigen", "method", QB_KEY_ENUM, "auto", 0, -1, "auto|dense|shift_invert|none", "", NULL,
-     "eigenpairs by dense ED, by shift-invert, dense up to dense_max_dim, or none", 1},
+     "eigenpairs by dense ED, by shift-invert, dense up to dense_max_dim, or none", 1,
+     QB_FIELD(eigen_rows, method)},
     {"eigen", "nev", QB_KEY_INT, "50", 3, 100000, NULL, "", NULL,
-     "eigenpairs nearest the target (shift-invert <r>; entropies on both paths)", 1},
+     "eigenpairs nearest the target (shift-invert <r>; entropies on both paths)", 1,
+     QB_FIELD(eigen_rows, o.nev)},
     {"eigen", "target", QB_KEY_REAL, "0.5", 0, 1, NULL, "", NULL,
-     "target energy density eps: sigma = E_min + eps (E_max - E_min)", 1},
+     "target energy density eps: sigma = E_min + eps (E_max - E_min)", 1,
+     QB_FIELD(eigen_rows, o.target)},
     {"eigen", "window", QB_KEY_REAL, "0.5", 0, 1, NULL, "", NULL,
-     "dense path: middle fraction of all levels used for the gap ratio", 1},
+     "dense path: middle fraction of all levels used for the gap ratio", 1,
+     QB_FIELD(eigen_rows, window)},
     {"eigen", "dense_max_dim", QB_KEY_INT, "3000", 1, 100000, NULL, "", NULL,
-     "method = auto: dense ED up to this dimension, shift-invert above", 0},
+     "method = auto: dense ED up to this dimension, shift-invert above", 0,
+     QB_FIELD(eigen_rows, o.dense_max_dim)},
     {"eigen", "tol", QB_KEY_REAL, "1e-12", 0, 1e-3, NULL, "", NULL,
-     "ARPACK relative tolerance of the shift-invert eigenvalues", 0},
+     "ARPACK relative tolerance of the shift-invert eigenvalues", 0, QB_FIELD(eigen_rows, o.tol)},
     QB_KEY_END};
 
 static const qb_eigs_method methods[] = {QB_EIGS_AUTO, QB_EIGS_DENSE, QB_EIGS_SHIFT_INVERT};
 enum { METHOD_NONE = 3 }; /* index of "none" in the method enum */
 
-int qb_spectrum_obs_enabled(const qb_params *p) {
-  return qb_param_enum(p, "eigen", "method") != METHOD_NONE;
+static eigen_rows read_rows(const qb_params *p) {
+  eigen_rows r;
+  memset(&r, 0, sizeof r);
+  qb_eigs_defaults(&r.o);
+  qb_param_fill(p, qb_eigen_keys, &r);
+  r.o.method = r.method == METHOD_NONE ? QB_EIGS_AUTO : methods[r.method];
+  return r;
 }
 
+int qb_spectrum_obs_enabled(const qb_params *p) { return read_rows(p).method != METHOD_NONE; }
+
+qb_idx qb_spectrum_obs_nev(const qb_params *p) { return read_rows(p).o.nev; }
+
 static void opts_from_params(const qb_params *p, qb_eigs_opts *o, double *window) {
-  qb_eigs_defaults(o);
-  int m = (int)qb_param_enum(p, "eigen", "method");
-  o->method = m == METHOD_NONE ? QB_EIGS_AUTO : methods[m];
-  o->nev = (qb_idx)qb_param_int(p, "eigen", "nev");
-  o->target = qb_param_real(p, "eigen", "target");
-  o->dense_max_dim = (qb_idx)qb_param_int(p, "eigen", "dense_max_dim");
-  o->tol = qb_param_real(p, "eigen", "tol");
-  *window = qb_param_real(p, "eigen", "window");
+  const eigen_rows r = read_rows(p);
+  *o = r.o;
+  *window = r.window;
 }
 
 void qb_spectrum_obs_eigs_opts(const qb_params *p, qb_eigs_opts *o) {
