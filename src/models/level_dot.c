@@ -27,7 +27,6 @@
 #include "models/shared/fgr_times.h"
 
 static const qb_ensemble ens_code[] = {QB_GUE, QB_GOE, QB_GSE, QB_POISSON};
-enum { PATH_EIG = 0, PATH_PROP = 1, PATH_BOTH = 2 };
 
 typedef struct ld_ctx {
   qb_level_dot m;
@@ -99,7 +98,7 @@ static qb_status ld_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   if (m.ens == QB_GSE && m.N % 2) return qb_param_fail(p, err, "model", "N", "GSE needs an even N (2 x Kramers pairs)");
   if (m.repr == QB_LD_DENSE && m.window > 0)
     return qb_param_fail(p, err, "model", "window", "only the chain and unfolded representations use a window");
-  if (m.repr == QB_LD_UNFOLDED && c.paths != PATH_EIG)
+  if (m.repr == QB_LD_UNFOLDED && c.paths != QB_FGR_PATH_EIG)
     return qb_param_fail(p, err, "model", "paths",
                          "the unfolded representation has no finite Hamiltonian to propagate: use paths = eig");
   if (m.repr == QB_LD_UNFOLDED && m.window > 0 && m.window < 8)
@@ -115,18 +114,18 @@ static qb_status ld_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
     e->bytes = 8 * K * 12;
     e->flops = 30 * 2.25 * K * K + 6 * 8 * K * K;
   } else if (m.repr == QB_LD_DENSE) {
-    e->bytes = 16 * n * n * (paths == PATH_EIG ? 2.2 : 3.5);
+    e->bytes = 16 * n * n * (paths == QB_FGR_PATH_EIG ? 2.2 : 3.5);
     e->flops = (m.ens == QB_GOE ? 4.0 : 16.0) * n * n * n;
   } else {
     e->bytes = 8 * n * 8;
-    e->flops = paths == PATH_PROP ? 0 : 45 * M * n * 3;
+    e->flops = paths == QB_FGR_PATH_PROP ? 0 : 45 * M * n * 3;
   }
-  if (paths != PATH_PROP) e->flops += 20 * M * nt;
-  if (paths != PATH_EIG) {
+  if (paths != QB_FGR_PATH_PROP) e->flops += 20 * M * nt;
+  if (paths != QB_FGR_PATH_EIG) {
     /* Chebyshev order ~ spectral half-width (2 lambda) x t_max, t_max = 2 N tau_max / lambda. */
     double order = 4 * n * qb_fgr_times_tau_max(p, qb_level_dot_time_unit(&m)) + 100;
     double nnz = m.repr == QB_LD_DENSE ? n * n : 3 * n;
-    e->flops += order * nnz * 8 * (paths == PATH_PROP ? 2 : 1);
+    e->flops += order * nnz * 8 * (paths == QB_FGR_PATH_PROP ? 2 : 1);
   }
   e->ctx_bytes = 8 * 6 * nt;
   return QB_OK;
@@ -158,10 +157,10 @@ static qb_status ld_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   }
   qb_layout_add_axis(L, "tau", c->tm.nlin, c->tm.tau_lin, "tau = t / (2 pi nu), linear grid");
   qb_layout_add_axis(L, "tau_log", c->tm.nlog, c->tm.tau_log, "tau = t / (2 pi nu), logarithmic grid");
-  int eig = c->paths != PATH_PROP;
+  int eig = c->paths != QB_FGR_PATH_PROP;
   c->off_P = qb_layout_add(L, "P", c->tm.nlin, "tau", eig ? "survival P(tau) from eigenpairs" : "survival P(tau) by propagation", 0);
   c->off_Plog = qb_layout_add(L, "P_log", c->tm.nlog, "tau_log", "survival P(tau) on the log grid", 0);
-  c->off_Pprop = c->paths == PATH_BOTH ? qb_layout_add(L, "P_prop", c->tm.nlin, "tau", "survival P(tau) by propagation", 0) : -1;
+  c->off_Pprop = c->paths == QB_FGR_PATH_BOTH ? qb_layout_add(L, "P_prop", c->tm.nlin, "tau", "survival P(tau) by propagation", 0) : -1;
   c->off_ipr = eig ? qb_layout_add(L, "P_res_ipr", 1, NULL, "P_res = sum_a w_a^2 (infinite-time average)", 1) : -1;
   c->off_late = eig ? qb_layout_add(L, "P_res_late", 1, NULL, "mean of P over the late-time window", 1) : -1;
   c->off_weight = eig ? qb_layout_add(L, "weight", 1, NULL, "spectral weight inside the eigenpair window (1: all)", 0) : -1;
@@ -190,7 +189,8 @@ static qb_status ld_create(const qb_params *p, void **out, qb_layout *L, qb_err 
 }
 
 /* Eigenpair path: P on both grids, P_res two ways, the window's weight. */
-static qb_status realize_eig(const ld_ctx *c, qb_level_dot_key k, int nt, double *row, qb_err *err) {
+static qb_status realize_eig(const void *ctx, qb_level_dot_key k, int nt, double *row, qb_err *err) {
+  const ld_ctx *c = ctx;
   qb_idx M = qb_level_dot_measure_size(&c->m), cnt = 0;
   double *E = qb_malloc(sizeof(double) * (size_t)M), *w = qb_malloc(sizeof(double) * (size_t)M);
   qb_status st = E && w ? qb_level_dot_measure(&c->m, k, nt, E, w, &cnt, err)
@@ -217,12 +217,9 @@ static qb_status ld_build(const void *m, qb_level_dot_key k, qb_csr **A, double 
 
 static qb_status ld_realize(const void *ctx, const qb_task *t, double *row, qb_err *err) {
   const ld_ctx *c = ctx;
-  qb_level_dot_key k = {t->seed, t->point, t->realization};
-  if (c->paths != PATH_PROP) QB_TRY(realize_eig(c, k, t->nthreads > 0 ? t->nthreads : 1, row, err));
-  if (c->paths == PATH_EIG) return QB_OK;
-  double *lin = c->paths == PATH_BOTH ? row + c->off_Pprop : row + c->off_P;
-  return qb_fgr_times_propagate(&c->tm, ld_build, &c->m, k, 1, lin,
-                                c->paths == PATH_PROP ? row + c->off_Plog : NULL, err);
+  const qb_fgr_times_paths r = {c->paths, realize_eig, ld_build, &c->m, 1,
+                                c->off_P, c->off_Plog, c->off_Pprop};
+  return qb_fgr_times_realize(&c->tm, &r, c, t, row, err);
 }
 
 /* Derived: P_off at the minimum of the mean curve, P_pl, and their ratio with the

@@ -23,7 +23,6 @@
 #include "models/shared/fgr_times.h"
 
 static const qb_ensemble ens_code[] = {QB_GUE, QB_GOE, QB_GSE, QB_POISSON};
-enum { PATH_EIG = 0, PATH_PROP = 1, PATH_BOTH = 2 };
 
 typedef struct td_ctx {
   qb_two_dot m;
@@ -87,7 +86,7 @@ static qb_status td_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   double el = m.ens == QB_GOE || m.N1 == 1 ? 8 : 16, nnz = 2 * N1 * (double)m.N2 + 3 * n;
   e->bytes = 24 * nnz;
   e->flops = 0;
-  if (paths != PATH_PROP) {
+  if (paths != QB_FGR_PATH_PROP) {
     /* Dense ED dominates: ~4 n^3 (real) or ~16 n^3 (complex); then N1 n per time. Memory:
      * the matrix plus the divide-and-conquer workspace, dsyevd 1 + 6n + 2n^2 doubles (3 n^2
      * elements in all), zheevd 2n^2 complex + 2n^2 doubles (4 n^2); measured at n = 1220
@@ -95,10 +94,10 @@ static qb_status td_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
     e->bytes += el * n * n * (el == 8 ? 3.0 : 4.0) + 16 * N1 * n;
     e->flops += (el == 8 ? 4.0 : 16.0) * n * n * n + 8 * N1 * n * nt;
   }
-  if (paths != PATH_EIG) {
+  if (paths != QB_FGR_PATH_EIG) {
     /* Chebyshev order ~ half-width (~2 lambda) x t_max = 2 N2 tau_max / lambda; O(N1 N2) per matvec. */
     double order = 4 * (double)m.N2 * qb_fgr_times_tau_max(p, qb_two_dot_time_unit(&m)) + 100;
-    e->flops += order * nnz * 8 * (paths == PATH_PROP ? 2 : 1);
+    e->flops += order * nnz * 8 * (paths == QB_FGR_PATH_PROP ? 2 : 1);
   }
   e->ctx_bytes = 8 * 6 * nt;
   return QB_OK;
@@ -117,11 +116,11 @@ static qb_status td_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   qb_idx nlin = c->tm.nlin, nlog = c->tm.nlog;
   qb_layout_add_axis(L, "tau", nlin, c->tm.tau_lin, "tau = t / (2 pi nu_2), nu_2 = N2 / (pi lambda), linear grid");
   qb_layout_add_axis(L, "tau_log", nlog, c->tm.tau_log, "tau = t / (2 pi nu_2), logarithmic grid");
-  int eig = c->paths != PATH_PROP;
+  int eig = c->paths != QB_FGR_PATH_PROP;
   c->off_P = qb_layout_add(L, "P_res", nlin, "tau",
                            eig ? "P_res(tau) of Eq. (9) from eigenpairs" : "P_res(tau) of Eq. (9) by propagation", 0);
   c->off_Plog = qb_layout_add(L, "P_res_log", nlog, "tau_log", "P_res(tau) on the log grid", 0);
-  c->off_Pprop = c->paths == PATH_BOTH ? qb_layout_add(L, "P_res_prop", nlin, "tau", "P_res(tau) by propagation", 0) : -1;
+  c->off_Pprop = c->paths == QB_FGR_PATH_BOTH ? qb_layout_add(L, "P_res_prop", nlin, "tau", "P_res(tau) by propagation", 0) : -1;
   c->off_ipr = eig ? qb_layout_add(L, "P_res_ipr", 1, NULL, "sum_a |V_0a|^2 sum_{i in dot 1} |V_ia|^2 (infinite-time average)", 1) : -1;
   c->off_late = eig ? qb_layout_add(L, "P_res_late", 1, NULL, "mean of P_res over the late-time window", 1) : -1;
   qb_layout_add_theory(L, "P_res_eq4", 1, NULL, "Micklitz et al. 2022 Eq. (4) at gamma = g N2/N1");
@@ -138,7 +137,8 @@ static qb_status td_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   return QB_OK;
 }
 
-static qb_status realize_eig(const td_ctx *c, qb_level_dot_key k, int nt, double *row, qb_err *err) {
+static qb_status realize_eig(const void *ctx, qb_level_dot_key k, int nt, double *row, qb_err *err) {
+  const td_ctx *c = ctx;
   qb_idx n = c->m.N1 + c->m.N2;
   double *E = qb_malloc(sizeof(double) * (size_t)n), *late = qb_malloc(sizeof(double) * (size_t)c->tm.nlate);
   qb_cplx *amp = qb_malloc(sizeof(qb_cplx) * (size_t)(c->m.N1 * n));
@@ -166,12 +166,9 @@ static qb_status td_build(const void *m, qb_level_dot_key k, qb_csr **A, double 
 
 static qb_status td_realize(const void *ctx, const qb_task *t, double *row, qb_err *err) {
   const td_ctx *c = ctx;
-  qb_level_dot_key k = {t->seed, t->point, t->realization};
-  if (c->paths != PATH_PROP) QB_TRY(realize_eig(c, k, t->nthreads > 0 ? t->nthreads : 1, row, err));
-  if (c->paths == PATH_EIG) return QB_OK;
-  double *lin = c->paths == PATH_BOTH ? row + c->off_Pprop : row + c->off_P;
-  return qb_fgr_times_propagate(&c->tm, td_build, &c->m, k, c->m.N1, lin,
-                                c->paths == PATH_PROP ? row + c->off_Plog : NULL, err);
+  const qb_fgr_times_paths r = {c->paths, realize_eig, td_build, &c->m, c->m.N1,
+                                c->off_P, c->off_Plog, c->off_Pprop};
+  return qb_fgr_times_realize(&c->tm, &r, c, t, row, err);
 }
 
 static qb_status td_theory(const void *ctx, double *out, qb_err *err) {

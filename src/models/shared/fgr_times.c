@@ -126,3 +126,14 @@ qb_status qb_fgr_times_propagate(const qb_fgr_times *g, qb_fgr_times_build build
   }
   return QB_OK;
 }
+
+qb_status qb_fgr_times_realize(const qb_fgr_times *g, const qb_fgr_times_paths *r,
+                               const void *ctx, const qb_task *t, double *row, qb_err *err) {
+  const qb_level_dot_key k = {t->seed, t->point, t->realization};
+  if (r->paths != QB_FGR_PATH_PROP)
+    QB_TRY(r->eig(ctx, k, t->nthreads > 0 ? t->nthreads : 1, row, err));
+  if (r->paths == QB_FGR_PATH_EIG) return QB_OK;
+  double *lin = row + (r->paths == QB_FGR_PATH_BOTH ? r->off_Pprop : r->off_P);
+  return qb_fgr_times_propagate(g, r->build, r->model, k, r->nres, lin,
+                                r->paths == QB_FGR_PATH_PROP ? row + r->off_Plog : NULL, err);
+}
