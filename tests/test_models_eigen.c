@@ -145,12 +145,52 @@ static void test_one_diagonalization(void) {
   qb_free(r), qb_free(s), qb_free(w), qb_free(sw);
 }
 
+/* [eigen] entanglement_cut: cut = L/2 is the default (bitwise the same rows); one site in a
+ * sector state has a diagonal 2 x 2 reduced matrix (two 1 x 1 blocks), so 0 < S <= ln 2,
+ * while the half chain of the same volume-law states is above 1; cut = L is refused at
+ * the key. */
+static void test_entanglement_cut(void) {
+  char h5[3][600], text[2048], name[64];
+  const char *cut[3] = {"", "entanglement_cut = 5\n", "entanglement_cut = 1\n"};
+  qb_err err;
+  for (int k = 0; k < 3; k++) {
+    snprintf(name, sizeof name, "chain_cut%d.h5", k);
+    ct_path(h5[k], sizeof h5[k], name);
+    snprintf(text, sizeof text,
+             "[run]\nseed = 77\nrealizations = 3\n[model]\ntype = spin_chain\nL = 10\n"
+             "n_up = 5\nW = 1\nterms = XX:0.25*J, YY:0.25*J, ZZ:0.25*J, Z:0.5*W:uniform\n"
+             "[eigen]\nnev = 20\nentanglement = true\n%smethod = dense\n[output]\nfile = %s\n",
+             cut[k], h5[k]);
+    snprintf(name, sizeof name, "chain_cut%d.ini", k);
+    QB_ASSERT_OK(run_text(name, text, &err), &err);
+  }
+  qb_idx n0, n1, n2;
+  double *a = read_rows(h5[0], "s_vn", &n0), *b = read_rows(h5[1], "s_vn", &n1),
+         *c = read_rows(h5[2], "s_vn", &n2);
+  CU_ASSERT_EQUAL_FATAL(n0, 3);
+  CU_ASSERT_EQUAL_FATAL(n1, 3);
+  CU_ASSERT_EQUAL_FATAL(n2, 3);
+  for (qb_idx r = 0; r < 3; r++) {
+    CU_ASSERT_EQUAL(memcmp(&a[r], &b[r], sizeof a[r]), 0);
+    CU_ASSERT(c[r] > 0 && c[r] <= log(2.0) + 1e-12);
+    CU_ASSERT(a[r] > 1.0);
+  }
+  qb_free(a), qb_free(b), qb_free(c);
+  snprintf(text, sizeof text, CHAIN, "dense", h5[0]);
+  char *p = strstr(text, "nev = 20");
+  memmove(p + 22, p + 8, strlen(p + 8) + 1); /* room for the key in place of nev's 8 */
+  memcpy(p, "entanglement_cut = 10\n", 22);
+  CU_ASSERT_EQUAL(run_text("chain_cut_bad.ini", text, &err), QB_ERR_INPUT);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "entanglement_cut"));
+}
+
 int main(void) {
   const qb_test_case cases[] = {
       {"dense = shift-invert on the same realizations", test_dense_equals_shift_invert},
       {"shift-invert gap ratio at weak disorder", test_shift_invert_gap_ratio},
       {"nev above the dimension is refused", test_nev_too_large},
       {"one diagonalization per realization", test_one_diagonalization},
+      {"entanglement cut: default, one site, refused at L", test_entanglement_cut},
       {NULL, NULL},
   };
   return qb_test_main("models_eigen", cases);

@@ -20,16 +20,28 @@
  * A bipartition of a basis into subsystem A and its complement B: basis index i is the
  * product state |a_i>_A |b_i>_B. Built once, applied to many states. The reduced density
  * matrix of the smaller side is formed as rho = M M^H, M[a][b] = psi(a, b) (one BLAS
- * syrk/herk), and diagonalized; entropies use the natural logarithm. */
+ * syrk/herk), and diagonalized; entropies use the natural logarithm.
+ *
+ * In an S^z sector (n_up spins up) psi(a, b) vanishes unless a has k and b has n_up - k
+ * spins up, so M and rho are block diagonal in k: one block per k, of dimension
+ * binom(|A|, k) x binom(L - |A|, n_up - k). The blocks hold exactly dim amplitudes, so the
+ * entropy of a sector state never forms the 2^L product space (at L = 28, n_up = 14 the
+ * half-chain M is 40 M entries instead of 268 M). Product spaces have one block. */
 typedef struct qb_bipartition {
   qb_idx dim;       /* basis dimension */
   qb_idx da, db;    /* dimensions of A and B (product spaces: 2^|A|, ...) */
-  qb_idx *ia, *ib;  /* size dim: the A and B labels of basis state i */
+  int nblocks;      /* 1, or one per number of up spins in A (sectors) */
+  qb_idx *bda, *bdb; /* size nblocks: each block's A and B dimensions */
+  int *blk;         /* size dim: the block of basis state i (NULL when nblocks = 1) */
+  qb_idx *ia, *ib;  /* size dim: the A and B labels of basis state i within its block */
 } qb_bipartition;
 
+/* Bytes qb_eigobs_entanglement allocates for one state of P (the memory estimate's term). */
+size_t qb_eigobs_entanglement_bytes(const qb_bipartition *P, qb_dtype dtype);
+
 /* Spin sites in `sites` (bit j = site j) form A; B is a spin basis (full or an S^z sector,
- * whose states then cover only part of the product space — fine: missing states have zero
- * amplitude). A must be a non-empty proper subset of the L sites. */
+ * which is then split into blocks as above). A must be a non-empty proper subset of the L
+ * sites. */
 qb_status qb_eigobs_bipartition_sites(const qb_spin_basis *B, uint64_t sites, qb_bipartition **out,
                                qb_err *err);
 

@@ -1,6 +1,9 @@
 /* qbath/eigs.h — k eigenpairs of a Hermitian operator nearest a target energy.
  *
- * Two methods, same outputs: dense ED (LAPACK, all eigenpairs, the k nearest kept) below
+ * Three methods, same outputs: the polynomial filter of qbath/filter.h (QB_EIGS_FILTER: no
+ * factorization; a density target takes sigma from the ARPACK extremal eigenvalues as
+ * shift-invert does; method auto falls back to it when the factor is refused for
+ * factor.mem_limit), dense ED (LAPACK, all eigenpairs, the k nearest kept) below
  * a size threshold, and ARPACK shift-invert above it: Lanczos/Arnoldi on
  * (H - sigma)^{-1}, whose largest eigenvalues 1/(E - sigma) belong to the E nearest sigma,
  * with H - sigma factorized once by a qb_factor backend (UMFPACK by default). Real
@@ -31,7 +34,8 @@
 typedef enum {
   QB_EIGS_AUTO = 0,        /* dense when dim <= dense_max_dim, else shift-invert */
   QB_EIGS_DENSE = 1,       /* LAPACK on the dense matrix */
-  QB_EIGS_SHIFT_INVERT = 2 /* ARPACK mode 3 with a sparse factorization */
+  QB_EIGS_SHIFT_INVERT = 2, /* ARPACK mode 3 with a sparse factorization */
+  QB_EIGS_FILTER = 3       /* polynomial filter + Lanczos, no factorization (qbath/filter.h) */
 } qb_eigs_method;
 
 typedef struct qb_eigs_opts {
@@ -84,8 +88,9 @@ qb_eigs_result *qb_eigs_result_free(qb_eigs_result *r);
 qb_status qb_eigs_csr(const qb_csr *A, const qb_eigs_opts *o, qb_factor **cache,
                       qb_eigs_result **out, qb_err *err);
 
-/* Same for an operator: a CSR op goes to qb_eigs_csr; other operator types need their CSR
- * form first (QB_ERR_UNSUPPORTED names the type). */
+/* Same for an operator: a CSR op goes to qb_eigs_csr; with method QB_EIGS_FILTER any real
+ * operator goes to qb_filter_eigs (qbath/filter.h: applies only, no CSR form needed); other
+ * operator types with other methods need their CSR form first (QB_ERR_UNSUPPORTED). */
 qb_status qb_eigs_op(const qb_op *H, const qb_eigs_opts *o, qb_factor **cache,
                      qb_eigs_result **out, qb_err *err);
 

@@ -8,9 +8,10 @@
  * Disorder: term t draws from the Philox stream (seed, point, realization, 1 + t).
  *
  * Observables (spectrum_obs.h: dense ED or shift-invert by [eigen] method): the gap ratio,
- * the spectrum's bounds e_min, e_max, and with [eigen] entanglement = true the half-chain
- * entanglement entropy (sites 0 .. L/2 - 1) averaged over the nev eigenstates nearest the
- * target energy density. [eigen] method = none skips them. Time domain ([evolve] observe,
+ * the spectrum's bounds e_min, e_max, and with [eigen] entanglement = true the
+ * entanglement entropy of sites 0 .. cut - 1 ([eigen] entanglement_cut, the half chain L/2
+ * by default) averaged over the nev eigenstates nearest the target energy density; in a
+ * sector it is computed block by block and never forms the 2^L space (qbath/eigobs.h). [eigen] method = none skips them. Time domain ([evolve] observe,
  * models/shared/dynamics.h): survival probability of a random, Neel or basis state, its
  * imbalance and local magnetizations, and the infinite-temperature sigma^z autocorrelation
  * on the [evolve] time grid, and its spectral function ([evolve] observe = spectral;
@@ -46,10 +47,11 @@ typedef struct sc_ctx {
   int n_up;               /* magnetization sector (-1: the full space) */
   int op_mode;            /* [model] operator: OP_CSR, OP_MATRIX_FREE, OP_AUTO */
   int entropy;            /* [eigen] entanglement */
+  int cut;                /* [eigen] entanglement_cut: sites 0 .. cut - 1 (0: L/2) */
   qb_terms terms;         /* the parsed [model] terms (qbath/terms.h) */
   qb_named_ops ops;       /* [observables] NAME = terms */
   qb_spin_basis *basis;
-  qb_bipartition *half;   /* sites 0 .. L/2 - 1 (NULL without entanglement) */
+  qb_bipartition *half;   /* sites 0 .. cut - 1, cut = L/2 by default (NULL without entanglement) */
   qb_spectrum_obs obs;
   qb_dyn dyn;             /* time-domain observables */
   int eigen;              /* the [eigen] observables are computed */
@@ -78,8 +80,11 @@ static const qb_key sc_keys[] = {
     {"model", "W", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "parameter usable in terms (disorder)", 1},
     {"model", "g", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "parameter usable in terms", 1},
     {"eigen", "entanglement", QB_KEY_BOOL, "false", 0, 1, NULL, "", NULL,
-     "half-chain entanglement entropy of the nev eigenstates nearest the target", 1,
+     "entanglement entropy of the nev eigenstates nearest the target (cut: entanglement_cut)", 1,
      QB_FIELD(sc_ctx, entropy)},
+    {"eigen", "entanglement_cut", QB_KEY_INT, "0", 0, QB_SPIN_MAX_SITES - 1, NULL, "", NULL,
+     "subsystem A of the entanglement entropy: sites 0 .. cut - 1 (0: the half chain, L/2)", 1,
+     QB_FIELD(sc_ctx, cut)},
     QB_KEY_END};
 static const qb_key *const sc_tables[] = {sc_keys, qb_eigen_keys, qb_evolve_keys, qb_dynamics_keys,
                                           qb_spectral_keys, qb_state_out_keys, qb_named_ops_keys,
@@ -144,6 +149,8 @@ static qb_status sc_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   e->bytes = e->flops = e->ctx_bytes = 0;
   const int n_up = c.n_up;
   if (n_up > c.L) return qb_param_fail(p, err, "model", "n_up", "must be at most L = %d", c.L);
+  if (c.cut >= c.L)
+    return qb_param_fail(p, err, "eigen", "entanglement_cut", "must be below L = %d", c.L);
   double dim = sector_dim(c.L, n_up), nnz, csr_bytes;
   if (qb_spectrum_obs_enabled(p) && (double)qb_spectrum_obs_nev(p) > dim)
     return qb_param_fail(p, err, "eigen", "nev", "exceeds the Hilbert-space dimension %.0f", dim);
@@ -197,7 +204,8 @@ static qb_status sc_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   else if (st == QB_OK) st = qb_spin_basis_create_lean(c->L, n_up, &c->basis, err);
   const int entropy = c->entropy;
   if (st == QB_OK && entropy)
-    st = qb_eigobs_bipartition_sites(c->basis, (UINT64_C(1) << (c->L / 2)) - 1, &c->half, err);
+    st = qb_eigobs_bipartition_sites(c->basis, (UINT64_C(1) << (c->cut > 0 ? c->cut : c->L / 2)) - 1,
+                                     &c->half, err);
   if (st == QB_OK) st = qb_spectrum_obs_init(p, entropy, c->basis->dim, qb_terms_complex(&c->terms),
                                                  &c->ops, &c->obs, L, err);
   if (st == QB_OK) st = qb_dynamics_layout(&c->dyn, L, err);

@@ -1,6 +1,7 @@
 /* eigs.c — k eigenpairs nearest a target (qbath/eigs.h): options, dispatch and dense ED.
- * The ARPACK loops are in eigs_arpack.c, the result object and its finishing in
- * eigs_result.c (both call down into eigs_result.c, never into each other). */
+ * The ARPACK loops are in eigs_arpack.c, the polynomial filter in filter*.c, the result
+ * object and its finishing in eigs_result.c (all call down into eigs_result.c, never into
+ * each other). */
 #include "qbath/eigs.h"
 
 #include <cblas.h>
@@ -9,6 +10,7 @@
 
 #include "qbath/alloc.h"
 #include "qbath/dense.h"
+#include "qbath/filter.h"
 #include "solve/eigs_internal.h"
 
 void qb_eigs_defaults(qb_eigs_opts *o) {
@@ -63,6 +65,26 @@ static qb_status eigs_dense(const qb_csr *A, const qb_eigs_opts *o, qb_eigs_resu
   return st;
 }
 
+/* The polynomial filter (qbath/filter.h) on A's operator view. A density target takes its
+ * extremal eigenvalues from the same ARPACK run as shift-invert, so both paths aim at the
+ * same sigma and return the same pairs. */
+static qb_status eigs_filter(const qb_csr *A, const qb_eigs_opts *o, qb_eigs_result **out,
+                             qb_err *err) {
+  qb_eigs_opts fo = *o;
+  double t0 = qb_eigs_now();
+  if (fo.target_is_density && !fo.have_bounds) {
+    QB_TRY(qb_eigs_bounds(A, fo.bounds_tol, fo.seed, &fo.emin, &fo.emax, err));
+    fo.have_bounds = 1;
+  }
+  double tb = qb_eigs_now() - t0;
+  qb_op *H = NULL;
+  QB_TRY(qb_op_from_csr((qb_csr *)A, 0, &H, err));
+  qb_status st = qb_filter_eigs(H, &fo, NULL, out, NULL, err);
+  qb_op_free(H);
+  if (st == QB_OK) (*out)->t_bounds += tb;
+  return st;
+}
+
 static qb_status check_request(const qb_csr *A, const qb_eigs_opts *o, qb_err *err) {
   if (A->nrows != A->ncols)
     return QB_FAIL(err, QB_ERR_DIM, "eigs: matrix is %ld x %ld, not square", (long)A->nrows,
@@ -89,8 +111,14 @@ qb_status qb_eigs_csr(const qb_csr *A, const qb_eigs_opts *o, qb_factor **cache,
   if (m == QB_EIGS_SHIFT_INVERT && o->nev + 2 >= A->nrows)
     return QB_FAIL(err, QB_ERR_INPUT, "eigs: shift-invert needs nev + 2 < dim (nev = %ld, dim "
                    "= %ld); use the dense method", (long)o->nev, (long)A->nrows);
-  qb_status st = m == QB_EIGS_DENSE ? eigs_dense(A, o, out, err)
-                                    : qb_eigs_shift_invert(A, o, cache, out, err);
+  qb_status st = m == QB_EIGS_DENSE    ? eigs_dense(A, o, out, err)
+                 : m == QB_EIGS_FILTER ? eigs_filter(A, o, out, err)
+                                       : qb_eigs_shift_invert(A, o, cache, out, err);
+  /* auto past the factorization wall: the factor refused for o->factor.mem_limit (or its
+   * allocation failed), so the filter, which needs no factor, takes over */
+  if (st == QB_ERR_NOMEM && o->method == QB_EIGS_AUTO && m == QB_EIGS_SHIFT_INVERT &&
+      o->factor.mem_limit > 0 && A->dtype == QB_REAL)
+    st = eigs_filter(A, o, out, err);
   if (st == QB_OK) (*out)->t_total = qb_eigs_now() - t0;
   return st;
 }
@@ -98,6 +126,8 @@ qb_status qb_eigs_csr(const qb_csr *A, const qb_eigs_opts *o, qb_factor **cache,
 qb_status qb_eigs_op(const qb_op *H, const qb_eigs_opts *o, qb_factor **cache,
                      qb_eigs_result **out, qb_err *err) {
   if (!strcmp(H->type->name, "csr")) return qb_eigs_csr(H->impl, o, cache, out, err);
+  /* the filter needs only applies; it fills H's bounds cache (a cache, not H itself) */
+  if (o && o->method == QB_EIGS_FILTER) return qb_filter_eigs((qb_op *)H, o, NULL, out, NULL, err);
   return QB_FAIL(err, QB_ERR_UNSUPPORTED, "eigs: operator type '%s' has no CSR form here; "
                  "assemble it as CSR first", H->type->name);
 }

@@ -1,4 +1,4 @@
-/* eigs_internal.h — helpers of eigs.c and eigs_arpack.c, defined in eigs_result.c (not public API). */
+/* eigs_internal.h — helpers of eigs.c, eigs_arpack.c and filter.c, defined in eigs_result.c (not public API). */
 #ifndef QBATH_SOLVE_EIGS_INTERNAL_H
 #define QBATH_SOLVE_EIGS_INTERNAL_H
 
@@ -11,6 +11,8 @@ qb_status qb_eigs_result_alloc(qb_idx dim, qb_idx nev, qb_dtype dtype, int vecto
 qb_idx qb_eigs_window(const double *w, qb_idx n, qb_idx nev, double sigma);
 /* Sort, phase convention, residuals and orthogonality of a filled result. */
 qb_status qb_eigs_finish(const qb_csr *A, qb_eigs_result *r, qb_err *err);
+/* The same for an operator (the filter path, which needs no CSR form). */
+qb_status qb_eigs_finish_op(const qb_op *H, qb_eigs_result *r, qb_err *err);
 /* ARPACK mode 3 on (A - sigma)^{-1} (eigs_arpack.c). */
 qb_status qb_eigs_shift_invert(const qb_csr *A, const qb_eigs_opts *o, qb_factor **cache,
                                qb_eigs_result **out, qb_err *err);
