@@ -5,6 +5,7 @@
  * the estimate is within 1.5x of the measured peak (resident set) of a rows-dominated
  * run; the same for random_matrix, whose rows (histogram, survival curve) were once
  * counted as one value. Checked through the qbath binary (exit statuses, ru_maxrss). */
+#include <math.h>
 #include <stdarg.h>
 #include <sys/resource.h>
 
@@ -183,6 +184,129 @@ static void test_model_estimate_vs_peak(void) {
   estimate_vs_peak(in, "random_matrix");
 }
 
+/* ---- every model: its row counted, its estimate within 1.5x of its peak -------------- */
+
+/* The [emft] eta table kept small (log g in [-5, 3], coarse): the cases' couplings stay
+ * inside it, and building it takes a fraction of a second. */
+#define SMALL_TABLE "[emft]\ntable_step = 0.5\ntable_lmin = -5\ntable_lmax = 3\n"
+#define CHAIN "n_up = 6\nW = 1\nterms = XX:0.25, YY:0.25, ZZ:0.25, Z:0.5*W:uniform\n"
+
+/* One input body per case (after [model] type = MODEL; "%s" is the test directory). The
+ * first case of each model is also run for its peak: sized so that the model's own memory
+ * is a visible part of the peak (the process alone holds ~20 MiB), a second or two each;
+ * the others vary the keys that change a model's row. */
+typedef struct {
+  const char *model, *body;
+  int realizations;
+} model_case;
+static const model_case CASES[] = {
+    {"toy", "samples = 30\n", 200000},
+    {"level_dot", "N = 700\nrepresentation = dense\n[evolve]\nsamples = 50\nlog_samples = 10\n", 1},
+    {"level_dot", "N = 100\npaths = both\n[evolve]\nsamples = 50\nlog_samples = 10\n", 1},
+    {"level_dot", "N = 100\npaths = prop\n", 1},
+    {"two_dot", "ensemble = GUE\nN1 = 10\nN2 = 600\ntheory_eq5 = false\n", 1},
+    {"two_dot", "N1 = 4\nN2 = 100\npaths = both\n[evolve]\nsamples = 30\n", 1},
+    {"spin_chain", "L = 12\n" CHAIN "[eigen]\nmethod = dense\nentanglement = true\n", 1},
+    {"spin_chain", "L = 8\n" CHAIN "[eigen]\nnev = 10\nentanglement = true\n[observables]\n"
+                   "Z0 = Z:1@0\n[evolve]\nobserve = survival, imbalance\ninitial = neel\nsamples = 7\n"
+                   "[output]\neigenpairs = vectors\n", 1},
+    {"spin_chain", "L = 8\n" CHAIN "[eigen]\nmethod = none\n[evolve]\nobserve = autocorr\n", 1},
+    {"random_matrix", "ensemble = GUE\nN = 800\n", 2},
+    {"random_matrix", "N = 20\nbins = 7\n[evolve]\nobserve = survival\nsamples = 9\n", 1},
+    {"matrix_market", "file = %s/tri.mtx\n[eigen]\nmethod = dense\n", 1},
+    {"matrix_market", "file = %s/tri.mtx\n[eigen]\nnev = 5\n[output]\neigenpairs = values\n", 1},
+    {"grain_spins", "N = 4\nM = 7\ngeometry = exp1d\nV1 = 1\nxi = 2.5\nmethod = shift_invert\n"
+                    "nev = 20\nnev_peak = 40\n", 1},
+    {"grain_spins", "N = 3\nM = 2\nmethod = dense\nspecfn = true\n", 1},
+    {"hubbard_bubble", "M = 100\nomega_points = 20001\n", 1},
+    {"hubbard_bubble", "M = 10\nomega_points = 101\ncompare_U0 = false\n", 1},
+    {"linewidth_mft", "x = 0.4\nK = 3\nN = 10\ngamma = 0.05\nmethod = integral\n", 1},
+    {"emft_chain", "N = 200000\n" SMALL_TABLE, 1},
+    {"emft_chain", "N = 50\nprofile = symmetric\nbins = 13\n" SMALL_TABLE, 1},
+    {"emft_lattice", "R = 15\nW = 10\npotential = random\n" SMALL_TABLE, 1},
+    {"emft_lattice", "R = 4\nW = 10\nmap = true\n" SMALL_TABLE, 1},
+};
+enum { NCASES = sizeof CASES / sizeof CASES[0] };
+
+/* A real symmetric tridiagonal Matrix Market file of dimension n in the test directory. */
+static void write_tridiagonal(int n) {
+  char path[600];
+  FILE *f = fopen(ct_path(path, sizeof path, "tri.mtx"), "w");
+  fprintf(f, "%%%%MatrixMarket matrix coordinate real symmetric\n%d %d %d\n", n, n, 2 * n - 1);
+  for (int i = 0; i < n; i++) fprintf(f, "%d %d %.17g\n", i + 1, i + 1, sin(1.7 * i));
+  for (int i = 0; i + 1 < n; i++) fprintf(f, "%d %d %.17g\n", i + 2, i + 1, 0.5 + 0.1 * cos(i));
+  fclose(f);
+}
+
+/* Writes case k as the input `name`.ini (its path to in). */
+static void make_case(char *in, size_t n, const char *name, int k) {
+  char body[1024], head[256];
+  snprintf(body, sizeof body, CASES[k].body, ct_tmpdir());
+  snprintf(head, sizeof head, "[run]\nseed = 5\nrealizations = %d\n[model]\ntype = %s\n",
+           CASES[k].realizations, CASES[k].model);
+  /* [output] may open the body's own sections: the file key goes first */
+  char out[700];
+  snprintf(out, sizeof out, "%s/%s.h5", ct_tmpdir(), name);
+  const char *o = strstr(body, "[output]\n");
+  char file[64];
+  snprintf(file, sizeof file, "%s.ini", name);
+  if (o)
+    ct_write(ct_path(in, n, file), "%s%.*s[output]\nfile = %s\n%s", head, (int)(o - body), body,
+             out, o + 9);
+  else
+    ct_write(ct_path(in, n, file), "%s%s[output]\nfile = %s\n", head, body, out);
+}
+
+/* Each model's estimate states its row length (qb_estimate.row_values), which validate
+ * and --dry-run multiply by the realizations: the layout point_create makes has as many
+ * values, for every case, and every registered model has a case. Models that left it 0
+ * had their rows counted as one value each. */
+static void test_row_values(void) {
+  write_tridiagonal(1000);
+  for (const qb_model *const *m = qb_campaign_registry(); *m; m++) {
+    int found = 0;
+    for (int k = 0; k < NCASES; k++) found |= !strcmp(CASES[k].model, (*m)->name);
+    if (!found) printf("\n  model %s has no case here\n", (*m)->name);
+    CU_ASSERT_TRUE(found);
+  }
+  for (int k = 0; k < NCASES; k++) {
+    char in[600];
+    make_case(in, sizeof in, "rows", k);
+    qb_campaign *c = NULL;
+    qb_err err;
+    QB_ASSERT_OK(qb_campaign_load(in, 0, NULL, &c, &err), &err);
+    if (!c) continue;
+    const qb_model *m = qb_campaign_model(c);
+    qb_estimate e;
+    memset(&e, 0, sizeof e);
+    QB_ASSERT_OK(m->estimate(qb_campaign_point(c, 0), &e, &err), &err);
+    void *ctx = NULL;
+    qb_layout L;
+    memset(&L, 0, sizeof L);
+    QB_ASSERT_OK(m->point_create(qb_campaign_point(c, 0), &ctx, &L, &err), &err);
+    if (e.row_values != (double)qb_layout_row_len(&L))
+      printf("\n  case %d (%s): row_values %.0f, layout %lld\n", k, m->name, e.row_values,
+             (long long)qb_layout_row_len(&L));
+    CU_ASSERT_EQUAL(e.row_values, (double)qb_layout_row_len(&L));
+    if (ctx) m->point_free(ctx);
+    qb_campaign_free(c);
+  }
+}
+
+/* The first case of each model: dry run's estimate against the run's peak (ru_maxrss). */
+static void test_each_model_vs_peak(void) {
+  SKIP_UNDER_ASAN();
+  write_tridiagonal(1000);
+  for (int k = 0; k < NCASES; k++) {
+    if (k > 0 && !strcmp(CASES[k - 1].model, CASES[k].model)) continue;
+    if (!strcmp(CASES[k].model, "toy")) continue; /* test_estimate_vs_peak */
+    char in[600], name[64];
+    snprintf(name, sizeof name, "peak_%s", CASES[k].model);
+    make_case(in, sizeof in, name, k);
+    estimate_vs_peak(in, CASES[k].model);
+  }
+}
+
 int main(void) {
   const qb_test_case cases[] = {{"rows and journal counted", test_rows_counted},
                                 {"realizations = 1e12 refused", test_absurd_realizations},
@@ -190,6 +314,8 @@ int main(void) {
                                 {"estimate within 1.5x of peak", test_estimate_vs_peak},
                                 {"random_matrix rows counted", test_model_rows_counted},
                                 {"random_matrix estimate within 1.5x of peak", test_model_estimate_vs_peak},
+                                {"every model's row counted", test_row_values},
+                                {"every model's estimate within 1.5x of peak", test_each_model_vs_peak},
                                 {NULL, NULL}};
   return qb_test_main("campaign_limits", cases);
 }

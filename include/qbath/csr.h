@@ -41,6 +41,9 @@ qb_status qb_csr_copy(const qb_csr *A, qb_csr **out, qb_err *err);
 qb_status qb_csr_from_triplets(qb_idx nrows, qb_idx ncols, qb_idx n, const qb_idx *row,
                                const qb_idx *col, const void *val, qb_dtype dtype,
                                qb_csr **out, qb_err *err);
+/* Bytes at the peak of qb_csr_from_triplets for n triplets of dtype, the caller's
+ * triplets included (for memory estimates). */
+double qb_csr_from_triplets_bytes(double n, qb_dtype dtype);
 
 /* A_ij as complex (real matrices promote), by binary search in row i (columns sorted);
  * 0 when (i, j) is not stored. */

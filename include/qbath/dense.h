@@ -13,6 +13,9 @@
 
 qb_status qb_dense_eigh(qb_dtype dtype, qb_idx n, void *A, double *w, int want_vectors,
                         qb_err *err);
+/* Bytes held at the peak of qb_dense_eigh(dtype, n, ...), the matrix A included: for a
+ * model's memory estimate. */
+double qb_dense_eigh_bytes(qb_dtype dtype, double n, int want_vectors);
 
 /* Eigenvalues (ascending, in d) of the symmetric tridiagonal matrix with diagonal d[n]
  * and off-diagonal e[n-1]; d and e are overwritten (LAPACK dstev). With z != NULL the

@@ -15,6 +15,9 @@
 
 /* Number of fixed reduction blocks (more than any thread count we expect to run on). */
 enum { QB_VEC_BLOCKS = 128 };
+/* Shortest vector (items: doubles, or complex entries) whose loops run in an OpenMP team;
+ * shorter ones run on the calling thread (a parallel region costs a system call). */
+enum { QB_VEC_TEAM_MIN = 4096 };
 
 /* sum_i x_i y_i over nd doubles. */
 double qb_vec_dot(size_t nd, const double *x, const double *y);

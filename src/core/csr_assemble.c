@@ -80,6 +80,14 @@ static void sum_rows(const qb_idx *start, const qb_slot *slots, const void *val,
   }
 }
 
+/* The caller's triplets (two indices and a value each), the row slots (column and input
+ * position: 16 bytes) and the matrix built beside them (an index and a value per entry,
+ * at most n entries); the row arrays are O(nrows). */
+double qb_csr_from_triplets_bytes(double n, qb_dtype dtype) {
+  const double el = dtype == QB_REAL ? 8 : 16;
+  return n * (2 * sizeof(qb_idx) + el) + n * sizeof(qb_slot) + n * (sizeof(qb_idx) + el);
+}
+
 qb_status qb_csr_from_triplets(qb_idx nrows, qb_idx ncols, qb_idx n, const qb_idx *row,
                                const qb_idx *col, const void *val, qb_dtype dtype,
                                qb_csr **out, qb_err *err) {

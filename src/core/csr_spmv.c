@@ -17,6 +17,7 @@
 
 #include "qbath/alloc.h"
 #include "qbath/csr.h"
+#include "qbath/vec.h"
 
 /* Work of rows 0..r-1: nonzeros plus one per row (the y write and row pointer). */
 static inline qb_idx work_before(const qb_csr *A, qb_idx r) { return A->rowptr[r] + r; }
@@ -272,6 +273,12 @@ qb_status qb_csr_spmv(qb_csr *A, qb_dtype vtype, double alpha, double shift, con
   const qb_idx *part = A->part, *rp = A->rowptr, *ci = A->colind;
   const double *v = A->val, *xd = x;
   double *yd = y;
+  /* A small matrix, or a call from inside a running team: no parallel region, whose cost
+   * (a system call even for a team of one, see core/vec.c) dwarfs a tiny product. */
+  if (c.nnz + A->nrows < QB_VEC_TEAM_MIN || nparts == 1 || omp_in_parallel()) {
+    for (int p = 0; p < nparts; p++) kern(part[p], part[p + 1], rp, ci, v, xd, yd, c);
+    return QB_OK;
+  }
 #pragma omp parallel num_threads(nparts) default(none) \
     shared(kern, c, nparts, part, rp, ci, v, xd, yd)
   {

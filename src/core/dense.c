@@ -38,6 +38,19 @@ qb_status qb_dense_eigh(qb_dtype dtype, qb_idx n, void *A, double *w, int want_v
   return QB_OK;
 }
 
+/* The matrix, LAPACKE's column-major copy of it (row-major input: LAPACKE_?heevd_work
+ * transposes in and out) and the divide-and-conquer workspace of LAPACK's documented
+ * minimum, which is what LAPACKE's workspace query returns: dsyevd with vectors
+ * 1 + 6n + 2n^2 doubles, zheevd 2n + n^2 complex plus 1 + 5n + 2n^2 doubles, values only
+ * O(n); iwork 3 + 5n ints. With vectors: 4 n^2 elements of the matrix's type. */
+double qb_dense_eigh_bytes(qb_dtype dtype, double n, int want_vectors) {
+  const double el = dtype == QB_REAL ? 8 : 16, matrices = 2 * el * n * n;
+  double work;
+  if (dtype == QB_REAL) work = want_vectors ? 8 * (1 + 6 * n + 2 * n * n) : 8 * (2 * n + 1);
+  else work = want_vectors ? 16 * (2 * n + n * n) + 8 * (1 + 5 * n + 2 * n * n) : 16 * (n + 1) + 8 * n;
+  return matrices + work + 4 * (3 + 5 * n) + 8 * n; /* iwork, the eigenvalues */
+}
+
 /* T = Z diag(d) Z^T for symmetric tridiagonal T: dsterf (values only, O(n^2) root-free
  * QR) or dstev (with vectors). */
 qb_status qb_dense_tridiag_eigh(qb_idx n, double *d, double *e, double *z, qb_err *err) {

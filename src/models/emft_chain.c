@@ -52,6 +52,8 @@ static qb_status ch_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   /* ~300 flops per spin per sweep (a safeguarded Newton solve on the spline table) and up
    * to ~1e3 sweeps near alpha_c: N = 1e5 then runs with all threads inside one solve */
   e->flops = 3e5 * n;
+  /* the row of ch_create: six scalars, S_n and log_g_n (N each), pS_end (bins) */
+  e->row_values = 6 + 2 * n + (double)c.bins;
   return QB_OK;
 }
 

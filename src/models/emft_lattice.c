@@ -121,6 +121,8 @@ static qb_status la_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   e->bytes = 8 * 3.2 * n * n;
   e->ctx_bytes = 8 * 3 * (double)sites_of(R) + 8 * 2000;
   e->flops = 10 * n * n * n;
+  /* the row of la_create: ten scalars and with map the S_map of every site */
+  e->row_values = 10 + (c.map ? (double)sites_of(R) : 0);
   return QB_OK;
 }
 

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "qbath/alloc.h"
+#include "qbath/dense.h"
 #include "qbath/eigobs.h"
 #include "qbath/grain.h"
 #include "qbath/kron.h"
@@ -173,6 +174,8 @@ static qb_status parse_all(const qb_params *p, gs_ctx *c, qb_err *err) {
   return QB_OK;
 }
 
+static void add_layout(gs_ctx *c, qb_layout *L);
+
 static qb_status gs_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   gs_ctx c;
   memset(&c, 0, sizeof c);
@@ -180,16 +183,27 @@ static qb_status gs_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   double n = (double)c.dim, dg = ldexp(1.0, c.s.n), k = (double)(c.nev + c.nev_peak);
   double csr = 16 * n * (dg + 2 * c.s.m + 1);
   if (c.dense) {
-    e->bytes = 3 * 8 * n * n + csr;
+    e->bytes = qb_dense_eigh_bytes(QB_REAL, n, 1) + csr; /* every pair, real */
     e->flops = 9 * n * n * n;
   } else {
-    /* Rough: the factor of a dense-block structured matrix (its top separators are dense
-     * fronts of ~ dg 2^{M/2} rows), the Lanczos bases (2 k vectors each) and the CSR. */
+    /* Flops: the factor of a dense-block structured matrix (its top separators are dense
+     * fronts of ~ dg 2^{M/2} rows) and the Lanczos bases. Memory: the LU of H - sigma at
+     * UMFPACK's peak, measured (peak RSS less the process's, nev = 3) for N = 3 (d_g = 8)
+     * at 15, 36, 151 MB for M = 8, 9, 10 and for N = 4 (d_g = 16) at 12, 40, 106 MB for
+     * M = 6, 7, 8: ~4 n^1.8 (d_g / 4)^1.6 bytes within 1.4x, at most a dense LU; it also
+     * gives the 0.68 and 2.4 GB of M = 11, 12 with their windows (docs/grain_spins.md)
+     * within 1.2x. Then ARPACK's basis for the larger window (2 nev + 20 vectors) with its
+     * nev Ritz vectors, and the CSR. */
     double front = fmin(n, dg * ldexp(1.0, (c.s.m + 1) / 2));
-    e->bytes = 8 * front * front + 8 * n * (4 * k) + csr;
+    double lu = fmin(4 * pow(n, 1.8) * pow(dg / 4, 1.6), 8 * n * n);
+    e->bytes = lu + 8 * n * (3 * (double)(c.nev > c.nev_peak ? c.nev : c.nev_peak) + 20) + csr;
     e->flops = front * front * front + 40 * n * k * k;
   }
   e->ctx_bytes = 8.0 * (c.s_bins + c.g_bins + c.spec_bins) + 32 * n;
+  qb_layout L; /* the point's own layout (no axis values: nothing is read or allocated) */
+  memset(&L, 0, sizeof L);
+  add_layout(&c, &L);
+  e->row_values = (double)qb_layout_row_len(&L);
   return QB_OK;
 }
 

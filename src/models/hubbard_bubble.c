@@ -70,6 +70,8 @@ static const qb_key hb_keys[] = {
     QB_KEY_END};
 static const qb_key *const hb_tables[] = {hb_keys, NULL};
 
+static void hb_layout(hb_ctx *c, qb_layout *L);
+
 static qb_status hb_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   hb_ctx c = {0};
   qb_param_fill(p, hb_keys, &c);
@@ -79,6 +81,11 @@ static qb_status hb_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   e->bytes = 16 * 12 * n + 8 * M;
   e->ctx_bytes = 8 * (n + M);
   e->flops = solves * 60 * n * (20 * M + 200); /* ~60 iterations: LIOM sum + FFTs */
+  /* the point's own layout (no axis values: nothing is read or allocated) */
+  qb_layout L;
+  memset(&L, 0, sizeof L);
+  hb_layout(&c, &L);
+  e->row_values = (double)qb_layout_row_len(&L);
   return QB_OK;
 }
 

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "qbath/alloc.h"
+#include "qbath/dense.h"
 #include "qbath/level_dot.h"
 #include "qbath/model.h"
 #include "qbath/survival.h"
@@ -114,7 +115,11 @@ static qb_status ld_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
     e->bytes = 8 * K * 12;
     e->flops = 30 * 2.25 * K * K + 6 * 8 * K * K;
   } else if (m.repr == QB_LD_DENSE) {
-    e->bytes = 16 * n * n * (paths == QB_FGR_PATH_EIG ? 2.2 : 3.5);
+    /* dense ED of the (N + 1)-dimensional matrix (real for GOE); propagation holds the
+     * matrix and its CSR copy (16 + 24 bytes an entry) and the Chebyshev vectors */
+    const double eig = qb_dense_eigh_bytes(m.ens == QB_GOE ? QB_REAL : QB_COMPLEX, n, 1);
+    const double prop = 16 * n * n * 3.5;
+    e->bytes = paths == QB_FGR_PATH_EIG ? eig : paths == QB_FGR_PATH_PROP ? prop : fmax(eig, prop);
     e->flops = (m.ens == QB_GOE ? 4.0 : 16.0) * n * n * n;
   } else {
     e->bytes = 8 * n * 8;
@@ -128,6 +133,9 @@ static qb_status ld_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
     e->flops += order * nnz * 8 * (paths == QB_FGR_PATH_PROP ? 2 : 1);
   }
   e->ctx_bytes = 8 * 6 * nt;
+  /* the row of ld_create: P, P_log (P_prop with both paths), P_res_ipr, P_res_late and
+   * weight on the eigen path */
+  e->row_values = qb_fgr_times_row_values(p, paths, 3);
   return QB_OK;
 }
 

@@ -71,6 +71,7 @@ static qb_status lw_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   double per_eval = 2 * nmax * (c.p.method == QB_LW_INTEGRAL ? 2.0 * c.p.quad_per_unit : 1.0);
   e->bytes = 1024;
   e->ctx_bytes = sizeof(lw_ctx);
+  e->row_values = 9; /* the scalars of lw_create's layout */
   e->flops = 200 * 100 * per_eval; /* ~100 bisection steps each for Gamma and Xi_c,
                                       ~100 flops per summand */
   return QB_OK;

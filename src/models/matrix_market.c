@@ -67,11 +67,11 @@ static qb_status mm_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   const int eigen = qb_spectrum_obs_enabled(p);
   if (eigen && (double)qb_spectrum_obs_nev(p) > n)
     return qb_param_fail(p, err, "eigen", "nev", "exceeds the matrix dimension %.0f", n);
-  QB_TRY(qb_spectrum_obs_estimate(p, n, nnz, is_complex, e, err)); /* nnz: both triangles */
+  QB_TRY(qb_spectrum_obs_estimate(p, n, nnz, is_complex, 0, NULL, e, err)); /* nnz: both triangles */
   e->ctx_bytes = 24 * nnz + 8 * n;
   qb_dyn dyn;
   QB_TRY(qb_dynamics_read(p, 0, (qb_idx)n, NULL, &dyn, err));
-  qb_dynamics_estimate(&dyn, n, nnz, e);
+  qb_dynamics_estimate(&dyn, n, nnz, is_complex, e);
   const int dynamics = qb_dynamics_any(&dyn);
   qb_dynamics_clear(&dyn);
   if (!eigen && !dynamics)

@@ -64,12 +64,12 @@ static qb_status rm_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   qb_param_fill(p, rm_keys, &c);
   qb_ensemble ens = ens_code[c.ens_index];
   double n = (double)c.n, dim = ens == QB_GSE ? 2 * n : n;
-  double elt = ens == QB_GOE ? 8 : 16;
   if (ens == QB_POISSON) {
     e->bytes = 8 * n;
     e->flops = 30 * n * log2(n + 1);
   } else {
-    e->bytes = elt * dim * dim * 1.1 + 64 * dim; /* matrix + LAPACK workspace */
+    /* the matrix and its eigenvalues (qb_dense_eigh_bytes: LAPACKE's copy, the workspace) */
+    e->bytes = qb_dense_eigh_bytes(ens == QB_GOE ? QB_REAL : QB_COMPLEX, dim, 0);
     e->flops = (ens == QB_GOE ? 4.0 / 3.0 : 16.0 / 3.0) * dim * dim * dim;
   }
   e->ctx_bytes = 8.0 * (double)c.bins;
@@ -78,7 +78,7 @@ static qb_status rm_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   QB_TRY(qb_dynamics_read(p, 0, (qb_idx)dim, NULL, &dyn, err));
   const double nnz = ens == QB_POISSON ? dim : dim * dim;
   if (qb_dynamics_any(&dyn)) e->bytes += 24 * nnz;
-  qb_dynamics_estimate(&dyn, dim, nnz, e);
+  qb_dynamics_estimate(&dyn, dim, nnz, ens == QB_GUE || ens == QB_GSE, e);
   qb_dynamics_clear(&dyn);
   return QB_OK;
 }

@@ -158,16 +158,19 @@ static qb_status sc_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   qb_status st = qb_dynamics_read(p, c.L, (qb_idx)dim, &c.ops, &c.dyn, err);
   if (st == QB_OK) choose_operator(p, &c, csr_bytes);
   if (st == QB_OK && c.eigen)
-    st = qb_spectrum_obs_estimate(p, dim, nnz, qb_terms_complex(&c.terms), e, err);
+    st = qb_spectrum_obs_estimate(p, dim, nnz, qb_terms_complex(&c.terms),
+                                  c.entropy, &c.ops, e, err);
   if (st == QB_OK) {
     qb_estimate dyn;
     memset(&dyn, 0, sizeof dyn);
-    qb_dynamics_estimate(&c.dyn, dim, nnz, &dyn);
+    qb_dynamics_estimate(&c.dyn, dim, nnz, qb_terms_complex(&c.terms), &dyn);
     /* the peak: the stored matrix where one is needed (its builder's temporary row
      * pointers are fewer bytes than the state vectors that follow) and the propagation's
-     * state vectors; matrix-free, the vectors alone (the tables are kilobytes) */
-    const double op = c.need_csr ? csr_bytes : 0.0;
-    e->bytes += op + qb_dynamics_vectors(&c.dyn) * 16.0 * dim;
+     * state vectors; matrix-free, the vectors alone (the tables are kilobytes). An eigen
+     * path of the dynamics (survival_eig, diagonal, Lehmann) shares the realization's
+     * diagonalization with [eigen]'s: the larger of the two. */
+    const double op = c.need_csr ? csr_bytes : 0.0, vec = qb_dynamics_vectors(&c.dyn) * 16.0 * dim;
+    e->bytes = fmax(e->bytes, dyn.bytes - vec - 24 * nnz) + op + vec;
     e->flops += c.matrix_free ? 2.0 * dyn.flops : dyn.flops; /* elements recomputed: ~2x */
     e->row_values += dyn.row_values;
     e->ctx_bytes = c.need_csr && n_up >= 0 ? 8.0 * dim : 0.0; /* the sector's state list */

@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "qbath/alloc.h"
+#include "qbath/csr.h"
+#include "qbath/dense.h"
 #include "qbath/model.h"
 #include "qbath/fgr.h"
 #include "qbath/two_dot.h"
@@ -84,22 +86,27 @@ static qb_status td_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   double n = (double)(m.N1 + m.N2), N1 = (double)m.N1, nt = qb_fgr_times_count(p);
   const int paths = c.paths;
   double el = m.ens == QB_GOE || m.N1 == 1 ? 8 : 16, nnz = 2 * N1 * (double)m.N2 + 3 * n;
-  e->bytes = 24 * nnz;
-  e->flops = 0;
+  const qb_dtype dt = el == 8 ? QB_REAL : QB_COMPLEX;
+  e->bytes = e->flops = 0;
   if (paths != QB_FGR_PATH_PROP) {
     /* Dense ED dominates: ~4 n^3 (real) or ~16 n^3 (complex); then N1 n per time. Memory:
-     * the matrix plus the divide-and-conquer workspace, dsyevd 1 + 6n + 2n^2 doubles (3 n^2
-     * elements in all), zheevd 2n^2 complex + 2n^2 doubles (4 n^2); measured at n = 1220
-     * complex: 119 MB peak against 72 MB with the former 2.2 n^2. */
-    e->bytes += el * n * n * (el == 8 ? 3.0 : 4.0) + 16 * N1 * n;
+     * the matrix, LAPACKE's copy and the divide-and-conquer workspace (qb_dense_eigh_bytes);
+     * measured at n = 1220 complex: 119 MB peak against 72 MB with the former 2.2 n^2. */
+    e->bytes = qb_dense_eigh_bytes(dt, n, 1) + 16 * N1 * n;
     e->flops += (el == 8 ? 4.0 : 16.0) * n * n * n + 8 * N1 * n * nt;
   }
   if (paths != QB_FGR_PATH_EIG) {
     /* Chebyshev order ~ half-width (~2 lambda) x t_max = 2 N2 tau_max / lambda; O(N1 N2) per matvec. */
     double order = 4 * (double)m.N2 * qb_fgr_times_tau_max(p, qb_two_dot_time_unit(&m)) + 100;
     e->flops += order * nnz * 8 * (paths == QB_FGR_PATH_PROP ? 2 : 1);
+    /* after the eigen path: the Hamiltonian assembled from triplets (measured at N1 = 20,
+     * N2 = 10^4: 30 MB against the 10 MB of the finished CSR) */
+    e->bytes = fmax(e->bytes, qb_csr_from_triplets_bytes(nnz, dt));
   }
   e->ctx_bytes = 8 * 6 * nt;
+  /* the row of td_create: P_res, P_res_log (P_res_prop with both paths), P_res_ipr and
+   * P_res_late on the eigen path */
+  e->row_values = qb_fgr_times_row_values(p, paths, 2);
   return QB_OK;
 }
 

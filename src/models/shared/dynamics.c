@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "qbath/alloc.h"
+#include "qbath/dense.h"
 #include "qbath/bounds.h"
 #include "qbath/diagobs.h"
 #include "qbath/dynobs.h"
@@ -318,7 +319,8 @@ static double row_values(const qb_dyn *d) {
   return n;
 }
 
-void qb_dynamics_estimate(const qb_dyn *d, double dim, double nnz, qb_estimate *e) {
+void qb_dynamics_estimate(const qb_dyn *d, double dim, double nnz, int is_complex,
+                          qb_estimate *e) {
   if (!qb_dynamics_any(d)) return;
   e->row_values += row_values(d);
   /* ~ t_max * width matvecs (width ~ nnz/dim as a rough scale) */
@@ -328,12 +330,12 @@ void qb_dynamics_estimate(const qb_dyn *d, double dim, double nnz, qb_estimate *
   if (d->survival_eig || d->diagonal) { /* the eigenpairs, all of them with vectors when dense */
     qb_eigs_opts o = d->eo;
     if (qb_eigs_cache_uses_dense(&o, dim)) o.nev = (qb_idx)dim;
-    qb_spectrum_obs_eigs_cost(&o, dim, nnz, e);
+    qb_spectrum_obs_eigs_cost(&o, dim, nnz, is_complex, 1, e);
     e->flops += 8.0 * (double)o.nev * (dim + (double)d->ev.ntimes);
   }
   e->flops += mv * (4 * nnz + 20 * dim);
   if (d->spectral && d->sp.method == QB_SPEC_LEHMANN) { /* dense ED with vectors */
-    e->bytes += 8 * dim * dim * 2.2;
+    e->bytes += qb_dense_eigh_bytes(is_complex ? QB_COMPLEX : QB_REAL, dim, 1);
     e->flops += 10.0 * dim * dim * dim;
   } else if (d->spectral) {
     e->flops += d->sp.samples * 2 * (d->sp.t_max * fmax(1.0, nnz / dim) + 100) * (4 * nnz + 20 * dim);

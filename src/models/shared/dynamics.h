@@ -59,9 +59,11 @@ int qb_dynamics_any(const qb_dyn *d);
 qb_status qb_dynamics_layout(qb_dyn *d, qb_layout *L, qb_err *err);
 /* Complex state vectors held at the peak of one realization's evolution. */
 double qb_dynamics_vectors(const qb_dyn *d);
-/* Bytes and flops of one realization (for estimate), operator with nnz nonzeros; adds the
+/* Bytes and flops of one realization (for estimate), operator with nnz nonzeros (complex
+ * when is_complex); adds the
  * doubles its columns take in a row to e->row_values. */
-void qb_dynamics_estimate(const qb_dyn *d, double dim, double nnz, qb_estimate *e);
+void qb_dynamics_estimate(const qb_dyn *d, double dim, double nnz, int is_complex,
+                          qb_estimate *e);
 /* Evaluates the observables of one realization for H (borrowed), basis B (NULL without
  * spins) and the realization's named operators O (NULL: none), writing row + d->offset.
  * H is used by this thread only (the SpMV may partition it). E is the realization's

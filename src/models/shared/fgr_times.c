@@ -70,6 +70,13 @@ double qb_fgr_times_count(const qb_params *p) {
   return (double)(r.samples + r.log_samples + r.late_samples);
 }
 
+double qb_fgr_times_row_values(const qb_params *p, int paths, int eig_scalars) {
+  const fgr_rows r = read_rows(p);
+  const double nlin = (double)r.samples;
+  return nlin + (double)r.log_samples + (paths == QB_FGR_PATH_BOTH ? nlin : 0) +
+         (paths != QB_FGR_PATH_PROP ? eig_scalars : 0);
+}
+
 void qb_fgr_times_free(qb_fgr_times *g) {
   qb_free(g->tau_lin);
   qb_free(g->tau_log);

@@ -31,6 +31,10 @@ qb_status qb_fgr_times_check(const qb_params *p, double unit, qb_err *err);
 /* Points of all three grids (estimates). */
 double qb_fgr_times_count(const qb_params *p);
 
+/* Values in a row of an FGR model: P on both grids, P_prop when paths = both, and the
+ * model's eig_scalars single values unless paths = prop. */
+double qb_fgr_times_row_values(const qb_params *p, int paths, int eig_scalars);
+
 /* Builds the grids for time unit 2 pi nu; on failure nothing is left allocated. */
 qb_status qb_fgr_times_create(const qb_params *p, double unit, qb_fgr_times *g, qb_err *err);
 void qb_fgr_times_free(qb_fgr_times *g);

@@ -5,6 +5,7 @@
 
 #include "models/shared/spectrum_obs.h"
 #include "qbath/alloc.h"
+#include "qbath/dense.h"
 #include "qbath/level_stats.h"
 
 /* What the [eigen] rows are bound to. */
@@ -88,27 +89,46 @@ qb_status qb_spectrum_obs_init(const qb_params *p, int entropy, qb_idx dim, int 
 
 void qb_spectrum_obs_clear(qb_spectrum_obs *s) { qb_state_out_clear(&s->states); }
 
-void qb_spectrum_obs_eigs_cost(const qb_eigs_opts *o, double dim, double nnz, qb_estimate *e) {
+void qb_spectrum_obs_eigs_cost(const qb_eigs_opts *o, double dim, double nnz, int is_complex,
+                               int vectors, qb_estimate *e) {
+  const double el = is_complex ? 16 : 8;
   if (qb_eigs_cache_uses_dense(o, dim)) {
-    e->bytes += 16 * dim * dim * 1.1 + 24 * nnz;
+    /* the CSR matrix, its dense copy and LAPACK's eigensolver (qb_dense_eigh_bytes) */
+    e->bytes += 24 * nnz + qb_dense_eigh_bytes(is_complex ? QB_COMPLEX : QB_REAL, dim, vectors);
     e->flops += 16.0 / 3.0 * dim * dim * dim;
   } else {
-    /* The factor of H - sigma: fill of a few hundred times nnz for the spin chains
-     * measured by bench eigs (L = 18: ~150 nnz(H)); Lanczos basis of 2 nev + 20 vectors. */
+    /* The LU factor of H - sigma and UMFPACK's work space at its peak: measured on the
+     * Sz = 0 Heisenberg chains (peak RSS less the process) 10.7 MB at L = 14 (n = 3432),
+     * 100 MB at L = 16 (12870), 1.3 GB at L = 18 (48620, docs/eigen.md), 15 GB at L = 20
+     * (184756): ~4 n^1.8 bytes (within 25%), at most a dense LU; other sparsity patterns
+     * fill differently (a banded matrix far less). Then the CSR and the Lanczos basis of
+     * 2 nev + 20 vectors with the nev Ritz vectors. */
     double ncv = 2.0 * (double)o->nev + 20;
-    e->bytes += 300 * 16 * nnz + 16 * dim * (ncv + (double)o->nev) + 24 * nnz;
+    double factor = fmin(4 * pow(dim, 1.8) * el / 8, 2 * el * dim * dim);
+    e->bytes += factor + el * dim * (ncv + (double)o->nev) + 24 * nnz;
     e->flops += 100 * nnz * sqrt(dim) + 40 * ncv * dim * (double)o->nev;
   }
 }
 
 qb_status qb_spectrum_obs_estimate(const qb_params *p, double dim, double nnz, int is_complex,
-                                   qb_estimate *e, qb_err *err) {
+                                   int entropy, const qb_named_ops *ops, qb_estimate *e,
+                                   qb_err *err) {
   qb_eigs_opts o;
   e->bytes = e->flops = 0;
   if (!qb_spectrum_obs_enabled(p)) return QB_OK;
   qb_spectrum_obs_eigs_opts(p, &o);
-  qb_spectrum_obs_eigs_cost(&o, dim, nnz, e);
-  return qb_state_out_estimate(p, (double)o.nev, dim, is_complex, e, err);
+  QB_TRY(qb_state_out_guard(p, (double)o.nev, dim, is_complex, err));
+  /* the columns, laid out by the point's own code on a scratch layout (the state axis is
+   * the one allocation, freed) */
+  qb_spectrum_obs s;
+  qb_layout L;
+  memset(&L, 0, sizeof L);
+  QB_TRY(qb_spectrum_obs_init(p, entropy, (qb_idx)dim, is_complex, ops, &s, &L, err));
+  e->row_values += (double)qb_layout_row_len(&L);
+  const int vectors = qb_state_out_needs_vectors(&s.states);
+  qb_spectrum_obs_clear(&s);
+  qb_spectrum_obs_eigs_cost(&o, dim, nnz, is_complex, vectors, e);
+  return QB_OK;
 }
 
 /* The per-state columns and the mean entropies from the eigenpairs r. */

@@ -54,14 +54,19 @@ void qb_spectrum_obs_clear(qb_spectrum_obs *s);
 /* The eigensolver options of [eigen] (method = none reads as auto). */
 void qb_spectrum_obs_eigs_opts(const qb_params *p, qb_eigs_opts *o);
 
-/* Adds to e the memory and flops of o's eigenpairs of a dim x dim matrix with nnz
- * nonzeros: all of them with vectors on the dense path, o->nev on the shift-invert one. */
-void qb_spectrum_obs_eigs_cost(const qb_eigs_opts *o, double dim, double nnz, qb_estimate *e);
+/* Adds to e the memory and flops of o's eigenpairs of a dim x dim matrix (complex when
+ * is_complex) with nnz nonzeros: all of them on the dense path (with vectors when
+ * vectors), o->nev on the shift-invert one. */
+void qb_spectrum_obs_eigs_cost(const qb_eigs_opts *o, double dim, double nnz, int is_complex,
+                               int vectors, qb_estimate *e);
 
-/* Memory and flops of one realization for a dim x dim matrix with nnz nonzeros, with the
- * size guard of [output] eigenpairs (QB_ERR_INPUT naming it). */
+/* Memory and flops of one realization for a dim x dim matrix with nnz nonzeros, and the
+ * doubles its columns add to a row (e->row_values, as qb_spectrum_obs_init with entropy and
+ * ops would lay them out), with the size guard of [output] eigenpairs (QB_ERR_INPUT naming
+ * it). */
 qb_status qb_spectrum_obs_estimate(const qb_params *p, double dim, double nnz, int is_complex,
-                                   qb_estimate *e, qb_err *err);
+                                   int entropy, const qb_named_ops *ops, qb_estimate *e,
+                                   qb_err *err);
 
 /* Declares the eigenpairs compute will take from the realization's cache c. */
 void qb_spectrum_obs_need(const qb_spectrum_obs *s, qb_eigs_cache *c);

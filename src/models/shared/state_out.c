@@ -19,8 +19,8 @@ double qb_state_out_doubles(int pairs, double nev, double dim, int is_complex) {
   return nev + (pairs == QB_PAIRS_VECTORS ? nev * dim * (is_complex ? 2 : 1) : 0);
 }
 
-qb_status qb_state_out_estimate(const qb_params *p, double nev, double dim, int is_complex,
-                                qb_estimate *e, qb_err *err) {
+qb_status qb_state_out_guard(const qb_params *p, double nev, double dim, int is_complex,
+                             qb_err *err) {
   const int pairs = qb_param_enum(p, "output", "eigenpairs");
   const double R = (double)qb_param_int(p, "run", "realizations");
   const double bytes = 8 * R * qb_state_out_doubles(pairs, nev, dim, is_complex);
@@ -31,8 +31,6 @@ qb_status qb_state_out_estimate(const qb_params *p, double nev, double dim, int 
                          "eigenpairs_max_gib = %g: lower [eigen] nev or [run] realizations, use "
                          "eigenpairs = values, or raise the guard", R, nev, dim,
                          is_complex ? " (complex)" : "", bytes / 1073741824.0, max);
-  /* a point's rows live in the runner's memory until the point is written */
-  e->ctx_bytes += bytes;
   return QB_OK;
 }
 

@@ -37,10 +37,11 @@ typedef struct qb_state_out {
 /* Doubles one realization stores for eigenpairs (0 with none). */
 double qb_state_out_doubles(int pairs, double nev, double dim, int is_complex);
 
-/* Checks the size guard and adds the stored eigenpairs of all realizations to e's
- * ctx_bytes (the runner holds a point's rows in memory): nev states of dimension dim. */
-qb_status qb_state_out_estimate(const qb_params *p, double nev, double dim, int is_complex,
-                                qb_estimate *e, qb_err *err);
+/* Checks the size guard [output] eigenpairs_max_gib for nev states of dimension dim. The
+ * stored eigenpairs are row columns, which the runner counts through the model's
+ * qb_estimate.row_values. */
+qb_status qb_state_out_guard(const qb_params *p, double nev, double dim, int is_complex,
+                             qb_err *err);
 
 /* Reads [output] eigenpairs and adds the columns above. */
 qb_status qb_state_out_init(const qb_params *p, qb_idx nev, qb_idx dim, int is_complex,
