@@ -117,7 +117,8 @@ int qb_bench_eigs(int argc, char **argv) {
     qb_csr *A = NULL;
     qb_eigs_result *r = NULL;
     qb_status st = build_chain(&a, (uint64_t)rep, &A, &e);
-    if (st == QB_OK && a.export_path && rep == 0) st = qb_mmio_write(a.export_path, A, QB_MM_SYMMETRIC, &e);
+    if (st == QB_OK && a.export_path && rep == 0)
+      st = qb_mmio_write(a.export_path, A, QB_MM_SYMMETRIC, &e);
     if (st == QB_OK) st = qb_eigs_csr(A, &o, &cache, &r, &e);
     if (st == QB_OK) report(A, r, rep);
     else { fprintf(stderr, "bench eigs: %s\n", e.msg); rc = 1; }

@@ -77,7 +77,8 @@ static double process_base_bytes(void) {
  * once, the runner. */
 static double point_bytes(const qb_campaign *c, const qb_estimate *e, int nthreads) {
   /* realizations run at once: never more than there are */
-  double conc = choose_mode(c, e, nthreads) == QB_PAR_OPERATOR ? 1 : fmin(nthreads, (double)c->realizations);
+  double conc =
+      choose_mode(c, e, nthreads) == QB_PAR_OPERATOR ? 1 : fmin(nthreads, (double)c->realizations);
   return process_base_bytes() + e->ctx_bytes + conc * e->bytes + runner_bytes(c, e, nthreads);
 }
 
@@ -176,7 +177,8 @@ qb_status qb_campaign_plan(const qb_campaign *c, int nthreads, FILE *f, qb_err *
   if (f) {
     fprintf(f, "run '%s': model %s, %lld point%s x %lld realizations, seed %llu, %d thread%s\n",
             c->name, c->model->name, (long long)c->npoints, c->npoints == 1 ? "" : "s",
-            (long long)c->realizations, (unsigned long long)c->seed, nthreads, nthreads == 1 ? "" : "s");
+            (long long)c->realizations, (unsigned long long)c->seed, nthreads,
+            nthreads == 1 ? "" : "s");
     fprintf(f, "output: %s\n", c->output);
     fprintf(f, "%6s  %-40s %-11s %12s %12s %12s\n", "point", "swept values", "mode",
             "mem/task", "time/task", "point time");

@@ -92,8 +92,9 @@ static inline void row_rc(qb_idx k0, qb_idx k1, const qb_idx *restrict ci,
     const __m256d a01 = _mm256_permute4x64_pd(a, 0x50), a23 = _mm256_permute4x64_pd(a, 0xFA);
     const __m256d x01 = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(x + 2 * ci[k])),
                                              _mm_loadu_pd(x + 2 * ci[k + 1]), 1);
-    const __m256d x23 = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(x + 2 * ci[k + 2])),
-                                             _mm_loadu_pd(x + 2 * ci[k + 3]), 1);
+    const __m256d x23 =
+        _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(x + 2 * ci[k + 2])),
+                             _mm_loadu_pd(x + 2 * ci[k + 3]), 1);
     acc01 = _mm256_fmadd_pd(a01, x01, acc01);
     acc23 = _mm256_fmadd_pd(a23, x23, acc23);
     qb_prefetch_stream(v, ci, k);

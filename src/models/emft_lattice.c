@@ -7,14 +7,16 @@
  * q = pi (1 + sqrt 5, 1 + sqrt 3) (quasiperiodic; theta0 uniform per realization unless
  * set) or theta_n iid uniform on [0, 2 pi) (random).
  *
- * Hopping (key t): Crowley & Chandran 2022 Eq. (15) as printed has 1, but the paper's W scale (Fig. 4's failed
+ * Hopping (key t): Crowley & Chandran 2022 Eq. (15) as printed has 1, but the paper's W scale (Fig.
+ * 4's failed
  * avalanche at W = 45, the threshold of Fig. 5) is that of t = 1/2, so the default is 1/2,
  * the one convention of the EMFT inputs, plots and docs (docs/emft.md); H(t, W) =
  * 2t H(1/2, W/(2t)), so t = 1 reproduces Crowley & Chandran 2022 Eq. (15) literally with W doubled.
  *
  * Per realization: dense eigh of H_2D; orbitals labelled by sites through the assignment
  * maximizing prod |phi_nn| (qb_assign_sparse on -log|phi| over the entries |phi| >=
- * assign_cut max|phi| of each orbital); g_{n,0} = g0 |phi_{n0}| (Crowley & Chandran 2022 Eq. (18)); the mean-field solution (Eq. (11)).
+ * assign_cut max|phi| of each orbital); g_{n,0} = g0 |phi_{n0}| (Crowley & Chandran 2022 Eq. (18));
+ * the mean-field solution (Eq. (11)).
  *
  * Roundoff. Dense eigenvectors carry absolute errors ~ N eps ~ 1e-13 in every component,
  * so |phi_{n0}| below phi_floor (default 1e-12) is not resolved. The mean-field fixed
@@ -34,7 +36,8 @@
  * full lattice by scripts/bench/emft.
  *
  * Row: eta_tot, avalanched, eta_tot_lo/hi, aval_lo/hi, n_therm, theta0, R20 (the radius
- * of Crowley & Chandran 2022 Eq. (20): smallest R' with d_g e^{eta_tot} sum_{|n|_1 > R'} g_n <= collar_eps; NAN
+ * of Crowley & Chandran 2022 Eq. (20): smallest R' with d_g e^{eta_tot} sum_{|n|_1 > R'} g_n <=
+ * collar_eps; NAN
  * when avalanched), n_unresolved; with map = true the per-site [S_n] (sites in the order
  * n1 = -R..R, n2 = -(R-|n1|)..(R-|n1|)). */
 #include <math.h>
@@ -63,15 +66,15 @@ typedef struct la_ctx {
 } la_ctx;
 
 static const qb_key la_keys[] = {
-    {"model", "R", QB_KEY_INT, NULL, 1, 1000, NULL, "", NULL, "lattice radius (|n1| + |n2| <= R)", 1,
-     QB_FIELD(la_ctx, R)},
+    {"model", "R", QB_KEY_INT, NULL, 1, 1000, NULL, "", NULL, "lattice radius (|n1| + |n2| <= R)",
+     1, QB_FIELD(la_ctx, R)},
     {"model", "W", QB_KEY_REAL, NULL, 0, INFINITY, NULL, "energy", NULL, "potential amplitude", 1,
      QB_FIELD(la_ctx, W)},
     {"model", "t", QB_KEY_REAL, "0.5", 0, INFINITY, NULL, "energy", NULL,
      "nearest-neighbour hopping (0.5: the paper's W scale; Eq. (15) as printed: 1, W doubled)", 1,
      QB_FIELD(la_ctx, hop)},
-    {"model", "g0", QB_KEY_REAL, "1", 0, INFINITY, NULL, "", NULL, "grain coupling scale: g_{n,0} = g0 |phi_{n0}|", 1,
-     QB_FIELD(la_ctx, g0)},
+    {"model", "g0", QB_KEY_REAL, "1", 0, INFINITY, NULL, "", NULL,
+     "grain coupling scale: g_{n,0} = g0 |phi_{n0}|", 1, QB_FIELD(la_ctx, g0)},
     {"model", "potential", QB_KEY_ENUM, "quasiperiodic", 0, -1, "quasiperiodic|random", "", NULL,
      "theta_n = q.n + theta0, or iid uniform", 1, QB_FIELD(la_ctx, random)},
     {"model", "theta0", QB_KEY_REAL, "-1", -1, 6.283185307179586, NULL, "", NULL,
@@ -85,12 +88,12 @@ static const qb_key la_keys[] = {
     {"model", "sub_R", QB_KEY_INT, "0", 0, 1000, NULL, "", NULL,
      "diagonalize only radius sub_R around the grain (0: the whole lattice)", 1,
      QB_FIELD(la_ctx, Rs)},
-    {"model", "d_g", QB_KEY_REAL, "8", 1, INFINITY, NULL, "", NULL, "grain dimension in Eq. (20)", 1,
-     QB_FIELD(la_ctx, d_g)},
+    {"model", "d_g", QB_KEY_REAL, "8", 1, INFINITY, NULL, "", NULL, "grain dimension in Eq. (20)",
+     1, QB_FIELD(la_ctx, d_g)},
     {"model", "collar_eps", QB_KEY_REAL, "0.1", 0, 1, NULL, "", NULL, "the '<<' of Eq. (20)", 1,
      QB_FIELD(la_ctx, eps)},
-    {"model", "map", QB_KEY_BOOL, "false", 0, 1, NULL, "", NULL, "write the per-site [S_n] map (Fig. 4)", 1,
-     QB_FIELD(la_ctx, map)},
+    {"model", "map", QB_KEY_BOOL, "false", 0, 1, NULL, "", NULL,
+     "write the per-site [S_n] map (Fig. 4)", 1, QB_FIELD(la_ctx, map)},
     QB_KEY_END};
 static const qb_key *const la_tables[] = {la_keys, qb_emft_keys, NULL};
 
@@ -152,7 +155,8 @@ static qb_status la_create(const qb_params *p, void **out, qb_layout *L, qb_err 
     c->n1 = qb_malloc(sizeof(int) * (size_t)c->n);
     c->n2 = qb_malloc(sizeof(int) * (size_t)c->n);
     c->axis_site = qb_malloc(sizeof(double) * (size_t)c->n);
-    if (!c->n1 || !c->n2 || !c->axis_site) st = QB_FAIL(err, QB_ERR_NOMEM, "emft_lattice: out of memory (R = %d)", c->R);
+    if (!c->n1 || !c->n2 || !c->axis_site)
+      st = QB_FAIL(err, QB_ERR_NOMEM, "emft_lattice: out of memory (R = %d)", c->R);
   }
   if (st != QB_OK) {
     la_free(c);
@@ -160,17 +164,21 @@ static qb_status la_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   }
   enumerate(c->R, c->n1, c->n2);
   for (qb_idx k = 0; k < c->n; k++) c->axis_site[k] = (double)k;
-  qb_layout_add_axis(L, "site", c->n, c->axis_site, "site index: shells of |n|_1, then n1, then n2 ascending");
+  qb_layout_add_axis(L, "site", c->n, c->axis_site,
+                     "site index: shells of |n|_1, then n1, then n2 ascending");
   qb_layout_add(L, "eta_tot", 1, NULL, "sum_n eta(g_n) (Eq. (14)), nominal", 1);
-  qb_layout_add(L, "avalanched", 1, NULL, "1: every orbital has eta >= aval_frac log 2 (mean: f_aval)", 1);
-  qb_layout_add(L, "eta_tot_lo", 1, NULL, "eta_tot with unresolved |phi_{n0}| < phi_floor set to 0", 0);
+  qb_layout_add(L, "avalanched", 1, NULL,
+                "1: every orbital has eta >= aval_frac log 2 (mean: f_aval)", 1);
+  qb_layout_add(L, "eta_tot_lo", 1, NULL, "eta_tot with unresolved |phi_{n0}| < phi_floor set to 0",
+                0);
   qb_layout_add(L, "eta_tot_hi", 1, NULL, "eta_tot with unresolved |phi_{n0}| set to phi_floor", 0);
   qb_layout_add(L, "aval_lo", 1, NULL, "avalanche flag of the lower bound", 0);
   qb_layout_add(L, "aval_hi", 1, NULL, "avalanche flag of the upper bound", 1);
   qb_layout_add(L, "n_therm", 1, NULL, "orbitals with [S_n] >= therm_frac log 2", 0);
   qb_layout_add(L, "theta0", 1, NULL, "quasiperiodic phase of this realization (NAN: random)", 0);
   qb_layout_add(L, "R20", 1, NULL, "collar radius of Eq. (20) (NAN when avalanched)", 0);
-  qb_layout_add(L, "n_unresolved", 1, NULL, "orbitals with |phi_{n0}| < phi_floor (or not computed)", 0);
+  qb_layout_add(L, "n_unresolved", 1, NULL,
+                "orbitals with |phi_{n0}| < phi_floor (or not computed)", 0);
   if (c->map) qb_layout_add(L, "S_map", c->n, "site", "[S_n] per site (Fig. 4)", 0);
   *out = c;
   return QB_OK;
@@ -209,7 +217,8 @@ static qb_status build_h(const la_ctx *c, const double *theta, double *H, qb_err
 /* Orbital -> site assignment maximizing prod |phi| and |phi_{site,0}| per site. */
 static qb_status label(const la_ctx *c, const double *A, double *phi0, qb_err *err) {
   qb_idx ns = c->ns, nnz = 0, cap = 16 * ns;
-  qb_idx *cp = qb_malloc(sizeof(qb_idx) * (size_t)(ns + 1)), *ri = qb_malloc(sizeof(qb_idx) * (size_t)cap);
+  qb_idx *cp = qb_malloc(sizeof(qb_idx) * (size_t)(ns + 1)),
+         *ri = qb_malloc(sizeof(qb_idx) * (size_t)cap);
   qb_idx *row = qb_malloc(sizeof(qb_idx) * (size_t)ns);
   double *cv = qb_malloc(sizeof(double) * (size_t)cap);
   qb_status st = QB_OK;
@@ -252,7 +261,8 @@ done:
   return st;
 }
 
-/* Crowley & Chandran 2022 Eq. (20): smallest R' with d_g e^{eta_tot} sum_{|n|_1 > R'} g_n <= eps. */
+/* Crowley & Chandran 2022 Eq. (20): smallest R' with d_g e^{eta_tot} sum_{|n|_1 > R'} g_n <= eps.
+ * */
 static double collar_radius(const la_ctx *c, const double *l, double eta_tot) {
   double lim = c->eps / (c->d_g * exp(eta_tot)), tail = 0;
   int Rp = c->R;
@@ -328,7 +338,8 @@ static qb_status la_realize(const void *ctx, const qb_task *task, double *row, q
   row[8] = res[0].avalanched ? NAN : collar_radius(c, l, res[0].eta_tot);
   row[9] = (double)unres;
   if (c->map)
-    for (qb_idx k = 0; k < n; k++) row[10 + k] = l[k] == -INFINITY ? 0 : qb_emft_table_S(c->t, l[k]);
+    for (qb_idx k = 0; k < n; k++)
+      row[10 + k] = l[k] == -INFINITY ? 0 : qb_emft_table_S(c->t, l[k]);
 done:
   qb_free(A);
   qb_free(w);
@@ -341,9 +352,14 @@ done:
 
 const qb_model qb_model_emft_lattice = {
     .name = "emft_lattice",
-    .doc = "entanglement mean-field theory of a grain on the 2D quasiperiodic / random lattice (Eqs. (15)-(20))",
+    .doc =
+        "entanglement mean-field theory of a grain on the 2D quasiperiodic / random lattice (Eqs. "
+        "(15)-(20))",
     .keys = la_tables,
-    .estimate = la_estimate, .point_create = la_create, .point_free = la_free,
-    .realize = la_realize, .state_create = qb_emft_common_state_create,
+    .estimate = la_estimate,
+    .point_create = la_create,
+    .point_free = la_free,
+    .realize = la_realize,
+    .state_create = qb_emft_common_state_create,
     .state_free = qb_emft_common_state_free,
 };

@@ -40,8 +40,8 @@ static const qb_key hb_keys[] = {
      "bubble hopping (semicircle half-width 2t)", 1, QB_FIELD(hb_ctx, ip.t)},
     {"model", "U", QB_KEY_REAL, "2", 0, INFINITY, NULL, "t", NULL, "Hubbard interaction", 1,
      QB_FIELD(hb_ctx, ip.U)},
-    {"model", "W", QB_KEY_REAL, "2", 0, INFINITY, NULL, "t", NULL, "LIOM energies uniform in [-W, W]", 1,
-     QB_FIELD(hb_ctx, W)},
+    {"model", "W", QB_KEY_REAL, "2", 0, INFINITY, NULL, "t", NULL,
+     "LIOM energies uniform in [-W, W]", 1, QB_FIELD(hb_ctx, W)},
     {"model", "xi", QB_KEY_REAL, "10", 1e-12, INFINITY, NULL, "", NULL, "localization length", 1,
      QB_FIELD(hb_ctx, xi)},
     {"model", "n_L", QB_KEY_REAL, "1", 1e-12, INFINITY, NULL, "", NULL, "areal LIOM density", 1,
@@ -58,15 +58,14 @@ static const qb_key hb_keys[] = {
      QB_FIELD(hb_ctx, wmax)},
     {"model", "omega_points", QB_KEY_INT, "2401", 5, 1e8, NULL, "", NULL,
      "frequency grid points (odd); step 2 omega_max/(points - 1)", 1, QB_FIELD(hb_ctx, n)},
-    {"model", "mix", QB_KEY_REAL, "0.5", 1e-6, 1, NULL, "", NULL, "linear mixing weight of the new iterate", 1,
-     QB_FIELD(hb_ctx, ip.mix)},
+    {"model", "mix", QB_KEY_REAL, "0.5", 1e-6, 1, NULL, "", NULL,
+     "linear mixing weight of the new iterate", 1, QB_FIELD(hb_ctx, ip.mix)},
     {"model", "tol", QB_KEY_REAL, "1e-9", 1e-300, INFINITY, NULL, "", NULL,
      "convergence: max |G_new - G_old| over the grid", 1, QB_FIELD(hb_ctx, ip.tol)},
-    {"model", "max_iter", QB_KEY_INT, "2000", 1, 1e9, NULL, "", NULL, "iterations before failing", 1,
-     QB_FIELD(hb_ctx, ip.max_iter)},
+    {"model", "max_iter", QB_KEY_INT, "2000", 1, 1e9, NULL, "", NULL, "iterations before failing",
+     1, QB_FIELD(hb_ctx, ip.max_iter)},
     {"model", "compare_U0", QB_KEY_BOOL, "true", 0, 1, NULL, "", NULL,
-     "also solve U = 0 with the same LIOMs (the paper's comparison)", 1,
-     QB_FIELD(hb_ctx, compare)},
+     "also solve U = 0 with the same LIOMs (the paper's comparison)", 1, QB_FIELD(hb_ctx, compare)},
     QB_KEY_END};
 static const qb_key *const hb_tables[] = {hb_keys, NULL};
 
@@ -203,7 +202,8 @@ done:
 
 const qb_model qb_model_hubbard_bubble = {
     .name = "hubbard_bubble",
-    .doc = "Hubbard bubble + Anderson insulator, large-N saddle point with IPT (Potirniche Sec. IV)",
+    .doc =
+        "Hubbard bubble + Anderson insulator, large-N saddle point with IPT (Potirniche Sec. IV)",
     .keys = hb_tables,
     .estimate = hb_estimate,
     .point_create = hb_create,

@@ -25,21 +25,22 @@ typedef struct lw_ctx {
 static const qb_key lw_keys[] = {
     {"model", "gamma", QB_KEY_REAL, "0.1", 1e-300, 1, NULL, "delta_m", NULL,
      "inter-dot coupling gamma/delta_m", 1, QB_FIELD(lw_ctx, p.gamma)},
-    {"model", "K", QB_KEY_REAL, "3", 1.000001, INFINITY, NULL, "", NULL, "Cayley-tree branching K", 1,
-     QB_FIELD(lw_ctx, p.K)},
+    {"model", "K", QB_KEY_REAL, "3", 1.000001, INFINITY, NULL, "", NULL, "Cayley-tree branching K",
+     1, QB_FIELD(lw_ctx, p.K)},
     {"model", "N", QB_KEY_REAL, "10", 1, 1e6, NULL, "", NULL,
      "single-particle levels per dot (n_fast ~ s N; n, p <= N)", 1, QB_FIELD(lw_ctx, p.N)},
     {"model", "nmax", QB_KEY_REAL, "0", 0, 1e4, NULL, "", NULL,
      "upper limit of n and p (0: N, as the paper's App. E)", 1, QB_FIELD(lw_ctx, p.nmax)},
     {"model", "s", QB_KEY_REAL, "0.5", 1e-12, INFINITY, NULL, "", NULL, "entropy density s(T)", 1,
      QB_FIELD(lw_ctx, p.s)},
-    {"model", "d", QB_KEY_INT, "1", 1, 3, NULL, "", NULL, "dimension (power of the log in n_fast)", 1,
-     QB_FIELD(lw_ctx, p.d)},
+    {"model", "d", QB_KEY_INT, "1", 1, 3, NULL, "", NULL, "dimension (power of the log in n_fast)",
+     1, QB_FIELD(lw_ctx, p.d)},
     {"model", "Xi", QB_KEY_REAL, "0", 0, INFINITY, NULL, "", "eps",
      "Fock-space localization length", 1},
     {"model", "eps", QB_KEY_REAL, "0", -1e6, 0.999999, NULL, "", "x",
      "(Xi ln K - 1)/(Xi ln K), the distance from the single-dot transition (App. E)", 1},
-    {"model", "x", QB_KEY_REAL, "0", -1, INFINITY, NULL, "", "Xi", "Xi ln K - 1 (Fig. 5's axis)", 1},
+    {"model", "x", QB_KEY_REAL, "0", -1, INFINITY, NULL, "", "Xi", "Xi ln K - 1 (Fig. 5's axis)",
+     1},
     {"model", "dXi", QB_KEY_REAL, "0", 0, INFINITY, NULL, "", "Xi",
      "Xi - Xi_c, the distance above the critical Xi_c of the other parameters (Fig. 7)", 1},
     {"model", "method", QB_KEY_ENUM, "sum", 0, 0, "sum|e3|integral", "", NULL,
@@ -85,8 +86,10 @@ static qb_status lw_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   c->p = qb_linewidth_defaults();
   qb_param_fill(p, lw_keys, c);
   if (qb_param_is_set(p, "model", "Xi")) c->p.Xi = qb_param_real(p, "model", "Xi");
-  if (qb_param_is_set(p, "model", "eps")) c->p.Xi = qb_linewidth_xi(qb_param_real(p, "model", "eps"), c->p.K);
-  if (qb_param_is_set(p, "model", "x")) c->p.Xi = (1 + qb_param_real(p, "model", "x")) / log(c->p.K);
+  if (qb_param_is_set(p, "model", "eps"))
+    c->p.Xi = qb_linewidth_xi(qb_param_real(p, "model", "eps"), c->p.K);
+  if (qb_param_is_set(p, "model", "x"))
+    c->p.Xi = (1 + qb_param_real(p, "model", "x")) / log(c->p.K);
   c->Xi_c = NAN;
   if (!c->find_gamma_c || qb_param_is_set(p, "model", "dXi")) {
     qb_linewidth_params q = c->p;
@@ -108,13 +111,20 @@ static qb_status lw_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   }
   qb_layout_add(L, "Gamma", 1, NULL, "non-trivial linewidth (0 if none)", 1);
   qb_layout_add(L, "lnGamma", 1, NULL, "ln Gamma (-inf if none)", 0);
-  qb_layout_add(L, "found", 1, NULL, "1 non-trivial, 0 only Gamma = 0, -1 Gamma > gamma e^{-1/2}", 1);
+  qb_layout_add(L, "found", 1, NULL, "1 non-trivial, 0 only Gamma = 0, -1 Gamma > gamma e^{-1/2}",
+                1);
   qb_layout_add(L, "Gamma_C5", 1, NULL, "saddle point (C5)", 0);
   qb_layout_add(L, "C7_valid", 1, NULL, "1 inside the saddle point's window (C7)", 0);
   qb_layout_add(L, "Xi", 1, NULL, "Fock-space localization length", 0);
   qb_layout_add(L, "eps", 1, NULL, "(Xi ln K - 1)/(Xi ln K)", 0);
-  qb_layout_add(L, "gamma_c", 1, NULL, "find = gamma_c: critical coupling (+inf: above gamma_c_max, 0: below gamma_c_min; else NaN)", 1);
-  qb_layout_add(L, "Xi_c", 1, NULL, "critical Xi (gamma^2 S(0+) = 1) of the other parameters; NaN if none, or find = gamma_c without dXi", 0);
+  qb_layout_add(
+      L, "gamma_c", 1, NULL,
+      "find = gamma_c: critical coupling (+inf: above gamma_c_max, 0: below gamma_c_min; else NaN)",
+      1);
+  qb_layout_add(L, "Xi_c", 1, NULL,
+                "critical Xi (gamma^2 S(0+) = 1) of the other parameters; NaN if none, or find = "
+                "gamma_c without dXi",
+                0);
   *out = c;
   return QB_OK;
 }
@@ -154,7 +164,9 @@ static qb_status lw_realize(const void *ctx, const qb_task *task, double *row, q
 
 const qb_model qb_model_linewidth_mft = {
     .name = "linewidth_mft",
-    .doc = "typical-linewidth mean-field theory of the nearly localized metal (Gopalakrishnan-Nandkishore)",
+    .doc =
+        "typical-linewidth mean-field theory of the nearly localized metal "
+        "(Gopalakrishnan-Nandkishore)",
     .keys = lw_tables,
     .estimate = lw_estimate,
     .point_create = lw_create,

@@ -11,7 +11,8 @@
  * the spectrum's bounds e_min, e_max, and with [eigen] entanglement = true the
  * entanglement entropy of sites 0 .. cut - 1 ([eigen] entanglement_cut, the half chain L/2
  * by default) averaged over the nev eigenstates nearest the target energy density; in a
- * sector it is computed block by block and never forms the 2^L space (qbath/eigobs.h). [eigen] method = none skips them. Time domain ([evolve] observe,
+ * sector it is computed block by block and never forms the 2^L space (qbath/eigobs.h). [eigen]
+ * method = none skips them. Time domain ([evolve] observe,
  * models/shared/dynamics.h): survival probability of a random, Neel or basis state, its
  * imbalance and local magnetizations, and the infinite-temperature sigma^z autocorrelation
  * on the [evolve] time grid, and its spectral function ([evolve] observe = spectral;
@@ -73,11 +74,13 @@ static const qb_key sc_keys[] = {
      "how time evolution applies H: csr (stored matrix), matrix_free (recomputed from the "
      "terms at every apply: only state vectors in memory), auto (matrix_free when no "
      "[eigen] path needs the matrix and the CSR would take more than half the memory); "
-     "eigenpairs always use the CSR", 1, QB_FIELD(sc_ctx, op_mode)},
+     "eigenpairs always use the CSR",
+     1, QB_FIELD(sc_ctx, op_mode)},
     {"model", "J", QB_KEY_REAL, "1", QB_ANY, NULL, "energy", NULL, "parameter usable in terms", 1},
     {"model", "Delta", QB_KEY_REAL, "1", QB_ANY, NULL, "", NULL, "parameter usable in terms", 1},
     {"model", "h", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "parameter usable in terms", 1},
-    {"model", "W", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "parameter usable in terms (disorder)", 1},
+    {"model", "W", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL,
+     "parameter usable in terms (disorder)", 1},
     {"model", "g", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "parameter usable in terms", 1},
     {"eigen", "entanglement", QB_KEY_BOOL, "false", 0, 1, NULL, "", NULL,
      "entanglement entropy of the nev eigenstates nearest the target (cut: entanglement_cut)", 1,
@@ -116,11 +119,13 @@ static double sector_dim(int L, int n_up) {
  * function) always; time evolution only when operator = csr, or auto and it fits. */
 static void choose_operator(const qb_params *p, sc_ctx *c, double csr_bytes) {
   c->eigen = qb_spectrum_obs_enabled(p);
-  c->need_csr = c->eigen || c->dyn.survival_eig || (c->dyn.spectral && c->dyn.sp.method == QB_SPEC_LEHMANN);
+  c->need_csr =
+      c->eigen || c->dyn.survival_eig || (c->dyn.spectral && c->dyn.sp.method == QB_SPEC_LEHMANN);
   const int mode = c->op_mode;
   const double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
-  c->matrix_free = qb_dynamics_any(&c->dyn) &&
-                   (mode == OP_MATRIX_FREE || (mode == OP_AUTO && !c->need_csr && csr_bytes > 0.5 * phys));
+  c->matrix_free =
+      qb_dynamics_any(&c->dyn) &&
+      (mode == OP_MATRIX_FREE || (mode == OP_AUTO && !c->need_csr && csr_bytes > 0.5 * phys));
   if (!c->matrix_free && qb_dynamics_any(&c->dyn)) c->need_csr = 1;
 }
 
@@ -179,7 +184,8 @@ static qb_status sc_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   qb_dynamics_clear(&c.dyn);
   if (st != QB_OK) return st;
   if (!c.eigen && !dynamics)
-    return qb_param_fail(p, err, "eigen", "method", "nothing to compute: method = none and no [evolve] observe");
+    return qb_param_fail(p, err, "eigen", "method",
+                         "nothing to compute: method = none and no [evolve] observe");
   return QB_OK;
 }
 
@@ -199,7 +205,8 @@ static qb_status sc_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   qb_status st = parse_all(p, c, err);
   const int n_up = c->n_up;
   double nnz, csr_bytes;
-  if (st == QB_OK) st = qb_dynamics_read(p, c->L, (qb_idx)sector_dim(c->L, n_up), &c->ops, &c->dyn, err);
+  if (st == QB_OK)
+    st = qb_dynamics_read(p, c->L, (qb_idx)sector_dim(c->L, n_up), &c->ops, &c->dyn, err);
   if (st == QB_OK) st = csr_size(c, n_up, sector_dim(c->L, n_up), &nnz, &csr_bytes, err);
   if (st == QB_OK) choose_operator(p, c, csr_bytes);
   /* matrix-free runs hold state vectors only: no sector state list */
@@ -207,8 +214,8 @@ static qb_status sc_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   else if (st == QB_OK) st = qb_spin_basis_create_lean(c->L, n_up, &c->basis, err);
   const int entropy = c->entropy;
   if (st == QB_OK && entropy)
-    st = qb_eigobs_bipartition_sites(c->basis, (UINT64_C(1) << (c->cut > 0 ? c->cut : c->L / 2)) - 1,
-                                     &c->half, err);
+    st = qb_eigobs_bipartition_sites(
+        c->basis, (UINT64_C(1) << (c->cut > 0 ? c->cut : c->L / 2)) - 1, &c->half, err);
   if (st == QB_OK) st = qb_spectrum_obs_init(p, entropy, c->basis->dim, qb_terms_complex(&c->terms),
                                                  &c->ops, &c->obs, L, err);
   if (st == QB_OK) st = qb_dynamics_layout(&c->dyn, L, err);
@@ -225,7 +232,8 @@ static qb_status sc_create(const qb_params *p, void **out, qb_layout *L, qb_err 
  * the propagation allocates its own). */
 static qb_status probe_hermitian(qb_op *H, double *defect, qb_err *err) {
   const size_t n = (size_t)H->dim;
-  qb_cplx *u = qb_malloc(n * sizeof *u), *v = qb_malloc(n * sizeof *v), *w = qb_malloc(n * sizeof *w);
+  qb_cplx *u = qb_malloc(n * sizeof *u), *v = qb_malloc(n * sizeof *v),
+          *w = qb_malloc(n * sizeof *w);
   qb_status st = QB_OK;
   qb_cplx vhu = 0, uhv = 0;
   double nhu = 0, nv = 0;
@@ -277,7 +285,8 @@ static qb_status sc_realize(const void *ctx, const qb_task *t, double *row, qb_e
     st = qb_spectrum_obs_compute(&c->obs, E, c->half, &O, row, err);
   }
   if (st == QB_OK && !Hop && qb_dynamics_any(&c->dyn)) st = qb_op_from_csr(A, 0, &Hop, err);
-  if (st == QB_OK) st = qb_dynamics_realize_op(&c->dyn, Hop, c->basis, &O, t, t->nthreads, E, row, err);
+  if (st == QB_OK)
+    st = qb_dynamics_realize_op(&c->dyn, Hop, c->basis, &O, t, t->nthreads, E, row, err);
   qb_op_free(Hop);
   qb_named_ops_set_clear(&O);
   if (E && t->eigs_count) *t->eigs_count += qb_eigs_cache_count(E); /* diagnostics */
@@ -289,8 +298,12 @@ static qb_status sc_realize(const void *ctx, const qb_task *t, double *row, qb_e
 
 const qb_model qb_model_spin_chain = {
     .name = "spin_chain",
-    .doc = "spin-1/2 chain from Pauli-string terms with fixed or random couplings (dense ED or shift-invert; time domain)",
+    .doc =
+        "spin-1/2 chain from Pauli-string terms with fixed or random couplings (dense ED or "
+        "shift-invert; time domain)",
     .keys = sc_tables,
-    .estimate = sc_estimate, .point_create = sc_create, .point_free = sc_free,
+    .estimate = sc_estimate,
+    .point_create = sc_create,
+    .point_free = sc_free,
     .realize = sc_realize,
 };

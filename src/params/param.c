@@ -59,7 +59,8 @@ static int parse_real(const char *t, double *out) {
 }
 
 static int parse_bool(const char *t, long long *out) {
-  static const char *const yes[] = {"true", "yes", "on", "1"}, *const no[] = {"false", "no", "off", "0"};
+  static const char *const yes[] = {"true", "yes", "on", "1"}, *const no[] = {"false", "no", "off",
+                                                                              "0"};
   for (int i = 0; i < 4; i++) {
     if (!strcasecmp(t, yes[i])) return (*out = 1), 1;
     if (!strcasecmp(t, no[i])) return (*out = 0), 1;
@@ -81,14 +82,14 @@ static int find_choice(const char *choices, const char *t) {
   return -1;
 }
 
-#define WHERE_FAIL(...)                                                                   \
-  do {                                                                                    \
-    char wb_[300];                                                                        \
-    char msg_[700];                                                                       \
-    snprintf(msg_, sizeof msg_, __VA_ARGS__);                                             \
-    st = QB_FAIL(err, QB_ERR_INPUT, "%s: [%s] %s = '%s': %s", qb_param_where_str(where, wb_, sizeof wb_), \
-                 k->section, k->name, text, msg_);                                        \
-    goto fail;                                                                            \
+#define WHERE_FAIL(...) \
+  do { \
+    char wb_[300]; \
+    char msg_[700]; \
+    snprintf(msg_, sizeof msg_, __VA_ARGS__); \
+    st = QB_FAIL(err, QB_ERR_INPUT, "%s: [%s] %s = '%s': %s", \
+                 qb_param_where_str(where, wb_, sizeof wb_), k->section, k->name, text, msg_); \
+    goto fail; \
   } while (0)
 
 /* One number (int or real per base type) with the range check. */
@@ -124,11 +125,13 @@ qb_status qb_param_value_parse(const qb_key *k, const char *text, const qb_where
   const char *t = v->text;
   int is_list = k->type >= QB_KEY_INT_LIST;
   int may_be_empty = k->type == QB_KEY_STRING && k->def && k->def[0] == '\0';
-  if (!is_list && !may_be_empty && t[0] == '\0') WHERE_FAIL("empty value (expected %s)", qb_param_type_name(k->type));
+  if (!is_list && !may_be_empty && t[0] == '\0')
+    WHERE_FAIL("empty value (expected %s)", qb_param_type_name(k->type));
   switch (k->type) {
     case QB_KEY_INT:
     case QB_KEY_REAL:
-      if (!parse_number(k, k->type == QB_KEY_INT, t, &v->x, &v->i, why, sizeof why)) WHERE_FAIL("%s", why);
+      if (!parse_number(k, k->type == QB_KEY_INT, t, &v->x, &v->i, why, sizeof why))
+        WHERE_FAIL("%s", why);
       break;
     case QB_KEY_BOOL:
       if (!parse_bool(t, &v->i)) WHERE_FAIL("expected true or false");
@@ -170,7 +173,8 @@ qb_status qb_param_value_parse(const qb_key *k, const char *text, const qb_where
           v->n = e + 1;
         } else {
           long long iv;
-          int ok = parse_number(k, k->type == QB_KEY_INT_LIST, el, &v->list[e], &iv, why, sizeof why);
+          int ok =
+              parse_number(k, k->type == QB_KEY_INT_LIST, el, &v->list[e], &iv, why, sizeof why);
           qb_free(el);
           if (!ok) WHERE_FAIL("element %lld: %s", (long long)e + 1, why);
           v->n = e + 1;
@@ -211,7 +215,8 @@ int qb_param_edit_distance(const char *a, const char *b) {
   for (size_t i = 1; i <= la; i++) {
     cur[0] = (int)i;
     for (size_t j = 1; j <= lb; j++) {
-      int sub = prev[j - 1] + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+      int sub =
+          prev[j - 1] + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
       int del = prev[j] + 1, ins = cur[j - 1] + 1;
       cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
     }

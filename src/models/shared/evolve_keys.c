@@ -101,10 +101,10 @@ const qb_key qb_spectral_keys[] = {
     {"spectral", "method", QB_KEY_ENUM, "signal", 0, -1, "signal|kpm|lehmann", "", NULL,
      "time signal + FFT, kernel polynomial method, or Lehmann sum from eigenpairs", 1,
      QB_FIELD(qb_spec_params, method)},
-    {"spectral", "w_min", QB_KEY_REAL, "-4", QB_ANY, NULL, "energy", NULL, "lowest output frequency", 1,
-     QB_FIELD(qb_spec_params, wmin)},
-    {"spectral", "w_max", QB_KEY_REAL, "4", QB_ANY, NULL, "energy", NULL, "highest output frequency", 1,
-     QB_FIELD(qb_spec_params, wmax)},
+    {"spectral", "w_min", QB_KEY_REAL, "-4", QB_ANY, NULL, "energy", NULL,
+     "lowest output frequency", 1, QB_FIELD(qb_spec_params, wmin)},
+    {"spectral", "w_max", QB_KEY_REAL, "4", QB_ANY, NULL, "energy", NULL,
+     "highest output frequency", 1, QB_FIELD(qb_spec_params, wmax)},
     {"spectral", "points", QB_KEY_INT, "801", 2, 1e7, NULL, "", NULL, "output frequencies", 1,
      QB_FIELD(qb_spec_params, points)},
     {"spectral", "t_max", QB_KEY_REAL, "100", 0, INFINITY, NULL, "time", NULL,
@@ -140,7 +140,8 @@ qb_status qb_evolve_keys_read_spectral(const qb_params *p, qb_spec_params *sp, q
     QB_TRY(qb_prop_type_find(r.method, &sp->prop_type, err));
     sp->prop.tol = r.c.prop.tol;
     sp->prop.krylov_dim = r.c.prop.krylov_dim;
-    if (sp->prop.krylov_min_dim > sp->prop.krylov_dim) sp->prop.krylov_min_dim = sp->prop.krylov_dim;
+    if (sp->prop.krylov_min_dim > sp->prop.krylov_dim)
+      sp->prop.krylov_min_dim = sp->prop.krylov_dim;
   }
   return QB_OK;
 }

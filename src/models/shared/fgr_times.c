@@ -23,23 +23,23 @@ const qb_key qb_fgr_time_keys[] = {
     /* 1e-8, not the generic 1e-10: the FGR models' propagation results stay as they were. */
     {"evolve", "tol", QB_KEY_REAL, "1e-8", 1e-14, 1e-2, NULL, "", NULL,
      "relative 2-norm tolerance of the propagated state", 0, QB_FIELD(fgr_rows, tol)},
-    {"evolve", "tau_max", QB_KEY_REAL, "3", 1e-6, 1e6, NULL, "tau", "t_max", "end of both time grids", 1,
-     QB_FIELD(fgr_rows, tau_max)},
+    {"evolve", "tau_max", QB_KEY_REAL, "3", 1e-6, 1e6, NULL, "tau", "t_max",
+     "end of both time grids", 1, QB_FIELD(fgr_rows, tau_max)},
     {"evolve", "t_max", QB_KEY_REAL, "0", 0, INFINITY, NULL, "time", "tau_max",
      "end of both time grids as a time t (instead of tau_max = t / (2 pi nu))", 1,
      QB_FIELD(fgr_rows, t_max)},
-    {"evolve", "samples", QB_KEY_INT, "500", 2, 1e7, NULL, "", NULL, "points of the linear grid [0, tau_max]", 0,
-     QB_FIELD(fgr_rows, samples)},
-    {"evolve", "log_tau_min", QB_KEY_REAL, "1e-3", 1e-12, 1e6, NULL, "tau", NULL, "start of the log grid", 0,
-     QB_FIELD(fgr_rows, log_tau_min)},
-    {"evolve", "log_samples", QB_KEY_INT, "100", 2, 1e7, NULL, "", NULL, "points of the log grid", 0,
-     QB_FIELD(fgr_rows, log_samples)},
-    {"model", "late_tau_min", QB_KEY_REAL, "10", 0, 1e12, NULL, "tau", NULL, "late-time average: window start", 0,
-     QB_FIELD(fgr_rows, late_tau_min)},
-    {"model", "late_tau_max", QB_KEY_REAL, "20", 0, 1e12, NULL, "tau", NULL, "late-time average: window end", 0,
-     QB_FIELD(fgr_rows, late_tau_max)},
-    {"model", "late_samples", QB_KEY_INT, "100", 1, 1e7, NULL, "", NULL, "late-time average: equally spaced times", 0,
-     QB_FIELD(fgr_rows, late_samples)},
+    {"evolve", "samples", QB_KEY_INT, "500", 2, 1e7, NULL, "", NULL,
+     "points of the linear grid [0, tau_max]", 0, QB_FIELD(fgr_rows, samples)},
+    {"evolve", "log_tau_min", QB_KEY_REAL, "1e-3", 1e-12, 1e6, NULL, "tau", NULL,
+     "start of the log grid", 0, QB_FIELD(fgr_rows, log_tau_min)},
+    {"evolve", "log_samples", QB_KEY_INT, "100", 2, 1e7, NULL, "", NULL, "points of the log grid",
+     0, QB_FIELD(fgr_rows, log_samples)},
+    {"model", "late_tau_min", QB_KEY_REAL, "10", 0, 1e12, NULL, "tau", NULL,
+     "late-time average: window start", 0, QB_FIELD(fgr_rows, late_tau_min)},
+    {"model", "late_tau_max", QB_KEY_REAL, "20", 0, 1e12, NULL, "tau", NULL,
+     "late-time average: window end", 0, QB_FIELD(fgr_rows, late_tau_max)},
+    {"model", "late_samples", QB_KEY_INT, "100", 1, 1e7, NULL, "", NULL,
+     "late-time average: equally spaced times", 0, QB_FIELD(fgr_rows, late_samples)},
     QB_KEY_END};
 
 static fgr_rows read_rows(const qb_params *p) {
@@ -115,7 +115,8 @@ qb_status qb_fgr_times_create(const qb_params *p, double unit, qb_fgr_times *g, 
     g->t_log[j] = unit * g->tau_log[j];
   }
   /* Late times: midpoints of nlate equal cells of [l0, l1]. */
-  for (qb_idx j = 0; j < g->nlate; j++) g->t_late[j] = unit * (l0 + (l1 - l0) * ((double)j + 0.5) / (double)g->nlate);
+  for (qb_idx j = 0; j < g->nlate; j++)
+    g->t_late[j] = unit * (l0 + (l1 - l0) * ((double)j + 0.5) / (double)g->nlate);
   return QB_OK;
 }
 

@@ -67,19 +67,21 @@ qb_status qb_spectrum_obs_init(const qb_params *p, int entropy, qb_idx dim, int 
                                qb_err *err) {
   memset(s, 0, sizeof *s);
   s->enabled = qb_spectrum_obs_enabled(p);
-  opts_from_params(p, &s->opts, &s->window); /* also with none: the options of the shared eigs cache */
+  opts_from_params(p, &s->opts,
+                   &s->window); /* also with none: the options of the shared eigs cache */
   if (!s->enabled) return QB_OK;
   s->entropy = entropy;
-  s->col_r = qb_layout_add(L, "gap_ratio", 1, NULL,
-                           "mean gap ratio <r> (dense: middle window; shift-invert: nev levels)", 1);
+  s->col_r =
+      qb_layout_add(L, "gap_ratio", 1, NULL,
+                    "mean gap ratio <r> (dense: middle window; shift-invert: nev levels)", 1);
   s->col_emin = qb_layout_add(L, "e_min", 1, NULL, "lowest eigenvalue", 0);
   s->col_emax = qb_layout_add(L, "e_max", 1, NULL, "highest eigenvalue", 0);
   s->col_rnev = qb_layout_add(L, "gap_ratio_nev", 1, NULL, "<r> over the nev levels nearest the "
                               "target: the same levels on the dense and shift-invert paths", 0);
   s->col_svn = s->col_s2 = -1;
   if (entropy) {
-    s->col_svn = qb_layout_add(L, "s_vn", 1, NULL,
-                               "von Neumann entanglement entropy, mean over the nev eigenstates", 1);
+    s->col_svn = qb_layout_add(
+        L, "s_vn", 1, NULL, "von Neumann entanglement entropy, mean over the nev eigenstates", 1);
     s->col_s2 = qb_layout_add(L, "s_renyi2", 1, NULL, "Renyi-2 entropy, same states", 0);
   }
   if (s->col_r < 0 || s->col_emax < 0 || s->col_rnev < 0 || (entropy && s->col_s2 < 0))
@@ -176,7 +178,8 @@ qb_status qb_spectrum_obs_compute(const qb_spectrum_obs *s, qb_eigs_cache *c,
     row[s->col_r] = qb_level_stats_gap_ratio_mean(r->E, n, 1, lo, n - lo, NULL);
     const double sigma = r->E[0] + s->opts.target * (r->E[n - 1] - r->E[0]);
     const qb_idx w = nearest_window(r->E, n, s->opts.nev, sigma);
-    row[s->col_rnev] = qb_level_stats_gap_ratio_mean(r->E + w, s->opts.nev, 1, 0, s->opts.nev, NULL);
+    row[s->col_rnev] =
+        qb_level_stats_gap_ratio_mean(r->E + w, s->opts.nev, 1, 0, s->opts.nev, NULL);
   } else {
     QB_TRY(qb_eigs_cache_get(c, QB_EIGS_NEED_TARGET, &r, err));
     row[s->col_r] = qb_level_stats_gap_ratio_mean(r->E, r->nev, 1, 0, r->nev, NULL);
