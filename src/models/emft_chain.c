@@ -159,9 +159,8 @@ static qb_status ch_theory(const void *ctx, double *out, qb_err *err) {
 
 const qb_model qb_model_emft_chain = {
     .name = "emft_chain",
-    .doc =
-        "entanglement mean-field theory, grain + N l-bits with exponential (DRH) or equal "
-        "couplings",
+    .doc = "entanglement mean-field theory, grain + N l-bits with exponential (DRH) or equal "
+           "couplings",
     .keys = ch_tables,
     .estimate = ch_estimate,
     .point_create = ch_create,

@@ -352,9 +352,8 @@ done:
 
 const qb_model qb_model_emft_lattice = {
     .name = "emft_lattice",
-    .doc =
-        "entanglement mean-field theory of a grain on the 2D quasiperiodic / random lattice (Eqs. "
-        "(15)-(20))",
+    .doc = "entanglement mean-field theory of a grain on the 2D quasiperiodic / random lattice "
+           "(Eqs. (15)-(20))",
     .keys = la_tables,
     .estimate = la_estimate,
     .point_create = la_create,

@@ -464,9 +464,8 @@ static qb_status gs_theory(const void *ctx, double *out, qb_err *err) {
 
 const qb_model qb_model_grain_spins = {
     .name = "grain_spins",
-    .doc =
-        "GOE grain coupled to localized spins (Potirniche 2019, DRH/Crowley-Chandran 2022): "
-        "mid-band eigenstates",
+    .doc = "GOE grain coupled to localized spins (Potirniche 2019, DRH/Crowley-Chandran 2022): "
+           "mid-band eigenstates",
     .keys = gs_tables,
     .estimate = gs_estimate,
     .point_create = gs_create,

@@ -202,8 +202,8 @@ done:
 
 const qb_model qb_model_hubbard_bubble = {
     .name = "hubbard_bubble",
-    .doc =
-        "Hubbard bubble + Anderson insulator, large-N saddle point with IPT (Potirniche Sec. IV)",
+    .doc = "Hubbard bubble + Anderson insulator, large-N saddle point with IPT "
+           "(Potirniche Sec. IV)",
     .keys = hb_tables,
     .estimate = hb_estimate,
     .point_create = hb_create,

@@ -164,9 +164,8 @@ static qb_status lw_realize(const void *ctx, const qb_task *task, double *row, q
 
 const qb_model qb_model_linewidth_mft = {
     .name = "linewidth_mft",
-    .doc =
-        "typical-linewidth mean-field theory of the nearly localized metal "
-        "(Gopalakrishnan-Nandkishore)",
+    .doc = "typical-linewidth mean-field theory of the nearly localized metal "
+           "(Gopalakrishnan-Nandkishore)",
     .keys = lw_tables,
     .estimate = lw_estimate,
     .point_create = lw_create,

@@ -128,9 +128,8 @@ static qb_status mm_realize(const void *ctx, const qb_task *t, double *row, qb_e
 
 const qb_model qb_model_matrix_market = {
     .name = "matrix_market",
-    .doc =
-        "a fixed Hermitian operator from a Matrix Market file (dense ED or shift-invert; time "
-        "domain)",
+    .doc = "a fixed Hermitian operator from a Matrix Market file (dense ED or shift-invert; time "
+           "domain)",
     .keys = mm_tables,
     .estimate = mm_estimate,
     .point_create = mm_create,

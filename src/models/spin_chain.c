@@ -298,9 +298,8 @@ static qb_status sc_realize(const void *ctx, const qb_task *t, double *row, qb_e
 
 const qb_model qb_model_spin_chain = {
     .name = "spin_chain",
-    .doc =
-        "spin-1/2 chain from Pauli-string terms with fixed or random couplings (dense ED or "
-        "shift-invert; time domain)",
+    .doc = "spin-1/2 chain from Pauli-string terms with fixed or random couplings (dense ED or "
+           "shift-invert; time domain)",
     .keys = sc_tables,
     .estimate = sc_estimate,
     .point_create = sc_create,
