@@ -57,6 +57,37 @@ static __attribute__((unused)) qb_status ct_load_text(const char *prefix, const 
   return qb_campaign_load(path, 0, NULL, c, e);
 }
 
+/* Writes text as the input file `name` in the suite's directory and runs the campaign on
+ * two threads (no progress lines). */
+static __attribute__((unused)) qb_status ct_run_text(const char *name, const char *text,
+                                                     qb_err *err) {
+  char in[600];
+  ct_write(ct_path(in, sizeof in, name), "%s", text);
+  qb_campaign *c = NULL;
+  qb_status st = qb_campaign_load(in, 0, NULL, &c, err);
+  qb_run_opts o = {.nthreads = 2, .progress_seconds = 1e9};
+  qb_run_stats s;
+  if (st == QB_OK) st = qb_campaign_run(c, &o, &s, err);
+  qb_campaign_free(c);
+  return st;
+}
+
+/* Column `col` of point 0's rows in result file h5 (qb_free it); NULL and *n = 0 when it
+ * cannot be read (the message goes to stdout). */
+static __attribute__((unused)) double *ct_read_rows(const char *h5, const char *col, qb_idx *n) {
+  qb_h5 *f = NULL;
+  qb_err err;
+  double *v = NULL;
+  char path[128];
+  *n = 0;
+  snprintf(path, sizeof path, "/points/p000000/rows/%s", col);
+  qb_status st = qb_h5_open(h5, &f, &err);
+  if (st == QB_OK) st = qb_h5_read(f, path, &v, n, &err);
+  if (f) qb_h5_close(f);
+  if (st != QB_OK) printf("\n  %s %s: %s", h5, path, err.msg), *n = 0;
+  return st == QB_OK ? v : NULL;
+}
+
 static __attribute__((unused)) int ct_exists(const char *path) {
   struct stat sb;
   return stat(path, &sb) == 0;

@@ -20,43 +20,19 @@ static const char *CHAIN =
     "W = 1\nterms = XX:0.25*J, YY:0.25*J, ZZ:0.25*J, Z:0.5*W:uniform\n"
     "[eigen]\nnev = 20\nentanglement = true\nmethod = %s\n[output]\nfile = %s\n";
 
-static qb_status run_text(const char *name, const char *text, qb_err *err) {
-  char in[600];
-  ct_write(ct_path(in, sizeof in, name), "%s", text);
-  qb_campaign *c = NULL;
-  qb_status st = qb_campaign_load(in, 0, NULL, &c, err);
-  qb_run_opts o = {.nthreads = 2, .progress_seconds = 1e9};
-  qb_run_stats s;
-  if (st == QB_OK) st = qb_campaign_run(c, &o, &s, err);
-  qb_campaign_free(c);
-  return st;
-}
-
-static double *read_rows(const char *h5, const char *col, qb_idx *n) {
-  qb_h5 *f = NULL;
-  qb_err err;
-  double *v = NULL;
-  char path[128];
-  snprintf(path, sizeof path, "/points/p000000/rows/%s", col);
-  QB_ASSERT_OK(qb_h5_open(h5, &f, &err), &err);
-  QB_ASSERT_OK(qb_h5_read(f, path, &v, n, &err), &err);
-  qb_h5_close(f);
-  return v;
-}
-
 static void test_dense_equals_shift_invert(void) {
   char dense[600], si[600], text[2048];
   qb_err err;
   ct_path(dense, sizeof dense, "chain_dense.h5");
   ct_path(si, sizeof si, "chain_si.h5");
   snprintf(text, sizeof text, CHAIN, "dense", dense);
-  QB_ASSERT_OK(run_text("chain_dense.ini", text, &err), &err);
+  QB_ASSERT_OK(ct_run_text("chain_dense.ini", text, &err), &err);
   snprintf(text, sizeof text, CHAIN, "shift_invert", si);
-  QB_ASSERT_OK(run_text("chain_si.ini", text, &err), &err);
+  QB_ASSERT_OK(ct_run_text("chain_si.ini", text, &err), &err);
   const char *same[] = {"e_min", "e_max", "s_vn", "s_renyi2"};
   for (int c = 0; c < 4; c++) {
     qb_idx n1, n2;
-    double *a = read_rows(dense, same[c], &n1), *b = read_rows(si, same[c], &n2);
+    double *a = ct_read_rows(dense, same[c], &n1), *b = ct_read_rows(si, same[c], &n2);
     CU_ASSERT_EQUAL_FATAL(n1, 6);
     CU_ASSERT_EQUAL_FATAL(n2, 6);
     /* ARPACK's extremal eigenvalues carry its bounds tolerance 1e-8 (relative); the
@@ -79,9 +55,9 @@ static void test_shift_invert_gap_ratio(void) {
            "[run]\nseed = 5\nrealizations = 16\n[model]\ntype = spin_chain\nL = 12\nn_up = 6\n"
            "W = 0.5\nterms = XX:0.25*J, YY:0.25*J, ZZ:0.25*J, Z:0.5*W:uniform\n"
            "[eigen]\nnev = 60\nmethod = shift_invert\n[output]\nfile = %s\n", h5);
-  QB_ASSERT_OK(run_text("chain_r.ini", text, &err), &err);
+  QB_ASSERT_OK(ct_run_text("chain_r.ini", text, &err), &err);
   qb_idx n;
-  double *r = read_rows(h5, "gap_ratio", &n);
+  double *r = ct_read_rows(h5, "gap_ratio", &n);
   qb_stat s = {0};
   for (qb_idx i = 0; i < n; i++) qb_stat_add(&s, r[i]);
   printf("\n  L = 12, W = 0.5, shift-invert <r> = %.4f +- %.4f ", qb_stat_mean(&s), qb_stat_stderr(&s));
@@ -97,7 +73,7 @@ static void test_nev_too_large(void) {
   snprintf(text, sizeof text, CHAIN, "dense", h5);
   char *p = strstr(text, "nev = 20");
   memcpy(p, "nev =999", 8);
-  CU_ASSERT_EQUAL(run_text("chain_bad.ini", text, &err), QB_ERR_INPUT);
+  CU_ASSERT_EQUAL(ct_run_text("chain_bad.ini", text, &err), QB_ERR_INPUT);
   CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "nev"));
   CU_ASSERT_FALSE(ct_exists(h5));
 }
@@ -134,10 +110,10 @@ static void test_one_diagonalization(void) {
   qb_free(row);
   m->point_free(ctx);
   qb_campaign_free(c);
-  QB_ASSERT_OK(run_text("one_eig.ini", text, &err), &err);
+  QB_ASSERT_OK(ct_run_text("one_eig.ini", text, &err), &err);
   qb_idx n = 0;
-  double *r = read_rows(out, "gap_ratio", &n), *s = read_rows(out, "s_vn", &n),
-         *w = read_rows(out, "survival_eig_weight", &n), *sw = read_rows(out, "spectral_weight", &n);
+  double *r = ct_read_rows(out, "gap_ratio", &n), *s = ct_read_rows(out, "s_vn", &n),
+         *w = ct_read_rows(out, "survival_eig_weight", &n), *sw = ct_read_rows(out, "spectral_weight", &n);
   CU_ASSERT(r[0] > 0.3 && r[0] < 0.7);            /* a gap ratio */
   CU_ASSERT(s[0] > 0 && s[0] < 5 * log(2.0));     /* a half-chain entropy */
   QB_ASSERT_CLOSE(w[0], 1.0, 1e-12);              /* all pairs: the whole measure */
@@ -162,11 +138,11 @@ static void test_entanglement_cut(void) {
              "[eigen]\nnev = 20\nentanglement = true\n%smethod = dense\n[output]\nfile = %s\n",
              cut[k], h5[k]);
     snprintf(name, sizeof name, "chain_cut%d.ini", k);
-    QB_ASSERT_OK(run_text(name, text, &err), &err);
+    QB_ASSERT_OK(ct_run_text(name, text, &err), &err);
   }
   qb_idx n0, n1, n2;
-  double *a = read_rows(h5[0], "s_vn", &n0), *b = read_rows(h5[1], "s_vn", &n1),
-         *c = read_rows(h5[2], "s_vn", &n2);
+  double *a = ct_read_rows(h5[0], "s_vn", &n0), *b = ct_read_rows(h5[1], "s_vn", &n1),
+         *c = ct_read_rows(h5[2], "s_vn", &n2);
   CU_ASSERT_EQUAL_FATAL(n0, 3);
   CU_ASSERT_EQUAL_FATAL(n1, 3);
   CU_ASSERT_EQUAL_FATAL(n2, 3);
@@ -180,7 +156,7 @@ static void test_entanglement_cut(void) {
   char *p = strstr(text, "nev = 20");
   memmove(p + 22, p + 8, strlen(p + 8) + 1); /* room for the key in place of nev's 8 */
   memcpy(p, "entanglement_cut = 10\n", 22);
-  CU_ASSERT_EQUAL(run_text("chain_cut_bad.ini", text, &err), QB_ERR_INPUT);
+  CU_ASSERT_EQUAL(ct_run_text("chain_cut_bad.ini", text, &err), QB_ERR_INPUT);
   CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "entanglement_cut"));
 }
 

@@ -196,7 +196,8 @@ class Operator:
              vectors=True, residuals=False):
         """The nev eigenpairs nearest the target: an energy density eps in [0, 1] of the
         spectrum (density=True) or an energy. method "shift_invert" (ARPACK on a sparse
-        factorization), "dense" (LAPACK) or "auto". Returns (E ascending, V with
+        factorization), "filter" (polynomial filter + Lanczos, no factorization; real
+        operators; docs/filter.md), "dense" (LAPACK) or "auto". Returns (E ascending, V with
         eigenvectors as columns, like numpy.linalg.eigh; V is None without vectors), and
         with residuals=True a third array ||H v_j - E_j v_j||."""
         E, R = np.empty(nev), np.empty(nev)

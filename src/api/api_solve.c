@@ -42,8 +42,9 @@ qb_status qb_api_evolve(qb_api_op *H, const char *method, double tol, void *psi,
   return st;
 }
 
-static const char *const method_names[] = {"auto", "dense", "shift_invert"};
-static const qb_eigs_method methods[] = {QB_EIGS_AUTO, QB_EIGS_DENSE, QB_EIGS_SHIFT_INVERT};
+static const char *const method_names[] = {"auto", "dense", "shift_invert", "filter"};
+static const qb_eigs_method methods[] = {QB_EIGS_AUTO, QB_EIGS_DENSE, QB_EIGS_SHIFT_INVERT,
+                                         QB_EIGS_FILTER};
 
 qb_status qb_api_eigs(qb_api_op *H, qb_idx nev, double target, int target_is_density,
                       const char *method, double tol, uint64_t seed, double *E, void *V,
@@ -51,11 +52,11 @@ qb_status qb_api_eigs(qb_api_op *H, qb_idx nev, double target, int target_is_den
   qb_eigs_opts o;
   qb_eigs_defaults(&o);
   int m = -1;
-  for (int i = 0; i < 3; i++)
+  for (int i = 0; i < 4; i++)
     if (!strcmp(method, method_names[i])) m = i;
   if (m < 0)
-    return QB_FAIL(err, QB_ERR_INPUT, "eigen method '%s': expected auto, dense or shift_invert",
-                   method);
+    return QB_FAIL(err, QB_ERR_INPUT, "eigen method '%s': expected auto, dense, shift_invert "
+                   "or filter", method);
   o.method = methods[m];
   o.nev = nev;
   o.target = target;

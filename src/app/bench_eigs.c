@@ -1,6 +1,8 @@
 /* bench_eigs.c — `qbath bench eigs`: k eigenpairs nearest the middle of the random-field
- * Heisenberg chain's Sz = 0 sector by shift-invert; prints timings, the factor's size
- * relative to nnz(H), residuals and peak memory (scripts/bench/eigs compares with peers). */
+ * Heisenberg chain's Sz = 0 sector by shift-invert (or, with --backend filter, by the
+ * polynomial filter of qbath/filter.h); prints timings, the factor's size relative to
+ * nnz(H) (the filter: K, matvecs, Lanczos steps), residuals and peak memory
+ * (scripts/bench/eigs compares with peers). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +11,7 @@
 
 #include "bench.h"
 #include "qbath/eigs.h"
+#include "qbath/filter.h"
 #include "qbath/mmio.h"
 #include "qbath/rng.h"
 #include "qbath/spin.h"
@@ -94,6 +97,26 @@ static void report(const qb_csr *A, const qb_eigs_result *r, int rep) {
          r->max_resid, r->orth_defect, r->E[0], r->E[r->nev - 1]);
 }
 
+/* The filter's own figures (qbath/filter.h) on the line the bench script reads. */
+static qb_status run_filter(const qb_csr *A, const qb_eigs_opts *o, qb_eigs_result **r, qb_err *e) {
+  qb_op *H = NULL;
+  qb_filter_info in;
+  qb_eigs_opts fo = *o;
+  fo.method = QB_EIGS_FILTER;
+  QB_TRY(
+      qb_eigs_bounds(A, fo.bounds_tol, fo.seed, &fo.emin, &fo.emax, e)); /* shift-invert's sigma */
+  fo.have_bounds = 1;
+  QB_TRY(qb_op_from_csr((qb_csr *)A, 0, &H, e));
+  qb_status st = qb_filter_eigs(H, &fo, NULL, r, &in, e);
+  qb_op_free(H);
+  if (st == QB_OK)
+    printf("qbath: filter K %d dos %.4g ncv %ld want %ld lanczos_steps %ld matvecs %ld restarts %d "
+           "basis %.1f MB (dos %.2f s, lanczos %.2f s, ritz %.2f s)\n", in.degree, in.dos,
+           (long)in.ncv, (long)in.want, in.filter_applies, in.matvecs, in.restarts, in.bytes / 1e6,
+           in.t_dos, in.t_lanczos, in.t_ritz);
+  return st;
+}
+
 int qb_bench_eigs(int argc, char **argv) {
   bench_args a;
   int rc = parse(argc, argv, &a);
@@ -107,8 +130,11 @@ int qb_bench_eigs(int argc, char **argv) {
   if (a.tol > 0) o.tol = a.tol;
   o.ncv = a.ncv;
   o.backend = a.backend && !strcmp(a.backend, "mumps") ? &qb_factor_mumps : &qb_factor_umfpack;
-  printf("qbath: backend %s, %s\n", o.backend->name, a.backend && strcmp(a.backend, "mumps") &&
-         strcmp(a.backend, "umfpack") ? "(unknown --backend, using umfpack)" : "");
+  const int filter = a.backend && !strcmp(a.backend, "filter");
+  printf("qbath: backend %s, %s\n", filter ? "filter" : o.backend->name,
+         a.backend && strcmp(a.backend, "mumps") && strcmp(a.backend, "umfpack") && !filter
+             ? "(unknown --backend, using umfpack)"
+             : "");
   o.factor.strategy = (qb_factor_strategy)a.strategy;
   o.factor.ordering = (qb_factor_ordering)a.ordering;
   o.factor.mem_limit = a.mem_limit_gb * 1e9;
@@ -119,7 +145,7 @@ int qb_bench_eigs(int argc, char **argv) {
     qb_status st = build_chain(&a, (uint64_t)rep, &A, &e);
     if (st == QB_OK && a.export_path && rep == 0)
       st = qb_mmio_write(a.export_path, A, QB_MM_SYMMETRIC, &e);
-    if (st == QB_OK) st = qb_eigs_csr(A, &o, &cache, &r, &e);
+    if (st == QB_OK) st = filter ? run_filter(A, &o, &r, &e) : qb_eigs_csr(A, &o, &cache, &r, &e);
     if (st == QB_OK) report(A, r, rep);
     else { fprintf(stderr, "bench eigs: %s\n", e.msg); rc = 1; }
     qb_eigs_result_free(r);

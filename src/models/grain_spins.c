@@ -38,6 +38,7 @@
 #include "qbath/alloc.h"
 #include "qbath/dense.h"
 #include "qbath/eigobs.h"
+#include "qbath/filter.h"
 #include "qbath/grain.h"
 #include "qbath/kron.h"
 #include "qbath/level_stats.h"
@@ -48,8 +49,8 @@ enum { C_DE, C_R, C_S, C_SB, C_PS, C_G, C_PG, C_GAM, C_GDE, C_CLIP, C_PW, C_WP, 
 
 typedef struct gs_ctx {
   qb_grain_spec s;
-  int probe, dense, specfn, spacing_window, paired;
-  int method;                     /* [model] method index: auto, dense, shift_invert */
+  int probe, dense, filter, specfn, spacing_window, paired;
+  int method;                     /* [model] method index: auto, dense, shift_invert, filter */
   qb_idx dim, nev, nev_peak, dense_max_dim;
   int s_bins, g_bins, spec_bins;
   double g_min, g_max, spec_wmax, spec_shift, gamma1;
@@ -100,9 +101,10 @@ static const qb_key gs_keys[] = {
      "mid-band eigenstates (0: N_A = 2^{N+M}/(N+M))", 1, QB_FIELD(gs_ctx, nev)},
     {"model", "nev_peak", QB_KEY_INT, "0", 0, 1e6, NULL, "", NULL,
      "eigenstates near sigma_0 + 2 eps_M (0: 2 nev)", 1, QB_FIELD(gs_ctx, nev_peak)},
-    {"model", "method", QB_KEY_ENUM, "auto", 0, -1, "auto|dense|shift_invert", "", NULL,
-     "eigenpairs by dense ED, shift-invert, or dense up to dense_max_dim", 1,
-     QB_FIELD(gs_ctx, method)},
+    {"model", "method", QB_KEY_ENUM, "auto", 0, -1, "auto|dense|shift_invert|filter", "", NULL,
+     "eigenpairs by dense ED, shift-invert, the polynomial filter (no factor; qbath/filter.h), "
+     "or dense up to dense_max_dim",
+     1, QB_FIELD(gs_ctx, method)},
     {"model", "dense_max_dim", QB_KEY_INT, "4096", 1, 65536, NULL, "", NULL,
      "auto: dense ED up to this dimension", 0, QB_FIELD(gs_ctx, dense_max_dim)},
     {"model", "S_bins", QB_KEY_INT, "20", 1, 10000, NULL, "", NULL, "bins of p(S) on [0, log 2]", 0,
@@ -166,6 +168,7 @@ static qb_status parse_all(const qb_params *p, gs_ctx *c, qb_err *err) {
   if (c->probe >= c->s.n)
     return qb_param_fail(p, err, "model", "probe_qubit", "must be below N = %d", c->s.n);
   c->dense = c->method == 1 || (c->method == 0 && c->dim <= c->dense_max_dim);
+  c->filter = c->method == 3;
   if (c->nev == 0) c->nev = c->dim / (c->s.n + c->s.m); /* N_A of Sec. III A */
   if (c->nev_peak == 0) c->nev_peak = 2 * c->nev;
   if (c->nev_peak > c->dim) c->nev_peak = c->dim;
@@ -196,6 +199,17 @@ static qb_status gs_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   if (c.dense) {
     e->bytes = qb_dense_eigh_bytes(QB_REAL, n, 1) + csr; /* every pair, real */
     e->flops = 9 * n * n * n;
+  } else if (c.filter) {
+    /* the filter's Lanczos basis and vectors for the larger window (qbath/filter.h), the
+     * other window's vectors, the CSR; matvecs ~ 25 dim per window (docs/filter.md) */
+    qb_eigs_opts o;
+    qb_filter_opts f;
+    qb_eigs_defaults(&o);
+    qb_filter_defaults(&f);
+    o.nev = c.nev > c.nev_peak ? c.nev : c.nev_peak;
+    e->bytes = qb_filter_bytes(n, &o, &f) +
+               8 * n * (double)(c.nev < c.nev_peak ? c.nev : c.nev_peak) + csr;
+    e->flops = 2 * 25 * n * n * (dg + 2 * c.s.m + 1);
   } else {
     /* Flops: the factor of a dense-block structured matrix (its top separators are dense
      * fronts of ~ dg 2^{M/2} rows) and the Lanczos bases. Memory: the LU of H - sigma at
@@ -331,7 +345,7 @@ static qb_status solve(const gs_ctx *c, const qb_csr *A, double s0, double sp, g
                            err);
   }
   qb_factor *F = NULL; /* one analysis of the pattern, two numeric factorizations */
-  o.method = QB_EIGS_SHIFT_INVERT;
+  o.method = c->filter ? QB_EIGS_FILTER : QB_EIGS_SHIFT_INVERT; /* the filter needs no F */
   o.nev = c->nev;
   o.target = s0;
   /* No lock here: the solver serializes ARPACK's reverse-communication loops itself

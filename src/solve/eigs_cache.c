@@ -104,7 +104,9 @@ static void dense_window(qb_eigs_cache *c) {
 static qb_status shift_invert(qb_eigs_cache *c, int vectors, qb_err *err) {
   c->si = qb_eigs_result_free(c->si);
   qb_eigs_opts o = c->o;
-  o.method = QB_EIGS_SHIFT_INVERT;
+  /* the iterative path: shift-invert, or the filter when asked for (auto stays auto, so
+   * that a factor refused for its memory limit falls back to the filter) */
+  if (o.method == QB_EIGS_DENSE) o.method = QB_EIGS_SHIFT_INVERT;
   o.want_vectors = vectors;
   QB_TRY(qb_eigs_csr(c->A, &o, NULL, &c->si, err));
   c->count++;

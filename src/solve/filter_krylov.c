@@ -177,7 +177,7 @@ qb_status qb_filter_krylov_ritz(qb_filter_krylov *L, qb_err *err) {
 qb_status qb_filter_krylov_rotate(qb_idx n, const double *V, qb_idx m, const double *S,
                                   qb_idx lds, qb_idx k, double *out, qb_err *err) {
   int nomem = 0;
-#pragma omp parallel default(none) shared(n, V, m, S, lds, k, out, nomem)
+#pragma omp parallel default(none) shared(n, V, m, S, lds, k, out, nomem) if (n >= QB_VEC_TEAM_MIN)
   {
     double *tmp = qb_malloc((size_t)k * QB_FILTER_ROTATE_ROWS * sizeof(double));
     if (!tmp) {

@@ -2,10 +2,12 @@
  * (see spectrum_obs.h for the two paths and what each column means). */
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "models/shared/spectrum_obs.h"
 #include "qbath/alloc.h"
 #include "qbath/dense.h"
+#include "qbath/filter.h"
 #include "qbath/level_stats.h"
 
 /* What the [eigen] rows are bound to. */
@@ -16,9 +18,11 @@ typedef struct eigen_rows {
 } eigen_rows;
 
 const qb_key qb_eigen_keys[] = {
-    {"eigen", "method", QB_KEY_ENUM, "auto", 0, -1, "auto|dense|shift_invert|none", "", NULL,
-     "eigenpairs by dense ED, by shift-invert, dense up to dense_max_dim, or none", 1,
-     QB_FIELD(eigen_rows, method)},
+    {"eigen", "method", QB_KEY_ENUM, "auto", 0, -1, "auto|dense|shift_invert|none|filter", "",
+     NULL,
+     "eigenpairs by dense ED, by shift-invert, by the polynomial filter (no factorization), "
+     "auto (dense up to dense_max_dim, shift-invert above, the filter when the factor would "
+     "exceed [run] memory_limit), or none", 1, QB_FIELD(eigen_rows, method)},
     {"eigen", "nev", QB_KEY_INT, "50", 3, 100000, NULL, "", NULL,
      "eigenpairs nearest the target (shift-invert <r>; entropies on both paths)", 1,
      QB_FIELD(eigen_rows, o.nev)},
@@ -35,15 +39,26 @@ const qb_key qb_eigen_keys[] = {
      "ARPACK relative tolerance of the shift-invert eigenvalues", 0, QB_FIELD(eigen_rows, o.tol)},
     QB_KEY_END};
 
-static const qb_eigs_method methods[] = {QB_EIGS_AUTO, QB_EIGS_DENSE, QB_EIGS_SHIFT_INVERT};
+static const qb_eigs_method methods[] = {QB_EIGS_AUTO, QB_EIGS_DENSE, QB_EIGS_SHIFT_INVERT,
+                                         QB_EIGS_AUTO, QB_EIGS_FILTER};
 enum { METHOD_NONE = 3 }; /* index of "none" in the method enum */
+
+/* auto's memory limit for the factor: [run] memory_limit, or 80% of physical memory (the
+ * runner's own rule, campaign/plan.c); past it auto takes the filter (qbath/eigs.h). */
+static double auto_memory_limit(const qb_params *p) {
+  double gib = qb_param_real(p, "run", "memory_limit");
+  if (gib > 0) return gib * 1073741824.0;
+  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && size > 0 ? 0.8 * (double)pages * (double)size : 0;
+}
 
 static eigen_rows read_rows(const qb_params *p) {
   eigen_rows r;
   memset(&r, 0, sizeof r);
   qb_eigs_defaults(&r.o);
   qb_param_fill(p, qb_eigen_keys, &r);
-  r.o.method = r.method == METHOD_NONE ? QB_EIGS_AUTO : methods[r.method];
+  r.o.method = methods[r.method];
+  if (r.o.method == QB_EIGS_AUTO) r.o.factor.mem_limit = auto_memory_limit(p);
   return r;
 }
 
@@ -91,6 +106,13 @@ qb_status qb_spectrum_obs_init(const qb_params *p, int entropy, qb_idx dim, int 
 
 void qb_spectrum_obs_clear(qb_spectrum_obs *s) { qb_state_out_clear(&s->states); }
 
+/* Shift-invert's bytes (see qb_spectrum_obs_eigs_cost), elements of el bytes. */
+static double si_bytes(const qb_eigs_opts *o, double dim, double nnz, double el) {
+  double ncv = 2.0 * (double)o->nev + 20;
+  double factor = fmin(4 * pow(dim, 1.8) * el / 8, 2 * el * dim * dim);
+  return factor + el * dim * (ncv + (double)o->nev) + 24 * nnz;
+}
+
 void qb_spectrum_obs_eigs_cost(const qb_eigs_opts *o, double dim, double nnz, int is_complex,
                                int vectors, qb_estimate *e) {
   const double el = is_complex ? 16 : 8;
@@ -98,6 +120,18 @@ void qb_spectrum_obs_eigs_cost(const qb_eigs_opts *o, double dim, double nnz, in
     /* the CSR matrix, its dense copy and LAPACK's eigensolver (qb_dense_eigh_bytes) */
     e->bytes += 24 * nnz + qb_dense_eigh_bytes(is_complex ? QB_COMPLEX : QB_REAL, dim, vectors);
     e->flops += 16.0 / 3.0 * dim * dim * dim;
+  } else if (o->method == QB_EIGS_FILTER ||
+             (o->method == QB_EIGS_AUTO && o->factor.mem_limit > 0 && !is_complex &&
+              si_bytes(o, dim, nnz, el) > o->factor.mem_limit)) {
+    /* The filter: its Lanczos basis (qbath/filter.h; the degree K costs time, not memory)
+     * and the CSR; matvecs ~ 25 dim (2.3 (5/4) 2 pi h rho(sigma), with h rho ~ dim for
+     * many-body spectra; docs/filter.md), two flops per nonzero each. */
+    qb_filter_opts f;
+    qb_eigs_opts fo = *o;
+    qb_filter_defaults(&f);
+    fo.want_vectors = vectors;
+    e->bytes += qb_filter_bytes(dim, &fo, &f) + 24 * nnz;
+    e->flops += 50 * nnz * dim;
   } else {
     /* The LU factor of H - sigma and UMFPACK's work space at its peak: measured on the
      * Sz = 0 Heisenberg chains (peak RSS less the process) 10.7 MB at L = 14 (n = 3432),
@@ -106,8 +140,7 @@ void qb_spectrum_obs_eigs_cost(const qb_eigs_opts *o, double dim, double nnz, in
      * fill differently (a banded matrix far less). Then the CSR and the Lanczos basis of
      * 2 nev + 20 vectors with the nev Ritz vectors. */
     double ncv = 2.0 * (double)o->nev + 20;
-    double factor = fmin(4 * pow(dim, 1.8) * el / 8, 2 * el * dim * dim);
-    e->bytes += factor + el * dim * (ncv + (double)o->nev) + 24 * nnz;
+    e->bytes += si_bytes(o, dim, nnz, el);
     e->flops += 100 * nnz * sqrt(dim) + 40 * ncv * dim * (double)o->nev;
   }
 }

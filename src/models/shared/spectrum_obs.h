@@ -8,6 +8,9 @@
  *   shift_invert   the nev eigenpairs nearest the target energy density (ARPACK on a
  *                  UMFPACK factorization, qbath/eigs.h); <r> over those nev levels;
  *                  e_min, e_max from ARPACK's extremal eigenvalues.
+ *   filter         the same nev pairs by the polynomial filter (qbath/filter.h): no
+ *                  factorization, memory of its Lanczos basis; auto takes it when the
+ *                  shift-invert estimate exceeds [run] memory_limit (80% of RAM unset).
  * method = none computes none of them (time-domain-only runs).
  * One eigendecomposition per realization (qbath/eigs_cache.h) serves these and the
  * time-domain observables of models/shared/dynamics.h.
