@@ -184,7 +184,7 @@ static __attribute__((unused)) int ct_same_dataset(const char *a, const char *b,
 
 /* Writes text (a format whose one %s is the result file h5) to name in the suite's
  * directory and runs the campaign in this process on nthreads. */
-static __attribute__((unused)) qb_status ct_run_text(const char *name, const char *text,
+static __attribute__((unused)) qb_status ct_run_input(const char *name, const char *text,
                                                      const char *h5, int nthreads, qb_err *err) {
   char in[600], buf[4096];
   snprintf(buf, sizeof buf, text, h5);

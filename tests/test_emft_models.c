@@ -17,7 +17,7 @@ static const char *CHAIN = "[run]\nname = c\nseed = 1\nrealizations = 1\n"
 static void test_chain(void) {
   char a[600];
   qb_err err;
-  QB_ASSERT_OK(ct_run_text("c.ini", CHAIN, ct_path(a, sizeof a, "c.h5"), 1, &err), &err);
+  QB_ASSERT_OK(ct_run_input("c.ini", CHAIN, ct_path(a, sizeof a, "c.h5"), 1, &err), &err);
   qb_idx n;
   double *eta = ct_read_point(a, 0, "rows/eta_tot", &n), *ns = ct_read_point(a, 0, "rows/n_star", &n);
   double *S = ct_read_point(a, 0, "rows/S_n", &n), *pS = ct_read_point(a, 0, "rows/pS_end", &n);
@@ -55,7 +55,7 @@ static const char *SYM = "[run]\nname = s\nseed = 1\nrealizations = 1\n"
 static void test_symmetric(void) {
   char a[600];
   qb_err err;
-  QB_ASSERT_OK(ct_run_text("s.ini", SYM, ct_path(a, sizeof a, "s.h5"), 2, &err), &err);
+  QB_ASSERT_OK(ct_run_input("s.ini", SYM, ct_path(a, sizeof a, "s.h5"), 2, &err), &err);
   qb_idx n;
   double *gc = ct_read_point(a, 0, "theory/g0_c", &n), *av0 = ct_read_point(a, 0, "rows/avalanched", &n),
          *av1 = ct_read_point(a, 1, "rows/avalanched", &n);
@@ -78,8 +78,8 @@ static void test_lattice(void) {
     char a[600], b[600], text[1024];
     snprintf(text, sizeof text, LAT, pot ? "random" : "quasiperiodic");
     qb_err err;
-    QB_ASSERT_OK(ct_run_text("l1.ini", text, ct_path(a, sizeof a, "l1.h5"), 1, &err), &err);
-    QB_ASSERT_OK(ct_run_text("l2.ini", text, ct_path(b, sizeof b, "l2.h5"), 2, &err), &err);
+    QB_ASSERT_OK(ct_run_input("l1.ini", text, ct_path(a, sizeof a, "l1.h5"), 1, &err), &err);
+    QB_ASSERT_OK(ct_run_input("l2.ini", text, ct_path(b, sizeof b, "l2.h5"), 2, &err), &err);
     CU_ASSERT_EQUAL(ct_same_dataset(a, b, "rows/eta_tot", 3), 3);
     CU_ASSERT_EQUAL(ct_same_dataset(a, b, "rows/S_map", 3), 3);
     qb_idx n, nn = 2 * 16 + 8 + 1;
@@ -125,7 +125,7 @@ static int run_lattice(const char *t, const char *W, const char *pot, const char
   char text[1024];
   snprintf(text, sizeof text, LAT_W, t, W, pot);
   qb_err err;
-  if (ct_run_text("w.ini", text, ct_path(path, cap, name), 2, &err) == QB_OK) return 1;
+  if (ct_run_input("w.ini", text, ct_path(path, cap, name), 2, &err) == QB_OK) return 1;
   printf("\n  %s\n", err.msg);
   return 0;
 }

@@ -24,7 +24,7 @@ static const char *LD = "[run]\nname = fgr_theory\nseed = 3\nrealizations = 2\n"
 static void test_eq21_equals_eq4_in_file(void) {
   char h5[600];
   qb_err err;
-  QB_ASSERT_OK(ct_run_text("ld.ini", LD, ct_path(h5, sizeof h5, "ld.h5"), 1, &err), &err);
+  QB_ASSERT_OK(ct_run_input("ld.ini", LD, ct_path(h5, sizeof h5, "ld.h5"), 1, &err), &err);
   for (int p = 0; p < NG; p++) {
     qb_idx n4 = 0, n21 = 0, ngr = 0;
     double *e4 = ct_read_point(h5, p, "theory/P_res_eq4", &n4), *e21 = ct_read_point(h5, p, "theory/P_res_eq21", &n21);
@@ -50,7 +50,7 @@ static void test_eq21_equals_eq4_in_file(void) {
 static void test_curves_on_axes(void) {
   char h5[600];
   qb_err err;
-  QB_ASSERT_OK(ct_run_text("ld2.ini", LD, ct_path(h5, sizeof h5, "ld2.h5"), 1, &err), &err);
+  QB_ASSERT_OK(ct_run_input("ld2.ini", LD, ct_path(h5, sizeof h5, "ld2.h5"), 1, &err), &err);
   const char *ax[2] = {"axes/tau", "axes/tau_log"};
   const char *e5[2] = {"theory/P_eq5", "theory/P_eq5_log"}, *e6[2] = {"theory/P_eq6", "theory/P_eq6_log"};
   const char *lg[2] = {"theory/P_large_gamma", "theory/P_large_gamma_log"};

@@ -106,8 +106,8 @@ static void test_n1_campaign_equals_level_dot(void) {
                    "[output]\nfile = %s\noverwrite = true\n";
   char a[600], b[600];
   qb_err e;
-  QB_ASSERT_OK(ct_run_text("ld.ini", LD, ct_path(a, sizeof a, "ld.h5"), 2, &e), &e);
-  QB_ASSERT_OK(ct_run_text("td.ini", TD, ct_path(b, sizeof b, "td.h5"), 2, &e), &e);
+  QB_ASSERT_OK(ct_run_input("ld.ini", LD, ct_path(a, sizeof a, "ld.h5"), 2, &e), &e);
+  QB_ASSERT_OK(ct_run_input("td.ini", TD, ct_path(b, sizeof b, "td.h5"), 2, &e), &e);
   const char *la[3] = {"rows/P", "rows/P_prop", "rows/P_log"}, *lb[3] = {"rows/P_res", "rows/P_res_prop", "rows/P_res_log"};
   for (int q = 0; q < 3; q++) {
     qb_idx na = 0, nb = 0;
@@ -170,7 +170,7 @@ static void test_level_dot_krylov_campaign(void) {
     snprintf(name, sizeof name, "kry%d.h5", q);
     ct_path(h5[q], sizeof h5[q], name);
     snprintf(name, sizeof name, "kry%d.ini", q);
-    QB_ASSERT_OK(ct_run_text(name, txt[q], h5[q], 2, &e), &e);
+    QB_ASSERT_OK(ct_run_input(name, txt[q], h5[q], 2, &e), &e);
   }
   qb_idx na = 0, nb = 0;
   double *x = ct_read_point(h5[0], 0, "rows/P", &na), *y = ct_read_point(h5[1], 0, "rows/P", &nb);
