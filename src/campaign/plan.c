@@ -68,9 +68,8 @@ static double process_base_bytes(void) {
  * at once, each thread's batch of journal records and the journal's write buffer (each at
  * least one record, however long the row). While the point is written: the mean and
  * standard error of every row value and, when rows are written, a column of all rows
- * gathered for HDF5 (at most all of them) and as much again inside HDF5 as it writes its
- * chunks (measured: 2 x 10^5 toy rows of 32 values, 51 MB of rows, peak 148 MB above the
- * process's own). */
+ * gathered for HDF5 (at most all of them; measured with 2 x 10^5 toy rows of 32 values,
+ * 51 MB of rows: peak 104 MB above the process's own). */
 static double point_bytes(const qb_campaign *c, const qb_estimate *e, int nthreads) {
   /* realizations run at once: never more than there are */
   double conc =
@@ -81,7 +80,7 @@ static double point_bytes(const qb_campaign *c, const qb_estimate *e, int nthrea
   double rec = (double)qb_journal_record_size((qb_idx)rv);
   double running = conc * e->bytes + (double)nthreads * fmax(QB_BATCH_BYTES, rec) +
                    fmax(QB_JOURNAL_FLUSH_BYTES, rec);
-  double writing = 2 * row + (c->write_rows ? 2 * rows : 0);
+  double writing = 2 * row + (c->write_rows ? rows : 0);
   return process_base_bytes() + e->ctx_bytes + kept + fmax(running, writing);
 }
 
