@@ -148,7 +148,10 @@ static qb_status time_all(qb_csr *A, qb_csr *A32, qb_op *M, triad_arrays *tr, in
   const qb_idx n = M->dim;
   double *x = qb_malloc(2 * (size_t)n * sizeof *x), *y = qb_malloc(2 * (size_t)n * sizeof *y);
   qb_status st = QB_OK;
-  if (!x || !y) { st = QB_FAIL(err, QB_ERR_NOMEM, "vectors of dimension %lld", (long long)n); goto done; }
+  if (!x || !y) {
+    st = QB_FAIL(err, QB_ERR_NOMEM, "vectors of dimension %lld", (long long)n);
+    goto done;
+  }
 #pragma omp parallel for default(none) shared(n, x, y) schedule(static)
   for (qb_idx i = 0; i < n; i++) {
     x[2 * i] = cos(0.1 * (double)i);

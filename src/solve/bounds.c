@@ -52,7 +52,8 @@ static void random_start(const qb_rng *r, size_t nd, double *v) {
   for (size_t b = 0; b < nblocks; b++) {
     uint64_t w[4];
     qb_rng_block(r, b, w);
-    for (size_t u = 0; u < 4 && 4 * b + u < nd; u++) v[4 * b + u] = qb_rng_u64_to_uniform(w[u]) - 0.5;
+    for (size_t u = 0; u < 4 && 4 * b + u < nd; u++)
+      v[4 * b + u] = qb_rng_u64_to_uniform(w[u]) - 0.5;
   }
 }
 

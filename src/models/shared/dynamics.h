@@ -24,7 +24,8 @@ typedef struct qb_dyn {
   qb_eigs_opts eo;       /* survival_eig: the eigensolver options of [eigen] */
   int autocorr;          /* infinite-temperature sigma^z_site autocorrelation (spins only) */
   int initial;           /* QB_INIT_* */
-  char product[QB_SPIN_MAX_SITES + 1]; /* initial = a product state: 'u'/'d' per site, site 0 first */
+  char product[QB_SPIN_MAX_SITES +
+               1]; /* initial = a product state: 'u'/'d' per site, site 0 first */
   qb_cplx *psi_file;     /* initial = a vector file: its normalized entries (owned) */
   int expect;            /* <psi(t)|O|psi(t)> of every [observables] operator */
   int diagonal;          /* diagonal ensemble sum_a |<a|psi0>|^2 <a|O|a> of every operator */
