@@ -15,8 +15,8 @@ static inline void QB_ROWS(qb_prefetch_stream)(const double *v, const QB_CI *ci,
  * on the AMD EPYC this was tuned on: software prefetch of x did not help, AVX-512 masked
  * loads were 2.5x slower. Used for the rows at the very end of the arrays. */
 static inline void QB_ROWS(row_rc)(qb_idx k0, qb_idx k1, const QB_CI *restrict ci,
-                          const double *restrict v, const double *restrict x, double *sr,
-                          double *si) {
+                                   const double *restrict v, const double *restrict x, double *sr,
+                                   double *si) {
   __m256d acc01 = _mm256_setzero_pd(), acc23 = _mm256_setzero_pd();
   qb_idx k = k0;
   for (; k + QB_SPMV_LANES <= k1; k += QB_SPMV_LANES) {
@@ -24,8 +24,9 @@ static inline void QB_ROWS(row_rc)(qb_idx k0, qb_idx k1, const QB_CI *restrict c
     const __m256d a01 = _mm256_permute4x64_pd(a, 0x50), a23 = _mm256_permute4x64_pd(a, 0xFA);
     const __m256d x01 = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(x + 2 * ci[k])),
                                              _mm_loadu_pd(x + 2 * ci[k + 1]), 1);
-    const __m256d x23 = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(x + 2 * ci[k + 2])),
-                                             _mm_loadu_pd(x + 2 * ci[k + 3]), 1);
+    const __m256d x23 =
+        _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(x + 2 * ci[k + 2])),
+                             _mm_loadu_pd(x + 2 * ci[k + 3]), 1);
     acc01 = _mm256_fmadd_pd(a01, x01, acc01);
     acc23 = _mm256_fmadd_pd(a23, x23, acc23);
     QB_ROWS(qb_prefetch_stream)(v, ci, k);
@@ -42,15 +43,14 @@ static inline void QB_ROWS(row_rc)(qb_idx k0, qb_idx k1, const QB_CI *restrict c
   *si = (l[1] + l[5]) + (l[3] + l[7]);
 }
 
-
 /* The same sum without a scalar tail: the last group of four is loaded whole (the caller
  * guarantees k1 + 3 < nnz, so the loads stay inside the arrays; the extra columns belong
  * to the next rows, so x there is valid memory) and its out-of-row lanes are zeroed in
  * both a and x, adding exact zeros. Rows are short (~10 entries) with varying lengths: the
  * scalar tail's exit mispredicted once per row (20% of the in-cache time). */
 static inline void QB_ROWS(row_rc_masked)(qb_idx k0, qb_idx k1, const QB_CI *restrict ci,
-                                 const double *restrict v, const double *restrict x,
-                                 double *sr, double *si) {
+                                          const double *restrict v, const double *restrict x,
+                                          double *sr, double *si) {
   __m256d acc01 = _mm256_setzero_pd(), acc23 = _mm256_setzero_pd();
   for (qb_idx k = k0; k < k1; k += QB_SPMV_LANES) {
     const qb_idx left = k1 - k;
@@ -59,9 +59,9 @@ static inline void QB_ROWS(row_rc_masked)(qb_idx k0, qb_idx k1, const QB_CI *res
     const __m256d a = _mm256_and_pd(_mm256_loadu_pd(v + k), m);
     const __m256d a01 = _mm256_permute4x64_pd(a, 0x50), a23 = _mm256_permute4x64_pd(a, 0xFA);
     __m256d x01 = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(x + 2 * ci[k])),
-                                             _mm_loadu_pd(x + 2 * ci[k + 1]), 1);
+                                       _mm_loadu_pd(x + 2 * ci[k + 1]), 1);
     __m256d x23 = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(x + 2 * ci[k + 2])),
-                                             _mm_loadu_pd(x + 2 * ci[k + 3]), 1);
+                                       _mm_loadu_pd(x + 2 * ci[k + 3]), 1);
     QB_ROWS(qb_prefetch_stream)(v, ci, k);
     x01 = _mm256_and_pd(x01, m01);
     x23 = _mm256_and_pd(x23, m23);
@@ -77,8 +77,8 @@ static inline void QB_ROWS(row_rc_masked)(qb_idx k0, qb_idx k1, const QB_CI *res
 
 #else
 static inline void QB_ROWS(row_rc)(qb_idx k0, qb_idx k1, const QB_CI *restrict ci,
-                          const double *restrict v, const double *restrict x, double *sr,
-                          double *si) {
+                                   const double *restrict v, const double *restrict x, double *sr,
+                                   double *si) {
   double ar[QB_SPMV_LANES] = {0}, ai[QB_SPMV_LANES] = {0};
   qb_idx k = k0;
   for (; k + QB_SPMV_LANES <= k1; k += QB_SPMV_LANES) {
@@ -102,21 +102,23 @@ static inline void QB_ROWS(row_rc)(qb_idx k0, qb_idx k1, const QB_CI *restrict c
 #if !(defined(__AVX2__) && defined(__FMA__))
 /* Without AVX2 the masked form does not exist: the portable row sum serves every row. */
 static inline void QB_ROWS(row_rc_masked)(qb_idx k0, qb_idx k1, const QB_CI *restrict ci,
-                                 const double *restrict v, const double *restrict x,
-                                 double *sr, double *si) {
+                                          const double *restrict v, const double *restrict x,
+                                          double *sr, double *si) {
   QB_ROWS(row_rc)(k0, k1, ci, v, x, sr, si);
 }
 #endif
 
 /* Rows r0..r1-1, real A, complex x, y as interleaved (re, im) doubles: the hot path of
  * time evolution; real arithmetic only. */
-static void QB_ROWS(rows_rc)(qb_idx r0, qb_idx r1, const qb_idx *restrict rp, const QB_CI *restrict ci,
-                    const double *restrict v, const double *restrict x, double *restrict y,
-                    qb_spmv_coef c) {
+static void QB_ROWS(rows_rc)(qb_idx r0, qb_idx r1, const qb_idx *restrict rp,
+                             const QB_CI *restrict ci, const double *restrict v,
+                             const double *restrict x, double *restrict y, qb_spmv_coef c) {
   for (qb_idx i = r0; i < r1; i++) {
     double sr, si;
-    if (rp[i + 1] + 3 < c.nnz) QB_ROWS(row_rc_masked)(rp[i], rp[i + 1], ci, v, x, &sr, &si);
-    else QB_ROWS(row_rc)(rp[i], rp[i + 1], ci, v, x, &sr, &si);
+    if (rp[i + 1] + 3 < c.nnz)
+      QB_ROWS(row_rc_masked)(rp[i], rp[i + 1], ci, v, x, &sr, &si);
+    else
+      QB_ROWS(row_rc)(rp[i], rp[i + 1], ci, v, x, &sr, &si);
     if (c.shift != 0.0) {
       sr -= c.shift * x[2 * i];
       si -= c.shift * x[2 * i + 1];
@@ -133,7 +135,7 @@ static void QB_ROWS(rows_rc)(qb_idx r0, qb_idx r1, const qb_idx *restrict rp, co
 
 /* Row sum of real A times real x in QB_SPMV_LANES lanes (as row_rc, for the FMA latency). */
 static inline double QB_ROWS(row_rr)(qb_idx k0, qb_idx k1, const QB_CI *restrict ci,
-                            const double *restrict v, const double *restrict x) {
+                                     const double *restrict v, const double *restrict x) {
   double acc[QB_SPMV_LANES] = {0};
   qb_idx k = k0;
   for (; k + QB_SPMV_LANES <= k1; k += QB_SPMV_LANES) {
@@ -145,9 +147,9 @@ static inline double QB_ROWS(row_rr)(qb_idx k0, qb_idx k1, const QB_CI *restrict
 }
 
 /* Rows r0..r1-1, real A, real x, y. */
-static void QB_ROWS(rows_rr)(qb_idx r0, qb_idx r1, const qb_idx *restrict rp, const QB_CI *restrict ci,
-                    const double *restrict v, const double *restrict x, double *restrict y,
-                    qb_spmv_coef c) {
+static void QB_ROWS(rows_rr)(qb_idx r0, qb_idx r1, const qb_idx *restrict rp,
+                             const QB_CI *restrict ci, const double *restrict v,
+                             const double *restrict x, double *restrict y, qb_spmv_coef c) {
   for (qb_idx i = r0; i < r1; i++) {
     double s = QB_ROWS(row_rr)(rp[i], rp[i + 1], ci, v, x);
     if (c.shift != 0.0) s -= c.shift * x[i];
@@ -156,9 +158,9 @@ static void QB_ROWS(rows_rr)(qb_idx r0, qb_idx r1, const qb_idx *restrict rp, co
 }
 
 /* Rows r0..r1-1, complex A, complex x, y, all interleaved doubles. */
-static void QB_ROWS(rows_cc)(qb_idx r0, qb_idx r1, const qb_idx *restrict rp, const QB_CI *restrict ci,
-                    const double *restrict v, const double *restrict x, double *restrict y,
-                    qb_spmv_coef c) {
+static void QB_ROWS(rows_cc)(qb_idx r0, qb_idx r1, const qb_idx *restrict rp,
+                             const QB_CI *restrict ci, const double *restrict v,
+                             const double *restrict x, double *restrict y, qb_spmv_coef c) {
   for (qb_idx i = r0; i < r1; i++) {
     double sr = 0.0, si = 0.0;
     __builtin_prefetch(v + 2 * (rp[i] + QB_SPMV_PREFETCH), 0, 3);

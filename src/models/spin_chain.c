@@ -177,7 +177,8 @@ static qb_status sc_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
      * matrix is narrowed before the vectors exist (4 bytes less per nonzero): then the
      * peak is the larger of the 64-bit build and the narrow matrix with the vectors. */
     const double op = c.need_csr ? csr_bytes : 0.0, vec = qb_dynamics_vectors(&c.dyn) * 16.0 * dim;
-    const double narrow = c.need_csr && !c.eigen && !qb_dynamics_uses_eigen(&c.dyn) ? 4.0 * nnz : 0.0;
+    const int narrowed = c.need_csr && !c.eigen && !qb_dynamics_uses_eigen(&c.dyn);
+    const double narrow = narrowed ? 4.0 * nnz : 0.0;
     e->bytes = fmax(e->bytes, dyn.bytes - vec - 24 * nnz) + fmax(op, op - narrow + vec);
     e->flops += c.matrix_free ? 2.0 * dyn.flops : dyn.flops; /* elements recomputed: ~2x */
     e->row_values += dyn.row_values;
