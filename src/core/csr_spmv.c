@@ -4,11 +4,12 @@
  * The SpMV is memory-bound: per nonzero it streams 8 bytes of value and 8 of column index
  * (4 in a narrow matrix, qb_csr_narrow) and gathers x. The kernels (csr_spmv_rows.h) are
  * three tight loops (real x real, real x complex as pairs of doubles, complex x complex),
- * each row summed serially in storage order by the one thread that owns it, so y is bitwise the same on any thread count. Thread t takes row
- * block t of the cached partition, so each thread touches the same part of y, x and A on
- * every call (first-touch placement and cache reuse across calls). No allocation per call
- * beyond the first (the partition). Not safe to call concurrently on the same A with
- * different thread counts (the partition is rebuilt in place). */
+ * each row summed serially in storage order by the one thread that owns it, so y is
+ * bitwise the same on any thread count. Thread t takes row block t of the cached
+ * partition, so each thread touches the same part of y, x and A on every call (first-touch
+ * placement and cache reuse across calls). No allocation per call beyond the first (the
+ * partition). Not safe to call concurrently on the same A with different thread counts
+ * (the partition is rebuilt in place). */
 #include <math.h>
 #include <omp.h>
 #include <stdint.h>
