@@ -182,4 +182,35 @@ static __attribute__((unused)) int ct_same_dataset(const char *a, const char *b,
   return ok;
 }
 
+/* Writes text (a format whose one %s is the result file h5) to name in the suite's
+ * directory and runs the campaign in this process on nthreads. */
+static __attribute__((unused)) qb_status ct_run_input(const char *name, const char *text,
+                                                     const char *h5, int nthreads, qb_err *err) {
+  char in[600], buf[4096];
+  snprintf(buf, sizeof buf, text, h5);
+  ct_write(ct_path(in, sizeof in, name), "%s", buf);
+  qb_campaign *c = NULL;
+  qb_run_stats s;
+  qb_status st = qb_campaign_load(in, 0, NULL, &c, err);
+  qb_run_opts o = {.nthreads = nthreads, .progress_seconds = 1e9};
+  if (st == QB_OK) st = qb_campaign_run(c, &o, &s, err);
+  qb_campaign_free(c);
+  return st;
+}
+
+/* Dataset /points/pNNNNNN/what of a result file (the caller frees it); NULL, with the
+ * reason printed, where it cannot be read. */
+static __attribute__((unused)) double *ct_read_point(const char *file, int point,
+                                                     const char *what, qb_idx *n) {
+  qb_h5 *f = NULL;
+  qb_err err;
+  double *d = NULL;
+  char path[256];
+  snprintf(path, sizeof path, "/points/p%06d/%s", point, what);
+  if (qb_h5_open(file, &f, &err) != QB_OK) return NULL;
+  if (qb_h5_read(f, path, &d, n, &err) != QB_OK) printf("\n  %s: %s\n", path, err.msg);
+  qb_h5_close(f);
+  return d;
+}
+
 #endif

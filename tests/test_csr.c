@@ -10,6 +10,7 @@
 
 #include "harness.h"
 #include "qbath/alloc.h"
+#include "qbath/bounds.h"
 #include "qbath/csr.h"
 
 /* Test-local generator (splitmix64), independent of the library's RNG. */
@@ -267,6 +268,60 @@ static void test_spmv_threads(void) {
   free_triplets(&t);
 }
 
+/* A narrowed matrix (32-bit column indices) applies bitwise as its 64-bit original, in the
+ * three kernels, with the fused shift and beta, on 1 and 2 threads; it reads back the
+ * same entries, dense form, Hermiticity defect and Gershgorin bounds, and its copy is a
+ * 64-bit matrix again. */
+static void test_narrow(void) {
+  const qb_idx n = 3001;
+  triplets t = make_triplets(n, n, 7);
+  qb_err e;
+  qb_csr *A[2][2]; /* [real, complex][64-bit, narrow] */
+  for (int w = 0; w < 2; w++) {
+    QB_ASSERT_OK(qb_csr_from_triplets(n, n, t.n, t.row, t.col, t.re, QB_REAL, &A[0][w], &e), &e);
+    QB_ASSERT_OK(qb_csr_from_triplets(n, n, t.n, t.row, t.col, t.val, QB_COMPLEX, &A[1][w], &e), &e);
+  }
+  for (int m = 0; m < 2; m++) {
+    QB_ASSERT_OK(qb_csr_narrow(A[m][1], &e), &e);
+    CU_ASSERT_PTR_NULL(A[m][1]->colind);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(A[m][1]->colind32);
+  }
+  double *x = qb_malloc(2 * n * sizeof *x), *y[2] = {qb_malloc(2 * n * sizeof *x), qb_malloc(2 * n * sizeof *x)};
+  for (qb_idx i = 0; i < 2 * n; i++) x[i] = unif();
+  int saved = omp_get_max_threads();
+  const qb_dtype vt[3] = {QB_REAL, QB_COMPLEX, QB_COMPLEX};
+  for (int th = 1; th <= 2; th++) {
+    omp_set_num_threads(th);
+    for (int k = 0; k < 3; k++) {
+      const int m = k == 2; /* real A with real and complex x, complex A */
+      for (int w = 0; w < 2; w++) {
+        for (qb_idx i = 0; i < 2 * n; i++) y[w][i] = 0.25 * x[(i * 7) % (2 * n)];
+        QB_ASSERT_OK(qb_csr_spmv(A[m][w], vt[k], 0.9, 0.3, x, -0.7, y[w], &e), &e);
+      }
+      CU_ASSERT(memcmp(y[0], y[1], (vt[k] == QB_REAL ? 1 : 2) * n * sizeof *x) == 0);
+    }
+  }
+  omp_set_num_threads(saved);
+  for (int m = 0; m < 2; m++) {
+    double d[2], lo[2], hi[2];
+    for (int w = 0; w < 2; w++) {
+      QB_ASSERT_OK(qb_csr_hermiticity(A[m][w], &d[w], &e), &e);
+      QB_ASSERT_OK(qb_bounds_gershgorin(A[m][w], &lo[w], &hi[w], &e), &e);
+    }
+    CU_ASSERT(d[0] == d[1] && lo[0] == lo[1] && hi[0] == hi[1]);
+    for (qb_idx i = 0; i < n; i += 97)
+      for (qb_idx j = 0; j < n; j += 13) CU_ASSERT(qb_csr_get(A[m][0], i, j) == qb_csr_get(A[m][1], i, j));
+    qb_csr *C = NULL;
+    QB_ASSERT_OK(qb_csr_copy(A[m][1], &C, &e), &e);
+    CU_ASSERT_PTR_NOT_NULL(C->colind);
+    CU_ASSERT(memcmp(C->colind, A[m][0]->colind, (size_t)qb_csr_nnz(C) * sizeof *C->colind) == 0);
+    qb_csr_free(C);
+  }
+  qb_free(x), qb_free(y[0]), qb_free(y[1]);
+  for (int m = 0; m < 2; m++) qb_csr_free(A[m][0]), qb_csr_free(A[m][1]);
+  free_triplets(&t);
+}
+
 /* Rows split by nonzeros: with rows of lengths growing like i, each block's work is within
  * one row of the ideal share, while equal row counts would be off by a factor ~2. */
 static void test_partition_balance(void) {
@@ -364,6 +419,7 @@ int main(void) {
                                 {"spmv type and dimension errors", test_spmv_errors},
                                 {"spmv NaN reaches only its rows", test_spmv_nan_isolation},
                                 {"spmv bitwise on 1, 2, 3 threads", test_spmv_threads},
+                                {"narrow (32-bit) = 64-bit, bitwise", test_narrow},
                                 {"partition balance by nonzeros", test_partition_balance},
                                 {"hermiticity defect", test_hermiticity},
                                 {"allocation failures", test_alloc_failures},

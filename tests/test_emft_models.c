@@ -10,32 +10,6 @@
 #include "qbath/campaign.h"
 #include "qbath/emft.h"
 
-static qb_status run_input(const char *name, const char *text, const char *h5, int nthreads,
-                           qb_err *err) {
-  char in[600], buf[4096];
-  snprintf(buf, sizeof buf, text, h5);
-  ct_write(ct_path(in, sizeof in, name), "%s", buf);
-  qb_campaign *c = NULL;
-  qb_run_stats s;
-  qb_status st = qb_campaign_load(in, 0, NULL, &c, err);
-  qb_run_opts o = {.nthreads = nthreads, .progress_seconds = 1e9};
-  if (st == QB_OK) st = qb_campaign_run(c, &o, &s, err);
-  qb_campaign_free(c);
-  return st;
-}
-
-static double *read_ds(const char *file, int point, const char *what, qb_idx *n) {
-  qb_h5 *f = NULL;
-  qb_err err;
-  double *d = NULL;
-  char path[256];
-  snprintf(path, sizeof path, "/points/p%06d/%s", point, what);
-  if (qb_h5_open(file, &f, &err) != QB_OK) return NULL;
-  if (qb_h5_read(f, path, &d, n, &err) != QB_OK) printf("\n  %s: %s\n", path, err.msg);
-  qb_h5_close(f);
-  return d;
-}
-
 static const char *CHAIN = "[run]\nname = c\nseed = 1\nrealizations = 1\n"
                            "[model]\ntype = emft_chain\nN = 50\ndelta_alpha = -0.07\n"
                            "[output]\nfile = %s\noverwrite = true\n";
@@ -43,10 +17,10 @@ static const char *CHAIN = "[run]\nname = c\nseed = 1\nrealizations = 1\n"
 static void test_chain(void) {
   char a[600];
   qb_err err;
-  QB_ASSERT_OK(run_input("c.ini", CHAIN, ct_path(a, sizeof a, "c.h5"), 1, &err), &err);
+  QB_ASSERT_OK(ct_run_input("c.ini", CHAIN, ct_path(a, sizeof a, "c.h5"), 1, &err), &err);
   qb_idx n;
-  double *eta = read_ds(a, 0, "rows/eta_tot", &n), *ns = read_ds(a, 0, "rows/n_star", &n);
-  double *S = read_ds(a, 0, "rows/S_n", &n), *pS = read_ds(a, 0, "rows/pS_end", &n);
+  double *eta = ct_read_point(a, 0, "rows/eta_tot", &n), *ns = ct_read_point(a, 0, "rows/n_star", &n);
+  double *S = ct_read_point(a, 0, "rows/S_n", &n), *pS = ct_read_point(a, 0, "rows/pS_end", &n);
   CU_ASSERT_PTR_NOT_NULL_FATAL(eta);
   CU_ASSERT_PTR_NOT_NULL_FATAL(pS);
   /* the same solve through the theory layer with the documented defaults */
@@ -81,10 +55,10 @@ static const char *SYM = "[run]\nname = s\nseed = 1\nrealizations = 1\n"
 static void test_symmetric(void) {
   char a[600];
   qb_err err;
-  QB_ASSERT_OK(run_input("s.ini", SYM, ct_path(a, sizeof a, "s.h5"), 2, &err), &err);
+  QB_ASSERT_OK(ct_run_input("s.ini", SYM, ct_path(a, sizeof a, "s.h5"), 2, &err), &err);
   qb_idx n;
-  double *gc = read_ds(a, 0, "theory/g0_c", &n), *av0 = read_ds(a, 0, "rows/avalanched", &n),
-         *av1 = read_ds(a, 1, "rows/avalanched", &n);
+  double *gc = ct_read_point(a, 0, "theory/g0_c", &n), *av0 = ct_read_point(a, 0, "rows/avalanched", &n),
+         *av1 = ct_read_point(a, 1, "rows/avalanched", &n);
   CU_ASSERT_PTR_NOT_NULL_FATAL(gc);
   /* g0 below / above g0_c (~7e-6 / ... for N = 1000): localized, then avalanching */
   CU_ASSERT(1e-5 < gc[0] * 10 && 1e-3 > gc[0]);
@@ -104,15 +78,15 @@ static void test_lattice(void) {
     char a[600], b[600], text[1024];
     snprintf(text, sizeof text, LAT, pot ? "random" : "quasiperiodic");
     qb_err err;
-    QB_ASSERT_OK(run_input("l1.ini", text, ct_path(a, sizeof a, "l1.h5"), 1, &err), &err);
-    QB_ASSERT_OK(run_input("l2.ini", text, ct_path(b, sizeof b, "l2.h5"), 2, &err), &err);
+    QB_ASSERT_OK(ct_run_input("l1.ini", text, ct_path(a, sizeof a, "l1.h5"), 1, &err), &err);
+    QB_ASSERT_OK(ct_run_input("l2.ini", text, ct_path(b, sizeof b, "l2.h5"), 2, &err), &err);
     CU_ASSERT_EQUAL(ct_same_dataset(a, b, "rows/eta_tot", 3), 3);
     CU_ASSERT_EQUAL(ct_same_dataset(a, b, "rows/S_map", 3), 3);
     qb_idx n, nn = 2 * 16 + 8 + 1;
     for (int p = 0; p < 3; p++) {
-      double *eta = read_ds(a, p, "rows/eta_tot", &n), *lo = read_ds(a, p, "rows/eta_tot_lo", &n),
-             *hi = read_ds(a, p, "rows/eta_tot_hi", &n), *av = read_ds(a, p, "rows/avalanched", &n),
-             *map = read_ds(a, p, "rows/S_map", &n);
+      double *eta = ct_read_point(a, p, "rows/eta_tot", &n), *lo = ct_read_point(a, p, "rows/eta_tot_lo", &n),
+             *hi = ct_read_point(a, p, "rows/eta_tot_hi", &n), *av = ct_read_point(a, p, "rows/avalanched", &n),
+             *map = ct_read_point(a, p, "rows/S_map", &n);
       CU_ASSERT_PTR_NOT_NULL_FATAL(map);
       for (int r = 0; r < 6; r++) {
         CU_ASSERT(lo[r] <= eta[r] + 1e-12 && eta[r] <= hi[r] + 1e-12); /* monotone bracket */
@@ -151,7 +125,7 @@ static int run_lattice(const char *t, const char *W, const char *pot, const char
   char text[1024];
   snprintf(text, sizeof text, LAT_W, t, W, pot);
   qb_err err;
-  if (run_input("w.ini", text, ct_path(path, cap, name), 2, &err) == QB_OK) return 1;
+  if (ct_run_input("w.ini", text, ct_path(path, cap, name), 2, &err) == QB_OK) return 1;
   printf("\n  %s\n", err.msg);
   return 0;
 }
@@ -168,8 +142,8 @@ static void test_lattice_qp_vs_random(void) {
   CU_ASSERT_FATAL(run_lattice("0.5", "60", "random", "wr.h5", pr, sizeof pr));
   CU_ASSERT_FATAL(run_lattice("1", "120", "random", "wr2.h5", pr2, sizeof pr2));
   qb_idx nq = 0, nr = 0, n2 = 0;
-  double *qp = read_ds(pq, 0, "rows/avalanched", &nq), *rnd = read_ds(pr, 0, "rows/avalanched", &nr);
-  double *a = read_ds(pr, 0, "rows/eta_tot", &nr), *b = read_ds(pr2, 0, "rows/eta_tot", &n2);
+  double *qp = ct_read_point(pq, 0, "rows/avalanched", &nq), *rnd = ct_read_point(pr, 0, "rows/avalanched", &nr);
+  double *a = ct_read_point(pr, 0, "rows/eta_tot", &nr), *b = ct_read_point(pr2, 0, "rows/eta_tot", &n2);
   CU_ASSERT_PTR_NOT_NULL_FATAL(qp);
   CU_ASSERT_PTR_NOT_NULL_FATAL(rnd);
   CU_ASSERT_PTR_NOT_NULL_FATAL(a);

@@ -12,31 +12,6 @@
 #include "qbath/campaign.h"
 #include "qbath/fgr.h"
 
-static qb_status run_input(const char *name, const char *text, const char *h5, qb_err *err) {
-  char in[600], buf[4096];
-  snprintf(buf, sizeof buf, text, h5);
-  ct_write(ct_path(in, sizeof in, name), "%s", buf);
-  qb_campaign *c = NULL;
-  qb_run_stats s;
-  qb_status st = qb_campaign_load(in, 0, NULL, &c, err);
-  qb_run_opts o = {.nthreads = 1, .progress_seconds = 1e9};
-  if (st == QB_OK) st = qb_campaign_run(c, &o, &s, err);
-  qb_campaign_free(c);
-  return st;
-}
-
-static double *read_ds(const char *file, int point, const char *what, qb_idx *n) {
-  qb_h5 *f = NULL;
-  qb_err err;
-  double *d = NULL;
-  char path[256];
-  snprintf(path, sizeof path, "/points/p%06d/%s", point, what);
-  if (qb_h5_open(file, &f, &err) != QB_OK) return NULL;
-  if (qb_h5_read(f, path, &d, n, &err) != QB_OK) printf("\n  %s: %s\n", path, err.msg);
-  qb_h5_close(f);
-  return d;
-}
-
 /* gamma from 1e-3 (P_res -> 1) to 300 (P_res -> 1/gamma), as one sweep. */
 static const double GAMMAS[] = {0.001, 0.022, 0.46, 1, 4.6, 46, 300};
 enum { NG = sizeof GAMMAS / sizeof GAMMAS[0] };
@@ -49,11 +24,11 @@ static const char *LD = "[run]\nname = fgr_theory\nseed = 3\nrealizations = 2\n"
 static void test_eq21_equals_eq4_in_file(void) {
   char h5[600];
   qb_err err;
-  QB_ASSERT_OK(run_input("ld.ini", LD, ct_path(h5, sizeof h5, "ld.h5"), &err), &err);
+  QB_ASSERT_OK(ct_run_input("ld.ini", LD, ct_path(h5, sizeof h5, "ld.h5"), 1, &err), &err);
   for (int p = 0; p < NG; p++) {
     qb_idx n4 = 0, n21 = 0, ngr = 0;
-    double *e4 = read_ds(h5, p, "theory/P_res_eq4", &n4), *e21 = read_ds(h5, p, "theory/P_res_eq21", &n21);
-    double *gr = read_ds(h5, p, "theory/P_res_golden_rule", &ngr);
+    double *e4 = ct_read_point(h5, p, "theory/P_res_eq4", &n4), *e21 = ct_read_point(h5, p, "theory/P_res_eq21", &n21);
+    double *gr = ct_read_point(h5, p, "theory/P_res_golden_rule", &ngr);
     CU_ASSERT_PTR_NOT_NULL_FATAL(e4);
     CU_ASSERT_PTR_NOT_NULL_FATAL(e21);
     CU_ASSERT_PTR_NOT_NULL_FATAL(gr);
@@ -75,15 +50,15 @@ static void test_eq21_equals_eq4_in_file(void) {
 static void test_curves_on_axes(void) {
   char h5[600];
   qb_err err;
-  QB_ASSERT_OK(run_input("ld2.ini", LD, ct_path(h5, sizeof h5, "ld2.h5"), &err), &err);
+  QB_ASSERT_OK(ct_run_input("ld2.ini", LD, ct_path(h5, sizeof h5, "ld2.h5"), 1, &err), &err);
   const char *ax[2] = {"axes/tau", "axes/tau_log"};
   const char *e5[2] = {"theory/P_eq5", "theory/P_eq5_log"}, *e6[2] = {"theory/P_eq6", "theory/P_eq6_log"};
   const char *lg[2] = {"theory/P_large_gamma", "theory/P_large_gamma_log"};
   for (int p = 2; p < NG; p += 2)
     for (int k = 0; k < 2; k++) {
       qb_idx nt = 0, n5 = 0, n6 = 0, nl = 0;
-      double *tau = read_ds(h5, p, ax[k], &nt), *P5 = read_ds(h5, p, e5[k], &n5);
-      double *P6 = read_ds(h5, p, e6[k], &n6), *PL = read_ds(h5, p, lg[k], &nl);
+      double *tau = ct_read_point(h5, p, ax[k], &nt), *P5 = ct_read_point(h5, p, e5[k], &n5);
+      double *P6 = ct_read_point(h5, p, e6[k], &n6), *PL = ct_read_point(h5, p, lg[k], &nl);
       CU_ASSERT_PTR_NOT_NULL_FATAL(tau);
       CU_ASSERT_PTR_NOT_NULL_FATAL(P5);
       CU_ASSERT_PTR_NOT_NULL_FATAL(P6);

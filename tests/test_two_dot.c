@@ -96,31 +96,6 @@ static void test_n1_equals_level_dot(void) {
   }
 }
 
-static qb_status run_input(const char *name, const char *text, const char *h5, qb_err *err) {
-  char in[600], buf[4096];
-  snprintf(buf, sizeof buf, text, h5);
-  ct_write(ct_path(in, sizeof in, name), "%s", buf);
-  qb_campaign *c = NULL;
-  qb_run_stats s;
-  qb_status st = qb_campaign_load(in, 0, NULL, &c, err);
-  qb_run_opts o = {.nthreads = 2, .progress_seconds = 1e9};
-  if (st == QB_OK) st = qb_campaign_run(c, &o, &s, err);
-  qb_campaign_free(c);
-  return st;
-}
-
-static double *read_ds(const char *file, const char *what, qb_idx *n) {
-  qb_h5 *f = NULL;
-  qb_err err;
-  double *d = NULL;
-  char path[256];
-  snprintf(path, sizeof path, "/points/p000000/%s", what);
-  if (qb_h5_open(file, &f, &err) != QB_OK) return NULL;
-  if (qb_h5_read(f, path, &d, n, &err) != QB_OK) printf("\n  %s: %s\n", path, err.msg);
-  qb_h5_close(f);
-  return d;
-}
-
 /* Through the runner: the same seed gives level_dot's rows (eig and prop paths). */
 static void test_n1_campaign_equals_level_dot(void) {
   const char *LD = "[run]\nseed = 99\nrealizations = 3\n[model]\ntype = level_dot\nN = 150\ng = 0.1\n"
@@ -131,12 +106,12 @@ static void test_n1_campaign_equals_level_dot(void) {
                    "[output]\nfile = %s\noverwrite = true\n";
   char a[600], b[600];
   qb_err e;
-  QB_ASSERT_OK(run_input("ld.ini", LD, ct_path(a, sizeof a, "ld.h5"), &e), &e);
-  QB_ASSERT_OK(run_input("td.ini", TD, ct_path(b, sizeof b, "td.h5"), &e), &e);
+  QB_ASSERT_OK(ct_run_input("ld.ini", LD, ct_path(a, sizeof a, "ld.h5"), 2, &e), &e);
+  QB_ASSERT_OK(ct_run_input("td.ini", TD, ct_path(b, sizeof b, "td.h5"), 2, &e), &e);
   const char *la[3] = {"rows/P", "rows/P_prop", "rows/P_log"}, *lb[3] = {"rows/P_res", "rows/P_res_prop", "rows/P_res_log"};
   for (int q = 0; q < 3; q++) {
     qb_idx na = 0, nb = 0;
-    double *x = read_ds(a, la[q], &na), *y = read_ds(b, lb[q], &nb);
+    double *x = ct_read_point(a, 0, la[q], &na), *y = ct_read_point(b, 0, lb[q], &nb);
     CU_ASSERT_PTR_NOT_NULL_FATAL(x);
     CU_ASSERT_PTR_NOT_NULL_FATAL(y);
     CU_ASSERT_EQUAL_FATAL(na, nb);
@@ -195,10 +170,10 @@ static void test_level_dot_krylov_campaign(void) {
     snprintf(name, sizeof name, "kry%d.h5", q);
     ct_path(h5[q], sizeof h5[q], name);
     snprintf(name, sizeof name, "kry%d.ini", q);
-    QB_ASSERT_OK(run_input(name, txt[q], h5[q], &e), &e);
+    QB_ASSERT_OK(ct_run_input(name, txt[q], h5[q], 2, &e), &e);
   }
   qb_idx na = 0, nb = 0;
-  double *x = read_ds(h5[0], "rows/P", &na), *y = read_ds(h5[1], "rows/P", &nb);
+  double *x = ct_read_point(h5[0], 0, "rows/P", &na), *y = ct_read_point(h5[1], 0, "rows/P", &nb);
   CU_ASSERT_PTR_NOT_NULL_FATAL(x);
   CU_ASSERT_PTR_NOT_NULL_FATAL(y);
   CU_ASSERT_EQUAL_FATAL(na, nb);

@@ -25,18 +25,6 @@ static const char *GR = "[run]\nseed = 2024\nrealizations = 192\n[model]\ntype =
 enum { N1 = 4, N2 = 400, R = 192 };
 static const double G = 0.1, LAMBDA = 1.0;
 
-static double *read_ds(const char *file, const char *what, qb_idx *n) {
-  qb_h5 *f = NULL;
-  qb_err err;
-  double *d = NULL;
-  char path[256];
-  snprintf(path, sizeof path, "/points/p000000/%s", what);
-  if (qb_h5_open(file, &f, &err) != QB_OK) return NULL;
-  if (qb_h5_read(f, path, &d, n, &err) != QB_OK) printf("\n  %s: %s\n", path, err.msg);
-  qb_h5_close(f);
-  return d;
-}
-
 /* Least squares of y ~ a e^{-G t} + b + c t at fixed G (3 x 3 normal equations); returns
  * the residual sum of squares. */
 static double resid(double rate, const double *t, const double *y, int n) {
@@ -86,9 +74,9 @@ static void test_golden_rule_and_late_time(void) {
   QB_ASSERT_OK(qb_campaign_run(c, &o, &s, &e), &e);
   qb_campaign_free(c);
   qb_idx nt = 0, nr = 0, ni = 0, nl = 0, ng = 0, n21 = 0;
-  double *tau = read_ds(h5, "axes/tau", &nt), *rows = read_ds(h5, "rows/P_res", &nr);
-  double *ipr = read_ds(h5, "rows/P_res_ipr", &ni), *late = read_ds(h5, "rows/P_res_late", &nl);
-  double *rgr = read_ds(h5, "theory/rate_golden_rule", &ng), *e21 = read_ds(h5, "theory/P_res_eq21", &n21);
+  double *tau = ct_read_point(h5, 0, "axes/tau", &nt), *rows = ct_read_point(h5, 0, "rows/P_res", &nr);
+  double *ipr = ct_read_point(h5, 0, "rows/P_res_ipr", &ni), *late = ct_read_point(h5, 0, "rows/P_res_late", &nl);
+  double *rgr = ct_read_point(h5, 0, "theory/rate_golden_rule", &ng), *e21 = ct_read_point(h5, 0, "theory/P_res_eq21", &n21);
   CU_ASSERT_PTR_NOT_NULL_FATAL(tau);
   CU_ASSERT_PTR_NOT_NULL_FATAL(rows);
   CU_ASSERT_PTR_NOT_NULL_FATAL(ipr);

@@ -18,6 +18,7 @@
 #define QBATH_PARAM_H
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "qbath/err.h"
@@ -34,6 +35,18 @@ typedef enum {
   QB_KEY_STRING_LIST
 } qb_key_type;
 
+/* The C type of the struct field a key row is bound to (QB_FIELD); 0: not bound. */
+typedef enum {
+  QB_FIELD_NONE = 0,
+  QB_FIELD_INT,    /* int (also bool) */
+  QB_FIELD_UINT,   /* unsigned int, and an enum type without negative constants */
+  QB_FIELD_LONG,   /* long (qb_idx) */
+  QB_FIELD_ULONG,  /* unsigned long (size_t) */
+  QB_FIELD_LLONG,  /* long long */
+  QB_FIELD_DOUBLE, /* double */
+  QB_FIELD_STR     /* const char *, pointing into the campaign's storage */
+} qb_field_kind;
+
 typedef struct qb_key {
   const char *section;  /* "run", "model", "evolve", "eigen", "spectral", "output" */
   const char *name;     /* key name inside the section */
@@ -45,10 +58,24 @@ typedef struct qb_key {
   const char *excludes; /* a key of the same section that must not be set with this one */
   const char *doc;      /* one line */
   int sweepable;        /* 1: a comma list (or '|' list for *_list types) sweeps it */
+  size_t field_offset;  /* bound rows: where qb_param_fill stores the value in the struct */
+  qb_field_kind field;  /* bound rows: that field's C type; QB_FIELD_NONE: read by hand */
 } qb_key;
 
+/* Binds a key row to field m of struct T, so that the row names the key once and
+ * qb_param_fill stores its value: written as the row's last item,
+ *   {"model", "gamma", QB_KEY_REAL, "0.1", 0, 1, NULL, "", NULL, "doc", 1, QB_FIELD(ctx, p.gamma)}
+ * A field of a type no key can fill does not compile (no _Generic association); a key
+ * type the field cannot hold fails qb_param_field_fits (checked for every built-in row by
+ * tests/test_param_fill.c). Rows read by hand leave the two fields out (zero). */
+#define QB_FIELD_KIND_OF(e)                                                                  \
+  _Generic((e), int: QB_FIELD_INT, unsigned int: QB_FIELD_UINT, long: QB_FIELD_LONG,         \
+           unsigned long: QB_FIELD_ULONG, long long: QB_FIELD_LLONG, double: QB_FIELD_DOUBLE, \
+           const char *: QB_FIELD_STR)
+#define QB_FIELD(T, m) offsetof(T, m), QB_FIELD_KIND_OF(((T *)0)->m)
+
 /* Table terminator, and an unbounded range. */
-#define QB_KEY_END {NULL, NULL, QB_KEY_INT, NULL, 0, 0, NULL, NULL, NULL, NULL, 0}
+#define QB_KEY_END {NULL, NULL, QB_KEY_INT, NULL, 0, 0, NULL, NULL, NULL, NULL, 0, 0, QB_FIELD_NONE}
 #define QB_ANY (-INFINITY), (INFINITY)
 
 /* A parsed value of one key (one sweep alternative). */
@@ -119,6 +146,17 @@ int qb_param_is_set(const qb_params *p, const char *section, const char *name);
 qb_status qb_param_fail(const qb_params *p, qb_err *err, const char *section,
                         const char *name, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* Stores the value at this point of every bound row of table (QB_FIELD) into its field
+ * of dst, which must be the struct type the rows were bound with; other fields are left
+ * alone. Values were checked when the input was read (type, range, choices: bad input
+ * already failed there with file:line and key), so this cannot fail; cross-key checks stay
+ * with the model (qb_param_fail). Ints and bools convert to the field's integer type,
+ * enums store the index into their choices, strings point into the campaign's storage
+ * (valid as long as p), a real or int key stores its double into a double field. */
+void qb_param_fill(const qb_params *p, const qb_key *table, void *dst);
+/* 1 if the key's type can be stored in its bound field without loss (an int field holds
+ * the key's whole range, an unsigned field a nonnegative one); 1 for an unbound row. */
+int qb_param_field_fits(const qb_key *k);
 /* Index of the key in p, or -1. */
 int qb_param_find(const qb_params *p, const char *section, const char *name);
 

@@ -56,7 +56,8 @@ const char *const *qb_api_models(void) {
   static const char *names[64];
   if (names[0] == NULL) {
     int n = 0;
-    for (const qb_model *const *r = qb_campaign_registry(); *r && n < 63; r++) names[n++] = (*r)->name;
+    for (const qb_model *const *r = qb_campaign_registry(); *r && n < 63; r++)
+      names[n++] = (*r)->name;
   }
   return names;
 }
@@ -123,7 +124,8 @@ qb_status qb_api_point_col(const qb_api_point *pt, int kind, int i, const char *
                            qb_idx *len, const char **axis, qb_err *err) {
   int n;
   const qb_column *c = cols_of(pt, kind, &n);
-  if (i < 0 || i >= n) return QB_FAIL(err, QB_ERR_INPUT, "column %d of kind %d out of range", i, kind);
+  if (i < 0 || i >= n)
+    return QB_FAIL(err, QB_ERR_INPUT, "column %d of kind %d out of range", i, kind);
   *name = c[i].name, *len = c[i].len, *axis = c[i].axis;
   return QB_OK;
 }

@@ -45,7 +45,8 @@ qb_status qb_api_op_spin_chain(const qb_campaign *c, qb_idx point, uint64_t real
   const qb_params *p = qb_campaign_point(c, point);
   int L = (int)qb_param_int(p, "model", "L");
   double values[SPIN_CHAIN_NPARAMS + 1];
-  for (int i = 0; i < SPIN_CHAIN_NPARAMS; i++) values[i] = qb_param_real(p, "model", spin_chain_names[i]);
+  for (int i = 0; i < SPIN_CHAIN_NPARAMS; i++)
+    values[i] = qb_param_real(p, "model", spin_chain_names[i]);
   values[SPIN_CHAIN_NPARAMS] = L;
   qb_idx n;
   char *const *terms = qb_param_strs(p, "model", "terms", &n);

@@ -103,7 +103,8 @@ static qb_status run_filter(const qb_csr *A, const qb_eigs_opts *o, qb_eigs_resu
   qb_filter_info in;
   qb_eigs_opts fo = *o;
   fo.method = QB_EIGS_FILTER;
-  QB_TRY(qb_eigs_bounds(A, fo.bounds_tol, fo.seed, &fo.emin, &fo.emax, e)); /* shift-invert's sigma */
+  QB_TRY(
+      qb_eigs_bounds(A, fo.bounds_tol, fo.seed, &fo.emin, &fo.emax, e)); /* shift-invert's sigma */
   fo.have_bounds = 1;
   QB_TRY(qb_op_from_csr((qb_csr *)A, 0, &H, e));
   qb_status st = qb_filter_eigs(H, &fo, NULL, r, &in, e);
@@ -130,8 +131,10 @@ int qb_bench_eigs(int argc, char **argv) {
   o.ncv = a.ncv;
   o.backend = a.backend && !strcmp(a.backend, "mumps") ? &qb_factor_mumps : &qb_factor_umfpack;
   const int filter = a.backend && !strcmp(a.backend, "filter");
-  printf("qbath: backend %s, %s\n", filter ? "filter" : o.backend->name, a.backend && strcmp(a.backend, "mumps") &&
-         strcmp(a.backend, "umfpack") && !filter ? "(unknown --backend, using umfpack)" : "");
+  printf("qbath: backend %s, %s\n", filter ? "filter" : o.backend->name,
+         a.backend && strcmp(a.backend, "mumps") && strcmp(a.backend, "umfpack") && !filter
+             ? "(unknown --backend, using umfpack)"
+             : "");
   o.factor.strategy = (qb_factor_strategy)a.strategy;
   o.factor.ordering = (qb_factor_ordering)a.ordering;
   o.factor.mem_limit = a.mem_limit_gb * 1e9;
@@ -140,7 +143,8 @@ int qb_bench_eigs(int argc, char **argv) {
     qb_csr *A = NULL;
     qb_eigs_result *r = NULL;
     qb_status st = build_chain(&a, (uint64_t)rep, &A, &e);
-    if (st == QB_OK && a.export_path && rep == 0) st = qb_mmio_write(a.export_path, A, QB_MM_SYMMETRIC, &e);
+    if (st == QB_OK && a.export_path && rep == 0)
+      st = qb_mmio_write(a.export_path, A, QB_MM_SYMMETRIC, &e);
     if (st == QB_OK) st = filter ? run_filter(A, &o, &r, &e) : qb_eigs_csr(A, &o, &cache, &r, &e);
     if (st == QB_OK) report(A, r, rep);
     else { fprintf(stderr, "bench eigs: %s\n", e.msg); rc = 1; }

@@ -175,7 +175,8 @@ static qb_status compare_runs(qb_op *Hc, qb_op *Hm, const qb_prop_type *T, qb_pr
 
 /* Triad a = b + s c over n doubles: best of reps, GB/s (24 bytes per element). */
 static double triad_gbps(size_t n, int reps) {
-  double *a = qb_malloc(n * sizeof *a), *b = qb_malloc(n * sizeof *b), *c = qb_malloc(n * sizeof *c);
+  double *a = qb_malloc(n * sizeof *a), *b = qb_malloc(n * sizeof *b),
+         *c = qb_malloc(n * sizeof *c);
   double best = INFINITY;
   if (a && b && c) {
 #pragma omp parallel for default(none) shared(a, b, c, n) schedule(static)
@@ -285,8 +286,10 @@ static void report(const bench_args *a, const qb_prop_type *T, const qb_csr *A, 
   /* the operator's own stream only: a lower bound on the traffic (vectors kept in cache) */
   const double gbps_op = (nnz * 16.0 + 8.0 * n) * (double)s.matvecs / t_prop * 1e-9;
   const double vec_mb = 16.0 * n / 1048576.0, op_mb = (double)qb_op_bytes(H) / 1048576.0;
-  printf("bench evolve: L = %d, n = %lld, nnz = %.0f, W = %g, t = %g, tol = %.1e, method %s, "
-         "%d threads\n", a->L, (long long)n, nnz, a->W, a->t, a->tol, T->name, omp_get_max_threads());
+  printf(
+      "bench evolve: L = %d, n = %lld, nnz = %.0f, W = %g, t = %g, tol = %.1e, method %s, "
+      "%d threads\n",
+      a->L, (long long)n, nnz, a->W, a->t, a->tol, T->name, omp_get_max_threads());
   printf("bounds [%.6f, %.6f] (Ritz [%.6f, %.6f], %d Lanczos steps)\n", m->emin, m->emax,
          bi.ritz_min, bi.ritz_max, bi.steps);
   printf("qbath: time %.3f s, error %.2e (vs Chebyshev at tol %.0e), matvecs %ld (bounds %d + "
@@ -333,7 +336,8 @@ int qb_bench_evolve(int argc, char **argv) {
   m.rss_now = proc_status_mb("VmRSS");
   m.hwm_reset = reset_peak_rss();
   psi = qb_calloc((size_t)n, sizeof *psi);
-  if (st == QB_OK && !psi) st = QB_FAIL(&err, QB_ERR_NOMEM, "state of dimension %lld", (long long)n);
+  if (st == QB_OK && !psi)
+    st = QB_FAIL(&err, QB_ERR_NOMEM, "state of dimension %lld", (long long)n);
   qb_prop_params p = qb_prop_defaults();
   p.tol = a.tol;
   if (a.bounds_steps > 0) p.bounds.steps = a.bounds_steps;

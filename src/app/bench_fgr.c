@@ -36,8 +36,8 @@ static double now_s(void) {
 }
 
 /* One realization by the chosen path; *weight the eigenpair window's weight (or 1). */
-static qb_status one(const qb_level_dot *m, int prop, uint64_t r, const double *t, int nt, int nthreads,
-                     double *P, double *weight, qb_err *err) {
+static qb_status one(const qb_level_dot *m, int prop, uint64_t r, const double *t, int nt,
+                     int nthreads, double *P, double *weight, qb_err *err) {
   qb_level_dot_key k = {777, 0, r};
   *weight = 1;
   if (prop) {
@@ -61,10 +61,11 @@ static qb_status one(const qb_level_dot *m, int prop, uint64_t r, const double *
 }
 
 /* Seconds per realization of one case (NAN on failure). */
-static double time_case(const qb_level_dot *m, int prop, const fgr_bench_opts *o, int nthreads, int *nreal,
-                        double *weight) {
+static double time_case(const qb_level_dot *m, int prop, const fgr_bench_opts *o, int nthreads,
+                        int *nreal, double *weight) {
   double *t = qb_malloc(sizeof(double) * o->npoints), *P = qb_malloc(sizeof(double) * o->npoints);
-  for (int j = 0; j < o->npoints; j++) t[j] = o->tau_max * j / (o->npoints - 1) * qb_level_dot_time_unit(m);
+  for (int j = 0; j < o->npoints; j++)
+    t[j] = o->tau_max * j / (o->npoints - 1) * qb_level_dot_time_unit(m);
   qb_err err;
   qb_err_clear(&err);
   double t0 = now_s(), el = 0;
@@ -96,20 +97,25 @@ int qb_bench_fgr(int argc, char **argv) {
     else if (!strcmp(argv[i], "--dense-max") && i + 1 < argc) o.dense_max_n = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--sizes") && i + 1 < argc) {
       nsizes = 0;
-      for (char *s = strtok(argv[++i], ","); s && nsizes < 8; s = strtok(NULL, ",")) sizes[nsizes++] = atoll(s);
+      for (char *s = strtok(argv[++i], ","); s && nsizes < 8; s = strtok(NULL, ","))
+        sizes[nsizes++] = atoll(s);
     } else {
-      fprintf(stderr, "usage: qbath bench fgr [--sizes 1000,10000,100000] [--min-seconds S] [--max-seconds S]\n"
-                      "                       [--window M] [--gamma G] [--dense-max N]\n");
+      fprintf(
+          stderr,
+          "usage: qbath bench fgr [--sizes 1000,10000,100000] [--min-seconds S] [--max-seconds S]\n"
+          "                       [--window M] [--gamma G] [--dense-max N]\n");
       return 2;
     }
   }
   int nthreads = omp_get_max_threads();
-  printf("FGR level-dot benchmark: GUE, gamma = %g, P(tau) on %d points of [0, %g], %d threads\n", o.gamma,
-         o.npoints, o.tau_max, nthreads);
-  printf("  chain eig path: window of %lld eigenpairs around the level (weight = its spectral weight)\n\n",
-         (long long)o.window);
-  printf("  %-6s %-5s %9s %8s %12s %12s %9s %10s %14s\n", "repr", "path", "N", "samples", "s/real", "real/s",
-         "weight", "exponent", "1e3 real (h)");
+  printf("FGR level-dot benchmark: GUE, gamma = %g, P(tau) on %d points of [0, %g], %d threads\n",
+         o.gamma, o.npoints, o.tau_max, nthreads);
+  printf(
+      "  chain eig path: window of %lld eigenpairs around the level (weight = its spectral "
+      "weight)\n\n",
+      (long long)o.window);
+  printf("  %-6s %-5s %9s %8s %12s %12s %9s %10s %14s\n", "repr", "path", "N", "samples", "s/real",
+         "real/s", "weight", "exponent", "1e3 real (h)");
   for (int repr = 0; repr < 2; repr++)
     for (int prop = 0; prop < 2; prop++) {
       double prev_t = NAN, prev_n = NAN, expo = repr ? (prop ? 2.0 : 1.0) : 3.0;
@@ -130,8 +136,8 @@ int qb_bench_fgr(int argc, char **argv) {
           expo = log(s / prev_t) / log((double)sizes[k] / prev_n);
           snprintf(ex, sizeof ex, "%.2f", expo);
         }
-        printf("  %-6s %-5s %9lld %8d %12.4g %12.4g %9.6f %10s %14.3g\n", rn, pn, (long long)sizes[k], nr, s, 1 / s, w,
-               ex, s * 1e3 / 3600);
+        printf("  %-6s %-5s %9lld %8d %12.4g %12.4g %9.6f %10s %14.3g\n", rn, pn,
+               (long long)sizes[k], nr, s, 1 / s, w, ex, s * 1e3 / 3600);
         fflush(stdout);
         prev_t = s;
         prev_n = (double)sizes[k];
@@ -143,10 +149,12 @@ int qb_bench_fgr(int argc, char **argv) {
     qb_level_dot m = {QB_GUE, 1000, o.gamma, 1.0, 0.0, QB_LD_UNFOLDED, K, 1e-11};
     int nr;
     double w, s = time_case(&m, 0, &o, nthreads, &nr, &w);
-    printf("  %-6s %-5s %9s %8d %12.4g %12.4g %9.6f %10s %14.3g  (window %lld levels)\n", "unfold", "eig", "inf", nr, s,
-           1 / s, w, "-", s * 1e3 / 3600, (long long)K);
+    printf("  %-6s %-5s %9s %8d %12.4g %12.4g %9.6f %10s %14.3g  (window %lld levels)\n", "unfold",
+           "eig", "inf", nr, s, 1 / s, w, "-", s * 1e3 / 3600, (long long)K);
   }
-  printf("\n  '1e3 real (h)': wall hours of 1000 realizations at this rate on these %d threads;\n"
-         "  skipped cases show the projection from the previous size at the last exponent.\n", nthreads);
+  printf(
+      "\n  '1e3 real (h)': wall hours of 1000 realizations at this rate on these %d threads;\n"
+      "  skipped cases show the projection from the previous size at the last exponent.\n",
+      nthreads);
   return 0;
 }

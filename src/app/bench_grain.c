@@ -29,10 +29,12 @@ static double now_s(void) {
 }
 
 static double gemm_rate(int g, int reps) {
-  double *A = qb_malloc(sizeof(double) * (size_t)g * g), *B = qb_malloc(sizeof(double) * (size_t)g * g),
+  double *A = qb_malloc(sizeof(double) * (size_t)g * g),
+         *B = qb_malloc(sizeof(double) * (size_t)g * g),
          *C = qb_malloc(sizeof(double) * (size_t)g * g), best = 1e300;
   if (!A || !B || !C) return 0;
-  for (size_t i = 0; i < (size_t)g * g; i++) A[i] = 1.0 / (1 + i % 7), B[i] = 0.5 - (double)(i % 5) / 9;
+  for (size_t i = 0; i < (size_t)g * g; i++)
+    A[i] = 1.0 / (1 + i % 7), B[i] = 0.5 - (double)(i % 5) / 9;
   for (int r = 0; r < reps; r++) {
     double t = now_s();
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g, g, g, 1.0, A, g, B, g, 0.0, C, g);
@@ -72,7 +74,8 @@ int qb_bench_grain(int argc, char **argv) {
                      .field_min = 0.5, .field_max = 1.5, .coupling = QB_GRAIN_COUPLE_XX,
                      .geometry = QB_GRAIN_EXP1D, .v1 = 1, .xi = 2, .coupled_qubit = 0};
   qb_idx dg = (qb_idx)1 << N, dim = (qb_idx)1 << (N + M);
-  double *A = qb_malloc(sizeof(double) * (size_t)(dg * dg)), *eps = qb_malloc(sizeof(double) * (size_t)M);
+  double *A = qb_malloc(sizeof(double) * (size_t)(dg * dg)),
+         *eps = qb_malloc(sizeof(double) * (size_t)M);
   double *x = qb_malloc(sizeof(double) * (size_t)dim), *y = qb_malloc(sizeof(double) * (size_t)dim);
   qb_op *H = NULL, *Hc = NULL;
   qb_csr *C = NULL;
@@ -92,8 +95,8 @@ int qb_bench_grain(int argc, char **argv) {
   double tg = 1e300; /* the grain GEMM alone, same shapes as inside the apply */
   for (int r = 0; r < reps; r++) {
     double t0 = now_s();
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)dg, 1 << M, (int)dg, 1.0, A, (int)dg, x,
-                1 << M, 0.0, y, 1 << M);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)dg, 1 << M, (int)dg, 1.0, A,
+                (int)dg, x, 1 << M, 0.0, y, 1 << M);
     t0 = now_s() - t0;
     if (t0 < tg) tg = t0;
   }
@@ -102,8 +105,9 @@ int qb_bench_grain(int argc, char **argv) {
   printf("grain GEMM alone (%lld x %lld by %lld x %lld): %.4f s, %.2f GFlop/s = %.0f %% of DGEMM\n",
          (long long)dg, (long long)dg, (long long)dg, (long long)1 << M, tg, gflops / tg * 1e-9,
          100 * gflops / tg / rate);
-  printf("kron apply N = %d, M = %d (dim %lld, grain %lld): %.4f s, %.2f GFlop/s = %.0f %% of DGEMM\n",
-         N, M, (long long)dim, (long long)dg, t, flops / t * 1e-9, 100 * flops / t / rate);
+  printf(
+      "kron apply N = %d, M = %d (dim %lld, grain %lld): %.4f s, %.2f GFlop/s = %.0f %% of DGEMM\n",
+      N, M, (long long)dim, (long long)dg, t, flops / t * 1e-9, 100 * flops / t / rate);
   qb_op *Hf = NULL;
   if (qb_grain_op_fast(&s, A, eps, &Hf, &e) == QB_OK) {
     double tf = apply_time(Hf, x, y, reps, &e);

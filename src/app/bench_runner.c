@@ -51,7 +51,9 @@ int qb_bench_runner(int argc, char **argv) {
     else if (!strcmp(argv[i], "--threads")) nthreads = atoi(argv[i + 1]);
     else if (!strcmp(argv[i], "--repeat")) repeat = atoi(argv[i + 1]);
     else {
-      fprintf(stderr, "usage: qbath bench runner [--realizations N] [--work W] [--threads T] [--repeat K]\n");
+      fprintf(
+          stderr,
+          "usage: qbath bench runner [--realizations N] [--work W] [--threads T] [--repeat K]\n");
       return 2;
     }
   }
@@ -82,8 +84,9 @@ int qb_bench_runner(int argc, char **argv) {
   if (st != QB_OK) fprintf(stderr, "qbath bench runner: %s\n", err.msg);
   else {
     double per = s.in_model / (double)R * 1e6;
-    printf("runner benchmark: %lld realizations of model toy (work %lld, %.3g us each), %d threads\n",
-           R, work, per, nthreads);
+    printf(
+        "runner benchmark: %lld realizations of model toy (work %lld, %.3g us each), %d threads\n",
+        R, work, per, nthreads);
     printf("  runner wall            %.4f s  (realization loop %.4f s)\n", s.wall, s.compute);
     printf("  inside realize()       %.4f s summed over threads\n", s.in_model);
     printf("  bare OpenMP loop       %.4f s\n", bare);
@@ -91,8 +94,9 @@ int qb_bench_runner(int argc, char **argv) {
            100.0 * (1.0 - s.in_model / (s.wall * nthreads)));
     printf("  overhead vs bare loop:     %.2f%%  ((wall - bare) / wall)\n",
            100.0 * (s.wall - bare) / s.wall);
-    printf("  runner cost per realization: %.0f ns of thread time ((wall x threads - in_model) / N)\n",
-           1e9 * (s.wall * nthreads - s.in_model) / (double)R);
+    printf(
+        "  runner cost per realization: %.0f ns of thread time ((wall x threads - in_model) / N)\n",
+        1e9 * (s.wall * nthreads - s.in_model) / (double)R);
     printf("  (fastest of %d runs each)\n", repeat);
   }
   qb_campaign_free(c);

@@ -15,7 +15,10 @@
  * i.e. the compulsory traffic (x gathered more than once is not counted, so a ratio
  * near 1 means the gathers are served from cache). Flops: 4 per nonzero (a real times a
  * complex, added to a complex).
- * Chebyshev step: the same two operators in the fused form of one Chebyshev order,
+ * CSR32: the same matrix narrowed to 32-bit column indices (qb_csr_narrow): 12 bytes per
+ * nonzero instead of 16 (the time-evolution path's form when no eigen path needs the
+ * 64-bit one), timed beside the 64-bit form.
+ * Chebyshev step: the same operators in the fused form of one Chebyshev order,
  * y <- alpha (H - shift) x + beta y with beta = -1 (y read too: 16 * nrows more bytes),
  * timed the same way (the time per order of the propagators). Matrix-free bytes count
  * only x read and y written (read): its tables stay in cache. */
@@ -130,7 +133,7 @@ static qb_status build_chain(const bench_opts *o, qb_csr **A, qb_op **M, qb_err 
  * vectors, interleaved rep by rep so that all see the same machine conditions (other
  * load, frequency). x and y are first touched in the row blocks of a static schedule. */
 typedef struct {
-  double triad, spmv, mf, cheb_csr, cheb_mf; /* best seconds of each */
+  double triad, spmv, mf, cheb_csr, cheb_mf, spmv32, cheb_csr32; /* best seconds of each */
 } bench_times;
 
 /* One y <- alpha (H - shift) x - y on A (CSR) or M (matrix-free): a Chebyshev order. */
@@ -140,19 +143,22 @@ static qb_status cheb_step(qb_csr *A, qb_op *M, const double *x, double *y, qb_e
   return qb_op_apply_fused(M, QB_COMPLEX, alpha, shift, x, -1.0, y, err);
 }
 
-static qb_status time_all(qb_csr *A, qb_op *M, triad_arrays *tr, int reps, bench_times *bt,
-                          qb_err *err) {
+static qb_status time_all(qb_csr *A, qb_csr *A32, qb_op *M, triad_arrays *tr, int reps,
+                          bench_times *bt, qb_err *err) {
   const qb_idx n = M->dim;
   double *x = qb_malloc(2 * (size_t)n * sizeof *x), *y = qb_malloc(2 * (size_t)n * sizeof *y);
   qb_status st = QB_OK;
-  if (!x || !y) { st = QB_FAIL(err, QB_ERR_NOMEM, "vectors of dimension %lld", (long long)n); goto done; }
+  if (!x || !y) {
+    st = QB_FAIL(err, QB_ERR_NOMEM, "vectors of dimension %lld", (long long)n);
+    goto done;
+  }
 #pragma omp parallel for default(none) shared(n, x, y) schedule(static)
   for (qb_idx i = 0; i < n; i++) {
     x[2 * i] = cos(0.1 * (double)i);
     x[2 * i + 1] = sin(0.3 * (double)i);
     y[2 * i] = y[2 * i + 1] = 0.0;
   }
-  *bt = (bench_times){INFINITY, INFINITY, INFINITY, INFINITY, INFINITY};
+  *bt = (bench_times){INFINITY, INFINITY, INFINITY, INFINITY, INFINITY, INFINITY, INFINITY};
   if (A) st = qb_csr_spmv(A, QB_COMPLEX, 1.0, 0.0, x, 0.0, y, err); /* warm-up */
   if (st == QB_OK) st = qb_op_apply(M, (const qb_cplx *)x, (qb_cplx *)y, err);
   for (int r = 0; r < reps && st == QB_OK; r++) {
@@ -172,6 +178,12 @@ static qb_status time_all(qb_csr *A, qb_op *M, triad_arrays *tr, int reps, bench
       double t4 = now_seconds();
       if (A && t3 - t2 < bt->cheb_csr) bt->cheb_csr = t3 - t2;
       if (t4 - t3 < bt->cheb_mf) bt->cheb_mf = t4 - t3;
+      if (A32 && st == QB_OK) st = qb_csr_spmv(A32, QB_COMPLEX, 1.0, 0.0, x, 0.0, y, err);
+      double t5 = now_seconds();
+      if (A32 && st == QB_OK) st = cheb_step(A32, NULL, x, y, err);
+      double t6 = now_seconds();
+      if (A32 && t5 - t4 < bt->spmv32) bt->spmv32 = t5 - t4;
+      if (A32 && t6 - t5 < bt->cheb_csr32) bt->cheb_csr32 = t6 - t5;
     }
   }
 done:
@@ -188,18 +200,21 @@ int qb_bench_spmv(int argc, char **argv) {
   const int threads = omp_get_max_threads();
   qb_err err;
   qb_err_clear(&err);
-  qb_csr *A = NULL;
+  qb_csr *A = NULL, *A32 = NULL;
   qb_op *M = NULL;
   triad_arrays tr = {0};
   bench_times bt = {0};
   qb_status st = build_chain(&o, &A, &M, &err);
+  if (st == QB_OK && A) st = qb_csr_copy(A, &A32, &err);
+  if (st == QB_OK && A32) st = qb_csr_narrow(A32, &err);
   if (st == QB_OK && !triad_alloc(&tr, (size_t)o.triad_mdoubles << 20))
     st = QB_FAIL(&err, QB_ERR_NOMEM, "triad arrays of %ld Mi doubles", o.triad_mdoubles);
-  if (st == QB_OK) st = time_all(A, M, &tr, o.reps, &bt, &err);
+  if (st == QB_OK) st = time_all(A, A32, M, &tr, o.reps, &bt, &err);
   if (st != QB_OK) {
     fprintf(stderr, "bench spmv: %s\n", err.msg);
     triad_free(&tr);
     qb_csr_free(A);
+    qb_csr_free(A32);
     qb_op_free(M);
     return 1;
   }
@@ -233,8 +248,18 @@ int qb_bench_spmv(int argc, char **argv) {
   printf("cheb_mfree_seconds %.6f\n", bt.cheb_mf);
   printf("cheb_mfree_bandwidth_ratio %.3f\n", 48.0 * n / bt.cheb_mf * 1e-9 / triad);
   if (A) printf("cheb_mfree_over_csr_time %.3f\n", bt.cheb_mf / bt.cheb_csr);
+  if (A32) { /* the narrow form: 4 bytes less per nonzero */
+    const double nnz = (double)qb_csr_nnz(A32);
+    const double bytes = nnz * (8 + 4) + (n + 1) * 8 + 48 * n;
+    printf("spmv_csr32_seconds %.6f\n", bt.spmv32);
+    printf("cheb_csr32_seconds %.6f\n", bt.cheb_csr32);
+    printf("cheb_csr32_bandwidth_ratio %.3f\n", bytes / bt.cheb_csr32 * 1e-9 / triad);
+    printf("cheb_csr32_over_csr_time %.3f\n", bt.cheb_csr32 / bt.cheb_csr);
+    printf("cheb_mfree_over_csr32_time %.3f\n", bt.cheb_mf / bt.cheb_csr32);
+  }
   triad_free(&tr);
   qb_csr_free(A);
+  qb_csr_free(A32);
   qb_op_free(M);
   return 0;
 }

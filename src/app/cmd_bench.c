@@ -15,7 +15,8 @@ static const bench benches[] = {
     {"spmv", qb_bench_spmv, "SpMV bandwidth on the L = 20 Heisenberg chain vs STREAM triad"},
     {"runner", qb_bench_runner, "campaign runner overhead over 10^5 trivial realizations"},
     {"eigs", qb_bench_eigs, "50 shift-invert eigenpairs mid-spectrum, L = 18 Heisenberg chain"},
-    {"fgr", qb_bench_fgr, "FGR level-dot: realizations/s of P(tau), both paths and representations"},
+    {"fgr", qb_bench_fgr,
+     "FGR level-dot: realizations/s of P(tau), both paths and representations"},
     {"evolve", qb_bench_evolve, "psi(t = 20) of the L = 18 Heisenberg chain, Chebyshev, tol 1e-10"},
     {"grain", qb_bench_grain, "Kronecker grain-plus-spins apply rate vs DGEMM (--N, --M)"},
 };

@@ -148,7 +148,8 @@ static int do_run(int argc, char **argv) {
   qb_err_clear(&err);
   qb_campaign *c = NULL;
   qb_status st = qb_campaign_load(o.file, o.nsets, o.sets, &c, &err);
-  if (st == QB_OK && o.dry_run) st = qb_campaign_plan(c, o.threads, rank == 0 ? stdout : NULL, &err);
+  if (st == QB_OK && o.dry_run)
+    st = qb_campaign_plan(c, o.threads, rank == 0 ? stdout : NULL, &err);
   if (st != QB_OK || o.dry_run) {
     if (st != QB_OK && rank == 0) fprintf(stderr, "qbath: %s\n", err.msg);
     qb_campaign_free(c);
@@ -236,7 +237,8 @@ int qb_cmd_help(int argc, char **argv) {
   const qb_model *m = model ? qb_campaign_model_find(model) : NULL;
   if (model && m == NULL) {
     fprintf(stderr, "qbath: unknown model '%s'; models:", model);
-    for (const qb_model *const *r = qb_campaign_registry(); *r; r++) fprintf(stderr, " %s", (*r)->name);
+    for (const qb_model *const *r = qb_campaign_registry(); *r; r++)
+      fprintf(stderr, " %s", (*r)->name);
     fprintf(stderr, "\n");
     return 2;
   }

@@ -22,7 +22,8 @@ typedef struct {
 } command_help;
 
 static const command_help commands[] = {
-    {"run", "qbath run [--dry-run] [--resume] [--quiet] [--threads T] [--set section.key=value]... FILE",
+    {"run",
+     "qbath run [--dry-run] [--resume] [--quiet] [--threads T] [--set section.key=value]... FILE",
      "Runs the campaign of the input file FILE: every sweep point times [run] realizations, "
      "results into the HDF5 file of [output] file. Finished realizations go to FILE.journal "
      "as they finish, so a killed run continues with --resume. Exit status 0 on success, "
@@ -34,11 +35,13 @@ static const command_help commands[] = {
       {"--threads T", "OpenMP threads (results never depend on it)"},
       {"--set section.key=value", "override one input key (repeatable), e.g. --set model.L=14"},
       {NULL, NULL}}},
-    {"validate", "qbath validate [--set section.key=value]... FILE",
+    {"validate",
+     "qbath validate [--set section.key=value]... FILE",
      "Checks every key of FILE (types, ranges, combinations, files it names) and prints the "
      "expanded sweep with the memory and time estimates; writes nothing.",
      {{"--set section.key=value", "override one input key (repeatable)"}, {NULL, NULL}}},
-    {"help", "qbath help [COMMAND | models | observables | keys [--markdown] [MODEL] | --man]",
+    {"help",
+     "qbath help [COMMAND | models | observables | keys [--markdown] [MODEL] | --man]",
      "Describes a command, lists the models or the observables, or lists every input key "
      "(type, default, range, unit, meaning) of the runner and of one model or all.",
      {{"models", "the [model] types, one line each"},
@@ -46,15 +49,18 @@ static const command_help commands[] = {
       {"keys [MODEL]", "the input keys (docs/input-reference.md is this, as Markdown)"},
       {"--man", "this help as a man page (roff), as in docs/qbath.1"},
       {NULL, NULL}}},
-    {"info", "qbath info",
+    {"info",
+     "qbath info",
      "Version, git commit, build type and flags, library versions (OpenBLAS, UMFPACK, FFTW, "
      "HDF5), OpenMP threads.",
      {{NULL, NULL}}},
-    {"bench", "qbath bench NAME [options]",
+    {"bench",
+     "qbath bench NAME [options]",
      "Benchmarks: spmv, runner, eigs, evolve, fgr, grain ('qbath bench' lists them); each "
      "prints ratios measured in one run.",
      {{NULL, NULL}}},
-    {"quickstart", "qbath quickstart",
+    {"quickstart",
+     "qbath quickstart",
      "The built-in quick start (scripts/run.sh): Fermi's Golden Rule and its breakdown, "
      "Fig. 2(a) and (d) of Micklitz et al., PRL 129, 140402 (2022), in about a minute.",
      {{NULL, NULL}}},
@@ -81,7 +87,8 @@ static const observable observables[] = {
      "the nev eigenvalues nearest the target (axis state)"},
     {"eigvec_re, eigvec_im", "spin_chain matrix_market", "[output] eigenpairs = vectors",
      "their eigenvectors, nev x dim"},
-    {"NAME_state", "spin_chain", "[observables] NAME = terms", "<n|O|n> per eigenstate (axis state)"},
+    {"NAME_state", "spin_chain", "[observables] NAME = terms",
+     "<n|O|n> per eigenstate (axis state)"},
     {"survival", "spin_chain matrix_market random_matrix", "[evolve] observe = survival",
      "|<psi0|psi(t)>|^2 (axis t)"},
     {"survival_eig", "spin_chain matrix_market random_matrix", "[evolve] observe = survival_eig",
@@ -129,7 +136,8 @@ static void print_observables(FILE *f) {
   for (int i = 0; i < NOBS; i++)
     fprintf(f, "  %-26s %s\n  %-26s   models: %s; when: %s\n", observables[i].name,
             observables[i].what, "", observables[i].models, observables[i].when);
-  fprintf(f, "\nThe paper models' columns: 'qbath run --dry-run FILE'. Details: docs/user-data.md.\n");
+  fprintf(f,
+          "\nThe paper models' columns: 'qbath run --dry-run FILE'. Details: docs/user-data.md.\n");
 }
 
 int qb_cmd_version(void) {
@@ -201,6 +209,7 @@ int qb_cmd_help_topics(int argc, char **argv) {
   if (!strcmp(t, "observables")) return print_observables(stdout), 0;
   if (!strcmp(t, "--man")) return man_page(stdout), 0;
   if (qb_cmd_help_command(t)) return 0;
-  fprintf(stderr, "qbath help: unknown topic '%s' (commands, models, observables, keys, --man)\n", t);
+  fprintf(stderr, "qbath help: unknown topic '%s' (commands, models, observables, keys, --man)\n",
+          t);
   return 2;
 }

@@ -3,7 +3,8 @@
  *
  * Runs the campaign inputs/fgr_quickstart.ini (model level_dot: a level decaying into a
  * GUE dot of N = 399 levels, chain representation), then prints the residence
- * probability P_res = sum_a |psi_a0|^4 with its standard error against Micklitz et al. 2022 Eq. (4) and the
+ * probability P_res = sum_a |psi_a0|^4 with its standard error against Micklitz et al. 2022 Eq. (4)
+ * and the
  * Golden-Rule value 1/gamma. scripts/plot_quickstart.py draws P_res(gamma) and P(tau) at
  * gamma = 10 against Micklitz et al. 2022 Eq. (5) from the result file. */
 #include <math.h>
@@ -23,14 +24,16 @@ static void progress(void *user, const qb_progress *p) {
   if (p->final) fprintf(stderr, "\n");
 }
 
-/* The table: gamma, P_res +- se, Micklitz et al. 2022 Eq. (4), deviation in standard errors, 1/gamma. */
+/* The table: gamma, P_res +- se, Micklitz et al. 2022 Eq. (4), deviation in standard errors,
+ * 1/gamma. */
 static void print_table(const qb_campaign *c) {
   printf("\n  gamma     P_res (sum |psi_a0|^4)   Eq. (4)    (data - Eq.4)/se   FGR 1/gamma\n");
   for (qb_idx p = 0; p < qb_campaign_npoints(c); p++) {
     double g = qb_param_real(qb_campaign_point(c, p), "model", "gamma"), m, se;
     qb_campaign_result(c, p, "P_res_ipr", &m, &se);
     double th = qb_fgr_pres_eq4(g);
-    printf("  %-8.3g  %.5f +- %.5f        %.5f    %+6.2f             %.4g\n", g, m, se, th, (m - th) / se, 1 / g);
+    printf("  %-8.3g  %.5f +- %.5f        %.5f    %+6.2f             %.4g\n", g, m, se, th,
+           (m - th) / se, 1 / g);
   }
 }
 

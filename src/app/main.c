@@ -28,7 +28,8 @@ static void usage(FILE *f) {
   fprintf(f,
           "qbath — quantum systems coupled to finite baths\n\n"
           "usage: qbath COMMAND [options]\n\ncommands:\n");
-  for (int i = 0; i < NCOMMANDS; i++) fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].summary);
+  for (int i = 0; i < NCOMMANDS; i++)
+    fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].summary);
   fprintf(f, "\n'qbath COMMAND --help' describes a command; 'qbath --version' the version.\n");
 }
 
@@ -57,7 +58,8 @@ int main(int argc, char **argv) {
     return 0;
   }
   /* qbath COMMAND --help: the command's long help from cmd_help.c's table */
-  if (argc == 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h")) && qb_cmd_help_command(argv[1]))
+  if (argc == 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h")) &&
+      qb_cmd_help_command(argv[1]))
     return 0;
   for (int i = 0; i < NCOMMANDS; i++)
     if (!strcmp(argv[1], commands[i].name)) return commands[i].fn(argc - 1, argv + 1);

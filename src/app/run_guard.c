@@ -47,8 +47,10 @@ int qb_run_guard_confirm(const qb_campaign *c, int nthreads, int yes) {
   }
   char est[160];
   human(bytes, seconds, est, sizeof est);
-  fprintf(stderr, "qbath: estimate: %lld point%s x %lld realizations, %s (qbath run --dry-run "
-          "for details)\n", (long long)qb_campaign_npoints(c), qb_campaign_npoints(c) == 1 ? "" : "s",
+  fprintf(stderr,
+          "qbath: estimate: %lld point%s x %lld realizations, %s (qbath run --dry-run "
+          "for details)\n",
+          (long long)qb_campaign_npoints(c), qb_campaign_npoints(c) == 1 ? "" : "s",
           (long long)qb_campaign_realizations(c), est);
   if (yes || seconds <= QB_CONFIRM_HOURS * 3600 || !isatty(0) || !isatty(2)) return 0;
   fprintf(stderr, "qbath: this run is estimated to take more than %.0f h. Start it? [y/N] ",
@@ -68,8 +70,10 @@ void qb_run_guard_report_failure(const qb_campaign *c, qb_status st, const qb_er
   char j[4200];
   snprintf(j, sizeof j, "%s.journal", qb_campaign_output(c));
   if (st == QB_ERR_INPUT || access(j, F_OK) != 0) return;
-  fprintf(stderr, "qbath: the finished realizations are kept in %s; %scontinue with:\n  qbath run "
-          "--resume", j, st == QB_INTERRUPTED ? "" : "once the cause is fixed (e.g. disk space freed), ");
+  fprintf(stderr,
+          "qbath: the finished realizations are kept in %s; %scontinue with:\n  qbath run "
+          "--resume",
+          j, st == QB_INTERRUPTED ? "" : "once the cause is fixed (e.g. disk space freed), ");
   for (int i = 0; i < nsets; i++) fprintf(stderr, " --set '%s'", sets[i]);
   fprintf(stderr, " %s\n", file);
 }

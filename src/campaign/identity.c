@@ -156,7 +156,8 @@ void qb_identity_explain(const char *stored, const char *current, char *buf, siz
   explain_files(stored, current, "is no longer named or readable", buf, n);
   explain_files(current, stored, "is new", buf, n);
   const char *snl = strchr(stored, '\n'), *cnl = strchr(current, '\n');
-  if (!snl || !cnl || snl - stored != cnl - current || strncmp(stored, current, (size_t)(snl - stored))) {
+  if (!snl || !cnl || snl - stored != cnl - current ||
+      strncmp(stored, current, (size_t)(snl - stored))) {
     size_t used = strlen(buf);
     snprintf(buf + used, n - used, "%sthe qbath build (was '%.*s', now '%.*s')", used ? "; " : "",
              snl ? (int)(snl - stored) - 7 : 0, stored + 7, cnl ? (int)(cnl - current) - 7 : 0,

@@ -158,11 +158,13 @@ static qb_status parse_entries(reader *r) {
   int ret = ini_parse_stream(read_line, r, handler, r);
   if (r->st != QB_OK && (ret <= 0 || ret >= r->err_line)) return r->st;
   if (r->too_long && (ret <= 0 || r->too_long <= ret))
-    return QB_FAIL(r->err, QB_ERR_INPUT, "%s:%d: line too long (at most %d characters; "
-                   "continue a long value on indented lines)", r->file, r->too_long, INI_MAX_LINE - 2);
+    return QB_FAIL(r->err, QB_ERR_INPUT,
+                   "%s:%d: line too long (at most %d characters; "
+                   "continue a long value on indented lines)",
+                   r->file, r->too_long, INI_MAX_LINE - 2);
   if (ret > 0)
-    return QB_FAIL(r->err, QB_ERR_INPUT, "%s:%d: syntax error (expected '[section]' or 'key = value')",
-                   r->file, ret);
+    return QB_FAIL(r->err, QB_ERR_INPUT,
+                   "%s:%d: syntax error (expected '[section]' or 'key = value')", r->file, ret);
   if (r->st != QB_OK) return r->st;
   if (r->stop_line > 0) {
     if (r->err) *r->err = serr;
@@ -237,14 +239,17 @@ static const qb_model *other_owner(const qb_model *m, const char *section, const
 static const struct {
   const char *section, *name, *to_section, *to_name;
 } moved_keys[] = {
-    {"model", "tau_max", "evolve", "tau_max"},         {"model", "prop_tol", "evolve", "tol"},
-    {"model", "samples", "evolve", "samples"},         {"model", "log_tau_min", "evolve", "log_tau_min"},
+    {"model", "tau_max", "evolve", "tau_max"},
+    {"model", "prop_tol", "evolve", "tol"},
+    {"model", "samples", "evolve", "samples"},
+    {"model", "log_tau_min", "evolve", "log_tau_min"},
     {"model", "log_samples", "evolve", "log_samples"},
 };
 
 static int model_declares(const qb_campaign *c, const char *section, const char *name) {
   for (int i = 0; i < c->nkeys; i++)
-    if (!strcmp(c->ckeys[i].key->section, section) && !strcmp(c->ckeys[i].key->name, name)) return 1;
+    if (!strcmp(c->ckeys[i].key->section, section) && !strcmp(c->ckeys[i].key->name, name))
+      return 1;
   return 0;
 }
 
@@ -254,14 +259,16 @@ static qb_status unknown_key(const qb_campaign *c, const entry *e, qb_err *err) 
   for (size_t i = 0; i < sizeof moved_keys / sizeof moved_keys[0]; i++)
     if (!strcmp(e->section, moved_keys[i].section) && !strcmp(e->name, moved_keys[i].name) &&
         model_declares(c, moved_keys[i].to_section, moved_keys[i].to_name))
-      return QB_FAIL(err, QB_ERR_INPUT, "%s: [%s] %s: unknown key for model '%s'; did you mean [%s] %s?", wb,
-                     e->section, e->name, c->model->name, moved_keys[i].to_section, moved_keys[i].to_name);
+      return QB_FAIL(
+          err, QB_ERR_INPUT, "%s: [%s] %s: unknown key for model '%s'; did you mean [%s] %s?", wb,
+          e->section, e->name, c->model->name, moved_keys[i].to_section, moved_keys[i].to_name);
   if (!known_section(e->section)) {
     if (e->where.line > 0) snprintf(wb, sizeof wb, "%s:%d", e->where.file, e->section_line);
     const char *s = closest(e->section, sections, NSECTIONS);
-    return QB_FAIL(err, QB_ERR_INPUT, "%s: unknown section [%s]%s%s%s (sections: run, model, "
-                   "evolve, eigen, spectral, output, observables)", wb, e->section, s ? "; did you mean [" : "",
-                   s ? s : "", s ? "]?" : "");
+    return QB_FAIL(err, QB_ERR_INPUT,
+                   "%s: unknown section [%s]%s%s%s (sections: run, model, "
+                   "evolve, eigen, spectral, output, observables)",
+                   wb, e->section, s ? "; did you mean [" : "", s ? s : "", s ? "]?" : "");
   }
   /* the model has the key, in another section: say where it goes (e.g. nev in [eigen]) */
   for (int i = 0; i < c->nkeys; i++)
@@ -402,7 +409,8 @@ done:
 
 static int find_ckey(const qb_campaign *c, const char *section, const char *name) {
   for (int i = 0; i < c->nkeys; i++)
-    if (!strcmp(c->ckeys[i].key->section, section) && !strcmp(c->ckeys[i].key->name, name)) return i;
+    if (!strcmp(c->ckeys[i].key->section, section) && !strcmp(c->ckeys[i].key->name, name))
+      return i;
   return -1;
 }
 
@@ -462,7 +470,8 @@ static int template_key(qb_campaign *c, const char *section, const char *name, q
     tpl = qb_param_keys_find(*t, section, "*");
   if (tpl == NULL) return -1;
   qb_key *k = qb_malloc(sizeof *k + strlen(name) + 1);
-  qb_ckey *ck = qb_realloc(c->ckeys, (size_t)c->nkeys * sizeof *ck, (size_t)(c->nkeys + 1) * sizeof *ck);
+  qb_ckey *ck =
+      qb_realloc(c->ckeys, (size_t)c->nkeys * sizeof *ck, (size_t)(c->nkeys + 1) * sizeof *ck);
   if (ck) c->ckeys = ck;
   if (k == NULL || ck == NULL) {
     qb_free(k);
@@ -503,9 +512,11 @@ static qb_status assign_values(qb_campaign *c, const entry *e, int n, qb_err *er
     if (!ck->is_set || ck->key->excludes == NULL) continue;
     int o = find_ckey(c, ck->key->section, ck->key->excludes);
     /* Reported once, at the later of the two lines. */
-    if (o >= 0 && c->ckeys[o].is_set && (ck->where.line == 0 || ck->where.line > c->ckeys[o].where.line)) {
+    if (o >= 0 && c->ckeys[o].is_set &&
+        (ck->where.line == 0 || ck->where.line > c->ckeys[o].where.line)) {
       char wb[300], wb2[300];
-      return QB_FAIL(err, QB_ERR_INPUT, "%s: [%s] %s: conflicts with %s set at %s; give one of them",
+      return QB_FAIL(err, QB_ERR_INPUT,
+                     "%s: [%s] %s: conflicts with %s set at %s; give one of them",
                      qb_param_where_str(&ck->where, wb, sizeof wb), ck->key->section, ck->key->name,
                      ck->key->excludes, qb_param_where_str(&c->ckeys[o].where, wb2, sizeof wb2));
     }
@@ -526,7 +537,8 @@ static qb_status build_axes(qb_campaign *c, qb_err *err) {
     memset(ax, 0, sizeof *ax);
     char buf[512];
     snprintf(buf, sizeof buf, "%s", zv->strs[g]);
-    for (char *save = NULL, *tok = strtok_r(buf, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+    for (char *save = NULL, *tok = strtok_r(buf, " \t", &save); tok;
+         tok = strtok_r(NULL, " \t", &save)) {
       char *dot = strchr(tok, '.');
       int j = -1;
       if (dot) {
@@ -541,10 +553,13 @@ static qb_status build_axes(qb_campaign *c, qb_err *err) {
       if (ck->axis >= 0)
         return QB_FAIL(err, QB_ERR_INPUT, "%s: [run] zip: '%s' appears twice", wb, tok);
       if (ax->nmembers > 0 && ck->nalt != ax->len)
-        return QB_FAIL(err, QB_ERR_INPUT, "%s: [run] zip: '%s' has %d values but %s.%s has %d; "
-                       "zipped keys need equal lengths", wb, tok, ck->nalt,
-                       c->ckeys[ax->members[0]].key->section, c->ckeys[ax->members[0]].key->name, ax->len);
-      if (ax->nmembers == 16) return QB_FAIL(err, QB_ERR_INPUT, "%s: [run] zip: group too large", wb);
+        return QB_FAIL(err, QB_ERR_INPUT,
+                       "%s: [run] zip: '%s' has %d values but %s.%s has %d; "
+                       "zipped keys need equal lengths",
+                       wb, tok, ck->nalt, c->ckeys[ax->members[0]].key->section,
+                       c->ckeys[ax->members[0]].key->name, ax->len);
+      if (ax->nmembers == 16)
+        return QB_FAIL(err, QB_ERR_INPUT, "%s: [run] zip: group too large", wb);
       ax->len = ck->nalt;
       ax->members[ax->nmembers++] = j;
       ck->axis = c->naxes;
@@ -582,7 +597,8 @@ static qb_status build_axes(qb_campaign *c, qb_err *err) {
 static qb_status build_points(qb_campaign *c, qb_err *err) {
   double np = 1;
   for (int a = 0; a < c->naxes; a++) np *= c->axes[a].len;
-  if (np > 1e7) return QB_FAIL(err, QB_ERR_INPUT, "%s: the sweep has %.3g points (at most 1e7)", c->path, np);
+  if (np > 1e7)
+    return QB_FAIL(err, QB_ERR_INPUT, "%s: the sweep has %.3g points (at most 1e7)", c->path, np);
   c->npoints = (qb_idx)np;
   int nk = c->nkeys;
   c->vals = qb_calloc((size_t)(c->npoints * nk), sizeof(qb_value *));
@@ -605,7 +621,8 @@ static qb_status build_points(qb_campaign *c, qb_err *err) {
       rest /= c->axes[a].len;
     }
     const qb_value **v = &c->vals[p * nk];
-    for (int j = 0; j < nk; j++) v[j] = &c->ckeys[j].alts[c->ckeys[j].axis >= 0 ? idx[c->ckeys[j].axis] : 0];
+    for (int j = 0; j < nk; j++)
+      v[j] = &c->ckeys[j].alts[c->ckeys[j].axis >= 0 ? idx[c->ckeys[j].axis] : 0];
     c->params[p] = (qb_params){.nkeys = nk, .keys = c->keyptr, .vals = (const qb_value *const *)v,
                                .is_set = c->is_set, .where = c->whereptr, .point = p};
   }
@@ -658,7 +675,8 @@ static qb_status effective_text(qb_campaign *c, const char *file_text, int nsets
   size_t n = (size_t)snprintf(c->text, len, "%s", file_text);
   if (nsets > 0) n += (size_t)snprintf(c->text + n, len - n, "%s# --set overrides:\n",
                                        n > 0 && c->text[n - 1] != '\n' ? "\n" : "");
-  for (int i = 0; i < nsets; i++) n += (size_t)snprintf(c->text + n, len - n, "# --set %s\n", sets[i]);
+  for (int i = 0; i < nsets; i++)
+    n += (size_t)snprintf(c->text + n, len - n, "# --set %s\n", sets[i]);
   return QB_OK;
 }
 
@@ -742,8 +760,9 @@ const char *qb_campaign_point_label(const qb_campaign *c, qb_idx p, char *buf, s
     for (int m = 0; m < c->axes[a].nmembers; m++) {
       int j = c->axes[a].members[m];
       if (used < n)
-        used += (size_t)snprintf(buf + used, n - used, "%s%s.%s=%s", used ? " " : "",
-                                 c->ckeys[j].key->section, c->ckeys[j].key->name, pp->vals[j]->text);
+        used +=
+            (size_t)snprintf(buf + used, n - used, "%s%s.%s=%s", used ? " " : "",
+                             c->ckeys[j].key->section, c->ckeys[j].key->name, pp->vals[j]->text);
     }
   if (buf[0] == '\0') snprintf(buf, n, "(single point)");
   return buf;

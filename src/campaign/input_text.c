@@ -32,7 +32,8 @@ static char *slurp(FILE *f, const char *path, size_t *len, qb_err *err) {
     }
   }
   if (buf == NULL) QB_FAIL(err, QB_ERR_NOMEM, "%s: out of memory reading the input file", path);
-  else if (ferror(f)) QB_FAIL(err, QB_ERR_IO, "%s: cannot read the input file: %s", path, strerror(errno));
+  else if (ferror(f))
+    QB_FAIL(err, QB_ERR_IO, "%s: cannot read the input file: %s", path, strerror(errno));
   else if (n > (size_t)QB_INPUT_MAX_BYTES)
     QB_FAIL(err, QB_ERR_INPUT, "%s: input file larger than %ld bytes (1 MiB, the limit for input "
             "files); is it an input file?", path, QB_INPUT_MAX_BYTES);

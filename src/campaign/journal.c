@@ -94,7 +94,8 @@ qb_status qb_journal_create(const char *path, const char *text, qb_journal **out
   snprintf(tmp, sizeof tmp, "%s.new", path);
   j->fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC, 0644);
   if (j->fd < 0) {
-    qb_status st = QB_FAIL(err, QB_ERR_IO, "%s: cannot create the journal: %s", tmp, strerror(errno));
+    qb_status st =
+        QB_FAIL(err, QB_ERR_IO, "%s: cannot create the journal: %s", tmp, strerror(errno));
     qb_journal_close(j);
     return st;
   }
@@ -176,7 +177,8 @@ static qb_status scan_records(qb_journal *j, int64_t pos, int64_t *end, qb_err *
     if (!read_all(j->fd, row, (size_t)payload) || record_sum(&h, row) != h.checksum) break;
     if (j->nidx == cap) {
       qb_idx nc = cap ? 2 * cap : 1024;
-      rec_index *ni = qb_realloc(j->idx, sizeof(rec_index) * (size_t)cap, sizeof(rec_index) * (size_t)nc);
+      rec_index *ni =
+          qb_realloc(j->idx, sizeof(rec_index) * (size_t)cap, sizeof(rec_index) * (size_t)nc);
       if (ni == NULL) {
         st = QB_FAIL(err, QB_ERR_NOMEM, "out of memory indexing the journal");
         break;
@@ -251,7 +253,8 @@ qb_status qb_journal_append_encoded(qb_journal *j, const void *rec, size_t n, qb
 qb_status qb_journal_append(qb_journal *j, uint64_t point, uint64_t realization,
                             const double *row, qb_idx nvals, qb_err *err) {
   if (nvals < 0 || nvals > (qb_idx)UINT32_MAX)
-    return QB_FAIL(err, QB_ERR_DIM, "row of %lld values is too long for the journal", (long long)nvals);
+    return QB_FAIL(err, QB_ERR_DIM, "row of %lld values is too long for the journal",
+                   (long long)nvals);
   size_t need = qb_journal_record_size(nvals);
   if (j->nbuf + need > j->capbuf) {
     size_t nc = j->capbuf ? 2 * j->capbuf : 65536;

@@ -39,7 +39,8 @@ static qb_status existing_ancestor(const qb_campaign *c, char *dir, size_t n, qb
       return QB_OK;
     }
     if (errno == ENOTDIR) continue; /* a file further up: found on the next step */
-    if (!strcmp(dir, ".") || !strcmp(dir, "/")) return OUT_FAIL(c, err, "%s: %s", dir, strerror(errno));
+    if (!strcmp(dir, ".") || !strcmp(dir, "/"))
+      return OUT_FAIL(c, err, "%s: %s", dir, strerror(errno));
   }
 }
 
@@ -93,7 +94,8 @@ static void write_holder(int fd) {
 /* One try: 1 locked, 0 the file was replaced under us (retry), <0 failure in err. */
 static int try_lock(const qb_campaign *c, qb_outlock *l, qb_err *err) {
   l->fd = open(l->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (l->fd < 0) return OUT_FAIL(c, err, "cannot create the lock file %s: %s", l->path, strerror(errno)), -1;
+  if (l->fd < 0)
+    return OUT_FAIL(c, err, "cannot create the lock file %s: %s", l->path, strerror(errno)), -1;
   if (flock(l->fd, LOCK_EX | LOCK_NB) != 0) {
     char holder[400];
     int e = errno;
@@ -108,7 +110,8 @@ static int try_lock(const qb_campaign *c, qb_outlock *l, qb_err *err) {
   /* The previous holder unlinks the file when it ends: if it did so between our open and
    * flock, we hold a lock on a deleted file, which excludes nobody. */
   struct stat a, b;
-  if (fstat(l->fd, &a) == 0 && stat(l->path, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+  if (fstat(l->fd, &a) == 0 && stat(l->path, &b) == 0 && a.st_ino == b.st_ino &&
+      a.st_dev == b.st_dev)
     return 1;
   close(l->fd);
   l->fd = -1;

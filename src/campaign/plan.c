@@ -72,7 +72,8 @@ static double process_base_bytes(void) {
  * 51 MB of rows: peak 104 MB above the process's own). */
 static double point_bytes(const qb_campaign *c, const qb_estimate *e, int nthreads) {
   /* realizations run at once: never more than there are */
-  double conc = choose_mode(c, e, nthreads) == QB_PAR_OPERATOR ? 1 : fmin(nthreads, (double)c->realizations);
+  double conc =
+      choose_mode(c, e, nthreads) == QB_PAR_OPERATOR ? 1 : fmin(nthreads, (double)c->realizations);
   double R = (double)c->realizations, rv = e->row_values > 0 ? e->row_values : 1;
   double row = rv * sizeof(double), rows = R * row;
   double kept = rows + R * (1 + sizeof(qb_idx)) + (double)c->npoints * R * QB_JOURNAL_INDEX_BYTES;
@@ -178,7 +179,8 @@ qb_status qb_campaign_plan(const qb_campaign *c, int nthreads, FILE *f, qb_err *
   if (f) {
     fprintf(f, "run '%s': model %s, %lld point%s x %lld realizations, seed %llu, %d thread%s\n",
             c->name, c->model->name, (long long)c->npoints, c->npoints == 1 ? "" : "s",
-            (long long)c->realizations, (unsigned long long)c->seed, nthreads, nthreads == 1 ? "" : "s");
+            (long long)c->realizations, (unsigned long long)c->seed, nthreads,
+            nthreads == 1 ? "" : "s");
     fprintf(f, "output: %s\n", c->output);
     fprintf(f, "%6s  %-40s %-11s %12s %12s %12s\n", "point", "swept values", "mode",
             "mem/task", "time/task", "point time");

@@ -81,9 +81,10 @@ static void record(loop_state *s, qb_idx r, qb_status st, const qb_err *e, const
   }
   s->done_point++, s->done_all++, s->computed++;
   if (s->journal == NULL || s->status != QB_OK) return;
-  qb_status js = rec ? qb_journal_append_encoded(s->journal, rec, qb_journal_record_size(s->rowlen), &s->err)
-                     : qb_journal_append(s->journal, (uint64_t)s->point, (uint64_t)r,
-                                         s->rows + r * s->rowlen, s->rowlen, &s->err);
+  qb_status js =
+      rec ? qb_journal_append_encoded(s->journal, rec, qb_journal_record_size(s->rowlen), &s->err)
+          : qb_journal_append(s->journal, (uint64_t)s->point, (uint64_t)r, s->rows + r * s->rowlen,
+                              s->rowlen, &s->err);
   if (js != QB_OK) s->status = js, s->abort = 1;
 }
 
@@ -124,7 +125,8 @@ static void commit(loop_state *s, batch *b, double now) {
   size_t rs = qb_journal_record_size(s->rowlen);
 #pragma omp critical(qb_campaign_record)
   {
-    for (int i = 0; i < b->n; i++) record(s, b->r[i], QB_OK, NULL, b->recs ? b->recs + i * rs : NULL);
+    for (int i = 0; i < b->n; i++)
+      record(s, b->r[i], QB_OK, NULL, b->recs ? b->recs + i * rs : NULL);
     due = flush_due(s, now, &buf, &n, &sync);
   }
   if (due) {
@@ -283,7 +285,8 @@ static qb_status write_root(qb_h5 *h, const qb_campaign *c, const char *identity
 }
 
 /* The point's parameters as attributes "section.key" (numbers as numbers). */
-static qb_status write_params(qb_h5 *h, const char *g, const qb_campaign *c, qb_idx p, qb_err *err) {
+static qb_status write_params(qb_h5 *h, const char *g, const qb_campaign *c, qb_idx p,
+                              qb_err *err) {
   const qb_params *pp = &c->params[p];
   for (int j = 0; j < pp->nkeys; j++) {
     const qb_key *k = pp->keys[j];
@@ -317,7 +320,8 @@ static qb_status write_columns(qb_h5 *h, const char *g, const char *sub, const q
       double *buf = qb_malloc(sizeof(double) * (size_t)(nrows * cols[i].len));
       if (buf == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "out of memory writing %s", path);
       for (qb_idx r = 0; r < nrows; r++)
-        memcpy(buf + r * cols[i].len, data + r * stride + off, sizeof(double) * (size_t)cols[i].len);
+        memcpy(buf + r * cols[i].len, data + r * stride + off,
+               sizeof(double) * (size_t)cols[i].len);
       qb_status st = qb_h5_write(h, path, nrows, cols[i].len, buf, err);
       qb_free(buf);
       QB_TRY(st);
@@ -348,9 +352,11 @@ static qb_status write_point(qb_h5 *h, const qb_campaign *c, qb_idx p, const poi
   for (int a = 0; a < L->naxes; a++) {
     snprintf(path, sizeof path, "%s/axes/%s", g, L->axes[a].name);
     QB_TRY(qb_h5_write(h, path, 0, L->axes[a].len, L->axes[a].values, err));
-    if (L->axes[a].doc && L->axes[a].doc[0]) QB_TRY(qb_h5_attr_str(h, path, "doc", L->axes[a].doc, err));
+    if (L->axes[a].doc && L->axes[a].doc[0])
+      QB_TRY(qb_h5_attr_str(h, path, "doc", L->axes[a].doc, err));
   }
-  if (c->write_rows) QB_TRY(write_columns(h, g, "rows", L->cols, L->ncols, R, o->rows, rowlen, err));
+  if (c->write_rows)
+    QB_TRY(write_columns(h, g, "rows", L->cols, L->ncols, R, o->rows, rowlen, err));
   /* The done mask after the rows it vouches for (all 1 in a finished file). */
   snprintf(path, sizeof path, "%s/done", g);
   QB_TRY(qb_h5_write_u8(h, path, R, o->done, err));
@@ -383,7 +389,8 @@ static void remember_main(qb_campaign *c, qb_idx p, const qb_layout *L, const do
 }
 
 /* Which realizations this process computes: the undone ones with r % nranks == rank. */
-static qb_idx pending_list(const unsigned char *done, qb_idx R, int rank, int nranks, qb_idx *pending) {
+static qb_idx pending_list(const unsigned char *done, qb_idx R, int rank, int nranks,
+                           qb_idx *pending) {
   qb_idx n = 0;
   for (qb_idx r = 0; r < R; r++)
     if (!done[r] && r % nranks == rank) pending[n++] = r;
@@ -498,8 +505,9 @@ static qb_status run_point(loop_state *s, qb_h5 *h, int nthreads, int rank, int 
   rows = qb_calloc((size_t)(R * rowlen), sizeof(double));
   done = qb_calloc((size_t)R, 1);
   pending = qb_calloc((size_t)R, sizeof(qb_idx));
-  red = qb_calloc((size_t)(2 * rowlen + 2 * qb_layout_derived_len(&L) + qb_layout_theory_len(&L) + 1),
-                  sizeof(double));
+  red =
+      qb_calloc((size_t)(2 * rowlen + 2 * qb_layout_derived_len(&L) + qb_layout_theory_len(&L) + 1),
+                sizeof(double));
   if (!rows || !done || !pending || !red) {
     st = QB_FAIL(err, QB_ERR_NOMEM, "point %lld: out of memory for %lld rows of %lld values",
                  (long long)s->point, (long long)R, (long long)rowlen);
@@ -521,7 +529,8 @@ static qb_status run_point(loop_state *s, qb_h5 *h, int nthreads, int rank, int 
   compute(s, pending, npending, mode, nthreads);
   s->stats->compute += omp_get_wtime() - t0;
   st = after_compute(s, done, rank, nranks, pending, err);
-  if (st == QB_OK && rank == 0) st = finish_point(s, h, ctx, &L, done, red, err); /* rank 0 writes */
+  if (st == QB_OK && rank == 0)
+    st = finish_point(s, h, ctx, &L, done, red, err); /* rank 0 writes */
 out:
   if (ctx) m->point_free(ctx);
   qb_free(rows);
@@ -638,7 +647,9 @@ qb_status qb_campaign_run(qb_campaign *c, const qb_run_opts *opts, qb_run_stats 
     MPI_Comm_size(MPI_COMM_WORLD, &nranks);
   }
 #endif
-  int nthreads = opts->nthreads > 0 ? opts->nthreads : c->threads > 0 ? c->threads : omp_get_max_threads();
+  int nthreads = opts->nthreads > 0 ? opts->nthreads
+                 : c->threads > 0   ? c->threads
+                                    : omp_get_max_threads();
   stats->nthreads = nthreads;
   QB_TRY(qb_campaign_plan(c, nthreads, NULL, err));
   double t_run = omp_get_wtime();
@@ -654,7 +665,8 @@ qb_status qb_campaign_run(qb_campaign *c, const qb_run_opts *opts, qb_run_stats 
     st = QB_FAIL(err, QB_ERR_NOMEM, "out of memory");
     goto out;
   }
-  if (rank == 0) st = open_output(c, &f, opts->resume, nthreads, nranks, &stats->already_complete, err);
+  if (rank == 0)
+    st = open_output(c, &f, opts->resume, nthreads, nranks, &stats->already_complete, err);
 #ifdef QBATH_HAVE_MPI
   if (nranks > 1) {
     int flags[2] = {st != QB_OK, stats->already_complete};

@@ -1,6 +1,7 @@
 /* assign.c — minimum-cost perfect matching on a sparse bipartite graph (the
  * orbital -> site labelling of Crowley & Chandran, PRB 106, 184208 (2022), Sec. VII:
- * maximize prod |phi_nn| = minimize sum -log|phi|), by successive shortest augmenting paths with dual potentials
+ * maximize prod |phi_nn| = minimize sum -log|phi|), by successive shortest augmenting paths with
+ * dual potentials
  * (Crouse, IEEE TAES 52, 1679 (2016), the algorithm of scipy's linear_sum_assignment),
  * with Dijkstra on the sparse graph (binary heap) instead of dense scans.
  *
@@ -135,7 +136,8 @@ qb_status qb_assign_sparse(qb_idx n, const qb_idx *cp, const qb_idx *ri, const d
   qb_status st = QB_OK;
   if (!w.u || !w.v || !w.dist || !w.col_of_row || !w.path || !w.touched_rows || !w.sc_cols ||
       !w.sr || !w.done || !w.h.key || !w.h.node) {
-    st = QB_FAIL(err, QB_ERR_NOMEM, "assign: out of memory (n = %lld, nnz = %lld)", (long long)n, (long long)nnz);
+    st = QB_FAIL(err, QB_ERR_NOMEM, "assign: out of memory (n = %lld, nnz = %lld)", (long long)n,
+                 (long long)nnz);
     goto done;
   }
   for (qb_idx i = 0; i < n; i++) {
@@ -146,7 +148,8 @@ qb_status qb_assign_sparse(qb_idx n, const qb_idx *cp, const qb_idx *ri, const d
   for (qb_idx j = 0; j < n; j++) {
     row_of_col[j] = -1;
     if (cp[j + 1] == cp[j]) {
-      st = QB_FAIL(err, QB_ERR_NUMERIC, "assign: column %lld has no admissible entry", (long long)j);
+      st =
+          QB_FAIL(err, QB_ERR_NUMERIC, "assign: column %lld has no admissible entry", (long long)j);
       goto done;
     }
     qb_idx best = cp[j];
@@ -162,7 +165,8 @@ qb_status qb_assign_sparse(qb_idx n, const qb_idx *cp, const qb_idx *ri, const d
     if (row_of_col[j] >= 0) continue;
     if (augment(j, cp, ri, c, &w) != QB_OK) {
       st = QB_FAIL(err, QB_ERR_NUMERIC,
-                   "assign: the admissible entries admit no perfect matching (column %lld)", (long long)j);
+                   "assign: the admissible entries admit no perfect matching (column %lld)",
+                   (long long)j);
       goto done;
     }
   }

@@ -2,6 +2,7 @@
  * (qbath/csr.h). Assembly is in csr_assemble.c, the SpMV and its partition in csr_spmv.c. */
 #include <complex.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "qbath/alloc.h"
@@ -37,6 +38,7 @@ qb_csr *qb_csr_free(qb_csr *A) {
   if (!A) return NULL;
   qb_free(A->rowptr);
   qb_free(A->colind);
+  free(A->colind32); /* from realloc in qb_csr_narrow */
   qb_free(A->val);
   qb_free(A->part);
   return qb_free(A);
@@ -47,7 +49,7 @@ qb_status qb_csr_copy(const qb_csr *A, qb_csr **out, qb_err *err) {
   QB_TRY(qb_csr_create(A->nrows, A->ncols, nnz, A->dtype, out, err));
   qb_csr *B = *out;
   memcpy(B->rowptr, A->rowptr, ((size_t)A->nrows + 1) * sizeof *A->rowptr);
-  memcpy(B->colind, A->colind, (size_t)nnz * sizeof *A->colind);
+  for (qb_idx k = 0; k < nnz; k++) B->colind[k] = qb_csr_col(A, k); /* a copy is 64-bit */
   memcpy(B->val, A->val, (size_t)nnz * qb_dtype_size(A->dtype));
   return QB_OK; /* the partition is not copied: it is recomputed on first use */
 }
@@ -61,10 +63,10 @@ qb_cplx qb_csr_get(const qb_csr *A, qb_idx i, qb_idx j) {
   qb_idx lo = A->rowptr[i], hi = A->rowptr[i + 1];
   while (lo < hi) {
     qb_idx mid = lo + (hi - lo) / 2;
-    if (A->colind[mid] < j) lo = mid + 1;
+    if (qb_csr_col(A, mid) < j) lo = mid + 1;
     else hi = mid;
   }
-  return (lo < A->rowptr[i + 1] && A->colind[lo] == j) ? entry(A, lo) : 0.0;
+  return (lo < A->rowptr[i + 1] && qb_csr_col(A, lo) == j) ? entry(A, lo) : 0.0;
 }
 
 /* defect = max_ij |A_ij - conj(A_ji)| / max_ij |A_ij|, over stored (i, j); a (j, i) missing
@@ -79,7 +81,7 @@ qb_status qb_csr_hermiticity(const qb_csr *A, double *rel_defect, qb_err *err) {
   for (qb_idx i = 0; i < Ac->nrows; i++)
     for (qb_idx k = Ac->rowptr[i]; k < Ac->rowptr[i + 1]; k++) {
       qb_cplx a = entry(Ac, k);
-      double d = cabs(a - conj(qb_csr_get(Ac, Ac->colind[k], i)));
+      double d = cabs(a - conj(qb_csr_get(Ac, qb_csr_col(Ac, k), i)));
       if (d > dmax) dmax = d;
       if (cabs(a) > amax) amax = cabs(a);
     }
@@ -92,7 +94,7 @@ qb_status qb_csr_to_dense(const qb_csr *A, void *out, qb_err *err) {
   memset(out, 0, (size_t)A->nrows * (size_t)A->ncols * es);
   for (qb_idx i = 0; i < A->nrows; i++)
     for (qb_idx k = A->rowptr[i]; k < A->rowptr[i + 1]; k++) {
-      size_t at = (size_t)i * (size_t)A->ncols + (size_t)A->colind[k];
+      size_t at = (size_t)i * (size_t)A->ncols + (size_t)qb_csr_col(A, k);
       if (A->dtype == QB_REAL) ((double *)out)[at] = ((const double *)A->val)[k];
       else ((qb_cplx *)out)[at] = ((const qb_cplx *)A->val)[k];
     }

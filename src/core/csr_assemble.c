@@ -61,7 +61,8 @@ static void sort_rows(qb_idx nrows, const qb_idx *start, qb_slot *slots, qb_idx 
 static void sum_rows(const qb_idx *start, const qb_slot *slots, const void *val, qb_csr *A) {
   const qb_idx nrows = A->nrows;
   const int cplx = A->dtype == QB_COMPLEX;
-#pragma omp parallel for default(none) shared(start, slots, val, A, nrows, cplx) schedule(dynamic, 256)
+#pragma omp parallel for default(none) shared(start, slots, val, A, nrows, cplx) \
+    schedule(dynamic, 256)
   for (qb_idx i = 0; i < nrows; i++) {
     qb_idx out = A->rowptr[i] - 1;
     for (qb_idx s = start[i]; s < start[i + 1]; s++) {

@@ -47,7 +47,8 @@ double qb_dense_eigh_bytes(qb_dtype dtype, double n, int want_vectors) {
   const double el = dtype == QB_REAL ? 8 : 16, matrices = 2 * el * n * n;
   double work;
   if (dtype == QB_REAL) work = want_vectors ? 8 * (1 + 6 * n + 2 * n * n) : 8 * (2 * n + 1);
-  else work = want_vectors ? 16 * (2 * n + n * n) + 8 * (1 + 5 * n + 2 * n * n) : 16 * (n + 1) + 8 * n;
+  else
+    work = want_vectors ? 16 * (2 * n + n * n) + 8 * (1 + 5 * n + 2 * n * n) : 16 * (n + 1) + 8 * n;
   return matrices + work + 4 * (3 + 5 * n) + 8 * n; /* iwork, the eigenvalues */
 }
 
@@ -61,7 +62,8 @@ qb_status qb_dense_tridiag_eigh(qb_idx n, double *d, double *e, double *z, qb_er
   lapack_int info = z ? LAPACKE_dstev(LAPACK_ROW_MAJOR, 'V', ln, d, e, z, ln)
                       : LAPACKE_dsterf(ln, d, e);
   if (info == LAPACK_WORK_MEMORY_ERROR || info == LAPACK_TRANSPOSE_MEMORY_ERROR)
-    return QB_FAIL(err, QB_ERR_NOMEM, "dstev: workspace allocation failed (n = %lld)", (long long)n);
+    return QB_FAIL(err, QB_ERR_NOMEM, "dstev: workspace allocation failed (n = %lld)",
+                   (long long)n);
   if (info != 0)
     return QB_FAIL(err, QB_ERR_NUMERIC, "%s failed with info = %d (n = %lld)",
                    z ? "dstev" : "dsterf", (int)info, (long long)n);

@@ -133,8 +133,10 @@ static qb_idx sparse_triplets(const qb_csr *S, qb_dtype dt, qb_idx n, qb_idx *ro
 
 qb_status qb_kron_to_csr(const qb_kron *K, qb_csr **out, qb_err *err) {
   *out = NULL;
-  qb_dtype dt = (K->dtype == QB_COMPLEX || (K->S && K->S->dtype == QB_COMPLEX)) ? QB_COMPLEX : QB_REAL;
-  size_t cap = (size_t)K->dg * (size_t)K->dg * (size_t)K->dr + (K->S ? (size_t)qb_csr_nnz(K->S) : 0);
+  qb_dtype dt =
+      (K->dtype == QB_COMPLEX || (K->S && K->S->dtype == QB_COMPLEX)) ? QB_COMPLEX : QB_REAL;
+  size_t cap =
+      (size_t)K->dg * (size_t)K->dg * (size_t)K->dr + (K->S ? (size_t)qb_csr_nnz(K->S) : 0);
   qb_idx *row = qb_malloc(cap * sizeof *row), *col = qb_malloc(cap * sizeof *col);
   void *val = qb_malloc(cap * qb_dtype_size(dt));
   qb_status st = QB_OK;

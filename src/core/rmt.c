@@ -33,7 +33,8 @@ const char *qb_rmt_ensemble_name(qb_ensemble e) {
 
 static qb_status check_args(const void *r, const void *H, qb_idx n, double s, qb_err *err) {
   if (!r || !H) return QB_FAIL(err, QB_ERR_INPUT, "random matrix: NULL stream or output");
-  if (n < 0) return QB_FAIL(err, QB_ERR_DIM, "random matrix size n = %lld is negative", (long long)n);
+  if (n < 0)
+    return QB_FAIL(err, QB_ERR_DIM, "random matrix size n = %lld is negative", (long long)n);
   if (!(s > 0.0) || !isfinite(s))
     return QB_FAIL(err, QB_ERR_INPUT, "random matrix scale s = %g must be positive", s);
   return QB_OK;
@@ -140,7 +141,8 @@ static int cmp_double(const void *a, const void *b) {
 
 qb_status qb_rmt_poisson(qb_rng *r, qb_idx n, double width, double *levels, qb_err *err) {
   if (!r || !levels) return QB_FAIL(err, QB_ERR_INPUT, "Poisson spectrum: NULL stream or output");
-  if (n < 0) return QB_FAIL(err, QB_ERR_DIM, "Poisson spectrum size n = %lld is negative", (long long)n);
+  if (n < 0)
+    return QB_FAIL(err, QB_ERR_DIM, "Poisson spectrum size n = %lld is negative", (long long)n);
   if (!(width > 0.0) || !isfinite(width))
     return QB_FAIL(err, QB_ERR_INPUT, "Poisson spectrum width = %g must be positive", width);
   for (qb_idx k = 0; k < n; ++k) levels[k] = width * (qb_rng_uniform(r) - 0.5);

@@ -117,9 +117,11 @@ static qb_status compile_diagonal(qb_spin_op *S, const qb_spin_op_term *terms, q
       continue;
     }
     for (int w = 0; w < S->ndiag && where[t] < 0; w++)
-      if (span_lo(d) >= lo[w] && span_lo(d) + span_width(d) <= lo[w] + QB_SPIN_OP_WINDOW) where[t] = w;
+      if (span_lo(d) >= lo[w] && span_lo(d) + span_width(d) <= lo[w] + QB_SPIN_OP_WINDOW)
+        where[t] = w;
     if (where[t] < 0) {
-      lo[S->ndiag] = span_lo(d) + QB_SPIN_OP_WINDOW > S->nsites ? S->nsites - QB_SPIN_OP_WINDOW : span_lo(d);
+      lo[S->ndiag] =
+          span_lo(d) + QB_SPIN_OP_WINDOW > S->nsites ? S->nsites - QB_SPIN_OP_WINDOW : span_lo(d);
       if (lo[S->ndiag] < 0) lo[S->ndiag] = 0;
       where[t] = S->ndiag++;
     }
@@ -181,12 +183,14 @@ static size_t spin_op_bytes(const void *impl) {
   const qb_spin_op *S = impl;
   size_t b = sizeof *S;
   for (int i = 0; i < S->ndiag; i++) b += window_bytes(&S->diag[i]);
-  for (int g = 0; g < S->ngroups; g++) b += window_bytes(&S->groups[g].win) + sizeof(qb_spin_op_group);
+  for (int g = 0; g < S->ngroups; g++)
+    b += window_bytes(&S->groups[g].win) + sizeof(qb_spin_op_group);
   b += qb_spin_op_split_bytes(S->split);
   return b;
 }
 
-static const qb_op_type qb_spin_op_type = {"spin_mfree", qb_spin_op_apply, spin_op_bytes, spin_op_free};
+static const qb_op_type qb_spin_op_type = {"spin_mfree", qb_spin_op_apply, spin_op_bytes,
+                                           spin_op_free};
 
 /* Closed-form terms of H (zero terms dropped) and whether any coefficient is complex. */
 static qb_status compile_terms(const qb_pauli_sum *H, qb_spin_op_term **out, qb_idx *n, int *cplx,
@@ -245,7 +249,8 @@ qb_status qb_spin_op_from_sum(const qb_pauli_sum *H, const qb_spin_basis *B, int
 
 qb_status qb_spin_op_set_threads(qb_op *H, int nthreads, qb_err *err) {
   if (H->type != &qb_spin_op_type)
-    return QB_FAIL(err, QB_ERR_INPUT, "operator '%s' is not a matrix-free spin operator", H->type->name);
+    return QB_FAIL(err, QB_ERR_INPUT, "operator '%s' is not a matrix-free spin operator",
+                   H->type->name);
   ((qb_spin_op *)H->impl)->nthreads = nthreads;
   return QB_OK;
 }
@@ -262,7 +267,8 @@ qb_status qb_spin_op_nnz_per_row(const qb_pauli_sum *H, const qb_spin_basis *B,
   qb_spin_op *S;
   QB_TRY(spin_op_compile(H, B, 1, 0, &S, err));
   double r = S->ndiag || S->ndiag_terms ? 1.0 : 0.0;
-  for (int g = 0; g < S->ngroups; g++) r += S->groups[g].tabulated ? window_fill(&S->groups[g].win) : 1.0;
+  for (int g = 0; g < S->ngroups; g++)
+    r += S->groups[g].tabulated ? window_fill(&S->groups[g].win) : 1.0;
   if (is_complex) *is_complex = S->is_complex;
   spin_op_free(S);
   *per_row = r;

@@ -73,16 +73,18 @@ static inline __attribute__((always_inline)) void sec_diagonal(
       for (int i = 0; i < n; i++) di[i] += W->im[((hc | ls[i]) >> W->lo) & W->mask];
   }
   for (int i = 0; S->ndiag_terms && i < n; i++) {
-    const qb_cplx a = qb_spin_op_terms_amp(S->diag_terms, S->ndiag_terms, hc | ls[i], -1, 0.0, leak);
+    const qb_cplx a =
+        qb_spin_op_terms_amp(S->diag_terms, S->ndiag_terms, hc | ls[i], -1, 0.0, leak);
     dr[i] += creal(a);
     if (camp) di[i] += cimag(a);
   }
 }
 
 /* The low groups: the block's small sparse matrix on its own x segment xb. */
-static inline __attribute__((always_inline)) void sec_low(const qb_spin_op_split *P, int n, uint32_t s0,
-                                                          const double *restrict xb, sec_work *w,
-                                                          const int cvec, const int camp) {
+static inline __attribute__((always_inline)) void sec_low(const qb_spin_op_split *P, int n,
+                                                          uint32_t s0, const double *restrict xb,
+                                                          sec_work *w, const int cvec,
+                                                          const int camp) {
   const uint32_t *restrict ptr = P->lo_ptr + s0;
   const uint16_t *restrict col = P->lo_col;
   const double *restrict re = P->lo_re, *restrict im = P->lo_im;
@@ -112,9 +114,11 @@ enum { QB_MF_FUSE = 4 };
 static inline __attribute__((always_inline)) void sec_axpys(int nz, const double *const *xo,
                                                             const double *a, int nd,
                                                             double *restrict s) {
-  const double *restrict x0 = xo[0], *restrict x1 = xo[1], *restrict x2 = xo[2], *restrict x3 = xo[3];
+  const double *restrict x0 = xo[0], *restrict x1 = xo[1], *restrict x2 = xo[2],
+                         *restrict x3 = xo[3];
   if (nz == 4)
-    for (int k = 0; k < nd; k++) s[k] = s[k] + a[0] * x0[k] + a[1] * x1[k] + a[2] * x2[k] + a[3] * x3[k];
+    for (int k = 0; k < nd; k++)
+      s[k] = s[k] + a[0] * x0[k] + a[1] * x1[k] + a[2] * x2[k] + a[3] * x3[k];
   else if (nz == 3)
     for (int k = 0; k < nd; k++) s[k] = s[k] + a[0] * x0[k] + a[1] * x1[k] + a[2] * x2[k];
   else if (nz == 2)
@@ -157,10 +161,9 @@ static inline __attribute__((always_inline)) void sec_high(const qb_spin_op *S, 
 
 /* A crossing group: per row, the column's rank by two lookups. Tabulated amplitudes that
  * would leave the sector are exact zeros (fill_window); term lists check it. */
-static inline __attribute__((always_inline)) void sec_cross(const qb_spin_op *S, const qb_spin_op_group *G,
-                                                            uint64_t hc, int n, const uint32_t *restrict ls,
-                                                            const double *restrict x, sec_work *w,
-                                                            int *leak, const int cvec, const int camp) {
+static inline __attribute__((always_inline)) void sec_cross(
+    const qb_spin_op *S, const qb_spin_op_group *G, uint64_t hc, int n, const uint32_t *restrict ls,
+    const double *restrict x, sec_work *w, int *leak, const int cvec, const int camp) {
   const qb_spin_op_split *P = S->split;
   const uint64_t lmask = ((uint64_t)1 << P->m) - 1;
   if (G->tabulated && !camp) { /* branch-free: half the amplitudes of a bond are zero */
@@ -183,7 +186,8 @@ static inline __attribute__((always_inline)) void sec_cross(const qb_spin_op *S,
       const uint64_t v = (col >> G->win.lo) & G->win.mask;
       ar = G->win.re[v], ai = camp ? G->win.im[v] : 0.0;
     } else {
-      const qb_cplx a = qb_spin_op_terms_amp(S->terms + G->t0, G->t1 - G->t0, col, S->n_up, G->magnitude, leak);
+      const qb_cplx a =
+          qb_spin_op_terms_amp(S->terms + G->t0, G->t1 - G->t0, col, S->n_up, G->magnitude, leak);
       ar = creal(a), ai = cimag(a);
     }
     if (ar == 0.0 && ai == 0.0) continue;
@@ -194,9 +198,10 @@ static inline __attribute__((always_inline)) void sec_cross(const qb_spin_op *S,
 
 /* Rows of block h: y <- alpha (H - shift) x + beta y. */
 static inline __attribute__((always_inline)) void sec_block(const qb_spin_op *S, uint64_t h,
-                                                            const double *restrict x, double *restrict y,
-                                                            sec_coef cf, sec_work *w, int *leak,
-                                                            const int cvec, const int camp) {
+                                                            const double *restrict x,
+                                                            double *restrict y, sec_coef cf,
+                                                            sec_work *w, int *leak, const int cvec,
+                                                            const int camp) {
   const qb_spin_op_split *P = S->split;
   const qb_idx base = P->hi_off[h];
   const int n = (int)(P->hi_off[h + 1] - base);
@@ -219,7 +224,8 @@ static inline __attribute__((always_inline)) void sec_block(const qb_spin_op *S,
   sec_low(P, n, s0, xb, w, cvec, camp);
   sec_high(S, h, n, x, w, cvec, camp);
   for (int g = 0; g < S->ngroups; g++)
-    if (P->group_class[g] == QB_MF_CROSS) sec_cross(S, &S->groups[g], hc, n, ls, x, w, leak, cvec, camp);
+    if (P->group_class[g] == QB_MF_CROSS)
+      sec_cross(S, &S->groups[g], hc, n, ls, x, w, leak, cvec, camp);
   const int nd = cvec ? 2 * n : n;
   double *restrict yb = cvec ? y + 2 * base : y + base;
   if (cf.beta == 0.0)

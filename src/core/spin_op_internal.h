@@ -72,7 +72,7 @@ typedef struct qb_spin_op {
   int ngroups;            /* off-diagonal groups, in order of first appearance */
   qb_spin_op_group *groups;
   qb_spin_op_term *terms;      /* the untabulated groups' terms, by group */
-  qb_spin_op_split *split;     /* the split tables of the apply (NULL when only compiled to count) */
+  qb_spin_op_split *split; /* the split tables of the apply (NULL when only compiled to count) */
   uint64_t binom[QB_SPIN_MAX_SITES + 1][QB_SPIN_MAX_SITES + 1];
 } qb_spin_op;
 

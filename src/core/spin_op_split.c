@@ -142,7 +142,8 @@ static qb_status split_tables(qb_spin_op *S, qb_spin_op_split *P, qb_err *err) {
     P->diag_class[w] = classify(S->diag[w].lo, window_width(&S->diag[w]), 0, P->m);
   for (int g = 0; g < S->ngroups; g++) {
     const qb_spin_op_group *G = &S->groups[g];
-    P->group_class[g] = G->tabulated ? classify(G->win.lo, window_width(&G->win), G->flip, P->m) : QB_MF_CROSS;
+    P->group_class[g] =
+        G->tabulated ? classify(G->win.lo, window_width(&G->win), G->flip, P->m) : QB_MF_CROSS;
   }
   low_states(S, P);
   high_offsets(S, P);

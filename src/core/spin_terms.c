@@ -64,7 +64,8 @@ qb_status qb_spin_sum_heisenberg(int nsites, double J, const double *h, int peri
   /* S.S = (XX + YY + ZZ)/4 and S^z = Z/2: see spin.h. */
   for (int j = 0; j < nbonds && st == QB_OK; j++) {
     int bond[2] = {j, (j + 1) % nsites};
-    for (int a = 0; a < 3 && st == QB_OK; a++) st = qb_spin_sum_add(H, J / 4, bond_ops[a], bond, err);
+    for (int a = 0; a < 3 && st == QB_OK; a++)
+      st = qb_spin_sum_add(H, J / 4, bond_ops[a], bond, err);
   }
   for (int j = 0; j < nsites && st == QB_OK; j++)
     if (h && h[j] != 0) st = qb_spin_sum_add(H, h[j] / 2, "Z", &j, err);

@@ -74,8 +74,8 @@ static int parse_sites(const char *at, int maxstart, int *first, int *last) {
   return 1;
 }
 
-qb_status qb_terms_parse_one(const char *text, int nsites, int periodic, const qb_terms_names *names,
-                        qb_term *t, qb_err *err) {
+qb_status qb_terms_parse_one(const char *text, int nsites, int periodic,
+                             const qb_terms_names *names, qb_term *t, qb_err *err) {
   char buf[128];
   if (strlen(text) >= sizeof buf) return QB_FAIL(err, QB_ERR_INPUT, "term '%s' is too long", text);
   snprintf(buf, sizeof buf, "%s", text);
@@ -114,7 +114,8 @@ qb_status qb_terms_parse_one(const char *text, int nsites, int periodic, const q
 qb_status qb_terms_parse(char *const *texts, int64_t n, int nsites, int periodic,
                          const qb_terms_names *names, qb_terms *out, qb_err *err) {
   memset(out, 0, sizeof *out);
-  if (n < 1 || n > QB_TERMS_MAX) return QB_FAIL(err, QB_ERR_INPUT, "give 1..%d terms", QB_TERMS_MAX);
+  if (n < 1 || n > QB_TERMS_MAX)
+    return QB_FAIL(err, QB_ERR_INPUT, "give 1..%d terms", QB_TERMS_MAX);
   out->nsites = nsites, out->periodic = periodic;
   for (int64_t i = 0; i < n; i++)
     QB_TRY(qb_terms_parse_one(texts[i], nsites, periodic, names, &out->t[i], err));

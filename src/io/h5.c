@@ -94,7 +94,8 @@ static qb_status put_attr(qb_h5 *f, const char *obj, const char *name, hid_t t, 
                           const void *buf, qb_err *err) {
   qb_status st = QB_OK;
   hid_t o = H5Oopen(f->file, obj, H5P_DEFAULT);
-  if (o < 0) return QB_FAIL(err, QB_ERR_IO, "%s: no object %s for attribute %s", f->path, obj, name);
+  if (o < 0)
+    return QB_FAIL(err, QB_ERR_IO, "%s: no object %s for attribute %s", f->path, obj, name);
   if (H5Aexists(o, name) > 0) H5Adelete(o, name);
   hid_t a = H5Acreate2(o, name, t, s, H5P_DEFAULT, H5P_DEFAULT);
   if (a < 0 || H5Awrite(a, t, buf) < 0)
@@ -104,7 +105,8 @@ static qb_status put_attr(qb_h5 *f, const char *obj, const char *name, hid_t t, 
   return st;
 }
 
-qb_status qb_h5_attr_str(qb_h5 *f, const char *obj, const char *name, const char *value, qb_err *err) {
+qb_status qb_h5_attr_str(qb_h5 *f, const char *obj, const char *name, const char *value,
+                         qb_err *err) {
   hid_t t = H5Tcopy(H5T_C_S1);
   H5Tset_size(t, strlen(value) + 1);
   H5Tset_cset(t, H5T_CSET_UTF8);
@@ -149,7 +151,8 @@ static qb_status write_any(qb_h5 *f, const char *path, int rank, const hsize_t *
   hid_t p = lcpl();
   errno = 0;
   hid_t d = H5Dcreate2(f->file, path, type, s, p, dcpl, H5P_DEFAULT);
-  if (d < 0 || ((dims[0] > 0 && dims[rank - 1] > 0) && H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0))
+  if (d < 0 || ((dims[0] > 0 && dims[rank - 1] > 0) &&
+                H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0))
     st = QB_FAIL(err, QB_ERR_IO, "%s: cannot write dataset %s: %s", f->path, path, os_reason());
   if (d >= 0) H5Dclose(d);
   H5Pclose(p);
@@ -244,7 +247,8 @@ qb_status qb_h5_read_attr_str(qb_h5 *f, const char *obj, const char *name, char 
   char *buf = qb_calloc(len + 1, 1);
   if (buf == NULL) st = QB_FAIL(err, QB_ERR_NOMEM, "out of memory");
   else if (H5Tget_class(t) != H5T_STRING || H5Tis_variable_str(t) > 0 || H5Aread(a, t, buf) < 0)
-    st = QB_FAIL(err, QB_ERR_IO, "%s: attribute %s on %s is not a fixed-length string", f->path, name, obj);
+    st = QB_FAIL(err, QB_ERR_IO, "%s: attribute %s on %s is not a fixed-length string", f->path,
+                 name, obj);
   H5Tclose(t);
   H5Aclose(a);
   H5Oclose(o);

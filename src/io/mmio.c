@@ -152,7 +152,9 @@ static qb_status reserve(mm_reader *r, qb_err *err) {
   qb_idx *col = row ? qb_realloc(r->col, r->cap * sizeof *col, cap * sizeof *col) : NULL;
   if (col) r->col = col;
   qb_cplx *val = col ? qb_realloc(r->val, r->cap * sizeof *val, cap * sizeof *val) : NULL;
-  if (!val) return QB_FAIL(err, QB_ERR_NOMEM, "%s:%ld: out of memory for %zu entries", r->path, r->line, cap);
+  if (!val)
+    return QB_FAIL(err, QB_ERR_NOMEM, "%s:%ld: out of memory for %zu entries", r->path, r->line,
+                   cap);
   r->val = val;
   r->cap = cap;
   return QB_OK;
@@ -310,7 +312,9 @@ qb_status qb_mmio_write(const char *path, const qb_csr *A, qb_mmio_symmetry sym,
   FILE *f = fopen(path, "w");
   if (!f) return QB_FAIL(err, QB_ERR_IO, "cannot create '%s': %s", path, strerror(errno));
   const char *field = A->dtype == QB_REAL ? "real" : "complex";
-  const char *symw = sym == QB_MM_GENERAL ? "general" : A->dtype == QB_REAL ? "symmetric" : "hermitian";
+  const char *symw = sym == QB_MM_GENERAL  ? "general"
+                     : A->dtype == QB_REAL ? "symmetric"
+                                           : "hermitian";
   fprintf(f, "%%%%MatrixMarket matrix coordinate %s %s\n%%%% written by qbath\n", field, symw);
   fprintf(f, "%lld %lld %lld\n", (long long)A->nrows, (long long)A->ncols,
           (long long)count_written(A, sym));

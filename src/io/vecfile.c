@@ -59,9 +59,11 @@ static qb_status read_npy(const char *path, qb_cplx **psi, qb_idx *n, qb_err *er
     size_t count = (size_t)*n * (size_t)(item / 8);
     raw = qb_malloc(count * sizeof *raw);
     *psi = qb_malloc((size_t)*n * sizeof **psi);
-    if (raw == NULL || *psi == NULL) st = QB_FAIL(err, QB_ERR_NOMEM, "%s: %lld entries", path, (long long)*n);
+    if (raw == NULL || *psi == NULL)
+      st = QB_FAIL(err, QB_ERR_NOMEM, "%s: %lld entries", path, (long long)*n);
     else if (fread(raw, sizeof *raw, count, f) != count)
-      st = QB_FAIL(err, QB_ERR_INPUT, "%s: data shorter than the header's %lld entries", path, (long long)*n);
+      st = QB_FAIL(err, QB_ERR_INPUT, "%s: data shorter than the header's %lld entries", path,
+                   (long long)*n);
   }
   for (qb_idx i = 0; st == QB_OK && i < *n; i++)
     (*psi)[i] = item == 8 ? raw[i] : raw[2 * i] + I * raw[2 * i + 1];

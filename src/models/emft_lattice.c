@@ -7,14 +7,16 @@
  * q = pi (1 + sqrt 5, 1 + sqrt 3) (quasiperiodic; theta0 uniform per realization unless
  * set) or theta_n iid uniform on [0, 2 pi) (random).
  *
- * Hopping (key t): Crowley & Chandran 2022 Eq. (15) as printed has 1, but the paper's W scale (Fig. 4's failed
+ * Hopping (key t): Crowley & Chandran 2022 Eq. (15) as printed has 1, but the paper's W scale (Fig.
+ * 4's failed
  * avalanche at W = 45, the threshold of Fig. 5) is that of t = 1/2, so the default is 1/2,
  * the one convention of the EMFT inputs, plots and docs (docs/emft.md); H(t, W) =
  * 2t H(1/2, W/(2t)), so t = 1 reproduces Crowley & Chandran 2022 Eq. (15) literally with W doubled.
  *
  * Per realization: dense eigh of H_2D; orbitals labelled by sites through the assignment
  * maximizing prod |phi_nn| (qb_assign_sparse on -log|phi| over the entries |phi| >=
- * assign_cut max|phi| of each orbital); g_{n,0} = g0 |phi_{n0}| (Crowley & Chandran 2022 Eq. (18)); the mean-field solution (Eq. (11)).
+ * assign_cut max|phi| of each orbital); g_{n,0} = g0 |phi_{n0}| (Crowley & Chandran 2022 Eq. (18));
+ * the mean-field solution (Eq. (11)).
  *
  * Roundoff. Dense eigenvectors carry absolute errors ~ N eps ~ 1e-13 in every component,
  * so |phi_{n0}| below phi_floor (default 1e-12) is not resolved. The mean-field fixed
@@ -34,7 +36,8 @@
  * full lattice by scripts/bench/emft.
  *
  * Row: eta_tot, avalanched, eta_tot_lo/hi, aval_lo/hi, n_therm, theta0, R20 (the radius
- * of Crowley & Chandran 2022 Eq. (20): smallest R' with d_g e^{eta_tot} sum_{|n|_1 > R'} g_n <= collar_eps; NAN
+ * of Crowley & Chandran 2022 Eq. (20): smallest R' with d_g e^{eta_tot} sum_{|n|_1 > R'} g_n <=
+ * collar_eps; NAN
  * when avalanched), n_unresolved; with map = true the per-site [S_n] (sites in the order
  * n1 = -R..R, n2 = -(R-|n1|)..(R-|n1|)). */
 #include <math.h>
@@ -49,28 +52,6 @@
 
 enum { PURPOSE_THETA0 = 0, PURPOSE_THETA = 1 };
 
-static const qb_key la_keys[] = {
-    {"model", "R", QB_KEY_INT, NULL, 1, 1000, NULL, "", NULL, "lattice radius (|n1| + |n2| <= R)", 1},
-    {"model", "W", QB_KEY_REAL, NULL, 0, INFINITY, NULL, "energy", NULL, "potential amplitude", 1},
-    {"model", "t", QB_KEY_REAL, "0.5", 0, INFINITY, NULL, "energy", NULL,
-     "nearest-neighbour hopping (0.5: the paper's W scale; Eq. (15) as printed: 1, W doubled)", 1},
-    {"model", "g0", QB_KEY_REAL, "1", 0, INFINITY, NULL, "", NULL, "grain coupling scale: g_{n,0} = g0 |phi_{n0}|", 1},
-    {"model", "potential", QB_KEY_ENUM, "quasiperiodic", 0, -1, "quasiperiodic|random", "", NULL,
-     "theta_n = q.n + theta0, or iid uniform", 1},
-    {"model", "theta0", QB_KEY_REAL, "-1", -1, 6.283185307179586, NULL, "", NULL,
-     "quasiperiodic phase (-1: uniform random per realization)", 1},
-    {"model", "assign_cut", QB_KEY_REAL, "1e-4", 1e-16, 0.5, NULL, "", NULL,
-     "entries |phi| >= assign_cut max|phi| of an orbital enter the assignment", 0},
-    {"model", "phi_floor", QB_KEY_REAL, "1e-12", 0, 1e-3, NULL, "", NULL,
-     "|phi_{n0}| below this is unresolved by dense roundoff (bracketed)", 1},
-    {"model", "sub_R", QB_KEY_INT, "0", 0, 1000, NULL, "", NULL,
-     "diagonalize only radius sub_R around the grain (0: the whole lattice)", 1},
-    {"model", "d_g", QB_KEY_REAL, "8", 1, INFINITY, NULL, "", NULL, "grain dimension in Eq. (20)", 1},
-    {"model", "collar_eps", QB_KEY_REAL, "0.1", 0, 1, NULL, "", NULL, "the '<<' of Eq. (20)", 1},
-    {"model", "map", QB_KEY_BOOL, "false", 0, 1, NULL, "", NULL, "write the per-site [S_n] map (Fig. 4)", 1},
-    QB_KEY_END};
-static const qb_key *const la_tables[] = {la_keys, qb_emft_keys, NULL};
-
 typedef struct la_ctx {
   int R, Rs;          /* lattice and diagonalized radius */
   qb_idx n, ns;       /* sites of each */
@@ -83,6 +64,38 @@ typedef struct la_ctx {
   qb_emft_mf_opts o;
   double *axis_site;
 } la_ctx;
+
+static const qb_key la_keys[] = {
+    {"model", "R", QB_KEY_INT, NULL, 1, 1000, NULL, "", NULL, "lattice radius (|n1| + |n2| <= R)",
+     1, QB_FIELD(la_ctx, R)},
+    {"model", "W", QB_KEY_REAL, NULL, 0, INFINITY, NULL, "energy", NULL, "potential amplitude", 1,
+     QB_FIELD(la_ctx, W)},
+    {"model", "t", QB_KEY_REAL, "0.5", 0, INFINITY, NULL, "energy", NULL,
+     "nearest-neighbour hopping (0.5: the paper's W scale; Eq. (15) as printed: 1, W doubled)", 1,
+     QB_FIELD(la_ctx, hop)},
+    {"model", "g0", QB_KEY_REAL, "1", 0, INFINITY, NULL, "", NULL,
+     "grain coupling scale: g_{n,0} = g0 |phi_{n0}|", 1, QB_FIELD(la_ctx, g0)},
+    {"model", "potential", QB_KEY_ENUM, "quasiperiodic", 0, -1, "quasiperiodic|random", "", NULL,
+     "theta_n = q.n + theta0, or iid uniform", 1, QB_FIELD(la_ctx, random)},
+    {"model", "theta0", QB_KEY_REAL, "-1", -1, 6.283185307179586, NULL, "", NULL,
+     "quasiperiodic phase (-1: uniform random per realization)", 1, QB_FIELD(la_ctx, theta0)},
+    {"model", "assign_cut", QB_KEY_REAL, "1e-4", 1e-16, 0.5, NULL, "", NULL,
+     "entries |phi| >= assign_cut max|phi| of an orbital enter the assignment", 0,
+     QB_FIELD(la_ctx, cut)},
+    {"model", "phi_floor", QB_KEY_REAL, "1e-12", 0, 1e-3, NULL, "", NULL,
+     "|phi_{n0}| below this is unresolved by dense roundoff (bracketed)", 1,
+     QB_FIELD(la_ctx, floor)},
+    {"model", "sub_R", QB_KEY_INT, "0", 0, 1000, NULL, "", NULL,
+     "diagonalize only radius sub_R around the grain (0: the whole lattice)", 1,
+     QB_FIELD(la_ctx, Rs)},
+    {"model", "d_g", QB_KEY_REAL, "8", 1, INFINITY, NULL, "", NULL, "grain dimension in Eq. (20)",
+     1, QB_FIELD(la_ctx, d_g)},
+    {"model", "collar_eps", QB_KEY_REAL, "0.1", 0, 1, NULL, "", NULL, "the '<<' of Eq. (20)", 1,
+     QB_FIELD(la_ctx, eps)},
+    {"model", "map", QB_KEY_BOOL, "false", 0, 1, NULL, "", NULL,
+     "write the per-site [S_n] map (Fig. 4)", 1, QB_FIELD(la_ctx, map)},
+    QB_KEY_END};
+static const qb_key *const la_tables[] = {la_keys, qb_emft_keys, NULL};
 
 static qb_idx sites_of(int R) { return 2 * (qb_idx)R * R + 2 * (qb_idx)R + 1; }
 
@@ -104,13 +117,15 @@ static void enumerate(int R, int *n1, int *n2) {
 
 static qb_status la_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   (void)err;
-  int R = (int)qb_param_int(p, "model", "R"), Rs = (int)qb_param_int(p, "model", "sub_R");
+  la_ctx c = {0};
+  qb_param_fill(p, la_keys, &c);
+  const int R = c.R, Rs = c.Rs;
   double n = (double)sites_of(Rs > 0 && Rs < R ? Rs : R);
   e->bytes = 8 * 3.2 * n * n;
   e->ctx_bytes = 8 * 3 * (double)sites_of(R) + 8 * 2000;
   e->flops = 10 * n * n * n;
   /* the row of la_create: ten scalars and with map the S_map of every site */
-  e->row_values = 10 + (qb_param_bool(p, "model", "map") ? (double)sites_of(R) : 0);
+  e->row_values = 10 + (c.map ? (double)sites_of(R) : 0);
   return QB_OK;
 }
 
@@ -127,21 +142,10 @@ static void la_free(void *ctx) {
 static qb_status la_create(const qb_params *p, void **out, qb_layout *L, qb_err *err) {
   la_ctx *c = qb_calloc(1, sizeof *c);
   if (!c) return QB_FAIL(err, QB_ERR_NOMEM, "emft_lattice: out of memory");
-  c->R = (int)qb_param_int(p, "model", "R");
-  c->Rs = (int)qb_param_int(p, "model", "sub_R");
+  qb_param_fill(p, la_keys, c);
   if (c->Rs <= 0 || c->Rs > c->R) c->Rs = c->R;
   c->n = sites_of(c->R);
   c->ns = sites_of(c->Rs);
-  c->W = qb_param_real(p, "model", "W");
-  c->hop = qb_param_real(p, "model", "t");
-  c->g0 = qb_param_real(p, "model", "g0");
-  c->random = qb_param_enum(p, "model", "potential") == 1;
-  c->theta0 = qb_param_real(p, "model", "theta0");
-  c->cut = qb_param_real(p, "model", "assign_cut");
-  c->floor = qb_param_real(p, "model", "phi_floor");
-  c->d_g = qb_param_real(p, "model", "d_g");
-  c->eps = qb_param_real(p, "model", "collar_eps");
-  c->map = qb_param_bool(p, "model", "map");
   qb_status st = QB_OK;
   if (!(c->g0 > 0)) st = qb_param_fail(p, err, "model", "g0", "must be positive");
   if (st == QB_OK && c->random && qb_param_is_set(p, "model", "theta0"))
@@ -151,7 +155,8 @@ static qb_status la_create(const qb_params *p, void **out, qb_layout *L, qb_err 
     c->n1 = qb_malloc(sizeof(int) * (size_t)c->n);
     c->n2 = qb_malloc(sizeof(int) * (size_t)c->n);
     c->axis_site = qb_malloc(sizeof(double) * (size_t)c->n);
-    if (!c->n1 || !c->n2 || !c->axis_site) st = QB_FAIL(err, QB_ERR_NOMEM, "emft_lattice: out of memory (R = %d)", c->R);
+    if (!c->n1 || !c->n2 || !c->axis_site)
+      st = QB_FAIL(err, QB_ERR_NOMEM, "emft_lattice: out of memory (R = %d)", c->R);
   }
   if (st != QB_OK) {
     la_free(c);
@@ -159,17 +164,21 @@ static qb_status la_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   }
   enumerate(c->R, c->n1, c->n2);
   for (qb_idx k = 0; k < c->n; k++) c->axis_site[k] = (double)k;
-  qb_layout_add_axis(L, "site", c->n, c->axis_site, "site index: shells of |n|_1, then n1, then n2 ascending");
+  qb_layout_add_axis(L, "site", c->n, c->axis_site,
+                     "site index: shells of |n|_1, then n1, then n2 ascending");
   qb_layout_add(L, "eta_tot", 1, NULL, "sum_n eta(g_n) (Eq. (14)), nominal", 1);
-  qb_layout_add(L, "avalanched", 1, NULL, "1: every orbital has eta >= aval_frac log 2 (mean: f_aval)", 1);
-  qb_layout_add(L, "eta_tot_lo", 1, NULL, "eta_tot with unresolved |phi_{n0}| < phi_floor set to 0", 0);
+  qb_layout_add(L, "avalanched", 1, NULL,
+                "1: every orbital has eta >= aval_frac log 2 (mean: f_aval)", 1);
+  qb_layout_add(L, "eta_tot_lo", 1, NULL, "eta_tot with unresolved |phi_{n0}| < phi_floor set to 0",
+                0);
   qb_layout_add(L, "eta_tot_hi", 1, NULL, "eta_tot with unresolved |phi_{n0}| set to phi_floor", 0);
   qb_layout_add(L, "aval_lo", 1, NULL, "avalanche flag of the lower bound", 0);
   qb_layout_add(L, "aval_hi", 1, NULL, "avalanche flag of the upper bound", 1);
   qb_layout_add(L, "n_therm", 1, NULL, "orbitals with [S_n] >= therm_frac log 2", 0);
   qb_layout_add(L, "theta0", 1, NULL, "quasiperiodic phase of this realization (NAN: random)", 0);
   qb_layout_add(L, "R20", 1, NULL, "collar radius of Eq. (20) (NAN when avalanched)", 0);
-  qb_layout_add(L, "n_unresolved", 1, NULL, "orbitals with |phi_{n0}| < phi_floor (or not computed)", 0);
+  qb_layout_add(L, "n_unresolved", 1, NULL,
+                "orbitals with |phi_{n0}| < phi_floor (or not computed)", 0);
   if (c->map) qb_layout_add(L, "S_map", c->n, "site", "[S_n] per site (Fig. 4)", 0);
   *out = c;
   return QB_OK;
@@ -208,7 +217,8 @@ static qb_status build_h(const la_ctx *c, const double *theta, double *H, qb_err
 /* Orbital -> site assignment maximizing prod |phi| and |phi_{site,0}| per site. */
 static qb_status label(const la_ctx *c, const double *A, double *phi0, qb_err *err) {
   qb_idx ns = c->ns, nnz = 0, cap = 16 * ns;
-  qb_idx *cp = qb_malloc(sizeof(qb_idx) * (size_t)(ns + 1)), *ri = qb_malloc(sizeof(qb_idx) * (size_t)cap);
+  qb_idx *cp = qb_malloc(sizeof(qb_idx) * (size_t)(ns + 1)),
+         *ri = qb_malloc(sizeof(qb_idx) * (size_t)cap);
   qb_idx *row = qb_malloc(sizeof(qb_idx) * (size_t)ns);
   double *cv = qb_malloc(sizeof(double) * (size_t)cap);
   qb_status st = QB_OK;
@@ -251,7 +261,8 @@ done:
   return st;
 }
 
-/* Crowley & Chandran 2022 Eq. (20): smallest R' with d_g e^{eta_tot} sum_{|n|_1 > R'} g_n <= eps. */
+/* Crowley & Chandran 2022 Eq. (20): smallest R' with d_g e^{eta_tot} sum_{|n|_1 > R'} g_n <= eps.
+ * */
 static double collar_radius(const la_ctx *c, const double *l, double eta_tot) {
   double lim = c->eps / (c->d_g * exp(eta_tot)), tail = 0;
   int Rp = c->R;
@@ -327,7 +338,8 @@ static qb_status la_realize(const void *ctx, const qb_task *task, double *row, q
   row[8] = res[0].avalanched ? NAN : collar_radius(c, l, res[0].eta_tot);
   row[9] = (double)unres;
   if (c->map)
-    for (qb_idx k = 0; k < n; k++) row[10 + k] = l[k] == -INFINITY ? 0 : qb_emft_table_S(c->t, l[k]);
+    for (qb_idx k = 0; k < n; k++)
+      row[10 + k] = l[k] == -INFINITY ? 0 : qb_emft_table_S(c->t, l[k]);
 done:
   qb_free(A);
   qb_free(w);
@@ -340,9 +352,13 @@ done:
 
 const qb_model qb_model_emft_lattice = {
     .name = "emft_lattice",
-    .doc = "entanglement mean-field theory of a grain on the 2D quasiperiodic / random lattice (Eqs. (15)-(20))",
+    .doc = "entanglement mean-field theory of a grain on the 2D quasiperiodic / random lattice "
+           "(Eqs. (15)-(20))",
     .keys = la_tables,
-    .estimate = la_estimate, .point_create = la_create, .point_free = la_free,
-    .realize = la_realize, .state_create = qb_emft_common_state_create,
+    .estimate = la_estimate,
+    .point_create = la_create,
+    .point_free = la_free,
+    .realize = la_realize,
+    .state_create = qb_emft_common_state_create,
     .state_free = qb_emft_common_state_free,
 };

@@ -15,17 +15,22 @@
  *   S_last, pS  entanglement entropy of spin M, mean and histogram over window 0 (Fig. S3,
  *               S4; the DRH [S_end] and p(S_end) of Crowley-Chandran Fig. 2);
  *   S_bath      the same for the coupled grain qubit (Sec. S1 f: log 2 expected);
- *   G_mean, pG  Thouless parameter Potirniche et al. 2019 Eq. (8) with O = sigma^z of grain qubit `probe_qubit`
+ *   G_mean, pG  Thouless parameter Potirniche et al. 2019 Eq. (8) with O = sigma^z of grain qubit
+ *               `probe_qubit`
  *               (default the last, sigma_N), pairs of window 0 (Fig. 5); Delta n_absorbed
- *               of Potirniche et al. 2019 Eq. (9) follows from G_mean of successive M (scripts/plot_grain.py);
+ *               of Potirniche et al. 2019 Eq. (9) follows from G_mean of successive M
+ *               (scripts/plot_grain.py);
  *   gamma, gamma_over_dE, gamma_clipped, peak_weight, omega_peak_over_2eps: the tau_M^x
- *               peak near +2 eps_M at bin width delta_E (Potirniche et al. 2019 Eq. (5), Figs. 3-4; width as
+ *               peak near +2 eps_M at bin width delta_E (Potirniche et al. 2019 Eq. (5), Figs. 3-4;
+ *               width as
  *               defined in qbath/grain.h);
  *   max_resid   largest eigenpair residual.
  * With specfn = true (dense ED only: the Lehmann sums need every state) also the thermal
  * and log-averaged eigenstate spectral functions of sigma_1^x and tau_M^x on a fixed grid
- * (Potirniche et al. 2019 Eqs. (S3), (S5); rho_typ = exp(mean logrho), I = integral of rho_typ: Fig. S2).
- * Theory: Potirniche et al. 2019 Eq. (6)/(7) for gamma/delta_E with gamma_1/delta_b from `gamma1_over_deltab`
+ * (Potirniche et al. 2019 Eqs. (S3), (S5); rho_typ = exp(mean logrho), I = integral of rho_typ:
+ * Fig. S2).
+ * Theory: Potirniche et al. 2019 Eq. (6)/(7) for gamma/delta_E with gamma_1/delta_b from
+ * `gamma1_over_deltab`
  * (0: the golden-rule estimate V_1^2 2^N / (w^2 N) of Sec. III A). */
 #include <math.h>
 #include <string.h>
@@ -39,62 +44,14 @@
 #include "qbath/level_stats.h"
 #include "qbath/model.h"
 
-static const qb_key gs_keys[] = {
-    {"model", "N", QB_KEY_INT, "8", 1, 14, NULL, "", NULL, "grain qubits (d_g = 2^N)", 1},
-    {"model", "M", QB_KEY_INT, NULL, 1, 26, NULL, "", NULL, "localized spins", 1},
-    {"model", "grain_norm", QB_KEY_ENUM, "bandwidth", 0, -1, "bandwidth|rms", "", NULL,
-     "GOE scale: bandwidth = w N (Potirniche) or rms eigenvalue = rms (Crowley-Chandran)", 1},
-    {"model", "w", QB_KEY_REAL, "2.6", 0, INFINITY, NULL, "energy", NULL, "bandwidth per grain qubit", 1},
-    {"model", "rms", QB_KEY_REAL, "1.5", 0, INFINITY, NULL, "energy", NULL, "rms eigenvalue of the grain", 1},
-    {"model", "sample_norm", QB_KEY_BOOL, "false", 0, 1, NULL, "", NULL,
-     "rescale every sample to the exact bandwidth / rms (else the ensemble value)", 1},
-    {"model", "field_min", QB_KEY_REAL, "0.5", QB_ANY, NULL, "energy", NULL, "spin fields eps ~ U[field_min, field_max]", 1},
-    {"model", "field_max", QB_KEY_REAL, "1.5", QB_ANY, NULL, "energy", NULL, "upper end of the field distribution", 1},
-    {"model", "coupling", QB_KEY_ENUM, "xx", 0, -1, "xx|xy", "", NULL,
-     "xx: V sigma_g^x tau^x (Potirniche); xy: J (sigma_g^x tau^x + sigma_g^y tau^y) (DRH)", 1},
-    {"model", "geometry", QB_KEY_ENUM, "exp1d", 0, -1, "exp1d|stretched1d|layers2d", "", NULL,
-     "V_a = V1 e^{-r/xi}, V1 e^{-sqrt(r)/xi} with r = a-1, or 2D layers (layer n: n spins at r = n-1)", 1},
-    {"model", "V1", QB_KEY_REAL, "1", 0, INFINITY, NULL, "energy", NULL, "coupling of the first spin (DRH: J_1)", 1},
-    {"model", "xi", QB_KEY_REAL, "1", 0, INFINITY, NULL, "", "alpha", "localization length", 1},
-    {"model", "alpha", QB_KEY_REAL, "0.5", 0, 1, NULL, "", "xi", "DRH decay J_n = J_1 alpha^{n-1} (xi = -1/log alpha)", 1},
-    {"model", "coupled_qubit", QB_KEY_INT, "0", 0, 13, NULL, "", NULL, "grain qubit the spins couple to (0: sigma_1)", 1},
-    {"model", "probe_qubit", QB_KEY_INT, "-1", -1, 13, NULL, "", NULL,
-     "grain qubit of the Thouless perturbation sigma^z (-1: the last, sigma_N)", 1},
-    {"model", "nev", QB_KEY_INT, "0", 0, 1e6, NULL, "", NULL, "mid-band eigenstates (0: N_A = 2^{N+M}/(N+M))", 1},
-    {"model", "nev_peak", QB_KEY_INT, "0", 0, 1e6, NULL, "", NULL, "eigenstates near sigma_0 + 2 eps_M (0: 2 nev)", 1},
-    {"model", "method", QB_KEY_ENUM, "auto", 0, -1, "auto|dense|shift_invert|filter", "", NULL,
-     "eigenpairs by dense ED, shift-invert, the polynomial filter (no factor; qbath/filter.h), "
-     "or dense up to dense_max_dim", 1},
-    {"model", "dense_max_dim", QB_KEY_INT, "4096", 1, 65536, NULL, "", NULL, "auto: dense ED up to this dimension", 0},
-    {"model", "S_bins", QB_KEY_INT, "20", 1, 10000, NULL, "", NULL, "bins of p(S) on [0, log 2]", 0},
-    {"model", "G_bins", QB_KEY_INT, "60", 1, 10000, NULL, "", NULL, "bins of p(G)", 0},
-    {"model", "G_min", QB_KEY_REAL, "-20", QB_ANY, NULL, "", NULL, "p(G) range lower end", 0},
-    {"model", "G_max", QB_KEY_REAL, "15", QB_ANY, NULL, "", NULL, "p(G) range upper end", 0},
-    {"model", "specfn", QB_KEY_BOOL, "false", 0, 1, NULL, "", NULL,
-     "full-spectrum spectral functions of sigma_1^x and tau_M^x (dense ED only)", 1},
-    {"model", "spec_bins", QB_KEY_INT, "200", 2, 1e6, NULL, "", NULL, "bins of the spectral functions", 0},
-    {"model", "spec_wmax", QB_KEY_REAL, "25", 0, INFINITY, NULL, "energy", NULL, "spectral functions on [-spec_wmax, spec_wmax)", 0},
-    {"model", "spec_shift", QB_KEY_REAL, "1e-20", 0, INFINITY, NULL, "", NULL,
-     "added to rho_n before the log (Potirniche Sec. S1 c)", 0},
-    {"model", "spacing", QB_KEY_ENUM, "bandwidth", 0, -1, "bandwidth|window", "", NULL,
-     "delta_E (the peak's bin width): (E_max - E_min)/(dim - 1), the paper's bandwidth over "
-     "dimension (Eq. (6)), or the mean spacing of the mid-band window", 1},
-    {"model", "paired", QB_KEY_BOOL, "true", 0, 1, NULL, "", NULL,
-     "realization r draws the same grain and fields at every sweep point (the fields of M "
-     "spins a prefix of those of M' > M), so sizes, xi and alpha compare on common disorder; "
-     "false: independent disorder per point", 1},
-    {"model", "gamma1_over_deltab", QB_KEY_REAL, "0", 0, INFINITY, NULL, "", NULL,
-     "Eq. (6) anchor gamma_1/delta_b (0: golden-rule estimate V1^2 2^N/(w^2 N))", 1},
-    QB_KEY_END};
-static const qb_key *const gs_tables[] = {gs_keys, NULL};
-
 enum { C_DE, C_R, C_S, C_SB, C_PS, C_G, C_PG, C_GAM, C_GDE, C_CLIP, C_PW, C_WP, C_RES,
        C_THX, C_LGX, C_THT, C_LGT, NCOL };
 
 typedef struct gs_ctx {
   qb_grain_spec s;
   int probe, dense, filter, specfn, spacing_window, paired;
-  qb_idx dim, nev, nev_peak;
+  int method;                     /* [model] method index: auto, dense, shift_invert, filter */
+  qb_idx dim, nev, nev_peak, dense_max_dim;
   int s_bins, g_bins, spec_bins;
   double g_min, g_max, spec_wmax, spec_shift, gamma1;
   qb_idx off[NCOL];               /* row offsets of the columns */
@@ -103,21 +60,87 @@ typedef struct gs_ctx {
   qb_bipartition *cut_last, *cut_bath;
 } gs_ctx;
 
-static qb_status parse_spec(const qb_params *p, qb_grain_spec *s, qb_err *err) {
-  memset(s, 0, sizeof *s);
-  s->n = (int)qb_param_int(p, "model", "N");
-  s->m = (int)qb_param_int(p, "model", "M");
-  s->norm = (qb_grain_norm)qb_param_enum(p, "model", "grain_norm");
-  s->w = qb_param_real(p, "model", "w");
-  s->rms = qb_param_real(p, "model", "rms");
-  s->sample_norm = qb_param_bool(p, "model", "sample_norm");
-  s->field_min = qb_param_real(p, "model", "field_min");
-  s->field_max = qb_param_real(p, "model", "field_max");
-  s->coupling = (qb_grain_coupling)qb_param_enum(p, "model", "coupling");
-  s->geometry = (qb_grain_geometry)qb_param_enum(p, "model", "geometry");
-  s->v1 = qb_param_real(p, "model", "V1");
-  s->xi = qb_param_real(p, "model", "xi");
-  s->coupled_qubit = (int)qb_param_int(p, "model", "coupled_qubit");
+static const qb_key gs_keys[] = {
+    {"model", "N", QB_KEY_INT, "8", 1, 14, NULL, "", NULL, "grain qubits (d_g = 2^N)", 1,
+     QB_FIELD(gs_ctx, s.n)},
+    {"model", "M", QB_KEY_INT, NULL, 1, 26, NULL, "", NULL, "localized spins", 1,
+     QB_FIELD(gs_ctx, s.m)},
+    {"model", "grain_norm", QB_KEY_ENUM, "bandwidth", 0, -1, "bandwidth|rms", "", NULL,
+     "GOE scale: bandwidth = w N (Potirniche) or rms eigenvalue = rms (Crowley-Chandran)", 1,
+     QB_FIELD(gs_ctx, s.norm)},
+    {"model", "w", QB_KEY_REAL, "2.6", 0, INFINITY, NULL, "energy", NULL,
+     "bandwidth per grain qubit", 1, QB_FIELD(gs_ctx, s.w)},
+    {"model", "rms", QB_KEY_REAL, "1.5", 0, INFINITY, NULL, "energy", NULL,
+     "rms eigenvalue of the grain", 1, QB_FIELD(gs_ctx, s.rms)},
+    {"model", "sample_norm", QB_KEY_BOOL, "false", 0, 1, NULL, "", NULL,
+     "rescale every sample to the exact bandwidth / rms (else the ensemble value)", 1,
+     QB_FIELD(gs_ctx, s.sample_norm)},
+    {"model", "field_min", QB_KEY_REAL, "0.5", QB_ANY, NULL, "energy", NULL,
+     "spin fields eps ~ U[field_min, field_max]", 1, QB_FIELD(gs_ctx, s.field_min)},
+    {"model", "field_max", QB_KEY_REAL, "1.5", QB_ANY, NULL, "energy", NULL,
+     "upper end of the field distribution", 1, QB_FIELD(gs_ctx, s.field_max)},
+    {"model", "coupling", QB_KEY_ENUM, "xx", 0, -1, "xx|xy", "", NULL,
+     "xx: V sigma_g^x tau^x (Potirniche); xy: J (sigma_g^x tau^x + sigma_g^y tau^y) (DRH)", 1,
+     QB_FIELD(gs_ctx, s.coupling)},
+    {"model", "geometry", QB_KEY_ENUM, "exp1d", 0, -1, "exp1d|stretched1d|layers2d", "", NULL,
+     "V_a = V1 e^{-r/xi}, V1 e^{-sqrt(r)/xi} with r = a-1, or 2D layers (layer n: n spins at r = "
+     "n-1)",
+     1, QB_FIELD(gs_ctx, s.geometry)},
+    {"model", "V1", QB_KEY_REAL, "1", 0, INFINITY, NULL, "energy", NULL,
+     "coupling of the first spin (DRH: J_1)", 1, QB_FIELD(gs_ctx, s.v1)},
+    {"model", "xi", QB_KEY_REAL, "1", 0, INFINITY, NULL, "", "alpha", "localization length", 1,
+     QB_FIELD(gs_ctx, s.xi)},
+    {"model", "alpha", QB_KEY_REAL, "0.5", 0, 1, NULL, "", "xi",
+     "DRH decay J_n = J_1 alpha^{n-1} (xi = -1/log alpha)", 1},
+    {"model", "coupled_qubit", QB_KEY_INT, "0", 0, 13, NULL, "", NULL,
+     "grain qubit the spins couple to (0: sigma_1)", 1, QB_FIELD(gs_ctx, s.coupled_qubit)},
+    {"model", "probe_qubit", QB_KEY_INT, "-1", -1, 13, NULL, "", NULL,
+     "grain qubit of the Thouless perturbation sigma^z (-1: the last, sigma_N)", 1,
+     QB_FIELD(gs_ctx, probe)},
+    {"model", "nev", QB_KEY_INT, "0", 0, 1e6, NULL, "", NULL,
+     "mid-band eigenstates (0: N_A = 2^{N+M}/(N+M))", 1, QB_FIELD(gs_ctx, nev)},
+    {"model", "nev_peak", QB_KEY_INT, "0", 0, 1e6, NULL, "", NULL,
+     "eigenstates near sigma_0 + 2 eps_M (0: 2 nev)", 1, QB_FIELD(gs_ctx, nev_peak)},
+    {"model", "method", QB_KEY_ENUM, "auto", 0, -1, "auto|dense|shift_invert|filter", "", NULL,
+     "eigenpairs by dense ED, shift-invert, the polynomial filter (no factor; qbath/filter.h), "
+     "or dense up to dense_max_dim",
+     1, QB_FIELD(gs_ctx, method)},
+    {"model", "dense_max_dim", QB_KEY_INT, "4096", 1, 65536, NULL, "", NULL,
+     "auto: dense ED up to this dimension", 0, QB_FIELD(gs_ctx, dense_max_dim)},
+    {"model", "S_bins", QB_KEY_INT, "20", 1, 10000, NULL, "", NULL, "bins of p(S) on [0, log 2]", 0,
+     QB_FIELD(gs_ctx, s_bins)},
+    {"model", "G_bins", QB_KEY_INT, "60", 1, 10000, NULL, "", NULL, "bins of p(G)", 0,
+     QB_FIELD(gs_ctx, g_bins)},
+    {"model", "G_min", QB_KEY_REAL, "-20", QB_ANY, NULL, "", NULL, "p(G) range lower end", 0,
+     QB_FIELD(gs_ctx, g_min)},
+    {"model", "G_max", QB_KEY_REAL, "15", QB_ANY, NULL, "", NULL, "p(G) range upper end", 0,
+     QB_FIELD(gs_ctx, g_max)},
+    {"model", "specfn", QB_KEY_BOOL, "false", 0, 1, NULL, "", NULL,
+     "full-spectrum spectral functions of sigma_1^x and tau_M^x (dense ED only)", 1,
+     QB_FIELD(gs_ctx, specfn)},
+    {"model", "spec_bins", QB_KEY_INT, "200", 2, 1e6, NULL, "", NULL,
+     "bins of the spectral functions", 0, QB_FIELD(gs_ctx, spec_bins)},
+    {"model", "spec_wmax", QB_KEY_REAL, "25", 0, INFINITY, NULL, "energy", NULL,
+     "spectral functions on [-spec_wmax, spec_wmax)", 0, QB_FIELD(gs_ctx, spec_wmax)},
+    {"model", "spec_shift", QB_KEY_REAL, "1e-20", 0, INFINITY, NULL, "", NULL,
+     "added to rho_n before the log (Potirniche Sec. S1 c)", 0, QB_FIELD(gs_ctx, spec_shift)},
+    {"model", "spacing", QB_KEY_ENUM, "bandwidth", 0, -1, "bandwidth|window", "", NULL,
+     "delta_E (the peak's bin width): (E_max - E_min)/(dim - 1), the paper's bandwidth over "
+     "dimension (Eq. (6)), or the mean spacing of the mid-band window",
+     1, QB_FIELD(gs_ctx, spacing_window)},
+    {"model", "paired", QB_KEY_BOOL, "true", 0, 1, NULL, "", NULL,
+     "realization r draws the same grain and fields at every sweep point (the fields of M "
+     "spins a prefix of those of M' > M), so sizes, xi and alpha compare on common disorder; "
+     "false: independent disorder per point",
+     1, QB_FIELD(gs_ctx, paired)},
+    {"model", "gamma1_over_deltab", QB_KEY_REAL, "0", 0, INFINITY, NULL, "", NULL,
+     "Eq. (6) anchor gamma_1/delta_b (0: golden-rule estimate V1^2 2^N/(w^2 N))", 1,
+     QB_FIELD(gs_ctx, gamma1)},
+    QB_KEY_END};
+static const qb_key *const gs_tables[] = {gs_keys, NULL};
+
+/* The grain's cross-key checks, after qb_param_fill. */
+static qb_status check_spec(const qb_params *p, qb_grain_spec *s, qb_err *err) {
   if (qb_param_is_set(p, "model", "alpha")) {
     double a = qb_param_real(p, "model", "alpha");
     if (!(a > 0 && a < 1)) return qb_param_fail(p, err, "model", "alpha", "must lie in (0, 1)");
@@ -130,46 +153,36 @@ static qb_status parse_spec(const qb_params *p, qb_grain_spec *s, qb_err *err) {
     return qb_param_fail(p, err, "model", "field_max", "is below field_min = %g", s->field_min);
   if (s->coupled_qubit >= s->n)
     return qb_param_fail(p, err, "model", "coupled_qubit", "must be below N = %d", s->n);
-  if (s->n + s->m > 30) return qb_param_fail(p, err, "model", "M", "N + M = %d exceeds 30", s->n + s->m);
+  if (s->n + s->m > 30)
+    return qb_param_fail(p, err, "model", "M", "N + M = %d exceeds 30", s->n + s->m);
   return QB_OK;
 }
 
 /* Everything estimate and create share: dimensions, method, window sizes. */
 static qb_status parse_all(const qb_params *p, gs_ctx *c, qb_err *err) {
-  QB_TRY(parse_spec(p, &c->s, err));
+  memset(&c->s, 0, sizeof c->s);
+  qb_param_fill(p, gs_keys, c);
+  QB_TRY(check_spec(p, &c->s, err));
   c->dim = (qb_idx)1 << (c->s.n + c->s.m);
-  int probe = (int)qb_param_int(p, "model", "probe_qubit");
-  c->probe = probe < 0 ? c->s.n - 1 : probe;
-  if (c->probe >= c->s.n) return qb_param_fail(p, err, "model", "probe_qubit", "must be below N = %d", c->s.n);
-  c->paired = qb_param_bool(p, "model", "paired");
-  int method = qb_param_enum(p, "model", "method");
-  c->dense = method == 1 || (method == 0 && c->dim <= qb_param_int(p, "model", "dense_max_dim"));
-  c->filter = method == 3;
-  c->nev = qb_param_int(p, "model", "nev");
+  if (c->probe < 0) c->probe = c->s.n - 1;
+  if (c->probe >= c->s.n)
+    return qb_param_fail(p, err, "model", "probe_qubit", "must be below N = %d", c->s.n);
+  c->dense = c->method == 1 || (c->method == 0 && c->dim <= c->dense_max_dim);
+  c->filter = c->method == 3;
   if (c->nev == 0) c->nev = c->dim / (c->s.n + c->s.m); /* N_A of Sec. III A */
-  c->nev_peak = qb_param_int(p, "model", "nev_peak");
   if (c->nev_peak == 0) c->nev_peak = 2 * c->nev;
   if (c->nev_peak > c->dim) c->nev_peak = c->dim;
   if (c->nev < 3 || c->nev > c->dim)
     return qb_param_fail(p, err, "model", "nev", "window of %lld states outside [3, dim = %lld]",
                          (long long)c->nev, (long long)c->dim);
-  c->spacing_window = qb_param_enum(p, "model", "spacing") == 1;
-  c->specfn = qb_param_bool(p, "model", "specfn");
   if (c->specfn && !c->dense)
     return qb_param_fail(p, err, "model", "specfn", "needs the full spectrum: method = dense "
                          "(dimension %lld)", (long long)c->dim);
-  c->s_bins = (int)qb_param_int(p, "model", "S_bins");
-  c->g_bins = (int)qb_param_int(p, "model", "G_bins");
-  c->g_min = qb_param_real(p, "model", "G_min");
-  c->g_max = qb_param_real(p, "model", "G_max");
   if (!(c->g_max > c->g_min)) return qb_param_fail(p, err, "model", "G_max", "must exceed G_min");
-  c->spec_bins = (int)qb_param_int(p, "model", "spec_bins");
-  c->spec_wmax = qb_param_real(p, "model", "spec_wmax");
-  c->spec_shift = qb_param_real(p, "model", "spec_shift");
-  c->gamma1 = qb_param_real(p, "model", "gamma1_over_deltab");
   if (c->gamma1 == 0) {
-    double w = c->s.norm == QB_GRAIN_NORM_BANDWIDTH ? c->s.w
-                                                    : 4 * qb_grain_goe_scale(&c->s) * sqrt(ldexp(1.0, c->s.n)) / c->s.n;
+    double w = c->s.norm == QB_GRAIN_NORM_BANDWIDTH
+                   ? c->s.w
+                   : 4 * qb_grain_goe_scale(&c->s) * sqrt(ldexp(1.0, c->s.n)) / c->s.n;
     c->gamma1 = c->s.v1 * c->s.v1 * ldexp(1.0, c->s.n) / (w * w * c->s.n);
   }
   return QB_OK;
@@ -194,7 +207,8 @@ static qb_status gs_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
     qb_eigs_defaults(&o);
     qb_filter_defaults(&f);
     o.nev = c.nev > c.nev_peak ? c.nev : c.nev_peak;
-    e->bytes = qb_filter_bytes(n, &o, &f) + 8 * n * (double)(c.nev < c.nev_peak ? c.nev : c.nev_peak) + csr;
+    e->bytes = qb_filter_bytes(n, &o, &f) +
+               8 * n * (double)(c.nev < c.nev_peak ? c.nev : c.nev_peak) + csr;
     e->flops = 2 * 25 * n * n * (dg + 2 * c.s.m + 1);
   } else {
     /* Flops: the factor of a dense-block structured matrix (its top separators are dense
@@ -239,24 +253,33 @@ static double *centres(int nb, double lo, double hi) {
 
 static void add_layout(gs_ctx *c, qb_layout *L) {
   qb_idx *o = c->off;
-  o[C_DE] = qb_layout_add(L, "delta_E", 1, NULL, "level spacing: bandwidth/(dim-1) or of the mid-band window (key spacing)", 0);
+  o[C_DE] =
+      qb_layout_add(L, "delta_E", 1, NULL,
+                    "level spacing: bandwidth/(dim-1) or of the mid-band window (key spacing)", 0);
   o[C_R] = qb_layout_add(L, "gap_ratio", 1, NULL, "mean gap ratio over the window", 1);
-  o[C_S] = qb_layout_add(L, "S_last", 1, NULL, "entanglement entropy of spin M (mean over the window)", 1);
-  o[C_SB] = qb_layout_add(L, "S_bath", 1, NULL, "entanglement entropy of the coupled grain qubit", 0);
+  o[C_S] = qb_layout_add(L, "S_last", 1, NULL,
+                         "entanglement entropy of spin M (mean over the window)", 1);
+  o[C_SB] =
+      qb_layout_add(L, "S_bath", 1, NULL, "entanglement entropy of the coupled grain qubit", 0);
   o[C_PS] = qb_layout_add(L, "pS", c->s_bins, "S", "distribution of S_last over the window", 0);
   o[C_G] = qb_layout_add(L, "G_mean", 1, NULL, "mean Thouless parameter, Eq. (8)", 1);
   o[C_PG] = qb_layout_add(L, "pG", c->g_bins, "G", "distribution of G over the window's pairs", 0);
   o[C_GAM] = qb_layout_add(L, "gamma", 1, NULL, "tau_M^x peak width near +2 eps_M", 0);
   o[C_GDE] = qb_layout_add(L, "gamma_over_dE", 1, NULL, "gamma / delta_E (Fig. 4)", 1);
-  o[C_CLIP] = qb_layout_add(L, "gamma_clipped", 1, NULL, "1: the peak reached the edge of the complete range", 0);
-  o[C_PW] = qb_layout_add(L, "peak_weight", 1, NULL, "mean weight of tau_M^x|n> in the upper window", 0);
+  o[C_CLIP] = qb_layout_add(L, "gamma_clipped", 1, NULL,
+                            "1: the peak reached the edge of the complete range", 0);
+  o[C_PW] =
+      qb_layout_add(L, "peak_weight", 1, NULL, "mean weight of tau_M^x|n> in the upper window", 0);
   o[C_WP] = qb_layout_add(L, "omega_peak_over_2eps", 1, NULL, "peak position / (2 eps_M)", 0);
   o[C_RES] = qb_layout_add(L, "max_resid", 1, NULL, "largest eigenpair residual", 0);
   if (c->specfn) {
-    o[C_THX] = qb_layout_add(L, "rho_th_sx1", c->spec_bins, "omega", "mean_n rho_n of sigma_1^x (Eq. S5)", 0);
-    o[C_LGX] = qb_layout_add(L, "logrho_sx1", c->spec_bins, "omega", "mean_n log(rho_n + shift) of sigma_1^x (Eq. S3)", 0);
+    o[C_THX] = qb_layout_add(L, "rho_th_sx1", c->spec_bins, "omega",
+                             "mean_n rho_n of sigma_1^x (Eq. S5)", 0);
+    o[C_LGX] = qb_layout_add(L, "logrho_sx1", c->spec_bins, "omega",
+                             "mean_n log(rho_n + shift) of sigma_1^x (Eq. S3)", 0);
     o[C_THT] = qb_layout_add(L, "rho_th_txM", c->spec_bins, "omega", "mean_n rho_n of tau_M^x", 0);
-    o[C_LGT] = qb_layout_add(L, "logrho_txM", c->spec_bins, "omega", "mean_n log(rho_n + shift) of tau_M^x", 0);
+    o[C_LGT] = qb_layout_add(L, "logrho_txM", c->spec_bins, "omega",
+                             "mean_n log(rho_n + shift) of tau_M^x", 0);
     qb_layout_add_axis(L, "omega", c->spec_bins, c->ax_w, "frequency bin centres");
   }
   qb_layout_add_axis(L, "S", c->s_bins, c->ax_s, "bin centres of p(S) on [0, log 2]");
@@ -273,12 +296,15 @@ static qb_status gs_create(const qb_params *p, void **out, qb_layout *L, qb_err 
     c->ax_s = centres(c->s_bins, 0, log(2.0));
     c->ax_g = centres(c->g_bins, c->g_min, c->g_max);
     c->ax_w = centres(c->spec_bins, -c->spec_wmax, c->spec_wmax);
-    if (!c->ax_s || !c->ax_g || !c->ax_w) st = QB_FAIL(err, QB_ERR_NOMEM, "grain_spins: out of memory");
+    if (!c->ax_s || !c->ax_g || !c->ax_w)
+      st = QB_FAIL(err, QB_ERR_NOMEM, "grain_spins: out of memory");
   }
   if (st == QB_OK) st = qb_spin_basis_create(sites, -1, &c->basis, err);
-  if (st == QB_OK) st = qb_eigobs_bipartition_sites(c->basis, (uint64_t)1 << (c->s.m - 1), &c->cut_last, err);
   if (st == QB_OK)
-    st = qb_eigobs_bipartition_sites(c->basis, (uint64_t)1 << (c->s.m + c->s.coupled_qubit), &c->cut_bath, err);
+    st = qb_eigobs_bipartition_sites(c->basis, (uint64_t)1 << (c->s.m - 1), &c->cut_last, err);
+  if (st == QB_OK)
+    st = qb_eigobs_bipartition_sites(c->basis, (uint64_t)1 << (c->s.m + c->s.coupled_qubit),
+                                     &c->cut_bath, err);
   if (st != QB_OK) {
     gs_free(c);
     return st;
@@ -315,7 +341,8 @@ static qb_status solve(const gs_ctx *c, const qb_csr *A, double s0, double sp, g
     P->lo0 = qb_grain_nearest(P->full, c->nev, s0);
     P->emin = P->full->E[0], P->emax = P->full->E[c->dim - 1];
     QB_TRY(qb_grain_window(P->full, P->lo0, c->nev, &P->w0, err));
-    return qb_grain_window(P->full, qb_grain_nearest(P->full, c->nev_peak, sp), c->nev_peak, &P->wp, err);
+    return qb_grain_window(P->full, qb_grain_nearest(P->full, c->nev_peak, sp), c->nev_peak, &P->wp,
+                           err);
   }
   qb_factor *F = NULL; /* one analysis of the pattern, two numeric factorizations */
   o.method = c->filter ? QB_EIGS_FILTER : QB_EIGS_SHIFT_INVERT; /* the filter needs no F */
@@ -413,7 +440,8 @@ static qb_status observables(const gs_ctx *c, const gs_pairs *P, double eps_m, d
 static qb_status gs_realize(const void *ctx, const qb_task *t, double *row, qb_err *err) {
   const gs_ctx *c = ctx;
   qb_idx dg = (qb_idx)1 << c->s.n;
-  double *A = qb_malloc(sizeof(double) * (size_t)(dg * dg)), *eps = qb_malloc(sizeof(double) * (size_t)c->s.m);
+  double *A = qb_malloc(sizeof(double) * (size_t)(dg * dg)),
+         *eps = qb_malloc(sizeof(double) * (size_t)c->s.m);
   qb_op *H = NULL;
   qb_csr *S = NULL;
   gs_pairs P;
@@ -450,7 +478,8 @@ static qb_status gs_theory(const void *ctx, double *out, qb_err *err) {
 
 const qb_model qb_model_grain_spins = {
     .name = "grain_spins",
-    .doc = "GOE grain coupled to localized spins (Potirniche 2019, DRH/Crowley-Chandran 2022): mid-band eigenstates",
+    .doc = "GOE grain coupled to localized spins (Potirniche 2019, DRH/Crowley-Chandran 2022): "
+           "mid-band eigenstates",
     .keys = gs_tables,
     .estimate = gs_estimate,
     .point_create = gs_create,

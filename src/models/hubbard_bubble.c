@@ -21,33 +21,6 @@
 
 enum { HB_PURPOSE_EPS = 0x1bb1e };
 
-static const qb_key hb_keys[] = {
-    {"model", "N", QB_KEY_REAL, "30", 1, 1e12, NULL, "", NULL, "bubble sites (enters as sqrt N)", 1},
-    {"model", "M", QB_KEY_INT, NULL, 0, 1e7, NULL, "", NULL, "LIOMs coupled to the bubble", 1},
-    {"model", "t", QB_KEY_REAL, "1", 1e-12, INFINITY, NULL, "", NULL,
-     "bubble hopping (semicircle half-width 2t)", 1},
-    {"model", "U", QB_KEY_REAL, "2", 0, INFINITY, NULL, "t", NULL, "Hubbard interaction", 1},
-    {"model", "W", QB_KEY_REAL, "2", 0, INFINITY, NULL, "t", NULL, "LIOM energies uniform in [-W, W]", 1},
-    {"model", "xi", QB_KEY_REAL, "10", 1e-12, INFINITY, NULL, "", NULL, "localization length", 1},
-    {"model", "n_L", QB_KEY_REAL, "1", 1e-12, INFINITY, NULL, "", NULL, "areal LIOM density", 1},
-    {"model", "T", QB_KEY_REAL, "2", 0, INFINITY, NULL, "t", NULL, "temperature", 1},
-    {"model", "V", QB_KEY_REAL, "0.5", 0, INFINITY, NULL, "t", NULL,
-     "bubble-LIOM coupling: V_a^2 = (V/xi)^2 exp(-r_a/xi)", 1},
-    {"model", "eta", QB_KEY_REAL, "0.02", 0, INFINITY, NULL, "t", NULL,
-     "LIOM pole broadening (the i0 of Eq. (14)); keep >= 2 grid steps", 1},
-    {"model", "omega_max", QB_KEY_REAL, "12", 1e-6, INFINITY, NULL, "t", NULL,
-     "frequency grid [-omega_max, omega_max]; must hold the interaction tails (sum rule)", 1},
-    {"model", "omega_points", QB_KEY_INT, "2401", 5, 1e8, NULL, "", NULL,
-     "frequency grid points (odd); step 2 omega_max/(points - 1)", 1},
-    {"model", "mix", QB_KEY_REAL, "0.5", 1e-6, 1, NULL, "", NULL, "linear mixing weight of the new iterate", 1},
-    {"model", "tol", QB_KEY_REAL, "1e-9", 1e-300, INFINITY, NULL, "", NULL,
-     "convergence: max |G_new - G_old| over the grid", 1},
-    {"model", "max_iter", QB_KEY_INT, "2000", 1, 1e9, NULL, "", NULL, "iterations before failing", 1},
-    {"model", "compare_U0", QB_KEY_BOOL, "true", 0, 1, NULL, "", NULL,
-     "also solve U = 0 with the same LIOMs (the paper's comparison)", 1},
-    QB_KEY_END};
-static const qb_key *const hb_tables[] = {hb_keys, NULL};
-
 typedef struct hb_ctx {
   qb_ipt_params ip;    /* solver parameters (nthreads set per task) */
   qb_idx M, n;         /* LIOMs, grid points */
@@ -58,21 +31,56 @@ typedef struct hb_ctx {
   qb_idx off_rho, off_rho0, off_l1, off_near, off_mean, off_sum, off_sum0, off_it, off_res;
 } hb_ctx;
 
+static const qb_key hb_keys[] = {
+    {"model", "N", QB_KEY_REAL, "30", 1, 1e12, NULL, "", NULL, "bubble sites (enters as sqrt N)", 1,
+     QB_FIELD(hb_ctx, ip.N)},
+    {"model", "M", QB_KEY_INT, NULL, 0, 1e7, NULL, "", NULL, "LIOMs coupled to the bubble", 1,
+     QB_FIELD(hb_ctx, M)},
+    {"model", "t", QB_KEY_REAL, "1", 1e-12, INFINITY, NULL, "", NULL,
+     "bubble hopping (semicircle half-width 2t)", 1, QB_FIELD(hb_ctx, ip.t)},
+    {"model", "U", QB_KEY_REAL, "2", 0, INFINITY, NULL, "t", NULL, "Hubbard interaction", 1,
+     QB_FIELD(hb_ctx, ip.U)},
+    {"model", "W", QB_KEY_REAL, "2", 0, INFINITY, NULL, "t", NULL,
+     "LIOM energies uniform in [-W, W]", 1, QB_FIELD(hb_ctx, W)},
+    {"model", "xi", QB_KEY_REAL, "10", 1e-12, INFINITY, NULL, "", NULL, "localization length", 1,
+     QB_FIELD(hb_ctx, xi)},
+    {"model", "n_L", QB_KEY_REAL, "1", 1e-12, INFINITY, NULL, "", NULL, "areal LIOM density", 1,
+     QB_FIELD(hb_ctx, n_L)},
+    {"model", "T", QB_KEY_REAL, "2", 0, INFINITY, NULL, "t", NULL, "temperature", 1,
+     QB_FIELD(hb_ctx, ip.T)},
+    {"model", "V", QB_KEY_REAL, "0.5", 0, INFINITY, NULL, "t", NULL,
+     "bubble-LIOM coupling: V_a^2 = (V/xi)^2 exp(-r_a/xi)", 1, QB_FIELD(hb_ctx, V)},
+    {"model", "eta", QB_KEY_REAL, "0.02", 0, INFINITY, NULL, "t", NULL,
+     "LIOM pole broadening (the i0 of Eq. (14)); keep >= 2 grid steps", 1,
+     QB_FIELD(hb_ctx, ip.eta)},
+    {"model", "omega_max", QB_KEY_REAL, "12", 1e-6, INFINITY, NULL, "t", NULL,
+     "frequency grid [-omega_max, omega_max]; must hold the interaction tails (sum rule)", 1,
+     QB_FIELD(hb_ctx, wmax)},
+    {"model", "omega_points", QB_KEY_INT, "2401", 5, 1e8, NULL, "", NULL,
+     "frequency grid points (odd); step 2 omega_max/(points - 1)", 1, QB_FIELD(hb_ctx, n)},
+    {"model", "mix", QB_KEY_REAL, "0.5", 1e-6, 1, NULL, "", NULL,
+     "linear mixing weight of the new iterate", 1, QB_FIELD(hb_ctx, ip.mix)},
+    {"model", "tol", QB_KEY_REAL, "1e-9", 1e-300, INFINITY, NULL, "", NULL,
+     "convergence: max |G_new - G_old| over the grid", 1, QB_FIELD(hb_ctx, ip.tol)},
+    {"model", "max_iter", QB_KEY_INT, "2000", 1, 1e9, NULL, "", NULL, "iterations before failing",
+     1, QB_FIELD(hb_ctx, ip.max_iter)},
+    {"model", "compare_U0", QB_KEY_BOOL, "true", 0, 1, NULL, "", NULL,
+     "also solve U = 0 with the same LIOMs (the paper's comparison)", 1, QB_FIELD(hb_ctx, compare)},
+    QB_KEY_END};
+static const qb_key *const hb_tables[] = {hb_keys, NULL};
+
 static void hb_layout(hb_ctx *c, qb_layout *L);
 
 static qb_status hb_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
-  double n = (double)qb_param_int(p, "model", "omega_points");
-  double M = (double)qb_param_int(p, "model", "M");
-  double solves = qb_param_bool(p, "model", "compare_U0") ? 2 : 1;
-  if (((long long)n) % 2 == 0)
+  hb_ctx c = {0};
+  qb_param_fill(p, hb_keys, &c);
+  const double n = (double)c.n, M = (double)c.M, solves = c.compare ? 2 : 1;
+  if (c.n % 2 == 0)
     return qb_param_fail(p, err, "model", "omega_points", "must be odd (w = 0 on the grid)");
   e->bytes = 16 * 12 * n + 8 * M;
   e->ctx_bytes = 8 * (n + M);
   e->flops = solves * 60 * n * (20 * M + 200); /* ~60 iterations: LIOM sum + FFTs */
-  hb_ctx c; /* the point's own layout (no axis values: nothing is read or allocated) */
-  memset(&c, 0, sizeof c);
-  c.n = (qb_idx)n;
-  c.compare = solves == 2;
+  /* the point's own layout (no axis values: nothing is read or allocated) */
   qb_layout L;
   memset(&L, 0, sizeof L);
   hb_layout(&c, &L);
@@ -109,22 +117,7 @@ static qb_status hb_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   hb_ctx *c = qb_calloc(1, sizeof *c);
   if (c == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "hubbard_bubble: context");
   c->ip = qb_ipt_defaults();
-  c->ip.N = qb_param_real(p, "model", "N");
-  c->ip.t = qb_param_real(p, "model", "t");
-  c->ip.U = qb_param_real(p, "model", "U");
-  c->ip.T = qb_param_real(p, "model", "T");
-  c->ip.eta = qb_param_real(p, "model", "eta");
-  c->ip.mix = qb_param_real(p, "model", "mix");
-  c->ip.tol = qb_param_real(p, "model", "tol");
-  c->ip.max_iter = (int)qb_param_int(p, "model", "max_iter");
-  c->M = qb_param_int(p, "model", "M");
-  c->n = qb_param_int(p, "model", "omega_points");
-  c->W = qb_param_real(p, "model", "W");
-  c->xi = qb_param_real(p, "model", "xi");
-  c->n_L = qb_param_real(p, "model", "n_L");
-  c->V = qb_param_real(p, "model", "V");
-  c->wmax = qb_param_real(p, "model", "omega_max");
-  c->compare = qb_param_bool(p, "model", "compare_U0");
+  qb_param_fill(p, hb_keys, c);
   if (c->n % 2 == 0) {
     hb_free(c);
     return qb_param_fail(p, err, "model", "omega_points", "must be odd (w = 0 on the grid)");
@@ -209,7 +202,8 @@ done:
 
 const qb_model qb_model_hubbard_bubble = {
     .name = "hubbard_bubble",
-    .doc = "Hubbard bubble + Anderson insulator, large-N saddle point with IPT (Potirniche Sec. IV)",
+    .doc = "Hubbard bubble + Anderson insulator, large-N saddle point with IPT "
+           "(Potirniche Sec. IV)",
     .keys = hb_tables,
     .estimate = hb_estimate,
     .point_create = hb_create,

@@ -65,9 +65,10 @@ static qb_status mm_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   int is_complex = 0;
   QB_TRY(read_size(p, &n, &nnz, &is_complex, err));
   const int eigen = qb_spectrum_obs_enabled(p);
-  if (eigen && (double)qb_param_int(p, "eigen", "nev") > n)
+  if (eigen && (double)qb_spectrum_obs_nev(p) > n)
     return qb_param_fail(p, err, "eigen", "nev", "exceeds the matrix dimension %.0f", n);
-  QB_TRY(qb_spectrum_obs_estimate(p, n, nnz, is_complex, 0, NULL, e, err)); /* nnz: both triangles */
+  QB_TRY(
+      qb_spectrum_obs_estimate(p, n, nnz, is_complex, 0, NULL, e, err)); /* nnz: both triangles */
   e->ctx_bytes = 24 * nnz + 8 * n;
   qb_dyn dyn;
   QB_TRY(qb_dynamics_read(p, 0, (qb_idx)n, NULL, &dyn, err));
@@ -75,7 +76,8 @@ static qb_status mm_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   const int dynamics = qb_dynamics_any(&dyn);
   qb_dynamics_clear(&dyn);
   if (!eigen && !dynamics)
-    return qb_param_fail(p, err, "eigen", "method", "nothing to compute: method = none and no [evolve] observe");
+    return qb_param_fail(p, err, "eigen", "method",
+                         "nothing to compute: method = none and no [evolve] observe");
   return QB_OK;
 }
 
@@ -112,7 +114,8 @@ static qb_status mm_realize(const void *ctx, const qb_task *t, double *row, qb_e
   qb_spectrum_obs_need(&c->obs, E);
   qb_dynamics_need(&c->dyn, E);
   qb_status st = qb_spectrum_obs_compute(&c->obs, E, NULL, NULL, row, err);
-  if (st == QB_OK && qb_dynamics_any(&c->dyn)) { /* a private copy: the SpMV partitions its matrix */
+  if (st == QB_OK &&
+      qb_dynamics_any(&c->dyn)) { /* a private copy: the SpMV partitions its matrix */
     qb_csr *A = NULL;
     st = qb_csr_copy(c->A, &A, err);
     if (st == QB_OK) st = qb_dynamics_realize(&c->dyn, A, NULL, NULL, t, t->nthreads, E, row, err);
@@ -125,7 +128,8 @@ static qb_status mm_realize(const void *ctx, const qb_task *t, double *row, qb_e
 
 const qb_model qb_model_matrix_market = {
     .name = "matrix_market",
-    .doc = "a fixed Hermitian operator from a Matrix Market file (dense ED or shift-invert; time domain)",
+    .doc = "a fixed Hermitian operator from a Matrix Market file (dense ED or shift-invert; time "
+           "domain)",
     .keys = mm_tables,
     .estimate = mm_estimate,
     .point_create = mm_create,

@@ -11,7 +11,8 @@
  * the spectrum's bounds e_min, e_max, and with [eigen] entanglement = true the
  * entanglement entropy of sites 0 .. cut - 1 ([eigen] entanglement_cut, the half chain L/2
  * by default) averaged over the nev eigenstates nearest the target energy density; in a
- * sector it is computed block by block and never forms the 2^L space (qbath/eigobs.h). [eigen] method = none skips them. Time domain ([evolve] observe,
+ * sector it is computed block by block and never forms the 2^L space (qbath/eigobs.h). [eigen]
+ * method = none skips them. Time domain ([evolve] observe,
  * models/shared/dynamics.h): survival probability of a random, Neel or basis state, its
  * imbalance and local magnetizations, and the infinite-temperature sigma^z autocorrelation
  * on the [evolve] time grid, and its spectral function ([evolve] observe = spectral;
@@ -42,35 +43,12 @@ enum { OP_CSR = 0, OP_MATRIX_FREE = 1, OP_AUTO = 2 };
 static const char *const param_names[] = {"J", "Delta", "h", "W", "g", "L"};
 enum { NPARAMS = sizeof param_names / sizeof param_names[0] - 1 };
 
-static const qb_key sc_keys[] = {
-    {"model", "L", QB_KEY_INT, NULL, 2, QB_SPIN_MAX_SITES, NULL, "", NULL, "number of sites", 1},
-    {"model", "terms", QB_KEY_STRING_LIST, NULL, 0, -1, NULL, "", NULL,
-     "Hamiltonian terms OPS:AMP[:fixed|uniform|normal|staggered][@j|@a-b] (docs/terms.md)", 1},
-    {"model", "boundary", QB_KEY_ENUM, "open", 0, -1, "open|periodic", "", NULL,
-     "open or periodic chain", 1},
-    {"model", "n_up", QB_KEY_INT, "-1", -1, QB_SPIN_MAX_SITES, NULL, "", NULL,
-     "magnetization sector: number of up spins (-1: the full 2^L space)", 1},
-    {"model", "operator", QB_KEY_ENUM, "auto", 0, -1, "csr|matrix_free|auto", "", NULL,
-     "how time evolution applies H: csr (stored matrix), matrix_free (recomputed from the "
-     "terms at every apply: only state vectors in memory), auto (matrix_free when no "
-     "[eigen] path needs the matrix and the CSR would take more than half the memory); "
-     "eigenpairs always use the CSR", 1},
-    {"model", "J", QB_KEY_REAL, "1", QB_ANY, NULL, "energy", NULL, "parameter usable in terms", 1},
-    {"model", "Delta", QB_KEY_REAL, "1", QB_ANY, NULL, "", NULL, "parameter usable in terms", 1},
-    {"model", "h", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "parameter usable in terms", 1},
-    {"model", "W", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "parameter usable in terms (disorder)", 1},
-    {"model", "g", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "parameter usable in terms", 1},
-    {"eigen", "entanglement", QB_KEY_BOOL, "false", 0, 1, NULL, "", NULL,
-     "entanglement entropy of the nev eigenstates nearest the target (cut: entanglement_cut)", 1},
-    {"eigen", "entanglement_cut", QB_KEY_INT, "0", 0, QB_SPIN_MAX_SITES - 1, NULL, "", NULL,
-     "subsystem A of the entanglement entropy: sites 0 .. cut - 1 (0: the half chain, L/2)", 1},
-    QB_KEY_END};
-static const qb_key *const sc_tables[] = {sc_keys, qb_eigen_keys, qb_evolve_keys, qb_dynamics_keys,
-                                          qb_spectral_keys, qb_state_out_keys, qb_named_ops_keys,
-                                          NULL};
-
 typedef struct sc_ctx {
   int L, periodic;
+  int n_up;               /* magnetization sector (-1: the full space) */
+  int op_mode;            /* [model] operator: OP_CSR, OP_MATRIX_FREE, OP_AUTO */
+  int entropy;            /* [eigen] entanglement */
+  int cut;                /* [eigen] entanglement_cut: sites 0 .. cut - 1 (0: L/2) */
   qb_terms terms;         /* the parsed [model] terms (qbath/terms.h) */
   qb_named_ops ops;       /* [observables] NAME = terms */
   qb_spin_basis *basis;
@@ -82,9 +60,41 @@ typedef struct sc_ctx {
   int matrix_free;        /* time evolution applies H matrix-free */
 } sc_ctx;
 
+static const qb_key sc_keys[] = {
+    {"model", "L", QB_KEY_INT, NULL, 2, QB_SPIN_MAX_SITES, NULL, "", NULL, "number of sites", 1,
+     QB_FIELD(sc_ctx, L)},
+    {"model", "terms", QB_KEY_STRING_LIST, NULL, 0, -1, NULL, "", NULL,
+     "Hamiltonian terms OPS:AMP[:fixed|uniform|normal|staggered][@j|@a-b] (docs/terms.md)", 1},
+    {"model", "boundary", QB_KEY_ENUM, "open", 0, -1, "open|periodic", "", NULL,
+     "open or periodic chain", 1, QB_FIELD(sc_ctx, periodic)},
+    {"model", "n_up", QB_KEY_INT, "-1", -1, QB_SPIN_MAX_SITES, NULL, "", NULL,
+     "magnetization sector: number of up spins (-1: the full 2^L space)", 1,
+     QB_FIELD(sc_ctx, n_up)},
+    {"model", "operator", QB_KEY_ENUM, "auto", 0, -1, "csr|matrix_free|auto", "", NULL,
+     "how time evolution applies H: csr (stored matrix), matrix_free (recomputed from the "
+     "terms at every apply: only state vectors in memory), auto (matrix_free when no "
+     "[eigen] path needs the matrix and the CSR would take more than half the memory); "
+     "eigenpairs always use the CSR",
+     1, QB_FIELD(sc_ctx, op_mode)},
+    {"model", "J", QB_KEY_REAL, "1", QB_ANY, NULL, "energy", NULL, "parameter usable in terms", 1},
+    {"model", "Delta", QB_KEY_REAL, "1", QB_ANY, NULL, "", NULL, "parameter usable in terms", 1},
+    {"model", "h", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "parameter usable in terms", 1},
+    {"model", "W", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL,
+     "parameter usable in terms (disorder)", 1},
+    {"model", "g", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL, "parameter usable in terms", 1},
+    {"eigen", "entanglement", QB_KEY_BOOL, "false", 0, 1, NULL, "", NULL,
+     "entanglement entropy of the nev eigenstates nearest the target (cut: entanglement_cut)", 1,
+     QB_FIELD(sc_ctx, entropy)},
+    {"eigen", "entanglement_cut", QB_KEY_INT, "0", 0, QB_SPIN_MAX_SITES - 1, NULL, "", NULL,
+     "subsystem A of the entanglement entropy: sites 0 .. cut - 1 (0: the half chain, L/2)", 1,
+     QB_FIELD(sc_ctx, cut)},
+    QB_KEY_END};
+static const qb_key *const sc_tables[] = {sc_keys, qb_eigen_keys, qb_evolve_keys, qb_dynamics_keys,
+                                          qb_spectral_keys, qb_state_out_keys, qb_named_ops_keys,
+                                          NULL};
+
 static qb_status parse_all(const qb_params *p, sc_ctx *c, qb_err *err) {
-  c->L = (int)qb_param_int(p, "model", "L");
-  c->periodic = qb_param_enum(p, "model", "boundary") == 1;
+  qb_param_fill(p, sc_keys, c);
   double values[NPARAMS + 1];
   for (int i = 0; i < NPARAMS; i++) values[i] = qb_param_real(p, "model", param_names[i]);
   values[NPARAMS] = c->L;
@@ -109,11 +119,13 @@ static double sector_dim(int L, int n_up) {
  * function) always; time evolution only when operator = csr, or auto and it fits. */
 static void choose_operator(const qb_params *p, sc_ctx *c, double csr_bytes) {
   c->eigen = qb_spectrum_obs_enabled(p);
-  c->need_csr = c->eigen || c->dyn.survival_eig || (c->dyn.spectral && c->dyn.sp.method == QB_SPEC_LEHMANN);
-  const int mode = qb_param_enum(p, "model", "operator");
+  c->need_csr =
+      c->eigen || c->dyn.survival_eig || (c->dyn.spectral && c->dyn.sp.method == QB_SPEC_LEHMANN);
+  const int mode = c->op_mode;
   const double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
-  c->matrix_free = qb_dynamics_any(&c->dyn) &&
-                   (mode == OP_MATRIX_FREE || (mode == OP_AUTO && !c->need_csr && csr_bytes > 0.5 * phys));
+  c->matrix_free =
+      qb_dynamics_any(&c->dyn) &&
+      (mode == OP_MATRIX_FREE || (mode == OP_AUTO && !c->need_csr && csr_bytes > 0.5 * phys));
   if (!c->matrix_free && qb_dynamics_any(&c->dyn)) c->need_csr = 1;
 }
 
@@ -135,30 +147,24 @@ static qb_status csr_size(const sc_ctx *c, int n_up, double dim, double *nnz, do
   return st;
 }
 
-/* [eigen] entanglement_cut: sites 0 .. cut - 1 are subsystem A; 0 means the half chain. */
-static int entanglement_cut(const qb_params *p, int L) {
-  int cut = (int)qb_param_int(p, "eigen", "entanglement_cut");
-  return cut > 0 ? cut : L / 2;
-}
-
 static qb_status sc_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   sc_ctx c;
   memset(&c, 0, sizeof c);
   QB_TRY(parse_all(p, &c, err));
   e->bytes = e->flops = e->ctx_bytes = 0;
-  int n_up = (int)qb_param_int(p, "model", "n_up");
+  const int n_up = c.n_up;
   if (n_up > c.L) return qb_param_fail(p, err, "model", "n_up", "must be at most L = %d", c.L);
-  if (qb_param_int(p, "eigen", "entanglement_cut") >= c.L)
+  if (c.cut >= c.L)
     return qb_param_fail(p, err, "eigen", "entanglement_cut", "must be below L = %d", c.L);
   double dim = sector_dim(c.L, n_up), nnz, csr_bytes;
-  if (qb_spectrum_obs_enabled(p) && (double)qb_param_int(p, "eigen", "nev") > dim)
+  if (qb_spectrum_obs_enabled(p) && (double)qb_spectrum_obs_nev(p) > dim)
     return qb_param_fail(p, err, "eigen", "nev", "exceeds the Hilbert-space dimension %.0f", dim);
   QB_TRY(csr_size(&c, n_up, dim, &nnz, &csr_bytes, err));
   qb_status st = qb_dynamics_read(p, c.L, (qb_idx)dim, &c.ops, &c.dyn, err);
   if (st == QB_OK) choose_operator(p, &c, csr_bytes);
   if (st == QB_OK && c.eigen)
     st = qb_spectrum_obs_estimate(p, dim, nnz, qb_terms_complex(&c.terms),
-                                  qb_param_bool(p, "eigen", "entanglement"), &c.ops, e, err);
+                                  c.entropy, &c.ops, e, err);
   if (st == QB_OK) {
     qb_estimate dyn;
     memset(&dyn, 0, sizeof dyn);
@@ -167,9 +173,13 @@ static qb_status sc_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
      * pointers are fewer bytes than the state vectors that follow) and the propagation's
      * state vectors; matrix-free, the vectors alone (the tables are kilobytes). An eigen
      * path of the dynamics (survival_eig, diagonal, Lehmann) shares the realization's
-     * diagonalization with [eigen]'s: the larger of the two. */
+     * diagonalization with [eigen]'s: the larger of the two. Without any eigen path the
+     * matrix is narrowed before the vectors exist (4 bytes less per nonzero): then the
+     * peak is the larger of the 64-bit build and the narrow matrix with the vectors. */
     const double op = c.need_csr ? csr_bytes : 0.0, vec = qb_dynamics_vectors(&c.dyn) * 16.0 * dim;
-    e->bytes = fmax(e->bytes, dyn.bytes - vec - 24 * nnz) + op + vec;
+    const int narrowed = c.need_csr && !c.eigen && !qb_dynamics_uses_eigen(&c.dyn);
+    const double narrow = narrowed ? 4.0 * nnz : 0.0;
+    e->bytes = fmax(e->bytes, dyn.bytes - vec - 24 * nnz) + fmax(op, op - narrow + vec);
     e->flops += c.matrix_free ? 2.0 * dyn.flops : dyn.flops; /* elements recomputed: ~2x */
     e->row_values += dyn.row_values;
     e->ctx_bytes = c.need_csr && n_up >= 0 ? 8.0 * dim : 0.0; /* the sector's state list */
@@ -178,7 +188,8 @@ static qb_status sc_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   qb_dynamics_clear(&c.dyn);
   if (st != QB_OK) return st;
   if (!c.eigen && !dynamics)
-    return qb_param_fail(p, err, "eigen", "method", "nothing to compute: method = none and no [evolve] observe");
+    return qb_param_fail(p, err, "eigen", "method",
+                         "nothing to compute: method = none and no [evolve] observe");
   return QB_OK;
 }
 
@@ -196,18 +207,19 @@ static qb_status sc_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   sc_ctx *c = qb_calloc(1, sizeof *c);
   if (c == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "spin_chain: out of memory");
   qb_status st = parse_all(p, c, err);
-  const int n_up = (int)qb_param_int(p, "model", "n_up");
+  const int n_up = c->n_up;
   double nnz, csr_bytes;
-  if (st == QB_OK) st = qb_dynamics_read(p, c->L, (qb_idx)sector_dim(c->L, n_up), &c->ops, &c->dyn, err);
+  if (st == QB_OK)
+    st = qb_dynamics_read(p, c->L, (qb_idx)sector_dim(c->L, n_up), &c->ops, &c->dyn, err);
   if (st == QB_OK) st = csr_size(c, n_up, sector_dim(c->L, n_up), &nnz, &csr_bytes, err);
   if (st == QB_OK) choose_operator(p, c, csr_bytes);
   /* matrix-free runs hold state vectors only: no sector state list */
   if (st == QB_OK && c->need_csr) st = qb_spin_basis_create(c->L, n_up, &c->basis, err);
   else if (st == QB_OK) st = qb_spin_basis_create_lean(c->L, n_up, &c->basis, err);
-  int entropy = qb_param_bool(p, "eigen", "entanglement");
+  const int entropy = c->entropy;
   if (st == QB_OK && entropy)
-    st = qb_eigobs_bipartition_sites(c->basis, (UINT64_C(1) << entanglement_cut(p, c->L)) - 1,
-                                     &c->half, err);
+    st = qb_eigobs_bipartition_sites(
+        c->basis, (UINT64_C(1) << (c->cut > 0 ? c->cut : c->L / 2)) - 1, &c->half, err);
   if (st == QB_OK) st = qb_spectrum_obs_init(p, entropy, c->basis->dim, qb_terms_complex(&c->terms),
                                                  &c->ops, &c->obs, L, err);
   if (st == QB_OK) st = qb_dynamics_layout(&c->dyn, L, err);
@@ -224,7 +236,8 @@ static qb_status sc_create(const qb_params *p, void **out, qb_layout *L, qb_err 
  * the propagation allocates its own). */
 static qb_status probe_hermitian(qb_op *H, double *defect, qb_err *err) {
   const size_t n = (size_t)H->dim;
-  qb_cplx *u = qb_malloc(n * sizeof *u), *v = qb_malloc(n * sizeof *v), *w = qb_malloc(n * sizeof *w);
+  qb_cplx *u = qb_malloc(n * sizeof *u), *v = qb_malloc(n * sizeof *v),
+          *w = qb_malloc(n * sizeof *w);
   qb_status st = QB_OK;
   qb_cplx vhu = 0, uhv = 0;
   double nhu = 0, nv = 0;
@@ -275,8 +288,14 @@ static qb_status sc_realize(const void *ctx, const qb_task *t, double *row, qb_e
     qb_dynamics_need(&c->dyn, E);
     st = qb_spectrum_obs_compute(&c->obs, E, c->half, &O, row, err);
   }
+  /* evolution alone applies A: 32-bit column indices stream 12 instead of 16 bytes per
+   * nonzero (the eigen paths read the 64-bit form: kept whenever one runs) */
+  if (st == QB_OK && A && !c->eigen && !qb_dynamics_uses_eigen(&c->dyn) &&
+      A->ncols <= (qb_idx)UINT32_MAX)
+    st = qb_csr_narrow(A, err);
   if (st == QB_OK && !Hop && qb_dynamics_any(&c->dyn)) st = qb_op_from_csr(A, 0, &Hop, err);
-  if (st == QB_OK) st = qb_dynamics_realize_op(&c->dyn, Hop, c->basis, &O, t, t->nthreads, E, row, err);
+  if (st == QB_OK)
+    st = qb_dynamics_realize_op(&c->dyn, Hop, c->basis, &O, t, t->nthreads, E, row, err);
   qb_op_free(Hop);
   qb_named_ops_set_clear(&O);
   if (E && t->eigs_count) *t->eigs_count += qb_eigs_cache_count(E); /* diagnostics */
@@ -288,8 +307,11 @@ static qb_status sc_realize(const void *ctx, const qb_task *t, double *row, qb_e
 
 const qb_model qb_model_spin_chain = {
     .name = "spin_chain",
-    .doc = "spin-1/2 chain from Pauli-string terms with fixed or random couplings (dense ED or shift-invert; time domain)",
+    .doc = "spin-1/2 chain from Pauli-string terms with fixed or random couplings (dense ED or "
+           "shift-invert; time domain)",
     .keys = sc_tables,
-    .estimate = sc_estimate, .point_create = sc_create, .point_free = sc_free,
+    .estimate = sc_estimate,
+    .point_create = sc_create,
+    .point_free = sc_free,
     .realize = sc_realize,
 };

@@ -13,21 +13,6 @@
 #include "qbath/alloc.h"
 #include "qbath/model.h"
 
-static const qb_key toy_keys[] = {
-    {"model", "x", QB_KEY_REAL, "1", QB_ANY, NULL, "", NULL, "offset of the value", 1},
-    {"model", "scale", QB_KEY_REAL, "1", 0, INFINITY, NULL, "", "log_scale",
-     "width of the uniform noise", 1},
-    {"model", "log_scale", QB_KEY_REAL, "0", -300, 300, NULL, "", "scale",
-     "natural log of the width (alternative to scale)", 1},
-    {"model", "samples", QB_KEY_INT, "4", 1, 1e6, NULL, "", NULL, "length of the curve", 1},
-    {"model", "dt", QB_KEY_REAL, "0.5", 0, INFINITY, NULL, "", NULL, "axis step of the curve", 1},
-    {"model", "work", QB_KEY_INT, "0", 0, 1e12, NULL, "", NULL,
-     "rounds of busy integer mixing per realization (cost knob for benchmarks)", 1},
-    {"model", "fail_at", QB_KEY_INT, "-1", -1, 1e12, NULL, "", NULL,
-     "realization index that reports a numerical failure (tests the error path; -1: none)", 0},
-    QB_KEY_END};
-static const qb_key *const toy_tables[] = {toy_keys, NULL};
-
 typedef struct toy_ctx {
   double x, scale, dt;
   qb_idx samples;
@@ -35,11 +20,33 @@ typedef struct toy_ctx {
   double *t; /* axis, samples */
 } toy_ctx;
 
+static const qb_key toy_keys[] = {
+    {"model", "x", QB_KEY_REAL, "1", QB_ANY, NULL, "", NULL, "offset of the value", 1,
+     QB_FIELD(toy_ctx, x)},
+    {"model", "scale", QB_KEY_REAL, "1", 0, INFINITY, NULL, "", "log_scale",
+     "width of the uniform noise", 1, QB_FIELD(toy_ctx, scale)},
+    {"model", "log_scale", QB_KEY_REAL, "0", -300, 300, NULL, "", "scale",
+     "natural log of the width (alternative to scale)", 1},
+    {"model", "samples", QB_KEY_INT, "4", 1, 1e6, NULL, "", NULL, "length of the curve", 1,
+     QB_FIELD(toy_ctx, samples)},
+    {"model", "dt", QB_KEY_REAL, "0.5", 0, INFINITY, NULL, "", NULL, "axis step of the curve", 1,
+     QB_FIELD(toy_ctx, dt)},
+    {"model", "work", QB_KEY_INT, "0", 0, 1e12, NULL, "", NULL,
+     "rounds of busy integer mixing per realization (cost knob for benchmarks)", 1,
+     QB_FIELD(toy_ctx, work)},
+    {"model", "fail_at", QB_KEY_INT, "-1", -1, 1e12, NULL, "", NULL,
+     "realization index that reports a numerical failure (tests the error path; -1: none)", 0,
+     QB_FIELD(toy_ctx, fail_at)},
+    QB_KEY_END};
+static const qb_key *const toy_tables[] = {toy_keys, NULL};
+
 static qb_status toy_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
-  double n = (double)qb_param_int(p, "model", "samples");
+  toy_ctx c = {0};
+  qb_param_fill(p, toy_keys, &c);
+  double n = (double)c.samples;
   e->bytes = 8 * (n + 2);
   e->ctx_bytes = 8 * n;
-  e->flops = 4.0 * (double)qb_param_int(p, "model", "work") + n;
+  e->flops = 4.0 * (double)c.work + n;
   e->row_values = n + 2; /* value, curve[samples], work */
   return QB_OK;
 }
@@ -47,13 +54,9 @@ static qb_status toy_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
 static qb_status toy_create(const qb_params *p, void **out, qb_layout *L, qb_err *err) {
   toy_ctx *c = qb_calloc(1, sizeof *c);
   if (c == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "toy: out of memory");
-  c->x = qb_param_real(p, "model", "x");
-  c->scale = qb_param_is_set(p, "model", "log_scale") ? exp(qb_param_real(p, "model", "log_scale"))
-                                                      : qb_param_real(p, "model", "scale");
-  c->dt = qb_param_real(p, "model", "dt");
-  c->samples = qb_param_int(p, "model", "samples");
-  c->work = qb_param_int(p, "model", "work");
-  c->fail_at = qb_param_int(p, "model", "fail_at");
+  qb_param_fill(p, toy_keys, c);
+  if (qb_param_is_set(p, "model", "log_scale"))
+    c->scale = exp(qb_param_real(p, "model", "log_scale"));
   c->t = qb_malloc(sizeof(double) * (size_t)c->samples);
   if (c->t == NULL) {
     qb_free(c);

@@ -17,7 +17,8 @@ qb_cplx qb_dynobs_overlap(qb_idx n, const qb_cplx *a, const qb_cplx *b) {
   return qb_vec_cdot((size_t)n, a, b);
 }
 
-qb_status qb_dynobs_expect(const qb_op *O, const qb_cplx *psi, qb_cplx *work, double *out, qb_err *err) {
+qb_status qb_dynobs_expect(const qb_op *O, const qb_cplx *psi, qb_cplx *work, double *out,
+                           qb_err *err) {
   QB_TRY(qb_op_apply(O, psi, work, err));
   *out = creal(qb_vec_cdot((size_t)O->dim, psi, work));
   return QB_OK;
@@ -77,7 +78,8 @@ typedef struct {
   double *out;
 } expect_ctx;
 
-static qb_status expect_obs(void *ctx, size_t j, double t, int ns, qb_cplx *const *psi, qb_err *err) {
+static qb_status expect_obs(void *ctx, size_t j, double t, int ns, qb_cplx *const *psi,
+                            qb_err *err) {
   (void)t, (void)ns;
   expect_ctx *c = ctx;
   for (int k = 0; k < c->nops; k++)
@@ -90,7 +92,8 @@ qb_status qb_dynobs_expect_run(qb_prop *P, int nops, const qb_op *const *O, cons
   const qb_idx n = qb_prop_dim(P);
   qb_cplx *psi = copy_state(psi0, n, err), *work = qb_malloc((size_t)n * sizeof *work);
   qb_status st = QB_OK;
-  if (!psi || !work) st = QB_FAIL(err, QB_ERR_NOMEM, "expectation values, dimension %lld", (long long)n);
+  if (!psi || !work)
+    st = QB_FAIL(err, QB_ERR_NOMEM, "expectation values, dimension %lld", (long long)n);
   expect_ctx c = {nops, O, work, out};
   if (st == QB_OK) st = qb_prop_run(P, 1, &psi, times, nt, expect_obs, &c, err);
   qb_free(psi);
@@ -124,7 +127,8 @@ qb_status qb_dynobs_corr_state(qb_prop *P, const qb_op *A, const qb_op *B, const
   qb_cplx *s[2] = {copy_state(psi, n, err), qb_malloc((size_t)n * sizeof(qb_cplx))};
   qb_cplx *work = qb_malloc((size_t)n * sizeof *work);
   qb_status st = QB_OK;
-  if (!s[0] || !s[1] || !work) st = QB_FAIL(err, QB_ERR_NOMEM, "correlation, dimension %lld", (long long)n);
+  if (!s[0] || !s[1] || !work)
+    st = QB_FAIL(err, QB_ERR_NOMEM, "correlation, dimension %lld", (long long)n);
   if (st == QB_OK) st = qb_op_apply(B ? B : A, psi, s[1], err);
   corr_ctx c = {A, work, C};
   if (st == QB_OK) st = qb_prop_run(P, 2, s, times, nt, corr_obs, &c, err);
@@ -248,7 +252,8 @@ qb_status qb_dynobs_corr_typical(qb_prop *P, const qb_op *A, const qb_op *B, con
     qb_rng_init(&g, p.seed, p.point, p.realization, QB_TYPICAL_PURPOSE + s);
     qb_dynobs_random_state(&g, n, r);
     if (p.filter)
-      st = qb_dynobs_energy_filter(qb_prop_op(P), p.energy, p.sigma, p.filter_tol, r, w1, w2, NULL, err);
+      st = qb_dynobs_energy_filter(qb_prop_op(P), p.energy, p.sigma, p.filter_tol, r, w1, w2, NULL,
+                                   err);
     y[s] = p.filter ? qb_vec_dot(2 * (size_t)n, (const double *)r, (const double *)r) : 1.0;
     if (st == QB_OK) st = qb_dynobs_corr_state(P, A, B, r, times, nt, cs + s * nt, err);
   }

@@ -56,7 +56,8 @@ static qb_cplx *complex_vectors(const qb_eigs_result *r) {
 qb_status qb_eigobs_matrix_elements(const qb_eigs_result *r, const qb_op *O, void **Mout,
                                  qb_dtype *mdtype, qb_err *err) {
   *Mout = NULL;
-  if (!r->V) return QB_FAIL(err, QB_ERR_INPUT, "matrix elements: the eigs result has no eigenvectors");
+  if (!r->V)
+    return QB_FAIL(err, QB_ERR_INPUT, "matrix elements: the eigs result has no eigenvectors");
   if (O->dim != r->dim)
     return QB_FAIL(err, QB_ERR_DIM, "matrix elements: operator of dimension %ld, states of %ld",
                    (long)O->dim, (long)r->dim);
@@ -69,7 +70,8 @@ qb_status qb_eigobs_matrix_elements(const qb_eigs_result *r, const qb_op *O, voi
   qb_status st = QB_OK;
   if (dt == QB_COMPLEX && r->dtype == QB_REAL) V = Vc = complex_vectors(r);
   if (!W || !M || !V) {
-    st = QB_FAIL(err, QB_ERR_NOMEM, "matrix elements of %ld states of dimension %ld", (long)k, (long)n);
+    st = QB_FAIL(err, QB_ERR_NOMEM, "matrix elements of %ld states of dimension %ld", (long)k,
+                 (long)n);
     goto done;
   }
   for (qb_idx j = 0; j < k && st == QB_OK; j++) /* W = O V, one apply per state */
@@ -95,13 +97,15 @@ done:
 }
 
 static double element_abs(const void *M, qb_dtype dt, qb_idx k, qb_idx a, qb_idx b) {
-  return dt == QB_REAL ? fabs(((const double *)M)[a + b * k]) : cabs(((const qb_cplx *)M)[a + b * k]);
+  return dt == QB_REAL ? fabs(((const double *)M)[a + b * k])
+                       : cabs(((const qb_cplx *)M)[a + b * k]);
 }
 
 /* Potirniche et al. Eq. (8): G = log |<n|O|n+1>| / (E'_{n+1} - E'_n), E' = E + <n|O|n>. */
 qb_status qb_eigobs_thouless(const qb_eigs_result *r, const qb_op *O, double *G, qb_err *err) {
   qb_idx k = r->nev;
-  if (k < 2) return QB_FAIL(err, QB_ERR_INPUT, "Thouless parameter needs >= 2 states, got %ld", (long)k);
+  if (k < 2)
+    return QB_FAIL(err, QB_ERR_INPUT, "Thouless parameter needs >= 2 states, got %ld", (long)k);
   void *M = NULL;
   qb_dtype dt;
   QB_TRY(qb_eigobs_matrix_elements(r, O, &M, &dt, err));

@@ -109,7 +109,9 @@ qb_status qb_eigobs_bipartition_factors(int nf, const qb_idx *dims, uint64_t fac
                    "proper subset of %d factors", (unsigned long long)factors, nf);
   double da = 1, db = 1;
   for (int f = 0; f < nf; f++) {
-    if (dims[f] < 1) return QB_FAIL(err, QB_ERR_INPUT, "bipartition: factor %d has dimension %ld", f, (long)dims[f]);
+    if (dims[f] < 1)
+      return QB_FAIL(err, QB_ERR_INPUT, "bipartition: factor %d has dimension %ld", f,
+                     (long)dims[f]);
     if (factors >> f & 1) da *= (double)dims[f]; else db *= (double)dims[f];
   }
   if (da * db > 0x1p62)

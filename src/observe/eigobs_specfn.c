@@ -6,8 +6,8 @@
 #include "qbath/alloc.h"
 #include "qbath/eigobs.h"
 
-qb_status qb_eigobs_specfn_create(int nbins, double wmin, double wmax, double shift, qb_specfn **out,
-                           qb_err *err) {
+qb_status qb_eigobs_specfn_create(int nbins, double wmin, double wmax, double shift,
+                                  qb_specfn **out, qb_err *err) {
   *out = NULL;
   if (nbins < 1 || !(wmax > wmin) || !(shift >= 0))
     return QB_FAIL(err, QB_ERR_INPUT, "spectral function: need nbins >= 1 (got %d), wmax > wmin "
@@ -54,8 +54,8 @@ static void one_state(const qb_specfn *S, const qb_eigs_result *r, const void *M
   }
 }
 
-qb_status qb_eigobs_specfn_add(qb_specfn *S, const qb_eigs_result *r, const void *M, qb_dtype mdtype,
-                        qb_idx first, qb_idx last, qb_err *err) {
+qb_status qb_eigobs_specfn_add(qb_specfn *S, const qb_eigs_result *r, const void *M,
+                               qb_dtype mdtype, qb_idx first, qb_idx last, qb_err *err) {
   if (first < 0 || last > r->nev || first > last)
     return QB_FAIL(err, QB_ERR_INPUT, "spectral function: states [%ld, %ld) outside the window "
                    "of %ld", (long)first, (long)last, (long)r->nev);
@@ -75,7 +75,8 @@ qb_status qb_eigobs_specfn_add(qb_specfn *S, const qb_eigs_result *r, const void
 
 qb_status qb_eigobs_specfn_thermal(const qb_specfn *S, double *out, qb_err *err) {
   if (S->count == 0) return QB_FAIL(err, QB_ERR_INPUT, "spectral function: no states added");
-  for (int b = 0; b < S->nbins; b++) out[b] = S->sum[b] / (double)S->count; /* Potirniche et al. 2019 Eq. (S5) */
+  for (int b = 0; b < S->nbins; b++)
+    out[b] = S->sum[b] / (double)S->count; /* Potirniche et al. 2019 Eq. (S5) */
   return QB_OK;
 }
 

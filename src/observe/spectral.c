@@ -46,8 +46,9 @@ qb_spectrum *qb_spectral_free(qb_spectrum *s) {
 
 static qb_status check_params(const qb_spec_params *p, qb_err *err) {
   if (p->points < 2 || !(p->wmax > p->wmin))
-    return QB_FAIL(err, QB_ERR_INPUT, "spectral grid: %d points on [%g, %g] (need >= 2, wmax > wmin)",
-                   p->points, p->wmin, p->wmax);
+    return QB_FAIL(err, QB_ERR_INPUT,
+                   "spectral grid: %d points on [%g, %g] (need >= 2, wmax > wmin)", p->points,
+                   p->wmin, p->wmax);
   if (p->method == QB_SPEC_SIGNAL && (!(p->t_max > 0.0) || p->pad < 1 || !(p->dt >= 0.0) ||
                                       !(p->gauss_cut > 0.0)))
     return QB_FAIL(err, QB_ERR_INPUT, "spectral signal: t_max = %g (> 0), dt = %g (>= 0), pad = %d "
@@ -160,7 +161,8 @@ static qb_status signal_to_spectrum(const qb_cplx *C, size_t N, double dt, const
   const qb_fft_plan *plan = NULL;
   qb_fft_plan *own = NULL; /* the plan when the caller gave no cache */
   if (!buf || !wk || !sk) st = QB_FAIL(err, QB_ERR_NOMEM, "FFT of %zu points", nf);
-  if (st == QB_OK && p->fft) st = qb_fft_cache_get(p->fft, QB_FFT_C2C_BACKWARD, (qb_idx)nf, &plan, err);
+  if (st == QB_OK && p->fft)
+    st = qb_fft_cache_get(p->fft, QB_FFT_C2C_BACKWARD, (qb_idx)nf, &plan, err);
   if (st == QB_OK && !p->fft) st = qb_fft_plan_create(QB_FFT_C2C_BACKWARD, (qb_idx)nf, &own, err);
   if (own) plan = own;
   if (st == QB_OK) {
@@ -219,7 +221,8 @@ void qb_spectral_kpm_jackson(int N, double *g) {
     g[k] = ((N - k + 1) * cos(q * k) + sin(q * k) / tan(q)) / (N + 1);
 }
 
-/* mu_k = <phi|T_k(X)|phi>, k < N, X = (H - c)/a, two moments per matvec (Weisse et al. 2006 Eq. (34)). */
+/* mu_k = <phi|T_k(X)|phi>, k < N, X = (H - c)/a, two moments per matvec (Weisse et al. 2006 Eq.
+ * (34)). */
 static qb_status kpm_moments(qb_op *H, const qb_cplx *phi, double c, double a, int N, double *mu,
                              long *matvecs, qb_err *err) {
   const size_t n = (size_t)H->dim;
@@ -259,7 +262,8 @@ static qb_status spec_kpm_state(qb_op *H, const qb_cplx *phi, double E0, const q
   double *mu = qb_malloc((size_t)N * sizeof *mu), *g = qb_malloc((size_t)N * sizeof *g);
   double *xw = qb_malloc((size_t)M * sizeof *xw), *rho = qb_malloc((size_t)M * sizeof *rho);
   double *y = qb_fft_alloc_real((size_t)M);
-  qb_status st = (mu && g && xw && rho && y) ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "KPM, %d moments", N);
+  qb_status st =
+      (mu && g && xw && rho && y) ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "KPM, %d moments", N);
   if (st == QB_OK) st = kpm_moments(H, phi, c, a, N, mu, &s->matvecs, err);
   const qb_fft_plan *plan = NULL;
   qb_fft_plan *own = NULL; /* the plan when the caller gave no cache */
@@ -300,7 +304,8 @@ static void bin_add(qb_spectrum *s, double w, double wt) {
 
 static qb_status spec_lehmann_state(const qb_cplx *phi, double E0, const qb_eigs_result *r,
                                     qb_spectrum *s, qb_err *err) {
-  if (!r || !r->V) return QB_FAIL(err, QB_ERR_INPUT, "Lehmann spectral function needs eigenvectors");
+  if (!r || !r->V)
+    return QB_FAIL(err, QB_ERR_INPUT, "Lehmann spectral function needs eigenvectors");
   const size_t n = (size_t)r->dim;
   double all = 0.0;
   for (qb_idx m = 0; m < r->nev; m++) { /* c_m = <m|phi> */
@@ -339,7 +344,8 @@ qb_status qb_spectral_state(qb_op *H, const qb_op *A, const qb_cplx *psi, double
   const qb_idx n = H->dim;
   qb_cplx *phi = qb_malloc((size_t)n * sizeof *phi);
   qb_spectrum *s = NULL;
-  qb_status st = phi ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "spectral function, dimension %lld", (long long)n);
+  qb_status st =
+      phi ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "spectral function, dimension %lld", (long long)n);
   if (st == QB_OK) st = make_phi(A, psi, n, phi, err);
   if (st == QB_OK) st = spectrum_alloc(&p, 0, &s, err);
   if (st == QB_OK) {
@@ -412,16 +418,19 @@ static qb_status spec_signal_inf(qb_op *H, const qb_op *A, const qb_spec_params 
  * (qb_specfn, m != n) plus the diagonal sum_n |A_nn|^2 / D at w = 0. */
 static qb_status spec_lehmann_inf(const qb_op *A, const qb_eigs_result *r, qb_spectrum *s,
                                   qb_err *err) {
-  if (!r || !r->V) return QB_FAIL(err, QB_ERR_INPUT, "Lehmann spectral function needs eigenvectors");
+  if (!r || !r->V)
+    return QB_FAIL(err, QB_ERR_INPUT, "Lehmann spectral function needs eigenvectors");
   const double dw = grid_dw(s);
   void *M = NULL;
   qb_dtype mdt;
   qb_specfn *F = NULL;
   double *th = qb_malloc((size_t)s->points * sizeof *th);
-  qb_status st = th ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "Lehmann spectrum of %d points", s->points);
+  qb_status st =
+      th ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "Lehmann spectrum of %d points", s->points);
   if (st == QB_OK) st = qb_eigobs_matrix_elements(r, A, &M, &mdt, err);
-  if (st == QB_OK) st = qb_eigobs_specfn_create(s->points, s->w[0] - 0.5 * dw, s->w[s->points - 1] + 0.5 * dw,
-                                         0.0, &F, err);
+  if (st == QB_OK)
+    st = qb_eigobs_specfn_create(s->points, s->w[0] - 0.5 * dw, s->w[s->points - 1] + 0.5 * dw, 0.0,
+                                 &F, err);
   if (st == QB_OK) st = qb_eigobs_specfn_add(F, r, M, mdt, 0, r->nev, err);
   if (st == QB_OK) st = qb_eigobs_specfn_thermal(F, th, err);
   if (st == QB_OK) {

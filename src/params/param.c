@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -58,7 +59,8 @@ static int parse_real(const char *t, double *out) {
 }
 
 static int parse_bool(const char *t, long long *out) {
-  static const char *const yes[] = {"true", "yes", "on", "1"}, *const no[] = {"false", "no", "off", "0"};
+  static const char *const yes[] = {"true", "yes", "on", "1"}, *const no[] = {"false", "no", "off",
+                                                                              "0"};
   for (int i = 0; i < 4; i++) {
     if (!strcasecmp(t, yes[i])) return (*out = 1), 1;
     if (!strcasecmp(t, no[i])) return (*out = 0), 1;
@@ -80,14 +82,14 @@ static int find_choice(const char *choices, const char *t) {
   return -1;
 }
 
-#define WHERE_FAIL(...)                                                                   \
-  do {                                                                                    \
-    char wb_[300];                                                                        \
-    char msg_[700];                                                                       \
-    snprintf(msg_, sizeof msg_, __VA_ARGS__);                                             \
-    st = QB_FAIL(err, QB_ERR_INPUT, "%s: [%s] %s = '%s': %s", qb_param_where_str(where, wb_, sizeof wb_), \
-                 k->section, k->name, text, msg_);                                        \
-    goto fail;                                                                            \
+#define WHERE_FAIL(...) \
+  do { \
+    char wb_[300]; \
+    char msg_[700]; \
+    snprintf(msg_, sizeof msg_, __VA_ARGS__); \
+    st = QB_FAIL(err, QB_ERR_INPUT, "%s: [%s] %s = '%s': %s", \
+                 qb_param_where_str(where, wb_, sizeof wb_), k->section, k->name, text, msg_); \
+    goto fail; \
   } while (0)
 
 /* One number (int or real per base type) with the range check. */
@@ -123,11 +125,13 @@ qb_status qb_param_value_parse(const qb_key *k, const char *text, const qb_where
   const char *t = v->text;
   int is_list = k->type >= QB_KEY_INT_LIST;
   int may_be_empty = k->type == QB_KEY_STRING && k->def && k->def[0] == '\0';
-  if (!is_list && !may_be_empty && t[0] == '\0') WHERE_FAIL("empty value (expected %s)", qb_param_type_name(k->type));
+  if (!is_list && !may_be_empty && t[0] == '\0')
+    WHERE_FAIL("empty value (expected %s)", qb_param_type_name(k->type));
   switch (k->type) {
     case QB_KEY_INT:
     case QB_KEY_REAL:
-      if (!parse_number(k, k->type == QB_KEY_INT, t, &v->x, &v->i, why, sizeof why)) WHERE_FAIL("%s", why);
+      if (!parse_number(k, k->type == QB_KEY_INT, t, &v->x, &v->i, why, sizeof why))
+        WHERE_FAIL("%s", why);
       break;
     case QB_KEY_BOOL:
       if (!parse_bool(t, &v->i)) WHERE_FAIL("expected true or false");
@@ -169,7 +173,8 @@ qb_status qb_param_value_parse(const qb_key *k, const char *text, const qb_where
           v->n = e + 1;
         } else {
           long long iv;
-          int ok = parse_number(k, k->type == QB_KEY_INT_LIST, el, &v->list[e], &iv, why, sizeof why);
+          int ok =
+              parse_number(k, k->type == QB_KEY_INT_LIST, el, &v->list[e], &iv, why, sizeof why);
           qb_free(el);
           if (!ok) WHERE_FAIL("element %lld: %s", (long long)e + 1, why);
           v->n = e + 1;
@@ -210,7 +215,8 @@ int qb_param_edit_distance(const char *a, const char *b) {
   for (size_t i = 1; i <= la; i++) {
     cur[0] = (int)i;
     for (size_t j = 1; j <= lb; j++) {
-      int sub = prev[j - 1] + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+      int sub =
+          prev[j - 1] + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
       int del = prev[j] + 1, ins = cur[j - 1] + 1;
       cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
     }
@@ -317,6 +323,44 @@ int qb_param_is_set(const qb_params *p, const char *section, const char *name) {
   int i = qb_param_find(p, section, name);
   assert(i >= 0 && "model asked for a key it did not declare");
   return p->is_set[i];
+}
+
+int qb_param_field_fits(const qb_key *k) {
+  const int nonneg = k->min >= 0 && k->min <= k->max;
+  const int int_range = k->min >= INT_MIN && k->max <= INT_MAX && k->min <= k->max;
+  switch (k->field) {
+    case QB_FIELD_NONE: return 1;
+    case QB_FIELD_INT: return k->type == QB_KEY_BOOL || k->type == QB_KEY_ENUM ||
+                              (k->type == QB_KEY_INT && int_range);
+    case QB_FIELD_UINT: return k->type == QB_KEY_ENUM ||
+                               (k->type == QB_KEY_INT && int_range && nonneg);
+    case QB_FIELD_LONG: case QB_FIELD_LLONG: return k->type == QB_KEY_INT;
+    case QB_FIELD_ULONG: return k->type == QB_KEY_INT && nonneg;
+    case QB_FIELD_DOUBLE: return k->type == QB_KEY_REAL || k->type == QB_KEY_INT;
+    case QB_FIELD_STR: return k->type == QB_KEY_STRING || k->type == QB_KEY_ENUM;
+  }
+  return 0;
+}
+
+void qb_param_fill(const qb_params *p, const qb_key *table, void *dst) {
+  for (const qb_key *k = table; k->name; k++) {
+    if (k->field == QB_FIELD_NONE) continue;
+    const int i = qb_param_find(p, k->section, k->name);
+    assert(i >= 0 && "a bound key is missing from the point's parameters");
+    assert(qb_param_field_fits(k) && "a key bound to a field that cannot hold it");
+    const qb_value *v = p->vals[i];
+    char *f = (char *)dst + k->field_offset;
+    switch (k->field) {
+      case QB_FIELD_NONE: break;
+      case QB_FIELD_INT: *(int *)f = (int)v->i; break;
+      case QB_FIELD_UINT: *(unsigned *)f = (unsigned)v->i; break;
+      case QB_FIELD_LONG: *(long *)f = (long)v->i; break;
+      case QB_FIELD_ULONG: *(unsigned long *)f = (unsigned long)v->i; break;
+      case QB_FIELD_LLONG: *(long long *)f = v->i; break;
+      case QB_FIELD_DOUBLE: *(double *)f = v->x; break;
+      case QB_FIELD_STR: *(const char **)f = v->text; break;
+    }
+  }
 }
 
 qb_status qb_param_fail(const qb_params *p, qb_err *err, const char *section,

@@ -40,8 +40,11 @@ static qb_status rescale_sample(const qb_grain_spec *s, qb_idx dg, double *A, qb
     for (qb_idx i = 0; i < dg * dg; i++) t += A[i] * A[i]; /* tr A^2 = sum of squares */
     f = s->rms / sqrt(t / (double)dg);
   } else {
-    double *B = qb_malloc(sizeof(double) * (size_t)(dg * dg)), *E = qb_malloc(sizeof(double) * (size_t)dg);
-    qb_status st = B && E ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "grain: no memory for d_g = %lld", (long long)dg);
+    double *B = qb_malloc(sizeof(double) * (size_t)(dg * dg)),
+           *E = qb_malloc(sizeof(double) * (size_t)dg);
+    qb_status st =
+        B && E ? QB_OK
+               : QB_FAIL(err, QB_ERR_NOMEM, "grain: no memory for d_g = %lld", (long long)dg);
     if (st == QB_OK) memcpy(B, A, sizeof(double) * (size_t)(dg * dg));
     if (st == QB_OK) st = qb_dense_eigh(QB_REAL, dg, B, E, 0, err);
     f = st == QB_OK ? s->w * s->n / (E[dg - 1] - E[0]) : 1;
@@ -93,7 +96,8 @@ qb_status qb_grain_op(const qb_grain_spec *s, const double *A, const double *eps
   if (st == QB_OK) st = spin_terms(s, eps, P, err);
   if (st == QB_OK) st = qb_spin_basis_create(s->m + s->n, -1, &B, err);
   if (st == QB_OK) st = qb_spin_sum_to_csr(P, B, &S, err);
-  if (st == QB_OK) st = qb_kron_op_create((qb_idx)1 << s->n, (qb_idx)1 << s->m, QB_REAL, A, S, H, err);
+  if (st == QB_OK)
+    st = qb_kron_op_create((qb_idx)1 << s->n, (qb_idx)1 << s->m, QB_REAL, A, S, H, err);
   if (st != QB_OK) qb_csr_free(S); /* on success the op owns S */
   qb_spin_basis_free(B);
   qb_spin_sum_free(P);
@@ -166,7 +170,8 @@ static void fast_spins(const grain_fast *F, int stride, double alpha, double shi
   const int m = F->m, xy = F->xy;
   const uint64_t gbit = F->gbit;
   const double *d = F->d, *v = F->v;
-#pragma omp parallel for default(none) shared(dim, dr, m, xy, gbit, d, v, x, y, alpha, shift, stride) schedule(static)
+#pragma omp parallel for default(none) \
+    shared(dim, dr, m, xy, gbit, d, v, x, y, alpha, shift, stride) schedule(static)
   for (qb_idx i = 0; i < dim; i++) {
     int sg = (((uint64_t)i & gbit) != 0);
     for (int c = 0; c < stride; c++) {

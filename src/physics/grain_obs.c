@@ -43,12 +43,17 @@ static void flip_vectors(const double *V, qb_idx dim, qb_idx k, uint64_t bit, do
 
 qb_status qb_grain_flip_elements(const qb_eigs_result *a, const qb_eigs_result *b, int site,
                                  double *C, qb_err *err) {
-  if (a->dtype != QB_REAL || b->dtype != QB_REAL || a->V == NULL || b->V == NULL || a->dim != b->dim)
-    return QB_FAIL(err, QB_ERR_INPUT, "grain: flip elements need real eigenvectors of one operator");
+  if (a->dtype != QB_REAL || b->dtype != QB_REAL || a->V == NULL || b->V == NULL ||
+      a->dim != b->dim)
+    return QB_FAIL(err, QB_ERR_INPUT,
+                   "grain: flip elements need real eigenvectors of one operator");
   if (site < 0 || ((qb_idx)1 << site) >= a->dim)
-    return QB_FAIL(err, QB_ERR_INPUT, "grain: site %d outside dimension %lld", site, (long long)a->dim);
+    return QB_FAIL(err, QB_ERR_INPUT, "grain: site %d outside dimension %lld", site,
+                   (long long)a->dim);
   double *Y = qb_malloc(sizeof(double) * (size_t)(a->dim * a->nev));
-  if (Y == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "grain: no memory for %lld flipped vectors", (long long)a->nev);
+  if (Y == NULL)
+    return QB_FAIL(err, QB_ERR_NOMEM, "grain: no memory for %lld flipped vectors",
+                   (long long)a->nev);
   flip_vectors(a->V, a->dim, a->nev, (uint64_t)1 << site, Y);
   /* C (kb x ka, column-major) = V_b^T Y. */
   cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)b->nev, (int)a->nev, (int)a->dim, 1.0,
@@ -75,17 +80,21 @@ qb_status qb_grain_peak_width(const qb_eigs_result *a, const qb_eigs_result *b, 
   /* Positive frequencies only: the mirror peak near -2 eps is not the one measured. */
   double lo = fmax(b->E[0] - a->E[0], 0.0), hi = b->E[b->nev - 1] - a->E[a->nev - 1];
   if (!(dE > 0) || hi - lo < 3 * dE)
-    return QB_FAIL(err, QB_ERR_INPUT, "grain: the upper window (%lld states) covers no complete "
-                   "frequency range over the lower window's %lld states (%.3g..%.3g); raise nev_peak",
-                   (long long)b->nev, (long long)a->nev, lo, hi);
+    return QB_FAIL(
+        err, QB_ERR_INPUT,
+        "grain: the upper window (%lld states) covers no complete "
+        "frequency range over the lower window's %lld states (%.3g..%.3g); raise nev_peak",
+        (long long)b->nev, (long long)a->nev, lo, hi);
   qb_idx nb = (qb_idx)floor((hi - lo) / dE), ka = a->nev, kb = b->nev;
   double *C = qb_malloc(sizeof(double) * (size_t)(ka * kb));
   double *h = qb_calloc((size_t)nb, sizeof(double));
-  qb_status st = C && h ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "grain: no memory for the peak histogram");
+  qb_status st =
+      C && h ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "grain: no memory for the peak histogram");
   if (st == QB_OK) st = qb_grain_flip_elements(a, b, site, C, err);
   if (st == QB_OK) {
     double wsum = 0;
-    /* Potirniche et al. 2019 Eq. (5): each |<m|X|n>|^2 adds pi |.|^2 / dE to the bin of E_m - E_n; mean over n. */
+    /* Potirniche et al. 2019 Eq. (5): each |<m|X|n>|^2 adds pi |.|^2 / dE to the bin of E_m - E_n;
+     * mean over n. */
     for (qb_idx n = 0; n < ka; n++)
       for (qb_idx m = 0; m < kb; m++) {
         double c2 = C[m + n * kb] * C[m + n * kb];
@@ -125,7 +134,8 @@ qb_status qb_grain_specfn(const qb_eigs_result *a, qb_idx a_lo, const qb_eigs_re
   qb_idx ka = a->nev, dim = all->nev;
   double *C = qb_malloc(sizeof(double) * (size_t)(ka * dim));
   double *rho = qb_malloc(sizeof(double) * (size_t)nbins);
-  qb_status st = C && rho ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "grain: no memory for spectral functions");
+  qb_status st =
+      C && rho ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "grain: no memory for spectral functions");
   if (st == QB_OK) st = qb_grain_flip_elements(a, all, site, C, err);
   if (st == QB_OK) {
     memset(th, 0, sizeof(double) * (size_t)nbins);

@@ -28,14 +28,17 @@ static double dot_scale(const qb_level_dot *m) { return m->lambda / sqrt((double
 /* ---- dense representation ------------------------------------------------------- */
 
 /* The (dim x dim) row-major matrix, real for GOE, complex otherwise (level = row 0). */
-static qb_status dense_matrix(const qb_level_dot *m, qb_level_dot_key k, void **out, qb_dtype *dt, qb_err *err) {
-  qb_idx N = qb_level_dot_levels(m), D = qb_level_dot_dense_dim(m), nd = m->ens == QB_GSE ? 2 * N : N;
+static qb_status dense_matrix(const qb_level_dot *m, qb_level_dot_key k, void **out, qb_dtype *dt,
+                              qb_err *err) {
+  qb_idx N = qb_level_dot_levels(m), D = qb_level_dot_dense_dim(m),
+         nd = m->ens == QB_GSE ? 2 * N : N;
   *dt = m->ens == QB_GOE ? QB_REAL : QB_COMPLEX;
   size_t el = qb_dtype_size(*dt);
   void *H = qb_calloc((size_t)(D * D), el), *Hd = qb_calloc((size_t)(nd * nd), el);
   qb_status st = QB_OK;
   if (H == NULL || Hd == NULL) {
-    st = QB_FAIL(err, QB_ERR_NOMEM, "level_dot: no memory for a dense matrix of dimension %lld", (long long)D);
+    st = QB_FAIL(err, QB_ERR_NOMEM, "level_dot: no memory for a dense matrix of dimension %lld",
+                 (long long)D);
     goto done;
   }
   qb_rng rd, rc;
@@ -49,13 +52,15 @@ static qb_status dense_matrix(const qb_level_dot *m, qb_level_dot_key k, void **
   if (st != QB_OK) goto done;
   if (m->ens == QB_GOE) {
     double *A = H, *B = Hd;
-    for (qb_idx i = 0; i < N; i++) memcpy(A + (i + 1) * D + 1, B + i * N, sizeof(double) * (size_t)N);
+    for (qb_idx i = 0; i < N; i++)
+      memcpy(A + (i + 1) * D + 1, B + i * N, sizeof(double) * (size_t)N);
     A[0] = m->eps0;
     for (qb_idx i = 0; i < N; i++) A[(i + 1) * D] = A[i + 1] = sqrt(v) * qb_rng_normal(&rc);
   } else if (m->ens == QB_GUE || m->ens == QB_POISSON) {
     qb_cplx *A = H, *B = Hd;
     if (m->ens == QB_GUE)
-      for (qb_idx i = 0; i < N; i++) memcpy(A + (i + 1) * D + 1, B + i * N, sizeof(qb_cplx) * (size_t)N);
+      for (qb_idx i = 0; i < N; i++)
+        memcpy(A + (i + 1) * D + 1, B + i * N, sizeof(qb_cplx) * (size_t)N);
     else
       for (qb_idx i = 0; i < N; i++) A[(i + 1) * D + i + 1] = ((double *)Hd)[i];
     A[0] = m->eps0;
@@ -69,7 +74,8 @@ static qb_status dense_matrix(const qb_level_dot *m, qb_level_dot_key k, void **
     qb_cplx *A = H, *B = Hd;
     qb_idx h = N + 1;
     for (qb_idx i = 0; i < 2 * N; i++)
-      for (qb_idx j = 0; j < 2 * N; j++) A[(1 + i + (i >= N)) * D + 1 + j + (j >= N)] = B[i * 2 * N + j];
+      for (qb_idx j = 0; j < 2 * N; j++)
+        A[(1 + i + (i >= N)) * D + 1 + j + (j >= N)] = B[i * 2 * N + j];
     A[0] = A[h * D + h] = m->eps0;
     for (qb_idx i = 0; i < N; i++) {
       qb_cplx p = sqrt(v) * qb_rng_cnormal(&rc), r = sqrt(v) * qb_rng_cnormal(&rc);
@@ -96,22 +102,24 @@ done:
 
 /* Spectral measure from a dense diagonalization: weights |V_0a|^2; for GSE each Kramers
  * pair (consecutive equal eigenvalues) is one level with the pair's summed weight. */
-static qb_status dense_measure(const qb_level_dot *m, qb_level_dot_key k, double *E, double *w, qb_idx *count,
-                               qb_err *err) {
+static qb_status dense_measure(const qb_level_dot *m, qb_level_dot_key k, double *E, double *w,
+                               qb_idx *count, qb_err *err) {
   void *H;
   qb_dtype dt;
   QB_TRY(dense_matrix(m, k, &H, &dt, err));
   qb_idx D = qb_level_dot_dense_dim(m);
   double *ev = qb_malloc(sizeof(double) * (size_t)D);
-  qb_status st = ev ? qb_dense_eigh(dt, D, H, ev, 1, err)
-                    : QB_FAIL(err, QB_ERR_NOMEM, "level_dot: out of memory (dimension %lld)", (long long)D);
+  qb_status st =
+      ev ? qb_dense_eigh(dt, D, H, ev, 1, err)
+         : QB_FAIL(err, QB_ERR_NOMEM, "level_dot: out of memory (dimension %lld)", (long long)D);
   if (st == QB_OK) {
     int pair = m->ens == QB_GSE ? 2 : 1;
     for (qb_idx a = 0; a < D / pair; a++) {
       double sum = 0, e = 0;
       for (int q = 0; q < pair; q++) {
         qb_idx c = a * pair + q;
-        double p = dt == QB_REAL ? ((double *)H)[c] * ((double *)H)[c] : creal(((qb_cplx *)H)[c] * conj(((qb_cplx *)H)[c]));
+        double p = dt == QB_REAL ? ((double *)H)[c] * ((double *)H)[c]
+                                 : creal(((qb_cplx *)H)[c] * conj(((qb_cplx *)H)[c]));
         sum += p;
         e += ev[c] / pair;
       }
@@ -173,7 +181,8 @@ static qb_status chain_build(const qb_level_dot *m, qb_level_dot_key k, chain *c
     c->a[0] = m->eps0;
     /* b0^2 = sum over the N distinct levels of iid |W_a|^2 (level_dot.h):
      * (g lambda^2 / N_states)(2 / beta) Gamma(beta N / 2) x (2 for a Kramers pair). */
-    c->b[0] = sqrt(v * 2.0 / beta * (beta == 4 ? 2.0 : 1.0) * qb_rng_gamma(&rc, 0.5 * beta * (double)N));
+    c->b[0] =
+        sqrt(v * 2.0 / beta * (beta == 4 ? 2.0 : 1.0) * qb_rng_gamma(&rc, 0.5 * beta * (double)N));
   }
   double bmax = 0;
   if (!c->star)
@@ -275,7 +284,8 @@ typedef struct bracket_set {
   qb_idx ilo, ihi;
 } bracket_set;
 
-static void isolate(const chain *c, double lo, double hi, qb_idx clo, qb_idx chi, double tol, bracket_set *B) {
+static void isolate(const chain *c, double lo, double hi, qb_idx clo, qb_idx chi, double tol,
+                    bracket_set *B) {
   qb_idx a = clo > B->ilo ? clo : B->ilo, z = chi < B->ihi ? chi : B->ihi;
   if (a >= z) return;
   if (chi - clo == 1 || hi - lo <= tol) {
@@ -322,7 +332,8 @@ static void chain_count_lanes(const chain *c, const double *E, qb_idx *cnt) {
 /* Eigenvalues idx[s] inside [lo[s], hi[s]) refined by bisection to width tol, LANES at a
  * time (unused lanes repeat lane 0); results in E. Each lane's iterates depend only on
  * its own bracket, so the grouping does not change any result. */
-static void refine_lanes(const chain *c, double *lo, double *hi, const qb_idx *idx, double tol, double *E) {
+static void refine_lanes(const chain *c, double *lo, double *hi, const qb_idx *idx, double tol,
+                         double *E) {
   double mid[LANES];
   qb_idx cnt[LANES];
   for (;;) {
@@ -344,19 +355,21 @@ static void refine_lanes(const chain *c, double *lo, double *hi, const qb_idx *i
 
 /* All n eigenvalues of the chain by dsterf (ascending, absolute accuracy ~ eps ||H||) and
  * the level's weight 1 / F'(E) at each; work holds n doubles per thread. */
-static qb_status full_chain_measure(const chain *c, int nthreads, double *E, double *w, double *work,
-                                    qb_err *err) {
+static qb_status full_chain_measure(const chain *c, int nthreads, double *E, double *w,
+                                    double *work, qb_err *err) {
   qb_idx n = c->n;
   memcpy(E, c->a, sizeof(double) * (size_t)n);
   memcpy(w, c->b, sizeof(double) * (size_t)(n - 1)); /* w doubles as dsterf's scratch */
   QB_TRY(qb_dense_tridiag_eigh(n, E, w, NULL, err));
-#pragma omp parallel for default(none) shared(c, E, w, work, n) schedule(static) num_threads(nthreads)
-  for (qb_idx j = 0; j < n; j++) w[j] = chain_weight(c, E[j], work + (qb_idx)omp_get_thread_num() * n);
+#pragma omp parallel for default(none) shared(c, E, w, work, n) schedule(static) \
+    num_threads(nthreads)
+  for (qb_idx j = 0; j < n; j++)
+    w[j] = chain_weight(c, E[j], work + (qb_idx)omp_get_thread_num() * n);
   return QB_OK;
 }
 
-static qb_status chain_measure(const qb_level_dot *m, qb_level_dot_key k, int nthreads, double *E, double *w,
-                               qb_idx *count, qb_err *err) {
+static qb_status chain_measure(const qb_level_dot *m, qb_level_dot_key k, int nthreads, double *E,
+                               double *w, qb_idx *count, qb_err *err) {
   chain c;
   QB_TRY(chain_build(m, k, &c, err));
   qb_idx n = c.n, M = qb_level_dot_measure_size(m);
@@ -364,7 +377,8 @@ static qb_status chain_measure(const qb_level_dot *m, qb_level_dot_key k, int nt
   double *work = qb_malloc(sizeof(double) * (size_t)(n * nthreads)), lo, hi;
   if (work == NULL) {
     chain_free(&c);
-    return QB_FAIL(err, QB_ERR_NOMEM, "level_dot: no memory for %d work vectors of %lld", nthreads, (long long)n);
+    return QB_FAIL(err, QB_ERR_NOMEM, "level_dot: no memory for %d work vectors of %lld", nthreads,
+                   (long long)n);
   }
   if (!c.star && M == n) {
     /* The whole spectrum: root-free QR (dsterf, ~30 n^2 flops) is several times cheaper
@@ -384,7 +398,8 @@ static qb_status chain_measure(const qb_level_dot *m, qb_level_dot_key k, int nt
   double tol = m->eig_tol * m->lambda;
   isolate(&c, lo, hi, 0, n, tol, &B);
   qb_idx nblk = (M + LANES - 1) / LANES;
-#pragma omp parallel for default(none) shared(c, E, w, work, M, ilo, tol, n, nblk) schedule(static) num_threads(nthreads)
+#pragma omp parallel for default(none) shared(c, E, w, work, M, ilo, tol, n, nblk) \
+    schedule(static) num_threads(nthreads)
   for (qb_idx blk = 0; blk < nblk; blk++) {
     double *e = work + (qb_idx)omp_get_thread_num() * n, lo[LANES], hi[LANES], out[LANES];
     qb_idx idx[LANES], j0 = blk * LANES;
@@ -406,11 +421,12 @@ static qb_status chain_measure(const qb_level_dot *m, qb_level_dot_key k, int nt
   return QB_OK;
 }
 
-qb_status qb_level_dot_measure(const qb_level_dot *m, qb_level_dot_key key, int nthreads, double *E, double *w,
-                               qb_idx *count, qb_err *err) {
+qb_status qb_level_dot_measure(const qb_level_dot *m, qb_level_dot_key key, int nthreads, double *E,
+                               double *w, qb_idx *count, qb_err *err) {
   QB_TRY(qb_level_dot_check(m, err));
   if (m->repr == QB_LD_DENSE) return dense_measure(m, key, E, w, count, err);
-  if (m->repr == QB_LD_UNFOLDED) return qb_level_dot_unfolded_measure(m, key, nthreads, E, w, count, err);
+  if (m->repr == QB_LD_UNFOLDED)
+    return qb_level_dot_unfolded_measure(m, key, nthreads, E, w, count, err);
   return chain_measure(m, key, nthreads, E, w, count, err);
 }
 
@@ -418,7 +434,8 @@ qb_status qb_level_dot_measure(const qb_level_dot *m, qb_level_dot_key key, int 
 
 static qb_status chain_csr(const chain *c, qb_csr **A, qb_err *err) {
   qb_idx n = c->n, nnz = c->star ? 3 * n - 2 : 3 * n - 2;
-  qb_idx *ri = qb_malloc(sizeof(qb_idx) * (size_t)nnz), *ci = qb_malloc(sizeof(qb_idx) * (size_t)nnz);
+  qb_idx *ri = qb_malloc(sizeof(qb_idx) * (size_t)nnz),
+         *ci = qb_malloc(sizeof(qb_idx) * (size_t)nnz);
   double *v = qb_malloc(sizeof(double) * (size_t)nnz);
   qb_status st;
   if (!ri || !ci || !v) {
@@ -445,17 +462,19 @@ static qb_status chain_csr(const chain *c, qb_csr **A, qb_err *err) {
 
 /* Dense CSR; no enclosure is returned (NaN): Gershgorin discs of a dense random matrix
  * are ~sqrt(N) times too wide, so the propagator's Lanczos bounds are used instead. */
-static qb_status dense_csr(const qb_level_dot *m, qb_level_dot_key k, qb_csr **A, double *emin, double *emax,
-                           qb_err *err) {
+static qb_status dense_csr(const qb_level_dot *m, qb_level_dot_key k, qb_csr **A, double *emin,
+                           double *emax, qb_err *err) {
   void *H;
   qb_dtype dt;
   QB_TRY(dense_matrix(m, k, &H, &dt, err));
   qb_idx D = qb_level_dot_dense_dim(m), nnz = D * D;
-  qb_idx *ri = qb_malloc(sizeof(qb_idx) * (size_t)nnz), *ci = qb_malloc(sizeof(qb_idx) * (size_t)nnz);
+  qb_idx *ri = qb_malloc(sizeof(qb_idx) * (size_t)nnz),
+         *ci = qb_malloc(sizeof(qb_idx) * (size_t)nnz);
   qb_status st;
   *emin = *emax = NAN;
   if (!ri || !ci) {
-    st = QB_FAIL(err, QB_ERR_NOMEM, "level_dot: no memory for a dense CSR of dimension %lld", (long long)D);
+    st = QB_FAIL(err, QB_ERR_NOMEM, "level_dot: no memory for a dense CSR of dimension %lld",
+                 (long long)D);
   } else {
     for (qb_idx i = 0; i < D; i++)
       for (qb_idx j = 0; j < D; j++) {
@@ -470,13 +489,14 @@ static qb_status dense_csr(const qb_level_dot *m, qb_level_dot_key k, qb_csr **A
   return st;
 }
 
-qb_status qb_level_dot_csr(const qb_level_dot *m, qb_level_dot_key key, qb_csr **A, double *emin, double *emax,
-                           qb_err *err) {
+qb_status qb_level_dot_csr(const qb_level_dot *m, qb_level_dot_key key, qb_csr **A, double *emin,
+                           double *emax, qb_err *err) {
   QB_TRY(qb_level_dot_check(m, err));
   if (m->repr == QB_LD_DENSE) return dense_csr(m, key, A, emin, emax, err);
   if (m->repr == QB_LD_UNFOLDED)
-    return QB_FAIL(err, QB_ERR_UNSUPPORTED, "level_dot: the unfolded representation has a continuum and no finite "
-                                            "Hamiltonian to propagate (use paths = eig)");
+    return QB_FAIL(err, QB_ERR_UNSUPPORTED,
+                   "level_dot: the unfolded representation has a continuum and no finite "
+                   "Hamiltonian to propagate (use paths = eig)");
   chain c;
   QB_TRY(chain_build(m, key, &c, err));
   chain_bounds(&c, emin, emax);
@@ -491,7 +511,8 @@ typedef struct surv_obs {
 } surv_obs;
 
 /* P = sum over the first nres sites of |psi_i|^2 (level_dot: the level alone). */
-static qb_status record_survival(void *ctx, size_t j, double t, int nstates, qb_cplx *const *psi, qb_err *err) {
+static qb_status record_survival(void *ctx, size_t j, double t, int nstates, qb_cplx *const *psi,
+                                 qb_err *err) {
   surv_obs *o = ctx;
   double s = 0;
   for (qb_idx i = 0; i < o->nres; i++) {
@@ -504,7 +525,8 @@ static qb_status record_survival(void *ctx, size_t j, double t, int nstates, qb_
 
 /* The one place that calls the propagator API (qbath/prop.h). */
 qb_status qb_level_dot_propagate(qb_csr *A, double emin, double emax, const double *t, qb_idx nt,
-                                 const qb_prop_type *method, double tol, qb_idx nres, double *P, qb_err *err) {
+                                 const qb_prop_type *method, double tol, qb_idx nres, double *P,
+                                 qb_err *err) {
   qb_op *H = NULL;
   qb_prop *prop = NULL;
   qb_cplx *psi = NULL;
@@ -520,7 +542,8 @@ qb_status qb_level_dot_propagate(qb_csr *A, double emin, double emax, const doub
   qb_prop_params pp = qb_prop_defaults();
   pp.tol = tol;
   psi = qb_calloc((size_t)H->dim, sizeof(qb_cplx));
-  if (psi == NULL) st = QB_FAIL(err, QB_ERR_NOMEM, "level_dot: no memory for a state of %lld", (long long)H->dim);
+  if (psi == NULL)
+    st = QB_FAIL(err, QB_ERR_NOMEM, "level_dot: no memory for a state of %lld", (long long)H->dim);
   if (st == QB_OK) st = qb_prop_create(method ? method : qb_prop_chebyshev, H, &pp, &prop, err);
   if (st == QB_OK) {
     psi[0] = 1;

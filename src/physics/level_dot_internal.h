@@ -10,10 +10,14 @@
 static inline int qb_level_dot_beta(qb_ensemble e) { return e == QB_GOE ? 1 : e == QB_GSE ? 4 : 2; }
 
 /* Distinct dot levels (GSE: Kramers pairs N/2). */
-static inline qb_idx qb_level_dot_levels(const qb_level_dot *m) { return m->ens == QB_GSE ? m->N / 2 : m->N; }
+static inline qb_idx qb_level_dot_levels(const qb_level_dot *m) {
+  return m->ens == QB_GSE ? m->N / 2 : m->N;
+}
 
 /* Dimension of the dense matrix (GSE: N dot states + the level's Kramers pair). */
-static inline qb_idx qb_level_dot_dense_dim(const qb_level_dot *m) { return m->ens == QB_GSE ? m->N + 2 : m->N + 1; }
+static inline qb_idx qb_level_dot_dense_dim(const qb_level_dot *m) {
+  return m->ens == QB_GSE ? m->N + 2 : m->N + 1;
+}
 
 /* Dot levels of the unfolded window when `window` = 0. */
 enum { QB_LD_UNFOLDED_DEFAULT_WINDOW = 2000 };
@@ -33,7 +37,7 @@ typedef struct qb_level_dot_window {
 void qb_level_dot_secular_roots(const qb_level_dot_window *W, int nthreads, double *x, double *w);
 
 /* Its spectral measure inside the window (qb_level_dot_measure's contract). */
-qb_status qb_level_dot_unfolded_measure(const qb_level_dot *m, qb_level_dot_key key, int nthreads, double *E, double *w,
-                                 qb_idx *count, qb_err *err);
+qb_status qb_level_dot_unfolded_measure(const qb_level_dot *m, qb_level_dot_key key, int nthreads,
+                                        double *E, double *w, qb_idx *count, qb_err *err);
 
 #endif

@@ -1,5 +1,6 @@
 /* level_dot_unfolded.c — the N -> infinity limit at fixed gamma of the FGR level-dot model
- * (qbath/level_dot.h, representation QB_LD_UNFOLDED): the limit that Micklitz et al. 2022 Eqs. (4)-(6) of
+ * (qbath/level_dot.h, representation QB_LD_UNFOLDED): the limit that Micklitz et al. 2022 Eqs.
+ * (4)-(6) of
  * Micklitz et al. (2022) describe.
  *
  * Why: at finite N the semicircle's curvature and finite width shift the decay (the
@@ -49,10 +50,14 @@
 
 #include <omp.h>
 
-static double sigma_out(const qb_level_dot_window *W, double u) { return W->v * log((W->A - u) / (W->A + u)); }
+static double sigma_out(const qb_level_dot_window *W, double u) {
+  return W->v * log((W->A - u) / (W->A + u));
+}
 
 /* -Sigma_out'(u) > 0 */
-static double sigma_out_slope(const qb_level_dot_window *W, double u) { return W->v * (1.0 / (W->A - u) + 1.0 / (W->A + u)); }
+static double sigma_out_slope(const qb_level_dot_window *W, double u) {
+  return W->v * (1.0 / (W->A - u) + 1.0 / (W->A + u));
+}
 
 /* Semicircle counting function: the fraction of n levels below x R, x in [-1, 1]. */
 static double semicircle_fraction(double x) {
@@ -66,7 +71,8 @@ static void window_free(qb_level_dot_window *W) {
   memset(W, 0, sizeof *W);
 }
 
-static qb_status window_build(const qb_level_dot *m, qb_level_dot_key k, qb_level_dot_window *W, qb_err *err) {
+static qb_status window_build(const qb_level_dot *m, qb_level_dot_key k, qb_level_dot_window *W,
+                              qb_err *err) {
   qb_idx K = qb_level_dot_unfolded_window(m), cap = qb_level_dot_measure_size(m) - 1;
   int beta = qb_level_dot_beta(m->ens);
   memset(W, 0, sizeof *W);
@@ -102,7 +108,8 @@ static qb_status window_build(const qb_level_dot *m, qb_level_dot_key k, qb_leve
       double u = W->s * ((double)nbig * semicircle_fraction(a[i] / R) - 0.5 * (double)nbig);
       if (u <= -W->A || u >= W->A) continue;
       if (W->K == cap) {
-        st = QB_FAIL(err, QB_ERR_NUMERIC, "level_dot: more than %lld levels in an unfolded window of %lld",
+        st = QB_FAIL(err, QB_ERR_NUMERIC,
+                     "level_dot: more than %lld levels in an unfolded window of %lld",
                      (long long)cap, (long long)K);
         break;
       }
@@ -120,9 +127,9 @@ nomem:
   qb_free(a);
   qb_free(b);
   window_free(W);
-  return QB_FAIL(err, QB_ERR_NOMEM, "level_dot: no memory for an unfolded window of %lld levels", (long long)K);
+  return QB_FAIL(err, QB_ERR_NOMEM, "level_dot: no memory for an unfolded window of %lld levels",
+                 (long long)K);
 }
-
 
 /* f and the split of f' at u = p0 + x (local coordinate x around the pole p0; the
  * interval's other end is p1 = p0 + d1). f' = D0 + D1 where D0 gathers the terms of the
@@ -150,7 +157,8 @@ static secular_eval secular_at(const qb_level_dot_window *W, double p0, double d
  * 1 / f'. Iteration: the two-pole rational model C - B0/y - B1/(y - d1) matching f and the
  * split f' at the iterate (LAPACK dlaed4's idea), solved exactly; a step outside the
  * bracket kept from the signs of f is replaced by bisection. */
-static void secular_root(const qb_level_dot_window *W, double p0, double d1, double *x_out, double *w_out) {
+static void secular_root(const qb_level_dot_window *W, double p0, double d1, double *x_out,
+                         double *w_out) {
   double lo = fmin(0.0, d1), hi = fmax(0.0, d1), x = 0.5 * d1;
   secular_eval e = secular_at(W, p0, d1, x);
   for (int it = 0; it < 200; it++) {
@@ -163,7 +171,8 @@ static void secular_root(const qb_level_dot_window *W, double p0, double d1, dou
     if (C == 0) {
       y = B0 * d1 / (B0 + B1);
     } else {
-      double disc = sqrt(fmax(bq * bq - 4.0 * C * B0 * d1, 0.0)), qq = 0.5 * (bq + copysign(disc, bq));
+      double disc = sqrt(fmax(bq * bq - 4.0 * C * B0 * d1, 0.0)),
+             qq = 0.5 * (bq + copysign(disc, bq));
       double y1 = qq / C, y2 = qq != 0 ? B0 * d1 / qq : y1;
       y = (y1 > lo && y1 < hi) ? y1 : y2;
     }
@@ -171,7 +180,9 @@ static void secular_root(const qb_level_dot_window *W, double p0, double d1, dou
     double step = fabs(y - x);
     x = y;
     e = secular_at(W, p0, d1, x);
-    if (step <= 4.0 * DBL_EPSILON * fabs(x) || hi - lo <= 4.0 * DBL_EPSILON * fmax(fabs(lo), fabs(hi))) break;
+    if (step <= 4.0 * DBL_EPSILON * fabs(x) ||
+        hi - lo <= 4.0 * DBL_EPSILON * fmax(fabs(lo), fabs(hi)))
+      break;
   }
   *x_out = x;
   *w_out = 1.0 / (e.D0 + e.D1);
@@ -184,7 +195,8 @@ void qb_level_dot_secular_roots(const qb_level_dot_window *W, int nthreads, doub
    * root is computed from the pole nearer to it (f's sign at the interval's midpoint), so
    * that the local coordinate keeps the root's distance to that pole to full relative
    * precision (weights ~ (distance)^2 / c near a weakly coupled pole). */
-#pragma omp parallel for default(none) shared(W, x, w, K) schedule(dynamic, 16) num_threads(nthreads)
+#pragma omp parallel for default(none) shared(W, x, w, K) schedule(dynamic, 16) \
+    num_threads(nthreads)
   for (qb_idx j = 0; j <= K; j++) {
     double left = j == 0 ? -W->A : W->u[j - 1], right = j == K ? W->A : W->u[j];
     double mid = 0.5 * (left + right), y, wt;
@@ -196,8 +208,8 @@ void qb_level_dot_secular_roots(const qb_level_dot_window *W, int nthreads, doub
   }
 }
 
-qb_status qb_level_dot_unfolded_measure(const qb_level_dot *m, qb_level_dot_key key, int nthreads, double *E, double *w,
-                                 qb_idx *count, qb_err *err) {
+qb_status qb_level_dot_unfolded_measure(const qb_level_dot *m, qb_level_dot_key key, int nthreads,
+                                        double *E, double *w, qb_idx *count, qb_err *err) {
   qb_level_dot_window W;
   QB_TRY(window_build(m, key, &W, err));
   double nu = (double)m->N / (M_PI * m->lambda);
@@ -224,12 +236,14 @@ static double tail_integrand(double z, void *p) {
   if (z >= 1.0) return 0.0;
   double v = z / (1.0 - z), om = 1.0 - z;
   /* a / (a^2 ((1 - z) + i z)^2 + c^2 (1 - z)^2) e^{-a t v} */
-  double re = q->a * q->a * (om * om - z * z) + q->c * q->c * om * om, im = q->a * q->a * 2.0 * om * z;
+  double re = q->a * q->a * (om * om - z * z) + q->c * q->c * om * om,
+         im = q->a * q->a * 2.0 * om * z;
   double den = re * re + im * im, damp = exp(-q->a * q->t * v);
   return q->a * damp * (q->imag ? -im : re) / den;
 }
 
-qb_status qb_level_dot_continuum(const qb_level_dot *m, const double *t, qb_idx nt, qb_cplx *phi, qb_err *err) {
+qb_status qb_level_dot_continuum(const qb_level_dot *m, const double *t, qb_idx nt, qb_cplx *phi,
+                                 qb_err *err) {
   if (m->repr != QB_LD_UNFOLDED || m->gamma == 0) {
     for (qb_idx j = 0; j < nt; j++) phi[j] = 0;
     return QB_OK;

@@ -24,13 +24,19 @@ qb_level_dot qb_two_dot_level_part(const qb_two_dot *m) {
 }
 
 qb_status qb_two_dot_check(const qb_two_dot *m, qb_err *err) {
-  if (m->N1 < 1) return QB_FAIL(err, QB_ERR_INPUT, "two_dot: N1 = %lld must be >= 1", (long long)m->N1);
-  if (m->N2 < 2) return QB_FAIL(err, QB_ERR_INPUT, "two_dot: N2 = %lld must be >= 2", (long long)m->N2);
+  if (m->N1 < 1)
+    return QB_FAIL(err, QB_ERR_INPUT, "two_dot: N1 = %lld must be >= 1", (long long)m->N1);
+  if (m->N2 < 2)
+    return QB_FAIL(err, QB_ERR_INPUT, "two_dot: N2 = %lld must be >= 2", (long long)m->N2);
   if (m->ens == QB_GSE && (m->N1 % 2 || m->N2 % 2))
-    return QB_FAIL(err, QB_ERR_INPUT, "two_dot: GSE counts states in Kramers pairs: N1 = %lld and N2 = %lld must be even",
-                   (long long)m->N1, (long long)m->N2);
-  if (!(m->g >= 0) || !isfinite(m->g)) return QB_FAIL(err, QB_ERR_INPUT, "two_dot: g = %g must be finite and >= 0", m->g);
-  if (!(m->lambda > 0)) return QB_FAIL(err, QB_ERR_INPUT, "two_dot: lambda = %g must be > 0", m->lambda);
+    return QB_FAIL(
+        err, QB_ERR_INPUT,
+        "two_dot: GSE counts states in Kramers pairs: N1 = %lld and N2 = %lld must be even",
+        (long long)m->N1, (long long)m->N2);
+  if (!(m->g >= 0) || !isfinite(m->g))
+    return QB_FAIL(err, QB_ERR_INPUT, "two_dot: g = %g must be finite and >= 0", m->g);
+  if (!(m->lambda > 0))
+    return QB_FAIL(err, QB_ERR_INPUT, "two_dot: lambda = %g must be > 0", m->lambda);
   return QB_OK;
 }
 
@@ -47,7 +53,8 @@ static qb_status dot1_levels(const qb_two_dot *m, qb_level_dot_key k, double *le
     double *off = qb_malloc(sizeof(double) * (size_t)(n > 1 ? n - 1 : 1));
     if (off == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "two_dot: no memory for dot 1");
     /* The same scale as level_dot's dot: semicircle radius 2 lambda (s = lambda / sqrt(states)). */
-    qb_status st = qb_rmt_beta_hermite(&r, qb_level_dot_beta(m->ens), n, m->lambda / sqrt((double)m->N1), lev, off, err);
+    qb_status st = qb_rmt_beta_hermite(&r, qb_level_dot_beta(m->ens), n,
+                                       m->lambda / sqrt((double)m->N1), lev, off, err);
     if (st == QB_OK && n > 1) st = qb_dense_tridiag_eigh(n, lev, off, NULL, err);
     qb_free(off);
     QB_TRY(st);
@@ -73,10 +80,12 @@ static qb_status dot1_levels(const qb_two_dot *m, qb_level_dot_key k, double *le
  * independent of that basis, stay iid quaternion Gaussian (symplectic invariance). H
  * commutes with T, which fixes the block of pair k and chain site j to
  * [[a, b], [-conj(b), conj(a)]], a and b complex with <|a|^2> = g lambda^2 / (N1 N2). */
-static qb_status gse_csr(const qb_two_dot *m, qb_level_dot_key key, const qb_csr *B, qb_csr **A, qb_err *err) {
+static qb_status gse_csr(const qb_two_dot *m, qb_level_dot_key key, const qb_csr *B, qb_csr **A,
+                         qb_err *err) {
   qb_idx N1 = m->N1, N2 = m->N2, n = N1 + N2, pairs = N1 / 2, sites = N2 / 2, nb = qb_csr_nnz(B);
   qb_idx nnz = 2 * nb + (pairs - 1) * (2 + 4 * N2);
-  qb_idx *ri = qb_malloc(sizeof(qb_idx) * (size_t)nnz), *ci = qb_malloc(sizeof(qb_idx) * (size_t)nnz);
+  qb_idx *ri = qb_malloc(sizeof(qb_idx) * (size_t)nnz),
+         *ci = qb_malloc(sizeof(qb_idx) * (size_t)nnz);
   qb_cplx *v = qb_malloc(sizeof(qb_cplx) * (size_t)nnz);
   double *lev = qb_malloc(sizeof(double) * (size_t)pairs);
   qb_status st = QB_OK;
@@ -91,7 +100,8 @@ static qb_status gse_csr(const qb_two_dot *m, qb_level_dot_key key, const qb_csr
     for (qb_idx i = 0; i < B->nrows; i++)
       for (qb_idx q = B->rowptr[i]; q < B->rowptr[i + 1]; q++) {
         qb_idx c = B->colind[q];
-        TD_PUT(i ? N1 + 2 * (i - 1) + down : down, c ? N1 + 2 * (c - 1) + down : down, ((const double *)B->val)[q]);
+        TD_PUT(i ? N1 + 2 * (i - 1) + down : down, c ? N1 + 2 * (c - 1) + down : down,
+               ((const double *)B->val)[q]);
       }
   if (pairs > 1) st = dot1_levels(m, key, lev, err);
   if (st != QB_OK) goto done;
@@ -119,7 +129,8 @@ done:
   return st;
 }
 
-qb_status qb_two_dot_csr(const qb_two_dot *m, qb_level_dot_key key, qb_csr **A, double *emin, double *emax, qb_err *err) {
+qb_status qb_two_dot_csr(const qb_two_dot *m, qb_level_dot_key key, qb_csr **A, double *emin,
+                         double *emax, qb_err *err) {
   QB_TRY(qb_two_dot_check(m, err));
   qb_level_dot l = qb_two_dot_level_part(m);
   qb_csr *B = NULL;
@@ -133,7 +144,8 @@ qb_status qb_two_dot_csr(const qb_two_dot *m, qb_level_dot_key key, qb_csr **A, 
   qb_idx N1 = m->N1, N2 = m->N2, n = N1 + N2, nb = qb_csr_nnz(B);
   qb_idx nnz = nb + (N1 - 1) * (2 * N2 + 1);
   int cplx = m->ens != QB_GOE && N1 > 1;
-  qb_idx *ri = qb_malloc(sizeof(qb_idx) * (size_t)nnz), *ci = qb_malloc(sizeof(qb_idx) * (size_t)nnz);
+  qb_idx *ri = qb_malloc(sizeof(qb_idx) * (size_t)nnz),
+         *ci = qb_malloc(sizeof(qb_idx) * (size_t)nnz);
   void *v = qb_malloc((cplx ? sizeof(qb_cplx) : sizeof(double)) * (size_t)nnz);
   double *lev = qb_malloc(sizeof(double) * (size_t)N1);
   qb_status st = QB_OK;
@@ -182,7 +194,8 @@ done:
   return st;
 }
 
-qb_status qb_two_dot_spectrum(const qb_two_dot *m, qb_level_dot_key key, double *E, qb_cplx *c, qb_err *err) {
+qb_status qb_two_dot_spectrum(const qb_two_dot *m, qb_level_dot_key key, double *E, qb_cplx *c,
+                              qb_err *err) {
   qb_csr *A;
   double lo, hi;
   QB_TRY(qb_two_dot_csr(m, key, &A, &lo, &hi, err));
@@ -190,7 +203,8 @@ qb_status qb_two_dot_spectrum(const qb_two_dot *m, qb_level_dot_key key, double 
   qb_dtype dt = A->dtype;
   void *H = qb_calloc((size_t)(n * n), dt == QB_REAL ? sizeof(double) : sizeof(qb_cplx));
   qb_status st = H ? qb_csr_to_dense(A, H, err)
-                   : QB_FAIL(err, QB_ERR_NOMEM, "two_dot: no memory for dense ED of dimension %lld", (long long)n);
+                   : QB_FAIL(err, QB_ERR_NOMEM, "two_dot: no memory for dense ED of dimension %lld",
+                             (long long)n);
   qb_csr_free(A);
   if (st == QB_OK) st = qb_dense_eigh(dt, n, H, E, 1, err);
   if (st == QB_OK) {
@@ -204,14 +218,16 @@ qb_status qb_two_dot_spectrum(const qb_two_dot *m, qb_level_dot_key key, double 
   return st;
 }
 
-qb_status qb_two_dot_pres(const qb_two_dot *m, const double *E, const qb_cplx *c, const double *t, qb_idx nt,
-                          int nthreads, double *P, qb_err *err) {
+qb_status qb_two_dot_pres(const qb_two_dot *m, const double *E, const qb_cplx *c, const double *t,
+                          qb_idx nt, int nthreads, double *P, qb_err *err) {
   qb_idx n = m->N1 + m->N2, N1 = m->N1;
   if (nthreads < 1) nthreads = 1;
   /* One row of phases e^{-i E_a t} per thread: n sincos per time instead of N1 n. */
   qb_cplx *ph = qb_malloc(sizeof(qb_cplx) * (size_t)(n * nthreads));
-  if (ph == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "two_dot: no memory for %d phase rows", nthreads);
-#pragma omp parallel for default(none) shared(E, c, t, nt, P, n, N1, ph) schedule(static) num_threads(nthreads)
+  if (ph == NULL)
+    return QB_FAIL(err, QB_ERR_NOMEM, "two_dot: no memory for %d phase rows", nthreads);
+#pragma omp parallel for default(none) shared(E, c, t, nt, P, n, N1, ph) schedule(static) \
+    num_threads(nthreads)
   for (qb_idx j = 0; j < nt; j++) {
     qb_cplx *e = ph + (qb_idx)omp_get_thread_num() * n;
     for (qb_idx a = 0; a < n; a++) e[a] = cexp(-I * E[a] * t[j]);

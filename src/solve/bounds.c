@@ -24,16 +24,16 @@ qb_status qb_bounds_gershgorin(const qb_csr *A, double *lo, double *hi, qb_err *
                    (long long)A->nrows, (long long)A->ncols);
   double mn = INFINITY, mx = -INFINITY;
   const qb_idx n = A->nrows;
-  const qb_idx *rp = A->rowptr, *ci = A->colind;
+  const qb_idx *rp = A->rowptr;
   const int cplx = A->dtype == QB_COMPLEX;
   const double *vr = A->val;
   const qb_cplx *vc = A->val;
-#pragma omp parallel for default(none) shared(n, rp, ci, cplx, vr, vc) \
+#pragma omp parallel for default(none) shared(n, rp, A, cplx, vr, vc) \
     reduction(min : mn) reduction(max : mx) schedule(static)
   for (qb_idx i = 0; i < n; i++) {
     double d = 0.0, r = 0.0;
     for (qb_idx k = rp[i]; k < rp[i + 1]; k++) {
-      if (ci[k] == i) d = cplx ? creal(vc[k]) : vr[k];
+      if (qb_csr_col(A, k) == i) d = cplx ? creal(vc[k]) : vr[k];
       else r += cplx ? cabs(vc[k]) : fabs(vr[k]);
     }
     if (d - r < mn) mn = d - r;
@@ -52,7 +52,8 @@ static void random_start(const qb_rng *r, size_t nd, double *v) {
   for (size_t b = 0; b < nblocks; b++) {
     uint64_t w[4];
     qb_rng_block(r, b, w);
-    for (size_t u = 0; u < 4 && 4 * b + u < nd; u++) v[4 * b + u] = qb_rng_u64_to_uniform(w[u]) - 0.5;
+    for (size_t u = 0; u < 4 && 4 * b + u < nd; u++)
+      v[4 * b + u] = qb_rng_u64_to_uniform(w[u]) - 0.5;
   }
 }
 

@@ -52,7 +52,8 @@ static qb_status eigs_dense(const qb_csr *A, const qb_eigs_opts *o, qb_eigs_resu
       r->E[j] = w[lo + j];
       if (r->V)
         for (qb_idx i = 0; i < n; i++)
-          memcpy((char *)r->V + es * (size_t)(j * n + i), (char *)D + es * (size_t)(i * n + lo + j), es);
+          memcpy((char *)r->V + es * (size_t)(j * n + i), (char *)D + es * (size_t)(i * n + lo + j),
+                 es);
     }
     qb_free(D); D = NULL;
     r->t_iterate = qb_eigs_now() - t0;

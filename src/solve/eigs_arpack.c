@@ -43,7 +43,8 @@ static void ws_free(arp_ws *w) {
 static void fill_random(void *v, qb_dtype dt, qb_idx n, uint64_t seed, uint64_t stream) {
   qb_rng rng;
   qb_rng_init(&rng, seed, 0, stream, QB_EIGS_RNG_PURPOSE);
-  for (qb_idx i = 0; i < n * (dt == QB_REAL ? 1 : 2); i++) ((double *)v)[i] = qb_rng_uniform(&rng) - 0.5;
+  for (qb_idx i = 0; i < n * (dt == QB_REAL ? 1 : 2); i++)
+    ((double *)v)[i] = qb_rng_uniform(&rng) - 0.5;
 }
 
 /* ARPACK 3.8 asks for OP x with ido = -1 only from [dz]getv0: first for our start vector,
@@ -146,7 +147,8 @@ static qb_status extremal(const qb_csr *A, const char *which, double tol, uint64
 
 qb_status qb_eigs_bounds(const qb_csr *A, double tol, uint64_t seed, double *emin,
                          double *emax, qb_err *err) {
-  if (A->nrows < 3) return QB_FAIL(err, QB_ERR_INPUT, "eigs bounds: dimension %ld < 3", (long)A->nrows);
+  if (A->nrows < 3)
+    return QB_FAIL(err, QB_ERR_INPUT, "eigs bounds: dimension %ld < 3", (long)A->nrows);
   int real = A->dtype == QB_REAL;
   QB_TRY(extremal(A, real ? "SA" : "SR", tol, seed, emin, err));
   return extremal(A, real ? "LA" : "LR", tol, seed + 1, emax, err);

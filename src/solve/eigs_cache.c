@@ -20,7 +20,8 @@ struct qb_eigs_cache {
 };
 
 int qb_eigs_cache_uses_dense(const qb_eigs_opts *o, double dim) {
-  return o->method == QB_EIGS_DENSE || (o->method == QB_EIGS_AUTO && dim <= (double)o->dense_max_dim);
+  return o->method == QB_EIGS_DENSE ||
+         (o->method == QB_EIGS_AUTO && dim <= (double)o->dense_max_dim);
 }
 
 qb_eigs_cache *qb_eigs_cache_create(const qb_csr *A, const qb_eigs_opts *o, qb_err *err) {
@@ -43,7 +44,9 @@ qb_eigs_cache *qb_eigs_cache_free(qb_eigs_cache *c) {
 
 qb_idx qb_eigs_cache_dim(const qb_eigs_cache *c) { return c->A->nrows; }
 
-int qb_eigs_cache_dense(const qb_eigs_cache *c) { return qb_eigs_cache_uses_dense(&c->o, (double)c->A->nrows); }
+int qb_eigs_cache_dense(const qb_eigs_cache *c) {
+  return qb_eigs_cache_uses_dense(&c->o, (double)c->A->nrows);
+}
 
 void qb_eigs_cache_need(qb_eigs_cache *c, unsigned need) { c->need |= need; }
 
@@ -53,8 +56,9 @@ static qb_status values_only(qb_eigs_cache *c, qb_err *err) {
   const qb_csr *A = c->A;
   qb_idx n = A->nrows;
   void *D = qb_malloc(qb_dtype_size(A->dtype) * (size_t)(n * n));
-  qb_status st = D ? qb_eigs_result_alloc(n, n, A->dtype, 0, &c->all, err)
-                   : QB_FAIL(err, QB_ERR_NOMEM, "dense ED: no memory for dimension %lld", (long long)n);
+  qb_status st =
+      D ? qb_eigs_result_alloc(n, n, A->dtype, 0, &c->all, err)
+        : QB_FAIL(err, QB_ERR_NOMEM, "dense ED: no memory for dimension %lld", (long long)n);
   if (st == QB_OK) st = qb_csr_to_dense(A, D, err);
   if (st == QB_OK) st = qb_dense_eigh(A->dtype, n, D, c->all->E, 0, err);
   qb_free(D);
@@ -87,7 +91,8 @@ static void dense_window(qb_eigs_cache *c) {
   const qb_eigs_result *a = c->all;
   qb_eigs_result *w = &c->window;
   *w = *a;
-  w->sigma = c->o.target_is_density ? a->E[0] + c->o.target * (a->E[a->nev - 1] - a->E[0]) : c->o.target;
+  w->sigma =
+      c->o.target_is_density ? a->E[0] + c->o.target * (a->E[a->nev - 1] - a->E[0]) : c->o.target;
   qb_idx lo = qb_eigs_window(a->E, a->nev, c->o.nev, w->sigma);
   w->nev = c->o.nev;
   w->E = a->E + lo;
@@ -116,7 +121,8 @@ qb_status qb_eigs_cache_get(qb_eigs_cache *c, unsigned need, const qb_eigs_resul
   unsigned all = c->need | need;
   int dense = qb_eigs_cache_dense(c);
   /* on the dense path a vector anybody needs makes the one ED keep every vector */
-  int want_all = (all & QB_EIGS_NEED_ALL) || (dense && (all & QB_EIGS_NEED_TARGET) && (all & QB_EIGS_NEED_VECTORS));
+  int want_all = (all & QB_EIGS_NEED_ALL) ||
+                 (dense && (all & QB_EIGS_NEED_TARGET) && (all & QB_EIGS_NEED_VECTORS));
   if (need & (QB_EIGS_NEED_ALL | QB_EIGS_NEED_VALUES) || (dense && (need & QB_EIGS_NEED_TARGET))) {
     if (want_all && (!c->all || !c->all->V)) QB_TRY(all_pairs(c, err));
     else if (!c->all) QB_TRY(values_only(c, err));

@@ -1,4 +1,5 @@
-/* eigs_internal.h — helpers of eigs.c, eigs_arpack.c and filter.c, defined in eigs_result.c (not public API). */
+/* eigs_internal.h — helpers of eigs.c, eigs_arpack.c and filter.c, defined in eigs_result.c (not
+ * public API). */
 #ifndef QBATH_SOLVE_EIGS_INTERNAL_H
 #define QBATH_SOLVE_EIGS_INTERNAL_H
 

@@ -90,7 +90,11 @@ static void fix_phases(qb_eigs_result *r) {
   for (qb_idx j = 0; j < r->nev; j++) {
     if (r->dtype == QB_REAL) {
       double *v = (double *)r->V + j * n, best = -1, s = 1;
-      for (qb_idx i = 0; i < n; i++) if (fabs(v[i]) > best) { best = fabs(v[i]); s = v[i] < 0 ? -1 : 1; }
+      for (qb_idx i = 0; i < n; i++)
+        if (fabs(v[i]) > best) {
+          best = fabs(v[i]);
+          s = v[i] < 0 ? -1 : 1;
+        }
       if (s < 0) for (qb_idx i = 0; i < n; i++) v[i] = -v[i];
     } else {
       qb_cplx *v = (qb_cplx *)r->V + j * n, ph = 1;

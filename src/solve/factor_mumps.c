@@ -72,7 +72,8 @@ static qb_status check(mumps_impl *m, const char *what, qb_err *err) {
 static qb_status coordinates(mumps_impl *m, const qb_csr *S, qb_err *err) {
   qb_idx nnz = qb_csr_nnz(S), ne = 0;
   if (S->nrows >= 2147483647)
-    return QB_FAIL(err, QB_ERR_UNSUPPORTED, "MUMPS: dimension %ld needs 64-bit indices", (long)S->nrows);
+    return QB_FAIL(err, QB_ERR_UNSUPPORTED, "MUMPS: dimension %ld needs 64-bit indices",
+                   (long)S->nrows);
   for (qb_idx i = 0; i < S->nrows; i++)
     for (qb_idx k = S->rowptr[i]; k < S->rowptr[i + 1]; k++) ne += m->complex_ || S->colind[k] <= i;
   size_t es = m->complex_ ? sizeof(mumps_double_complex) : sizeof(double);

@@ -28,7 +28,8 @@ void qb_filter_defaults(qb_filter_opts *f) {
 }
 
 qb_idx qb_filter_ncv(const qb_eigs_opts *o, const qb_filter_opts *f) {
-  qb_idx b = f->block, ncv = o->ncv > 0 ? o->ncv : (3 * o->nev > o->nev + 40 ? 3 * o->nev : o->nev + 40);
+  qb_idx b = f->block,
+         ncv = o->ncv > 0 ? o->ncv : (3 * o->nev > o->nev + 40 ? 3 * o->nev : o->nev + 40);
   return (ncv + b - 1) / b * b;
 }
 
@@ -60,7 +61,8 @@ static qb_status rayleigh_ritz(filter_ctx *c, const double *W, qb_idx m, double 
   for (qb_idx l = 0; l < m; l++) {
     QB_TRY(qb_op_apply_fused(c->H, QB_REAL, 1.0, 0.0, W + (size_t)l * n, 0.0, c->t1, err));
     c->matvecs++;
-    for (qb_idx i = 0; i <= l; i++) Y[i * m + l] = Y[l * m + i] = qb_vec_dot(n, W + (size_t)i * n, c->t1);
+    for (qb_idx i = 0; i <= l; i++)
+      Y[i * m + l] = Y[l * m + i] = qb_vec_dot(n, W + (size_t)i * n, c->t1);
   }
   return qb_dense_eigh(QB_REAL, m, Y, E, 1, err);
 }
@@ -120,7 +122,8 @@ static qb_status try_result(filter_run *R, qb_eigs_result *res, int *ok, qb_err 
   const qb_idx m = R->want, nev = R->o->nev, n = R->L.n;
   double *E = qb_malloc((size_t)m * sizeof *E), *Y = qb_malloc((size_t)(m * m) * sizeof *Y);
   double *x = res->V ? NULL : qb_malloc((size_t)n * sizeof *x);
-  qb_status st = E && Y && (res->V || x) ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "filter: Rayleigh-Ritz");
+  qb_status st =
+      E && Y && (res->V || x) ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "filter: Rayleigh-Ritz");
   double t0 = qb_eigs_now();
   R->max_resid = 0;
   if (st == QB_OK) st = rayleigh_ritz(&R->ctx, R->L.V, m, E, Y, err);
@@ -201,7 +204,8 @@ static qb_status iterate(filter_run *R, qb_eigs_result *res, qb_err *err) {
       QB_TRY(qb_filter_krylov_restart(&R->L, ncv - (ncv - R->want + 2 * b - 1) / (2 * b) * b, err));
       R->info.restarts++;
     }
-    QB_TRY(qb_filter_krylov_step(&R->L, apply_filter, &R->ctx, R->o->seed, &R->info.filter_applies, err));
+    QB_TRY(qb_filter_krylov_step(&R->L, apply_filter, &R->ctx, R->o->seed, &R->info.filter_applies,
+                                 err));
     if (R->L.j < R->want + b) continue;
     QB_TRY(qb_filter_krylov_ritz(&R->L, err));
     if (!converged(R)) continue;
@@ -222,7 +226,8 @@ static qb_status check_request(const qb_op *H, const qb_eigs_opts *o, const qb_f
     return QB_FAIL(err, QB_ERR_INPUT, "filter: nev = %ld must be in [1, dim = %ld]", (long)o->nev,
                    (long)H->dim);
   if (o->target_is_density && !(o->target >= 0 && o->target <= 1))
-    return QB_FAIL(err, QB_ERR_INPUT, "filter: energy density eps = %g must be in [0, 1]", o->target);
+    return QB_FAIL(err, QB_ERR_INPUT, "filter: energy density eps = %g must be in [0, 1]",
+                   o->target);
   if (f->block < 1 || !(f->width > 0) || f->dos_vectors < 1 || f->dos_moments < 2)
     return QB_FAIL(err, QB_ERR_INPUT, "filter: block = %d, width = %g, dos_vectors = %d, "
                    "dos_moments = %d must be positive (moments >= 2)", f->block, f->width,

@@ -122,7 +122,8 @@ static qb_status block_step(qb_filter_krylov *L, qb_filter_apply_fn A, void *ctx
    * averaged, its two triangles differing by rounding only) */
   for (qb_idx i = 0; i < L->b; i++)
     for (qb_idx r = 0; r < m; r++) {
-      double *up = &L->T[(size_t)r * cap + (size_t)(j + i)], *lo = &L->T[(size_t)(j + i) * cap + (size_t)r];
+      double *up = &L->T[(size_t)r * cap + (size_t)(j + i)],
+             *lo = &L->T[(size_t)(j + i) * cap + (size_t)r];
       if (r >= j && r < j + i) continue; /* set when column r was the later one */
       double v = r >= j ? 0.5 * (*up + *lo) : *up;
       *up = *lo = v;
@@ -143,12 +144,14 @@ qb_status qb_filter_krylov_step(qb_filter_krylov *L, qb_filter_apply_fn A, void 
 qb_status qb_filter_krylov_ritz(qb_filter_krylov *L, qb_err *err) {
   const qb_idx j = L->j;
   const size_t cap = (size_t)L->cap;
-  double *M = qb_malloc((size_t)(j * j) * sizeof(double)), *w = qb_malloc((size_t)j * sizeof(double));
+  double *M = qb_malloc((size_t)(j * j) * sizeof(double)),
+         *w = qb_malloc((size_t)j * sizeof(double));
   if (!M || !w) {
     qb_free(M); qb_free(w);
     return QB_FAIL(err, QB_ERR_NOMEM, "filter: projected matrix of order %ld", (long)j);
   }
-  for (qb_idx r = 0; r < j; r++) memcpy(M + r * j, L->T + (size_t)r * cap, (size_t)j * sizeof(double));
+  for (qb_idx r = 0; r < j; r++)
+    memcpy(M + r * j, L->T + (size_t)r * cap, (size_t)j * sizeof(double));
   qb_status st = qb_dense_eigh(QB_REAL, j, M, w, 1, err);
   if (st == QB_OK) {
     for (qb_idx q = 0; q < j; q++) { /* descending: column q of S is column j-1-q of M */
@@ -159,7 +162,8 @@ qb_status qb_filter_krylov_ritz(qb_filter_krylov *L, qb_err *err) {
       double s2 = 0;
       for (qb_idx i = 0; i < L->b; i++) {
         double e = 0;
-        for (qb_idx r = 0; r < j; r++) e += L->T[(size_t)(j + i) * cap + (size_t)r] * L->S[r * j + q];
+        for (qb_idx r = 0; r < j; r++)
+          e += L->T[(size_t)(j + i) * cap + (size_t)r] * L->S[r * j + q];
         s2 += e * e;
       }
       L->res[q] = sqrt(s2);
@@ -224,7 +228,8 @@ qb_status qb_filter_krylov_restart(qb_filter_krylov *L, qb_idx k, qb_err *err) {
     for (qb_idx q = 0; q < k; q++) L->T[(size_t)q * cap + (size_t)q] = L->theta[q];
     for (qb_idx i = 0; i < b; i++)
       for (qb_idx q = 0; q < k; q++)
-        L->T[(size_t)(k + i) * cap + (size_t)q] = L->T[(size_t)q * cap + (size_t)(k + i)] = ES[i * k + q];
+        L->T[(size_t)(k + i) * cap + (size_t)q] = L->T[(size_t)q * cap + (size_t)(k + i)] =
+            ES[i * k + q];
     L->j = k;
   }
   qb_free(ES);

@@ -35,7 +35,8 @@ static qb_status check_params(const qb_prop_params *p, qb_err *err) {
   if (!(p->tol > 0.0 && p->tol < 1.0))
     return QB_FAIL(err, QB_ERR_INPUT, "evolve tol = %g must be in (0, 1)", p->tol);
   if (p->krylov_dim < 2 || p->krylov_min_dim < 1 || p->krylov_min_dim > p->krylov_dim)
-    return QB_FAIL(err, QB_ERR_INPUT, "Krylov dimensions min %d, max %d (need 1 <= min <= max, max >= 2)",
+    return QB_FAIL(err, QB_ERR_INPUT,
+                   "Krylov dimensions min %d, max %d (need 1 <= min <= max, max >= 2)",
                    p->krylov_min_dim, p->krylov_dim);
   if (p->cheb_max_order < 8)
     return QB_FAIL(err, QB_ERR_INPUT, "Chebyshev max order %d must be >= 8", p->cheb_max_order);

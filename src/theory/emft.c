@@ -14,7 +14,8 @@
 qb_status qb_emft_pg_init(qb_emft_pg *pg, qb_emft_pg_kind kind, double c1, double c2,
                           qb_err *err) {
   if (!(c1 >= 0) || !(c2 >= 0))
-    return QB_FAIL(err, QB_ERR_INPUT, "emft: (A3) coefficients c1 = %g, c2 = %g must be >= 0", c1, c2);
+    return QB_FAIL(err, QB_ERR_INPUT, "emft: (A3) coefficients c1 = %g, c2 = %g must be >= 0", c1,
+                   c2);
   memset(pg, 0, sizeof *pg);
   pg->kind = kind;
   if (kind == QB_EMFT_PG_A3 || kind == QB_EMFT_PG_A3_DIV) {
@@ -145,7 +146,8 @@ typedef struct nodes {
 static qb_status nodes_make(const qb_emft_pg *pg, double g1, const qb_emft_quad *q, nodes *nd,
                             qb_err *err) {
   if (!(g1 > 0) || !isfinite(g1))
-    return QB_FAIL(err, QB_ERR_INPUT, "emft: reduced coupling g = %g must be positive and finite", g1);
+    return QB_FAIL(err, QB_ERR_INPUT, "emft: reduced coupling g = %g must be positive and finite",
+                   g1);
   if (!(q->panel > 0) || !(q->order == 8 || q->order == 16 || q->order == 32) ||
       !(q->g_sat > 1) || !isfinite(q->t_lo))
     return QB_FAIL(err, QB_ERR_INPUT,
@@ -163,7 +165,8 @@ static qb_status nodes_make(const qb_emft_pg *pg, double g1, const qb_emft_quad 
   if (!nd->x || !nd->w) {
     nd->x = qb_free(nd->x);
     nd->w = qb_free(nd->w);
-    return QB_FAIL(err, QB_ERR_NOMEM, "emft: out of memory for %lld quadrature nodes", (long long)nd->n);
+    return QB_FAIL(err, QB_ERR_NOMEM, "emft: out of memory for %lld quadrature nodes",
+                   (long long)nd->n);
   }
   for (qb_idx p = 0; p < np; p++) {
     double c = q->t_lo + (p + 0.5) * h;

@@ -1,5 +1,6 @@
 /* emft_mf.c — the mean-field self-consistency g_n = g_{n,0} exp((1/2) sum_{m != n}
- * eta(g_m)) (Crowley & Chandran 2022 Eq. (11)), solved in l_n = log g_n, and the symmetric model (Eqs. (21),
+ * eta(g_m)) (Crowley & Chandran 2022 Eq. (11)), solved in l_n = log g_n, and the symmetric model
+ * (Eqs. (21),
  * (22)).
  *
  * Both methods converge monotonically upward from the bare couplings to the minimal
@@ -9,7 +10,8 @@
  *            (left side strictly increasing: one root, safeguarded Newton), and
  *            T <- F(T) = sum_n eta(l_n(T)) from T = 0. Stops when the extrapolated
  *            remaining change dT / (1 - r) (r = ratio of successive changes) is below tol.
- *   JACOBI   Crowley & Chandran 2022 Eq. (13) with damping: l <- (1 - d) l + d (l_0 + (T - eta(l))/2). */
+ *   JACOBI   Crowley & Chandran 2022 Eq. (13) with damping: l <- (1 - d) l + d (l_0 + (T -
+ *            eta(l))/2). */
 #include <math.h>
 #include <omp.h>
 #include <string.h>
@@ -46,7 +48,8 @@ static void finish(const qb_emft_table *t, qb_idx n, const double *l0, const dou
   double tot = 0, ssum = 0, eta_min = INFINITY;
   qb_idx nt = 0;
   for (qb_idx k = 0; k < n; k++) {
-    double e = qb_emft_table_eta(t, l[k], NULL), s = l[k] == -INFINITY ? 0 : qb_emft_table_S(t, l[k]);
+    double e = qb_emft_table_eta(t, l[k], NULL),
+           s = l[k] == -INFINITY ? 0 : qb_emft_table_S(t, l[k]);
     tot += e;
     ssum += s;
     if (l0[k] > -INFINITY && e < eta_min) eta_min = e;
@@ -59,13 +62,16 @@ static void finish(const qb_emft_table *t, qb_idx n, const double *l0, const dou
 }
 
 static qb_status check(qb_idx n, const double *l0, const qb_emft_mf_opts *o, qb_err *err) {
-  if (n < 1) return QB_FAIL(err, QB_ERR_INPUT, "emft mean field: N = %lld spins (need >= 1)", (long long)n);
+  if (n < 1)
+    return QB_FAIL(err, QB_ERR_INPUT, "emft mean field: N = %lld spins (need >= 1)", (long long)n);
   if (!(o->damping > 0 && o->damping <= 1) || !(o->tol > 0) || o->max_iter < 1)
-    return QB_FAIL(err, QB_ERR_INPUT, "emft mean field: damping = %g (0, 1], tol = %g, max_iter = %ld invalid",
+    return QB_FAIL(err, QB_ERR_INPUT,
+                   "emft mean field: damping = %g (0, 1], tol = %g, max_iter = %ld invalid",
                    o->damping, o->tol, o->max_iter);
   for (qb_idx k = 0; k < n; k++)
     if (isnan(l0[k]) || l0[k] == INFINITY)
-      return QB_FAIL(err, QB_ERR_INPUT, "emft mean field: log g_{%lld,0} = %g", (long long)k, l0[k]);
+      return QB_FAIL(err, QB_ERR_INPUT, "emft mean field: log g_{%lld,0} = %g", (long long)k,
+                     l0[k]);
   return QB_OK;
 }
 
@@ -147,12 +153,14 @@ qb_status qb_emft_mf_solve(const qb_emft_table *t, qb_idx n, const double *l0, d
   qb_status st;
   if (o->method == QB_EMFT_MF_JACOBI) {
     double *eta = qb_malloc(sizeof(double) * (size_t)n);
-    if (!eta) return QB_FAIL(err, QB_ERR_NOMEM, "emft mean field: out of memory (N = %lld)", (long long)n);
+    if (!eta)
+      return QB_FAIL(err, QB_ERR_NOMEM, "emft mean field: out of memory (N = %lld)", (long long)n);
     st = solve_jacobi(t, n, l0, l, o, res, eta);
     qb_free(eta);
   } else {
     double *partial = qb_malloc(sizeof(double) * (size_t)((n + MF_BLOCK - 1) / MF_BLOCK));
-    if (!partial) return QB_FAIL(err, QB_ERR_NOMEM, "emft mean field: out of memory (N = %lld)", (long long)n);
+    if (!partial)
+      return QB_FAIL(err, QB_ERR_NOMEM, "emft mean field: out of memory (N = %lld)", (long long)n);
     st = solve_reduced(t, n, l0, l, o, res, partial);
     qb_free(partial);
   }
@@ -168,7 +176,8 @@ qb_status qb_emft_mf_solve(const qb_emft_table *t, qb_idx n, const double *l0, d
 qb_status qb_emft_mf_symmetric(const qb_emft_table *t, qb_idx n, double l0, double *l,
                                qb_err *err) {
   if (n < 1 || !isfinite(l0))
-    return QB_FAIL(err, QB_ERR_INPUT, "emft symmetric: N = %lld, log g0 = %g invalid", (long long)n, l0);
+    return QB_FAIL(err, QB_ERR_INPUT, "emft symmetric: N = %lld, log g0 = %g invalid", (long long)n,
+                   l0);
   double k = 0.5 * (double)(n - 1), step = 1e-3, a = l0, b = l0;
   double lmax = l0 + k * M_LN2 + 1; /* h < 0 beyond: eta <= log 2 */
   for (;;) {
@@ -187,20 +196,24 @@ qb_status qb_emft_mf_symmetric(const qb_emft_table *t, qb_idx n, double l0, doub
   return QB_OK;
 }
 
-/* g0_c: the local maximum of m(l) = l - (N - 1) eta(l)/2 (the saddle-node of Crowley & Chandran 2022 Eq. (21));
+/* g0_c: the local maximum of m(l) = l - (N - 1) eta(l)/2 (the saddle-node of Crowley & Chandran
+ * 2022 Eq. (21));
  * for g0 above it the minimal root jumps to the avalanching branch. Found as the first
  * zero of m'(l) = 1 - (N - 1) eta'(l)/2 scanning up from l = -60, refined by bisection.
  * *gc = e^{m(l_c)}; *g_at_c (may be NULL) = e^{l_c}, the enhanced coupling there. */
 qb_status qb_emft_symmetric_gc(const qb_emft_table *t, qb_idx n, double *gc, double *gstar,
                                qb_err *err) {
-  if (n < 2) return QB_FAIL(err, QB_ERR_INPUT, "emft symmetric: g_c needs N >= 2 (got %lld)", (long long)n);
+  if (n < 2)
+    return QB_FAIL(err, QB_ERR_INPUT, "emft symmetric: g_c needs N >= 2 (got %lld)", (long long)n);
   double k = 0.5 * (double)(n - 1), a = -60, b = a, d;
   for (;;) {
     b = a + 1e-3;
     qb_emft_table_eta(t, b, &d);
     if (1 - k * d < 0) break;
     a = b;
-    if (a > 10) return QB_FAIL(err, QB_ERR_NUMERIC, "emft symmetric: no saddle-node found (N = %lld)", (long long)n);
+    if (a > 10)
+      return QB_FAIL(err, QB_ERR_NUMERIC, "emft symmetric: no saddle-node found (N = %lld)",
+                     (long long)n);
   }
   for (int it = 0; it < 200 && b - a > 1e-14; it++) {
     double m = 0.5 * (a + b);

@@ -1,5 +1,7 @@
-/* emft_sample.c — direct sampling of the first-order norm g_a of Crowley & Chandran 2022 Eq. (5) in a GOE grain
- * (x) spin, in units of the local reduced coupling g_1 (Crowley & Chandran 2022 Eq. (3)), to compare with the
+/* emft_sample.c — direct sampling of the first-order norm g_a of Crowley & Chandran 2022 Eq. (5) in
+ * a GOE grain
+ * (x) spin, in units of the local reduced coupling g_1 (Crowley & Chandran 2022 Eq. (3)), to
+ * compare with the
  * shapes of p_{g_a} (A3)-(A4). Setting and conventions: include/qbath/emft.h. */
 #include <math.h>
 
@@ -11,7 +13,8 @@
 qb_status qb_emft_sample_goe(const qb_rng *r0, qb_idx d, double shift_spacings,
                              double window, double *x, qb_idx *nout, qb_err *err) {
   if (d < 8 || !(shift_spacings > 0) || !(window > 0 && window <= 1))
-    return QB_FAIL(err, QB_ERR_INPUT, "emft sample: d = %lld (>= 8), shift = %g (> 0), window = %g ((0, 1]) invalid",
+    return QB_FAIL(err, QB_ERR_INPUT,
+                   "emft sample: d = %lld (>= 8), shift = %g (> 0), window = %g ((0, 1]) invalid",
                    (long long)d, shift_spacings, window);
   qb_rng r = *r0;
   double *e = qb_malloc(sizeof(double) * 2 * (size_t)d);

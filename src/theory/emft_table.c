@@ -1,7 +1,9 @@
 /* emft_table.c — eta(g), [S](g) and C^zz(g) tabulated on a uniform grid in l = log g
  * with natural cubic splines, and their asymptotic continuations outside the grid:
- *   below l_min:  eta = g (8 log(1/g) + b)   (-8 g log g, Crowley & Chandran 2022 Eq. (8c) text; b matched),
- *                 [S] = a_S g, 1 - C^zz = a_C g            (Crowley & Chandran 2022 Eq. (7b): linear in g),
+ *   below l_min:  eta = g (8 log(1/g) + b)   (-8 g log g, Crowley & Chandran 2022 Eq. (8c) text; b
+ *                 matched),
+ *                 [S] = a_S g, 1 - C^zz = a_C g            (Crowley & Chandran 2022 Eq. (7b):
+ *                 linear in g),
  *   above l_max:  eta = log 2 - c e^{-4l}                  (log 2 + O(g^-4)),
  *                 [S] = log 2 - c_S e^{-2l}, C^zz = c_C e^{-2l}  (saturated spin:
  *                 S = log 2 - 1/(8 g^2), (P - Q)^2 = 1/(1 + 4 g^2)),
@@ -54,7 +56,8 @@ static double spline_eval(const qb_emft_table *t, int f, double l, double *deriv
   if (i > t->n - 2) i = t->n - 2;
   double h = t->dl, b = s - (double)i, a = 1 - b;
   const double *y = t->y[f], *m = t->m[f];
-  double v = a * y[i] + b * y[i + 1] + ((a * a * a - a) * m[i] + (b * b * b - b) * m[i + 1]) * h * h / 6;
+  double v =
+      a * y[i] + b * y[i + 1] + ((a * a * a - a) * m[i] + (b * b * b - b) * m[i + 1]) * h * h / 6;
   if (deriv)
     *deriv = (y[i + 1] - y[i]) / h + ((3 * b * b - 1) * m[i + 1] - (3 * a * a - 1) * m[i]) * h / 6;
   return v;

@@ -19,7 +19,8 @@ typedef struct eq21_ctx {
   double gamma, c;
 } eq21_ctx;
 
-/* Micklitz et al. 2022 Eq. (21) integrand after t = c v^2 / (1 - v)^2, dt = 2 c v / (1 - v)^3 dv: finite at
+/* Micklitz et al. 2022 Eq. (21) integrand after t = c v^2 / (1 - v)^2, dt = 2 c v / (1 - v)^3 dv:
+ * finite at
  * v -> 1 even for gamma = 0, where (1 + t/4)(1 + t)^{-5/2} ~ t^{-3/2} / 4. */
 static double eq21_integrand(double v, void *vctx) {
   const eq21_ctx *q = vctx;
@@ -34,11 +35,13 @@ qb_status qb_fgr_pres_eq21(double gamma, const qb_quad_params *p, double *out, q
   double e;
   qb_status st = qb_quad_adaptive(eq21_integrand, &q, 0, 1, p, out, &e, err);
   if (st == QB_NOT_CONVERGED)
-    return QB_FAIL(err, QB_NOT_CONVERGED, "Eq. (21) at gamma = %g: quadrature error %.3g", gamma, e);
+    return QB_FAIL(err, QB_NOT_CONVERGED, "Eq. (21) at gamma = %g: quadrature error %.3g", gamma,
+                   e);
   return st;
 }
 
-/* ---- Micklitz et al. 2022 Eq. (5) ---------------------------------------------------------------------- */
+/* ---- Micklitz et al. 2022 Eq. (5)
+ * ---------------------------------------------------------------------- */
 
 typedef struct eq5_ctx {
   double gamma, tau, u;           /* u: outer variable, lambda_f = 1 - u^2 */
@@ -77,10 +80,12 @@ static double eq5_outer(double u, void *vctx) {
 }
 
 /* FGR paper Eq. (5). */
-qb_status qb_fgr_P_eq5(double gamma, double tau, const qb_quad_params *p, double *out, qb_err *err) {
+qb_status qb_fgr_P_eq5(double gamma, double tau, const qb_quad_params *p, double *out,
+                       qb_err *err) {
   if (!(gamma > 0) || !(tau >= 0) || !isfinite(tau))
-    return QB_FAIL(err, QB_ERR_INPUT, "Eq. (5): need gamma > 0 and finite tau >= 0 (gamma = %g, tau = %g)",
-                   gamma, tau);
+    return QB_FAIL(err, QB_ERR_INPUT,
+                   "Eq. (5): need gamma > 0 and finite tau >= 0 (gamma = %g, tau = %g)", gamma,
+                   tau);
   double decay = exp(-4 * gamma * tau);
   if (tau == 0) {
     *out = decay;
@@ -96,7 +101,8 @@ qb_status qb_fgr_P_eq5(double gamma, double tau, const qb_quad_params *p, double
   return QB_OK;
 }
 
-/* The large-gamma evaluation of Micklitz et al. 2022 Eq. (5) (text after Eq. (5); supplement Eq. (22)). */
+/* The large-gamma evaluation of Micklitz et al. 2022 Eq. (5) (text after Eq. (5); supplement Eq.
+ * (22)). */
 double qb_fgr_P_large_gamma(double gamma, double tau) {
   double d = exp(-4 * gamma * tau);
   return tau < 1 ? d + (1 + tau) / (2 * gamma) : d + 1 / gamma;
@@ -124,7 +130,8 @@ double qb_fgr_b(qb_fgr_class X) { return X == QB_FGR_S ? 2.0 : 1.0; }
 
 /* FGR paper Eq. (6). */
 double qb_fgr_P_eq6(qb_fgr_class X, double gamma, double tau) {
-  return exp(-4 * gamma * tau) + (qb_fgr_a(X) + qb_fgr_b(X) * qb_fgr_form_factor_states(X, tau)) / (2 * gamma);
+  return exp(-4 * gamma * tau) +
+         (qb_fgr_a(X) + qb_fgr_b(X) * qb_fgr_form_factor_states(X, tau)) / (2 * gamma);
 }
 
 double qb_fgr_golden_rule(double gamma) { return 1.0 / gamma; }

@@ -111,7 +111,8 @@ void qb_ipt_sigma2(qb_ipt *s, double U, double T, const qb_cplx *G0, qb_cplx *S2
     s->b[i] = rho0 * (1 - f); /* empty */
   }
   qb_fft_convolve_pph(s->conv, s->a, s->b, s->h, s->y);
-  for (qb_idx i = 0; i < s->n; i++) s->y[i] *= -M_PI * U * U; /* Im S2, Potirniche et al. 2019 Eq. (19) */
+  for (qb_idx i = 0; i < s->n; i++)
+    s->y[i] *= -M_PI * U * U; /* Im S2, Potirniche et al. 2019 Eq. (19) */
   qb_fft_convolve_kk(s->conv, s->y, s->a);                          /* Re S2 */
   for (qb_idx i = 0; i < s->n; i++) S2[i] = s->a[i] + I * s->y[i];
 }
@@ -120,10 +121,12 @@ void qb_ipt_liom_green(const qb_ipt *s, const qb_ipt_params *p, double eps_a, do
                        const qb_cplx *G, qb_cplx *Ga) {
   double sqN = sqrt(p->N);
   for (qb_idx i = 0; i < s->n; i++)
-    Ga[i] = 1 / (s->w[i] + eps_a + I * p->eta - V2_a * sqN * G[i]); /* Potirniche et al. 2019 Eq. (14) */
+    Ga[i] = 1 / (s->w[i] + eps_a + I * p->eta -
+                 V2_a * sqN * G[i]); /* Potirniche et al. 2019 Eq. (14) */
 }
 
-/* Delta(w) = t^2 G + N^{-1/2} sum_a V_a^2 G_a (Potirniche et al. 2019 Eq. (16b)); each frequency sums the LIOMs
+/* Delta(w) = t^2 G + N^{-1/2} sum_a V_a^2 G_a (Potirniche et al. 2019 Eq. (16b)); each frequency
+ * sums the LIOMs
  * in index order, so the bits do not depend on the thread count. */
 static void bath_function(qb_ipt *s, const qb_ipt_params *p, qb_idx M, const double *eps,
                           const double *V2, const qb_cplx *G) {
@@ -143,7 +146,8 @@ static void bath_function(qb_ipt *s, const qb_ipt_params *p, qb_idx M, const dou
 
 /* Solves the local Dyson equation at one frequency for fixed self-energy sig,
  *   F(g) = w - t^2 g - N^{-1/2} sum_a V2_a/(w + eps_a + i eta - V2_a sqrt(N) g) - sig - 1/g = 0,
- * by Newton from g (Potirniche et al. 2019 Eqs. (14), (16b), (17) with the bath's dependence on G itself). Plain
+ * by Newton from g (Potirniche et al. 2019 Eqs. (14), (16b), (17) with the bath's dependence on G
+ * itself). Plain
  * iteration of g -> 1/(w - Delta(g) - sig) is neutral (|t^2 g^2| = 1) at the band edges and
  * never settles there; Newton converges (at worst linearly, ratio 1/2, at a double root).
  * Falls back to g when Newton leaves the causal half plane or does not converge. */
@@ -212,8 +216,10 @@ static double ipt_map(qb_ipt *s, const qb_ipt_params *p, qb_idx M, const double 
 
 static qb_status check_params(const qb_ipt_params *p, qb_idx M, qb_err *err) {
   if (!(p->t > 0) || !(p->U >= 0) || !(p->T >= 0) || !(p->N >= 1) || !(p->eta >= 0))
-    return QB_FAIL(err, QB_ERR_INPUT, "ipt: need t > 0, U >= 0, T >= 0, N >= 1, eta >= 0 "
-                   "(got t = %g, U = %g, T = %g, N = %g, eta = %g)", p->t, p->U, p->T, p->N, p->eta);
+    return QB_FAIL(err, QB_ERR_INPUT,
+                   "ipt: need t > 0, U >= 0, T >= 0, N >= 1, eta >= 0 "
+                   "(got t = %g, U = %g, T = %g, N = %g, eta = %g)",
+                   p->t, p->U, p->T, p->N, p->eta);
   if (!(p->mix > 0 && p->mix <= 1) || !(p->tol > 0) || p->max_iter < 1 || p->nthreads < 1 ||
       p->newton_steps < 0)
     return QB_FAIL(err, QB_ERR_INPUT, "ipt: need 0 < mix <= 1, tol > 0, max_iter >= 1, "
@@ -237,7 +243,8 @@ qb_status qb_ipt_solve(qb_ipt *s, const qb_ipt_params *p, qb_idx M, const double
                        const double *V2, qb_cplx *G, int warm, qb_ipt_info *info, qb_err *err) {
   QB_TRY(check_params(p, M, err));
   qb_cplx *Gnew = qb_malloc(sizeof(qb_cplx) * (size_t)s->n);
-  if (Gnew == NULL) return QB_FAIL(err, QB_ERR_NOMEM, "ipt: iterate of %lld points", (long long)s->n);
+  if (Gnew == NULL)
+    return QB_FAIL(err, QB_ERR_NOMEM, "ipt: iterate of %lld points", (long long)s->n);
   if (!warm)
     for (qb_idx i = 0; i < s->n; i++) G[i] = qb_ipt_semicircle(p->t, s->w[i]);
   double res = INFINITY;

@@ -27,7 +27,8 @@ double qb_linewidth_nfast(const qb_linewidth_params *p, double m, double Gamma) 
   return lgt > 0 ? fmax(1, nfast_log(p, lgt)) : 1;
 }
 
-/* The summand of Gopalakrishnan et al. 2015 Eq. (19)/Gamma at m = n + p (without the pair count), in logs so that
+/* The summand of Gopalakrishnan et al. 2015 Eq. (19)/Gamma at m = n + p (without the pair count),
+ * in logs so that
  * K^{2m eps} and (Gamma nf K^m)^2 may each overflow while their ratio does not. */
 static double summand(const qb_linewidth_params *p, double m, double Gamma, double eps, double nf) {
   double lnK = log(p->K), lnum = 2 * m * eps * lnK + log(fabs(nf));
@@ -49,7 +50,8 @@ static double rhs_sum(const qb_linewidth_params *p, double Gamma, double eps) {
   return S;
 }
 
-/* Gopalakrishnan et al. 2015 Eq. (E3) as printed: weights (m - 1), nf = s N ln^d(gamma K^m) for all m. */
+/* Gopalakrishnan et al. 2015 Eq. (E3) as printed: weights (m - 1), nf = s N ln^d(gamma K^m) for all
+ * m. */
 static double rhs_e3(const qb_linewidth_params *p, double Gamma, double eps) {
   long N = (long)nmax(p);
   double S = 0;
@@ -75,8 +77,10 @@ static double simpson(const qb_linewidth_params *p, double a, double b, double G
   if (!(b > a)) return 0;
   long k = (long)ceil((b - a) * p->quad_per_unit);
   if (k < 1) k = 1;
-  double hh = (b - a) / (double)(2 * k), S = integrand(p, a, Gamma, eps) + integrand(p, b, Gamma, eps);
-  for (long i = 1; i < 2 * k; i++) S += (i % 2 ? 4 : 2) * integrand(p, a + (double)i * hh, Gamma, eps);
+  double hh = (b - a) / (double)(2 * k),
+         S = integrand(p, a, Gamma, eps) + integrand(p, b, Gamma, eps);
+  for (long i = 1; i < 2 * k; i++)
+    S += (i % 2 ? 4 : 2) * integrand(p, a + (double)i * hh, Gamma, eps);
   return S * hh / 3;
 }
 
@@ -115,8 +119,8 @@ double qb_linewidth_rhs(const qb_linewidth_params *p, double Gamma) {
 
 static qb_status check(const qb_linewidth_params *p, qb_err *err) {
   if (!(p->gamma > 0 && p->gamma < 1) || !(p->K > 1) || !(p->Xi > 0) || !(p->s > 0) ||
-      !(p->N >= 1) || !(p->nmax == 0 || p->nmax >= 1) || p->d < 1 || !(p->lnG_tol > 0) || p->quad_per_unit < 1 ||
-      !(p->lnG_min < log(p->gamma) - 1))
+      !(p->N >= 1) || !(p->nmax == 0 || p->nmax >= 1) || p->d < 1 || !(p->lnG_tol > 0) ||
+      p->quad_per_unit < 1 || !(p->lnG_min < log(p->gamma) - 1))
     return QB_FAIL(err, QB_ERR_INPUT, "linewidth: need 0 < gamma < 1 (got %g), K > 1 (%g), "
                    "Xi > 0 (%g), s > 0 (%g), N >= 1 (%g), d >= 1 (%d), lnG_tol > 0 (%g), "
                    "quad_per_unit >= 1 (%d), lnG_min < ln(gamma) - 1 (%g)", p->gamma, p->K,
@@ -153,7 +157,8 @@ qb_status qb_linewidth_solve(const qb_linewidth_params *p, qb_linewidth_result *
 
 double qb_linewidth_saddle(const qb_linewidth_params *p) {
   double eps = qb_linewidth_eps(p->Xi, p->K), nc = p->s * p->N * pow(p->d, p->d);
-  return pow(p->gamma * sqrt(nc), 1 / eps) / nc; /* Gopalakrishnan et al. 2015 Eq. (C5), delta = 1 */
+  return pow(p->gamma * sqrt(nc), 1 / eps) /
+         nc; /* Gopalakrishnan et al. 2015 Eq. (C5), delta = 1 */
 }
 
 int qb_linewidth_saddle_valid(const qb_linewidth_params *p) {
@@ -163,8 +168,8 @@ int qb_linewidth_saddle_valid(const qb_linewidth_params *p) {
 
 /* Bisection in u for g(u) = ln(gamma^2 S(0+)) changing sign on [lo, hi]; set(u) writes u
  * into a copy of the parameters. */
-static qb_status bisect_critical(qb_linewidth_params q, int which, double lo, double hi, double *out,
-                                 qb_err *err) {
+static qb_status bisect_critical(qb_linewidth_params q, int which, double lo, double hi,
+                                 double *out, qb_err *err) {
   double v[2];
   for (int k = 0; k < 2; k++) {
     double u = k ? hi : lo;
@@ -184,8 +189,8 @@ static qb_status bisect_critical(qb_linewidth_params q, int which, double lo, do
   return QB_OK;
 }
 
-qb_status qb_linewidth_critical_gamma(const qb_linewidth_params *p, double gamma_lo, double gamma_hi,
-                               double *gamma_c, qb_err *err) {
+qb_status qb_linewidth_critical_gamma(const qb_linewidth_params *p, double gamma_lo,
+                                      double gamma_hi, double *gamma_c, qb_err *err) {
   if (!(gamma_lo > 0 && gamma_hi > gamma_lo && gamma_hi < 1))
     return QB_FAIL(err, QB_ERR_INPUT, "linewidth: gamma bracket [%g, %g]", gamma_lo, gamma_hi);
   double u;
@@ -223,10 +228,13 @@ qb_status qb_linewidth_critical_xi_auto(const qb_linewidth_params *p, double *Xi
   return bisect_critical(*p, 1, lo, hi, Xi_c, err);
 }
 
-int qb_linewidth_mf_valid(const qb_linewidth_params *p, double Gamma, double level_factor, double typ_max) {
+int qb_linewidth_mf_valid(const qb_linewidth_params *p, double Gamma, double level_factor,
+                          double typ_max) {
   if (!(Gamma > 0 && Gamma < p->gamma)) return 0;
-  double ln_level = log(level_factor * p->N) - p->N * log(p->K); /* N K^{-N}, Gopalakrishnan et al. 2015 Eq. (27) */
-  double typ = Gamma / p->gamma * pow(log(p->gamma / Gamma), 2 * p->d); /* Gopalakrishnan et al. 2015 Eq. (26) */
+  double ln_level = log(level_factor * p->N) -
+                    p->N * log(p->K); /* N K^{-N}, Gopalakrishnan et al. 2015 Eq. (27) */
+  double typ = Gamma / p->gamma *
+               pow(log(p->gamma / Gamma), 2 * p->d); /* Gopalakrishnan et al. 2015 Eq. (26) */
   return log(Gamma) >= ln_level && typ <= typ_max;
 }
 
@@ -321,8 +329,9 @@ qb_status qb_linewidth_fit_power_fixed(const double *x, const double *y, int n, 
   return QB_OK;
 }
 
-qb_status qb_linewidth_fit_power(const double *x, const double *y, int n, double xc_lo, double xc_hi,
-                          double *beta, double *beta_se, double *A, double *xc, qb_err *err) {
+qb_status qb_linewidth_fit_power(const double *x, const double *y, int n, double xc_lo,
+                                 double xc_hi, double *beta, double *beta_se, double *A, double *xc,
+                                 qb_err *err) {
   double xmin = INFINITY;
   for (int i = 0; i < n; i++) {
     xmin = fmin(xmin, x[i]);
@@ -337,8 +346,12 @@ qb_status qb_linewidth_fit_power(const double *x, const double *y, int n, double
   double f1 = loglog_line(x, y, n, c1, beta, beta_se, &lnA);
   double f2 = loglog_line(x, y, n, c2, beta, beta_se, &lnA);
   for (int it = 0; it < 200 && b - a > 1e-14 * fmax(1, fabs(b)); it++) {
-    if (f1 < f2) b = c2, c2 = c1, f2 = f1, c1 = b - g * (b - a), f1 = loglog_line(x, y, n, c1, beta, beta_se, &lnA);
-    else a = c1, c1 = c2, f1 = f2, c2 = a + g * (b - a), f2 = loglog_line(x, y, n, c2, beta, beta_se, &lnA);
+    if (f1 < f2)
+      b = c2, c2 = c1, f2 = f1, c1 = b - g * (b - a),
+      f1 = loglog_line(x, y, n, c1, beta, beta_se, &lnA);
+    else
+      a = c1, c1 = c2, f1 = f2, c2 = a + g * (b - a),
+      f2 = loglog_line(x, y, n, c2, beta, beta_se, &lnA);
   }
   double q[3] = {0, 0.5 * (a + b), 0};
   loglog_line(x, y, n, q[1], &q[2], beta_se, &lnA);
@@ -368,7 +381,8 @@ qb_status qb_linewidth_fit_power(const double *x, const double *y, int n, double
   /* Covariance s^2 (J^T J)^{-1}; the beta-beta element from one solve. */
   normal_eq(x, y, n, q, JJ, Jr);
   double e3[3] = {0, 0, 1}, col[3];
-  if (!solve3(JJ, e3, col)) return QB_FAIL(err, QB_ERR_NUMERIC, "power fit: singular normal equations");
+  if (!solve3(JJ, e3, col))
+    return QB_FAIL(err, QB_ERR_NUMERIC, "power fit: singular normal equations");
   *A = q[0];
   *xc = q[1];
   *beta = q[2];

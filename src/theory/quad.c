@@ -7,16 +7,19 @@
 
 /* Kronrod nodes (descending, last = 0) and weights of the 15-point rule; the 7-point Gauss
  * rule uses the odd-indexed nodes (QUADPACK qk15). */
-static const double xgk[8] = {0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
-                              0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
-                              0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
-                              0.207784955007898467600689403773245, 0.000000000000000000000000000000000};
-static const double wgk[8] = {0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
-                              0.104790010322250183839876322541518, 0.140653259715525918745189590510238,
-                              0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
-                              0.204432940075298892414161999234649, 0.209482141084727828012999174891714};
-static const double wg[4] = {0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
-                             0.381830050505118944950369775488975, 0.417959183673469387755102040816327};
+static const double xgk[8] = {
+    0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
+    0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
+    0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
+    0.207784955007898467600689403773245, 0.000000000000000000000000000000000};
+static const double wgk[8] = {
+    0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
+    0.104790010322250183839876322541518, 0.140653259715525918745189590510238,
+    0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
+    0.204432940075298892414161999234649, 0.209482141084727828012999174891714};
+static const double wg[4] = {
+    0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
+    0.381830050505118944950369775488975, 0.417959183673469387755102040816327};
 
 qb_quad_params qb_quad_defaults(void) {
   qb_quad_params p = {1e-14, 1e-10, 400};
@@ -24,7 +27,8 @@ qb_quad_params qb_quad_defaults(void) {
 }
 
 /* One K15 panel on [a, b]: *res the Kronrod value, *err |K15 - G7|; 0 when f was finite. */
-static int gk15(qb_quad_fn f, void *ctx, double a, double b, double *res, double *err, double *bad_x) {
+static int gk15(qb_quad_fn f, void *ctx, double a, double b, double *res, double *err,
+                double *bad_x) {
   double c = 0.5 * (a + b), h = 0.5 * (b - a);
   double fc = f(c, ctx);
   double rk = wgk[7] * fc, rg = wg[3] * fc;
@@ -52,10 +56,12 @@ typedef struct panel {
 qb_status qb_quad_adaptive(qb_quad_fn f, void *ctx, double a, double b, const qb_quad_params *p,
                            double *result, double *abserr, qb_err *err) {
   qb_quad_params q = p ? *p : qb_quad_defaults();
-  int maxn = q.max_intervals < 1 ? 1 : q.max_intervals > QB_QUAD_MAX_INTERVALS ? QB_QUAD_MAX_INTERVALS
-                                                                                 : q.max_intervals;
+  int maxn = q.max_intervals < 1                       ? 1
+             : q.max_intervals > QB_QUAD_MAX_INTERVALS ? QB_QUAD_MAX_INTERVALS
+                                                       : q.max_intervals;
   if (!(a < b) || !isfinite(a) || !isfinite(b))
-    return QB_FAIL(err, QB_ERR_INPUT, "quadrature interval [%g, %g] must be finite with a < b", a, b);
+    return QB_FAIL(err, QB_ERR_INPUT, "quadrature interval [%g, %g] must be finite with a < b", a,
+                   b);
   panel P[QB_QUAD_MAX_INTERVALS];
   double bad = 0;
   int n = 1;

@@ -30,59 +30,75 @@
  * disorder streams 0 .. 64; the typical states use qbath/dynobs.h's own purposes). */
 enum { PURPOSE_INITIAL = 0x4000 };
 
+/* What the scalar rows below are bound to (observe, a list, is read by hand). */
+typedef struct dyn_rows {
+  const char *initial, *op; /* [evolve] initial, operator */
+  qb_idx basis_state;
+  int site, samples;
+} dyn_rows;
+
 const qb_key qb_dynamics_keys[] = {
     {"evolve", "observe", QB_KEY_STRING_LIST, "", 0, -1, NULL, "", NULL,
      "time-domain observables: survival (P(t) of the initial state), survival_eig (the same "
-     "P(t) from the [eigen] eigenpairs: all of them when dense, nev by shift-invert), autocorr (infinite-"
+     "P(t) from the [eigen] eigenpairs: all of them when dense, nev by shift-invert), autocorr "
+     "(infinite-"
      "temperature <O(t) O> of the operator, spins only), spectral (its spectral function "
      "by the [spectral] method: signal or lehmann), expect (<O(t)> of every [observables] "
      "operator from the initial state), diagonal (their diagonal-ensemble values from the "
      "[eigen] eigenpairs), imbalance (I(t) = (1/L) sum_j z_j(0) <sigma^z_j(t)> of the product "
-     "initial state), magnetization (<sigma^z_j(t)> of every site, row-major [t][j])", 0},
+     "initial state), magnetization (<sigma^z_j(t)> of every site, row-major [t][j])",
+     0},
     {"evolve", "initial", QB_KEY_STRING, "random", 0, -1, NULL, "", NULL,
      "initial state: random (complex Gaussian), neel (|udud...>, spins), basis (basis_state), "
      "a product state of u/d per site, site 0 first ('uudd...', spins), or a vector file "
-     "(name.npy; name.h5:/dataset of n reals or shape (n, 2) re, im)", 1},
+     "(name.npy; name.h5:/dataset of n reals or shape (n, 2) re, im)",
+     1, QB_FIELD(dyn_rows, initial)},
     {"evolve", "operator", QB_KEY_STRING, "", 0, -1, NULL, "", NULL,
-     "autocorr and spectral: an operator named in [observables] (default: sigma^z at site)", 1},
+     "autocorr and spectral: an operator named in [observables] (default: sigma^z at site)", 1,
+     QB_FIELD(dyn_rows, op)},
     {"evolve", "basis_state", QB_KEY_INT, "0", 0, 1e18, NULL, "", NULL,
-     "initial = basis: index of the basis state", 1},
+     "initial = basis: index of the basis state", 1, QB_FIELD(dyn_rows, basis_state)},
     {"evolve", "site", QB_KEY_INT, "-1", -1, 1000, NULL, "", NULL,
-     "autocorr: site of sigma^z (-1: the chain's centre L/2)", 1},
+     "autocorr: site of sigma^z (-1: the chain's centre L/2)", 1, QB_FIELD(dyn_rows, site)},
     {"evolve", "typical_samples", QB_KEY_INT, "4", 1, 1e6, NULL, "", NULL,
-     "autocorr: random states of the typicality average per realization", 1},
+     "autocorr: random states of the typicality average per realization", 1,
+     QB_FIELD(dyn_rows, samples)},
     QB_KEY_END};
 
 /* [evolve] operator and the observables that need [observables] operators. */
-static qb_status read_operator(const qb_params *p, const qb_named_ops *ops, qb_dyn *d, qb_err *err) {
+static qb_status read_operator(const qb_params *p, const char *name, const qb_named_ops *ops,
+                               qb_dyn *d, qb_err *err) {
   d->ops = ops;
   d->op = -1;
-  const char *name = qb_param_str(p, "evolve", "operator");
   const int nops = ops ? ops->n : 0;
   if (name[0]) {
     d->op = ops ? qb_named_ops_find(ops, name) : -1;
     if (d->op < 0)
-      return qb_param_fail(p, err, "evolve", "operator", "no operator '%s' in [observables]%s", name,
-                           nops ? "" : " (there are none: add e.g. 'Sz7 = Z@7:1' there)");
+      return qb_param_fail(p, err, "evolve", "operator", "no operator '%s' in [observables]%s",
+                           name, nops ? "" : " (there are none: add e.g. 'Sz7 = Z@7:1' there)");
     if (!d->autocorr && !d->spectral)
-      return qb_param_fail(p, err, "evolve", "operator", "used by observe = autocorr or spectral only");
+      return qb_param_fail(p, err, "evolve", "operator",
+                           "used by observe = autocorr or spectral only");
   }
   if ((d->expect || d->diagonal) && nops == 0)
-    return qb_param_fail(p, err, "evolve", "observe", "expect and diagonal measure the operators of "
-                         "[observables]; name at least one (e.g. 'Sz_center = Z:1@7', docs/terms.md)");
+    return qb_param_fail(
+        p, err, "evolve", "observe",
+        "expect and diagonal measure the operators of "
+        "[observables]; name at least one (e.g. 'Sz_center = Z:1@7', docs/terms.md)");
   return QB_OK;
 }
 
 /* [evolve] initial: a keyword, a product string of u/d, or a vector file (read here:
  * its length and norm are checked before any work). */
-static qb_status read_initial(const qb_params *p, int nsites, qb_idx dim, qb_dyn *d, qb_err *err) {
+static qb_status read_initial(const qb_params *p, const char *s, int nsites, qb_idx dim, qb_dyn *d,
+                              qb_err *err) {
   static const char *const words[] = {"random", "neel", "basis"};
-  const char *s = qb_param_str(p, "evolve", "initial");
   for (int i = 0; i < 3; i++)
     if (!strcmp(s, words[i])) d->initial = i;
   if (!strcmp(s, "random") || !strcmp(s, "basis")) return QB_OK;
   if (!strcmp(s, "neel")) {
-    if (nsites == 0) return qb_param_fail(p, err, "evolve", "initial", "neel needs spins (spin_chain)");
+    if (nsites == 0)
+      return qb_param_fail(p, err, "evolve", "initial", "neel needs spins (spin_chain)");
     return QB_OK;
   }
   if (qb_vecfile_is_spec(s)) {
@@ -100,7 +116,8 @@ static qb_status read_initial(const qb_params *p, int nsites, qb_idx dim, qb_dyn
     return QB_OK;
   }
   if (strspn(s, "ud") != strlen(s) || (int)strlen(s) != nsites || nsites == 0)
-    return qb_param_fail(p, err, "evolve", "initial", "expected random, neel, basis, a product state "
+    return qb_param_fail(p, err, "evolve", "initial",
+                         "expected random, neel, basis, a product state "
                          "of %d letters u/d (site 0 first), or a vector file (.npy, .h5:/dataset)",
                          nsites);
   d->initial = QB_INIT_PRODUCT;
@@ -110,6 +127,9 @@ static qb_status read_initial(const qb_params *p, int nsites, qb_idx dim, qb_dyn
 
 static qb_status dyn_read(const qb_params *p, int nsites, qb_idx dim, const qb_named_ops *ops,
                           qb_dyn *d, qb_err *err) {
+  dyn_rows r;
+  memset(&r, 0, sizeof r);
+  qb_param_fill(p, qb_dynamics_keys, &r);
   qb_idx n;
   char *const *obs = qb_param_strs(p, "evolve", "observe", &n);
   for (qb_idx i = 0; i < n; i++) {
@@ -122,18 +142,20 @@ static qb_status dyn_read(const qb_params *p, int nsites, qb_idx dim, const qb_n
     else if (!strcmp(obs[i], "imbalance")) d->imbalance = 1;
     else if (!strcmp(obs[i], "magnetization")) d->magnetization = 1;
     else
-      return qb_param_fail(p, err, "evolve", "observe", "'%s' is not survival, survival_eig, autocorr, "
+      return qb_param_fail(p, err, "evolve", "observe",
+                           "'%s' is not survival, survival_eig, autocorr, "
                            "spectral, expect, diagonal, imbalance or magnetization",
                            obs[i]);
   }
-  QB_TRY(read_operator(p, ops, d, err));
+  QB_TRY(read_operator(p, r.op, ops, d, err));
   if (d->spectral) {
     if (nsites == 0 || qb_param_find(p, "spectral", "method") < 0)
       return qb_param_fail(p, err, "evolve", "observe", "spectral needs spins and [spectral] keys "
                            "(spin_chain)");
     QB_TRY(qb_evolve_keys_read_spectral(p, &d->sp, err));
     if (d->sp.method == QB_SPEC_KPM)
-      return qb_param_fail(p, err, "spectral", "method", "the infinite-temperature spectral function "
+      return qb_param_fail(p, err, "spectral", "method",
+                           "the infinite-temperature spectral function "
                            "has no KPM method here (signal or lehmann)");
   }
   if (d->survival_eig || d->diagonal) {
@@ -145,14 +167,15 @@ static qb_status dyn_read(const qb_params *p, int nsites, qb_idx dim, const qb_n
                            "[eigen]: method must be auto, dense or shift_invert, not none", what);
     qb_spectrum_obs_eigs_opts(p, &d->eo);
   }
-  QB_TRY(read_initial(p, nsites, dim, d, err));
-  d->basis_state = qb_param_int(p, "evolve", "basis_state");
-  d->site = (int)qb_param_int(p, "evolve", "site");
-  d->samples = (int)qb_param_int(p, "evolve", "typical_samples");
+  QB_TRY(read_initial(p, r.initial, nsites, dim, d, err));
+  d->basis_state = r.basis_state;
+  d->site = r.site;
+  d->samples = r.samples;
   if (nsites == 0 && d->autocorr)
     return qb_param_fail(p, err, "evolve", "observe", "autocorr needs spins (spin_chain)");
   if (nsites == 0 && (d->imbalance || d->magnetization))
-    return qb_param_fail(p, err, "evolve", "observe", "imbalance and magnetization need spins (spin_chain)");
+    return qb_param_fail(p, err, "evolve", "observe",
+                         "imbalance and magnetization need spins (spin_chain)");
   if (d->imbalance && (d->initial == QB_INIT_RANDOM || d->initial == QB_INIT_FILE))
     return qb_param_fail(p, err, "evolve", "initial", "imbalance needs a product initial state: "
                          "neel, basis or u/d letters, not random or a vector file");
@@ -191,7 +214,8 @@ static qb_status late_layout(qb_dyn *d, qb_layout *L, qb_err *err) {
   int n = 0;
   const char *names[QB_NAMED_OPS_MAX + 4];
   for (int i = 0; i < L->ncols && n < QB_NAMED_OPS_MAX + 4; i++) /* the curves on t so far */
-    if (!strcmp(L->cols[i].axis, "t") && L->cols[i].len == nt && strcmp(L->cols[i].name, "autocorr_im")) {
+    if (!strcmp(L->cols[i].axis, "t") && L->cols[i].len == nt &&
+        strcmp(L->cols[i].name, "autocorr_im")) {
       qb_idx off = 0;
       for (int j = 0; j < i; j++) off += L->cols[j].len;
       src[n] = off, names[n++] = L->cols[i].name;
@@ -228,7 +252,8 @@ qb_status qb_dynamics_layout(qb_dyn *d, qb_layout *L, qb_err *err) {
       qb_layout_add(L, "bounds_steps", 1, NULL, "Lanczos steps of the Chebyshev spectral bounds "
                     "(stopped when converged, at most [evolve] bounds_steps)", 0) < 0)
     return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for bounds_steps");
-  if (d->survival && qb_layout_add(L, "survival", nt, "t", "survival probability |<psi0|psi(t)>|^2", 0) < 0)
+  if (d->survival &&
+      qb_layout_add(L, "survival", nt, "t", "survival probability |<psi0|psi(t)>|^2", 0) < 0)
     return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for survival");
   if (d->imbalance && qb_layout_add(L, "imbalance", nt, "t", "imbalance (1/L) sum_j z_j(0) "
                                     "<sigma^z_j(t)> of the initial product state", 0) < 0)
@@ -236,12 +261,16 @@ qb_status qb_dynamics_layout(qb_dyn *d, qb_layout *L, qb_err *err) {
   if (d->magnetization && qb_layout_add(L, "magnetization", nt * d->nsites, NULL, "<sigma^z_j(t)>, "
                                         "row-major [t][j] (L values per output time)", 0) < 0)
     return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for magnetization");
-  if (d->survival_eig &&
-      (qb_layout_add(L, "survival_eig", nt, "t", "survival probability from the eigenpairs "
-                     "|sum_a w_a e^{-i E_a t}|^2, w_a = |<a|psi0>|^2", 0) < 0 ||
-       qb_layout_add(L, "survival_eig_inf", 1, NULL, "its infinite-time average sum_a w_a^2", 0) < 0 ||
-       qb_layout_add(L, "survival_eig_weight", 1, NULL, "sum_a w_a: 1 with all eigenpairs, "
-                     "the captured weight with nev shift-invert pairs", 0) < 0))
+  if (d->survival_eig && (qb_layout_add(L, "survival_eig", nt, "t",
+                                        "survival probability from the eigenpairs "
+                                        "|sum_a w_a e^{-i E_a t}|^2, w_a = |<a|psi0>|^2",
+                                        0) < 0 ||
+                          qb_layout_add(L, "survival_eig_inf", 1, NULL,
+                                        "its infinite-time average sum_a w_a^2", 0) < 0 ||
+                          qb_layout_add(L, "survival_eig_weight", 1, NULL,
+                                        "sum_a w_a: 1 with all eigenpairs, "
+                                        "the captured weight with nev shift-invert pairs",
+                                        0) < 0))
     return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for survival_eig");
   for (int k = 0; d->expect && k < d->ops->n; k++) {
     char name[QB_NAME_LEN];
@@ -252,8 +281,10 @@ qb_status qb_dynamics_layout(qb_dyn *d, qb_layout *L, qb_err *err) {
   for (int k = 0; d->diagonal && k < d->ops->n; k++) {
     char name[QB_NAME_LEN];
     snprintf(name, sizeof name, "diag_%s", d->ops->name[k]);
-    if (qb_layout_add(L, name, 1, NULL, "diagonal ensemble sum_a |<a|psi0>|^2 <a|O|a> (the "
-                      "[eigen] eigenpairs: all when dense; nev by shift-invert, see diag_weight)", 1) < 0)
+    if (qb_layout_add(L, name, 1, NULL,
+                      "diagonal ensemble sum_a |<a|psi0>|^2 <a|O|a> (the "
+                      "[eigen] eigenpairs: all when dense; nev by shift-invert, see diag_weight)",
+                      1) < 0)
       return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for %s", name);
   }
   if (d->diagonal && qb_layout_add(L, "diag_weight", 1, NULL, "sum_a |<a|psi0>|^2 over the "
@@ -313,7 +344,9 @@ void qb_dynamics_estimate(const qb_dyn *d, double dim, double nnz, int is_comple
   /* ~ t_max * width matvecs (width ~ nnz/dim as a rough scale) */
   e->bytes += qb_dynamics_vectors(d) * 16 * dim + 24 * nnz;
   const double tmax = d->ev.ntimes ? d->ev.times[d->ev.ntimes - 1] : 0;
-  const double mv = (tmax * fmax(1.0, nnz / dim) + 100) * (d->survival + (d->imbalance || d->magnetization) * !d->survival + d->expect + 2.0 * d->samples * d->autocorr);
+  const double mv = (tmax * fmax(1.0, nnz / dim) + 100) *
+                    (d->survival + (d->imbalance || d->magnetization) * !d->survival + d->expect +
+                     2.0 * d->samples * d->autocorr);
   if (d->survival_eig || d->diagonal) { /* the eigenpairs, all of them with vectors when dense */
     qb_eigs_opts o = d->eo;
     if (qb_eigs_cache_uses_dense(&o, dim)) o.nev = (qb_idx)dim;
@@ -325,7 +358,8 @@ void qb_dynamics_estimate(const qb_dyn *d, double dim, double nnz, int is_comple
     e->bytes += qb_dense_eigh_bytes(is_complex ? QB_COMPLEX : QB_REAL, dim, 1);
     e->flops += 10.0 * dim * dim * dim;
   } else if (d->spectral) {
-    e->flops += d->sp.samples * 2 * (d->sp.t_max * fmax(1.0, nnz / dim) + 100) * (4 * nnz + 20 * dim);
+    e->flops +=
+        d->sp.samples * 2 * (d->sp.t_max * fmax(1.0, nnz / dim) + 100) * (4 * nnz + 20 * dim);
   }
 }
 
@@ -413,7 +447,8 @@ static qb_status diagonal_col(const qb_named_set *O, const qb_eigs_result *r, co
   qb_status st = QB_OK;
   for (int k = 0; k < O->n; k++) col[k] = 0;
   for (qb_idx a = 0; st == QB_OK && a < r->nev; a++) {
-    st = qb_named_ops_set_expect(O, r->dtype, (const char *)r->V + (size_t)a * vsize, r->dim, work, ev, err);
+    st = qb_named_ops_set_expect(O, r->dtype, (const char *)r->V + (size_t)a * vsize, r->dim, work,
+                                 ev, err);
     for (int k = 0; st == QB_OK && k < O->n; k++) col[k] += w[a] * ev[k];
     total += w[a];
   }
@@ -423,8 +458,9 @@ static qb_status diagonal_col(const qb_named_set *O, const qb_eigs_result *r, co
 }
 
 /* The eigenstate observables of the initial state psi: survival_eig and diagonal. */
-static qb_status eig_cols(const qb_dyn *d, qb_eigs_cache *E, const qb_named_set *O, const qb_cplx *psi,
-                          int nthreads, double *col_surv, double *col_diag, qb_err *err) {
+static qb_status eig_cols(const qb_dyn *d, qb_eigs_cache *E, const qb_named_set *O,
+                          const qb_cplx *psi, int nthreads, double *col_surv, double *col_diag,
+                          qb_err *err) {
   qb_idx n = qb_eigs_cache_dim(E);
   if (!qb_eigs_cache_dense(E) && d->eo.nev > n)
     return QB_FAIL(err, QB_ERR_INPUT, "[eigen] nev = %lld exceeds the dimension %lld",
@@ -456,7 +492,8 @@ static qb_status spectral_col(const qb_dyn *d, qb_op *Hop, qb_eigs_cache *E, con
   if (st == QB_OK && sp.method == QB_SPEC_LEHMANN && !E)
     st = QB_FAIL(err, QB_ERR_INPUT, "[spectral] method = lehmann needs the eigenpairs of the "
                  "stored matrix ([model] operator = csr)");
-  if (st == QB_OK && sp.method == QB_SPEC_LEHMANN) st = qb_eigs_cache_get(E, QB_EIGS_NEED_ALL, &r, err);
+  if (st == QB_OK && sp.method == QB_SPEC_LEHMANN)
+    st = qb_eigs_cache_get(E, QB_EIGS_NEED_ALL, &r, err);
   if (st == QB_OK) st = qb_spectral_infinite_t(Hop, A, &sp, r, &s, err);
   if (st == QB_OK) {
     memcpy(col, s->S, (size_t)s->points * sizeof *col);
@@ -495,7 +532,8 @@ static qb_status trajectory_cols(const qb_dyn *d, qb_prop *P, const qb_spin_basi
   traj_ctx c = {psi0, n, d->survival ? amp : NULL, NULL, B, NULL};
   qb_diagobs *mz = NULL;
   qb_cplx *psi = qb_malloc((size_t)n * sizeof *psi);
-  qb_status st = psi ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "evolved state, dimension %lld", (long long)n);
+  qb_status st =
+      psi ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "evolved state, dimension %lld", (long long)n);
   if (st == QB_OK && want_mz) {
     c.mzt = qb_malloc(nt * (size_t)L * sizeof *c.mzt);
     st = c.mzt ? qb_diagobs_magnetizations(L, &mz, err)
@@ -533,11 +571,16 @@ static qb_status expect_cols(const qb_dyn *d, qb_prop *P, const qb_named_set *O,
   const size_t nt = d->ev.ntimes;
   double *v = qb_malloc(nt * (size_t)O->n * sizeof *v);
   if (!v) return QB_FAIL(err, QB_ERR_NOMEM, "expect: %zu values", nt * (size_t)O->n);
-  qb_status st = qb_dynobs_expect_run(P, O->n, (const qb_op *const *)O->op, psi, d->ev.times, nt, v, err);
+  qb_status st =
+      qb_dynobs_expect_run(P, O->n, (const qb_op *const *)O->op, psi, d->ev.times, nt, v, err);
   for (int k = 0; st == QB_OK && k < O->n; k++)
     for (size_t j = 0; j < nt; j++) col[(size_t)k * nt + j] = v[j * (size_t)O->n + k];
   qb_free(v);
   return st;
+}
+
+int qb_dynamics_uses_eigen(const qb_dyn *d) {
+  return d->survival_eig || d->diagonal || (d->spectral && d->sp.method == QB_SPEC_LEHMANN);
 }
 
 void qb_dynamics_need(const qb_dyn *d, qb_eigs_cache *E) {
@@ -578,7 +621,8 @@ qb_status qb_dynamics_realize_op(const qb_dyn *d, qb_op *Hop, const qb_spin_basi
   if (st == QB_OK) {
     psi = qb_malloc((size_t)n * sizeof *psi);
     amp = qb_malloc(nt * sizeof *amp);
-    if (!psi || !amp) st = QB_FAIL(err, QB_ERR_NOMEM, "time-domain observables, dimension %lld", (long long)n);
+    if (!psi || !amp)
+      st = QB_FAIL(err, QB_ERR_NOMEM, "time-domain observables, dimension %lld", (long long)n);
   }
   const int nops = O ? O->n : 0;
   if ((d->expect || d->diagonal || d->op >= 0) && nops != (d->ops ? d->ops->n : 0))
@@ -605,8 +649,10 @@ qb_status qb_dynamics_realize_op(const qb_dyn *d, qb_op *Hop, const qb_spin_basi
     tp.seed = t->seed, tp.point = t->point, tp.realization = t->realization;
     if (d->op < 0) st = sigmaz(B, d->site, nthreads, &Z, err);
     const qb_op *A = d->op >= 0 ? O->op[d->op] : Z;
-    if (st == QB_OK) st = qb_dynobs_corr_typical(P, A, NULL, d->ev.times, nt, &tp, amp, NULL, NULL, err);
-    for (size_t j = 0; st == QB_OK && j < nt; j++) col[j] = creal(amp[j]), col[nt + j] = cimag(amp[j]);
+    if (st == QB_OK)
+      st = qb_dynobs_corr_typical(P, A, NULL, d->ev.times, nt, &tp, amp, NULL, NULL, err);
+    for (size_t j = 0; st == QB_OK && j < nt; j++)
+      col[j] = creal(amp[j]), col[nt + j] = cimag(amp[j]);
     col += 2 * nt;
   }
   if (st == QB_OK && d->spectral) st = spectral_col(d, Hop, E, B, O, t, col, err);

@@ -24,7 +24,8 @@ typedef struct qb_dyn {
   qb_eigs_opts eo;       /* survival_eig: the eigensolver options of [eigen] */
   int autocorr;          /* infinite-temperature sigma^z_site autocorrelation (spins only) */
   int initial;           /* QB_INIT_* */
-  char product[QB_SPIN_MAX_SITES + 1]; /* initial = a product state: 'u'/'d' per site, site 0 first */
+  char product[QB_SPIN_MAX_SITES +
+               1]; /* initial = a product state: 'u'/'d' per site, site 0 first */
   qb_cplx *psi_file;     /* initial = a vector file: its normalized entries (owned) */
   int expect;            /* <psi(t)|O|psi(t)> of every [observables] operator */
   int diagonal;          /* diagonal ensemble sum_a |<a|psi0>|^2 <a|O|a> of every operator */
@@ -75,6 +76,8 @@ qb_status qb_dynamics_realize(const qb_dyn *d, qb_csr *H, const qb_spin_basis *B
 /* Declares the eigenpairs qb_dynamics_realize will take from the realization's cache E
  * (survival_eig, diagonal, Lehmann spectral function). */
 void qb_dynamics_need(const qb_dyn *d, qb_eigs_cache *E);
+/* Whether any of d's observables takes eigenpairs (survival_eig, diagonal, Lehmann). */
+int qb_dynamics_uses_eigen(const qb_dyn *d);
 /* The same for an operator Hop of any kind (borrowed; its bounds cache is filled); E as
  * above (NULL matrix-free: survival_eig, diagonal and the lehmann spectral function then
  * fail). The

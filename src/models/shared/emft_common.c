@@ -10,40 +10,52 @@
 
 #include "qbath/alloc.h"
 
-const qb_key qb_emft_keys[] = {
-    {"emft", "pg", QB_KEY_ENUM, "a3", 0, -1, "a3|levy|a3div", "", NULL,
-     "shape of p_{g_a}: a3 = (A3) rescaled to be normalized with the exact tail; levy = "
-     "uncorrelated levels; a3div = (A3) divided by its integral (tail lost) "
-     "(include/qbath/emft.h)", 1},
-    {"emft", "c1", QB_KEY_REAL, "1.3", 0, 100, NULL, "", NULL,
-     "(A3) c1 (default: fit to GOE sampling; the paper quotes 5.3)", 1},
-    {"emft", "c2", QB_KEY_REAL, "5.7", 0, 100, NULL, "", NULL,
-     "(A3) c2 (default: fit to GOE sampling; the paper quotes 11.2)", 1},
-    {"emft", "table_step", QB_KEY_REAL, "0.05", 1e-3, 0.5, NULL, "", NULL,
-     "step in log g of the eta / [S] / C^zz spline table", 0},
-    {"emft", "table_lmin", QB_KEY_REAL, "-25", -200, -5, NULL, "", NULL,
-     "lowest log g tabulated (below: eta = g (8 log(1/g) + b))", 0},
-    {"emft", "table_lmax", QB_KEY_REAL, "12", 3, 30, NULL, "", NULL,
-     "highest log g tabulated (above: eta = log 2 - c g^-4)", 0},
-    {"emft", "panel", QB_KEY_REAL, "0.5", 0.05, 2, NULL, "", NULL,
-     "Gauss-Legendre panel width in log g for eta, [S], C^zz", 0},
-    {"emft", "method", QB_KEY_ENUM, "reduced", 0, -1, "reduced|jacobi", "", NULL,
-     "mean-field iteration: reduced (1D fixed point in sum eta) or jacobi (Eq. (13))", 1},
-    {"emft", "damping", QB_KEY_REAL, "1", 1e-3, 1, NULL, "", NULL, "jacobi damping", 1},
-    {"emft", "tol", QB_KEY_REAL, "1e-12", 1e-16, 1e-2, NULL, "", NULL,
-     "mean-field tolerance (on sum eta, relative to max(1, sum eta))", 1},
-    {"emft", "max_iter", QB_KEY_INT, "1000000", 1, 1e9, NULL, "", NULL, "mean-field iteration cap", 0},
-    {"emft", "aval_frac", QB_KEY_REAL, "0.5", 0, 1, NULL, "", NULL,
-     "avalanche: every orbital has eta >= aval_frac log 2", 1},
-    {"emft", "therm_frac", QB_KEY_REAL, "0.5", 0, 1, NULL, "", NULL,
-     "an orbital counts as thermalized when [S_n] >= therm_frac log 2", 1},
-    QB_KEY_END};
-
 /* The keys a table is built from (compared with memcmp: padding zeroed). */
 typedef struct table_key {
   int kind;
   double c1, c2, lmin, lmax, step, panel;
 } table_key;
+
+/* What the [emft] rows are bound to: the table's keys and the mean-field options. */
+typedef struct emft_rows {
+  table_key k;
+  qb_emft_mf_opts o;
+} emft_rows;
+
+const qb_key qb_emft_keys[] = {
+    {"emft", "pg", QB_KEY_ENUM, "a3", 0, -1, "a3|levy|a3div", "", NULL,
+     "shape of p_{g_a}: a3 = (A3) rescaled to be normalized with the exact tail; levy = "
+     "uncorrelated levels; a3div = (A3) divided by its integral (tail lost) "
+     "(include/qbath/emft.h)",
+     1, QB_FIELD(emft_rows, k.kind)},
+    {"emft", "c1", QB_KEY_REAL, "1.3", 0, 100, NULL, "", NULL,
+     "(A3) c1 (default: fit to GOE sampling; the paper quotes 5.3)", 1, QB_FIELD(emft_rows, k.c1)},
+    {"emft", "c2", QB_KEY_REAL, "5.7", 0, 100, NULL, "", NULL,
+     "(A3) c2 (default: fit to GOE sampling; the paper quotes 11.2)", 1, QB_FIELD(emft_rows, k.c2)},
+    {"emft", "table_step", QB_KEY_REAL, "0.05", 1e-3, 0.5, NULL, "", NULL,
+     "step in log g of the eta / [S] / C^zz spline table", 0, QB_FIELD(emft_rows, k.step)},
+    {"emft", "table_lmin", QB_KEY_REAL, "-25", -200, -5, NULL, "", NULL,
+     "lowest log g tabulated (below: eta = g (8 log(1/g) + b))", 0, QB_FIELD(emft_rows, k.lmin)},
+    {"emft", "table_lmax", QB_KEY_REAL, "12", 3, 30, NULL, "", NULL,
+     "highest log g tabulated (above: eta = log 2 - c g^-4)", 0, QB_FIELD(emft_rows, k.lmax)},
+    {"emft", "panel", QB_KEY_REAL, "0.5", 0.05, 2, NULL, "", NULL,
+     "Gauss-Legendre panel width in log g for eta, [S], C^zz", 0, QB_FIELD(emft_rows, k.panel)},
+    {"emft", "method", QB_KEY_ENUM, "reduced", 0, -1, "reduced|jacobi", "", NULL,
+     "mean-field iteration: reduced (1D fixed point in sum eta) or jacobi (Eq. (13))", 1,
+     QB_FIELD(emft_rows, o.method)},
+    {"emft", "damping", QB_KEY_REAL, "1", 1e-3, 1, NULL, "", NULL, "jacobi damping", 1,
+     QB_FIELD(emft_rows, o.damping)},
+    {"emft", "tol", QB_KEY_REAL, "1e-12", 1e-16, 1e-2, NULL, "", NULL,
+     "mean-field tolerance (on sum eta, relative to max(1, sum eta))", 1,
+     QB_FIELD(emft_rows, o.tol)},
+    {"emft", "max_iter", QB_KEY_INT, "1000000", 1, 1e9, NULL, "", NULL, "mean-field iteration cap",
+     0, QB_FIELD(emft_rows, o.max_iter)},
+    {"emft", "aval_frac", QB_KEY_REAL, "0.5", 0, 1, NULL, "", NULL,
+     "avalanche: every orbital has eta >= aval_frac log 2", 1, QB_FIELD(emft_rows, o.aval_frac)},
+    {"emft", "therm_frac", QB_KEY_REAL, "0.5", 0, 1, NULL, "", NULL,
+     "an orbital counts as thermalized when [S_n] >= therm_frac log 2", 1,
+     QB_FIELD(emft_rows, o.therm_frac)},
+    QB_KEY_END};
 
 /* One table per distinct key set, kept until the campaign ends: a campaign sweeping W, R
  * or g0 builds its table once (a table is a few thousand doubles). */
@@ -124,25 +136,14 @@ static const qb_emft_table *table_cached(qb_emft_common_state *s, const table_ke
 
 qb_status qb_emft_common_setup(const qb_params *p, const qb_emft_table **table,
                                qb_emft_table **own, qb_emft_mf_opts *o, qb_err *err) {
-  table_key k;
-  memset(&k, 0, sizeof k); /* padding too: keys are compared with memcmp */
-  k.kind = qb_param_enum(p, "emft", "pg");
-  k.c1 = qb_param_real(p, "emft", "c1");
-  k.c2 = qb_param_real(p, "emft", "c2");
-  k.lmin = qb_param_real(p, "emft", "table_lmin");
-  k.lmax = qb_param_real(p, "emft", "table_lmax");
-  k.step = qb_param_real(p, "emft", "table_step");
-  k.panel = qb_param_real(p, "emft", "panel");
+  emft_rows r;
+  memset(&r, 0, sizeof r); /* padding too: table keys are compared with memcmp */
+  r.o = qb_emft_mf_defaults();
+  qb_param_fill(p, qb_emft_keys, &r);
   *own = NULL;
-  if (p->model_state) *table = table_cached(p->model_state, &k, err);
-  else *table = *own = table_build(&k, err); /* no campaign around: the point's own */
+  if (p->model_state) *table = table_cached(p->model_state, &r.k, err);
+  else *table = *own = table_build(&r.k, err); /* no campaign around: the point's own */
   if (!*table) return err ? err->code : QB_ERR_NUMERIC;
-  *o = qb_emft_mf_defaults();
-  o->method = qb_param_enum(p, "emft", "method") == 0 ? QB_EMFT_MF_REDUCED : QB_EMFT_MF_JACOBI;
-  o->damping = qb_param_real(p, "emft", "damping");
-  o->tol = qb_param_real(p, "emft", "tol");
-  o->max_iter = (long)qb_param_int(p, "emft", "max_iter");
-  o->aval_frac = qb_param_real(p, "emft", "aval_frac");
-  o->therm_frac = qb_param_real(p, "emft", "therm_frac");
+  *o = r.o;
   return QB_OK;
 }

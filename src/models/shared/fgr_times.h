@@ -7,6 +7,7 @@
 #define QBATH_MODELS_SHARED_FGR_TIMES_H
 
 #include "qbath/level_dot.h"
+#include "qbath/model.h"
 #include "qbath/param.h"
 #include "qbath/prop.h"
 
@@ -30,6 +31,10 @@ qb_status qb_fgr_times_check(const qb_params *p, double unit, qb_err *err);
 /* Points of all three grids (estimates). */
 double qb_fgr_times_count(const qb_params *p);
 
+/* Values in a row of an FGR model: P on both grids, P_prop when paths = both, and the
+ * model's eig_scalars single values unless paths = prop. */
+double qb_fgr_times_row_values(const qb_params *p, int paths, int eig_scalars);
+
 /* Builds the grids for time unit 2 pi nu; on failure nothing is left allocated. */
 qb_status qb_fgr_times_create(const qb_params *p, double unit, qb_fgr_times *g, qb_err *err);
 void qb_fgr_times_free(qb_fgr_times *g);
@@ -38,6 +43,30 @@ void qb_fgr_times_free(qb_fgr_times *g);
  * qb_level_dot_csr or qb_two_dot_csr behind its own struct. */
 typedef qb_status (*qb_fgr_times_build)(const void *model, qb_level_dot_key key, qb_csr **A,
                                         double *emin, double *emax, qb_err *err);
+
+/* The [model] paths choice of the FGR models: the indices of eig|prop|both. */
+enum { QB_FGR_PATH_EIG = 0, QB_FGR_PATH_PROP = 1, QB_FGR_PATH_BOTH = 2 };
+
+/* A model's eigenpair path: its columns of realization key into row. */
+typedef qb_status (*qb_fgr_times_eig)(const void *ctx, qb_level_dot_key key, int nthreads,
+                                      double *row, qb_err *err);
+
+/* How an FGR model realizes: its paths choice, its two paths (eig reads ctx, build reads
+ * model), the sites nres whose P is summed, and the row offsets of P, P_log and P_prop
+ * (-1: absent). */
+typedef struct qb_fgr_times_paths {
+  int paths;
+  qb_fgr_times_eig eig;
+  qb_fgr_times_build build;
+  const void *model;
+  qb_idx nres;
+  qb_idx off_P, off_Plog, off_Pprop;
+} qb_fgr_times_paths;
+
+/* One realization of task t: the eigenpair path unless paths = prop, then the propagation
+ * path unless paths = eig, into P_prop when both run (else P and P_log). */
+qb_status qb_fgr_times_realize(const qb_fgr_times *g, const qb_fgr_times_paths *r,
+                               const void *ctx, const qb_task *t, double *row, qb_err *err);
 
 /* The propagation path of the FGR models: P(tau) of the first nres sites on the linear
  * grid into lin and, when log is non-NULL, on the log grid. Each grid's run builds H

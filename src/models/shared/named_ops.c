@@ -20,7 +20,8 @@ qb_status qb_named_ops_read(const qb_params *p, int nsites, int periodic,
     const qb_key *k = p->keys[i];
     if (strcmp(k->section, "observables") != 0 || !p->is_set[i]) continue;
     if (nsites == 0)
-      return qb_param_fail(p, err, "observables", k->name, "named operators need spins (spin_chain)");
+      return qb_param_fail(p, err, "observables", k->name,
+                           "named operators need spins (spin_chain)");
     if (ops->n == QB_NAMED_OPS_MAX)
       return qb_param_fail(p, err, "observables", k->name, "at most %d named operators",
                            QB_NAMED_OPS_MAX);
@@ -43,7 +44,9 @@ int qb_named_ops_find(const qb_named_ops *ops, const char *name) {
   return -1;
 }
 
-int qb_named_ops_complex(const qb_named_ops *ops, int k) { return qb_terms_complex(&ops->terms[k]); }
+int qb_named_ops_complex(const qb_named_ops *ops, int k) {
+  return qb_terms_complex(&ops->terms[k]);
+}
 
 qb_status qb_named_ops_build(const qb_named_ops *ops, int k, const qb_spin_basis *B,
                              const qb_task *t, int matrix_free, qb_op **out, qb_err *err) {

@@ -10,21 +10,33 @@
 #include "qbath/filter.h"
 #include "qbath/level_stats.h"
 
+/* What the [eigen] rows are bound to. */
+typedef struct eigen_rows {
+  qb_eigs_opts o;
+  int method;    /* index of the method's choice */
+  double window; /* dense path: middle fraction of the levels for <r> */
+} eigen_rows;
+
 const qb_key qb_eigen_keys[] = {
-    {"eigen", "method", QB_KEY_ENUM, "auto", 0, -1, "auto|dense|shift_invert|none|filter", "", NULL,
+    {"eigen", "method", QB_KEY_ENUM, "auto", 0, -1, "auto|dense|shift_invert|none|filter", "",
+     NULL,
      "eigenpairs by dense ED, by shift-invert, by the polynomial filter (no factorization), "
      "auto (dense up to dense_max_dim, shift-invert above, the filter when the factor would "
-     "exceed [run] memory_limit), or none", 1},
+     "exceed [run] memory_limit), or none", 1, QB_FIELD(eigen_rows, method)},
     {"eigen", "nev", QB_KEY_INT, "50", 3, 100000, NULL, "", NULL,
-     "eigenpairs nearest the target (shift-invert <r>; entropies on both paths)", 1},
+     "eigenpairs nearest the target (shift-invert <r>; entropies on both paths)", 1,
+     QB_FIELD(eigen_rows, o.nev)},
     {"eigen", "target", QB_KEY_REAL, "0.5", 0, 1, NULL, "", NULL,
-     "target energy density eps: sigma = E_min + eps (E_max - E_min)", 1},
+     "target energy density eps: sigma = E_min + eps (E_max - E_min)", 1,
+     QB_FIELD(eigen_rows, o.target)},
     {"eigen", "window", QB_KEY_REAL, "0.5", 0, 1, NULL, "", NULL,
-     "dense path: middle fraction of all levels used for the gap ratio", 1},
+     "dense path: middle fraction of all levels used for the gap ratio", 1,
+     QB_FIELD(eigen_rows, window)},
     {"eigen", "dense_max_dim", QB_KEY_INT, "3000", 1, 100000, NULL, "", NULL,
-     "method = auto: dense ED up to this dimension, shift-invert above", 0},
+     "method = auto: dense ED up to this dimension, shift-invert above", 0,
+     QB_FIELD(eigen_rows, o.dense_max_dim)},
     {"eigen", "tol", QB_KEY_REAL, "1e-12", 0, 1e-3, NULL, "", NULL,
-     "ARPACK relative tolerance of the shift-invert eigenvalues", 0},
+     "ARPACK relative tolerance of the shift-invert eigenvalues", 0, QB_FIELD(eigen_rows, o.tol)},
     QB_KEY_END};
 
 static const qb_eigs_method methods[] = {QB_EIGS_AUTO, QB_EIGS_DENSE, QB_EIGS_SHIFT_INVERT,
@@ -40,20 +52,24 @@ static double auto_memory_limit(const qb_params *p) {
   return pages > 0 && size > 0 ? 0.8 * (double)pages * (double)size : 0;
 }
 
-int qb_spectrum_obs_enabled(const qb_params *p) {
-  return qb_param_enum(p, "eigen", "method") != METHOD_NONE;
+static eigen_rows read_rows(const qb_params *p) {
+  eigen_rows r;
+  memset(&r, 0, sizeof r);
+  qb_eigs_defaults(&r.o);
+  qb_param_fill(p, qb_eigen_keys, &r);
+  r.o.method = methods[r.method];
+  if (r.o.method == QB_EIGS_AUTO) r.o.factor.mem_limit = auto_memory_limit(p);
+  return r;
 }
 
+int qb_spectrum_obs_enabled(const qb_params *p) { return read_rows(p).method != METHOD_NONE; }
+
+qb_idx qb_spectrum_obs_nev(const qb_params *p) { return read_rows(p).o.nev; }
+
 static void opts_from_params(const qb_params *p, qb_eigs_opts *o, double *window) {
-  qb_eigs_defaults(o);
-  int m = (int)qb_param_enum(p, "eigen", "method");
-  o->method = methods[m];
-  if (o->method == QB_EIGS_AUTO) o->factor.mem_limit = auto_memory_limit(p);
-  o->nev = (qb_idx)qb_param_int(p, "eigen", "nev");
-  o->target = qb_param_real(p, "eigen", "target");
-  o->dense_max_dim = (qb_idx)qb_param_int(p, "eigen", "dense_max_dim");
-  o->tol = qb_param_real(p, "eigen", "tol");
-  *window = qb_param_real(p, "eigen", "window");
+  const eigen_rows r = read_rows(p);
+  *o = r.o;
+  *window = r.window;
 }
 
 void qb_spectrum_obs_eigs_opts(const qb_params *p, qb_eigs_opts *o) {
@@ -66,19 +82,21 @@ qb_status qb_spectrum_obs_init(const qb_params *p, int entropy, qb_idx dim, int 
                                qb_err *err) {
   memset(s, 0, sizeof *s);
   s->enabled = qb_spectrum_obs_enabled(p);
-  opts_from_params(p, &s->opts, &s->window); /* also with none: the options of the shared eigs cache */
+  opts_from_params(p, &s->opts,
+                   &s->window); /* also with none: the options of the shared eigs cache */
   if (!s->enabled) return QB_OK;
   s->entropy = entropy;
-  s->col_r = qb_layout_add(L, "gap_ratio", 1, NULL,
-                           "mean gap ratio <r> (dense: middle window; shift-invert: nev levels)", 1);
+  s->col_r =
+      qb_layout_add(L, "gap_ratio", 1, NULL,
+                    "mean gap ratio <r> (dense: middle window; shift-invert: nev levels)", 1);
   s->col_emin = qb_layout_add(L, "e_min", 1, NULL, "lowest eigenvalue", 0);
   s->col_emax = qb_layout_add(L, "e_max", 1, NULL, "highest eigenvalue", 0);
   s->col_rnev = qb_layout_add(L, "gap_ratio_nev", 1, NULL, "<r> over the nev levels nearest the "
                               "target: the same levels on the dense and shift-invert paths", 0);
   s->col_svn = s->col_s2 = -1;
   if (entropy) {
-    s->col_svn = qb_layout_add(L, "s_vn", 1, NULL,
-                               "von Neumann entanglement entropy, mean over the nev eigenstates", 1);
+    s->col_svn = qb_layout_add(
+        L, "s_vn", 1, NULL, "von Neumann entanglement entropy, mean over the nev eigenstates", 1);
     s->col_s2 = qb_layout_add(L, "s_renyi2", 1, NULL, "Renyi-2 entropy, same states", 0);
   }
   if (s->col_r < 0 || s->col_emax < 0 || s->col_rnev < 0 || (entropy && s->col_s2 < 0))
@@ -102,8 +120,9 @@ void qb_spectrum_obs_eigs_cost(const qb_eigs_opts *o, double dim, double nnz, in
     /* the CSR matrix, its dense copy and LAPACK's eigensolver (qb_dense_eigh_bytes) */
     e->bytes += 24 * nnz + qb_dense_eigh_bytes(is_complex ? QB_COMPLEX : QB_REAL, dim, vectors);
     e->flops += 16.0 / 3.0 * dim * dim * dim;
-  } else if (o->method == QB_EIGS_FILTER || (o->method == QB_EIGS_AUTO && o->factor.mem_limit > 0 &&
-                                             !is_complex && si_bytes(o, dim, nnz, el) > o->factor.mem_limit)) {
+  } else if (o->method == QB_EIGS_FILTER ||
+             (o->method == QB_EIGS_AUTO && o->factor.mem_limit > 0 && !is_complex &&
+              si_bytes(o, dim, nnz, el) > o->factor.mem_limit)) {
     /* The filter: its Lanczos basis (qbath/filter.h; the degree K costs time, not memory)
      * and the CSR; matvecs ~ 25 dim (2.3 (5/4) 2 pi h rho(sigma), with h rho ~ dim for
      * many-body spectra; docs/filter.md), two flops per nonzero each. */
@@ -192,7 +211,8 @@ qb_status qb_spectrum_obs_compute(const qb_spectrum_obs *s, qb_eigs_cache *c,
     row[s->col_r] = qb_level_stats_gap_ratio_mean(r->E, n, 1, lo, n - lo, NULL);
     const double sigma = r->E[0] + s->opts.target * (r->E[n - 1] - r->E[0]);
     const qb_idx w = nearest_window(r->E, n, s->opts.nev, sigma);
-    row[s->col_rnev] = qb_level_stats_gap_ratio_mean(r->E + w, s->opts.nev, 1, 0, s->opts.nev, NULL);
+    row[s->col_rnev] =
+        qb_level_stats_gap_ratio_mean(r->E + w, s->opts.nev, 1, 0, s->opts.nev, NULL);
   } else {
     QB_TRY(qb_eigs_cache_get(c, QB_EIGS_NEED_TARGET, &r, err));
     row[s->col_r] = qb_level_stats_gap_ratio_mean(r->E, r->nev, 1, 0, r->nev, NULL);

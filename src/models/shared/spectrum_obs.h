@@ -42,6 +42,8 @@ typedef struct qb_spectrum_obs {
 
 /* 1 unless [eigen] method = none. */
 int qb_spectrum_obs_enabled(const qb_params *p);
+/* [eigen] nev: the eigenpairs wanted nearest the target. */
+qb_idx qb_spectrum_obs_nev(const qb_params *p);
 
 /* Reads [eigen] and [output] eigenpairs, adds the columns gap_ratio, e_min, e_max (and
  * s_vn, s_renyi2 when entropy) and the per-state columns (models/shared/state_out.h) to the

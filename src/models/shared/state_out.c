@@ -49,7 +49,8 @@ qb_status qb_state_out_init(const qb_params *p, qb_idx nev, qb_idx dim, int is_c
   int bad = qb_layout_add_axis(L, "state", nev, s->state, "the nev eigenstates nearest the "
                                "[eigen] target, ascending in energy") < 0;
   if (s->pairs != QB_PAIRS_NONE)
-    bad |= (s->col_e = qb_layout_add(L, "eigenvalues", nev, "state", "eigenvalues of the states", 0)) < 0;
+    bad |= (s->col_e =
+                qb_layout_add(L, "eigenvalues", nev, "state", "eigenvalues of the states", 0)) < 0;
   if (s->pairs == QB_PAIRS_VECTORS) {
     bad |= (s->col_vre = qb_layout_add(L, "eigvec_re", nev * dim, NULL, "eigenvectors, real "
                                        "part: vector n at [n*dim, (n+1)*dim)", 0)) < 0;
@@ -88,7 +89,8 @@ static qb_status copy_vectors(const qb_state_out *s, const qb_eigs_result *r, do
   if (s->col_vim < 0) /* the model promised a real H (programmer error) */
     return QB_FAIL(err, QB_ERR_DIM, "eigenpairs: complex eigenvectors, but no eigvec_im column");
   const qb_cplx *v = r->V;
-  for (size_t i = 0; i < len; i++) row[s->col_vre + i] = creal(v[i]), row[s->col_vim + i] = cimag(v[i]);
+  for (size_t i = 0; i < len; i++)
+    row[s->col_vre + i] = creal(v[i]), row[s->col_vim + i] = cimag(v[i]);
   return QB_OK;
 }
 
@@ -104,7 +106,8 @@ static qb_status fill_ops(const qb_state_out *s, const qb_eigs_result *r, const 
   double ev[QB_NAMED_OPS_MAX];
   qb_status st = QB_OK;
   for (qb_idx n = 0; st == QB_OK && n < r->nev; n++) {
-    st = qb_named_ops_set_expect(O, r->dtype, (const char *)r->V + (size_t)n * vsize, r->dim, work, ev, err);
+    st = qb_named_ops_set_expect(O, r->dtype, (const char *)r->V + (size_t)n * vsize, r->dim, work,
+                                 ev, err);
     for (int k = 0; st == QB_OK && k < s->nops; k++) row[s->col_ops + k * s->nev + n] = ev[k];
   }
   qb_free(work);
@@ -126,7 +129,8 @@ qb_status qb_state_out_fill(const qb_state_out *s, const qb_eigs_result *r,
   double a = 0, b = 0; /* summed in state order: the means keep their bits */
   for (qb_idx j = 0; j < r->nev; j++) {
     double v, w;
-    QB_TRY(qb_eigobs_entanglement(bip, r->dtype, (const char *)r->V + (size_t)j * vsize, &v, &w, err));
+    QB_TRY(
+        qb_eigobs_entanglement(bip, r->dtype, (const char *)r->V + (size_t)j * vsize, &v, &w, err));
     row[s->col_svn + j] = v, row[s->col_s2 + j] = w;
     a += v, b += w;
   }
