@@ -46,10 +46,11 @@ typedef struct qb_bounds_params {
   uint64_t seed;           /* Philox seed of the random start vector (default 1) */
   double converge;         /* stop early once the residual widening res_min + res_max is
                               at most converge * (Ritz width), i.e. the bounds are within
-                              that fraction of the converged Ritz values (default 0.002,
-                              the margin: 0.02 stopped early enough to miss the top
-                              eigenvalue of an L = 12 chain by 0.003; 0: always take
-                              `steps` steps) */
+                              that fraction of the converged Ritz values (default 2e-5,
+                              1% of the margin: the extreme Ritz values must have
+                              converged, not only come within their residual of some
+                              eigenvalue; 0.02 and 0.002 both stopped while an outer
+                              eigenvalue lay beyond the bounds; 0: always take `steps`) */
 } qb_bounds_params;
 
 /* What the Lanczos run found (for reports and tests). */

@@ -15,7 +15,7 @@
 enum { QB_BOUNDS_RNG_PURPOSE = 0xB0 };
 
 qb_bounds_params qb_bounds_defaults(void) {
-  return (qb_bounds_params){QB_BOUNDS_LANCZOS, 60, 0.002, 1, 0.002};
+  return (qb_bounds_params){QB_BOUNDS_LANCZOS, 60, 0.002, 1, 2e-5};
 }
 
 qb_status qb_bounds_gershgorin(const qb_csr *A, double *lo, double *hi, qb_err *err) {
