@@ -81,6 +81,23 @@ static const int64_t qb_lane_mask[5][4] = {
     {0, 0, 0, 0}, {-1, 0, 0, 0}, {-1, -1, 0, 0}, {-1, -1, -1, 0}, {-1, -1, -1, -1}};
 
 
+/* y_i <- alpha (s_i - shift x_i) + beta y_i for a complex row sum s_i = (sr, si): the
+ * fused update of the complex kernels; beta = 0 does not read y. */
+static inline void store_fused_complex(qb_idx i, double sr, double si, const double *restrict x,
+                                       double *restrict y, qb_spmv_coef c) {
+  if (c.shift != 0.0) {
+    sr -= c.shift * x[2 * i];
+    si -= c.shift * x[2 * i + 1];
+  }
+  if (c.beta == 0.0) {
+    y[2 * i] = c.alpha * sr;
+    y[2 * i + 1] = c.alpha * si;
+  } else {
+    y[2 * i] = c.alpha * sr + c.beta * y[2 * i];
+    y[2 * i + 1] = c.alpha * si + c.beta * y[2 * i + 1];
+  }
+}
+
 #define QB_CI qb_idx
 #define QB_ROWS(name) name##_64
 #include "csr_spmv_rows.h"

@@ -119,17 +119,7 @@ static void QB_ROWS(rows_rc)(qb_idx r0, qb_idx r1, const qb_idx *restrict rp,
       QB_ROWS(row_rc_masked)(rp[i], rp[i + 1], ci, v, x, &sr, &si);
     else
       QB_ROWS(row_rc)(rp[i], rp[i + 1], ci, v, x, &sr, &si);
-    if (c.shift != 0.0) {
-      sr -= c.shift * x[2 * i];
-      si -= c.shift * x[2 * i + 1];
-    }
-    if (c.beta == 0.0) {
-      y[2 * i] = c.alpha * sr;
-      y[2 * i + 1] = c.alpha * si;
-    } else {
-      y[2 * i] = c.alpha * sr + c.beta * y[2 * i];
-      y[2 * i + 1] = c.alpha * si + c.beta * y[2 * i + 1];
-    }
+    store_fused_complex(i, sr, si, x, y, c);
   }
 }
 
@@ -171,17 +161,7 @@ static void QB_ROWS(rows_cc)(qb_idx r0, qb_idx r1, const qb_idx *restrict rp,
       sr += ar * xc[0] - ai * xc[1];
       si += ar * xc[1] + ai * xc[0];
     }
-    if (c.shift != 0.0) {
-      sr -= c.shift * x[2 * i];
-      si -= c.shift * x[2 * i + 1];
-    }
-    if (c.beta == 0.0) {
-      y[2 * i] = c.alpha * sr;
-      y[2 * i + 1] = c.alpha * si;
-    } else {
-      y[2 * i] = c.alpha * sr + c.beta * y[2 * i];
-      y[2 * i + 1] = c.alpha * si + c.beta * y[2 * i + 1];
-    }
+    store_fused_complex(i, sr, si, x, y, c);
   }
 }
 
