@@ -133,8 +133,7 @@ const qb_model qb_model_toy = {
     .name = "toy",
     .doc = "trivial deterministic model for testing and benchmarking the runner",
     .keys = toy_tables,
-    .estimate = toy_estimate, .point_create = toy_create, .point_free = toy_free,
-    .realize = toy_realize, .derive = toy_derive, .theory = toy_theory,
+    QB_MODEL_HOOKS(toy), .derive = toy_derive, .theory = toy_theory,
 };
 
 const qb_model *const qb_test_models[] = {&qb_model_toy, NULL};

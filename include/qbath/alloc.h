@@ -17,6 +17,12 @@ void *qb_calloc(size_t count, size_t size);
 void *qb_realloc(void *p, size_t old_n, size_t new_n);
 /* Releases p; NULL is a no-op. Returns NULL so that callers can write p = qb_free(p). */
 void *qb_free(void *p);
+/* qb_free of each of n pointers; QB_FREE_ALL(a, b, c) counts them. For the structs that
+ * own many buffers, whose free functions were otherwise runs of qb_free lines. */
+void qb_alloc_free_all(void *const *p, size_t n);
+#define QB_FREE_ALL(...)                                                                    \
+  qb_alloc_free_all((void *const[]){__VA_ARGS__},                                          \
+                    sizeof((void *const[]){__VA_ARGS__}) / sizeof(void *))
 
 /* Test hook: the allocation after the next k succeeds-or-fails rule. k < 0 disables
  * (the default); k = 0 makes the very next allocation fail, k = 1 the one after, ... */

@@ -74,4 +74,14 @@ typedef struct qb_model {
   void (*state_free)(void *state);
 } qb_model;
 
+/* The four required hooks of a plug-in whose functions are named PREFIX_estimate,
+ * PREFIX_create, PREFIX_free and PREFIX_realize, as every model's are:
+ *   const qb_model qb_model_NAME = {.name = ..., .doc = ..., .keys = ...,
+ *                                   QB_MODEL_HOOKS(PREFIX), .theory = ...};
+ * Written out, the four lines stood in every model file alike; and a hook left out was
+ * a NULL call at run time, where a missing PREFIX_ function is a compile error here. */
+#define QB_MODEL_HOOKS(prefix)                                                              \
+  .estimate = prefix##_estimate, .point_create = prefix##_create,                           \
+  .point_free = prefix##_free, .realize = prefix##_realize
+
 #endif

@@ -62,3 +62,7 @@ void *qb_free(void *p) {
   free(p);
   return NULL;
 }
+
+void qb_alloc_free_all(void *const *p, size_t n) {
+  for (size_t i = 0; i < n; i++) free(p[i]);
+}

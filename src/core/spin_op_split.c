@@ -36,17 +36,8 @@ static int window_width(const qb_spin_op_window *w) { return __builtin_popcountl
 
 qb_spin_op_split *qb_spin_op_split_free(qb_spin_op_split *P) {
   if (!P) return NULL;
-  qb_free(P->hi_off);
-  qb_free(P->lo_rank);
-  qb_free(P->lo_states);
-  qb_free(P->dlo_re);
-  qb_free(P->dlo_im);
-  qb_free(P->lo_ptr);
-  qb_free(P->lo_col);
-  qb_free(P->lo_re);
-  qb_free(P->lo_im);
-  qb_free(P->diag_class);
-  qb_free(P->group_class);
+  QB_FREE_ALL(P->hi_off, P->lo_rank, P->lo_states, P->dlo_re, P->dlo_im, P->lo_ptr, P->lo_col,
+              P->lo_re, P->lo_im, P->diag_class, P->group_class);
   return qb_free(P);
 }
 

@@ -162,10 +162,7 @@ const qb_model qb_model_emft_chain = {
     .doc = "entanglement mean-field theory, grain + N l-bits with exponential (DRH) or equal "
            "couplings",
     .keys = ch_tables,
-    .estimate = ch_estimate,
-    .point_create = ch_create,
-    .point_free = ch_free,
-    .realize = ch_realize,
+    QB_MODEL_HOOKS(ch),
     .theory = ch_theory,
     .state_create = qb_emft_common_state_create,
     .state_free = qb_emft_common_state_free,

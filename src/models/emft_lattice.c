@@ -341,12 +341,7 @@ static qb_status la_realize(const void *ctx, const qb_task *task, double *row, q
     for (qb_idx k = 0; k < n; k++)
       row[10 + k] = l[k] == -INFINITY ? 0 : qb_emft_table_S(c->t, l[k]);
 done:
-  qb_free(A);
-  qb_free(w);
-  qb_free(theta);
-  qb_free(phi0);
-  qb_free(l0);
-  qb_free(l);
+  QB_FREE_ALL(A, w, theta, phi0, l0, l);
   return st;
 }
 
@@ -355,10 +350,7 @@ const qb_model qb_model_emft_lattice = {
     .doc = "entanglement mean-field theory of a grain on the 2D quasiperiodic / random lattice "
            "(Eqs. (15)-(20))",
     .keys = la_tables,
-    .estimate = la_estimate,
-    .point_create = la_create,
-    .point_free = la_free,
-    .realize = la_realize,
+    QB_MODEL_HOOKS(la),
     .state_create = qb_emft_common_state_create,
     .state_free = qb_emft_common_state_free,
 };

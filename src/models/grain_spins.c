@@ -481,9 +481,6 @@ const qb_model qb_model_grain_spins = {
     .doc = "GOE grain coupled to localized spins (Potirniche 2019, DRH/Crowley-Chandran 2022): "
            "mid-band eigenstates",
     .keys = gs_tables,
-    .estimate = gs_estimate,
-    .point_create = gs_create,
-    .point_free = gs_free,
-    .realize = gs_realize,
+    QB_MODEL_HOOKS(gs),
     .theory = gs_theory,
 };

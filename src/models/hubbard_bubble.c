@@ -205,8 +205,5 @@ const qb_model qb_model_hubbard_bubble = {
     .doc = "Hubbard bubble + Anderson insulator, large-N saddle point with IPT "
            "(Potirniche Sec. IV)",
     .keys = hb_tables,
-    .estimate = hb_estimate,
-    .point_create = hb_create,
-    .point_free = hb_free,
-    .realize = hb_realize,
+    QB_MODEL_HOOKS(hb),
 };

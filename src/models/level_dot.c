@@ -34,7 +34,7 @@ static const qb_ensemble ens_code[] = {QB_GUE, QB_GOE, QB_GSE, QB_POISSON};
 typedef struct ld_ctx {
   qb_level_dot m;
   int ens_index, repr_index; /* [model] ensemble, representation: indices of their choices */
-  int paths, eq5;
+  qb_fgr_choice fc; /* [model] paths, theory_eq5 */
   double plateau_tau;
   qb_fgr_times tm;                       /* tau grids, times, [evolve] method and tol */
   qb_cplx *phi_lin, *phi_log, *phi_late; /* unfolded: the continuum's amplitude (else NULL) */
@@ -66,15 +66,11 @@ static const qb_key ld_keys[] = {
      1, QB_FIELD(ld_ctx, m.window)},
     {"model", "eig_tol", QB_KEY_REAL, "1e-11", 1e-16, 1e-2, NULL, "lambda", NULL,
      "chain: eigenvalue bisection tolerance in units of lambda", 0, QB_FIELD(ld_ctx, m.eig_tol)},
-    {"model", "paths", QB_KEY_ENUM, "eig", 0, -1, "eig|prop|both", "", NULL,
-     "P(tau) from eigenpairs, by propagation, or both (P and P_prop)", 1, QB_FIELD(ld_ctx, paths)},
     {"model", "plateau_tau", QB_KEY_REAL, "2", 0, 1e12, NULL, "tau", NULL,
      "paths = prop: P_pl is the mean of P over tau >= plateau_tau", 0,
      QB_FIELD(ld_ctx, plateau_tau)},
-    {"model", "theory_eq5", QB_KEY_BOOL, "true", 0, 1, NULL, "", NULL,
-     "write Eq. (5) on the grids (quadrature)", 0, QB_FIELD(ld_ctx, eq5)},
     QB_KEY_END};
-static const qb_key *const ld_tables[] = {ld_keys, qb_fgr_time_keys, NULL};
+static const qb_key *const ld_tables[] = {ld_keys, qb_fgr_path_keys, qb_fgr_time_keys, NULL};
 
 static void ld_free(void *v) {
   ld_ctx *c = v;
@@ -89,6 +85,7 @@ static void ld_free(void *v) {
 /* The [model] keys into c->m and the path choice. */
 static void read_model(const qb_params *p, ld_ctx *c) {
   qb_param_fill(p, ld_keys, c);
+  qb_param_fill(p, qb_fgr_path_keys, &c->fc);
   c->m.ens = ens_code[c->ens_index];
   if (qb_param_is_set(p, "model", "g"))
     c->m.gamma = qb_param_real(p, "model", "g") * (double)c->m.N;
@@ -105,7 +102,7 @@ static qb_status ld_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   if (m.repr == QB_LD_DENSE && m.window > 0)
     return qb_param_fail(p, err, "model", "window",
                          "only the chain and unfolded representations use a window");
-  if (m.repr == QB_LD_UNFOLDED && c.paths != QB_FGR_PATH_EIG)
+  if (m.repr == QB_LD_UNFOLDED && c.fc.paths != QB_FGR_PATH_EIG)
     return qb_param_fail(
         p, err, "model", "paths",
         "the unfolded representation has no finite Hamiltonian to propagate: use paths = eig");
@@ -113,7 +110,7 @@ static qb_status ld_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
     return qb_param_fail(p, err, "model", "window", "the unfolded window needs at least 8 levels");
   QB_TRY(qb_fgr_times_check(p, qb_level_dot_time_unit(&m), err));
   double n = (double)m.N + 2, nt = qb_fgr_times_count(p);
-  const int paths = c.paths;
+  const int paths = c.fc.paths;
   double M = m.window > 0 && m.window < n ? (double)m.window : n;
   if (m.repr == QB_LD_UNFOLDED) {
     /* dsterf of 1.5 K levels and K + 1 secular roots of ~6 O(K) sweeps each. */
@@ -173,13 +170,13 @@ static qb_status ld_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   qb_layout_add_axis(L, "tau", c->tm.nlin, c->tm.tau_lin, "tau = t / (2 pi nu), linear grid");
   qb_layout_add_axis(L, "tau_log", c->tm.nlog, c->tm.tau_log,
                      "tau = t / (2 pi nu), logarithmic grid");
-  int eig = c->paths != QB_FGR_PATH_PROP;
+  int eig = c->fc.paths != QB_FGR_PATH_PROP;
   c->off_P =
       qb_layout_add(L, "P", c->tm.nlin, "tau",
                     eig ? "survival P(tau) from eigenpairs" : "survival P(tau) by propagation", 0);
   c->off_Plog =
       qb_layout_add(L, "P_log", c->tm.nlog, "tau_log", "survival P(tau) on the log grid", 0);
-  c->off_Pprop = c->paths == QB_FGR_PATH_BOTH ? qb_layout_add(L, "P_prop", c->tm.nlin, "tau",
+  c->off_Pprop = c->fc.paths == QB_FGR_PATH_BOTH ? qb_layout_add(L, "P_prop", c->tm.nlin, "tau",
                                                               "survival P(tau) by propagation", 0)
                                               : -1;
   c->off_ipr =
@@ -253,7 +250,7 @@ static qb_status ld_build(const void *m, qb_level_dot_key k, qb_csr **A, double 
 
 static qb_status ld_realize(const void *ctx, const qb_task *t, double *row, qb_err *err) {
   const ld_ctx *c = ctx;
-  const qb_fgr_times_paths r = {c->paths, realize_eig, ld_build, &c->m, 1,
+  const qb_fgr_times_paths r = {c->fc.paths, realize_eig, ld_build, &c->m, 1,
                                 c->off_P, c->off_Plog, c->off_Pprop};
   return qb_fgr_times_realize(&c->tm, &r, c, t, row, err);
 }
@@ -335,7 +332,7 @@ static qb_status ld_theory(const void *ctx, double *out, qb_err *err) {
   for (qb_idx j = 0; j < c->tm.nlin + c->tm.nlog; j++) {
     int lin = j < c->tm.nlin;
     double tau = lin ? c->tm.tau_lin[j] : c->tm.tau_log[j - c->tm.nlin], v = NAN;
-    if (c->eq5 && g > 0) QB_TRY(qb_fgr_P_eq5(g, tau, NULL, &v, err));
+    if (c->fc.eq5 && g > 0) QB_TRY(qb_fgr_P_eq5(g, tau, NULL, &v, err));
     if (lin) {
       e5[j] = v;
       e6[j] = qb_fgr_P_eq6(X, g, tau);
@@ -356,10 +353,7 @@ const qb_model qb_model_level_dot = {
     .name = "level_dot",
     .doc = "FGR paper: a level decaying into a GUE/GOE/GSE/Poisson dot (survival P(tau), P_res)",
     .keys = ld_tables,
-    .estimate = ld_estimate,
-    .point_create = ld_create,
-    .point_free = ld_free,
-    .realize = ld_realize,
+    QB_MODEL_HOOKS(ld),
     .derive = ld_derive,
     .theory = ld_theory,
 };

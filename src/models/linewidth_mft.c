@@ -167,8 +167,5 @@ const qb_model qb_model_linewidth_mft = {
     .doc = "typical-linewidth mean-field theory of the nearly localized metal "
            "(Gopalakrishnan-Nandkishore)",
     .keys = lw_tables,
-    .estimate = lw_estimate,
-    .point_create = lw_create,
-    .point_free = lw_free,
-    .realize = lw_realize,
+    QB_MODEL_HOOKS(lw),
 };

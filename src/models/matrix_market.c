@@ -131,8 +131,5 @@ const qb_model qb_model_matrix_market = {
     .doc = "a fixed Hermitian operator from a Matrix Market file (dense ED or shift-invert; time "
            "domain)",
     .keys = mm_tables,
-    .estimate = mm_estimate,
-    .point_create = mm_create,
-    .point_free = mm_free,
-    .realize = mm_realize,
+    QB_MODEL_HOOKS(mm),
 };

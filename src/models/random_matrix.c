@@ -217,9 +217,6 @@ const qb_model qb_model_random_matrix = {
     .name = "random_matrix",
     .doc = "GOE/GUE/GSE/Poisson spectra: gap ratio and level density",
     .keys = rm_tables,
-    .estimate = rm_estimate,
-    .point_create = rm_create,
-    .point_free = rm_free,
-    .realize = rm_realize,
+    QB_MODEL_HOOKS(rm),
     .theory = rm_theory,
 };

@@ -310,8 +310,5 @@ const qb_model qb_model_spin_chain = {
     .doc = "spin-1/2 chain from Pauli-string terms with fixed or random couplings (dense ED or "
            "shift-invert; time domain)",
     .keys = sc_tables,
-    .estimate = sc_estimate,
-    .point_create = sc_create,
-    .point_free = sc_free,
-    .realize = sc_realize,
+    QB_MODEL_HOOKS(sc),
 };

@@ -34,7 +34,7 @@ typedef struct td_ctx {
   qb_two_dot m;
   int ens_index; /* [model] ensemble: index into ens_code */
   double gamma;  /* [model] gamma, the coupling when g is not set */
-  int paths, eq5;
+  qb_fgr_choice fc; /* [model] paths, theory_eq5 */
   qb_fgr_times tm;
   qb_idx off_P, off_Plog, off_Pprop, off_ipr, off_late; /* row offsets (-1: absent) */
 } td_ctx;
@@ -57,13 +57,8 @@ static const qb_key td_keys[] = {
      QB_FIELD(td_ctx, m.lambda)},
     {"model", "eps0", QB_KEY_REAL, "0", QB_ANY, NULL, "energy", NULL,
      "energy of the initial level (dot 1 shifted)", 1, QB_FIELD(td_ctx, m.eps0)},
-    {"model", "paths", QB_KEY_ENUM, "eig", 0, -1, "eig|prop|both", "", NULL,
-     "P_res(tau) from eigenpairs (dense ED), by propagation, or both (P_res and P_res_prop)", 1,
-     QB_FIELD(td_ctx, paths)},
-    {"model", "theory_eq5", QB_KEY_BOOL, "true", 0, 1, NULL, "", NULL,
-     "write Eq. (5) on the grids (quadrature)", 0, QB_FIELD(td_ctx, eq5)},
     QB_KEY_END};
-static const qb_key *const td_tables[] = {td_keys, qb_fgr_time_keys, NULL};
+static const qb_key *const td_tables[] = {td_keys, qb_fgr_path_keys, qb_fgr_time_keys, NULL};
 
 static void td_free(void *v) {
   td_ctx *c = v;
@@ -75,6 +70,7 @@ static void td_free(void *v) {
 /* The [model] keys into c->m and the path choice. */
 static void read_model(const qb_params *p, td_ctx *c) {
   qb_param_fill(p, td_keys, c);
+  qb_param_fill(p, qb_fgr_path_keys, &c->fc);
   c->m.ens = ens_code[c->ens_index];
   if (!qb_param_is_set(p, "model", "g")) c->m.g = c->gamma * (double)c->m.N1 / (double)c->m.N2;
 }
@@ -90,7 +86,7 @@ static qb_status td_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   QB_TRY(qb_two_dot_check(&m, err));
   QB_TRY(qb_fgr_times_check(p, qb_two_dot_time_unit(&m), err));
   double n = (double)(m.N1 + m.N2), N1 = (double)m.N1, nt = qb_fgr_times_count(p);
-  const int paths = c.paths;
+  const int paths = c.fc.paths;
   double el = m.ens == QB_GOE || m.N1 == 1 ? 8 : 16, nnz = 2 * N1 * (double)m.N2 + 3 * n;
   const qb_dtype dt = el == 8 ? QB_REAL : QB_COMPLEX;
   e->bytes = e->flops = 0;
@@ -131,12 +127,12 @@ static qb_status td_create(const qb_params *p, void **out, qb_layout *L, qb_err 
   qb_layout_add_axis(L, "tau", nlin, c->tm.tau_lin,
                      "tau = t / (2 pi nu_2), nu_2 = N2 / (pi lambda), linear grid");
   qb_layout_add_axis(L, "tau_log", nlog, c->tm.tau_log, "tau = t / (2 pi nu_2), logarithmic grid");
-  int eig = c->paths != QB_FGR_PATH_PROP;
+  int eig = c->fc.paths != QB_FGR_PATH_PROP;
   c->off_P = qb_layout_add(
       L, "P_res", nlin, "tau",
       eig ? "P_res(tau) of Eq. (9) from eigenpairs" : "P_res(tau) of Eq. (9) by propagation", 0);
   c->off_Plog = qb_layout_add(L, "P_res_log", nlog, "tau_log", "P_res(tau) on the log grid", 0);
-  c->off_Pprop = c->paths == QB_FGR_PATH_BOTH
+  c->off_Pprop = c->fc.paths == QB_FGR_PATH_BOTH
                      ? qb_layout_add(L, "P_res_prop", nlin, "tau", "P_res(tau) by propagation", 0)
                      : -1;
   c->off_ipr =
@@ -200,7 +196,7 @@ static qb_status td_build(const void *m, qb_level_dot_key k, qb_csr **A, double 
 
 static qb_status td_realize(const void *ctx, const qb_task *t, double *row, qb_err *err) {
   const td_ctx *c = ctx;
-  const qb_fgr_times_paths r = {c->paths, realize_eig, td_build, &c->m, c->m.N1,
+  const qb_fgr_times_paths r = {c->fc.paths, realize_eig, td_build, &c->m, c->m.N1,
                                 c->off_P, c->off_Plog, c->off_Pprop};
   return qb_fgr_times_realize(&c->tm, &r, c, t, row, err);
 }
@@ -217,7 +213,7 @@ static qb_status td_theory(const void *ctx, double *out, qb_err *err) {
   out[3] = (double)m->N1 / (double)(m->N1 + m->N2);
   out[4] = 2 * m->g * m->lambda / (double)m->N1;
   double *dec = out + 5, *e5 = dec + nlin, *e5l = e5 + nlin, *lg = e5l + nlog, *lgl = lg + nlin;
-  int want5 = c->eq5 && g > 0 && m->ens == QB_GUE;
+  int want5 = c->fc.eq5 && g > 0 && m->ens == QB_GUE;
   for (qb_idx j = 0; j < nlin + nlog; j++) {
     int lin = j < nlin;
     double tau = lin ? c->tm.tau_lin[j] : c->tm.tau_log[j - nlin], v = NAN;
@@ -238,9 +234,6 @@ const qb_model qb_model_two_dot = {
     .name = "two_dot",
     .doc = "FGR supplement: two chaotic dots (N1, N2) coupled by a random W; P_res(tau) of Eq. (9)",
     .keys = td_tables,
-    .estimate = td_estimate,
-    .point_create = td_create,
-    .point_free = td_free,
-    .realize = td_realize,
+    QB_MODEL_HOOKS(td),
     .theory = td_theory,
 };

@@ -45,17 +45,7 @@ static void krylov_free(void *s_) {
   if (!s) return;
   if (s->V)
     for (int j = 1; j <= s->m; j++) qb_free(s->V[j]);
-  qb_free(s->V);
-  qb_free(s->alpha);
-  qb_free(s->beta);
-  qb_free(s->d);
-  qb_free(s->e);
-  qb_free(s->z);
-  qb_free(s->u);
-  qb_free(s->sv);
-  qb_free(s->su);
-  qb_free(s->st);
-  qb_free(s);
+  QB_FREE_ALL(s->V, s->alpha, s->beta, s->d, s->e, s->z, s->u, s->sv, s->su, s->st, s);
 }
 
 static qb_status krylov_create(qb_op *H, const qb_prop_params *p, void **out, qb_err *err) {

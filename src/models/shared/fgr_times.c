@@ -42,6 +42,14 @@ const qb_key qb_fgr_time_keys[] = {
      "late-time average: equally spaced times", 0, QB_FIELD(fgr_rows, late_samples)},
     QB_KEY_END};
 
+const qb_key qb_fgr_path_keys[] = {
+    {"model", "paths", QB_KEY_ENUM, "eig", 0, -1, "eig|prop|both", "", NULL,
+     "P(tau) from eigenpairs, by propagation, or both (the propagated columns end in _prop)", 1,
+     QB_FIELD(qb_fgr_choice, paths)},
+    {"model", "theory_eq5", QB_KEY_BOOL, "true", 0, 1, NULL, "", NULL,
+     "write Eq. (5) on the grids (quadrature)", 0, QB_FIELD(qb_fgr_choice, eq5)},
+    QB_KEY_END};
+
 static fgr_rows read_rows(const qb_params *p) {
   fgr_rows r = {0};
   qb_param_fill(p, qb_fgr_time_keys, &r);

@@ -47,6 +47,14 @@ typedef qb_status (*qb_fgr_times_build)(const void *model, qb_level_dot_key key,
 /* The [model] paths choice of the FGR models: the indices of eig|prop|both. */
 enum { QB_FGR_PATH_EIG = 0, QB_FGR_PATH_PROP = 1, QB_FGR_PATH_BOTH = 2 };
 
+/* [model] paths and theory_eq5, the same two keys in both FGR models: their rows, and
+ * what qb_param_fill(p, qb_fgr_path_keys, &choice) fills. */
+extern const qb_key qb_fgr_path_keys[];
+typedef struct qb_fgr_choice {
+  int paths; /* QB_FGR_PATH_* */
+  int eq5;   /* theory_eq5: Eq. (5) of the FGR paper on the grids */
+} qb_fgr_choice;
+
 /* A model's eigenpair path: its columns of realization key into row. */
 typedef qb_status (*qb_fgr_times_eig)(const void *ctx, qb_level_dot_key key, int nthreads,
                                       double *row, qb_err *err);
