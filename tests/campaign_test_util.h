@@ -19,6 +19,7 @@
 #include "qbath/alloc.h"
 #include "qbath/campaign.h"
 #include "qbath/h5.h"
+#include "toy.h"
 
 /* A fresh directory under TMPDIR (or /tmp) for this suite's files. */
 static __attribute__((unused)) const char *ct_tmpdir(void) {
@@ -54,7 +55,7 @@ static __attribute__((unused)) qb_status ct_load_text(const char *prefix, const 
   char path[700], name[64];
   snprintf(name, sizeof name, "%.40s_%d.ini", prefix, count++);
   ct_write(ct_path(path, sizeof path, name), "%s", text);
-  return qb_campaign_load(path, 0, NULL, c, e);
+  return qb_campaign_load_with(path, 0, NULL, qb_test_models, c, e);
 }
 
 /* Writes text as the input file `name` in the suite's directory and runs the campaign on
@@ -64,7 +65,7 @@ static __attribute__((unused)) qb_status ct_run_text(const char *name, const cha
   char in[600];
   ct_write(ct_path(in, sizeof in, name), "%s", text);
   qb_campaign *c = NULL;
-  qb_status st = qb_campaign_load(in, 0, NULL, &c, err);
+  qb_status st = qb_campaign_load_with(in, 0, NULL, qb_test_models, &c, err);
   qb_run_opts o = {.nthreads = 2, .progress_seconds = 1e9};
   qb_run_stats s;
   if (st == QB_OK) st = qb_campaign_run(c, &o, &s, err);
@@ -191,7 +192,7 @@ static __attribute__((unused)) qb_status ct_run_input(const char *name, const ch
   ct_write(ct_path(in, sizeof in, name), "%s", buf);
   qb_campaign *c = NULL;
   qb_run_stats s;
-  qb_status st = qb_campaign_load(in, 0, NULL, &c, err);
+  qb_status st = qb_campaign_load_with(in, 0, NULL, qb_test_models, &c, err);
   qb_run_opts o = {.nthreads = nthreads, .progress_seconds = 1e9};
   if (st == QB_OK) st = qb_campaign_run(c, &o, &s, err);
   qb_campaign_free(c);

@@ -34,7 +34,7 @@ static qb_status try_run(const char *in, const char *name, long k, long *count, 
   snprintf(set, sizeof set, "output.file=%s", out);
   char *sets[] = {set};
   qb_campaign *c = NULL;
-  qb_status st = qb_campaign_load(in, 1, sets, &c, e);
+  qb_status st = qb_campaign_load_with(in, 1, sets, qb_test_models, &c, e);
   CU_ASSERT_EQUAL_FATAL(st, QB_OK);
   qb_run_opts o = {.nthreads = 1, .progress_seconds = 1e9};
   qb_run_stats s;

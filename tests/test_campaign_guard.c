@@ -85,7 +85,7 @@ static void test_resume_identity(void) {
   /* In process, this test binary is another build than the qbath that wrote it. */
   qb_campaign *c = NULL;
   qb_err err;
-  QB_ASSERT_OK(qb_campaign_load(in, 0, NULL, &c, &err), &err);
+  QB_ASSERT_OK(qb_campaign_load_with(in, 0, NULL, qb_test_models, &c, &err), &err);
   qb_run_opts o = {.resume = 1, .nthreads = 1, .progress_seconds = 1e9};
   CU_ASSERT_EQUAL(qb_campaign_run(c, &o, NULL, &err), QB_ERR_INPUT);
   CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "the qbath build"));

@@ -14,7 +14,7 @@ static qb_campaign *load(const char *name, const char *text, int nsets, char **s
   ct_write(ct_path(path, sizeof path, name), "%s", text);
   qb_campaign *c = NULL;
   qb_err err;
-  qb_status st = qb_campaign_load(path, nsets, sets, &c, &err);
+  qb_status st = qb_campaign_load_with(path, nsets, sets, qb_test_models, &c, &err);
   if (st != QB_OK) printf("\n  load failed: %s\n", err.msg);
   return c;
 }
@@ -182,7 +182,7 @@ static void test_alloc_failures(void) {
     qb_campaign *c = NULL;
     qb_err err;
     qb_alloc_fail_after(k);
-    qb_status st = qb_campaign_load(path, 1, sets, &c, &err);
+    qb_status st = qb_campaign_load_with(path, 1, sets, qb_test_models, &c, &err);
     qb_alloc_fail_after(-1);
     if (st == QB_OK) {
       CU_ASSERT_EQUAL(qb_campaign_npoints(c), 6);
@@ -197,6 +197,17 @@ static void test_alloc_failures(void) {
   CU_ASSERT(failures > 10);
 }
 
+/* tests/data/toy.ini, the test model's sample campaign, validates with the test CLI this
+ * suite runs (QBATH_BINARY is qbath_test; test_cli checks that qbath refuses it). */
+static void test_toy_input_validates(void) {
+  const char *src = getenv("QBATH_SOURCE_DIR") ? getenv("QBATH_SOURCE_DIR") : "..";
+  char in[1024], out[600];
+  snprintf(in, sizeof in, "%s/tests/data/toy.ini", src);
+  char *args[] = {"qbath_test", "validate", in, NULL};
+  CU_ASSERT_EQUAL(ct_run(args, ct_path(out, sizeof out, "toy_validate.txt"), NULL), 0);
+  CU_ASSERT_TRUE(ct_file_contains(out, "toy.ini: valid"));
+}
+
 int main(void) {
   const qb_test_case cases[] = {{"cartesian sweep", test_cartesian},
                                 {"zip, linspace, logspace", test_zip_and_spaces},
@@ -207,6 +218,7 @@ int main(void) {
                                 {"bad: missing, conflict, duplicate", test_bad_missing_conflict_duplicate},
                                 {"bad: sweeps, files, syntax, --set", test_bad_sweep_and_file},
                                 {"every allocation failure", test_alloc_failures},
+                                {"tests/data/toy.ini validates", test_toy_input_validates},
                                 {NULL, NULL}};
   return qb_test_main("campaign_input", cases);
 }

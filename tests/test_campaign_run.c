@@ -23,7 +23,7 @@ static qb_status run_input(const char *name, const char *text, const char *h5, i
   snprintf(buf, sizeof buf, text, h5);
   ct_write(ct_path(in, sizeof in, name), "%s", buf);
   qb_campaign *c = NULL;
-  qb_status st = qb_campaign_load(in, nsets, sets, &c, err);
+  qb_status st = qb_campaign_load_with(in, nsets, sets, qb_test_models, &c, err);
   qb_run_opts o = {.resume = resume, .nthreads = nthreads, .progress_seconds = 1e9};
   if (st == QB_OK) st = qb_campaign_run(c, &o, stats, err);
   qb_campaign_free(c);

@@ -64,6 +64,27 @@ static void test_wrong_section(void) {
   expect_output(args, 2, "wrong_section.ini:6: [model] nev", "this key belongs in [eigen]");
 }
 
+/* The runner's test model and its benchmark are in the test CLI alone (tests/toy.c,
+ * tests/cli/): the production qbath refuses tests/data/toy.ini and lists neither. */
+static void test_no_test_model(void) {
+  const char *src = getenv("QBATH_SOURCE_DIR") ? getenv("QBATH_SOURCE_DIR") : "..";
+  char args[1200], out[700], cmd[2048];
+  snprintf(args, sizeof args, "validate %s/tests/data/toy.ini", src);
+  expect_output(args, 2, "type = 'toy': unknown model", "spin_chain");
+  const char *lists[] = {"help models", "bench", "help keys --markdown"};
+  for (int i = 0; i < 3; i++) {
+    ct_path(out, sizeof out, "lists.txt");
+    snprintf(cmd, sizeof cmd, "%s %s > %s 2>&1", bin(), lists[i], out);
+    CU_ASSERT_EQUAL(system(cmd), 0);
+    char *t = ct_slurp(out);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    int clean = strstr(t, "toy") == NULL && (i != 1 || strstr(t, "runner") == NULL);
+    if (!clean) printf("\n  qbath %s names the test model or bench runner\n", lists[i]);
+    CU_ASSERT_TRUE(clean);
+    qb_free(t);
+  }
+}
+
 /* `cmake --install BUILD --prefix DIR` without root: the CLI, man page, headers, license. */
 static void test_install_prefix(void) {
   char build[700], cmd[2048], path[800];
@@ -88,6 +109,7 @@ int main(void) {
   const qb_test_case cases[] = {{"--version, COMMAND --help, help topics", test_version_and_help},
                                 {"docs/qbath.1 is `qbath help --man`", test_man_page_is_current},
                                 {"a key in the wrong section names the right one", test_wrong_section},
+                                {"the production CLI has no test model", test_no_test_model},
                                 {"cmake --install with a prefix", test_install_prefix},
                                 {NULL, NULL}};
   return qb_test_main("cli", cases);

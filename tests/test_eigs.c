@@ -85,7 +85,8 @@ static void compare_methods(const qb_csr *A, qb_idx nev, double eps, const qb_fa
   CU_ASSERT(si->orth_defect <= 1e-10);
   CU_ASSERT(de->orth_defect <= 1e-10);
   printf("\n  %s n = %ld %s: max resid SI %.2e dense %.2e, orth %.2e, %ld solves, LU/nnz %.1f",
-         backend->name, (long)A->nrows, A->dtype == QB_REAL ? "real" : "complex", si->max_resid,
+         (backend ? backend : qb_factor_default_type(A->dtype))->name, (long)A->nrows,
+         A->dtype == QB_REAL ? "real" : "complex", si->max_resid,
          de->max_resid, si->orth_defect, (long)si->nsolves,
          si->factor.factor_entries / si->factor.a_entries);
   for (qb_idx j = 0; j < nev; j++) {
@@ -136,6 +137,22 @@ static void test_mumps_backend(void) {
 }
 
 /* Window nearest sigma, checked against all levels of a dense run. */
+/* The default backend: MUMPS LDL^T for real H where built in, UMFPACK for complex H and
+ * without MUMPS (issue 21); a NULL backend in qb_eigs_opts takes it. */
+static void test_default_backend(void) {
+  const qb_factor_type *real = qb_factor_default_type(QB_REAL);
+  CU_ASSERT_PTR_EQUAL(real, qb_factor_have_mumps() ? &qb_factor_mumps : &qb_factor_umfpack);
+  CU_ASSERT_PTR_EQUAL(qb_factor_default_type(QB_COMPLEX), &qb_factor_umfpack);
+  qb_err e;
+  qb_csr *A = chain(10, 2.5, 0.0, 9);
+  qb_factor *F = NULL;
+  QB_ASSERT_OK(qb_factor_create(NULL, A, NULL, &F, &e), &e);
+  CU_ASSERT_PTR_EQUAL(F->type, real);
+  qb_factor_free(F);
+  compare_methods(A, 15, 0.45, NULL);
+  qb_csr_free(A);
+}
+
 static void test_window_is_nearest(void) {
   qb_err e;
   qb_csr *A = chain(10, 1.5, 0.0, 11);
@@ -326,6 +343,7 @@ int main(void) {
       {"real chain L=14: shift-invert = dense ED", test_real_chain_l14},
       {"complex Hermitian chain: shift-invert = dense ED", test_complex_chain},
       {"MUMPS backend = dense ED", test_mumps_backend},
+      {"default backend by dtype (NULL = it)", test_default_backend},
       {"dense window is the nearest levels", test_window_is_nearest},
       {"factor reuse across realizations", test_factor_reuse},
       {"memory limit refusal", test_memory_refusal},

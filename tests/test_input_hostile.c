@@ -112,7 +112,7 @@ static void test_many_keys(void) {
   qb_campaign *c = NULL;
   qb_err e;
   clock_t t0 = clock();
-  qb_status st = qb_campaign_load(path, 0, NULL, &c, &e);
+  qb_status st = qb_campaign_load_with(path, 0, NULL, qb_test_models, &c, &e);
   double s = (double)(clock() - t0) / CLOCKS_PER_SEC;
   CU_ASSERT_EQUAL(st, QB_ERR_INPUT);
   /* The duplicate at the end is found (the parser read every key before the checks). */

@@ -306,7 +306,7 @@ static void test_unfolded_agrees_with_chain(void) {
 }
 
 static void test_registered_and_checked(void) {
-  CU_ASSERT_PTR_NOT_NULL(qb_campaign_model_find("level_dot"));
+  CU_ASSERT_PTR_NOT_NULL(qb_campaign_model_find(NULL, "level_dot"));
   qb_err e;
   qb_level_dot m = model(QB_GSE, 41, 1, QB_LD_DENSE);
   CU_ASSERT_EQUAL(qb_level_dot_check(&m, &e), QB_ERR_INPUT);

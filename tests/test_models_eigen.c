@@ -20,14 +20,19 @@ static const char *CHAIN =
     "W = 1\nterms = XX:0.25*J, YY:0.25*J, ZZ:0.25*J, Z:0.5*W:uniform\n"
     "[eigen]\nnev = 20\nentanglement = true\nmethod = %s\n[output]\nfile = %s\n";
 
-static void test_dense_equals_shift_invert(void) {
-  char dense[600], si[600], text[2048];
+/* Both factor backends: the default (MUMPS LDL^T where built in) and UMFPACK, the fallback
+ * (issue 21, acceptance 5: the UMFPACK path stays tested through the runner). */
+static void dense_equals_shift_invert(const char *backend) {
+  char dense[600], si[600], text[2048], method[64], name[64];
   qb_err err;
-  ct_path(dense, sizeof dense, "chain_dense.h5");
-  ct_path(si, sizeof si, "chain_si.h5");
+  snprintf(name, sizeof name, "chain_dense_%s.h5", backend);
+  ct_path(dense, sizeof dense, name);
+  snprintf(name, sizeof name, "chain_si_%s.h5", backend);
+  ct_path(si, sizeof si, name);
   snprintf(text, sizeof text, CHAIN, "dense", dense);
   QB_ASSERT_OK(ct_run_text("chain_dense.ini", text, &err), &err);
-  snprintf(text, sizeof text, CHAIN, "shift_invert", si);
+  snprintf(method, sizeof method, "shift_invert\nbackend = %s", backend);
+  snprintf(text, sizeof text, CHAIN, method, si);
   QB_ASSERT_OK(ct_run_text("chain_si.ini", text, &err), &err);
   const char *same[] = {"e_min", "e_max", "s_vn", "s_renyi2"};
   for (int c = 0; c < 4; c++) {
@@ -43,6 +48,12 @@ static void test_dense_equals_shift_invert(void) {
       for (qb_idx r = 0; r < n1; r++) CU_ASSERT(a[r] > 1.0 && a[r] < 5 * log(2.0));
     qb_free(a), qb_free(b);
   }
+}
+
+static void test_dense_equals_shift_invert(void) {
+  dense_equals_shift_invert("auto");
+  dense_equals_shift_invert("umfpack");
+  if (qb_factor_have_mumps()) dense_equals_shift_invert("mumps");
 }
 
 /* L = 12 Sz = 0 at weak disorder W = 0.5: the shift-invert gap ratio over 60 levels at

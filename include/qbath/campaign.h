@@ -35,6 +35,12 @@ extern const qb_key qb_campaign_keys[];
  * unreadable file QB_ERR_IO. Nothing is written anywhere. */
 qb_status qb_campaign_load(const char *path, int nsets, char *const *sets, qb_campaign **out,
                            qb_err *err);
+/* qb_campaign_load with models beyond the built-in registry: `extra` is NULL-terminated
+ * (NULL: none) and must outlive the campaign. The library knows only the models a user
+ * can run; the test suites and the test CLI pass the runner's test model (in tests/)
+ * this way, so that it never reaches the production registry. */
+qb_status qb_campaign_load_with(const char *path, int nsets, char *const *sets,
+                                const qb_model *const *extra, qb_campaign **out, qb_err *err);
 qb_campaign *qb_campaign_free(qb_campaign *c);
 
 qb_idx qb_campaign_npoints(const qb_campaign *c);
@@ -106,7 +112,10 @@ const char *qb_campaign_point_label(const qb_campaign *c, qb_idx p, char *buf, s
 
 /* The registry of the built-in models (src/campaign/registry.c): NULL-terminated. */
 const qb_model *const *qb_campaign_registry(void);
-/* The model named name (case-sensitive), or NULL. */
-const qb_model *qb_campaign_model_find(const char *name);
+/* Model i of the built-ins followed by `extra` (NULL-terminated, or NULL), NULL past the
+ * end: `for (int i = 0; (m = qb_campaign_model_at(extra, i)); i++)` visits every model. */
+const qb_model *qb_campaign_model_at(const qb_model *const *extra, int i);
+/* The model named name (case-sensitive) among the built-ins and `extra`, or NULL. */
+const qb_model *qb_campaign_model_find(const qb_model *const *extra, const char *name);
 
 #endif

@@ -6,7 +6,8 @@
  * factor.mem_limit), dense ED (LAPACK, all eigenpairs, the k nearest kept) below
  * a size threshold, and ARPACK shift-invert above it: Lanczos/Arnoldi on
  * (H - sigma)^{-1}, whose largest eigenvalues 1/(E - sigma) belong to the E nearest sigma,
- * with H - sigma factorized once by a qb_factor backend (UMFPACK by default). Real
+ * with H - sigma factorized once by a qb_factor backend (MUMPS LDL^T for real H where the
+ * build has it, UMFPACK otherwise; qb_factor_default_type). Real
  * symmetric H uses dsaupd/dseupd on real vectors; complex Hermitian H znaupd/zneupd.
  *
  * The target is an energy sigma, or a relative energy density eps in [0, 1] mapped to
@@ -54,7 +55,8 @@ typedef struct qb_eigs_opts {
   double bounds_tol;       /* ARPACK tolerance of the extremal eigenvalues (default 1e-8) */
   uint64_t seed;           /* start vector stream (default 20240601) */
   qb_factor_opts factor;   /* strategy, ordering, memory limit of the factorization */
-  const qb_factor_type *backend; /* NULL: qb_factor_umfpack */
+  const qb_factor_type *backend; /* NULL: qb_factor_default_type (MUMPS LDL^T for real H
+                                    where built in, UMFPACK for complex H) */
 } qb_eigs_opts;
 
 void qb_eigs_defaults(qb_eigs_opts *o);

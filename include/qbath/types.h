@@ -7,6 +7,7 @@
 #define QBATH_TYPES_H
 
 #include <complex.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef int64_t qb_idx;

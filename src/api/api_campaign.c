@@ -13,7 +13,7 @@
 static qb_status find_model(const char *model, const qb_model **m, qb_err *err) {
   *m = NULL;
   if (model == NULL || !*model) return QB_OK;
-  *m = qb_campaign_model_find(model);
+  *m = qb_campaign_model_find(NULL, model);
   if (*m) return QB_OK;
   char names[1024] = "";
   size_t n = 0;

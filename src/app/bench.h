@@ -4,7 +4,6 @@
 #define QBATH_APP_BENCH_H
 
 int qb_bench_spmv(int argc, char **argv);
-int qb_bench_runner(int argc, char **argv);
 int qb_bench_eigs(int argc, char **argv);
 int qb_bench_fgr(int argc, char **argv);
 int qb_bench_evolve(int argc, char **argv);

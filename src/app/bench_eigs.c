@@ -28,7 +28,7 @@ typedef struct bench_args {
   int repeat;                /* solves on new realizations with the cached analysis */
   double tol;                /* ARPACK tolerance (0: machine precision) */
   long ncv;                  /* Lanczos basis size (0: default) */
-  const char *backend;       /* "umfpack" or "mumps" */
+  const char *backend;       /* "umfpack", "mumps", "filter" (NULL: the default factor) */
 } bench_args;
 
 /* The random-field Heisenberg chain (qb_spin_sum_heisenberg, J = 1), h_j = W U[-1, 1]
@@ -129,12 +129,14 @@ int qb_bench_eigs(int argc, char **argv) {
   o.method = QB_EIGS_SHIFT_INVERT;
   if (a.tol > 0) o.tol = a.tol;
   o.ncv = a.ncv;
-  o.backend = a.backend && !strcmp(a.backend, "mumps") ? &qb_factor_mumps : &qb_factor_umfpack;
   const int filter = a.backend && !strcmp(a.backend, "filter");
-  printf("qbath: backend %s, %s\n", filter ? "filter" : o.backend->name,
-         a.backend && strcmp(a.backend, "mumps") && strcmp(a.backend, "umfpack") && !filter
-             ? "(unknown --backend, using umfpack)"
-             : "");
+  const int mumps = a.backend && !strcmp(a.backend, "mumps");
+  const int umfpack = a.backend && !strcmp(a.backend, "umfpack");
+  o.backend = mumps ? &qb_factor_mumps : umfpack ? &qb_factor_umfpack : NULL;
+  printf("qbath: backend %s %s\n",
+         filter ? "filter" : (o.backend ? o.backend : qb_factor_default_type(QB_REAL))->name,
+         a.backend && !mumps && !umfpack && !filter ? "(unknown --backend, using the default)"
+                                                    : "");
   o.factor.strategy = (qb_factor_strategy)a.strategy;
   o.factor.ordering = (qb_factor_ordering)a.ordering;
   o.factor.mem_limit = a.mem_limit_gb * 1e9;

@@ -12,6 +12,7 @@
 #include <mpi.h>
 #endif
 
+#include "app_extra.h"
 #include "cmd.h"
 #include "qbath/campaign.h"
 #include "run_guard.h"
@@ -147,7 +148,7 @@ static int do_run(int argc, char **argv) {
   qb_err err;
   qb_err_clear(&err);
   qb_campaign *c = NULL;
-  qb_status st = qb_campaign_load(o.file, o.nsets, o.sets, &c, &err);
+  qb_status st = qb_campaign_load_with(o.file, o.nsets, o.sets, qb_app_models, &c, &err);
   if (st == QB_OK && o.dry_run)
     st = qb_campaign_plan(c, o.threads, rank == 0 ? stdout : NULL, &err);
   if (st != QB_OK || o.dry_run) {
@@ -208,7 +209,7 @@ int qb_cmd_validate(int argc, char **argv) {
   qb_err err;
   qb_err_clear(&err);
   qb_campaign *c = NULL;
-  qb_status st = qb_campaign_load(o.file, o.nsets, o.sets, &c, &err);
+  qb_status st = qb_campaign_load_with(o.file, o.nsets, o.sets, qb_app_models, &c, &err);
   if (st == QB_OK) st = qb_campaign_plan(c, 0, stdout, &err);
   if (st != QB_OK) fprintf(stderr, "qbath: %s\n", err.msg);
   else printf("%s: valid\n", o.file);
@@ -234,11 +235,11 @@ int qb_cmd_help(int argc, char **argv) {
     if (!strcmp(argv[i], "--markdown")) markdown = 1;
     else model = argv[i];
   }
-  const qb_model *m = model ? qb_campaign_model_find(model) : NULL;
+  const qb_model *m = model ? qb_campaign_model_find(qb_app_models, model) : NULL, *r;
   if (model && m == NULL) {
     fprintf(stderr, "qbath: unknown model '%s'; models:", model);
-    for (const qb_model *const *r = qb_campaign_registry(); *r; r++)
-      fprintf(stderr, " %s", (*r)->name);
+    for (int k = 0; (r = qb_campaign_model_at(qb_app_models, k)); k++)
+      fprintf(stderr, " %s", r->name);
     fprintf(stderr, "\n");
     return 2;
   }
@@ -247,10 +248,10 @@ int qb_cmd_help(int argc, char **argv) {
   qb_param_keys_print(stdout, qb_campaign_keys, markdown);
   if (markdown) printf("\n### [model] type\n\nOne of:");
   else printf("\n[model]\n  %-16s %-11s required: one of", "type", "choice");
-  for (const qb_model *const *r = qb_campaign_registry(); *r; r++) printf(" %s", (*r)->name);
+  for (int k = 0; (r = qb_campaign_model_at(qb_app_models, k)); k++) printf(" %s", r->name);
   printf("\n");
   if (m) print_model_keys(m, markdown);
-  else
-    for (const qb_model *const *r = qb_campaign_registry(); *r; r++) print_model_keys(*r, markdown);
+  for (int k = 0; !m && (r = qb_campaign_model_at(qb_app_models, k)); k++)
+    print_model_keys(r, markdown);
   return 0;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app_extra.h"
 #include "cmd.h"
 #include "qbath/campaign.h"
 #include "qbath/model.h"
@@ -125,8 +126,9 @@ int qb_cmd_help_command(const char *name) {
 }
 
 static void print_models(FILE *f) {
-  for (const qb_model *const *m = qb_campaign_registry(); *m; m++)
-    fprintf(f, "  %-16s %s\n", (*m)->name, (*m)->doc);
+  const qb_model *m;
+  for (int i = 0; (m = qb_campaign_model_at(qb_app_models, i)); i++)
+    fprintf(f, "  %-16s %s\n", m->name, m->doc);
   fprintf(f, "\n'qbath help keys MODEL' lists a model's keys.\n");
 }
 
@@ -178,9 +180,10 @@ static void man_page(FILE *f) {
     }
   }
   fputs(".SH MODELS\n", f);
-  for (const qb_model *const *m = qb_campaign_registry(); *m; m++) {
-    fprintf(f, ".TP\n.B %s\n", (*m)->name);
-    roff(f, (*m)->doc);
+  const qb_model *m;
+  for (int i = 0; (m = qb_campaign_model_at(qb_app_models, i)); i++) {
+    fprintf(f, ".TP\n.B %s\n", m->name);
+    roff(f, m->doc);
     fputs("\n", f);
   }
   fputs(".SH OBSERVABLES\n", f);

@@ -6,6 +6,7 @@
 #include <umfpack.h>
 
 #include "cmd.h"
+#include "qbath/factor.h"
 #include "qbath_build_info.h"
 
 /* OpenBLAS reports its build (version, core, threading) through this call. */
@@ -20,6 +21,11 @@ int qb_cmd_info(int argc, char **argv) {
   printf("OpenBLAS:   %s\n", openblas_get_config());
   printf("SuiteSparse UMFPACK %d.%d.%d\n", UMFPACK_MAIN_VERSION, UMFPACK_SUB_VERSION,
          UMFPACK_SUBSUB_VERSION);
+  const char *mumps = qb_factor_mumps_version();
+  if (mumps) printf("MUMPS:      %s (sequential)\n", mumps);
+  else printf("MUMPS:      not built in (Debian libmumps-seq-dev)\n");
+  printf("shift-invert factor: real symmetric %s, complex Hermitian %s ([eigen] backend)\n",
+         mumps ? "MUMPS LDL^T" : "UMFPACK LU", "UMFPACK LU");
   printf("FFTW:       %s\n", fftw_version);
   printf("HDF5:       %u.%u.%u\n", h5maj, h5min, h5rel);
   printf("OpenMP:     spec %d, max threads %d, processors %d\n", _OPENMP,

@@ -35,6 +35,7 @@ struct qb_campaign {
   char *path;                 /* input file */
   char *text;                 /* effective input text (file + overrides) */
   const qb_model *model;
+  const qb_model *const *extra_models; /* the caller's models beyond the registry, or NULL */
   int nkeys;
   qb_ckey *ckeys;             /* runner keys first, then the model's tables */
   const qb_key **keyptr;      /* nkeys, for qb_params */

@@ -224,11 +224,12 @@ static const char *closest(const char *name, const char *const *cand, int n) {
 }
 
 /* The model (if any) other than m that declares section.name. */
-static const qb_model *other_owner(const qb_model *m, const char *section, const char *name) {
-  for (const qb_model *const *o = qb_campaign_registry(); *o; o++) {
-    if (*o == m) continue;
-    for (const qb_key *const *t = (*o)->keys; t && *t; t++)
-      if (qb_param_keys_find(*t, section, name)) return *o;
+static const qb_model *other_owner(const qb_campaign *c, const char *section, const char *name) {
+  const qb_model *o;
+  for (int i = 0; (o = qb_campaign_model_at(c->extra_models, i)); i++) {
+    if (o == c->model) continue;
+    for (const qb_key *const *t = o->keys; t && *t; t++)
+      if (qb_param_keys_find(*t, section, name)) return o;
   }
   return NULL;
 }
@@ -276,7 +277,7 @@ static qb_status unknown_key(const qb_campaign *c, const entry *e, qb_err *err) 
       return QB_FAIL(err, QB_ERR_INPUT, "%s: [%s] %s: for model '%s' this key belongs in [%s]; "
                      "move it there", wb, e->section, e->name, c->model->name,
                      c->ckeys[i].key->section);
-  const qb_model *o = other_owner(c->model, e->section, e->name);
+  const qb_model *o = other_owner(c, e->section, e->name);
   if (o)
     return QB_FAIL(err, QB_ERR_INPUT, "%s: [%s] %s is not used by model '%s' (it belongs to "
                    "model '%s'); remove it", wb, e->section, e->name, c->model->name, o->name);
@@ -439,10 +440,11 @@ static qb_status find_model(qb_campaign *c, const entry *e, int n, qb_err *err) 
   char names[1024] = "";
   const char *cand[128];
   int nc = 0;
-  for (const qb_model *const *m = qb_campaign_registry(); *m && nc < 128; m++) {
-    cand[nc++] = (*m)->name;
+  const qb_model *m;
+  for (int i = 0; (m = qb_campaign_model_at(c->extra_models, i)) && nc < 128; i++) {
+    cand[nc++] = m->name;
     size_t l = strlen(names);
-    snprintf(names + l, sizeof names - l, "%s%s", l ? ", " : "", (*m)->name);
+    snprintf(names + l, sizeof names - l, "%s%s", l ? ", " : "", m->name);
   }
   if (t == NULL)
     return QB_FAIL(err, QB_ERR_INPUT, "%s: [model] type: missing required key (models: %s)",
@@ -454,7 +456,7 @@ static qb_status find_model(qb_campaign *c, const entry *e, int n, qb_err *err) 
   while (isspace((unsigned char)*v)) v++, len--;
   while (len > 0 && isspace((unsigned char)v[len - 1])) len--;
   snprintf(val, sizeof val, "%.*s", (int)len, v);
-  c->model = qb_campaign_model_find(val);
+  c->model = qb_campaign_model_find(c->extra_models, val);
   if (c->model) return QB_OK;
   const char *s = closest(val, cand, nc);
   return QB_FAIL(err, QB_ERR_INPUT, "%s: [model] type = '%s': unknown model%s%s%s (models: %s)",
@@ -695,6 +697,11 @@ static qb_status check_model_points(qb_campaign *c, qb_err *err) {
 
 qb_status qb_campaign_load(const char *path, int nsets, char *const *sets, qb_campaign **out,
                            qb_err *err) {
+  return qb_campaign_load_with(path, nsets, sets, NULL, out, err);
+}
+
+qb_status qb_campaign_load_with(const char *path, int nsets, char *const *sets,
+                                const qb_model *const *extra, qb_campaign **out, qb_err *err) {
   *out = NULL;
   qb_status st = QB_OK;
   reader r;
@@ -707,6 +714,7 @@ qb_status qb_campaign_load(const char *path, int nsets, char *const *sets, qb_ca
     goto fail;
   }
   strcpy(c->path, path);
+  c->extra_models = extra;
   r.text = r.pos = text;
   r.file = path;
   r.err = err;

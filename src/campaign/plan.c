@@ -68,7 +68,7 @@ static double process_base_bytes(void) {
  * at once, each thread's batch of journal records and the journal's write buffer (each at
  * least one record, however long the row). While the point is written: the mean and
  * standard error of every row value and, when rows are written, a column of all rows
- * gathered for HDF5 (at most all of them; measured with 2 x 10^5 toy rows of 32 values,
+ * gathered for HDF5 (at most all of them; measured with 2 x 10^5 test-model rows of 32 values,
  * 51 MB of rows: peak 104 MB above the process's own). */
 static double point_bytes(const qb_campaign *c, const qb_estimate *e, int nthreads) {
   /* realizations run at once: never more than there are */

@@ -158,14 +158,14 @@ qb_status qb_eigs_bounds(const qb_csr *A, double tol, uint64_t seed, double *emi
 static qb_status get_factor(const qb_csr *A, const qb_eigs_opts *o, qb_factor **cache,
                             qb_factor **F, int *owned, qb_eigs_result *r, qb_err *err) {
   *owned = 0;
-  const qb_factor_type *want = o->backend ? o->backend : &qb_factor_umfpack;
+  const qb_factor_type *want = o->backend ? o->backend : qb_factor_default_type(A->dtype);
   if (cache && *cache && (*cache)->type == want && qb_factor_matches(*cache, A)) {
     *F = *cache;
     return QB_OK;
   }
   if (cache) *cache = qb_factor_free(*cache);
   double t0 = qb_eigs_now();
-  QB_TRY(qb_factor_create(o->backend, A, &o->factor, F, err));
+  QB_TRY(qb_factor_create(want, A, &o->factor, F, err));
   r->t_analyze = qb_eigs_now() - t0;
   if (cache) *cache = *F; else *owned = 1;
   return QB_OK;

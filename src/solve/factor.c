@@ -30,6 +30,10 @@ void qb_factor_defaults(qb_factor_opts *o) {
   o->mem_limit = 0;
 }
 
+const qb_factor_type *qb_factor_default_type(qb_dtype dt) {
+  return dt == QB_REAL && qb_factor_have_mumps() ? &qb_factor_mumps : &qb_factor_umfpack;
+}
+
 /* FNV-1a over the dimension, row pointers and column indices. */
 uint64_t qb_factor_pattern_hash(const qb_csr *A) {
   uint64_t h = 1469598103934665603ull;
@@ -112,7 +116,7 @@ qb_status qb_factor_create(const qb_factor_type *type, const qb_csr *A,
                    (long)A->ncols);
   qb_factor *F = qb_calloc(1, sizeof *F);
   if (!F) return QB_FAIL(err, QB_ERR_NOMEM, "factor object");
-  F->type = type ? type : &qb_factor_umfpack;
+  F->type = type ? type : qb_factor_default_type(A->dtype);
   if (o) F->opts = *o; else qb_factor_defaults(&F->opts);
   F->n = A->nrows;
   F->dtype = A->dtype;

@@ -9,6 +9,7 @@
 
 #ifdef QBATH_HAVE_MUMPS
 #include <dmumps_c.h>
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
 #include <zmumps_c.h>
@@ -35,9 +36,19 @@ static double now(void) {
   return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
+/* MUMPS keeps state in Fortran module variables (its load-balancing module among them), so
+ * two instances inside MUMPS at once on two threads corrupt each other: a campaign running
+ * one L = 12 shift-invert realization per thread crashed in DMUMPS_LOAD_INIT ("PB
+ * allocation"). Every MUMPS call runs under this lock; its dense kernels still use the
+ * BLAS's threads, and realizations large enough to matter run one at a time anyway
+ * (operator-parallel mode). */
+static pthread_mutex_t qb_mumps_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void call(mumps_impl *m, int job) {
+  pthread_mutex_lock(&qb_mumps_lock);
   if (m->complex_) { m->z.job = job; zmumps_c(&m->z); }
   else { m->d.job = job; dmumps_c(&m->d); }
+  pthread_mutex_unlock(&qb_mumps_lock);
 }
 
 static MUMPS_INT *icntl(mumps_impl *m) { return m->complex_ ? m->z.icntl : m->d.icntl; }
@@ -184,6 +195,7 @@ static qb_status mumps_solve(void *impl, const void *b, void *x, qb_err *err) {
 const qb_factor_type qb_factor_mumps = {"mumps", mumps_analyze, mumps_factor, mumps_solve,
                                         mumps_free};
 int qb_factor_have_mumps(void) { return 1; }
+const char *qb_factor_mumps_version(void) { return MUMPS_VERSION; }
 
 #else /* !QBATH_HAVE_MUMPS */
 
@@ -195,5 +207,6 @@ static qb_status no_mumps(const qb_csr *S, const qb_factor_opts *o, void **impl,
 static void no_free(void *impl) { (void)impl; }
 const qb_factor_type qb_factor_mumps = {"mumps", no_mumps, NULL, NULL, no_free};
 int qb_factor_have_mumps(void) { return 0; }
+const char *qb_factor_mumps_version(void) { return NULL; }
 
 #endif

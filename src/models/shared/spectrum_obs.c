@@ -14,6 +14,7 @@
 typedef struct eigen_rows {
   qb_eigs_opts o;
   int method;    /* index of the method's choice */
+  int backend;   /* index of the backend's choice */
   double window; /* dense path: middle fraction of the levels for <r> */
 } eigen_rows;
 
@@ -37,7 +38,14 @@ const qb_key qb_eigen_keys[] = {
      QB_FIELD(eigen_rows, o.dense_max_dim)},
     {"eigen", "tol", QB_KEY_REAL, "1e-12", 0, 1e-3, NULL, "", NULL,
      "ARPACK relative tolerance of the shift-invert eigenvalues", 0, QB_FIELD(eigen_rows, o.tol)},
+    {"eigen", "backend", QB_KEY_ENUM, "auto", 0, -1, "auto|mumps|umfpack", "", NULL,
+     "shift-invert's sparse factorization: auto (MUMPS LDL^T for a real H where the build has "
+     "it, UMFPACK LU otherwise; qbath info names them), mumps, or umfpack", 0,
+     QB_FIELD(eigen_rows, backend)},
     QB_KEY_END};
+
+/* Index of a backend choice: auto leaves qb_eigs_opts.backend NULL (the default). */
+static const qb_factor_type *const backends[] = {NULL, &qb_factor_mumps, &qb_factor_umfpack};
 
 static const qb_eigs_method methods[] = {QB_EIGS_AUTO, QB_EIGS_DENSE, QB_EIGS_SHIFT_INVERT,
                                          QB_EIGS_AUTO, QB_EIGS_FILTER};
@@ -58,6 +66,7 @@ static eigen_rows read_rows(const qb_params *p) {
   qb_eigs_defaults(&r.o);
   qb_param_fill(p, qb_eigen_keys, &r);
   r.o.method = methods[r.method];
+  r.o.backend = backends[r.backend];
   if (r.o.method == QB_EIGS_AUTO) r.o.factor.mem_limit = auto_memory_limit(p);
   return r;
 }

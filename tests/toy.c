@@ -1,6 +1,7 @@
 /* toy.c — model `toy`: a trivial model whose rows are deterministic functions of the
  * realization's random stream. It exercises the campaign runner (sweeps, resume, thread
- * independence, the overhead benchmark) without any physics.
+ * independence, the overhead benchmark) without any physics. It lives with the tests, not
+ * in the production registry (toy.h): users have no use for it.
  *
  * Row: value = x + scale u (u uniform in (0,1) from the realization's Philox stream),
  * curve[k] = value t_k on the axis t_k = k dt, and work = a hash after `work` rounds of
@@ -12,6 +13,7 @@
 
 #include "qbath/alloc.h"
 #include "qbath/model.h"
+#include "toy.h"
 
 typedef struct toy_ctx {
   double x, scale, dt;
@@ -134,3 +136,5 @@ const qb_model qb_model_toy = {
     .estimate = toy_estimate, .point_create = toy_create, .point_free = toy_free,
     .realize = toy_realize, .derive = toy_derive, .theory = toy_theory,
 };
+
+const qb_model *const qb_test_models[] = {&qb_model_toy, NULL};

@@ -1,4 +1,5 @@
-/* bench_runner.c — `qbath bench runner`: the campaign runner's own overhead.
+/* bench_runner.c — `qbath_test bench runner`: the campaign runner's own overhead. It runs
+ * the test model toy, so it is part of the test CLI only (app_extra_test.c).
  *
  * Runs 10^5 (--realizations) realizations of the trivial `toy` model through the full
  * runner (journal, reduction, HDF5 file) and the same realize() calls in a bare OpenMP
@@ -13,7 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bench.h"
+#include "app/app_extra.h"
+#include "bench_runner.h"
 #include "qbath/alloc.h"
 #include "qbath/campaign.h"
 
@@ -53,7 +55,7 @@ int qb_bench_runner(int argc, char **argv) {
     else {
       fprintf(
           stderr,
-          "usage: qbath bench runner [--realizations N] [--work W] [--threads T] [--repeat K]\n");
+          "usage: qbath_test bench runner [--realizations N] [--work W] [--threads T] [--repeat K]\n");
       return 2;
     }
   }
@@ -71,7 +73,7 @@ int qb_bench_runner(int argc, char **argv) {
   qb_run_stats s, best;
   qb_run_opts o = {.nthreads = nthreads, .progress_seconds = 1e9};
   char *set[] = {"output.overwrite=true"};
-  qb_status st = qb_campaign_load(in, 1, set, &c, &err);
+  qb_status st = qb_campaign_load_with(in, 1, set, qb_app_models, &c, &err);
   double bare = INFINITY;
   best.wall = INFINITY;
   for (int k = 0; k < (repeat < 1 ? 1 : repeat) && st == QB_OK; k++) {
