@@ -111,6 +111,40 @@ typedef struct qb_grain_peak {
 qb_status qb_grain_peak_width(const qb_eigs_result *a, const qb_eigs_result *b, int site,
                               double dE, qb_grain_peak *out, qb_err *err);
 
+/* The half-maximum width rule above on a histogram h[nb] of bin width dE: gamma, clipped
+ * and omega_peak (in bins from the histogram's origin, the maximum bin's centre). */
+void qb_grain_half_width(const double *h, qb_idx nb, double dE, qb_grain_peak *p);
+
+/* ---- Time domain (grain_time.c) -------------------------------------------------------- */
+
+/* A single-site Pauli operator ('X', 'Y' or 'Z') on site `site` of the L = M + N sites,
+ * matrix-free (qbath/spin_op.h: no stored matrix, for state vectors of 2^20 and more), its
+ * applies on nthreads threads (0: the runtime's). */
+qb_status qb_grain_pauli_op(const qb_grain_spec *s, char pauli, int site, int nthreads,
+                            qb_op **O, qb_err *err);
+
+/* Tr (H - sigma_0)^2 / dim of one realization (sigma_0 = tr H / dim), exact: the variance
+ * of its many-body density of states. */
+double qb_grain_energy_variance(const qb_grain_spec *s, const double *A, const double *eps);
+
+/* The peak width of a spectral function S sampled at the midpoints of per_bin equal
+ * sub-bins of each of nb bins of width dE starting at lo (S[b per_bin + k] at
+ * lo + (b + (k + 1/2)/per_bin) dE): the histogram of Potirniche et al. 2019 Eq. (5) (bin b
+ * holds pi x the integral of S over it / dE) and the half-maximum rule of
+ * qb_grain_peak_width, so a time-domain spectrum resolved finer than dE gives the eigenstate
+ * path's gamma. out->omega_peak is a frequency, out->weight the integral of S over the bins. */
+qb_status qb_grain_peak_from_spectrum(const double *S, int per_bin, qb_idx nb, double lo,
+                                      double dE, qb_grain_peak *out, qb_err *err);
+
+/* A grain-random spin-product state |g> (x) |z> into psi (dimension 2^{N+M}): |g> a
+ * normalized complex Gaussian vector of the grain (grain: d_g work entries), z a uniformly
+ * random spin configuration (z[a] = +-1 for spin a+1), both from stream r. Averaged over
+ * such states, z_a <psi(t)|tau^z_a|psi(t)> estimates Tr[tau^z_a(t) tau^z_a]/dim: one
+ * evolution gives every spin's autocorrelation (E_g |g><g| = 1/d_g, E_z over the 2^M
+ * configurations: z_a <g,z|tau^z_a(t)|g,z> averages to the trace). */
+void qb_grain_product_state(const qb_grain_spec *s, const qb_rng *r, qb_cplx *grain,
+                            qb_cplx *psi, int *z);
+
 /* Eigenstate spectral functions rho_n(omega) (Potirniche et al. 2019 Eq. (S2)) of X_site for the states n of
  * window a against all states of `all` (the full spectrum: dense ED), histogrammed on
  * nbins bins of [-wmax, wmax): th[b] += mean_n rho_n, lg[b] += mean_n log(rho_n + shift)

@@ -8,7 +8,7 @@
 
 #include "qbath/types.h"
 
-enum { QB_MAX_COLS = 32, QB_MAX_AXES = 8, QB_NAME_LEN = 48 };
+enum { QB_MAX_COLS = 96, QB_MAX_AXES = 8, QB_NAME_LEN = 48 };
 
 /* One named block of a row (or of the derived / theory output). */
 typedef struct qb_column {

@@ -105,6 +105,18 @@ qb_status qb_spectral_state(qb_op *H, const qb_op *A, const qb_cplx *psi, double
 qb_status qb_spectral_infinite_t(qb_op *H, const qb_op *A, const qb_spec_params *p,
                                  const qb_eigs_result *eig, qb_spectrum **out, qb_err *err);
 
+/* The SIGNAL method's time grid for H at reference E0: the step dt (p->dt, or the Nyquist
+ * step of H's spectral bounds when 0) and the N = t_max/dt + 1 samples t_j = j dt; the
+ * same checks as qb_spectral_state (aliasing, output range beyond pi/dt). */
+qb_status qb_spectral_signal_grid(qb_op *H, double E0, const qb_spec_params *p, double *dt,
+                                  size_t *N, qb_err *err);
+/* S(w_i) on p's output grid (points values into S) from a time signal C(t_j), t_j = j dt,
+ * j < N, that the caller computed (e.g. a typicality average of several correlations): the
+ * SIGNAL method's window, padding and FFT (C(-t) = conj C(t)). *weight_all (may be NULL):
+ * the sum rule on the FFT's whole axis. */
+qb_status qb_spectral_from_signal(const qb_cplx *C, size_t N, double dt, const qb_spec_params *p,
+                                  double *S, double *weight_all, qb_err *err);
+
 /* Jackson kernel g_0 .. g_{N-1} (Weisse et al. Eq. (71)). */
 void qb_spectral_kpm_jackson(int N, double *g);
 

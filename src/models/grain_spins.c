@@ -43,6 +43,9 @@
 #include "qbath/kron.h"
 #include "qbath/level_stats.h"
 #include "qbath/model.h"
+#include "models/shared/evolve_keys.h"
+#include "models/shared/grain_time.h"
+#include "models/shared/spectrum_obs.h"
 
 enum { C_DE, C_R, C_S, C_SB, C_PS, C_G, C_PG, C_GAM, C_GDE, C_CLIP, C_PW, C_WP, C_RES,
        C_THX, C_LGX, C_THT, C_LGT, NCOL };
@@ -50,10 +53,14 @@ enum { C_DE, C_R, C_S, C_SB, C_PS, C_G, C_PG, C_GAM, C_GDE, C_CLIP, C_PW, C_WP, 
 typedef struct gs_ctx {
   qb_grain_spec s;
   int probe, dense, filter, specfn, spacing_window, paired;
-  int method;                     /* [model] method index: auto, dense, shift_invert, filter */
+  int method;                     /* [model] method index: auto, dense, shift_invert, filter,
+                                     none (no eigenpairs: the time domain only) */
+  int eigen;                      /* 1: the eigenstate path runs (method != none) */
+  qb_grain_time td;               /* the time domain ([evolve], [spectral]) */
   qb_idx dim, nev, nev_peak, dense_max_dim;
   int s_bins, g_bins, spec_bins;
   double g_min, g_max, spec_wmax, spec_shift, gamma1;
+  double mem_limit;               /* bytes a factorization may take ([run] memory_limit) */
   qb_idx off[NCOL];               /* row offsets of the columns */
   double *ax_s, *ax_g, *ax_w;     /* axes */
   qb_spin_basis *basis;           /* full basis of the M + N sites */
@@ -101,9 +108,10 @@ static const qb_key gs_keys[] = {
      "mid-band eigenstates (0: N_A = 2^{N+M}/(N+M))", 1, QB_FIELD(gs_ctx, nev)},
     {"model", "nev_peak", QB_KEY_INT, "0", 0, 1e6, NULL, "", NULL,
      "eigenstates near sigma_0 + 2 eps_M (0: 2 nev)", 1, QB_FIELD(gs_ctx, nev_peak)},
-    {"model", "method", QB_KEY_ENUM, "auto", 0, -1, "auto|dense|shift_invert|filter", "", NULL,
+    {"model", "method", QB_KEY_ENUM, "auto", 0, -1, "auto|dense|shift_invert|filter|none", "",
+     NULL,
      "eigenpairs by dense ED, shift-invert, the polynomial filter (no factor; qbath/filter.h), "
-     "or dense up to dense_max_dim",
+     "dense up to dense_max_dim (auto), or none (the [evolve] time domain only)",
      1, QB_FIELD(gs_ctx, method)},
     {"model", "dense_max_dim", QB_KEY_INT, "4096", 1, 65536, NULL, "", NULL,
      "auto: dense ED up to this dimension", 0, QB_FIELD(gs_ctx, dense_max_dim)},
@@ -137,7 +145,8 @@ static const qb_key gs_keys[] = {
      "Eq. (6) anchor gamma_1/delta_b (0: golden-rule estimate V1^2 2^N/(w^2 N))", 1,
      QB_FIELD(gs_ctx, gamma1)},
     QB_KEY_END};
-static const qb_key *const gs_tables[] = {gs_keys, NULL};
+static const qb_key *const gs_tables[] = {gs_keys, qb_grain_time_keys, qb_evolve_keys,
+                                           qb_spectral_keys, NULL};
 
 /* The grain's cross-key checks, after qb_param_fill. */
 static qb_status check_spec(const qb_params *p, qb_grain_spec *s, qb_err *err) {
@@ -167,18 +176,24 @@ static qb_status parse_all(const qb_params *p, gs_ctx *c, qb_err *err) {
   if (c->probe < 0) c->probe = c->s.n - 1;
   if (c->probe >= c->s.n)
     return qb_param_fail(p, err, "model", "probe_qubit", "must be below N = %d", c->s.n);
+  c->eigen = c->method != 4;
   c->dense = c->method == 1 || (c->method == 0 && c->dim <= c->dense_max_dim);
   c->filter = c->method == 3;
+  c->mem_limit = qb_spectrum_obs_memory_limit(p);
   if (c->nev == 0) c->nev = c->dim / (c->s.n + c->s.m); /* N_A of Sec. III A */
   if (c->nev_peak == 0) c->nev_peak = 2 * c->nev;
   if (c->nev_peak > c->dim) c->nev_peak = c->dim;
   if (c->nev < 3 || c->nev > c->dim)
     return qb_param_fail(p, err, "model", "nev", "window of %lld states outside [3, dim = %lld]",
                          (long long)c->nev, (long long)c->dim);
-  if (c->specfn && !c->dense)
+  if (c->specfn && (!c->dense || !c->eigen))
     return qb_param_fail(p, err, "model", "specfn", "needs the full spectrum: method = dense "
                          "(dimension %lld)", (long long)c->dim);
   if (!(c->g_max > c->g_min)) return qb_param_fail(p, err, "model", "G_max", "must exceed G_min");
+  QB_TRY(qb_grain_time_read(p, &c->s, &c->td, err));
+  if (!c->eigen && !qb_grain_time_any(&c->td))
+    return qb_param_fail(p, err, "model", "method", "none computes no eigenpairs: select "
+                         "time-domain observables ([evolve] observe)");
   if (c->gamma1 == 0) {
     double w = c->s.norm == QB_GRAIN_NORM_BANDWIDTH
                    ? c->s.w
@@ -193,12 +208,19 @@ static void add_layout(gs_ctx *c, qb_layout *L);
 static qb_status gs_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   gs_ctx c;
   memset(&c, 0, sizeof c);
-  QB_TRY(parse_all(p, &c, err));
+  qb_status st = parse_all(p, &c, err);
+  if (st == QB_OK) qb_grain_time_estimate(&c.td, &c.s, e); /* its row values, memory, flops */
+  qb_grain_time_clear(&c.td);
+  if (st != QB_OK) return st;
   double n = (double)c.dim, dg = ldexp(1.0, c.s.n), k = (double)(c.nev + c.nev_peak);
   double csr = 16 * n * (dg + 2 * c.s.m + 1);
+  if (!c.eigen) {
+    e->ctx_bytes = 32 * n; /* the basis */
+    return QB_OK;
+  }
   if (c.dense) {
-    e->bytes = qb_dense_eigh_bytes(QB_REAL, n, 1) + csr; /* every pair, real */
-    e->flops = 9 * n * n * n;
+    e->bytes = fmax(e->bytes, qb_dense_eigh_bytes(QB_REAL, n, 1) + csr); /* every pair */
+    e->flops += 9 * n * n * n;
   } else if (c.filter) {
     /* the filter's Lanczos basis and vectors for the larger window (qbath/filter.h), the
      * other window's vectors, the CSR; matvecs ~ 25 dim per window (docs/filter.md) */
@@ -207,9 +229,9 @@ static qb_status gs_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
     qb_eigs_defaults(&o);
     qb_filter_defaults(&f);
     o.nev = c.nev > c.nev_peak ? c.nev : c.nev_peak;
-    e->bytes = qb_filter_bytes(n, &o, &f) +
-               8 * n * (double)(c.nev < c.nev_peak ? c.nev : c.nev_peak) + csr;
-    e->flops = 2 * 25 * n * n * (dg + 2 * c.s.m + 1);
+    e->bytes = fmax(e->bytes, qb_filter_bytes(n, &o, &f) +
+                                  8 * n * (double)(c.nev < c.nev_peak ? c.nev : c.nev_peak) + csr);
+    e->flops += 2 * 25 * n * n * (dg + 2 * c.s.m + 1);
   } else {
     /* Flops: the factor of a dense-block structured matrix (its top separators are dense
      * fronts of ~ dg 2^{M/2} rows) and the Lanczos bases. Memory: the LU of H - sigma at
@@ -217,18 +239,23 @@ static qb_status gs_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
      * at 15, 36, 151 MB for M = 8, 9, 10 and for N = 4 (d_g = 16) at 12, 40, 106 MB for
      * M = 6, 7, 8: ~4 n^1.8 (d_g / 4)^1.6 bytes within 1.4x, at most a dense LU; it also
      * gives the 0.68 and 2.4 GB of M = 11, 12 with their windows (docs/grain_spins.md)
-     * within 1.2x. Then ARPACK's basis for the larger window (2 nev + 20 vectors) with its
-     * nev Ritz vectors, and the CSR. */
+     * within 1.2x. MUMPS's LDL^T (the default where built in) holds 0.57 of it: measured
+     * N = 3, nev = nev_peak = 20, one realization, 44, 104, 294 MB peak RSS at M = 9, 10, 11
+     * against 62, 157, 484 MiB estimated with the LU (issue 21). Then the Lanczos basis for
+     * the larger window (3 nev + 8 vectors) with its nev Ritz vectors, and the CSR. */
     double front = fmin(n, dg * ldexp(1.0, (c.s.m + 1) / 2));
-    double lu = fmin(4 * pow(n, 1.8) * pow(dg / 4, 1.6), 8 * n * n);
-    e->bytes = lu + 8 * n * (3 * (double)(c.nev > c.nev_peak ? c.nev : c.nev_peak) + 20) + csr;
-    e->flops = front * front * front + 40 * n * k * k;
+    const int mumps = qb_factor_default_type(QB_REAL) == &qb_factor_mumps;
+    double lu = (mumps ? 0.57 : 1.0) * fmin(4 * pow(n, 1.8) * pow(dg / 4, 1.6), 8 * n * n);
+    e->bytes =
+        fmax(e->bytes, lu + 8 * n * (4 * (double)(c.nev > c.nev_peak ? c.nev : c.nev_peak) + 48) +
+                           csr);
+    e->flops += front * front * front + 40 * n * k * k;
   }
   e->ctx_bytes = 8.0 * (c.s_bins + c.g_bins + c.spec_bins) + 32 * n;
   qb_layout L; /* the point's own layout (no axis values: nothing is read or allocated) */
   memset(&L, 0, sizeof L);
   add_layout(&c, &L);
-  e->row_values = (double)qb_layout_row_len(&L);
+  e->row_values += (double)qb_layout_row_len(&L);
   return QB_OK;
 }
 
@@ -241,6 +268,7 @@ static void gs_free(void *ctx) {
   qb_eigobs_bipartition_free(c->cut_last);
   qb_eigobs_bipartition_free(c->cut_bath);
   qb_spin_basis_free(c->basis);
+  qb_grain_time_clear(&c->td);
   qb_free(c);
 }
 
@@ -251,8 +279,10 @@ static double *centres(int nb, double lo, double hi) {
   return x;
 }
 
+/* The eigenstate path's columns (none with method = none). */
 static void add_layout(gs_ctx *c, qb_layout *L) {
   qb_idx *o = c->off;
+  if (!c->eigen) return;
   o[C_DE] =
       qb_layout_add(L, "delta_E", 1, NULL,
                     "level spacing: bandwidth/(dim-1) or of the mid-band window (key spacing)", 0);
@@ -310,6 +340,14 @@ static qb_status gs_create(const qb_params *p, void **out, qb_layout *L, qb_err 
     return st;
   }
   add_layout(c, L);
+  st = qb_grain_time_layout(&c->td, &c->s, L, err);
+  if (st == QB_OK && c->td.gamma &&
+      qb_layout_add_theory(L, "gamma_t_over_dE", 1, NULL, "Eq. (6) / (7) with gamma1_over_deltab") < 0)
+    st = QB_FAIL(err, QB_ERR_INPUT, "grain_spins: layout full");
+  if (st != QB_OK) {
+    gs_free(c);
+    return st;
+  }
   *out = c;
   return QB_OK;
 }
@@ -333,6 +371,7 @@ static qb_status solve(const gs_ctx *c, const qb_csr *A, double s0, double sp, g
   qb_eigs_opts o;
   qb_eigs_defaults(&o);
   o.target_is_density = 0;
+  o.factor.mem_limit = c->mem_limit; /* refused from the factor's own analysis past it */
   if (c->dense) {
     o.method = QB_EIGS_DENSE;
     o.nev = c->dim;
@@ -452,18 +491,22 @@ static qb_status gs_realize(const void *ctx, const qb_task *t, double *row, qb_e
    * independent realizations, and differences between points lose the common spread. */
   uint64_t disorder_point = c->paired ? 0 : t->point;
   if (st == QB_OK) st = qb_grain_draw(&c->s, t->seed, disorder_point, t->realization, A, eps, err);
-  if (st == QB_OK) st = qb_grain_op(&c->s, A, eps, &H, err);
-  if (st == QB_OK) st = qb_kron_to_csr(H->impl, &S, err);
-  if (st == QB_OK) {
+  if (st == QB_OK && c->eigen) st = qb_grain_op(&c->s, A, eps, &H, err);
+  if (st == QB_OK && c->eigen) st = qb_kron_to_csr(H->impl, &S, err);
+  if (st == QB_OK && c->eigen) {
     double tr = 0; /* sigma_0 = tr H / dim = tr A / d_g: the spin terms are traceless */
     for (qb_idx g = 0; g < dg; g++) tr += A[g * dg + g];
     tr /= (double)dg;
     st = solve(c, S, tr, tr + 2 * eps[c->s.m - 1], &P, err);
   }
-  if (st == QB_OK) st = observables(c, &P, eps[c->s.m - 1], row, err);
-  pairs_free(&P);
+  if (st == QB_OK && c->eigen) st = observables(c, &P, eps[c->s.m - 1], row, err);
+  pairs_free(&P); /* the eigenstate path's memory is free before the time domain runs */
   qb_csr_free(S);
+  S = NULL;
   qb_op_free(H);
+  H = NULL;
+  /* The time domain on the same realization (its columns beside the eigenstate ones). */
+  if (st == QB_OK) st = qb_grain_time_realize(&c->td, &c->s, c->probe, c->nev, A, eps, t, row, err);
   qb_free(eps);
   qb_free(A);
   return st;
@@ -472,7 +515,9 @@ static qb_status gs_realize(const void *ctx, const qb_task *t, double *row, qb_e
 static qb_status gs_theory(const void *ctx, double *out, qb_err *err) {
   const gs_ctx *c = ctx;
   (void)err;
-  out[0] = qb_grain_eq6(&c->s, c->gamma1);
+  int k = 0; /* one value per theory column: the eigenstate gamma, the time-domain gamma */
+  if (c->eigen) out[k++] = qb_grain_eq6(&c->s, c->gamma1);
+  if (c->td.gamma) out[k++] = qb_grain_eq6(&c->s, c->gamma1);
   return QB_OK;
 }
 

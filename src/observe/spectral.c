@@ -187,6 +187,27 @@ static qb_status signal_to_spectrum(const qb_cplx *C, size_t N, double dt, const
   return st;
 }
 
+qb_status qb_spectral_signal_grid(qb_op *H, double E0, const qb_spec_params *p, double *dt,
+                                  size_t *N, qb_err *err) {
+  QB_TRY(check_params(p, err));
+  return signal_grid(H, E0, p, dt, N, err);
+}
+
+qb_status qb_spectral_from_signal(const qb_cplx *C, size_t N, double dt, const qb_spec_params *p,
+                                  double *S, double *weight_all, qb_err *err) {
+  QB_TRY(check_params(p, err));
+  if (N < 1 || !(dt > 0.0) || fmax(fabs(p->wmin), fabs(p->wmax)) > M_PI / dt)
+    return QB_FAIL(err, QB_ERR_INPUT, "spectral signal: %zu samples at dt = %g for the output "
+                   "range [%g, %g] (Nyquist pi/dt)", N, dt, p->wmin, p->wmax);
+  qb_spectrum *s = NULL; /* the output grid */
+  QB_TRY(spectrum_alloc(p, 0, &s, err));
+  double wall = 0.0;
+  qb_status st = signal_to_spectrum(C, N, dt, p, s, S, &wall, err);
+  if (weight_all) *weight_all = wall;
+  qb_spectral_free(s);
+  return st;
+}
+
 static qb_prop_type const *signal_prop(const qb_spec_params *p) {
   return p->prop_type ? p->prop_type : qb_prop_chebyshev;
 }

@@ -62,8 +62,7 @@ qb_status qb_grain_flip_elements(const qb_eigs_result *a, const qb_eigs_result *
   return QB_OK;
 }
 
-/* Half-maximum width of hist[nb] around its maximum (see qbath/grain.h). */
-static void half_width(const double *h, qb_idx nb, double dE, qb_grain_peak *p) {
+void qb_grain_half_width(const double *h, qb_idx nb, double dE, qb_grain_peak *p) {
   qb_idx bmax = 0;
   for (qb_idx i = 1; i < nb; i++)
     if (h[i] > h[bmax]) bmax = i;
@@ -102,7 +101,7 @@ qb_status qb_grain_peak_width(const qb_eigs_result *a, const qb_eigs_result *b, 
         double x = (b->E[m] - a->E[n] - lo) / dE;
         if (x >= 0 && x < (double)nb) h[(qb_idx)x] += M_PI * c2 / (dE * (double)ka);
       }
-    half_width(h, nb, dE, out);
+    qb_grain_half_width(h, nb, dE, out);
     out->omega_peak = lo + out->omega_peak * dE;
     out->weight = wsum / (double)ka;
   }
