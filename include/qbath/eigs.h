@@ -48,11 +48,15 @@ typedef struct qb_eigs_opts {
   qb_eigs_method method;   /* default QB_EIGS_AUTO */
   qb_idx dense_max_dim;    /* AUTO uses dense ED up to this dimension (default 3000) */
   int want_vectors;        /* 1: return eigenvectors (default 1) */
-  qb_idx ncv;              /* Lanczos basis size; 0: max(2 nev + 1, nev + 20) (default 0) */
+  qb_idx ncv;              /* Lanczos basis size; 0: max(2 nev + 1, nev + 20) for ARPACK,
+                              max(3 nev, nev + 40) for the block Krylov-Schur (default 0) */
   double tol;              /* ARPACK relative tolerance; 0: machine precision (default 1e-12:
                             residuals ~1e-12, half the solves of 0) */
   int maxiter;             /* ARPACK restarts (default 1000) */
-  double bounds_tol;       /* ARPACK tolerance of the extremal eigenvalues (default 1e-8) */
+  qb_idx block;            /* real shift-invert: right-hand sides per solve of the block
+                              Krylov-Schur (default 8); 1: ARPACK, one vector per solve */
+  double bounds_tol;       /* relative accuracy of the extremal eigenvalues (default 1e-8:
+                              Lanczos residuals within bounds_tol of the spectrum's width) */
   uint64_t seed;           /* start vector stream (default 20240601) */
   qb_factor_opts factor;   /* strategy, ordering, memory limit of the factorization */
   const qb_factor_type *backend; /* NULL: qb_factor_default_type (MUMPS LDL^T for real H

@@ -70,6 +70,10 @@ typedef struct qb_factor_type {
   qb_status (*solve)(void *impl, const void *b, void *x, qb_err *err);
   /* Releases impl (NULL-safe). */
   void (*free)(void *impl);
+  /* X = (A - shift)^{-1} B for nrhs columns (column-major, leading dimension n; X and B
+   * must not alias), reading the factor once for all of them: the triangular solves become
+   * BLAS-3 on the fronts. NULL: qb_factor_solve_block sends the columns through solve. */
+  qb_status (*solve_block)(void *impl, const void *B, void *X, qb_idx nrhs, qb_err *err);
 } qb_factor_type;
 
 /* UMFPACK (umfpack_dl_* / umfpack_zl_*, 64-bit indices): complex Hermitian, and the
@@ -122,6 +126,10 @@ qb_status qb_factor_numeric(qb_factor *F, const qb_csr *A, double shift, qb_err 
 
 /* x = (A - shift)^{-1} b with the current numeric factor; x, b of F->dtype, length n. */
 qb_status qb_factor_solve(qb_factor *F, const void *b, void *x, qb_err *err);
+
+/* X = (A - shift)^{-1} B for nrhs columns of length n (column j at B + j n); the
+ * backend's block solve where it has one (MUMPS), else one column at a time. */
+qb_status qb_factor_solve_block(qb_factor *F, const void *B, void *X, qb_idx nrhs, qb_err *err);
 
 /* Frees F and everything it owns; NULL is a no-op; returns NULL. */
 qb_factor *qb_factor_free(qb_factor *F);

@@ -28,6 +28,7 @@ typedef struct bench_args {
   int repeat;                /* solves on new realizations with the cached analysis */
   double tol;                /* ARPACK tolerance (0: machine precision) */
   long ncv;                  /* Lanczos basis size (0: default) */
+  long block;                /* right-hand sides per solve (0: default; 1: ARPACK) */
   const char *backend;       /* "umfpack", "mumps", "filter" (NULL: the default factor) */
 } bench_args;
 
@@ -73,6 +74,7 @@ static int parse(int argc, char **argv, bench_args *a) {
     else if (!strcmp(k, "--tol")) a->tol = atof(v);
     else if (!strcmp(k, "--ncv")) a->ncv = atol(v);
     else if (!strcmp(k, "--backend")) a->backend = v;
+    else if (!strcmp(k, "--block")) a->block = atol(v);
     else { fprintf(stderr, "bench eigs: unknown option %s\n", k); return 2; }
     i++;
   }
@@ -129,6 +131,7 @@ int qb_bench_eigs(int argc, char **argv) {
   o.method = QB_EIGS_SHIFT_INVERT;
   if (a.tol > 0) o.tol = a.tol;
   o.ncv = a.ncv;
+  if (a.block > 0) o.block = a.block;
   const int filter = a.backend && !strcmp(a.backend, "filter");
   const int mumps = a.backend && !strcmp(a.backend, "mumps");
   const int umfpack = a.backend && !strcmp(a.backend, "umfpack");

@@ -46,6 +46,7 @@
 #include "qbath/spin_op.h"
 #include "models/shared/evolve_keys.h"
 #include "models/shared/grain_time.h"
+#include "models/shared/spectrum_obs.h"
 
 enum { C_DE, C_R, C_S, C_SB, C_PS, C_G, C_PG, C_GAM, C_GDE, C_CLIP, C_PW, C_WP, C_RES,
        C_THX, C_LGX, C_THT, C_LGT, NCOL };
@@ -62,6 +63,7 @@ typedef struct gs_ctx {
   qb_idx dim, nev, nev_peak, dense_max_dim;
   int s_bins, g_bins, spec_bins;
   double g_min, g_max, spec_wmax, spec_shift, gamma1;
+  double mem_limit;               /* bytes a factorization may take ([run] memory_limit) */
   qb_idx off[NCOL];               /* row offsets of the columns */
   double *ax_s, *ax_g, *ax_w;     /* axes */
   qb_spin_basis *basis;           /* full basis of the M + N sites */
@@ -215,6 +217,7 @@ static qb_status parse_all(const qb_params *p, gs_ctx *c, qb_err *err) {
   c->eigen = c->method != 4;
   c->dense = c->method == 1 || (c->method == 0 && c->dim <= c->dense_max_dim);
   c->filter = c->method == 3;
+  c->mem_limit = qb_spectrum_obs_memory_limit(p);
   if (c->nev == 0) c->nev = c->dim / (c->s.n + c->s.m); /* N_A of Sec. III A */
   if (c->nev_peak == 0) c->nev_peak = 2 * c->nev;
   if (c->nev_peak > c->dim) c->nev_peak = c->dim;
@@ -274,12 +277,15 @@ static qb_status gs_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
      * at 15, 36, 151 MB for M = 8, 9, 10 and for N = 4 (d_g = 16) at 12, 40, 106 MB for
      * M = 6, 7, 8: ~4 n^1.8 (d_g / 4)^1.6 bytes within 1.4x, at most a dense LU; it also
      * gives the 0.68 and 2.4 GB of M = 11, 12 with their windows (docs/grain_spins.md)
-     * within 1.2x. Then ARPACK's basis for the larger window (2 nev + 20 vectors) with its
-     * nev Ritz vectors, and the CSR. */
+     * within 1.2x. MUMPS's LDL^T (the default where built in) holds 0.57 of it: measured
+     * N = 3, nev = nev_peak = 20, one realization, 44, 104, 294 MB peak RSS at M = 9, 10, 11
+     * against 62, 157, 484 MiB estimated with the LU (issue 21). Then the Lanczos basis for
+     * the larger window (3 nev + 8 vectors) with its nev Ritz vectors, and the CSR. */
     double front = fmin(n, dg * ldexp(1.0, (c.s.m + 1) / 2));
-    double lu = fmin(4 * pow(n, 1.8) * pow(dg / 4, 1.6), 8 * n * n);
+    const int mumps = qb_factor_default_type(QB_REAL) == &qb_factor_mumps;
+    double lu = (mumps ? 0.57 : 1.0) * fmin(4 * pow(n, 1.8) * pow(dg / 4, 1.6), 8 * n * n);
     e->bytes =
-        fmax(e->bytes, lu + 8 * n * (3 * (double)(c.nev > c.nev_peak ? c.nev : c.nev_peak) + 20) +
+        fmax(e->bytes, lu + 8 * n * (4 * (double)(c.nev > c.nev_peak ? c.nev : c.nev_peak) + 48) +
                            csr);
     e->flops += front * front * front + 40 * n * k * k;
   }
@@ -403,6 +409,7 @@ static qb_status solve(const gs_ctx *c, const qb_csr *A, double s0, double sp, g
   qb_eigs_opts o;
   qb_eigs_defaults(&o);
   o.target_is_density = 0;
+  o.factor.mem_limit = c->mem_limit; /* refused from the factor's own analysis past it */
   if (c->dense) {
     o.method = QB_EIGS_DENSE;
     o.nev = c->dim;

@@ -24,6 +24,7 @@ void qb_eigs_defaults(qb_eigs_opts *o) {
   o->maxiter = 1000;
   o->tol = 1e-12;
   o->bounds_tol = 1e-8;
+  o->block = 8;
   o->seed = 20240601;
   qb_factor_defaults(&o->factor);
 }

@@ -1,12 +1,15 @@
-/* eigs_arpack.c — ARPACK reverse-communication loops of qbath/eigs.h: extremal eigenvalues
- * in regular mode (for eps -> energy) and k eigenpairs nearest sigma in shift-invert mode,
- * real symmetric (dsaupd/dseupd) and complex Hermitian (znaupd/zneupd). */
+/* eigs_arpack.c — shift-invert of qbath/eigs.h: the extremal eigenvalues (for eps -> energy)
+ * by a short Lanczos (qbath/bounds.h; ARPACK's regular mode where it does not resolve
+ * them), the factor, and the k eigenpairs nearest sigma by ARPACK's shift-invert mode
+ * (complex Hermitian: znaupd/zneupd; real with block = 1: dsaupd/dseupd) or, for real H,
+ * the block Krylov-Schur of eigs_block.c. */
 #include <arpack/arpack.h>
 #include <math.h>
 #include <pthread.h>
 #include <string.h>
 
 #include "qbath/alloc.h"
+#include "qbath/bounds.h"
 #include "qbath/rng.h"
 #include "solve/eigs_internal.h"
 
@@ -14,6 +17,10 @@
 #define QB_BOUNDS_NCV 32
 /* Restarts allowed to the extremal-eigenvalue runs. */
 #define QB_BOUNDS_MAXITER 3000
+/* Most steps of the Lanczos that finds the extremal eigenvalues (one matvec each, two
+ * vectors); a spectrum whose extremes it has not resolved to bounds_tol by then goes to
+ * ARPACK's regular mode, which restarts. */
+#define QB_EIGS_LANCZOS_STEPS 400
 /* RNG purpose tag of ARPACK start vectors (separates them from a model's streams). */
 #define QB_EIGS_RNG_PURPOSE 0xE165ull
 
@@ -145,13 +152,36 @@ static qb_status extremal(const qb_csr *A, const char *which, double tol, uint64
   return st;
 }
 
+static qb_status arpack_bounds(const qb_csr *A, double tol, uint64_t seed, double *emin,
+                               double *emax, qb_err *err) {
+  int real = A->dtype == QB_REAL;
+  QB_TRY(extremal(A, real ? "SA" : "SR", tol, seed, emin, err));
+  return extremal(A, real ? "LA" : "LR", tol, seed + 1, emax, err);
+}
+
 qb_status qb_eigs_bounds(const qb_csr *A, double tol, uint64_t seed, double *emin,
                          double *emax, qb_err *err) {
   if (A->nrows < 3)
     return QB_FAIL(err, QB_ERR_INPUT, "eigs bounds: dimension %ld < 3", (long)A->nrows);
-  int real = A->dtype == QB_REAL;
-  QB_TRY(extremal(A, real ? "SA" : "SR", tol, seed, emin, err));
-  return extremal(A, real ? "LA" : "LR", tol, seed + 1, emax, err);
+  qb_op *H = NULL;
+  QB_TRY(qb_op_from_csr((qb_csr *)A, 0, &H, err));
+  qb_bounds_params p = qb_bounds_defaults();
+  p.steps = QB_EIGS_LANCZOS_STEPS;
+  p.margin = 0;
+  p.seed = seed;
+  p.converge = tol;
+  qb_bounds_info in;
+  qb_status st = qb_bounds_compute(H, &p, NULL, NULL, &in, err);
+  qb_op_free(H);
+  QB_TRY(st);
+  /* a Ritz value lies within its residual of an eigenvalue (Parlett Thm 11.5.1), and the
+   * extremal ones converge to the extremal eigenvalues first (qbath/bounds.h) */
+  if (in.res_min + in.res_max <= tol * (in.ritz_max - in.ritz_min)) {
+    *emin = in.ritz_min;
+    *emax = in.ritz_max;
+    return QB_OK;
+  }
+  return arpack_bounds(A, tol, seed, emin, emax, err);
 }
 
 /* The factor for A's pattern: reuse *cache when it matches, else analyse anew. */
@@ -217,6 +247,12 @@ static qb_status extract(arp_ws *w, const qb_eigs_opts *o, double sigma, a_int *
   return QB_OK;
 }
 
+/* Real symmetric H with a block size above 1 whose basis fits the dimension: the block
+ * Krylov-Schur of eigs_block.c; otherwise (complex H, block = 1, tiny H) ARPACK. */
+static int use_block(const qb_csr *A, const qb_eigs_opts *o) {
+  return A->dtype == QB_REAL && o->block > 1 && qb_eigs_block_ncv(o) + o->block <= A->nrows;
+}
+
 qb_status qb_eigs_shift_invert(const qb_csr *A, const qb_eigs_opts *o, qb_factor **cache,
                                qb_eigs_result **out, qb_err *err) {
   qb_idx n = A->nrows, nev = o->nev;
@@ -247,9 +283,13 @@ qb_status qb_eigs_shift_invert(const qb_csr *A, const qb_eigs_opts *o, qb_factor
   if (st == QB_OK) {
     r->factor = F->info;
     r->t_factor = F->info.t_factor;
-    st = ws_alloc(&w, A->dtype, n, nev, ncv, o->want_vectors, o->seed, err);
+    if (!use_block(A, o)) st = ws_alloc(&w, A->dtype, n, nev, ncv, o->want_vectors, o->seed, err);
   }
-  if (st == QB_OK) {
+  if (st == QB_OK && use_block(A, o)) {
+    double t1 = qb_eigs_now();
+    st = qb_eigs_block_iterate(F, o, r, err);
+    r->t_iterate = qb_eigs_now() - t1;
+  } else if (st == QB_OK) {
     iparam[0] = 1;            /* exact shifts */
     iparam[2] = o->maxiter;
     iparam[6] = 3;            /* shift-invert */

@@ -153,6 +153,16 @@ qb_status qb_factor_solve(qb_factor *F, const void *b, void *x, qb_err *err) {
   return F->type->solve(F->impl, b, x, err);
 }
 
+qb_status qb_factor_solve_block(qb_factor *F, const void *B, void *X, qb_idx nrhs, qb_err *err) {
+  if (!F->have_numeric) return QB_FAIL(err, QB_ERR_INPUT, "factor: solve before factorization");
+  if (F->type->solve_block) return F->type->solve_block(F->impl, B, X, nrhs, err);
+  const size_t col = (size_t)F->n * qb_dtype_size(F->dtype);
+  for (qb_idx j = 0; j < nrhs; j++)
+    QB_TRY(F->type->solve(F->impl, (const char *)B + col * (size_t)j, (char *)X + col * (size_t)j,
+                          err));
+  return QB_OK;
+}
+
 qb_factor *qb_factor_free(qb_factor *F) {
   if (!F) return NULL;
   if (F->impl) F->type->free(F->impl);

@@ -9,7 +9,9 @@
  * 2005: orthogonal to working precision), so no ghost copies of converged values appear.
  * Every reduction is a fixed-block qb_vec_* sum and the basis rotation sums in a fixed
  * order: the bits do not depend on the thread count. */
+#include <cblas.h>
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -48,16 +50,23 @@ void qb_filter_krylov_clear(qb_filter_krylov *L) {
   memset(L, 0, sizeof *L);
 }
 
-/* w <- w - V[:, 0:m] h with h = V[:, 0:m]^T w, twice; h accumulates both passes (h[0:m]). */
-static void orthogonalize(const qb_filter_krylov *L, qb_idx m, double *w, double *h) {
+/* w <- w - V[:, from:m] h with h = V[:, from:m]^T w, twice; h accumulates both passes
+ * (h[from:m]). */
+static void orthogonalize_from(const qb_filter_krylov *L, qb_idx from, qb_idx m, double *w,
+                               double *h) {
   const size_t n = (size_t)L->n;
-  for (qb_idx q = 0; q < m; q++) h[q] = 0;
+  for (qb_idx q = from; q < m; q++) h[q] = 0;
   for (int pass = 0; pass < 2; pass++)
-    for (qb_idx q = 0; q < m; q++) {
+    for (qb_idx q = from; q < m; q++) {
       double s = qb_vec_dot(n, COL(L, q), w);
       qb_vec_axpy(n, -s, COL(L, q), w);
       h[q] += s;
     }
+}
+
+/* The same against the whole of V[:, 0:m]. */
+static void orthogonalize(const qb_filter_krylov *L, qb_idx m, double *w, double *h) {
+  orthogonalize_from(L, 0, m, w, h);
 }
 
 /* Column q <- a unit random vector orthogonal to columns 0..q-1 (stream `stream` of seed). */
@@ -81,15 +90,17 @@ qb_status qb_filter_krylov_start(qb_filter_krylov *L, uint64_t seed, qb_err *err
 
 /* Orthonormalizes the new block W = V[:, m : m + b] (already orthogonal to V[:, 0:m]) and
  * records its coupling: A v_{j+i} = ... + sum_{i' <= i} R[i'][i] w_{i'}, stored as
- * T[m + i'][j + i] = T[j + i][m + i']. A vector that vanishes (an invariant subspace found)
+ * T[m + i'][j + i] = T[j + i][m + i']. Each w_i is orthogonalized against V[:, from : m + i]
+ * (from = 0: the basis once more; from = m: the block only, where GEMMs made W orthogonal
+ * to the basis to working precision). A vector that vanishes (an invariant subspace found)
  * is replaced by a random one with coupling 0: the Krylov relation still holds. */
-static void orthonormalize_block(qb_filter_krylov *L, qb_idx m, uint64_t seed) {
+static void orthonormalize_block(qb_filter_krylov *L, qb_idx from, qb_idx m, uint64_t seed) {
   const size_t n = (size_t)L->n, cap = (size_t)L->cap;
   const qb_idx j = m - L->b;
   for (qb_idx i = 0; i < L->b; i++) {
     double *w = COL(L, m + i);
     double before = qb_vec_nrm2(n, w);
-    orthogonalize(L, m + i, w, L->h); /* against V[:, 0:m] (~0) and the new w_0..w_{i-1} */
+    orthogonalize_from(L, from, m + i, w, L->h); /* V[:, from:m] (~0) and w_0..w_{i-1} */
     double beta = qb_vec_nrm2(n, w);
     for (qb_idx q = m; q < m + i; q++) L->T[(size_t)q * cap + (size_t)(j + i)] = L->h[q];
     if (!(beta > 1e3 * DBL_EPSILON * before) || beta == 0) {
@@ -105,6 +116,20 @@ static void orthonormalize_block(qb_filter_krylov *L, qb_idx m, uint64_t seed) {
       L->T[(size_t)(j + i) * cap + (size_t)r] = L->T[(size_t)r * cap + (size_t)(j + i)];
 }
 
+/* T symmetric: rows j..j+b-1 from the columns j..j+b-1 just computed (the diagonal block
+ * averaged, its two triangles differing by rounding only); m = j + b. */
+static void symmetrize(qb_filter_krylov *L, qb_idx j, qb_idx m) {
+  const size_t cap = (size_t)L->cap;
+  for (qb_idx i = 0; i < L->b; i++)
+    for (qb_idx r = 0; r < m; r++) {
+      double *up = &L->T[(size_t)r * cap + (size_t)(j + i)],
+             *lo = &L->T[(size_t)(j + i) * cap + (size_t)r];
+      if (r >= j && r < j + i) continue; /* set when column r was the later one */
+      double v = r >= j ? 0.5 * (*up + *lo) : *up;
+      *up = *lo = v;
+    }
+}
+
 /* One block step: the images of the pending block V[:, j : j+b] go to V[:, j+b : j+2b],
  * are projected out of the basis (T's columns j..j+b-1) and become the next pending block. */
 static qb_status block_step(qb_filter_krylov *L, qb_filter_apply_fn A, void *ctx, uint64_t seed,
@@ -118,17 +143,8 @@ static qb_status block_step(qb_filter_krylov *L, qb_filter_apply_fn A, void *ctx
     orthogonalize(L, m, w, L->h);
     for (qb_idx r = 0; r < m; r++) L->T[(size_t)r * cap + (size_t)(j + i)] = L->h[r];
   }
-  /* T symmetric: rows j..j+b-1 from the columns just computed (the diagonal block
-   * averaged, its two triangles differing by rounding only) */
-  for (qb_idx i = 0; i < L->b; i++)
-    for (qb_idx r = 0; r < m; r++) {
-      double *up = &L->T[(size_t)r * cap + (size_t)(j + i)],
-             *lo = &L->T[(size_t)(j + i) * cap + (size_t)r];
-      if (r >= j && r < j + i) continue; /* set when column r was the later one */
-      double v = r >= j ? 0.5 * (*up + *lo) : *up;
-      *up = *lo = v;
-    }
-  orthonormalize_block(L, m, seed);
+  symmetrize(L, j, m);
+  orthonormalize_block(L, 0, m, seed);
   L->j = m;
   return QB_OK;
 }
@@ -139,6 +155,46 @@ qb_status qb_filter_krylov_step(qb_filter_krylov *L, qb_filter_apply_fn A, void 
     return QB_FAIL(err, QB_ERR_INPUT, "filter: basis of %ld vectors cannot grow by a block of "
                    "%ld within ncv = %ld", (long)L->j, (long)L->b, (long)L->ncv);
   return block_step(L, A, ctx, seed, applies, err);
+}
+
+/* Y[0:m, 0:b] = V[:, 0:m]^T W and W <- W - V[:, 0:m] Y, twice (classical Gram-Schmidt
+ * twice as GEMMs: orthogonal to working precision, Giraud et al. 2005); H accumulates the
+ * two passes' coefficients, Y is work space (both m x b, column-major). */
+static void project_block(const qb_filter_krylov *L, qb_idx m, double *W, double *H, double *Y) {
+  const int n = (int)L->n, mm = (int)m, b = (int)L->b;
+  for (int pass = 0; pass < 2; pass++) {
+    cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, mm, b, n, 1.0, L->V, n, W, n, 0.0, Y, mm);
+    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, b, mm, -1.0, L->V, n, Y, mm, 1.0, W,
+                n);
+    for (qb_idx q = 0; q < m * L->b; q++) H[q] = pass ? H[q] + Y[q] : Y[q];
+  }
+}
+
+qb_status qb_filter_krylov_step_block(qb_filter_krylov *L, qb_filter_apply_block_fn A, void *ctx,
+                                      uint64_t seed, long *applies, qb_err *err) {
+  if (L->j + L->b > L->ncv)
+    return QB_FAIL(err, QB_ERR_INPUT, "krylov: basis of %ld vectors cannot grow by a block of "
+                   "%ld within ncv = %ld", (long)L->j, (long)L->b, (long)L->ncv);
+  if (L->n > INT_MAX)
+    return QB_FAIL(err, QB_ERR_UNSUPPORTED, "krylov: dimension %ld past the BLAS's int",
+                   (long)L->n);
+  const size_t cap = (size_t)L->cap;
+  const qb_idx j = L->j, m = j + L->b;
+  double *H = qb_malloc(2 * (size_t)(m * L->b) * sizeof(double));
+  if (!H) return QB_FAIL(err, QB_ERR_NOMEM, "krylov: block coefficients %ld x %ld", (long)m,
+                         (long)L->b);
+  qb_status st = A(ctx, COL(L, j), COL(L, m), L->b, err);
+  if (st == QB_OK) {
+    *applies += L->b;
+    project_block(L, m, COL(L, m), H, H + m * L->b);
+    for (qb_idx i = 0; i < L->b; i++)
+      for (qb_idx r = 0; r < m; r++) L->T[(size_t)r * cap + (size_t)(j + i)] = H[i * m + r];
+    symmetrize(L, j, m);
+    orthonormalize_block(L, m, m, seed);
+    L->j = m;
+  }
+  qb_free(H);
+  return st;
 }
 
 qb_status qb_filter_krylov_ritz(qb_filter_krylov *L, qb_err *err) {

@@ -51,9 +51,7 @@ static const qb_eigs_method methods[] = {QB_EIGS_AUTO, QB_EIGS_DENSE, QB_EIGS_SH
                                          QB_EIGS_AUTO, QB_EIGS_FILTER};
 enum { METHOD_NONE = 3 }; /* index of "none" in the method enum */
 
-/* auto's memory limit for the factor: [run] memory_limit, or 80% of physical memory (the
- * runner's own rule, campaign/plan.c); past it auto takes the filter (qbath/eigs.h). */
-static double auto_memory_limit(const qb_params *p) {
+double qb_spectrum_obs_memory_limit(const qb_params *p) {
   double gib = qb_param_real(p, "run", "memory_limit");
   if (gib > 0) return gib * 1073741824.0;
   long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
@@ -67,7 +65,9 @@ static eigen_rows read_rows(const qb_params *p) {
   qb_param_fill(p, qb_eigen_keys, &r);
   r.o.method = methods[r.method];
   r.o.backend = backends[r.backend];
-  if (r.o.method == QB_EIGS_AUTO) r.o.factor.mem_limit = auto_memory_limit(p);
+  /* every method that factorizes refuses past the limit, from the backend's own analysis
+   * (MUMPS: INFOG(17)) before the numeric factorization; auto then takes the filter */
+  r.o.factor.mem_limit = qb_spectrum_obs_memory_limit(p);
   return r;
 }
 
@@ -115,23 +115,36 @@ qb_status qb_spectrum_obs_init(const qb_params *p, int entropy, qb_idx dim, int 
 
 void qb_spectrum_obs_clear(qb_spectrum_obs *s) { qb_state_out_clear(&s->states); }
 
-/* Shift-invert's bytes (see qb_spectrum_obs_eigs_cost), elements of el bytes. */
-static double si_bytes(const qb_eigs_opts *o, double dim, double nnz, double el) {
-  double ncv = 2.0 * (double)o->nev + 20;
-  double factor = fmin(4 * pow(dim, 1.8) * el / 8, 2 * el * dim * dim);
-  return factor + el * dim * (ncv + (double)o->nev) + 24 * nnz;
+/* 1 when o's shift-invert of a real H factorizes with MUMPS (the default where built in). */
+static int on_mumps(const qb_eigs_opts *o, int is_complex) {
+  const qb_factor_type *t = o->backend ? o->backend : qb_factor_default_type(QB_REAL);
+  return !is_complex && t == &qb_factor_mumps;
+}
+
+/* Shift-invert's bytes (see qb_spectrum_obs_eigs_cost), elements of el bytes. The factor:
+ * MUMPS LDL^T by its own analysis (INFOG(17), peak of factor and work space) on the Sz = 0
+ * chains, 57 MB at L = 16 (n = 12870), 589 MB at L = 18 (48620), 6.19 GB at L = 20
+ * (184756): 3.25 n^1.76 bytes (within 2% at these three; issue 21), at most the dense
+ * LDL^T; UMFPACK's LU measured as below. Then the Lanczos basis: the block Krylov-Schur's
+ * max(3 nev, nev + 40) + 8 vectors (ARPACK's 2 nev + 20 fewer) and the nev Ritz vectors,
+ * and the CSR. */
+static double si_bytes(const qb_eigs_opts *o, double dim, double nnz, int is_complex) {
+  const double el = is_complex ? 16 : 8, nev = (double)o->nev;
+  double factor = on_mumps(o, is_complex) ? fmin(3.25 * pow(dim, 1.76), 4 * dim * dim)
+                                          : fmin(4 * pow(dim, 1.8) * el / 8, 2 * el * dim * dim);
+  double ncv = is_complex || o->block <= 1 ? 2 * nev + 20 : fmax(3 * nev, nev + 40) + 8;
+  return factor + el * dim * (ncv + nev) + 24 * nnz;
 }
 
 void qb_spectrum_obs_eigs_cost(const qb_eigs_opts *o, double dim, double nnz, int is_complex,
                                int vectors, qb_estimate *e) {
-  const double el = is_complex ? 16 : 8;
   if (qb_eigs_cache_uses_dense(o, dim)) {
     /* the CSR matrix, its dense copy and LAPACK's eigensolver (qb_dense_eigh_bytes) */
     e->bytes += 24 * nnz + qb_dense_eigh_bytes(is_complex ? QB_COMPLEX : QB_REAL, dim, vectors);
     e->flops += 16.0 / 3.0 * dim * dim * dim;
   } else if (o->method == QB_EIGS_FILTER ||
              (o->method == QB_EIGS_AUTO && o->factor.mem_limit > 0 && !is_complex &&
-              si_bytes(o, dim, nnz, el) > o->factor.mem_limit)) {
+              si_bytes(o, dim, nnz, is_complex) > o->factor.mem_limit)) {
     /* The filter: its Lanczos basis (qbath/filter.h; the degree K costs time, not memory)
      * and the CSR; matvecs ~ 25 dim (2.3 (5/4) 2 pi h rho(sigma), with h rho ~ dim for
      * many-body spectra; docs/filter.md), two flops per nonzero each. */
@@ -142,14 +155,13 @@ void qb_spectrum_obs_eigs_cost(const qb_eigs_opts *o, double dim, double nnz, in
     e->bytes += qb_filter_bytes(dim, &fo, &f) + 24 * nnz;
     e->flops += 50 * nnz * dim;
   } else {
-    /* The LU factor of H - sigma and UMFPACK's work space at its peak: measured on the
-     * Sz = 0 Heisenberg chains (peak RSS less the process) 10.7 MB at L = 14 (n = 3432),
-     * 100 MB at L = 16 (12870), 1.3 GB at L = 18 (48620, docs/eigen.md), 15 GB at L = 20
-     * (184756): ~4 n^1.8 bytes (within 25%), at most a dense LU; other sparsity patterns
-     * fill differently (a banded matrix far less). Then the CSR and the Lanczos basis of
-     * 2 nev + 20 vectors with the nev Ritz vectors. */
+    /* The factor of H - sigma at its peak (MUMPS: see si_bytes; UMFPACK's LU and work space
+     * measured on the Sz = 0 Heisenberg chains, peak RSS less the process, 10.7 MB at
+     * L = 14 (n = 3432), 100 MB at L = 16 (12870), 1.3 GB at L = 18 (48620, docs/eigen.md),
+     * 15 GB at L = 20 (184756): ~4 n^1.8 bytes (within 25%), at most a dense LU; other
+     * sparsity patterns fill differently, a banded matrix far less), the basis, the CSR. */
     double ncv = 2.0 * (double)o->nev + 20;
-    e->bytes += si_bytes(o, dim, nnz, el);
+    e->bytes += si_bytes(o, dim, nnz, is_complex);
     e->flops += 100 * nnz * sqrt(dim) + 40 * ncv * dim * (double)o->nev;
   }
 }

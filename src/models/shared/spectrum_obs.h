@@ -54,6 +54,11 @@ qb_status qb_spectrum_obs_init(const qb_params *p, int entropy, qb_idx dim, int 
                                qb_err *err);
 void qb_spectrum_obs_clear(qb_spectrum_obs *s);
 
+/* The memory a factorization may take: [run] memory_limit, or 80% of physical memory (the
+ * runner's own rule, campaign/plan.c); every model that factorizes sets it as
+ * qb_eigs_opts.factor.mem_limit, and method auto takes the filter past it. */
+double qb_spectrum_obs_memory_limit(const qb_params *p);
+
 /* The eigensolver options of [eigen] (method = none reads as auto). */
 void qb_spectrum_obs_eigs_opts(const qb_params *p, qb_eigs_opts *o);
 
