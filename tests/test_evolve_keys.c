@@ -252,6 +252,41 @@ static void test_survival_two_engines_input(void) {
   H5Fclose(f);
 }
 
+/* Dry-run peak of a spin_chain Neel-survival run on the full 2^L space with the given
+ * [model] operator (no [eigen] path, so auto may go matrix-free). */
+static double evolve_estimate(int L, const char *op) {
+  qb_err e;
+  qb_campaign *c = NULL;
+  char path[600];
+  double bytes = 0, secs = 0;
+  ct_path(path, sizeof path, "auto_operator.ini");
+  ct_write(path, "[run]\nrealizations = 1\n[model]\ntype = spin_chain\nL = %d\noperator = %s\n"
+           "terms = XX:0.25, YY:0.25, ZZ:0.25, Z:0.5*W:uniform\nW = 1\n[eigen]\nmethod = none\n"
+           "[evolve]\nobserve = survival\ninitial = neel\nt_max = 1\nsamples = 2\n"
+           "[output]\nfile = /tmp/unused.h5\n", L, op);
+  QB_ASSERT_OK(qb_campaign_load(path, 0, NULL, &c, &e), &e);
+  QB_ASSERT_OK(qb_campaign_estimate(c, 1, &bytes, &secs, &e), &e);
+  qb_campaign_free(c);
+  return bytes;
+}
+
+/* operator = auto: the CSR while it is small (L = 14: 2.9 MB, cached, faster), matrix-free
+ * once the CSR passes 64 MiB (L = 20 full space: 185 MB), where matrix-free is the faster
+ * operator (docs/evolve.md). Told apart by the estimate: the CSR is counted in it. */
+static void test_auto_operator(void) {
+  const double small_auto = evolve_estimate(14, "auto"), small_csr = evolve_estimate(14, "csr");
+  const double small_mf = evolve_estimate(14, "matrix_free");
+  const double big_auto = evolve_estimate(20, "auto"), big_csr = evolve_estimate(20, "csr");
+  const double big_mf = evolve_estimate(20, "matrix_free");
+  printf("\n  estimates L = 14 auto/csr/mf %.3g/%.3g/%.3g MB, L = 20 %.3g/%.3g/%.3g MB",
+         small_auto / 1e6, small_csr / 1e6, small_mf / 1e6, big_auto / 1e6, big_csr / 1e6,
+         big_mf / 1e6);
+  CU_ASSERT(small_csr > small_mf);
+  CU_ASSERT_EQUAL(small_auto, small_csr);
+  CU_ASSERT(big_csr > big_mf + 100e6);
+  CU_ASSERT_EQUAL(big_auto, big_mf);
+}
+
 int main(void) {
   const qb_test_case cases[] = {
       {"[evolve] keys reach the propagator configuration", test_config},
@@ -259,6 +294,7 @@ int main(void) {
       {"survival by the propagator and by the eigenpairs agree", test_survival_two_engines},
       {"the shipped survival_two_engines input runs", test_survival_two_engines_input},
       {"random_matrix survival through the runner", test_other_models},
+      {"operator = auto: matrix-free past a 64 MiB CSR", test_auto_operator},
       {NULL, NULL}};
   return qb_test_main("evolve_keys", cases);
 }

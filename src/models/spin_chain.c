@@ -73,8 +73,8 @@ static const qb_key sc_keys[] = {
     {"model", "operator", QB_KEY_ENUM, "auto", 0, -1, "csr|matrix_free|auto", "", NULL,
      "how time evolution applies H: csr (stored matrix), matrix_free (recomputed from the "
      "terms at every apply: only state vectors in memory), auto (matrix_free when no "
-     "[eigen] path needs the matrix and the CSR would take more than half the memory); "
-     "eigenpairs always use the CSR",
+     "[eigen] path needs the matrix and the CSR would take more than 64 MiB, where "
+     "matrix_free is faster, or more than half the memory); eigenpairs always use the CSR",
      1, QB_FIELD(sc_ctx, op_mode)},
     {"model", "J", QB_KEY_REAL, "1", QB_ANY, NULL, "energy", NULL, "parameter usable in terms", 1},
     {"model", "Delta", QB_KEY_REAL, "1", QB_ANY, NULL, "", NULL, "parameter usable in terms", 1},
@@ -115,8 +115,14 @@ static double sector_dim(int L, int n_up) {
   return d;
 }
 
+/* auto chooses matrix-free past this CSR size, where it is the faster operator: per
+ * Chebyshev order it took 0.79-0.92x the CSR's time once the CSR outgrew the caches (L = 20
+ * full space, 185 MB; L = 22 and 24) and 1.1x where the CSR stayed cached (L = 20 Sz = 0,
+ * 28 MB), and it skips the build (`qbath bench spmv`, table in docs/evolve.md). */
+#define SC_MFREE_FASTER_BYTES (64.0 * 1024 * 1024)
+
 /* Which paths need the CSR: the eigenpairs ([eigen], survival_eig, the lehmann spectral
- * function) always; time evolution only when operator = csr, or auto and it fits. */
+ * function) always; time evolution only when operator = csr, or auto, small and fits. */
 static void choose_operator(const qb_params *p, sc_ctx *c, double csr_bytes) {
   c->eigen = qb_spectrum_obs_enabled(p);
   c->need_csr =
@@ -125,7 +131,9 @@ static void choose_operator(const qb_params *p, sc_ctx *c, double csr_bytes) {
   const double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
   c->matrix_free =
       qb_dynamics_any(&c->dyn) &&
-      (mode == OP_MATRIX_FREE || (mode == OP_AUTO && !c->need_csr && csr_bytes > 0.5 * phys));
+      (mode == OP_MATRIX_FREE ||
+       (mode == OP_AUTO && !c->need_csr &&
+        (csr_bytes > SC_MFREE_FASTER_BYTES || csr_bytes > 0.5 * phys)));
   if (!c->matrix_free && qb_dynamics_any(&c->dyn)) c->need_csr = 1;
 }
 
