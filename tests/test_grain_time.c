@@ -74,6 +74,32 @@ static void ref_build(const qb_grain_spec *s, uint64_t seed, uint64_t r, ref *R)
   qb_free(A);
 }
 
+/* The chain grain's reference: its Pauli sum's CSR, dense, diagonalized. */
+static void ref_build_chain(const qb_grain_spec *s, uint64_t seed, uint64_t r, ref *R) {
+  qb_err e;
+  const qb_idx dim = (qb_idx)1 << (s->n + s->m);
+  double eps[32];
+  QB_ASSERT_OK(qb_grain_draw(s, seed, 0, r, NULL, eps, &e), &e);
+  qb_pauli_sum *P = NULL;
+  qb_spin_basis *B = NULL;
+  qb_csr *C = NULL;
+  qb_op *H = NULL;
+  QB_ASSERT_OK(qb_grain_chain_sum(s, eps, seed, 0, r, &P, &e), &e);
+  QB_ASSERT_OK(qb_spin_basis_create(s->n + s->m, -1, &B, &e), &e);
+  QB_ASSERT_OK(qb_spin_sum_to_csr(P, B, &C, &e), &e);
+  QB_ASSERT_OK(qb_op_from_csr(C, 0, &H, &e), &e);
+  R->dim = dim;
+  R->V = qb_malloc(sizeof(double) * (size_t)(dim * dim));
+  R->E = qb_malloc(sizeof(double) * (size_t)dim);
+  QB_ASSERT_OK(qb_op_to_dense(H, R->V, &e), &e);
+  QB_ASSERT_OK(qb_dense_eigh(QB_REAL, dim, R->V, R->E, 1, &e), &e);
+  R->sigma0 = qb_grain_sum_trace(P);
+  qb_op_free(H);
+  qb_csr_free(C);
+  qb_spin_basis_free(B);
+  qb_spin_sum_free(P);
+}
+
 static void ref_free(ref *R) {
   qb_free(R->E);
   qb_free(R->V);
@@ -141,22 +167,18 @@ static void corr_z(const char *h5, int point, const char *col, const ref *R, con
   qb_free(se);
 }
 
-static void test_corr_vs_dense(void) {
-  qb_err e;
-  char h5[600];
-  ct_path(h5, sizeof h5, "gt_corr.h5");
-  remove(h5);
-  QB_ASSERT_OK(ct_run_input("gt_corr.ini", corr_input, h5, 2, &e), &e);
-  double z[400];
-  int nz = 0;
-  for (int p = 0; p < 3; p++)
+/* Every C(t) and C^zz column of the run in h5 (npoints points, spec of point p from
+ * mkspec) against dense ED: t statistics appended to z. */
+static void compare_run(const char *h5, int npoints, void (*mkspec)(int p, qb_grain_spec *s),
+                        int chain, double *z, int *nzp) {
+  int nz = *nzp;
+  for (int p = 0; p < npoints; p++)
     for (int r = 0; r < REAL; r++) {
       qb_grain_spec s;
-      memset(&s, 0, sizeof s);
-      s.n = 4, s.m = 6, s.w = 2.6, s.field_min = 0.5, s.field_max = 1.5, s.v1 = 1.1, s.xi = 2.3;
-      s.geometry = (qb_grain_geometry)p;
+      mkspec(p, &s);
       ref R;
-      ref_build(&s, 41, (uint64_t)r, &R);
+      if (chain) ref_build_chain(&s, 41, (uint64_t)r, &R);
+      else ref_build(&s, 41, (uint64_t)r, &R);
       qb_idx n1;
       double *sf = ct_read_point(h5, p, "rows/filter_sigma_used", &n1);
       CU_ASSERT_FATAL(sf != NULL);
@@ -190,11 +212,66 @@ static void test_corr_vs_dense(void) {
       qb_free(czz), qb_free(cse), qb_free(last), qb_free(lse), qb_free(sf);
       ref_free(&R);
     }
+  *nzp = nz;
+}
+
+static void check_z(const double *z, int nz) {
   const double crit = t_crit(nz, SAMPLES - 1, 1e-3);
   double worst = 0;
   for (int i = 0; i < nz; i++) worst = fmax(worst, fabs(z[i]));
   printf("\n  %d t statistics, largest |t| = %.3g, Bonferroni bound %.3g ", nz, worst, crit);
   CU_ASSERT(worst <= crit);
+}
+
+static void goe_spec(int p, qb_grain_spec *s) {
+  memset(s, 0, sizeof *s);
+  s->n = 4, s->m = 6, s->w = 2.6, s->field_min = 0.5, s->field_max = 1.5, s->v1 = 1.1, s->xi = 2.3;
+  s->geometry = (qb_grain_geometry)p;
+}
+
+static void test_corr_vs_dense(void) {
+  qb_err e;
+  char h5[600];
+  ct_path(h5, sizeof h5, "gt_corr.h5");
+  remove(h5);
+  QB_ASSERT_OK(ct_run_input("gt_corr.ini", corr_input, h5, 2, &e), &e);
+  double z[400];
+  int nz = 0;
+  compare_run(h5, 3, goe_spec, 0, z, &nz);
+  check_z(z, nz);
+}
+
+/* The chain grain: a mixed-field Ising chain of N = 6 sites (Banuls et al.'s chaotic point
+ * h_x = 0.9045, h_z = 0.809) with M = 4 spins. */
+static qb_terms chain_terms;
+
+static void chain_spec(int p, qb_grain_spec *s) {
+  goe_spec(0, s);
+  (void)p;
+  s->n = 6, s->m = 4, s->xi = 3;
+  s->chain = &chain_terms;
+}
+
+static void test_chain_vs_dense(void) {
+  qb_err e;
+  char *texts[3] = {"ZZ:1", "X:0.9045", "Z:0.809"};
+  QB_ASSERT_OK(qb_terms_parse(texts, 3, 6, 0, NULL, &chain_terms, &e), &e);
+  char h5[600];
+  ct_path(h5, sizeof h5, "gt_chain.h5");
+  remove(h5);
+  QB_ASSERT_OK(ct_run_input("gt_chain.ini",
+                            "[run]\nname = gc\nseed = 41\nrealizations = 2\n"
+                            "[model]\ntype = grain_spins\ngrain = chain\n"
+                            "grain_terms = ZZ:1, X:0.9045, Z:0.809\nN = 6\nM = 4\nxi = 3\n"
+                            "V1 = 1.1\nmethod = none\n"
+                            "[evolve]\nobserve = C_tau_x, C_sigma1_x, C_probe_z, memory\n"
+                            "t_max = 6\nsamples = 5\ntypical_samples = 12\n[output]\nfile = %s\n",
+                            h5, 2, &e),
+               &e);
+  double z[400];
+  int nz = 0;
+  compare_run(h5, 1, chain_spec, 1, z, &nz);
+  check_z(z, nz);
 }
 
 /* gamma/delta_E from both paths on the same realizations: the paired difference's mean
@@ -262,19 +339,29 @@ static void bad(const char *text, const char *key, int line) {
 static void test_bad_input(void) {
   const char *head = "[run]\nname = b\nrealizations = 1\n[model]\ntype = grain_spins\nN = 3\nM = 3\n";
   const char *tail = "[output]\nfile = bad.h5\n";
+  /* lines after the head's 7, the key the message must name, its line */
+  static const struct { const char *text, *key; int line; } cases[] = {
+      {"[evolve]\nobserve = C_tau_y\n", "observe", 9},
+      {"method = none\n", "method", 8},
+      {"[evolve]\nobserve = S_tau_x\n[spectral]\nmethod = kpm\n", "method", 11},
+      {"[evolve]\nobserve = gamma\nensemble = cold\n", "ensemble", 10},
+      {"grain_terms = ZZ:1\n", "grain_terms", 8},
+      {"grain = chain\n", "grain", 8},
+      {"grain = chain\ngrain_terms = ZZ:1, Q:2\n", "grain_terms", 9},
+      {NULL, NULL, 0}};
   char t[1024];
-  snprintf(t, sizeof t, "%s[evolve]\nobserve = C_tau_y\n%s", head, tail);
-  bad(t, "observe", 9);
-  snprintf(t, sizeof t, "%smethod = none\n%s", head, tail);
-  bad(t, "method", 8);
-  snprintf(t, sizeof t, "%s[evolve]\nobserve = S_tau_x\n[spectral]\nmethod = kpm\n%s", head, tail);
-  bad(t, "method", 11);
-  snprintf(t, sizeof t, "%s[evolve]\nobserve = gamma\nensemble = cold\n%s", head, tail);
-  bad(t, "ensemble", 10);
+  for (size_t k = 0; cases[k].text; k++) {
+    snprintf(t, sizeof t, "%s%s%s", head, cases[k].text, tail);
+    bad(t, cases[k].key, cases[k].line);
+  }
+  snprintf(t, sizeof t, "[run]\nname = b\nrealizations = 1\n[model]\ntype = grain_spins\n"
+           "N = 15\nM = 3\n%s", tail);
+  bad(t, "N", 6); /* the GOE grain stores d_g^2 entries: N <= 14 */
 }
 
 int main(void) {
   static const qb_test_case tests[] = {{"C(t) and C^zz against dense ED, three geometries", test_corr_vs_dense},
+                           {"chain grain: C(t) and C^zz against dense ED", test_chain_vs_dense},
                            {"gamma/delta_E: time domain against the eigenstate path", test_gamma_vs_eigen},
                            {"rows bit-identical on 1 and 2 threads", test_threads},
                            {"bad input names file:line and key", test_bad_input},

@@ -24,6 +24,8 @@
 #include "qbath/eigs.h"
 #include "qbath/op.h"
 #include "qbath/rng.h"
+#include "qbath/spin.h"
+#include "qbath/terms.h"
 
 typedef enum { QB_GRAIN_COUPLE_XX = 0, QB_GRAIN_COUPLE_XY = 1 } qb_grain_coupling;
 typedef enum {
@@ -49,10 +51,13 @@ typedef struct qb_grain_spec {
   qb_grain_geometry geometry;  /* r_a and the decay law */
   double v1, xi;               /* V_a = v1 e^{-r_a/xi} (or e^{-sqrt(r_a)/xi}) */
   int coupled_qubit;           /* grain qubit of C_a (0: sigma_1) */
+  const qb_terms *chain;       /* NULL: the GOE grain; else H_g is this spin chain on the N
+                                   grain qubits (qbath/terms.h; borrowed) */
 } qb_grain_spec;
 
 /* Stream purposes of one realization (qb_rng_init's last argument). */
-enum { QB_GRAIN_PURPOSE_GOE = 0, QB_GRAIN_PURPOSE_FIELDS = 1 };
+enum { QB_GRAIN_PURPOSE_GOE = 0, QB_GRAIN_PURPOSE_FIELDS = 1,
+       QB_GRAIN_PURPOSE_CHAIN = 16 /* the chain's term t draws from stream 16 + t */ };
 
 /* r_a of spin a (1-based) in the geometry, and the coupling V_a. */
 double qb_grain_distance(qb_grain_geometry g, int a);
@@ -61,11 +66,24 @@ double qb_grain_coupling_strength(const qb_grain_spec *s, int a);
 /* GOE entry scale s of the grain (qbath/rmt.h) for the requested normalization. */
 double qb_grain_goe_scale(const qb_grain_spec *s);
 
-/* One realization: the grain matrix A (d_g x d_g row-major, caller-sized) and the fields
- * eps (M), drawn from (seed, point, realization) streams; A rescaled exactly when
- * sample_norm. */
+/* One realization: the grain matrix A (d_g x d_g row-major, caller-sized; NULL: none, for
+ * the chain grain) and the fields eps (M), drawn from (seed, point, realization) streams;
+ * A rescaled exactly when sample_norm. */
 qb_status qb_grain_draw(const qb_grain_spec *s, uint64_t seed, uint64_t point,
                         uint64_t realization, double *A, double *eps, qb_err *err);
+
+/* The chain grain (s->chain): H = H_chain (on sites M .. M+N-1) + sum_a eps_a tau_a^z +
+ * V_a C_a as one Pauli sum on the L = M + N sites (sparse: the CSR by qb_spin_sum_to_csr,
+ * matrix-free by qb_spin_op_from_sum), the chain's random couplings drawn from the streams
+ * (seed, point, realization, QB_GRAIN_PURPOSE_CHAIN + t). Owned by the caller. */
+qb_status qb_grain_chain_sum(const qb_grain_spec *s, const double *eps, uint64_t seed,
+                             uint64_t point, uint64_t realization, qb_pauli_sum **H,
+                             qb_err *err);
+/* tr H / dim of a Pauli sum: the sum of the coefficients of its identity strings. */
+double qb_grain_sum_trace(const qb_pauli_sum *H);
+/* Stored entries per row of H's CSR form (an upper bound for the chain: one per placement
+ * of each term), for memory and cost estimates. */
+double qb_grain_row_nnz(const qb_grain_spec *s);
 
 /* H of one realization as the Kronecker operator (A (x) 1 + sparse fields/couplings). */
 qb_status qb_grain_op(const qb_grain_spec *s, const double *A, const double *eps, qb_op **H,
@@ -126,6 +144,11 @@ qb_status qb_grain_pauli_op(const qb_grain_spec *s, char pauli, int site, int nt
 /* Tr (H - sigma_0)^2 / dim of one realization (sigma_0 = tr H / dim), exact: the variance
  * of its many-body density of states. */
 double qb_grain_energy_variance(const qb_grain_spec *s, const double *A, const double *eps);
+/* The same for any H by typicality: ||(H - sigma_0) r||^2 for one normalized random state r
+ * of stream rng (relative error ~ 1/sqrt(dim); the chain grain, whose Pauli strings may
+ * repeat). Two work vectors of dim entries are allocated. */
+qb_status qb_grain_variance_typical(const qb_op *H, double sigma0, const qb_rng *rng,
+                                    double *variance, qb_err *err);
 
 /* The peak width of a spectral function S sampled at the midpoints of per_bin equal
  * sub-bins of each of nb bins of width dE starting at lo (S[b per_bin + k] at

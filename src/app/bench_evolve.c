@@ -8,7 +8,7 @@
  *
  *   qbath bench evolve [--L 18] [--W 1] [--t 20] [--tol 1e-10] [--seed 7] [--method M]
  *                      [--ref-tol 1e-13] [--export DIR] [--bounds-steps 60]
- *                      [--bounds-converge 0.02] [--compare 1]
+ *                      [--bounds-converge 2e-5] [--compare 1]
  * --compare 1 (default) also runs, in the same process, the CSR with the fixed 60-step
  * bounds used before issue 22 and the matrix-free operator (qbath/spin_op.h), printing
  * their wall time, matvecs and distance to the timed run's state. */

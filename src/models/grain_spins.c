@@ -43,6 +43,7 @@
 #include "qbath/kron.h"
 #include "qbath/level_stats.h"
 #include "qbath/model.h"
+#include "qbath/spin_op.h"
 #include "models/shared/evolve_keys.h"
 #include "models/shared/grain_time.h"
 #include "models/shared/spectrum_obs.h"
@@ -57,6 +58,8 @@ typedef struct gs_ctx {
                                      none (no eigenpairs: the time domain only) */
   int eigen;                      /* 1: the eigenstate path runs (method != none) */
   qb_grain_time td;               /* the time domain ([evolve], [spectral]) */
+  int grain_chain, grain_periodic; /* grain = chain, its boundary conditions */
+  qb_terms chain;                 /* grain = chain: the parsed terms (s.chain points here) */
   qb_idx dim, nev, nev_peak, dense_max_dim;
   int s_bins, g_bins, spec_bins;
   double g_min, g_max, spec_wmax, spec_shift, gamma1;
@@ -68,10 +71,21 @@ typedef struct gs_ctx {
 } gs_ctx;
 
 static const qb_key gs_keys[] = {
-    {"model", "N", QB_KEY_INT, "8", 1, 14, NULL, "", NULL, "grain qubits (d_g = 2^N)", 1,
+    {"model", "N", QB_KEY_INT, "8", 1, 24, NULL, "", NULL,
+     "grain qubits (d_g = 2^N; the GOE grain up to 14)", 1,
      QB_FIELD(gs_ctx, s.n)},
     {"model", "M", QB_KEY_INT, NULL, 1, 26, NULL, "", NULL, "localized spins", 1,
      QB_FIELD(gs_ctx, s.m)},
+    {"model", "grain", QB_KEY_ENUM, "goe", 0, -1, "goe|chain", "", NULL,
+     "the grain: a GOE matrix (dense, d_g^2 stored) or a chaotic spin chain on the N grain "
+     "qubits given by grain_terms (sparse / matrix-free)",
+     1, QB_FIELD(gs_ctx, grain_chain)},
+    {"model", "grain_terms", QB_KEY_STRING_LIST, "", 0, -1, NULL, "", NULL,
+     "grain = chain: its terms on the N grain qubits, sites 0..N-1 (docs/terms.md; e.g. the "
+     "mixed-field Ising chain ZZ:1, X:0.9045, Z:0.809)",
+     1},
+    {"model", "grain_periodic", QB_KEY_BOOL, "false", 0, 1, NULL, "", NULL,
+     "grain = chain: periodic boundary conditions", 1, QB_FIELD(gs_ctx, grain_periodic)},
     {"model", "grain_norm", QB_KEY_ENUM, "bandwidth", 0, -1, "bandwidth|rms", "", NULL,
      "GOE scale: bandwidth = w N (Potirniche) or rms eigenvalue = rms (Crowley-Chandran)", 1,
      QB_FIELD(gs_ctx, s.norm)},
@@ -99,9 +113,9 @@ static const qb_key gs_keys[] = {
      QB_FIELD(gs_ctx, s.xi)},
     {"model", "alpha", QB_KEY_REAL, "0.5", 0, 1, NULL, "", "xi",
      "DRH decay J_n = J_1 alpha^{n-1} (xi = -1/log alpha)", 1},
-    {"model", "coupled_qubit", QB_KEY_INT, "0", 0, 13, NULL, "", NULL,
+    {"model", "coupled_qubit", QB_KEY_INT, "0", 0, 23, NULL, "", NULL,
      "grain qubit the spins couple to (0: sigma_1)", 1, QB_FIELD(gs_ctx, s.coupled_qubit)},
-    {"model", "probe_qubit", QB_KEY_INT, "-1", -1, 13, NULL, "", NULL,
+    {"model", "probe_qubit", QB_KEY_INT, "-1", -1, 23, NULL, "", NULL,
      "grain qubit of the Thouless perturbation sigma^z (-1: the last, sigma_N)", 1,
      QB_FIELD(gs_ctx, probe)},
     {"model", "nev", QB_KEY_INT, "0", 0, 1e6, NULL, "", NULL,
@@ -162,8 +176,31 @@ static qb_status check_spec(const qb_params *p, qb_grain_spec *s, qb_err *err) {
     return qb_param_fail(p, err, "model", "field_max", "is below field_min = %g", s->field_min);
   if (s->coupled_qubit >= s->n)
     return qb_param_fail(p, err, "model", "coupled_qubit", "must be below N = %d", s->n);
+  if (!s->chain && s->n > 14)
+    return qb_param_fail(p, err, "model", "N", "the GOE grain stores d_g^2 entries: N <= 14 "
+                         "(grain = chain for more)");
   if (s->n + s->m > 30)
     return qb_param_fail(p, err, "model", "M", "N + M = %d exceeds 30", s->n + s->m);
+  return QB_OK;
+}
+
+/* grain = chain: the terms on the N grain qubits (s.chain then points at them). */
+static qb_status read_chain(const qb_params *p, gs_ctx *c, qb_err *err) {
+  qb_idx n = 0;
+  char *const *texts = qb_param_strs(p, "model", "grain_terms", &n);
+  if (!c->grain_chain) {
+    if (n > 0)
+      return qb_param_fail(p, err, "model", "grain_terms", "is the chain grain's: set grain = chain");
+    return QB_OK;
+  }
+  if (n < 1)
+    return qb_param_fail(p, err, "model", "grain", "chain needs grain_terms (e.g. "
+                         "grain_terms = ZZ:1, X:0.9045, Z:0.809)");
+  qb_err e;
+  qb_err_clear(&e);
+  if (qb_terms_parse(texts, n, c->s.n, c->grain_periodic, NULL, &c->chain, &e) != QB_OK)
+    return qb_param_fail(p, err, "model", "grain_terms", "%s", e.msg);
+  c->s.chain = &c->chain;
   return QB_OK;
 }
 
@@ -171,6 +208,7 @@ static qb_status check_spec(const qb_params *p, qb_grain_spec *s, qb_err *err) {
 static qb_status parse_all(const qb_params *p, gs_ctx *c, qb_err *err) {
   memset(&c->s, 0, sizeof c->s);
   qb_param_fill(p, gs_keys, c);
+  QB_TRY(read_chain(p, c, err));
   QB_TRY(check_spec(p, &c->s, err));
   c->dim = (qb_idx)1 << (c->s.n + c->s.m);
   if (c->probe < 0) c->probe = c->s.n - 1;
@@ -213,7 +251,7 @@ static qb_status gs_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   qb_grain_time_clear(&c.td);
   if (st != QB_OK) return st;
   double n = (double)c.dim, dg = ldexp(1.0, c.s.n), k = (double)(c.nev + c.nev_peak);
-  double csr = 16 * n * (dg + 2 * c.s.m + 1);
+  double csr = 16 * n * qb_grain_row_nnz(&c.s);
   if (!c.eigen) {
     e->ctx_bytes = 32 * n; /* the basis */
     return QB_OK;
@@ -476,37 +514,75 @@ static qb_status observables(const gs_ctx *c, const gs_pairs *P, double eps_m, d
   return QB_OK;
 }
 
+/* H's stored matrix for the eigenstate path: the Kronecker operator's CSR (GOE grain) or
+ * the Pauli sum's (chain grain). */
+static qb_status stored_h(const gs_ctx *c, const double *A, const double *eps,
+                          const qb_pauli_sum *sum, qb_csr **S, qb_err *err) {
+  if (sum) return qb_spin_sum_to_csr(sum, c->basis, S, err);
+  qb_op *H = NULL;
+  qb_status st = qb_grain_op(&c->s, A, eps, &H, err);
+  if (st == QB_OK) st = qb_kron_to_csr(H->impl, S, err);
+  qb_op_free(H);
+  return st;
+}
+
+/* The time domain's H (matrix-free), sigma_0 and energy variance. */
+static qb_status time_h(const gs_ctx *c, const double *A, const double *eps,
+                        const qb_pauli_sum *sum, double sigma0, const qb_task *t,
+                        qb_grain_time_h *h, qb_err *err) {
+  h->sigma0 = sigma0, h->eps_m = eps[c->s.m - 1];
+  if (!sum) {
+    h->variance = qb_grain_energy_variance(&c->s, A, eps);
+    return qb_grain_op_fast(&c->s, A, eps, &h->H, err);
+  }
+  qb_spin_basis *B = NULL; /* no state list: the full space */
+  qb_status st = qb_spin_basis_create_lean(c->s.n + c->s.m, -1, &B, err);
+  if (st == QB_OK) st = qb_spin_op_from_sum(sum, B, t->nthreads, &h->H, err);
+  qb_spin_basis_free(B);
+  qb_rng r; /* the chain's Pauli strings may repeat: the variance by one typical state */
+  qb_rng_init(&r, t->seed, t->point, t->realization, QB_GRAIN_PURPOSE_CHAIN - 1);
+  if (st == QB_OK) st = qb_grain_variance_typical(h->H, sigma0, &r, &h->variance, err);
+  return st;
+}
+
 static qb_status gs_realize(const void *ctx, const qb_task *t, double *row, qb_err *err) {
   const gs_ctx *c = ctx;
   qb_idx dg = (qb_idx)1 << c->s.n;
-  double *A = qb_malloc(sizeof(double) * (size_t)(dg * dg)),
+  const int chain = c->s.chain != NULL; /* the chain grain stores no d_g x d_g matrix */
+  double *A = chain ? NULL : qb_malloc(sizeof(double) * (size_t)(dg * dg)),
          *eps = qb_malloc(sizeof(double) * (size_t)c->s.m);
-  qb_op *H = NULL;
+  qb_pauli_sum *sum = NULL;
   qb_csr *S = NULL;
+  qb_grain_time_h h = {NULL, 0, 0, 0};
   gs_pairs P;
   memset(&P, 0, sizeof P);
-  qb_status st = A && eps ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "grain_spins: out of memory");
+  qb_status st =
+      (A || chain) && eps ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "grain_spins: out of memory");
   /* Paired design: the disorder stream ignores the sweep point, so realization r is the
    * same bubble at every M, xi, alpha; each point's mean and error stay those of
    * independent realizations, and differences between points lose the common spread. */
   uint64_t disorder_point = c->paired ? 0 : t->point;
   if (st == QB_OK) st = qb_grain_draw(&c->s, t->seed, disorder_point, t->realization, A, eps, err);
-  if (st == QB_OK && c->eigen) st = qb_grain_op(&c->s, A, eps, &H, err);
-  if (st == QB_OK && c->eigen) st = qb_kron_to_csr(H->impl, &S, err);
-  if (st == QB_OK && c->eigen) {
-    double tr = 0; /* sigma_0 = tr H / dim = tr A / d_g: the spin terms are traceless */
-    for (qb_idx g = 0; g < dg; g++) tr += A[g * dg + g];
-    tr /= (double)dg;
-    st = solve(c, S, tr, tr + 2 * eps[c->s.m - 1], &P, err);
+  if (st == QB_OK && chain)
+    st = qb_grain_chain_sum(&c->s, eps, t->seed, disorder_point, t->realization, &sum, err);
+  double tr = 0; /* sigma_0 = tr H / dim: tr A / d_g for the GOE (the spin terms are traceless) */
+  if (st == QB_OK) {
+    if (chain) tr = qb_grain_sum_trace(sum);
+    else {
+      for (qb_idx g = 0; g < dg; g++) tr += A[g * dg + g];
+      tr /= (double)dg;
+    }
   }
+  if (st == QB_OK && c->eigen) st = stored_h(c, A, eps, sum, &S, err);
+  if (st == QB_OK && c->eigen) st = solve(c, S, tr, tr + 2 * eps[c->s.m - 1], &P, err);
   if (st == QB_OK && c->eigen) st = observables(c, &P, eps[c->s.m - 1], row, err);
   pairs_free(&P); /* the eigenstate path's memory is free before the time domain runs */
   qb_csr_free(S);
-  S = NULL;
-  qb_op_free(H);
-  H = NULL;
   /* The time domain on the same realization (its columns beside the eigenstate ones). */
-  if (st == QB_OK) st = qb_grain_time_realize(&c->td, &c->s, c->probe, c->nev, A, eps, t, row, err);
+  if (st == QB_OK && qb_grain_time_any(&c->td)) st = time_h(c, A, eps, sum, tr, t, &h, err);
+  if (st == QB_OK) st = qb_grain_time_realize(&c->td, &c->s, c->probe, c->nev, &h, t, row, err);
+  qb_op_free(h.H);
+  qb_spin_sum_free(sum);
   qb_free(eps);
   qb_free(A);
   return st;

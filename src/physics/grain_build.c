@@ -6,6 +6,7 @@
 #include "qbath/alloc.h"
 #include "qbath/dense.h"
 #include "qbath/grain.h"
+#include "qbath/terms.h"
 #include "qbath/kron.h"
 #include "qbath/rmt.h"
 #include "qbath/spin.h"
@@ -60,9 +61,11 @@ qb_status qb_grain_draw(const qb_grain_spec *s, uint64_t seed, uint64_t point,
                         uint64_t realization, double *A, double *eps, qb_err *err) {
   qb_idx dg = (qb_idx)1 << s->n;
   qb_rng r;
-  qb_rng_init(&r, seed, point, realization, QB_GRAIN_PURPOSE_GOE);
-  QB_TRY(qb_rmt_goe(&r, dg, qb_grain_goe_scale(s), A, err));
-  if (s->sample_norm) QB_TRY(rescale_sample(s, dg, A, err));
+  if (A) { /* NULL: no GOE (grain = chain); the fields' stream is the same either way */
+    qb_rng_init(&r, seed, point, realization, QB_GRAIN_PURPOSE_GOE);
+    QB_TRY(qb_rmt_goe(&r, dg, qb_grain_goe_scale(s), A, err));
+    if (s->sample_norm) QB_TRY(rescale_sample(s, dg, A, err));
+  }
   qb_rng_init(&r, seed, point, realization, QB_GRAIN_PURPOSE_FIELDS);
   for (int a = 0; a < s->m; a++)
     eps[a] = s->field_min + (s->field_max - s->field_min) * qb_rng_uniform(&r);
@@ -225,4 +228,55 @@ qb_status qb_grain_op_fast(const qb_grain_spec *s, const double *A, const double
   if (st == QB_OK) st = qb_op_create(&qb_grain_fast_type, F, 1, F->dim, QB_REAL, H, err);
   if (st != QB_OK) fast_free(F);
   return st;
+}
+
+qb_status qb_grain_chain_sum(const qb_grain_spec *s, const double *eps, uint64_t seed,
+                             uint64_t point, uint64_t realization, qb_pauli_sum **H,
+                             qb_err *err) {
+  *H = NULL;
+  if (!s->chain || s->chain->nsites != s->n)
+    return QB_FAIL(err, QB_ERR_INPUT, "grain: a chain grain needs its terms on the N = %d sites",
+                   s->n);
+  qb_pauli_sum *G = NULL, *P = NULL;
+  /* the chain on its own N sites (random couplings from the realization's chain streams),
+   * then every term moved up by M: grain qubit q is site M + q (qbath/grain.h) */
+  qb_status st = qb_terms_build(s->chain, seed, point, realization, QB_GRAIN_PURPOSE_CHAIN, &G, err);
+  if (st == QB_OK) st = qb_spin_sum_create(s->n + s->m, &P, err);
+  for (qb_idx k = 0; st == QB_OK && k < G->nterms; k++) {
+    const qb_pauli_term *t = &G->terms[k];
+    char ops[QB_PAULI_MAX_OPS + 1];
+    int sites[QB_PAULI_MAX_OPS];
+    for (int j = 0; j < t->nops; j++) ops[j] = t->ops[j], sites[j] = t->sites[j] + s->m;
+    ops[t->nops] = 0;
+    st = qb_spin_sum_add(P, t->coupling, ops, sites, err);
+  }
+  if (st == QB_OK) st = spin_terms(s, eps, P, err);
+  qb_spin_sum_free(G);
+  if (st != QB_OK) P = qb_spin_sum_free(P);
+  *H = P;
+  return st;
+}
+
+double qb_grain_sum_trace(const qb_pauli_sum *H) {
+  /* A Pauli string has trace 0 unless it is the identity: only I and Z letters (no flip)
+   * whose Z's cancel site by site. */
+  double tr = 0;
+  for (qb_idx k = 0; k < H->nterms; k++) {
+    const qb_pauli_term *t = &H->terms[k];
+    uint64_t zmask = 0;
+    int flips = 0;
+    for (int j = 0; j < t->nops; j++) {
+      if (t->ops[j] == 'Z') zmask ^= (uint64_t)1 << t->sites[j];
+      else if (t->ops[j] != 'I') flips = 1;
+    }
+    if (!flips && zmask == 0) tr += creal(t->coupling);
+  }
+  return tr;
+}
+
+double qb_grain_row_nnz(const qb_grain_spec *s) {
+  double n = 2.0 * s->m + 1; /* the fields (diagonal) and one flip per coupling */
+  if (!s->chain) return n + ldexp(1.0, s->n);
+  for (int k = 0; k < s->chain->n; k++) n += s->chain->t[k].last - s->chain->t[k].first + 1;
+  return n;
 }

@@ -13,6 +13,7 @@
 #include "qbath/grain.h"
 #include "qbath/spin.h"
 #include "qbath/spin_op.h"
+#include "qbath/vec.h"
 
 qb_status qb_grain_pauli_op(const qb_grain_spec *s, char pauli, int site, int nthreads,
                             qb_op **O, qb_err *err) {
@@ -47,6 +48,24 @@ double qb_grain_energy_variance(const qb_grain_spec *s, const double *A, const d
     v += eps[a - 1] * eps[a - 1] + (s->coupling == QB_GRAIN_COUPLE_XY ? 2.0 : 1.0) * V * V;
   }
   return v;
+}
+
+qb_status qb_grain_variance_typical(const qb_op *H, double sigma0, const qb_rng *rng,
+                                    double *variance, qb_err *err) {
+  const size_t n = (size_t)H->dim;
+  qb_cplx *r = qb_malloc(n * sizeof *r), *y = qb_malloc(n * sizeof *y);
+  qb_status st = r && y ? QB_OK : QB_FAIL(err, QB_ERR_NOMEM, "grain: variance, dim %zu", n);
+  if (st == QB_OK) {
+    qb_dynobs_random_state(rng, (qb_idx)n, r);
+    st = qb_op_apply(H, r, y, err);
+  }
+  if (st == QB_OK) {
+    qb_vec_axpy(2 * n, -sigma0, (const double *)r, (double *)y); /* (H - sigma_0) r */
+    *variance = qb_vec_dot(2 * n, (const double *)y, (const double *)y);
+  }
+  qb_free(r);
+  qb_free(y);
+  return st;
 }
 
 qb_status qb_grain_peak_from_spectrum(const double *S, int per_bin, qb_idx nb, double lo,

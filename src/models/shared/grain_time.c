@@ -1,7 +1,8 @@
 /* grain_time.c — the time domain of grain_spins (models/shared/grain_time.h).
  *
- * Per realization H is the matrix-free grain operator (qb_grain_op_fast: the grain matrix
- * and nothing of dimension 2^{N+M} besides the state vectors). Two ensembles of random
+ * Per realization H is matrix-free (the GOE grain: qb_grain_op_fast, the grain matrix and
+ * nothing of dimension 2^{N+M}; the chain grain: the Pauli sum compiled by qbath/spin_op.h),
+ * so the state vectors are the memory. Two ensembles of random
  * states r (complex Gaussian, normalized; Philox streams of the realization):
  *   inf   r itself: C(t) = Tr[O(t) O]/dim, the infinite temperature;
  *   filt  f(H) r with f(E) = exp(-(E - sigma_0)^2 / (2 sigma_f^2)) by a Chebyshev series:
@@ -215,8 +216,8 @@ void qb_grain_time_estimate(const qb_grain_time *d, const qb_grain_spec *s, qb_e
   e->row_values += row_len(d, s);
   const double dim = ldexp(1.0, s->n + s->m), dg = ldexp(1.0, s->n), ns = d->samples;
   /* half-width of the many-body spectrum: the grain's bandwidth and the fields */
-  const double a = 0.5 * (4 * qb_grain_goe_scale(s) * sqrt(dg) + 2 * s->m * fmax(fabs(s->field_max),
-                                                                            fabs(s->field_min)));
+  const double a = 0.5 * ((s->chain ? 2.0 * s->n : 4 * qb_grain_goe_scale(s) * sqrt(dg)) +
+                          2 * s->m * fmax(fabs(s->field_max), fabs(s->field_min)));
   const double nt = (double)d->ev.ntimes, tmax = nt ? d->ev.times[(size_t)nt - 1] : 0;
   /* the signals' lengths: Nyquist step of the bounds (spectral), the kernel (gamma) */
   const double nspec = d->sp.dt > 0 ? d->sp.t_max / d->sp.dt : d->sp.t_max * a / (0.9 * M_PI);
@@ -228,11 +229,11 @@ void qb_grain_time_estimate(const qb_grain_time *d, const qb_grain_spec *s, qb_e
   for (int k = 0; k < QB_GRAIN_TIME_NOPS; k++) any_spec |= d->spec[k];
   if (any_spec) longest = fmax(longest, nspec);
   if (d->gamma) longest = fmax(longest, ng);
-  e->bytes += 16 * dim * (d->ens[1] || d->gamma ? 8 : 6) + 8 * dg * dg +
+  e->bytes += 16 * dim * (d->ens[1] || d->gamma ? 8 : 6) + (s->chain ? 0 : 8 * dg * dg) +
               16 * ns * longest + 32 * d->sp.pad * longest;
   /* flops: matvecs ~ a T per evolution of length T plus a few per output time, each
-   * ~ dim (2 d_g + 4 M) complex multiply-adds; the filter ~ a / sigma_f per state */
-  const double mv = dim * (8 * dg + 16 * s->m), ev = 2 * ns, fil = d->ens[1] * ns * 100;
+   * ~ dim x (entries per row) complex multiply-adds; the filter ~ a / sigma_f per state */
+  const double mv = 8 * dim * qb_grain_row_nnz(s), ev = 2 * ns, fil = d->ens[1] * ns * 100;
   double m = 0;
   for (int k = 0; k < QB_GRAIN_TIME_NOPS; k++)
     m += (d->ens[0] + d->ens[1]) * ev * (d->corr[k] * (a * tmax + 2 * nt) +
@@ -440,7 +441,7 @@ static qb_status memory_cols(const gt_run *R, const qb_op *Z, double *col, qb_er
 }
 
 /* The observables after the setup of R. */
-static qb_status observe(gt_run *R, int probe, const double *eps, double *col, qb_err *err) {
+static qb_status observe(gt_run *R, int probe, double eps_m, double *col, qb_err *err) {
   const qb_grain_time *d = R->d;
   const size_t nt = d->ev.ntimes;
   qb_op *O[QB_GRAIN_TIME_NOPS] = {NULL};
@@ -461,7 +462,7 @@ static qb_status observe(gt_run *R, int probe, const double *eps, double *col, q
         st = spec_of(R, O[k], e, &d->sp, col, col + d->sp.points, err);
         col += d->sp.points + 1;
       }
-  if (st == QB_OK && d->gamma) st = gamma_cols(R, O[QB_GRAIN_TIME_TAU_X], eps[R->s->m - 1], col, err);
+  if (st == QB_OK && d->gamma) st = gamma_cols(R, O[QB_GRAIN_TIME_TAU_X], eps_m, col, err);
   col += 6 * d->gamma;
   if (st == QB_OK && d->memory) st = memory_cols(R, O[QB_GRAIN_TIME_TAU_Z], col, err);
   for (int k = 0; k < QB_GRAIN_TIME_NOPS; k++) qb_op_free(O[k]);
@@ -469,27 +470,23 @@ static qb_status observe(gt_run *R, int probe, const double *eps, double *col, q
 }
 
 qb_status qb_grain_time_realize(const qb_grain_time *d, const qb_grain_spec *s, int probe,
-                                qb_idx nev, const double *A, const double *eps,
-                                const qb_task *t, double *row, qb_err *err) {
+                                qb_idx nev, const qb_grain_time_h *h, const qb_task *t,
+                                double *row, qb_err *err) {
   if (!qb_grain_time_any(d)) return QB_OK;
-  gt_run R = {d, s, t, NULL, NULL, 0, 0, 0};
+  gt_run R = {d, s, t, h->H, NULL, h->sigma0, 0, 0};
   double *col = row + d->off;
-  const qb_idx dg = (qb_idx)1 << s->n, dim = dg << s->m;
-  for (qb_idx g = 0; g < dg; g++) R.sigma0 += A[g * dg + g]; /* the spins are traceless */
-  R.sigma0 /= (double)dg;
+  const qb_idx dim = h->H->dim;
   /* rho(sigma_0) = dim / (sqrt(2 pi) sigma_E): nev states span nev / rho */
-  const double sigma_e = sqrt(qb_grain_energy_variance(s, A, eps));
-  R.sigma_f = d->filter_sigma > 0 ? d->filter_sigma
-                                  : sqrt(2 * M_PI) * sigma_e * (double)nev / (double)dim / sqrt(6.0);
+  R.sigma_f = d->filter_sigma > 0
+                  ? d->filter_sigma
+                  : sqrt(2 * M_PI * h->variance) * (double)nev / (double)dim / sqrt(6.0);
   qb_bounds_info bi;
-  qb_status st = qb_grain_op_fast(s, A, eps, &R.H, err);
-  if (st == QB_OK) st = qb_bounds_compute(R.H, &d->ev.prop.bounds, NULL, NULL, &bi, err);
+  qb_status st = qb_bounds_compute(R.H, &d->ev.prop.bounds, NULL, NULL, &bi, err);
   R.dE = (bi.ritz_max - bi.ritz_min) / (double)(dim - 1);
   if (st == QB_OK) st = qb_prop_create(d->ev.type, R.H, &d->ev.prop, &R.P, err);
   col[0] = d->samples, col[1] = R.sigma_f;
-  if (st == QB_OK) st = observe(&R, probe, eps, col + 2, err);
+  if (st == QB_OK) st = observe(&R, probe, h->eps_m, col + 2, err);
   qb_prop_free(R.P);
-  qb_op_free(R.H);
   return st;
 }
 

@@ -49,12 +49,19 @@ qb_status qb_grain_time_layout(qb_grain_time *d, const qb_grain_spec *s, qb_layo
                                qb_err *err);
 /* Bytes and flops of one realization, and the doubles of its row. */
 void qb_grain_time_estimate(const qb_grain_time *d, const qb_grain_spec *s, qb_estimate *e);
-/* One realization's observables for the grain A (d_g x d_g) and fields eps; probe is the
- * Thouless probe's grain qubit, nev the eigenstate path's window (the filter's width is
- * matched to it). Writes row + d->off. */
+/* What the time domain needs of one realization: H (borrowed, used by this thread only;
+ * its bounds cache is filled), sigma_0 = tr H / dim, the energy variance
+ * Tr (H - sigma_0)^2 / dim and the last spin's field. */
+typedef struct qb_grain_time_h {
+  qb_op *H;
+  double sigma0, variance, eps_m;
+} qb_grain_time_h;
+
+/* One realization's observables; probe is the Thouless probe's grain qubit, nev the
+ * eigenstate path's window (the filter's width is matched to it). Writes row + d->off. */
 qb_status qb_grain_time_realize(const qb_grain_time *d, const qb_grain_spec *s, int probe,
-                                qb_idx nev, const double *A, const double *eps,
-                                const qb_task *t, double *row, qb_err *err);
+                                qb_idx nev, const qb_grain_time_h *h, const qb_task *t,
+                                double *row, qb_err *err);
 void qb_grain_time_clear(qb_grain_time *d);
 
 #endif
