@@ -270,21 +270,24 @@ static double evolve_estimate(int L, const char *op) {
   return bytes;
 }
 
-/* operator = auto: the CSR while it is small (L = 14: 2.9 MB, cached, faster), matrix-free
- * once the CSR passes 64 MiB (L = 20 full space: 185 MB), where matrix-free is the faster
- * operator (docs/evolve.md). Told apart by the estimate: the CSR is counted in it. */
+/* operator = auto: the CSR while it is small (L = 18 full space: ~32 MB, cached, faster),
+ * matrix-free once the CSR passes 64 MiB (L = 20 full space: 185 MB), where matrix-free is
+ * the faster operator (docs/evolve.md). Told apart by the estimate, which counts the CSR.
+ * The estimates also hold the process's resident size, read when each is made (it drifts by
+ * ~1 MB between calls, more under ASan), so auto is matched to the nearer of the two,
+ * with the CSR's share (~32 MB here) as the scale. */
 static void test_auto_operator(void) {
-  const double small_auto = evolve_estimate(14, "auto"), small_csr = evolve_estimate(14, "csr");
-  const double small_mf = evolve_estimate(14, "matrix_free");
+  const double small_auto = evolve_estimate(18, "auto"), small_csr = evolve_estimate(18, "csr");
+  const double small_mf = evolve_estimate(18, "matrix_free");
   const double big_auto = evolve_estimate(20, "auto"), big_csr = evolve_estimate(20, "csr");
   const double big_mf = evolve_estimate(20, "matrix_free");
-  printf("\n  estimates L = 14 auto/csr/mf %.3g/%.3g/%.3g MB, L = 20 %.3g/%.3g/%.3g MB",
+  printf("\n  estimates L = 18 auto/csr/mf %.4g/%.4g/%.4g MB, L = 20 %.4g/%.4g/%.4g MB",
          small_auto / 1e6, small_csr / 1e6, small_mf / 1e6, big_auto / 1e6, big_csr / 1e6,
          big_mf / 1e6);
-  CU_ASSERT(small_csr > small_mf);
-  CU_ASSERT_EQUAL(small_auto, small_csr);
+  CU_ASSERT(small_csr > small_mf + 20e6);
+  CU_ASSERT(fabs(small_auto - small_csr) < 0.25 * (small_csr - small_mf));
   CU_ASSERT(big_csr > big_mf + 100e6);
-  CU_ASSERT_EQUAL(big_auto, big_mf);
+  CU_ASSERT(fabs(big_auto - big_mf) < 0.25 * (big_csr - big_mf));
 }
 
 int main(void) {
