@@ -279,20 +279,30 @@ def potirniche(pts, out, tag):
         save(fig, out, f"{tag}_figS2.png")
 
 
+def alpha_panel(ax, cv, ylabel, hline=None):
+    """Curves {size: (alpha, y, err)} against alpha, alpha_c = 1/sqrt 2 marked (DRH)."""
+    for M, (a, y, e) in cv.items():
+        ax.errorbar(a, y, yerr=e, fmt="o-", capsize=2, label=f"N = {M:g} l-bits")
+    ax.axvline(1 / np.sqrt(2), c="k", lw=0.6, ls=":")
+    if hline is not None:
+        ax.axhline(hline, c="k", lw=0.6, ls=":")
+    ax.set_xlabel(r"$\alpha$")
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=7)
+
+
+def print_curves(cv, title):
+    print(title)
+    for M, (a, y, e) in cv.items():
+        print(f"  N = {M:g}: " + "  ".join(f"a={x:g}: {v:.3f}+-{z:.3f}" for x, v, z in zip(a, y, e)))
+
+
 def drh(pts, out, tag):
     cv = curves(pts, "model.alpha", "model.M", "S_last")
     fig, ax = plt.subplots(figsize=(5, 3.8))
-    for M, (a, s, e) in cv.items():
-        ax.errorbar(a, s, yerr=e, fmt="o-", capsize=2, label=f"N = {M:g} l-bits")
-    ax.axvline(1 / np.sqrt(2), c="k", lw=0.6, ls=":")
-    ax.axhline(LOG2, c="k", lw=0.6, ls=":")
-    ax.set_xlabel(r"$\alpha$")
-    ax.set_ylabel(r"$[S_{\rm end}]$")
-    ax.legend(fontsize=7)
+    alpha_panel(ax, cv, r"$[S_{\rm end}]$", LOG2)
     save(fig, out, f"{tag}_fig2a.png")
-    print("[S_end] (DRH):")
-    for M, (a, s, e) in cv.items():
-        print(f"  N = {M:g}: " + "  ".join(f"a={x:g}: {y:.3f}+-{z:.3f}" for x, y, z in zip(a, s, e)))
+    print_curves(cv, "[S_end] (DRH):")
     report_crossings(cv, "[S_end](alpha)", "alpha")
     paired_crossings(pts, "model.alpha", "model.M", "[S_end](alpha)")
     full = [M for M, (a, s, e) in cv.items() if all(np.any(np.isclose(a, t)) for t in (0.45, 0.55, 0.65))]
@@ -326,27 +336,12 @@ def drh_time(pts, out, tag, nboot=4000, seed=1):
         return
     have_s = any("S_last" in p["mean"] for p in pts)
     fig, axs = plt.subplots(1, 2 if have_s else 1, figsize=(9 if have_s else 5, 3.8), squeeze=False)
-    ax = axs[0][0]
-    for M, (a, c, e) in cz.items():
-        ax.errorbar(a, c, yerr=e, fmt="o-", capsize=2, label=f"N = {M:g} l-bits")
-    ax.axvline(1 / np.sqrt(2), c="k", lw=0.6, ls=":")
-    ax.set_xlabel(r"$\alpha$")
-    ax.set_ylabel(r"$\overline{C^{zz}_{\rm end}}$ (time domain)")
-    ax.legend(fontsize=7)
+    alpha_panel(axs[0][0], cz, r"$\overline{C^{zz}_{\rm end}}$ (time domain)")
     if have_s:
-        ax = axs[0][1]
-        for M, (a, sv, e) in curves([p for p in pts if "S_last" in p["mean"]], "model.alpha", "model.M",
-                                    "S_last").items():
-            ax.errorbar(a, sv, yerr=e, fmt="o-", capsize=2, label=f"N = {M:g}")
-        ax.axvline(1 / np.sqrt(2), c="k", lw=0.6, ls=":")
-        ax.axhline(LOG2, c="k", lw=0.6, ls=":")
-        ax.set_xlabel(r"$\alpha$")
-        ax.set_ylabel(r"$[S_{\rm end}]$ (eigenstates, same realizations)")
-        ax.legend(fontsize=7)
+        alpha_panel(axs[0][1], curves([p for p in pts if "S_last" in p["mean"]], "model.alpha", "model.M",
+                                      "S_last"), r"$[S_{\rm end}]$ (eigenstates, same realizations)", LOG2)
     save(fig, out, f"{tag}_czz.png")
-    print("C^zz of the last spin (DRH, time domain):")
-    for M, (a, c, e) in cz.items():
-        print(f"  N = {M:g}: " + "  ".join(f"a={x:g}: {y:.3f}+-{z:.3f}" for x, y, z in zip(a, c, e)))
+    print_curves(cz, "C^zz of the last spin (DRH, time domain):")
     report_crossings(cz, "C^zz_end(alpha)", "alpha")
     paired_crossings(pts, "model.alpha", "model.M", "C^zz_end(alpha)", key="Czz_last")
     if not have_s:
