@@ -146,6 +146,8 @@ qb_status qb_grain_time_layout(qb_grain_time *d, const qb_grain_spec *s, qb_layo
     return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for the axis t");
   QB_TRY(add(L, "typical_states", 1, NULL, "random states per ensemble (typicality)", 0, o, err));
   QB_TRY(add(L, "filter_sigma_used", 1, NULL, "width sigma_f of the energy filter", 0, o, err));
+  /* the golden rule of the last spin, 4 pi V_M^2 rho(2 eps_M), needs its field per row */
+  QB_TRY(add(L, "eps_last", 1, NULL, "field eps_M of the last spin", 0, o, err));
   for (int k = 0; k < QB_GRAIN_TIME_NOPS; k++)
     for (int e = 0; e < 2 && d->corr[k]; e++) {
       if (!d->ens[e]) continue;
@@ -205,7 +207,7 @@ qb_status qb_grain_time_layout(qb_grain_time *d, const qb_grain_spec *s, qb_layo
 /* Doubles of the row (the layout's own arithmetic). */
 static double row_len(const qb_grain_time *d, const qb_grain_spec *s) {
   const double nt = (double)d->ev.ntimes, ne = d->ens[0] + d->ens[1];
-  double n = 2;
+  double n = 3;
   for (int k = 0; k < QB_GRAIN_TIME_NOPS; k++)
     n += ne * (d->corr[k] * 3 * nt + d->spec[k] * (d->sp.points + 1.0));
   return n + 6 * d->gamma + d->memory * (2.0 * s->m + nt + 3);
@@ -485,8 +487,8 @@ qb_status qb_grain_time_realize(const qb_grain_time *d, const qb_grain_spec *s, 
   qb_status st = qb_bounds_compute(R.H, &d->ev.prop.bounds, NULL, NULL, &bi, err);
   R.dE = (bi.ritz_max - bi.ritz_min) / (double)(dim - 1);
   if (st == QB_OK) st = qb_prop_create(d->ev.type, R.H, &d->ev.prop, &R.P, err);
-  col[0] = d->samples, col[1] = R.sigma_f;
-  if (st == QB_OK) st = observe(&R, probe, h->eps_m, col + 2, err);
+  col[0] = d->samples, col[1] = R.sigma_f, col[2] = h->eps_m;
+  if (st == QB_OK) st = observe(&R, probe, h->eps_m, col + 3, err);
   qb_prop_free(R.P);
   return st;
 }
