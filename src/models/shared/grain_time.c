@@ -148,6 +148,10 @@ qb_status qb_grain_time_layout(qb_grain_time *d, const qb_grain_spec *s, qb_layo
   QB_TRY(add(L, "filter_sigma_used", 1, NULL, "width sigma_f of the energy filter", 0, o, err));
   /* the golden rule of the last spin, 4 pi V_M^2 rho(2 eps_M), needs its field per row */
   QB_TRY(add(L, "eps_last", 1, NULL, "field eps_M of the last spin", 0, o, err));
+  /* every realization: Fig. 4's ratio from a decay rate fitted to C_tau_x (scripts/
+   * plot_grain.py, sizes past the Heisenberg time) needs delta_E without gamma's signal */
+  QB_TRY(add(L, "dE_t", 1, NULL, "delta_E = (E_max - E_min)/(dim - 1), Lanczos Ritz values", 0,
+             o, err));
   for (int k = 0; k < QB_GRAIN_TIME_NOPS; k++)
     for (int e = 0; e < 2 && d->corr[k]; e++) {
       if (!d->ens[e]) continue;
@@ -180,8 +184,6 @@ qb_status qb_grain_time_layout(qb_grain_time *d, const qb_grain_spec *s, qb_layo
                  err));
     }
   if (d->gamma) {
-    QB_TRY(add(L, "dE_t", 1, NULL, "delta_E = (E_max - E_min)/(dim - 1), Lanczos Ritz values", 0,
-               o, err));
     QB_TRY(add(L, "gamma_t", 1, NULL, "tau_M^x peak width near +2 eps_M, time domain", 0, o, err));
     QB_TRY(add(L, "gamma_t_over_dE", 1, NULL, "gamma_t / dE_t (Fig. 4 from the time domain)", 1, o,
                err));
@@ -207,10 +209,10 @@ qb_status qb_grain_time_layout(qb_grain_time *d, const qb_grain_spec *s, qb_layo
 /* Doubles of the row (the layout's own arithmetic). */
 static double row_len(const qb_grain_time *d, const qb_grain_spec *s) {
   const double nt = (double)d->ev.ntimes, ne = d->ens[0] + d->ens[1];
-  double n = 3;
+  double n = 4;
   for (int k = 0; k < QB_GRAIN_TIME_NOPS; k++)
     n += ne * (d->corr[k] * 3 * nt + d->spec[k] * (d->sp.points + 1.0));
-  return n + 6 * d->gamma + d->memory * (2.0 * s->m + nt + 3);
+  return n + 5 * d->gamma + d->memory * (2.0 * s->m + nt + 3);
 }
 
 void qb_grain_time_estimate(const qb_grain_time *d, const qb_grain_spec *s, qb_estimate *e) {
@@ -312,7 +314,7 @@ static qb_status spec_of(const gt_run *R, const qb_op *O, int e, const qb_spec_p
   return st;
 }
 
-/* gamma from the filtered tau_M^x spectrum (see the file comment) into col[0..5]. */
+/* gamma from the filtered tau_M^x spectrum (see the file comment) into col[0..4]. */
 static qb_status gamma_cols(const gt_run *R, const qb_op *X, double eps_m, double *col,
                             qb_err *err) {
   const qb_grain_time *d = R->d;
@@ -335,8 +337,8 @@ static qb_status gamma_cols(const gt_run *R, const qb_op *X, double eps_m, doubl
   qb_status st = spec_of(R, X, 1, &p, S, NULL, err);
   if (st == QB_OK) st = qb_grain_peak_from_spectrum(S, pb, nb, eps_m, R->dE, &pk, err);
   if (st == QB_OK) {
-    col[0] = R->dE, col[1] = pk.gamma, col[2] = pk.gamma / R->dE, col[3] = pk.clipped;
-    col[4] = pk.omega_peak / (2 * eps_m), col[5] = p.t_max;
+    col[0] = pk.gamma, col[1] = pk.gamma / R->dE, col[2] = pk.clipped;
+    col[3] = pk.omega_peak / (2 * eps_m), col[4] = p.t_max;
   }
   qb_free(S);
   return st;
@@ -466,7 +468,7 @@ static qb_status observe(gt_run *R, int probe, double eps_m, double *col, qb_err
         col += d->sp.points + 1;
       }
   if (st == QB_OK && d->gamma) st = gamma_cols(R, O[QB_GRAIN_TIME_TAU_X], eps_m, col, err);
-  col += 6 * d->gamma;
+  col += 5 * d->gamma;
   if (st == QB_OK && d->memory) st = memory_cols(R, O[QB_GRAIN_TIME_TAU_Z], col, err);
   for (int k = 0; k < QB_GRAIN_TIME_NOPS; k++) qb_op_free(O[k]);
   return st;
@@ -487,8 +489,8 @@ qb_status qb_grain_time_realize(const qb_grain_time *d, const qb_grain_spec *s, 
   qb_status st = qb_bounds_compute(R.H, &d->ev.prop.bounds, NULL, NULL, &bi, err);
   R.dE = (bi.ritz_max - bi.ritz_min) / (double)(dim - 1);
   if (st == QB_OK) st = qb_prop_create(d->ev.type, R.H, &d->ev.prop, &R.P, err);
-  col[0] = d->samples, col[1] = R.sigma_f, col[2] = h->eps_m;
-  if (st == QB_OK) st = observe(&R, probe, h->eps_m, col + 3, err);
+  col[0] = d->samples, col[1] = R.sigma_f, col[2] = h->eps_m, col[3] = R.dE;
+  if (st == QB_OK) st = observe(&R, probe, h->eps_m, col + 4, err);
   qb_prop_free(R.P);
   return st;
 }
