@@ -342,7 +342,7 @@ def turning_xi(series, label, N, nboot=4000, seed=1):
     for name, Yc in (("raw", Y), ("bandwidth-corrected", Y * corr)):
         S = np.array([slopes(Yc[i], Ms) for i in range(len(xis))])  # [xi, r]
         m, se = S.mean(axis=1), S.std(axis=1, ddof=1) / np.sqrt(R)
-        dlog = -np.mean(np.diff(np.log(corr))) if name == "raw" else 0.0
+        dlog = -slopes(corr[None, :], Ms)[0] if name == "raw" else 0.0  # LSQ slope of log(N+M-1)
         th = [LOG2 - 2 / x + dlog for x in xis]
         print(f"  {name}: " + "  ".join(f"xi={x:g}: {a:+.3f}+-{b:.3f} [Eq.6 {c:+.3f}]"
                                           for x, a, b, c in zip(xis, m, se, th)))
@@ -445,7 +445,7 @@ def fig4a_time(tpts, epts, out, tag):
         S = slopes(np.clip(np.array([v[m][0] for m in M]).T, 1e-12, None), M)
         print(f"  C(t) decay, xi = {xi:g}, M = {M[0]}..{M[-1]}: slope of log(Gamma/dE) "
               f"{S.mean():+.3f}+-{S.std(ddof=1) / np.sqrt(len(S)):.3f} [Eq.6 "
-              f"{LOG2 - 2 / xi - np.mean(np.diff(np.log(N + np.array(M, float) - 1))) :+.3f}]")
+              f"{LOG2 - 2 / xi - slopes(N + np.array(M, float)[None, :] - 1, M)[0]:+.3f}]")
 
 
 def drh(pts, out, tag):
