@@ -326,8 +326,9 @@ def turning_xi(series, label, N, nboot=4000, seed=1):
     Per xi the mean over realizations of the slope of log(gamma/delta_E) in M (Eq. (6):
     log 2 - 2/xi - d log(N+M-1)/dM) and of the bandwidth-corrected slope of
     log((gamma/delta_E)(N+M-1)) (Eq. (6): log 2 - 2/xi, zero at xi_c = 2/log 2); the xi where
-    each mean slope crosses zero (linear interpolation), with a bootstrap over realizations
-    (the same resample at every xi: paired). Returns {name: (xi_turn, 16 %, 84 %, se)}."""
+    each mean slope crosses zero, interpolated linearly in 1/xi (Eq. (6)'s slope is linear in
+    1/xi, so its own zero is found exactly), with a bootstrap over realizations (the same
+    resample at every xi: paired). Returns {name: (xi_turn, 16 %, 84 %, se)}."""
     xis = sorted(series)
     Ms = series[xis[0]][0]
     if len(xis) < 2 or len(Ms) < 2 or any(list(series[x][0]) != list(Ms) for x in xis):
@@ -336,6 +337,11 @@ def turning_xi(series, label, N, nboot=4000, seed=1):
     Y = np.array([series[x][1][:R] for x in xis])  # [xi, r, M]
     corr = (N + np.asarray(Ms, float) - 1)
     out = {}
+    u = 1 / np.array(xis, float)[::-1]  # ascending 1/xi
+
+    def turn(slope):  # zero of the slope(xi) curve, linear in 1/xi
+        z = zero_crossing(u, np.asarray(slope)[::-1])
+        return 1 / z if np.isfinite(z) and z > 0 else np.nan
     rng = np.random.default_rng(seed)
     idx = [rng.integers(0, R, R) for _ in range(nboot)]
     print(f"slope of log(gamma/delta_E) in M = {Ms[0]:g}..{Ms[-1]:g}, {label} ({R} paired realizations):")
@@ -346,12 +352,12 @@ def turning_xi(series, label, N, nboot=4000, seed=1):
         th = [LOG2 - 2 / x + dlog for x in xis]
         print(f"  {name}: " + "  ".join(f"xi={x:g}: {a:+.3f}+-{b:.3f} [Eq.6 {c:+.3f}]"
                                           for x, a, b, c in zip(xis, m, se, th)))
-        est = zero_crossing(np.array(xis, float), m)
-        b = np.array([zero_crossing(np.array(xis, float), S[:, k].mean(axis=1)) for k in idx])
+        est = turn(m)
+        b = np.array([turn(S[:, k].mean(axis=1)) for k in idx])
         ok = b[np.isfinite(b)]
         q = np.percentile(ok, [16, 84]) if len(ok) else [np.nan] * 2
         sd = ok.std(ddof=1) if len(ok) > 1 else np.nan
-        x_th = zero_crossing(np.array(xis, float), np.array(th))
+        x_th = turn(th)
         print(f"    slope turns at xi = {est:.3f} +- {sd:.3f} (bootstrap 16-84 % [{q[0]:.3f}, {q[1]:.3f}], "
               f"crossing in {100 * len(ok) / nboot:.0f} % of resamples); Eq. (6) on this grid: {x_th:.3f}"
               f" (2/log 2 = {2 / LOG2:.3f})")
@@ -436,16 +442,32 @@ def fig4a_time(tpts, epts, out, tag):
     save(fig, out, f"{tag}_fig4a_time.png")
     for name, d in (("gamma_t (Heisenberg-resolved)", heis), ("eigenstates", eig)):
         common = sorted(set.intersection(*(set(v) for v in d.values()))) if d else []
-        if len(common) >= 2:
-            turning_xi({x: (common, np.array([d[x][m] for m in common]).T) for x in d}, name, N)
-    ok = {x: v for x, v in env.items()
-          if all(v[m][0].mean() > 2 * v[m][0].std(ddof=1) / np.sqrt(len(v[m][0])) + v[m][1].mean() for m in v)}
-    for xi, v in ok.items():  # resolved everywhere: slope per xi only (one xi has no crossing)
-        M = sorted(v)
-        S = slopes(np.clip(np.array([v[m][0] for m in M]).T, 1e-12, None), M)
-        print(f"  C(t) decay, xi = {xi:g}, M = {M[0]}..{M[-1]}: slope of log(Gamma/dE) "
-              f"{S.mean():+.3f}+-{S.std(ddof=1) / np.sqrt(len(S)):.3f} [Eq.6 "
-              f"{LOG2 - 2 / xi - slopes(N + np.array(M, float)[None, :] - 1, M)[0]:+.3f}]")
+        # the Ms every xi has, with the realizations all of them have (paired: the first R);
+        # and, where the largest M has fewer realizations, the Ms with the full count
+        counts = {m: min(len(d[x][m]) for x in d) for m in common}
+        sets = [common] + ([[m for m in common if counts[m] == max(counts.values())]]
+                           if len(set(counts.values())) > 1 else [])
+        for Ms in sets:
+            if len(Ms) >= 2:
+                R = min(counts[m] for m in Ms)
+                turning_xi({x: (Ms, np.array([d[x][m][:R] for m in Ms]).T) for x in d}, name, N)
+    # the C(t) decay rate is the golden-rule rate even below delta_E (the decay then stops at
+    # the Heisenberg time, t_max is far shorter): Eq. (6) without its floor, all xi usable
+    if env:
+        pos = {x: {m: np.clip(v[m][0], 1e-12, None) for m in v} for x, v in env.items()}
+        common = sorted(set.intersection(*(set(v) for v in pos.values())))
+        if len(common) >= 2 and len(pos) >= 2:
+            R = min(len(pos[x][m]) for x in pos for m in common)
+            turning_xi({x: (common, np.array([pos[x][m][:R] for m in common]).T) for x in pos},
+                       "Gamma from the C(t) decay", N)
+        for xi, v in sorted(pos.items()):  # per xi over all its Ms (the largest sizes included)
+            M = sorted(v)
+            R = min(len(v[m]) for m in M)
+            if len(M) >= 2 and R >= 2:
+                S = slopes(np.array([v[m][:R] for m in M]).T, M)
+                print(f"  C(t) decay, xi = {xi:g}, M = {M[0]}..{M[-1]} ({R} realizations): slope of "
+                      f"log(Gamma/dE) {S.mean():+.3f}+-{S.std(ddof=1) / np.sqrt(R):.3f} [Eq.6 "
+                      f"{LOG2 - 2 / xi - slopes(N + np.array(M, float)[None, :] - 1, M)[0]:+.3f}]")
 
 
 def drh(pts, out, tag):

@@ -4,8 +4,8 @@ turns. Synthetic data with known answers, tolerances from the estimators' own st
 
 Made to fail on purpose (2026-12-08): with the fit's envelope e^{-Gamma t} instead of
 e^{-Gamma t/2} the recovered Gamma is half the true one (mean z = -393: fails); with the
-bandwidth correction (N + M - 1) left out, the corrected turn is the raw one, 3.453
-instead of 2.901 (fails)."""
+bandwidth correction (N + M - 1) left out, the corrected turn is the raw one, 3.446
+instead of 2/log 2 = 2.885 (fails)."""
 import importlib.util
 import os
 
@@ -47,17 +47,16 @@ def test_damped_fit_unresolved_decay_is_consistent_with_zero():
 
 def test_turning_xi_on_eq6_data():
     """Per-realization gamma/delta_E from Eq. (6) (no floor) times a realization factor: the
-    slopes are exactly Eq. (6)'s, so the bandwidth-corrected slope turns where log 2 - 2/xi
-    interpolated on the grid turns and the raw slope where its log-corrected form does."""
+    slopes are exactly Eq. (6)'s, linear in 1/xi, so the bandwidth-corrected slope turns at
+    xi_c = 2/log 2 exactly and the raw one where log 2 - 2/xi - d log(N+M-1)/dM = 0."""
     N, Ms = 6, [2, 3, 4, 5, 6]
     xis = [2.0, 2.5, 3.0, 3.5, 5.0]
     rng = np.random.default_rng(1)
     amp = np.exp(0.3 * rng.standard_normal(8))  # realization-to-realization spread
     series = {x: (Ms, amp[:, None] * pg.eq6_factor(N, Ms, x)[None, :] * 5) for x in xis}
     out = pg.turning_xi(series, "synthetic", N, nboot=200)
-    th = pg.zero_crossing(np.array(xis), np.array([np.log(2) - 2 / x for x in xis]))
-    dlog = -pg.slopes(N + np.array(Ms, float)[None, :] - 1, Ms)[0]
-    th_raw = pg.zero_crossing(np.array(xis), np.array([np.log(2) - 2 / x + dlog for x in xis]))
-    assert abs(out["bandwidth-corrected"][0] - th) < 1e-9
+    dlog = -pg.slopes(N + np.array(Ms, float)[None, :] - 1, Ms)[0]  # d log(N/(N+M-1)) / dM
+    th_raw = 2 / (np.log(2) + dlog)  # log 2 - 2/xi + dlog = 0: linear in 1/xi, found exactly
+    assert abs(out["bandwidth-corrected"][0] - 2 / np.log(2)) < 1e-9
     assert abs(out["raw"][0] - th_raw) < 1e-9
-    assert th_raw > th  # the bandwidth's log correction moves the raw turn to larger xi
+    assert th_raw > 2 / np.log(2)  # the bandwidth's log correction moves the raw turn up
