@@ -367,10 +367,13 @@ static qb_status gs_create(const qb_params *p, void **out, qb_layout *L, qb_err 
     if (!c->ax_s || !c->ax_g || !c->ax_w)
       st = QB_FAIL(err, QB_ERR_NOMEM, "grain_spins: out of memory");
   }
-  if (st == QB_OK) st = qb_spin_basis_create(sites, -1, &c->basis, err);
-  if (st == QB_OK)
+  /* the basis's state list and the two entropy cuts (dim indices each: together 2.5 state
+   * vectors) serve the eigenstate path alone; method = none keeps the time domain within
+   * its 6 vectors (issue 19, acceptance 5) */
+  if (st == QB_OK && c->eigen) st = qb_spin_basis_create(sites, -1, &c->basis, err);
+  if (st == QB_OK && c->eigen)
     st = qb_eigobs_bipartition_sites(c->basis, (uint64_t)1 << (c->s.m - 1), &c->cut_last, err);
-  if (st == QB_OK)
+  if (st == QB_OK && c->eigen)
     st = qb_eigobs_bipartition_sites(c->basis, (uint64_t)1 << (c->s.m + c->s.coupled_qubit),
                                      &c->cut_bath, err);
   if (st != QB_OK) {
