@@ -252,10 +252,7 @@ static qb_status gs_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   if (st != QB_OK) return st;
   double n = (double)c.dim, dg = ldexp(1.0, c.s.n), k = (double)(c.nev + c.nev_peak);
   double csr = 16 * n * qb_grain_row_nnz(&c.s);
-  if (!c.eigen) {
-    e->ctx_bytes = 32 * n; /* the basis */
-    return QB_OK;
-  }
+  if (!c.eigen) return QB_OK; /* no basis or entropy cuts: the time domain's vectors only */
   if (c.dense) {
     e->bytes = fmax(e->bytes, qb_dense_eigh_bytes(QB_REAL, n, 1) + csr); /* every pair */
     e->flops += 9 * n * n * n;
