@@ -61,17 +61,36 @@ set_target_properties(qbath::HDF5 PROPERTIES
   INTERFACE_LINK_LIBRARIES "${HDF5_C_LIBRARIES}"
   INTERFACE_COMPILE_DEFINITIONS "${HDF5_C_DEFINITIONS}")
 
-# Optional: sequential MUMPS (Debian libmumps-seq-dev), a second factorization backend for
-# shift-invert (src/solve/factor_mumps.c). Found -> linked through qbath::SuiteSparse's
-# interface with QBATH_HAVE_MUMPS=1; missing -> the backend reports "unsupported".
-find_path(MUMPS_SEQ_INCLUDE_DIR mpi.h PATHS /usr/include/mumps_seq NO_DEFAULT_PATH)
+# Optional: MUMPS, the default factorization backend of real symmetric shift-invert
+# (src/solve/factor_mumps.c). Found -> linked through qbath::SuiteSparse's interface with
+# QBATH_HAVE_MUMPS=1; missing -> the backend reports "unsupported".
+# - The ordinary build: sequential MUMPS (Debian libmumps-seq-dev), with its stand-in mpi.h
+#   and libmpiseq.
+# - The MPI build (QBATH_MPI): Debian's MPI MUMPS (libmumps-dev) on OpenMPI, so that one
+#   realization's factorization can be shared by the ranks (QBATH_MUMPS_MPI=1). The
+#   sequential one cannot be used there: its stand-in MPI clashes with OpenMPI.
 find_path(MUMPS_INCLUDE_DIR dmumps_c.h)
 set(qb_mumps_libs)
-set(qb_mumps_ok ${MUMPS_SEQ_INCLUDE_DIR})
+set(qb_mumps_ok TRUE)
+if(QBATH_MPI)
+  set(qb_mumps_kind "MPI")
+  set(qb_mumps_names dmumps zmumps mumps_common pord)
+  set(qb_mumps_pkg libmumps-dev)
+  set(qb_mumps_incs "${MUMPS_INCLUDE_DIR}")
+else()
+  set(qb_mumps_kind "sequential")
+  set(qb_mumps_names dmumps_seq zmumps_seq mumps_common_seq pord_seq mpiseq_seq)
+  set(qb_mumps_pkg libmumps-seq-dev)
+  find_path(MUMPS_SEQ_INCLUDE_DIR mpi.h PATHS /usr/include/mumps_seq NO_DEFAULT_PATH)
+  set(qb_mumps_incs "${MUMPS_SEQ_INCLUDE_DIR};${MUMPS_INCLUDE_DIR}")
+  if(NOT MUMPS_SEQ_INCLUDE_DIR)
+    set(qb_mumps_ok FALSE)
+  endif()
+endif()
 if(NOT MUMPS_INCLUDE_DIR)
   set(qb_mumps_ok FALSE)
 endif()
-foreach(l dmumps_seq zmumps_seq mumps_common_seq pord_seq mpiseq_seq)
+foreach(l ${qb_mumps_names})
   find_library(MUMPS_${l}_LIBRARY ${l})
   if(MUMPS_${l}_LIBRARY)
     list(APPEND qb_mumps_libs ${MUMPS_${l}_LIBRARY})
@@ -79,19 +98,16 @@ foreach(l dmumps_seq zmumps_seq mumps_common_seq pord_seq mpiseq_seq)
     set(qb_mumps_ok FALSE)
   endif()
 endforeach()
-# Sequential MUMPS ships a stand-in mpi.h and libmpiseq that clash with a real MPI: in
-# an MPI build (QBATH_MPI) the backend is left out.
-if(QBATH_MPI AND qb_mumps_ok)
-  set(qb_mumps_ok FALSE)
-  message(STATUS "qbath: MUMPS (sequential) left out of the MPI build: its stand-in MPI clashes with OpenMPI")
-endif()
 if(qb_mumps_ok)
-  # Its include folder (with the stand-in mpi.h) is seen by factor_mumps.c only.
+  # Its include folder (with the sequential stand-in mpi.h) is seen by factor_mumps.c only.
   set_source_files_properties(${CMAKE_SOURCE_DIR}/src/solve/factor_mumps.c PROPERTIES
-                              INCLUDE_DIRECTORIES "${MUMPS_SEQ_INCLUDE_DIR};${MUMPS_INCLUDE_DIR}")
+                              INCLUDE_DIRECTORIES "${qb_mumps_incs}")
   set_property(TARGET qbath::SuiteSparse APPEND PROPERTY INTERFACE_LINK_LIBRARIES ${qb_mumps_libs})
   set_property(TARGET qbath::SuiteSparse APPEND PROPERTY INTERFACE_COMPILE_DEFINITIONS QBATH_HAVE_MUMPS=1)
-  message(STATUS "qbath: found MUMPS (sequential): ${qb_mumps_libs}")
+  if(QBATH_MPI)
+    set_property(TARGET qbath::SuiteSparse APPEND PROPERTY INTERFACE_COMPILE_DEFINITIONS QBATH_MUMPS_MPI=1)
+  endif()
+  message(STATUS "qbath: found MUMPS (${qb_mumps_kind}): ${qb_mumps_libs}")
 else()
-  message(STATUS "qbath: MUMPS (sequential) not found, optional (Debian package libmumps-seq-dev)")
+  message(STATUS "qbath: MUMPS (${qb_mumps_kind}) not found, optional (Debian package ${qb_mumps_pkg})")
 endif()

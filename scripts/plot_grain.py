@@ -16,7 +16,9 @@ Draws, depending on what the files hold (PNG next to the first file, or in DIR):
     Eq. (6), upper bounds where unresolved; the slope of log(gamma/delta_E) in M per xi and
     the xi where it turns, bootstrap over (paired) realizations;
   Crowley-Chandran 2022 (coupling xy): Fig. 2(a) [S_end] vs alpha per size,
-    Fig. 2(b) p(S_end) at alpha = 0.45, 0.55, 0.65 for the largest size with all alphas.
+    Fig. 2(b) p(S_end) at alpha = 0.45, 0.55, 0.65 for the largest size with all alphas;
+    with the time domain's memory (issue 19): C^zz of the last spin vs alpha per size beside
+    [S_end] of the same rows (*_czz.png), their crossings and alpha_c(C^zz) - alpha_c([S_end]).
 Prints the crossings of successive sizes (S vs xi, [S_end] vs alpha) with a parametric
 bootstrap of the means (median and 16-84 % range), and the paired crossings from the
 per-realization differences (same bubble, spins added) with a bootstrap over realizations."""
@@ -30,6 +32,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 LOG2 = np.log(2.0)
+# per-realization scalars kept for the paired comparisons (eigenstate and time-domain columns)
+ROW_SCALARS = ("S_last", "gamma_over_dE", "Czz_last", "rate_last", "delta_E", "gamma_t_over_dE",
+               "dE_t", "eps_last")
 
 
 def attr(p, key):
@@ -51,8 +56,7 @@ def load(path):
             d["n"] = int(g.attrs["n_done"])
             d["seed"] = seed
             # per-realization scalars, row r = realization r (for the paired comparisons)
-            d["rows"] = {k: g["rows"][k][:, 0] for k in ("S_last", "gamma_over_dE", "gamma_t_over_dE",
-                                                         "dE_t", "eps_last")
+            d["rows"] = {k: g["rows"][k][:, 0] for k in ROW_SCALARS
                          if "rows" in g and k in g["rows"]}
             for k in ("C_tau_x_inf", "C_tau_x_inf_err"):  # curves [realization, t]
                 if "rows" in g and k in g["rows"]:
@@ -111,28 +115,38 @@ def report_crossings(cv, label, xname):
               f"[{q[0]:.3f}, {q[2]:.3f}]  (crossing found in {100 * frac:.0f} % of resamples)")
 
 
-def paired_crossings(pts, xkey, ckey, label, nboot=4000, seed=1):
-    """Crossings of S_last(x) between successive sizes from the per-realization
-    differences D_r(x) = S_{c'}(x)_r - S_c(x)_r. grain_spins draws the grain and the fields
-    from (seed, realization) only, the fields of c spins being a prefix of those of c' > c,
-    so realization r of both sizes is the same bubble with spins added: the difference
-    cancels most of the sample-to-sample spread. Bootstrap over realizations (16/50/84 %)."""
+def paired_differences(pts, xkey, ckey, key):
+    """{(c, c'): (x[], D[x, r])}: per-realization differences D_r(x) = key_{c'}(x)_r - key_c(x)_r
+    of successive sizes c < c' on their common x with the same seed (the same bubbles)."""
     rows = {}
     for p in pts:
-        if "S_last" in p["rows"]:
-            rows.setdefault(float(p[ckey]), {})[float(p[xkey])] = (p["seed"], p["rows"]["S_last"])
+        if key in p["rows"]:
+            rows.setdefault(float(p[ckey]), {})[float(p[xkey])] = (p["seed"], p["rows"][key])
     sizes = sorted(rows)
-    if len(sizes) < 2:
-        return
-    print(f"paired crossings of {label} (mean of per-realization differences):")
-    rng = np.random.default_rng(seed)
+    out = {}
     for a, b in zip(sizes, sizes[1:]):
         xs = sorted(x for x in set(rows[a]) & set(rows[b]) if rows[a][x][0] == rows[b][x][0])
         if len(xs) < 2:
             continue
         R = min(min(len(rows[a][x][1]), len(rows[b][x][1])) for x in xs)
-        D = np.array([rows[b][x][1][:R] - rows[a][x][1][:R] for x in xs])  # [x, r]
-        x = np.array(xs)
+        out[(a, b)] = (np.array(xs), np.array([rows[b][x][1][:R] - rows[a][x][1][:R] for x in xs]))
+    return out
+
+
+def paired_crossings(pts, xkey, ckey, label, key="S_last", nboot=4000, seed=1):
+    """Crossings of key(x) (S_last by default) between successive sizes from the
+    per-realization differences D_r(x) = key_{c'}(x)_r - key_c(x)_r. grain_spins draws the
+    grain and the fields from (seed, realization) only, the fields of c spins being a prefix of
+    those of c' > c, so realization r of both sizes is the same bubble with spins added: the
+    difference cancels most of the sample-to-sample spread. Bootstrap over realizations
+    (16/50/84 %)."""
+    pairs = paired_differences(pts, xkey, ckey, key)
+    if not pairs:
+        return
+    print(f"paired crossings of {label} (mean of per-realization differences):")
+    rng = np.random.default_rng(seed)
+    for (a, b), (x, D) in pairs.items():
+        R = D.shape[1]
 
         def zero(d):
             return zero_crossing(x, d)
@@ -470,20 +484,30 @@ def fig4a_time(tpts, epts, out, tag):
                       f"{LOG2 - 2 / xi - slopes(N + np.array(M, float)[None, :] - 1, M)[0]:+.3f}]")
 
 
+def alpha_panel(ax, cv, ylabel, hline=None):
+    """Curves {size: (alpha, y, err)} against alpha, alpha_c = 1/sqrt 2 marked (DRH)."""
+    for M, (a, y, e) in cv.items():
+        ax.errorbar(a, y, yerr=e, fmt="o-", capsize=2, label=f"N = {M:g} l-bits")
+    ax.axvline(1 / np.sqrt(2), c="k", lw=0.6, ls=":")
+    if hline is not None:
+        ax.axhline(hline, c="k", lw=0.6, ls=":")
+    ax.set_xlabel(r"$\alpha$")
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=7)
+
+
+def print_curves(cv, title):
+    print(title)
+    for M, (a, y, e) in cv.items():
+        print(f"  N = {M:g}: " + "  ".join(f"a={x:g}: {v:.3f}+-{z:.3f}" for x, v, z in zip(a, y, e)))
+
+
 def drh(pts, out, tag):
     cv = curves(pts, "model.alpha", "model.M", "S_last")
     fig, ax = plt.subplots(figsize=(5, 3.8))
-    for M, (a, s, e) in cv.items():
-        ax.errorbar(a, s, yerr=e, fmt="o-", capsize=2, label=f"N = {M:g} l-bits")
-    ax.axvline(1 / np.sqrt(2), c="k", lw=0.6, ls=":")
-    ax.axhline(LOG2, c="k", lw=0.6, ls=":")
-    ax.set_xlabel(r"$\alpha$")
-    ax.set_ylabel(r"$[S_{\rm end}]$")
-    ax.legend(fontsize=7)
+    alpha_panel(ax, cv, r"$[S_{\rm end}]$", LOG2)
     save(fig, out, f"{tag}_fig2a.png")
-    print("[S_end] (DRH):")
-    for M, (a, s, e) in cv.items():
-        print(f"  N = {M:g}: " + "  ".join(f"a={x:g}: {y:.3f}+-{z:.3f}" for x, y, z in zip(a, s, e)))
+    print_curves(cv, "[S_end] (DRH):")
     report_crossings(cv, "[S_end](alpha)", "alpha")
     paired_crossings(pts, "model.alpha", "model.M", "[S_end](alpha)")
     full = [M for M, (a, s, e) in cv.items() if all(np.any(np.isclose(a, t)) for t in (0.45, 0.55, 0.65))]
@@ -503,6 +527,51 @@ def drh(pts, out, tag):
         save(fig, out, f"{tag}_fig2b.png")
 
 
+def drh_time(pts, out, tag, nboot=4000, seed=1):
+    """Crowley-Chandran Sec. VI in the time domain (issue 19): the last spin's
+    infinite-temperature memory C^zz (Czz_last: <tau_M^z(t) tau_M^z> averaged over [T/2, T],
+    T >= two Heisenberg times) against alpha per size, beside [S_end] when the eigenstate path
+    ran on the same rows. Transition estimator: the crossing of successive sizes' curves, from
+    the mean per-realization difference (paired bubbles), as for [S_end]; C^zz rises with size
+    below the transition (the added spin stays frozen) and falls above it. Where both paths ran,
+    the joint bootstrap over realizations of alpha_c(C^zz) - alpha_c([S_end]) tests their
+    agreement (the same resampled bubbles enter both crossings)."""
+    cz = curves([p for p in pts if "Czz_last" in p["mean"]], "model.alpha", "model.M", "Czz_last")
+    if not cz:
+        return
+    have_s = any("S_last" in p["mean"] for p in pts)
+    fig, axs = plt.subplots(1, 2 if have_s else 1, figsize=(9 if have_s else 5, 3.8), squeeze=False)
+    alpha_panel(axs[0][0], cz, r"$\overline{C^{zz}_{\rm end}}$ (time domain)")
+    if have_s:
+        alpha_panel(axs[0][1], curves([p for p in pts if "S_last" in p["mean"]], "model.alpha", "model.M",
+                                      "S_last"), r"$[S_{\rm end}]$ (eigenstates, same realizations)", LOG2)
+    save(fig, out, f"{tag}_czz.png")
+    print_curves(cz, "C^zz of the last spin (DRH, time domain):")
+    report_crossings(cz, "C^zz_end(alpha)", "alpha")
+    paired_crossings(pts, "model.alpha", "model.M", "C^zz_end(alpha)", key="Czz_last")
+    if not have_s:
+        return
+    pc, ps = (paired_differences(pts, "model.alpha", "model.M", k) for k in ("Czz_last", "S_last"))
+    rng = np.random.default_rng(seed)
+    print("alpha_c(C^zz) - alpha_c([S_end]) on the same realizations (joint bootstrap):")
+    for ab in sorted(set(pc) & set(ps)):
+        (x, Dc), (xs, Ds) = pc[ab], ps[ab]
+        if len(x) != len(xs) or np.any(x != xs) or Dc.shape != Ds.shape:
+            continue
+        R = Dc.shape[1]
+        d0 = zero_crossing(x, Dc.mean(axis=1)) - zero_crossing(x, Ds.mean(axis=1))
+        b = []
+        for _ in range(nboot):
+            i = rng.integers(0, R, R)
+            b.append(zero_crossing(x, Dc[:, i].mean(axis=1)) - zero_crossing(x, Ds[:, i].mean(axis=1)))
+        b = np.array(b)
+        ok = b[np.isfinite(b)]
+        q = np.percentile(ok, [2.5, 16, 50, 84, 97.5]) if len(ok) else [np.nan] * 5
+        print(f"  {ab[0]:g} / {ab[1]:g} ({R} realizations): {d0:+.3f}  bootstrap median {q[2]:+.3f} "
+              f"68 % [{q[1]:+.3f}, {q[3]:+.3f}]  95 % [{q[0]:+.3f}, {q[4]:+.3f}]  "
+              f"(both crossings found in {100 * len(ok) / nboot:.0f} %)")
+
+
 def main(argv):
     out = None
     if "--out" in argv:
@@ -516,7 +585,9 @@ def main(argv):
     out = out or os.path.dirname(os.path.abspath(argv[0]))
     tag = os.path.splitext(os.path.basename(argv[0]))[0]
     if pts[0].get("model.coupling") == "xy":
-        drh(pts, out, tag)
+        if any("S_last" in p["mean"] for p in pts):
+            drh(pts, out, tag)
+        drh_time(pts, out, tag)
         return 0
     # time-domain-only points (method = none) draw the extended Fig. 4(a), eigen points beside
     tpts = [p for p in pts if p.get("model.method") == "none"]

@@ -10,6 +10,7 @@ packages=(
   libsuitesparse-dev                    # UMFPACK, CHOLMOD
   libarpack2-dev                        # ARPACK-NG
   libmumps-seq-dev                      # MUMPS, optional shift-invert backend
+  libmumps-dev                          # MPI MUMPS: the same backend in the MPI build
   libfftw3-dev                          # FFTW3 (double, threaded)
   libhdf5-dev hdf5-tools                # HDF5 C library, h5dump
   libinih-dev librandom123-dev          # input files, Philox

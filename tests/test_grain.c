@@ -146,14 +146,16 @@ static double *model_row(const char *text, uint64_t real, qb_layout *L) { return
 
 static const char *input_fmt =
     "[run]\nname = t\nseed = 1\nrealizations = 1\n[model]\ntype = grain_spins\nN = %d\nM = %d\n"
-    "coupling = %s\nxi = %g\nV1 = %g\nmethod = %s\nnev = %d\nnev_peak = %d\n"
+    "coupling = %s\nxi = %g\nV1 = %g\nmethod = %s\nnev = %d\nnev_peak = %d\n%s"
     "[output]\nfile = %s/unused.h5\n";
 
-/* Acceptance 1: shift-invert windows give the dense-ED observables. */
-static void compare_methods(int n, int m, const char *cpl, double xi) {
+/* Acceptance 1: shift-invert windows give the dense-ED observables; `extra` adds [model] keys
+ * (the chain grain). */
+static void compare_methods_with(int n, int m, const char *cpl, double xi, const char *extra) {
   char a[1024], b[1024];
-  snprintf(a, sizeof a, input_fmt, n, m, cpl, xi, 1.0, "dense", 60, 150, ct_tmpdir());
-  snprintf(b, sizeof b, input_fmt, n, m, cpl, xi, 1.0, "shift_invert", 60, 150, ct_tmpdir());
+  snprintf(a, sizeof a, input_fmt, n, m, cpl, xi, 1.0, "dense", 60, 150, extra, ct_tmpdir());
+  snprintf(b, sizeof b, input_fmt, n, m, cpl, xi, 1.0, "shift_invert", 60, 150, extra,
+           ct_tmpdir());
   qb_layout La, Lb;
   double *ra = model_row(a, 3, &La), *rb = model_row(b, 3, &Lb);
   CU_ASSERT_EQUAL(qb_layout_row_len(&La), qb_layout_row_len(&Lb));
@@ -174,17 +176,30 @@ static void compare_methods(int n, int m, const char *cpl, double xi) {
   qb_free(rb);
 }
 
+static void compare_methods(int n, int m, const char *cpl, double xi) {
+  compare_methods_with(n, m, cpl, xi, "");
+}
+
 static void test_si_equals_dense_xx(void) {
   compare_methods(5, 4, "xx", 0.8);
   compare_methods(5, 4, "xx", 4.0);
 }
 static void test_si_equals_dense_xy(void) { compare_methods(3, 6, "xy", 2.0); }
 
+/* The chain grain (issue 19): shift-invert factorizes the CSR of its Pauli sum, dense ED the
+ * same matrix; both windows must give the same row (the mixed-field Ising chain at its chaotic
+ * point, N = 6 sites, M = 4 spins: dimension 1024, on both sides of the avalanche). */
+static void test_si_equals_dense_chain(void) {
+  const char *chain = "grain = chain\ngrain_terms = ZZ:1, X:0.9045, Z:0.809\n";
+  compare_methods_with(6, 4, "xx", 0.8, chain);
+  compare_methods_with(6, 4, "xx", 4.0, chain);
+}
+
 /* V1 = 0: the last spin is a product factor of every eigenstate (S = 0) and tau^x moves
  * each state by exactly 2 eps_M: a peak inside one bin, gamma = 2 delta_E. */
 static void test_uncoupled(void) {
   char a[1024];
-  snprintf(a, sizeof a, input_fmt, 4, 3, "xx", 1.0, 0.0, "dense", 40, 100, ct_tmpdir());
+  snprintf(a, sizeof a, input_fmt, 4, 3, "xx", 1.0, 0.0, "dense", 40, 100, "", ct_tmpdir());
   qb_layout L;
   double *r = model_row(a, 0, &L);
   qb_idx off = 0;
@@ -259,6 +274,7 @@ int main(void) {
       {"grain normalization per sample", test_normalization},
       {"shift-invert observables = dense ED (xx)", test_si_equals_dense_xx},
       {"shift-invert observables = dense ED (xy)", test_si_equals_dense_xy},
+      {"shift-invert observables = dense ED (chain grain, CSR)", test_si_equals_dense_chain},
       {"uncoupled spin: S = 0, gamma = 2 delta_E", test_uncoupled},
       {"delta_E = exact bandwidth / (dim - 1) (uncoupled spins)", test_spacing_bandwidth},
       {"paired disorder: same realization at every sweep point", test_paired_disorder},

@@ -94,6 +94,9 @@ typedef struct qb_run_stats {
   qb_idx resumed;              /* realizations taken from the journal */
   int nthreads;
   int already_complete;        /* resume found a finished result file */
+  int ranks_shared;            /* MPI ranks that computed each realization together (points
+                                * in operator mode whose model shares its factorization;
+                                * 0: none did) */
 } qb_run_stats;
 
 /* Runs every point: realizations not yet in the journal, in parallel; journals each

@@ -42,6 +42,9 @@ typedef struct qb_factor_opts {
   qb_factor_strategy strategy; /* default QB_STRATEGY_SYMMETRIC (AUTO picks it too here) */
   qb_factor_ordering ordering; /* default QB_ORDER_DEFAULT */
   double mem_limit;            /* bytes the factorization may use at its peak; 0 = none */
+  const void *mpi_comm;        /* NULL: this process alone. Else points to the MPI_Comm whose
+                                * ranks share the factorization (MUMPS in an MPI build, see
+                                * qb_factor_mumps; other backends factor on each rank alone) */
 } qb_factor_opts;
 
 void qb_factor_defaults(qb_factor_opts *o);
@@ -79,13 +82,22 @@ typedef struct qb_factor_type {
 /* UMFPACK (umfpack_dl_* / umfpack_zl_*, 64-bit indices): complex Hermitian, and the
  * fallback of a build without MUMPS. */
 extern const qb_factor_type qb_factor_umfpack;
-/* MUMPS (sequential, Debian libmumps-seq-dev): LDL^T for real symmetric, LU for complex.
+/* MUMPS: LDL^T for real symmetric, LU for complex. Sequential (Debian libmumps-seq-dev)
+ * in the ordinary build; in the MPI build (QBATH_MPI) Debian's MPI MUMPS (libmumps-dev),
+ * where opts.mpi_comm names the ranks that share one factorization: each rank hands MUMPS
+ * its block of rows (distributed input), and create, numeric, solve, solve_block and free
+ * are collective: every rank calls them in the same order with the same matrix and shift.
+ * The right-hand sides of rank 0 are solved, and every rank receives the solution (so
+ * solvers running the same steps on every rank stay in step). With mpi_comm NULL, or in
+ * the sequential build, each process factors alone.
  * In a build without MUMPS (QBATH_HAVE_MUMPS undefined) its analyze reports
  * QB_ERR_UNSUPPORTED. qb_factor_have_mumps() says which. */
 extern const qb_factor_type qb_factor_mumps;
 int qb_factor_have_mumps(void);
 /* The MUMPS version the build links ("5.5.1"), NULL without MUMPS. */
 const char *qb_factor_mumps_version(void);
+/* 1 when the build's MUMPS is the MPI one (ranks can share a factorization), else 0. */
+int qb_factor_mumps_mpi(void);
 
 /* The default backend for matrices of dtype dt: MUMPS for QB_REAL when built in (LDL^T
  * stores half the entries of an LU: measured at L = 18 Sz = 0, 642 MB and 15.4 s against

@@ -39,6 +39,9 @@ typedef struct qb_estimate {
   double row_values; /* doubles in one result row (qb_layout_row_len), which the runner
                       * keeps for every realization; 0: unknown before point_create
                       * (counted as 1 until the point is created, then checked) */
+  int ranks_share;   /* 1: one realization can share its work among MPI ranks (a MUMPS
+                      * factorization in the MPI build): under mpirun, operator mode then
+                      * runs each realization on every rank (qb_task.mpi_comm) */
 } qb_estimate;
 
 /* One realization to compute. */
@@ -47,6 +50,9 @@ typedef struct qb_task {
   uint64_t point;       /* sweep point index (global, 0-based) */
   uint64_t realization; /* realization index within the point (0-based) */
   int nthreads;         /* threads the model may use inside (1 in realization mode) */
+  const void *mpi_comm; /* NULL, or the MPI_Comm (a pointer to it) of the ranks that compute
+                         * this realization together, each the same row (ranks_share): the
+                         * model hands it on to qb_factor_opts.mpi_comm */
   long *eigs_count;     /* diagnostics (tests): when non-NULL, the realization adds the
                          * diagonalizations its eigs cache made (the runner: NULL) */
 } qb_task;

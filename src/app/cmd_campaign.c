@@ -179,10 +179,13 @@ static int do_run(int argc, char **argv) {
     } else if (stats.already_complete) {
       if (!o.quiet) fprintf(stderr, "qbath: %s is already complete\n", qb_campaign_output(c));
     } else {
+      char shared[64] = "";
+      if (stats.ranks_shared > 1)
+        snprintf(shared, sizeof shared, ", each realization on %d MPI ranks", stats.ranks_shared);
       if (!o.quiet)
         fprintf(stderr, "qbath: wrote %s (%lld realizations computed, %lld from the journal, "
-                "%.3g s, %d threads)\n", qb_campaign_output(c), (long long)stats.computed,
-                (long long)stats.resumed, stats.wall, stats.nthreads);
+                "%.3g s, %d threads%s)\n", qb_campaign_output(c), (long long)stats.computed,
+                (long long)stats.resumed, stats.wall, stats.nthreads, shared);
       print_table(c);
     }
   }
@@ -192,7 +195,10 @@ static int do_run(int argc, char **argv) {
 
 int qb_cmd_run(int argc, char **argv) {
 #ifdef QBATH_HAVE_MPI
-  MPI_Init(&argc, &argv);
+  /* MUMPS's MPI calls come from whichever OpenMP thread factorizes, one at a time (the
+   * backend's lock): serialized calls from any thread */
+  int provided = 0;
+  MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided);
   int rc = do_run(argc, argv);
   MPI_Finalize();
   return rc;

@@ -22,7 +22,7 @@ int qb_cmd_info(int argc, char **argv) {
   printf("SuiteSparse UMFPACK %d.%d.%d\n", UMFPACK_MAIN_VERSION, UMFPACK_SUB_VERSION,
          UMFPACK_SUBSUB_VERSION);
   const char *mumps = qb_factor_mumps_version();
-  if (mumps) printf("MUMPS:      %s (sequential)\n", mumps);
+  if (mumps) printf("MUMPS:      %s (%s)\n", mumps, qb_factor_mumps_mpi() ? "MPI" : "sequential");
   else printf("MUMPS:      not built in (Debian libmumps-seq-dev)\n");
   printf("shift-invert factor: real symmetric %s, complex Hermitian %s ([eigen] backend)\n",
          mumps ? "MUMPS LDL^T" : "UMFPACK LU", "UMFPACK LU");

@@ -45,6 +45,10 @@ typedef struct loop_state {
   double t_start, last_flush, last_sync, last_progress;
   double *in_model;          /* per thread, padded */
   qb_run_stats *stats;
+  int shared;                /* 1: every rank computes each realization together (below) */
+#ifdef QBATH_HAVE_MPI
+  MPI_Comm world;            /* the ranks of the run */
+#endif
 } loop_state;
 
 enum { PAD = 8 }; /* doubles between per-thread accumulators (one cache line) */
@@ -158,6 +162,9 @@ static void batch_init(loop_state *s, batch *b) {
 static void realize_one(loop_state *s, const qb_model *m, qb_idx r, int inner, batch *b) {
   qb_task t = {.seed = s->c->seed, .point = (uint64_t)s->point, .realization = (uint64_t)r,
                .nthreads = inner};
+#ifdef QBATH_HAVE_MPI
+  if (s->shared) t.mpi_comm = &s->world;
+#endif
   qb_err e;
   qb_err_clear(&e);
   double t0 = omp_get_wtime();
@@ -180,6 +187,17 @@ static void realize_one(loop_state *s, const qb_model *m, qb_idx r, int inner, b
 /* A signal asked the run to stop (qb_run_opts.stop). */
 static int stop_requested(const loop_state *s) { return s->opts->stop && *s->opts->stop; }
 
+/* Whether the next realization starts: not after a failure or a stop; with shared ranks
+ * only when every rank agrees, since a rank that stopped alone would leave the others
+ * waiting inside a collective factorization. */
+static int go_on(loop_state *s) {
+  int stop = s->abort || stop_requested(s);
+#ifdef QBATH_HAVE_MPI
+  if (s->shared) MPI_Allreduce(MPI_IN_PLACE, &stop, 1, MPI_INT, MPI_MAX, s->world);
+#endif
+  return !stop;
+}
+
 /* Runs the listed realizations: one per thread, or one at a time with all threads. */
 static void compute(loop_state *s, const qb_idx *pending, qb_idx npending, int mode, int nthreads) {
   const qb_model *m = s->c->model;
@@ -191,7 +209,7 @@ static void compute(loop_state *s, const qb_idx *pending, qb_idx npending, int m
      * runtime default otherwise: --threads 1 would still run on every core) */
     const int omp_before = omp_get_max_threads();
     omp_set_num_threads(nthreads);
-    for (qb_idx i = 0; i < npending && !s->abort && !stop_requested(s); i++)
+    for (qb_idx i = 0; i < npending && go_on(s); i++)
       realize_one(s, m, pending[i], nthreads, &b);
     omp_set_num_threads(omp_before);
     qb_blas_threads_set(blas_before);
@@ -398,8 +416,9 @@ static qb_idx pending_list(const unsigned char *done, qb_idx R, int rank, int nr
 }
 
 #ifdef QBATH_HAVE_MPI
-/* Rank 0 collects the rows the other ranks computed (each rank's pending list is known to
- * all from the shared done mask), journals them, and all ranks agree on failure. */
+/* All ranks agree on failure, and rank 0 collects the rows the other ranks computed (each
+ * rank's pending list is known to all from the shared done mask) and journals them; with
+ * shared ranks it computed them all itself. */
 static qb_status mpi_gather_rows(loop_state *s, const unsigned char *done, int rank, int nranks,
                                  qb_idx *pending) {
   int bad = s->status != QB_OK, anybad = 0;
@@ -411,6 +430,7 @@ static qb_status mpi_gather_rows(loop_state *s, const unsigned char *done, int r
     return s->status;
   }
   qb_idx R = s->c->realizations;
+  if (s->shared) return QB_OK;
   if (rank == 0) {
     for (int q = 1; q < nranks; q++) {
       qb_idx n = pending_list(done, R, q, nranks, pending);
@@ -524,7 +544,13 @@ static qb_status run_point(loop_state *s, qb_h5 *h, int nthreads, int rank, int 
   s->ctx = ctx, s->rows = rows, s->rowlen = rowlen;
   s->done_point = ndone;
   s->done_all += ndone;
-  qb_idx npending = pending_list(done, R, rank, nranks, pending);
+  /* Operator mode under mpirun with a model whose realization can use several ranks (a
+   * distributed MUMPS factorization): every rank computes each realization, rank 0 keeps
+   * the rows. Otherwise the ranks take turns over the realizations. */
+  s->shared = nranks > 1 && mode == QB_PAR_OPERATOR && e.ranks_share;
+  if (s->shared) s->stats->ranks_shared = nranks;
+  qb_idx npending = s->shared ? pending_list(done, R, 0, 1, pending)
+                              : pending_list(done, R, rank, nranks, pending);
   double t0 = omp_get_wtime();
   compute(s, pending, npending, mode, nthreads);
   s->stats->compute += omp_get_wtime() - t0;
@@ -678,6 +704,9 @@ qb_status qb_campaign_run(qb_campaign *c, const qb_run_opts *opts, qb_run_stats 
   if (st != QB_OK || stats->already_complete) goto out;
   loop_state s = {.c = c, .opts = opts, .journal = f.j, .total_all = c->npoints * c->realizations,
                   .t_start = omp_get_wtime(), .in_model = in_model, .stats = stats};
+#ifdef QBATH_HAVE_MPI
+  s.world = MPI_COMM_WORLD;
+#endif
   s.last_flush = s.last_sync = s.last_progress = s.t_start;
   for (qb_idx p = 0; p < c->npoints && st == QB_OK; p++) {
     s.point = p;

@@ -109,7 +109,7 @@ static qb_status mm_create(const qb_params *p, void **out, qb_layout *L, qb_err 
 static qb_status mm_realize(const void *ctx, const qb_task *t, double *row, qb_err *err) {
   const mm_ctx *c = ctx;
   /* one eigendecomposition of the (read-only, shared) matrix serves every observable */
-  qb_eigs_cache *E = qb_eigs_cache_create(c->A, &c->obs.opts, err);
+  qb_eigs_cache *E = qb_spectrum_obs_cache(&c->obs, c->A, t, err);
   if (!E) return QB_ERR_NOMEM;
   qb_spectrum_obs_need(&c->obs, E);
   qb_dynamics_need(&c->dyn, E);

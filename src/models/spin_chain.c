@@ -290,7 +290,7 @@ static qb_status sc_realize(const void *ctx, const qb_task *t, double *row, qb_e
   /* one eigendecomposition of A serves every observable that needs eigenpairs; none
    * without a stored matrix (matrix-free evolution only) */
   qb_eigs_cache *E = NULL;
-  if (st == QB_OK && A && !(E = qb_eigs_cache_create(A, &c->obs.opts, err))) st = QB_ERR_NOMEM;
+  if (st == QB_OK && A && !(E = qb_spectrum_obs_cache(&c->obs, A, t, err))) st = QB_ERR_NOMEM;
   if (st == QB_OK && E) {
     qb_spectrum_obs_need(&c->obs, E);
     qb_dynamics_need(&c->dyn, E);

@@ -1,5 +1,6 @@
 /* factor_mumps.c — the MUMPS backend of qbath/factor.h (Debian's sequential MUMPS,
- * libmumps-seq-dev; optional: without it the type exists and reports QB_ERR_UNSUPPORTED).
+ * libmumps-seq-dev, or in the MPI build its MPI MUMPS, libmumps-dev; optional: without
+ * either the type exists and reports QB_ERR_UNSUPPORTED).
  *
  * Real symmetric S: LDL^T of the lower triangle (sym = 2, symmetric indefinite), which
  * stores only L: half the factor entries of an LU, and half the memory traffic per solve.
@@ -16,11 +17,21 @@
 
 #include "qbath/alloc.h"
 
+#ifdef QBATH_MUMPS_MPI
+#include <mpi.h>
+#define QB_MUMPS_DISTRIBUTED 1
+#else
 #define QB_MUMPS_COMM_WORLD (-987654) /* MUMPS's "use the (fake) MPI_COMM_WORLD" */
+#define QB_MUMPS_DISTRIBUTED 0
+#endif
 
 typedef struct mumps_impl {
   int complex_;
-  qb_idx n, ne;            /* dimension and entries handed to MUMPS */
+  int rank, nranks;        /* this process in the ranks sharing the factor (0 and 1 alone) */
+#ifdef QBATH_MUMPS_MPI
+  MPI_Comm comm;           /* those ranks (MPI_COMM_SELF alone); not owned */
+#endif
+  qb_idx n, ne;            /* dimension, and entries this rank hands to MUMPS */
   MUMPS_INT *irn, *jcn;    /* size ne: 1-based row and column of each entry */
   qb_idx *pos;             /* size ne: position of the entry in S->val */
   void *a;                 /* size ne: values (double or mumps_double_complex) */
@@ -79,13 +90,16 @@ static qb_status check(mumps_impl *m, const char *what, qb_err *err) {
                  what, (long)m->n, (int)e, (int)e2);
 }
 
-/* Coordinates of the entries MUMPS sees: the lower triangle (real) or all (complex). */
+/* Coordinates of the entries this rank hands to MUMPS: the lower triangle (real) or all
+ * (complex) of its block of rows, [n rank / nranks, n (rank + 1) / nranks) (all rows when
+ * alone: the sequential build's centralized input). */
 static qb_status coordinates(mumps_impl *m, const qb_csr *S, qb_err *err) {
   qb_idx nnz = qb_csr_nnz(S), ne = 0;
   if (S->nrows >= 2147483647)
     return QB_FAIL(err, QB_ERR_UNSUPPORTED, "MUMPS: dimension %ld needs 64-bit indices",
                    (long)S->nrows);
-  for (qb_idx i = 0; i < S->nrows; i++)
+  const qb_idx r0 = S->nrows * m->rank / m->nranks, r1 = S->nrows * (m->rank + 1) / m->nranks;
+  for (qb_idx i = r0; i < r1; i++)
     for (qb_idx k = S->rowptr[i]; k < S->rowptr[i + 1]; k++) ne += m->complex_ || S->colind[k] <= i;
   size_t es = m->complex_ ? sizeof(mumps_double_complex) : sizeof(double);
   m->irn = qb_malloc((size_t)ne * sizeof *m->irn);
@@ -96,7 +110,7 @@ static qb_status coordinates(mumps_impl *m, const qb_csr *S, qb_err *err) {
   if (!m->irn || !m->jcn || !m->pos || !m->a || !m->rhs)
     return QB_FAIL(err, QB_ERR_NOMEM, "MUMPS coordinates of %ld entries", (long)nnz);
   ne = 0;
-  for (qb_idx i = 0; i < S->nrows; i++)
+  for (qb_idx i = r0; i < r1; i++)
     for (qb_idx k = S->rowptr[i]; k < S->rowptr[i + 1]; k++)
       if (m->complex_ || S->colind[k] <= i) {
         m->irn[ne] = (MUMPS_INT)(i + 1);
@@ -124,11 +138,37 @@ static int ordering_code(qb_factor_ordering o) {
   return o == QB_ORDER_AMD ? 0 : (o == QB_ORDER_CHOLMOD || o == QB_ORDER_BEST) ? 7 : 5;
 }
 
+/* The communicator MUMPS runs on: the shared ranks' (MPI build) or the stand-in's. */
+static MUMPS_INT comm_fortran(const mumps_impl *m) {
+#ifdef QBATH_MUMPS_MPI
+  return (MUMPS_INT)MPI_Comm_c2f(m->comm);
+#else
+  (void)m;
+  return QB_MUMPS_COMM_WORLD;
+#endif
+}
+
+/* Hands MUMPS the matrix: centralized on the host alone, this rank's entries (ICNTL(18) =
+ * 3, distributed assembled input) in the MPI build. The right-hand sides and solutions stay
+ * centralized on the host (ICNTL(20) = ICNTL(21) = 0, the defaults). */
+#define QB_MUMPS_SET_MATRIX(st, ic, m)                                                     \
+  do {                                                                                     \
+    (st).n = (MUMPS_INT)(m)->n;                                                            \
+    (st).rhs = (m)->rhs; (st).nrhs = 1; (st).lrhs = (MUMPS_INT)(m)->n;                     \
+    if (QB_MUMPS_DISTRIBUTED) {                                                            \
+      (ic)[17] = 3;                                                                        \
+      (st).nnz_loc = (m)->ne; (st).irn_loc = (m)->irn; (st).jcn_loc = (m)->jcn;            \
+      (st).a_loc = (m)->a;                                                                 \
+    } else {                                                                               \
+      (st).nnz = (m)->ne; (st).irn = (m)->irn; (st).jcn = (m)->jcn; (st).a = (m)->a;       \
+    }                                                                                      \
+  } while (0)
+
 static void setup(mumps_impl *m, const qb_factor_opts *o) {
   if (m->complex_) {
-    m->z.par = 1; m->z.sym = 0; m->z.comm_fortran = QB_MUMPS_COMM_WORLD;
+    m->z.par = 1; m->z.sym = 0; m->z.comm_fortran = comm_fortran(m);
   } else {
-    m->d.par = 1; m->d.sym = 2; m->d.comm_fortran = QB_MUMPS_COMM_WORLD;
+    m->d.par = 1; m->d.sym = 2; m->d.comm_fortran = comm_fortran(m);
   }
   call(m, -1);
   m->initialized = 1;
@@ -136,21 +176,54 @@ static void setup(mumps_impl *m, const qb_factor_opts *o) {
   ic[0] = ic[1] = ic[2] = -1; /* the library never prints */
   ic[3] = 0;
   ic[6] = ordering_code(o->ordering);
-  if (m->complex_) {
-    m->z.n = (MUMPS_INT)m->n; m->z.nnz = m->ne; m->z.irn = m->irn; m->z.jcn = m->jcn;
-    m->z.a = m->a; m->z.rhs = m->rhs; m->z.nrhs = 1; m->z.lrhs = (MUMPS_INT)m->n;
-  } else {
-    m->d.n = (MUMPS_INT)m->n; m->d.nnz = m->ne; m->d.irn = m->irn; m->d.jcn = m->jcn;
-    m->d.a = m->a; m->d.rhs = m->rhs; m->d.nrhs = 1; m->d.lrhs = (MUMPS_INT)m->n;
-  }
+  if (m->complex_) QB_MUMPS_SET_MATRIX(m->z, ic, m);
+  else QB_MUMPS_SET_MATRIX(m->d, ic, m);
 }
+
+#ifdef QBATH_MUMPS_MPI
+/* The ranks that share the factor: opts' communicator, or this process alone. MPI MUMPS
+ * needs MPI even alone: a program that did not start it (a test suite, the Python face)
+ * gets it started here, once, allowing calls from any one thread at a time (every MUMPS
+ * call runs under qb_mumps_lock). */
+static qb_status join(mumps_impl *m, const qb_factor_opts *o, qb_err *err) {
+  int inited = 0, finalized = 0, provided = 0;
+  MPI_Finalized(&finalized);
+  if (finalized) return QB_FAIL(err, QB_ERR_UNSUPPORTED, "MUMPS: MPI was already finalized");
+  pthread_mutex_lock(&qb_mumps_lock);
+  MPI_Initialized(&inited);
+  if (!inited) MPI_Init_thread(NULL, NULL, MPI_THREAD_SERIALIZED, &provided);
+  pthread_mutex_unlock(&qb_mumps_lock);
+  m->comm = o->mpi_comm ? *(const MPI_Comm *)o->mpi_comm : MPI_COMM_SELF;
+  MPI_Comm_rank(m->comm, &m->rank);
+  MPI_Comm_size(m->comm, &m->nranks);
+  return QB_OK;
+}
+
+/* Every rank receives rank 0's solution (count doubles at x), in pieces MPI's int counts
+ * can hold. */
+static void share(mumps_impl *m, void *x, size_t count) {
+  const size_t piece = (size_t)1 << 30;
+  if (m->nranks == 1) return;
+  for (size_t k = 0; k < count; k += piece)
+    MPI_Bcast((double *)x + k, (int)(count - k < piece ? count - k : piece), MPI_DOUBLE, 0,
+              m->comm);
+}
+#else
+static qb_status join(mumps_impl *m, const qb_factor_opts *o, qb_err *err) {
+  (void)o, (void)err;
+  m->rank = 0, m->nranks = 1;
+  return QB_OK;
+}
+static void share(mumps_impl *m, void *x, size_t count) { (void)m, (void)x, (void)count; }
+#endif
 
 static qb_status mumps_analyze(const qb_csr *S, const qb_factor_opts *o, void **impl,
                                qb_factor_info *fi, qb_err *err) {
   mumps_impl *m = qb_calloc(1, sizeof *m);
   if (!m) return QB_FAIL(err, QB_ERR_NOMEM, "MUMPS workspace");
   m->complex_ = S->dtype == QB_COMPLEX;
-  qb_status st = coordinates(m, S, err);
+  qb_status st = join(m, o, err);
+  if (st == QB_OK) st = coordinates(m, S, err);
   if (st == QB_OK) {
     load(m, S);
     setup(m, o);
@@ -161,7 +234,9 @@ static qb_status mumps_analyze(const qb_csr *S, const qb_factor_opts *o, void **
   }
   if (st != QB_OK) { mumps_free(m); return st; }
   MUMPS_INT *ig = infog(m);
-  fi->peak_bytes_estimate = 1e6 * (double)ig[16]; /* INFOG(17): MB, in-core, all processes */
+  /* INFOG(17): MB in-core, all ranks together; INFOG(16): the largest rank's, which is what
+   * one rank's memory must hold when ranks share the factor */
+  fi->peak_bytes_estimate = 1e6 * (double)(m->nranks > 1 ? ig[15] : ig[16]);
   fi->factor_entries = count(ig[19]);              /* INFOG(20): estimated factor entries */
   fi->flops = rinfog(m)[0];                        /* RINFOG(1) */
   fi->a_entries = (double)qb_csr_nnz(S);
@@ -189,6 +264,7 @@ static qb_status mumps_solve(void *impl, const void *b, void *x, qb_err *err) {
   call(m, 3);
   QB_TRY(check(m, "solve", err));
   memcpy(x, m->rhs, (size_t)m->n * (m->complex_ ? 16 : 8));
+  share(m, x, (size_t)m->n * (m->complex_ ? 2 : 1));
   return QB_OK;
 }
 
@@ -206,13 +282,16 @@ static qb_status mumps_solve_block(void *impl, const void *b, void *x, qb_idx nr
   set_rhs(m, x, nrhs);
   call(m, 3);
   set_rhs(m, m->rhs, 1);
-  return check(m, "block solve", err);
+  QB_TRY(check(m, "block solve", err));
+  share(m, x, (size_t)m->n * (size_t)nrhs * (m->complex_ ? 2 : 1));
+  return QB_OK;
 }
 
 const qb_factor_type qb_factor_mumps = {"mumps", mumps_analyze, mumps_factor, mumps_solve,
                                         mumps_free, mumps_solve_block};
 int qb_factor_have_mumps(void) { return 1; }
 const char *qb_factor_mumps_version(void) { return MUMPS_VERSION; }
+int qb_factor_mumps_mpi(void) { return QB_MUMPS_DISTRIBUTED; }
 
 #else /* !QBATH_HAVE_MUMPS */
 
@@ -225,5 +304,6 @@ static void no_free(void *impl) { (void)impl; }
 const qb_factor_type qb_factor_mumps = {"mumps", no_mumps, NULL, NULL, no_free};
 int qb_factor_have_mumps(void) { return 0; }
 const char *qb_factor_mumps_version(void) { return NULL; }
+int qb_factor_mumps_mpi(void) { return 0; }
 
 #endif

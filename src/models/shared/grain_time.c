@@ -146,10 +146,9 @@ qb_status qb_grain_time_layout(qb_grain_time *d, const qb_grain_spec *s, qb_layo
     return QB_FAIL(err, QB_ERR_INPUT, "layout full: no room for the axis t");
   QB_TRY(add(L, "typical_states", 1, NULL, "random states per ensemble (typicality)", 0, o, err));
   QB_TRY(add(L, "filter_sigma_used", 1, NULL, "width sigma_f of the energy filter", 0, o, err));
-  /* the golden rule of the last spin, 4 pi V_M^2 rho(2 eps_M), needs its field per row */
+  /* the golden rule of the last spin, 4 pi V_M^2 rho(2 eps_M), and Eq. (6)'s gamma/delta_E need
+   * its field and the level spacing per row (the Lanczos bounds are computed anyway) */
   QB_TRY(add(L, "eps_last", 1, NULL, "field eps_M of the last spin", 0, o, err));
-  /* every realization: Fig. 4's ratio from a decay rate fitted to C_tau_x (scripts/
-   * plot_grain.py, sizes past the Heisenberg time) needs delta_E without gamma's signal */
   QB_TRY(add(L, "dE_t", 1, NULL, "delta_E = (E_max - E_min)/(dim - 1), Lanczos Ritz values", 0,
              o, err));
   for (int k = 0; k < QB_GRAIN_TIME_NOPS; k++)

@@ -162,8 +162,16 @@ void qb_spectrum_obs_eigs_cost(const qb_eigs_opts *o, double dim, double nnz, in
      * sparsity patterns fill differently, a banded matrix far less), the basis, the CSR. */
     double ncv = 2.0 * (double)o->nev + 20;
     e->bytes += si_bytes(o, dim, nnz, is_complex);
+    e->ranks_share = on_mumps(o, is_complex) && qb_factor_mumps_mpi();
     e->flops += 100 * nnz * sqrt(dim) + 40 * ncv * dim * (double)o->nev;
   }
+}
+
+qb_eigs_cache *qb_spectrum_obs_cache(const qb_spectrum_obs *s, const qb_csr *A, const qb_task *t,
+                                     qb_err *err) {
+  qb_eigs_opts o = s->opts;
+  o.factor.mpi_comm = t->mpi_comm;
+  return qb_eigs_cache_create(A, &o, err);
 }
 
 qb_status qb_spectrum_obs_estimate(const qb_params *p, double dim, double nnz, int is_complex,

@@ -78,6 +78,11 @@ qb_status qb_spectrum_obs_estimate(const qb_params *p, double dim, double nnz, i
 
 /* Declares the eigenpairs compute will take from the realization's cache c. */
 void qb_spectrum_obs_need(const qb_spectrum_obs *s, qb_eigs_cache *c);
+/* The eigs cache of realization t's matrix A with the point's [eigen] options, its
+ * factorization shared by the ranks of t->mpi_comm (NULL: this process alone). NULL and
+ * err set when out of memory. */
+qb_eigs_cache *qb_spectrum_obs_cache(const qb_spectrum_obs *s, const qb_csr *A, const qb_task *t,
+                                     qb_err *err);
 
 /* Fills the columns of row (nothing with method = none) from the realization's
  * eigendecomposition c; bip (NULL unless entropy) is the bipartition whose entropies are
