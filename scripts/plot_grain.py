@@ -11,6 +11,10 @@ Draws, depending on what the files hold (PNG next to the first file, or in DIR):
              smallest xi (Eq. (9));
     Fig. S2  I = integral of rho_typ of sigma_1^x vs M (when specfn was on);
     Fig. S3  last-spin entanglement S vs M per xi;  Fig. S4  S vs xi per M;
+  Fig. 4(a) from the time domain (method = none, issue 19): gamma_t/delta_E (Heisenberg-
+    resolved), the decay rate fitted to C_tau_x (longer systems), eigenstate points beside,
+    Eq. (6), upper bounds where unresolved; the slope of log(gamma/delta_E) in M per xi and
+    the xi where it turns, bootstrap over (paired) realizations;
   Crowley-Chandran 2022 (coupling xy): Fig. 2(a) [S_end] vs alpha per size,
     Fig. 2(b) p(S_end) at alpha = 0.45, 0.55, 0.65 for the largest size with all alphas;
     with the time domain's memory (issue 19): C^zz of the last spin vs alpha per size beside
@@ -29,7 +33,8 @@ import numpy as np
 
 LOG2 = np.log(2.0)
 # per-realization scalars kept for the paired comparisons (eigenstate and time-domain columns)
-ROW_SCALARS = ("S_last", "gamma_over_dE", "Czz_last", "rate_last", "delta_E")
+ROW_SCALARS = ("S_last", "gamma_over_dE", "Czz_last", "rate_last", "delta_E", "gamma_t_over_dE",
+               "dE_t", "eps_last")
 
 
 def attr(p, key):
@@ -53,6 +58,9 @@ def load(path):
             # per-realization scalars, row r = realization r (for the paired comparisons)
             d["rows"] = {k: g["rows"][k][:, 0] for k in ROW_SCALARS
                          if "rows" in g and k in g["rows"]}
+            for k in ("C_tau_x_inf", "C_tau_x_inf_err"):  # curves [realization, t]
+                if "rows" in g and k in g["rows"]:
+                    d["rows"][k] = g["rows"][k][()]
             d["xi_eff"] = float(d["model.xi"]) if d.get("model.coupling") == "xx" else -1 / np.log(float(d["model.alpha"]))
             pts.append(d)
     return pts
@@ -279,6 +287,203 @@ def potirniche(pts, out, tag):
         save(fig, out, f"{tag}_figS2.png")
 
 
+# ---- Fig. 4(a) from the time domain (issue 19, acceptance 2 and 6) ---------------------------
+
+def damped_fit(t, C, err, w0, t0=1.0):
+    """Fit C(t) = e^{-Gamma t/2} (a cos w t + b sin w t) for t >= t0 (weights: the typicality
+    errors), w searched near w0 = 2 eps_M, then Gauss-Newton. Returns Gamma, its standard
+    error (covariance scaled by chi^2/dof when > 1: the line is not exactly Lorentzian),
+    chi^2/dof. Where tau_M^x decays by the golden rule C(t) is this damped cosine at both
+    peaks +-2 eps_M (infinite temperature: C real), Gamma their FWHM."""
+    m = t >= t0
+    t, C, s = t[m], C[m], np.maximum(err[m], 1e-6)
+    best = None
+    for w in np.linspace(w0 - 0.4, w0 + 0.4, 81):
+        cs, sn = np.cos(w * t), np.sin(w * t)
+        for G in np.concatenate([[0.0], np.geomspace(1e-5, 3, 60)]):
+            e = np.exp(-0.5 * G * t)
+            X = np.column_stack([e * cs, e * sn]) / s[:, None]
+            c, *_ = np.linalg.lstsq(X, C / s, rcond=None)
+            r = C / s - X @ c
+            if best is None or r @ r < best[0]:
+                best = (r @ r, np.array([G, w, c[0], c[1]]))
+    p = best[1]
+    for _ in range(40):
+        e, cs, sn = np.exp(-0.5 * p[0] * t), np.cos(p[1] * t), np.sin(p[1] * t)
+        f = e * (p[2] * cs + p[3] * sn)
+        J = np.column_stack([-0.5 * t * f, e * t * (p[3] * cs - p[2] * sn), e * cs, e * sn]) / s[:, None]
+        dp, *_ = np.linalg.lstsq(J, (C - f) / s, rcond=None)
+        p = p + dp
+        if np.abs(dp).max() < 1e-12:
+            break
+    e = np.exp(-0.5 * p[0] * t)
+    r = (C - e * (p[2] * np.cos(p[1] * t) + p[3] * np.sin(p[1] * t))) / s
+    chi2 = r @ r / max(1, len(t) - 4)
+    cov = np.linalg.pinv(J.T @ J) * max(1.0, chi2)
+    return p[0], float(np.sqrt(max(cov[0, 0], 0.0))), chi2
+
+
+def eq6_factor(N, M, xi):
+    """Eq. (6) without its anchor and floor: N/(N+M-1) exp((M-1) log 2 - 2 r_M/xi), r_M = M-1."""
+    M = np.asarray(M, float)
+    return N / (N + M - 1) * np.exp((M - 1) * LOG2 - 2 * (M - 1) / xi)
+
+
+def slopes(Y, Ms):
+    """Least-squares slope of log Y[r, :] against Ms, per realization r (Y > 0)."""
+    x = np.asarray(Ms, float) - np.mean(Ms)
+    return (np.log(Y) - np.log(Y).mean(axis=1, keepdims=True)) @ x / (x @ x)
+
+
+def turning_xi(series, label, N, nboot=4000, seed=1):
+    """series: {xi: (Ms, Y[r, M])} of one estimator, realizations paired across xi and M.
+    Per xi the mean over realizations of the slope of log(gamma/delta_E) in M (Eq. (6):
+    log 2 - 2/xi - d log(N+M-1)/dM) and of the bandwidth-corrected slope of
+    log((gamma/delta_E)(N+M-1)) (Eq. (6): log 2 - 2/xi, zero at xi_c = 2/log 2); the xi where
+    each mean slope crosses zero, interpolated linearly in 1/xi (Eq. (6)'s slope is linear in
+    1/xi, so its own zero is found exactly), with a bootstrap over realizations (the same
+    resample at every xi: paired). Returns {name: (xi_turn, 16 %, 84 %, se)}."""
+    xis = sorted(series)
+    Ms = series[xis[0]][0]
+    if len(xis) < 2 or len(Ms) < 2 or any(list(series[x][0]) != list(Ms) for x in xis):
+        return {}
+    R = min(series[x][1].shape[0] for x in xis)
+    Y = np.array([series[x][1][:R] for x in xis])  # [xi, r, M]
+    corr = (N + np.asarray(Ms, float) - 1)
+    out = {}
+    u = 1 / np.array(xis, float)[::-1]  # ascending 1/xi
+
+    def turn(slope):  # zero of the slope(xi) curve, linear in 1/xi
+        z = zero_crossing(u, np.asarray(slope)[::-1])
+        return 1 / z if np.isfinite(z) and z > 0 else np.nan
+    rng = np.random.default_rng(seed)
+    idx = [rng.integers(0, R, R) for _ in range(nboot)]
+    print(f"slope of log(gamma/delta_E) in M = {Ms[0]:g}..{Ms[-1]:g}, {label} ({R} paired realizations):")
+    for name, Yc in (("raw", Y), ("bandwidth-corrected", Y * corr)):
+        S = np.array([slopes(Yc[i], Ms) for i in range(len(xis))])  # [xi, r]
+        m, se = S.mean(axis=1), S.std(axis=1, ddof=1) / np.sqrt(R)
+        dlog = -slopes(corr[None, :], Ms)[0] if name == "raw" else 0.0  # LSQ slope of log(N+M-1)
+        th = [LOG2 - 2 / x + dlog for x in xis]
+        print(f"  {name}: " + "  ".join(f"xi={x:g}: {a:+.3f}+-{b:.3f} [Eq.6 {c:+.3f}]"
+                                          for x, a, b, c in zip(xis, m, se, th)))
+        est = turn(m)
+        b = np.array([turn(S[:, k].mean(axis=1)) for k in idx])
+        ok = b[np.isfinite(b)]
+        q = np.percentile(ok, [16, 84]) if len(ok) else [np.nan] * 2
+        sd = ok.std(ddof=1) if len(ok) > 1 else np.nan
+        x_th = turn(th)
+        print(f"    slope turns at xi = {est:.3f} +- {sd:.3f} (bootstrap 16-84 % [{q[0]:.3f}, {q[1]:.3f}], "
+              f"crossing in {100 * len(ok) / nboot:.0f} % of resamples); Eq. (6) on this grid: {x_th:.3f}"
+              f" (2/log 2 = {2 / LOG2:.3f})")
+        out[name] = (est, q[0], q[1], sd)
+    return out
+
+
+def envelope_rates(p, t0=1.0):
+    """Per realization Gamma/delta_E from the damped-cosine fit of C_tau_x_inf, and the
+    resolution 2 se(Gamma)/delta_E; None where the file has no C_tau_x_inf or eps_last."""
+    r = p["rows"]
+    if "C_tau_x_inf" not in r or "eps_last" not in r or "dE_t" not in r:
+        return None
+    t = p["axes"]["t"]
+    G = np.array([damped_fit(t, C, e, 2 * w, t0) for C, e, w in
+                  zip(r["C_tau_x_inf"], r["C_tau_x_inf_err"], r["eps_last"])])
+    return G[:, 0] / r["dE_t"], G[:, 1] / r["dE_t"], G[:, 2]
+
+
+def fig4a_time(tpts, epts, out, tag):
+    """The extended Fig. 4(a): gamma_t/delta_E (Heisenberg-resolved, filled), Gamma/delta_E
+    fitted to C_tau_x (squares), the eigenstate path's gamma/delta_E (open circles), Eq. (6)
+    anchored at the smallest M of the Heisenberg-resolved series (dashed), upper bounds
+    (down triangles) where the decay is not resolved; prints the table and the slopes."""
+    tpts = [p for p in tpts if p.get("model.geometry", "exp1d") == "exp1d"]
+    if not tpts:
+        return
+    N = int(tpts[0]["model.N"])
+    heis, env, eig = {}, {}, {}
+    for p in tpts:
+        xi, M = float(p["model.xi"]), int(float(p["model.M"]))
+        if "gamma_t_over_dE" in p["rows"]:
+            heis.setdefault(xi, {})[M] = p["rows"]["gamma_t_over_dE"]
+        e = envelope_rates(p)
+        if e is not None:
+            env.setdefault(xi, {})[M] = e
+    for p in epts:
+        if "gamma_over_dE" in p["rows"] and p.get("model.geometry") == "exp1d" and int(p["model.N"]) == N:
+            eig.setdefault(float(p["model.xi"]), {})[int(float(p["model.M"]))] = p["rows"]["gamma_over_dE"]
+    xis = sorted(set(heis) | set(env))
+    fig, ax = plt.subplots(figsize=(6, 4.4))
+    print(f"Fig. 4(a) from the time domain (exp1d, N = {N}); mean +- standard error over realizations (n):")
+    for i, xi in enumerate(xis):
+        c = f"C{i}"
+        if xi in heis:
+            M = np.array(sorted(heis[xi]))
+            y = np.array([heis[xi][m].mean() for m in M])
+            e = np.array([heis[xi][m].std(ddof=1) / np.sqrt(len(heis[xi][m])) for m in M])
+            ax.errorbar(M, y, yerr=e, fmt="o-", c=c, capsize=2, label=fr"$\xi$ = {xi:g}")
+            th = np.maximum(2, y[0] * eq6_factor(N, M, xi) / eq6_factor(N, M[0], xi))
+            ax.plot(M, th, "--", c=c, lw=0.8)
+            print(f"  xi = {xi:g} gamma_t/dE (Heisenberg-resolved): " + "  ".join(
+                f"M={m}: {a:.2f}+-{b:.2f}({len(heis[xi][m])}) [Eq.6 {t:.2f}]" for m, a, b, t in zip(M, y, e, th)))
+        if xi in eig:
+            M = np.array(sorted(eig[xi]))
+            y = np.array([eig[xi][m].mean() for m in M])
+            e = np.array([eig[xi][m].std(ddof=1) / np.sqrt(len(eig[xi][m])) for m in M])
+            ax.errorbar(M + 0.12, y, yerr=e, fmt="o", mfc="none", c=c, capsize=2)
+            print(f"  xi = {xi:g} gamma/dE (eigenstates, same realizations): " + "  ".join(
+                f"M={m}: {a:.2f}+-{b:.2f}" for m, a, b in zip(M, y, e)))
+        if xi in env:
+            M = np.array(sorted(env[xi]))
+            txt = []
+            for m in M:
+                g, res, chi = env[xi][m]
+                mu, se, n = g.mean(), g.std(ddof=1) / np.sqrt(len(g)), len(g)
+                if mu > 2 * se + np.mean(res):  # resolved: mean above its error and the fits' resolution
+                    ax.errorbar([m - 0.12], [mu], yerr=[se], fmt="s", c=c, ms=4, capsize=2)
+                    txt.append(f"M={m}: {mu:.3g}+-{se:.2g}({n})")
+                else:  # upper bound: mean + 2 se or the fits' resolution, whichever is larger
+                    ub = max(mu + 2 * se, np.mean(res) + max(mu, 0))
+                    ax.plot([m - 0.12], [ub], "v", c=c, ms=5)
+                    txt.append(f"M={m}: < {ub:.3g}({n})")
+            print(f"  xi = {xi:g} Gamma/dE (decay of C_tau_x to t = {tpts[0]['axes']['t'][-1]:g}): " + "  ".join(txt))
+    ax.axhline(2, c="k", lw=0.6, ls=":")
+    ax.set_yscale("log")
+    ax.set_xlabel("M (spins coupled)")
+    ax.set_ylabel(r"$\gamma/\delta_E$")
+    ax.set_title(f"Fig. 4(a) from the time domain, exp1d, N = {N}: o gamma_t (Heisenberg-resolved), "
+                 "open: eigenstates,\nsquares: C(t) decay rate, v: upper bound, dashed: Eq. (6)", fontsize=6)
+    ax.legend(fontsize=7)
+    save(fig, out, f"{tag}_fig4a_time.png")
+    for name, d in (("gamma_t (Heisenberg-resolved)", heis), ("eigenstates", eig)):
+        common = sorted(set.intersection(*(set(v) for v in d.values()))) if d else []
+        # the Ms every xi has, with the realizations all of them have (paired: the first R);
+        # and, where the largest M has fewer realizations, the Ms with the full count
+        counts = {m: min(len(d[x][m]) for x in d) for m in common}
+        sets = [common] + ([[m for m in common if counts[m] == max(counts.values())]]
+                           if len(set(counts.values())) > 1 else [])
+        for Ms in sets:
+            if len(Ms) >= 2:
+                R = min(counts[m] for m in Ms)
+                turning_xi({x: (Ms, np.array([d[x][m][:R] for m in Ms]).T) for x in d}, name, N)
+    # the C(t) decay rate is the golden-rule rate even below delta_E (the decay then stops at
+    # the Heisenberg time, t_max is far shorter): Eq. (6) without its floor, all xi usable
+    if env:
+        pos = {x: {m: np.clip(v[m][0], 1e-12, None) for m in v} for x, v in env.items()}
+        common = sorted(set.intersection(*(set(v) for v in pos.values())))
+        if len(common) >= 2 and len(pos) >= 2:
+            R = min(len(pos[x][m]) for x in pos for m in common)
+            turning_xi({x: (common, np.array([pos[x][m][:R] for m in common]).T) for x in pos},
+                       "Gamma from the C(t) decay", N)
+        for xi, v in sorted(pos.items()):  # per xi over all its Ms (the largest sizes included)
+            M = sorted(v)
+            R = min(len(v[m]) for m in M)
+            if len(M) >= 2 and R >= 2:
+                S = slopes(np.array([v[m][:R] for m in M]).T, M)
+                print(f"  C(t) decay, xi = {xi:g}, M = {M[0]}..{M[-1]} ({R} realizations): slope of "
+                      f"log(Gamma/dE) {S.mean():+.3f}+-{S.std(ddof=1) / np.sqrt(R):.3f} [Eq.6 "
+                      f"{LOG2 - 2 / xi - slopes(N + np.array(M, float)[None, :] - 1, M)[0]:+.3f}]")
+
+
 def alpha_panel(ax, cv, ylabel, hline=None):
     """Curves {size: (alpha, y, err)} against alpha, alpha_c = 1/sqrt 2 marked (DRH)."""
     for M, (a, y, e) in cv.items():
@@ -384,8 +589,13 @@ def main(argv):
             drh(pts, out, tag)
         drh_time(pts, out, tag)
         return 0
-    for geo in sorted({p["model.geometry"] for p in pts}):
-        potirniche([p for p in pts if p["model.geometry"] == geo], out, f"{tag}_{geo}")
+    # time-domain-only points (method = none) draw the extended Fig. 4(a), eigen points beside
+    tpts = [p for p in pts if p.get("model.method") == "none"]
+    epts = [p for p in pts if p.get("model.method") != "none"]
+    if tpts:
+        fig4a_time(tpts, epts, out, tag)
+    for geo in sorted({p["model.geometry"] for p in epts}):
+        potirniche([p for p in epts if p["model.geometry"] == geo], out, f"{tag}_{geo}")
     return 0
 
 

@@ -9,4 +9,8 @@ int qb_bench_fgr(int argc, char **argv);
 int qb_bench_evolve(int argc, char **argv);
 int qb_bench_grain(int argc, char **argv);
 
+/* STREAM-style triad bandwidth, GB/s, over n doubles (best of reps): the reference of the
+ * sparse and matrix-free applies' bandwidth fractions (bench evolve, bench grain). */
+double qb_bench_triad_gbps(size_t n, int reps);
+
 #endif

@@ -174,7 +174,9 @@ static qb_status compare_runs(qb_op *Hc, qb_op *Hm, const qb_prop_type *T, qb_pr
 }
 
 /* Triad a = b + s c over n doubles: best of reps, GB/s (24 bytes per element). */
-static double triad_gbps(size_t n, int reps) {
+/* STREAM-style triad a = b + s c over n doubles, best of reps, GB/s (24 bytes per entry);
+ * shared with bench grain (bench.h). */
+double qb_bench_triad_gbps(size_t n, int reps) {
   double *a = qb_malloc(n * sizeof *a), *b = qb_malloc(n * sizeof *b),
          *c = qb_malloc(n * sizeof *c);
   double best = INFINITY;
@@ -279,7 +281,7 @@ static void report(const bench_args *a, const qb_prop_type *T, const qb_csr *A, 
   /* bytes per Chebyshev order: the SpMV (values, 64-bit column indices, row pointers,
    * x gathered once, y read and written) and the accumulation (T_k read, sum read+write) */
   const double bytes_iter = nnz * 16.0 + 8.0 * n + 16.0 * 3 * n + 16.0 * 3 * n;
-  const double triad = triad_gbps((size_t)16 << 20, 5); /* 384 MB: past the caches */
+  const double triad = qb_bench_triad_gbps((size_t)16 << 20, 5); /* 384 MB: past the caches */
   /* over the propagation alone (the bounds' Lanczos steps move other vectors) */
   const double t_prop = t_run - m->t_bounds;
   const double gbps = bytes_iter * (double)s.matvecs / t_prop * 1e-9;

@@ -252,10 +252,7 @@ static qb_status gs_estimate(const qb_params *p, qb_estimate *e, qb_err *err) {
   if (st != QB_OK) return st;
   double n = (double)c.dim, dg = ldexp(1.0, c.s.n), k = (double)(c.nev + c.nev_peak);
   double csr = 16 * n * qb_grain_row_nnz(&c.s);
-  if (!c.eigen) {
-    e->ctx_bytes = 32 * n; /* the basis */
-    return QB_OK;
-  }
+  if (!c.eigen) return QB_OK; /* no basis or entropy cuts: the time domain's vectors only */
   if (c.dense) {
     e->bytes = fmax(e->bytes, qb_dense_eigh_bytes(QB_REAL, n, 1) + csr); /* every pair */
     e->flops += 9 * n * n * n;
@@ -367,10 +364,13 @@ static qb_status gs_create(const qb_params *p, void **out, qb_layout *L, qb_err 
     if (!c->ax_s || !c->ax_g || !c->ax_w)
       st = QB_FAIL(err, QB_ERR_NOMEM, "grain_spins: out of memory");
   }
-  if (st == QB_OK) st = qb_spin_basis_create(sites, -1, &c->basis, err);
-  if (st == QB_OK)
+  /* the basis's state list and the two entropy cuts (dim indices each: together 2.5 state
+   * vectors) serve the eigenstate path alone; method = none keeps the time domain within
+   * its 6 vectors (issue 19, acceptance 5) */
+  if (st == QB_OK && c->eigen) st = qb_spin_basis_create(sites, -1, &c->basis, err);
+  if (st == QB_OK && c->eigen)
     st = qb_eigobs_bipartition_sites(c->basis, (uint64_t)1 << (c->s.m - 1), &c->cut_last, err);
-  if (st == QB_OK)
+  if (st == QB_OK && c->eigen)
     st = qb_eigobs_bipartition_sites(c->basis, (uint64_t)1 << (c->s.m + c->s.coupled_qubit),
                                      &c->cut_bath, err);
   if (st != QB_OK) {

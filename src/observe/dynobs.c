@@ -236,24 +236,26 @@ qb_status qb_dynobs_corr_typical(qb_prop *P, const qb_op *A, const qb_op *B, con
   if (p.samples < 1) return QB_FAIL(err, QB_ERR_INPUT, "typicality with %d samples", p.samples);
   const qb_idx n = qb_prop_dim(P);
   const size_t ns = (size_t)p.samples;
-  qb_cplx *r = qb_malloc((size_t)n * sizeof *r), *w1 = NULL, *w2 = NULL;
+  qb_cplx *r = qb_malloc((size_t)n * sizeof *r);
   qb_cplx *cs = qb_malloc(ns * nt * sizeof *cs);      /* per sample and time */
   double *x = qb_malloc(2 * ns * sizeof *x), *y = qb_malloc(ns * sizeof *y);
   qb_status st = QB_OK;
-  if (p.filter) {
-    w1 = qb_malloc((size_t)n * sizeof *w1);
-    w2 = qb_malloc((size_t)n * sizeof *w2);
-  }
-  if (!r || !cs || !x || !y || (p.filter && (!w1 || !w2)))
+  if (!r || !cs || !x || !y)
     st = QB_FAIL(err, QB_ERR_NOMEM, "typicality over %d samples, dimension %lld", p.samples,
                  (long long)n);
   for (size_t s = 0; st == QB_OK && s < ns; s++) {
     qb_rng g;
     qb_rng_init(&g, p.seed, p.point, p.realization, QB_TYPICAL_PURPOSE + s);
     qb_dynobs_random_state(&g, n, r);
-    if (p.filter)
-      st = qb_dynobs_energy_filter(qb_prop_op(P), p.energy, p.sigma, p.filter_tol, r, w1, w2, NULL,
-                                   err);
+    if (p.filter) {
+      /* The filter's two work vectors live only while it runs, not through the evolution
+       * (which holds its own three plus the propagator's): peak r + 5, not r + 7 (issue 19). */
+      qb_cplx *w1 = qb_malloc((size_t)n * sizeof *w1), *w2 = qb_malloc((size_t)n * sizeof *w2);
+      st = w1 && w2 ? qb_dynobs_energy_filter(qb_prop_op(P), p.energy, p.sigma, p.filter_tol, r,
+                                              w1, w2, NULL, err)
+                    : QB_FAIL(err, QB_ERR_NOMEM, "energy filter, dimension %lld", (long long)n);
+      qb_free(w1), qb_free(w2);
+    }
     y[s] = p.filter ? qb_vec_dot(2 * (size_t)n, (const double *)r, (const double *)r) : 1.0;
     if (st == QB_OK) st = qb_dynobs_corr_state(P, A, B, r, times, nt, cs + s * nt, err);
   }
@@ -266,6 +268,6 @@ qb_status qb_dynobs_corr_typical(qb_prop *P, const qb_op *A, const qb_op *B, con
     if (err_re) err_re[j] = sr;
     if (err_im) err_im[j] = si;
   }
-  qb_free(r), qb_free(w1), qb_free(w2), qb_free(cs), qb_free(x), qb_free(y);
+  qb_free(r), qb_free(cs), qb_free(x), qb_free(y);
   return st;
 }

@@ -225,14 +225,15 @@ void qb_grain_time_estimate(const qb_grain_time *d, const qb_grain_spec *s, qb_e
   /* the signals' lengths: Nyquist step of the bounds (spectral), the kernel (gamma) */
   const double nspec = d->sp.dt > 0 ? d->sp.t_max / d->sp.dt : d->sp.t_max * a / (0.9 * M_PI);
   const double tg = d->sp.gauss_cut / (d->gamma_kernel * 2 * a / dim), ng = tg * a / (0.9 * M_PI);
-  /* vectors: typicality holds r, two evolving states and a work vector (+2 for the filter),
-   * Chebyshev 2; its stored signals samples x length; the FFT pad x length (+2 doubles) */
+  /* vectors: typicality holds r, two evolving states and a work vector, Chebyshev 2 (the
+   * filter's 2 work vectors are freed before the evolution); its stored signals samples x
+   * length; the FFT pad x length (+2 doubles) */
   double longest = fmax(nt, 0);
   int any_spec = 0;
   for (int k = 0; k < QB_GRAIN_TIME_NOPS; k++) any_spec |= d->spec[k];
   if (any_spec) longest = fmax(longest, nspec);
   if (d->gamma) longest = fmax(longest, ng);
-  e->bytes += 16 * dim * (d->ens[1] || d->gamma ? 8 : 6) + (s->chain ? 0 : 8 * dg * dg) +
+  e->bytes += 16 * dim * 6 + (s->chain ? 0 : 8 * dg * dg) +
               16 * ns * longest + 32 * d->sp.pad * longest;
   /* flops: matvecs ~ a T per evolution of length T plus a few per output time, each
    * ~ dim x (entries per row) complex multiply-adds; the filter ~ a / sigma_f per state */
