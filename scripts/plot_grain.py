@@ -42,7 +42,43 @@ def attr(p, key):
     return v.decode() if isinstance(v, bytes) else v
 
 
+def load_journal(path):
+    """The points of a running or killed campaign from its journal FILE.h5.journal (the
+    rows done so far; the layout from libqbath through the qbath package, python/), in the
+    shape load() gives: every [section] key of the input as "section.key" (strings), the
+    swept values per point, the means, errors and rows of the realizations done."""
+    import configparser
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+    from qbath import results as qr
+    text, _, _ = qr.read_journal(path)
+    pts_j, _, _, _ = qr._points_from_journal(path, text)
+    cfg = configparser.ConfigParser(inline_comment_prefixes=("#",))
+    cfg.optionxform = str  # keys keep their case (N, M)
+    cfg.read_string(text)
+    flat = {f"{sec}.{k}": v for sec in cfg.sections() for k, v in cfg[sec].items()}
+    pts = []
+    for q in pts_j:
+        done = np.asarray(q.done, bool) if q.done is not None else None
+        if done is None or not done.any():
+            continue
+        d = dict(flat)
+        d.update({k: str(v) for k, v in q.params.items()})
+        d["mean"], d["err"], d["axes"], d["theory"] = q.mean, q.err, q.axes, q.theory
+        d["n"], d["seed"] = int(done.sum()), int(flat["run.seed"])
+        d["rows"] = {k: q.rows[k][done, 0] for k in ROW_SCALARS if k in q.rows}
+        for k in ("C_tau_x_inf", "C_tau_x_inf_err"):
+            if k in q.rows:
+                d["rows"][k] = q.rows[k][done]
+        d["xi_eff"] = float(d["model.xi"]) if d.get("model.coupling", "xx") == "xx" else -1 / np.log(float(d["model.alpha"]))
+        pts.append(d)
+    return pts
+
+
 def load(path):
+    """The points of a result file; FILE.h5.journal (or FILE.h5 absent but its journal
+    there): the rows done so far, by load_journal."""
+    if path.endswith(".journal") or (not os.path.exists(path) and os.path.exists(path + ".journal")):
+        return load_journal(path if path.endswith(".journal") else path + ".journal")
     pts = []
     with h5py.File(path, "r") as f:
         seed = int(f.attrs["seed"])
@@ -434,13 +470,17 @@ def fig4a_time(tpts, epts, out, tag):
                 f"M={m}: {a:.2f}+-{b:.2f}" for m, a, b in zip(M, y, e)))
         if xi in env:
             M = np.array(sorted(env[xi]))
+            g0 = env[xi][M[0]][0]  # Eq. (6) without its floor, anchored at the smallest M
+            th = g0.mean() * eq6_factor(N, M, xi) / eq6_factor(N, M[0], xi)
+            ax.plot(M - 0.12, th, "-.", c=c, lw=0.8)
             txt = []
             for m in M:
                 g, res, chi = env[xi][m]
                 mu, se, n = g.mean(), g.std(ddof=1) / np.sqrt(len(g)), len(g)
                 if mu > 2 * se + np.mean(res):  # resolved: mean above its error and the fits' resolution
                     ax.errorbar([m - 0.12], [mu], yerr=[se], fmt="s", c=c, ms=4, capsize=2)
-                    txt.append(f"M={m}: {mu:.3g}+-{se:.2g}({n})")
+                    t6 = th[list(M).index(m)]
+                    txt.append(f"M={m}: {mu:.3g}+-{se:.2g}({n}) [Eq.6 {t6:.3g}, {(mu - t6) / se:+.1f} se]")
                 else:  # upper bound: mean + 2 se or the fits' resolution, whichever is larger
                     ub = max(mu + 2 * se, np.mean(res) + max(mu, 0))
                     ax.plot([m - 0.12], [ub], "v", c=c, ms=5)
@@ -451,7 +491,7 @@ def fig4a_time(tpts, epts, out, tag):
     ax.set_xlabel("M (spins coupled)")
     ax.set_ylabel(r"$\gamma/\delta_E$")
     ax.set_title(f"Fig. 4(a) from the time domain, exp1d, N = {N}: o gamma_t (Heisenberg-resolved), "
-                 "open: eigenstates,\nsquares: C(t) decay rate, v: upper bound, dashed: Eq. (6)", fontsize=6)
+                 "open: eigenstates,\nsquares: C(t) decay rate, v: upper bound, dashed / dash-dot: Eq. (6) anchored at the first M", fontsize=6)
     ax.legend(fontsize=7)
     save(fig, out, f"{tag}_fig4a_time.png")
     for name, d in (("gamma_t (Heisenberg-resolved)", heis), ("eigenstates", eig)):
@@ -583,7 +623,7 @@ def main(argv):
         return 2
     pts = [p for path in argv for p in load(path)]
     out = out or os.path.dirname(os.path.abspath(argv[0]))
-    tag = os.path.splitext(os.path.basename(argv[0]))[0]
+    tag = os.path.splitext(os.path.basename(argv[0]).replace(".journal", ""))[0]
     if pts[0].get("model.coupling") == "xy":
         if any("S_last" in p["mean"] for p in pts):
             drh(pts, out, tag)
