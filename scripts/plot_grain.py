@@ -444,6 +444,7 @@ def fig4a_time(tpts, epts, out, tag):
         e = envelope_rates(p)
         if e is not None:
             env.setdefault(xi, {})[M] = e
+            t_env = float(p["axes"]["t"][-1])
     for p in epts:
         if "gamma_over_dE" in p["rows"] and p.get("model.geometry") == "exp1d" and int(p["model.N"]) == N:
             eig.setdefault(float(p["model.xi"]), {})[int(float(p["model.M"]))] = p["rows"]["gamma_over_dE"]
@@ -476,7 +477,9 @@ def fig4a_time(tpts, epts, out, tag):
             txt = []
             for m in M:
                 g, res, chi = env[xi][m]
-                mu, se, n = g.mean(), g.std(ddof=1) / np.sqrt(len(g)), len(g)
+                # one realization: the fit's own error (res = 2 se_fit / delta_E) stands in
+                mu, n = g.mean(), len(g)
+                se = g.std(ddof=1) / np.sqrt(n) if n > 1 else 0.5 * res[0]
                 if mu > 2 * se + np.mean(res):  # resolved: mean above its error and the fits' resolution
                     ax.errorbar([m - 0.12], [mu], yerr=[se], fmt="s", c=c, ms=4, capsize=2)
                     t6 = th[list(M).index(m)]
@@ -485,7 +488,7 @@ def fig4a_time(tpts, epts, out, tag):
                     ub = max(mu + 2 * se, np.mean(res) + max(mu, 0))
                     ax.plot([m - 0.12], [ub], "v", c=c, ms=5)
                     txt.append(f"M={m}: < {ub:.3g}({n})")
-            print(f"  xi = {xi:g} Gamma/dE (decay of C_tau_x to t = {tpts[0]['axes']['t'][-1]:g}): " + "  ".join(txt))
+            print(f"  xi = {xi:g} Gamma/dE (decay of C_tau_x to t = {t_env:g}): " + "  ".join(txt))
     ax.axhline(2, c="k", lw=0.6, ls=":")
     ax.set_yscale("log")
     ax.set_xlabel("M (spins coupled)")
