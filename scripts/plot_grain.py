@@ -517,8 +517,8 @@ def fig4a_time(tpts, epts, out, tag):
             R = min(len(pos[x][m]) for x in pos for m in common)
             turning_xi({x: (common, np.array([pos[x][m][:R] for m in common]).T) for x in pos},
                        "Gamma from the C(t) decay", N)
-        for xi, v in sorted(pos.items()):  # per xi over all its Ms (the largest sizes included)
-            M = sorted(v)
+        for xi, v in sorted(pos.items()):  # per xi over its Ms with >= 2 realizations
+            M = [m for m in sorted(v) if len(v[m]) >= 2]
             R = min(len(v[m]) for m in M)
             if len(M) >= 2 and R >= 2:
                 S = slopes(np.array([v[m][:R] for m in M]).T, M)
