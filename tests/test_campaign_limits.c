@@ -308,6 +308,32 @@ static void test_each_model_vs_peak(void) {
   }
 }
 
+/* Shift-invert of an L = 16 Sz = 0 chain (n = 12870): its factor's estimate (MUMPS's own
+ * analysis, 53 MB; the dry run's 3.25 n^1.76 bytes, 57 MB) with the process and the basis
+ * is past memory_limit = 0.05 GiB (54 MB): `qbath run` refuses it before any work, exit 2,
+ * naming the input and the key, and writes nothing; 0.25 GiB accepts it. (Without the
+ * factor in the estimate the run went ahead and wrote its file.) */
+static const char *SHIFT_INVERT =
+    "[run]\nseed = 3\nrealizations = 1\nmemory_limit = %s\n[model]\ntype = spin_chain\n"
+    "L = 16\nn_up = 8\nW = 1\nterms = XX:0.25, YY:0.25, ZZ:0.25, Z:0.5*W:uniform\n"
+    "[eigen]\nmethod = shift_invert\nnev = 20\n";
+
+static void test_shift_invert_refused(void) {
+  char in[600], outf[600], errf[600], h5[700];
+  ct_path(outf, sizeof outf, "si_out.txt");
+  ct_path(errf, sizeof errf, "si_err.txt");
+  make_input(in, sizeof in, "si_small", SHIFT_INVERT, "0.05");
+  char *run[] = {"qbath", "run", "--yes", in, NULL};
+  CU_ASSERT_EQUAL(run_limited(run, 0, outf, errf, NULL), 2);
+  CU_ASSERT_TRUE(ct_file_contains(errf, "[run] memory_limit"));
+  CU_ASSERT_TRUE(ct_file_contains(errf, "si_small.ini"));
+  snprintf(h5, sizeof h5, "%s/si_small.h5", ct_tmpdir());
+  CU_ASSERT_FALSE(ct_exists(h5));
+  make_input(in, sizeof in, "si_fits", SHIFT_INVERT, "0.25");
+  char *val[] = {"qbath", "validate", in, NULL};
+  CU_ASSERT_EQUAL(run_limited(val, 0, outf, errf, NULL), 0);
+}
+
 int main(void) {
   const qb_test_case cases[] = {{"rows and journal counted", test_rows_counted},
                                 {"realizations = 1e12 refused", test_absurd_realizations},
@@ -317,6 +343,7 @@ int main(void) {
                                 {"random_matrix estimate within 1.5x of peak", test_model_estimate_vs_peak},
                                 {"every model's row counted", test_row_values},
                                 {"every model's estimate within 1.5x of peak", test_each_model_vs_peak},
+                                {"shift-invert past memory_limit refused", test_shift_invert_refused},
                                 {NULL, NULL}};
   return qb_test_main("campaign_limits", cases);
 }

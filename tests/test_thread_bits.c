@@ -5,7 +5,9 @@
  * Shift-invert differed at 1e-15 to 1e-12 in some runs on 2 and 3 threads: METIS (the
  * default ordering) draws from the C library's process-wide rand(), so two analyses at
  * once interleaved their draws (solve/factor.c). The race shows in some runs only, so the
- * campaign case repeats its runs, and a direct case runs many concurrent analyses. */
+ * campaign case repeats its runs, and a direct case runs many concurrent analyses. Across
+ * processes, MUMPS's fallback ordering (SCOTCH) differed from run to run: qbath now hands
+ * MUMPS a METIS ordering (solve/factor_mumps.c), checked by running the CLI twice. */
 #include <float.h>
 #include <math.h>
 #include <pthread.h>
@@ -264,6 +266,30 @@ static void test_breakdown_restarts(void) {
   }
 }
 
+/* L = 16 (dimension 12870): large enough that MUMPS's own choice for ICNTL(7) = 5 without
+ * METIS was SCOTCH, whose orderings differed from process to process (factor entries
+ * 4.39e6, 4.40e6, 4.47e6 in three runs), and with them the eigenpairs' last bits. */
+static const char *CHAIN16 =
+    "[run]\nseed = 79\nrealizations = 1\n[model]\ntype = spin_chain\nL = 16\nn_up = 8\n"
+    "W = 3\nterms = XX:0.25, YY:0.25, ZZ:0.25, Z:0.5*W:uniform\n[eigen]\nnev = 20\n"
+    "entanglement = true\nmethod = shift_invert\n[output]\nfile = %s\neigenpairs = values\n";
+
+/* Two processes (the CLI, twice) give the same bits: the factor's ordering is METIS's,
+ * computed by qbath (METIS reseeds its generator on every call). */
+static void test_two_processes(void) {
+  static const char *const cols[] = {"rows/eigenvalues", "rows/gap_ratio", "rows/s_vn_state"};
+  char in[2][600], out[2][600], name[64];
+  for (int k = 0; k < 2; k++) {
+    snprintf(name, sizeof name, "bits_proc_%d.h5", k);
+    ct_path(out[k], sizeof out[k], name);
+    snprintf(name, sizeof name, "bits_proc_%d.ini", k);
+    ct_make_input(in[k], sizeof in[k], name, CHAIN16, out[k]);
+    char *args[] = {"qbath", "run", "--quiet", "--threads", "1", in[k], NULL};
+    CU_ASSERT_EQUAL_FATAL(ct_run(args, NULL, NULL), 0);
+  }
+  for (int c = 0; c < 3; c++) CU_ASSERT_EQUAL(ct_same_dataset(out[0], out[1], cols[c], 1), 1);
+}
+
 int main(void) {
   const qb_test_case cases[] = {{"dense ED, realizations mode, 1/2/3 threads", test_dense},
                                 {"shift-invert, realizations mode, 1/2/3 threads", test_shift_invert},
@@ -271,6 +297,7 @@ int main(void) {
                                  test_operator_mode},
                                 {"concurrent factor analyses = one alone", test_concurrent_analyses},
                                 {"ARPACK breakdown restarts from the seed", test_breakdown_restarts},
+                                {"shift-invert, two processes: same bits", test_two_processes},
                                 {NULL, NULL}};
   return qb_test_main("thread_bits", cases);
 }
