@@ -42,7 +42,43 @@ def attr(p, key):
     return v.decode() if isinstance(v, bytes) else v
 
 
+def load_journal(path):
+    """The points of a running or killed campaign from its journal FILE.h5.journal (the
+    rows done so far; the layout from libqbath through the qbath package, python/), in the
+    shape load() gives: every [section] key of the input as "section.key" (strings), the
+    swept values per point, the means, errors and rows of the realizations done."""
+    import configparser
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+    from qbath import results as qr
+    text, _, _ = qr.read_journal(path)
+    pts_j, _, _, _ = qr._points_from_journal(path, text)
+    cfg = configparser.ConfigParser(inline_comment_prefixes=("#",))
+    cfg.optionxform = str  # keys keep their case (N, M)
+    cfg.read_string(text)
+    flat = {f"{sec}.{k}": v for sec in cfg.sections() for k, v in cfg[sec].items()}
+    pts = []
+    for q in pts_j:
+        done = np.asarray(q.done, bool) if q.done is not None else None
+        if done is None or not done.any():
+            continue
+        d = dict(flat)
+        d.update({k: str(v) for k, v in q.params.items()})
+        d["mean"], d["err"], d["axes"], d["theory"] = q.mean, q.err, q.axes, q.theory
+        d["n"], d["seed"] = int(done.sum()), int(flat["run.seed"])
+        d["rows"] = {k: q.rows[k][done, 0] for k in ROW_SCALARS if k in q.rows}
+        for k in ("C_tau_x_inf", "C_tau_x_inf_err"):
+            if k in q.rows:
+                d["rows"][k] = q.rows[k][done]
+        d["xi_eff"] = float(d["model.xi"]) if d.get("model.coupling", "xx") == "xx" else -1 / np.log(float(d["model.alpha"]))
+        pts.append(d)
+    return pts
+
+
 def load(path):
+    """The points of a result file; FILE.h5.journal (or FILE.h5 absent but its journal
+    there): the rows done so far, by load_journal."""
+    if path.endswith(".journal") or (not os.path.exists(path) and os.path.exists(path + ".journal")):
+        return load_journal(path if path.endswith(".journal") else path + ".journal")
     pts = []
     with h5py.File(path, "r") as f:
         seed = int(f.attrs["seed"])
@@ -408,6 +444,7 @@ def fig4a_time(tpts, epts, out, tag):
         e = envelope_rates(p)
         if e is not None:
             env.setdefault(xi, {})[M] = e
+            t_env = float(p["axes"]["t"][-1])
     for p in epts:
         if "gamma_over_dE" in p["rows"] and p.get("model.geometry") == "exp1d" and int(p["model.N"]) == N:
             eig.setdefault(float(p["model.xi"]), {})[int(float(p["model.M"]))] = p["rows"]["gamma_over_dE"]
@@ -434,24 +471,30 @@ def fig4a_time(tpts, epts, out, tag):
                 f"M={m}: {a:.2f}+-{b:.2f}" for m, a, b in zip(M, y, e)))
         if xi in env:
             M = np.array(sorted(env[xi]))
+            g0 = env[xi][M[0]][0]  # Eq. (6) without its floor, anchored at the smallest M
+            th = g0.mean() * eq6_factor(N, M, xi) / eq6_factor(N, M[0], xi)
+            ax.plot(M - 0.12, th, "-.", c=c, lw=0.8)
             txt = []
             for m in M:
                 g, res, chi = env[xi][m]
-                mu, se, n = g.mean(), g.std(ddof=1) / np.sqrt(len(g)), len(g)
+                # one realization: the fit's own error (res = 2 se_fit / delta_E) stands in
+                mu, n = g.mean(), len(g)
+                se = g.std(ddof=1) / np.sqrt(n) if n > 1 else 0.5 * res[0]
                 if mu > 2 * se + np.mean(res):  # resolved: mean above its error and the fits' resolution
                     ax.errorbar([m - 0.12], [mu], yerr=[se], fmt="s", c=c, ms=4, capsize=2)
-                    txt.append(f"M={m}: {mu:.3g}+-{se:.2g}({n})")
+                    t6 = th[list(M).index(m)]
+                    txt.append(f"M={m}: {mu:.3g}+-{se:.2g}({n}) [Eq.6 {t6:.3g}, {(mu - t6) / se:+.1f} se]")
                 else:  # upper bound: mean + 2 se or the fits' resolution, whichever is larger
                     ub = max(mu + 2 * se, np.mean(res) + max(mu, 0))
                     ax.plot([m - 0.12], [ub], "v", c=c, ms=5)
                     txt.append(f"M={m}: < {ub:.3g}({n})")
-            print(f"  xi = {xi:g} Gamma/dE (decay of C_tau_x to t = {tpts[0]['axes']['t'][-1]:g}): " + "  ".join(txt))
+            print(f"  xi = {xi:g} Gamma/dE (decay of C_tau_x to t = {t_env:g}): " + "  ".join(txt))
     ax.axhline(2, c="k", lw=0.6, ls=":")
     ax.set_yscale("log")
     ax.set_xlabel("M (spins coupled)")
     ax.set_ylabel(r"$\gamma/\delta_E$")
     ax.set_title(f"Fig. 4(a) from the time domain, exp1d, N = {N}: o gamma_t (Heisenberg-resolved), "
-                 "open: eigenstates,\nsquares: C(t) decay rate, v: upper bound, dashed: Eq. (6)", fontsize=6)
+                 "open: eigenstates,\nsquares: C(t) decay rate, v: upper bound, dashed / dash-dot: Eq. (6) anchored at the first M", fontsize=6)
     ax.legend(fontsize=7)
     save(fig, out, f"{tag}_fig4a_time.png")
     for name, d in (("gamma_t (Heisenberg-resolved)", heis), ("eigenstates", eig)):
@@ -474,8 +517,8 @@ def fig4a_time(tpts, epts, out, tag):
             R = min(len(pos[x][m]) for x in pos for m in common)
             turning_xi({x: (common, np.array([pos[x][m][:R] for m in common]).T) for x in pos},
                        "Gamma from the C(t) decay", N)
-        for xi, v in sorted(pos.items()):  # per xi over all its Ms (the largest sizes included)
-            M = sorted(v)
+        for xi, v in sorted(pos.items()):  # per xi over its Ms with >= 2 realizations
+            M = [m for m in sorted(v) if len(v[m]) >= 2]
             R = min(len(v[m]) for m in M)
             if len(M) >= 2 and R >= 2:
                 S = slopes(np.array([v[m][:R] for m in M]).T, M)
@@ -583,7 +626,7 @@ def main(argv):
         return 2
     pts = [p for path in argv for p in load(path)]
     out = out or os.path.dirname(os.path.abspath(argv[0]))
-    tag = os.path.splitext(os.path.basename(argv[0]))[0]
+    tag = os.path.splitext(os.path.basename(argv[0]).replace(".journal", ""))[0]
     if pts[0].get("model.coupling") == "xy":
         if any("S_last" in p["mean"] for p in pts):
             drh(pts, out, tag)
